@@ -1,0 +1,71 @@
+"""Who may see which case. Every view, export and (later) the API goes through these helpers.
+Deny by default: a role not named here sees nothing (DESIGN.md "Roles and what each may see")."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kring.accounts.models import Role
+from kring.cases.lifecycle import State
+from kring.cases.models import Assignment, Case
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The cases whose data `user` may read."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    if user.role == Role.COORDINATOR:
+        # R2: only the cases assigned to them; a reassigned coordinator loses access at once.
+        return Case.objects.filter(coordinator=user)
+    if user.role == Role.OFFICE:
+        # New requests are not yet routed to a team: every office worker sees the inbox.
+        if user.team_id is None:
+            return Case.objects.filter(state=State.REQUESTED)
+        return Case.objects.filter(Q(state=State.REQUESTED) | Q(team_id=user.team_id))
+    if user.role == Role.MANAGER and user.team_id is not None:
+        return Case.objects.filter(team_id=user.team_id)
+    return Case.objects.none()
+
+
+def case_for(user, pk) -> Case:
+    """The case `pk` if `user` may read it; 404 otherwise (no hint that it exists)."""
+    case = visible_cases(user).select_related("referral", "team", "coordinator").filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def open_offer_for(user, pk) -> Assignment:
+    """The open offer of case `pk` to coordinator `user` (R2), or 404."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.COORDINATOR:
+        raise Http404
+    offer = (
+        Assignment.objects.select_related("case", "case__referral", "offered_by")
+        .filter(case_id=pk, coordinator=user, status=Assignment.Status.OFFERED)
+        .first()
+    )
+    if offer is None:
+        raise Http404
+    return offer
+
+
+def can_triage(user) -> bool:
+    """Office staff take requests on or decline them."""
+    return getattr(user, "is_authenticated", False) and user.role == Role.OFFICE
+
+
+def can_assign(user, case: Case) -> bool:
+    """Office staff and the team's manager offer a case to a coordinator, or reassign it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role not in {Role.OFFICE, Role.MANAGER}:
+        return False
+    return case.team_id is not None and case.team_id == user.team_id
+
+
+def can_stop(user, case: Case) -> bool:
+    """The case's coordinator, or the team's manager, may stop a case before the conference."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.COORDINATOR:
+        return case.coordinator_id == user.pk
+    return user.role == Role.MANAGER and case.team_id == user.team_id

@@ -1,0 +1,14 @@
+from django.db import models
+
+
+class RateLimitHit(models.Model):
+    """Counts per key and fixed window; shared by every app process through the database."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_key_window")
+        ]

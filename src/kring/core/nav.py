@@ -1,0 +1,29 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kring.accounts.models import Role
+
+# The menu per role; the first entry is the role's start page.
+NAV = {
+    Role.OFFICE: [("cases:inbox", _("Requests")), ("cases:team_cases", _("Team cases"))],
+    Role.COORDINATOR: [("cases:my_cases", _("My cases"))],
+    Role.MANAGER: [("cases:team_cases", _("Team cases")), ("audit:log", _("Access log"))],
+    Role.RESEARCHER: [("core:research", _("Figures"))],
+    Role.ADMINISTRATOR: [("admin:index", _("Administration"))],
+}
+
+
+def start_url(user) -> str:
+    entries = NAV.get(user.role)
+    return reverse(entries[0][0]) if entries else reverse("core:home")
+
+
+def nav_items(request) -> list[dict]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    for name, label in NAV.get(user.role, []):
+        url = reverse(name)
+        items.append({"url": url, "label": label, "current": request.path.startswith(url)})
+    return items

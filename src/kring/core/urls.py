@@ -1,0 +1,10 @@
+from django.urls import path
+
+from kring.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("onderzoek/", views.research, name="research"),
+    path("health/", views.health, name="health"),
+]

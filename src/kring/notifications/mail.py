@@ -1,0 +1,27 @@
+"""Queueing e-mail. Each message has three templates in notifications/templates/mail/:
+<kind>.subject.txt, <kind>.txt and <kind>.html, rendered in the recipient's language.
+Subjects never carry a name, a case detail or free text (DESIGN.md "Roles")."""
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from kring.notifications.models import OutgoingMail
+
+
+def queue_mail(kind: str, *, to: str, language: str, context: dict) -> OutgoingMail:
+    """Render and store a mail inside the caller's transaction; send it after commit."""
+    ctx = {"site_url": settings.SITE_URL, "organisation": settings.KRING_ORGANISATION, **context}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"mail/{kind}.subject.txt", ctx).split())
+        body_text = render_to_string(f"mail/{kind}.txt", ctx)
+        body_html = render_to_string(f"mail/{kind}.html", ctx)
+    mail = OutgoingMail.objects.create(
+        kind=kind, to=to, language=language, subject=subject[:200],
+        body_text=body_text, body_html=body_html,
+    )
+    from kring.notifications.tasks import send_mail  # noqa: PLC0415 (tasks import the models)
+
+    transaction.on_commit(lambda: send_mail(mail.pk))
+    return mail

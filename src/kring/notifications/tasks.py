@@ -1,0 +1,61 @@
+from datetime import timedelta
+
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F, Q
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from kring.notifications.models import OutgoingMail
+
+MAX_ATTEMPTS = 8
+CLAIM_SECONDS = 120
+
+
+class MailNotSent(Exception):
+    """Raised so that Huey retries the task later."""
+
+
+def _claimable():
+    stale = timezone.now() - timedelta(seconds=CLAIM_SECONDS)
+    return OutgoingMail.objects.filter(status=OutgoingMail.Status.PENDING).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale)
+    )
+
+
+@db_task(retries=MAX_ATTEMPTS, retry_delay=60)
+def send_mail(mail_id: int) -> None:
+    """Send one stored mail (the payload is its id only); no transaction is held while sending."""
+    claimed = _claimable().filter(pk=mail_id).update(
+        claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return  # sent already, given up, or another worker has it
+    mail = OutgoingMail.objects.get(pk=mail_id)
+    message = EmailMultiAlternatives(mail.subject, mail.body_text, to=[mail.to])
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        status = (
+            OutgoingMail.Status.FAILED if mail.attempts >= MAX_ATTEMPTS else mail.status
+        )
+        OutgoingMail.objects.filter(pk=mail_id).update(
+            claimed_at=None, status=status, last_error=type(exc).__name__[:300]
+        )
+        if status == OutgoingMail.Status.FAILED:
+            return
+        raise MailNotSent(f"mail {mail_id}: {type(exc).__name__}") from exc
+    OutgoingMail.objects.filter(pk=mail_id).update(
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_outbox() -> None:
+    """Re-queue mail that a stopped or crashed worker left pending."""
+    stale = timezone.now() - timedelta(minutes=5)
+    ids = list(_claimable().filter(created_at__lt=stale).values_list("pk", flat=True)[:500])
+    for mail_id in ids:
+        send_mail(mail_id)

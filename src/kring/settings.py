@@ -1,0 +1,239 @@
+"""Kring settings: one module, every value from an environment variable with a default that
+serves the embedded demo. Each variable is documented in docs/configuration.md."""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from kring.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(env_str("KRING_VAR_DIR", str(Path.cwd() / "var")))
+
+DEBUG = env_bool("KRING_DEBUG", False)
+# The demo switch: turns the second factor off and shows a "demo" banner on every page.
+DEMO_MODE = env_bool("KRING_DEMO_MODE", False)
+SECRET_KEY = env_str("KRING_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not (DEBUG or DEMO_MODE):
+        raise ImproperlyConfigured("KRING_SECRET_KEY must be set (it may only be empty in demo).")
+    SECRET_KEY = "kring-demo-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+
+ALLOWED_HOSTS = env_list("KRING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("KRING_CSRF_TRUSTED_ORIGINS", [])
+# The address that links in e-mails point to.
+SITE_URL = env_str("KRING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "kring.core",
+    "kring.accounts",
+    "kring.audit",
+    "kring.notifications",
+    "kring.referrals",
+    "kring.cases",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_htmx",
+    "template_partials",
+    "huey.contrib.djhuey",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "kring.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kring.audit.log.AuditContextMiddleware",
+    "kring.accounts.middleware.SessionTimeoutMiddleware",
+    "kring.accounts.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "kring.urls"
+WSGI_APPLICATION = "kring.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kring.core.context_processors.kring",
+            ],
+        },
+    }
+]
+
+
+def _database(url: str) -> dict:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path[1:] if parts.path.startswith("//") else parts.path)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path or str(VAR_DIR / "kring.sqlite3"),
+            # WAL plus IMMEDIATE transactions: writers queue instead of failing "database is locked".
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    if parts.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": env_int("KRING_DB_CONN_MAX_AGE", 600),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ImproperlyConfigured(f"KRING_DATABASE_URL: unsupported scheme {parts.scheme!r}")
+
+
+DATABASES = {
+    "default": _database(env_str("KRING_DATABASE_URL", f"sqlite:///{VAR_DIR / 'kring.sqlite3'}"))
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Length and a list of common passwords; no composition rules (NIST SP 800-63B).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Sessions live in the database so that logout ends them on the server, for every process.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+KRING_SESSION_IDLE_SECONDS = env_int("KRING_SESSION_IDLE_MINUTES", 30) * 60
+KRING_SESSION_ABSOLUTE_SECONDS = env_int("KRING_SESSION_ABSOLUTE_HOURS", 10) * 3600
+SESSION_COOKIE_AGE = KRING_SESSION_ABSOLUTE_SECONDS
+# Login lockout: after this many failures within the window, the account is cooled off.
+KRING_LOGIN_MAX_FAILURES = env_int("KRING_LOGIN_MAX_FAILURES", 5)
+KRING_LOGIN_COOLOFF_SECONDS = env_int("KRING_LOGIN_COOLOFF_MINUTES", 15) * 60
+# Public request form: at most this many requests per address per hour.
+KRING_REQUEST_RATE_PER_HOUR = env_int("KRING_REQUEST_RATE_PER_HOUR", 5)
+
+SECURE = env_bool("KRING_SECURE", not (DEBUG or DEMO_MODE))
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE and env_bool("KRING_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+SECURE_HSTS_SECONDS = env_int("KRING_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a proxy, the client's address comes from this header (empty: use REMOTE_ADDR).
+KRING_CLIENT_IP_HEADER = env_str("KRING_CLIENT_IP_HEADER", "")
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+LANGUAGE_COOKIE_SECURE = SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("KRING_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or DEMO_MODE
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+
+EMAIL_BACKEND = env_str(
+    "KRING_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEMO_MODE
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("KRING_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env_int("KRING_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KRING_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KRING_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KRING_EMAIL_STARTTLS", False)
+EMAIL_TIMEOUT = env_int("KRING_EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("KRING_EMAIL_FROM", "Kring <kring@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The organisation's name as participants and requesters see it.
+KRING_ORGANISATION = env_str("KRING_ORGANISATION", "Eigen Kracht Centrale")
+
+# Background work: Huey with SQLite storage embedded, Redis when several machines share a queue.
+_TASKS_BACKEND = env_str("KRING_TASKS_BACKEND", "sqlite")
+_HUEY_COMMON = {
+    "name": "kring",
+    "immediate": env_bool("KRING_TASKS_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": env_int("KRING_TASKS_WORKERS", 2), "worker_type": "thread"},
+}
+if _TASKS_BACKEND == "sqlite":
+    HUEY = {
+        **_HUEY_COMMON,
+        "huey_class": "huey.SqliteHuey",
+        "filename": env_str("KRING_TASKS_SQLITE_PATH", str(VAR_DIR / "tasks.sqlite3")),
+    }
+elif _TASKS_BACKEND == "redis":
+    HUEY = {
+        **_HUEY_COMMON,
+        "huey_class": "huey.RedisHuey",
+        "url": env_str("KRING_REDIS_URL", "redis://127.0.0.1:6379/0"),
+    }
+else:
+    raise ImproperlyConfigured("KRING_TASKS_BACKEND must be 'sqlite' or 'redis'")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("KRING_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request lines carry paths only; tokens and free text never reach a URL (see security.md).
+        "django.server": {"level": "INFO"},
+        "huey": {"level": "INFO"},
+    },
+}

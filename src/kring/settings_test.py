@@ -1,0 +1,17 @@
+"""Settings for the test suite: the real settings, with tasks run at once and fast hashing."""
+
+import os
+
+os.environ.setdefault("KRING_SECRET_KEY", "test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("KRING_SECURE", "false")
+
+from kring.settings import *  # noqa: E402,F403
+from kring.settings import HUEY  # noqa: E402
+
+HUEY = {**HUEY, "immediate": True}
+# Argon2 is what production uses; tests hash thousands of times, MD5 keeps them quick.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,71 @@
+"""Test data: the same few people in every test (HOUSE-STYLE.md): coordinator Carla, her
+colleague Olaf, office worker Bram, manager Mira, researcher Ruud; Daan and Sanne in a case."""
+
+import factory
+from django.utils import timezone
+
+from kring.accounts.models import Role, Team, User
+from kring.cases.lifecycle import State
+from kring.cases.models import Case
+from kring.referrals.models import PeopleInformed, Referral, ReferralPerson, RequesterRelation
+
+PASSWORD = "kring-demo"  # noqa: S105
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = "Team Utrecht"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.LazyAttribute(lambda o: o.username.capitalize())
+    email = factory.LazyAttribute(lambda o: f"{o.username}@kring.test")
+    role = Role.COORDINATOR
+    team = factory.SubFactory(TeamFactory)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    requester_name = "Petra de Vries"
+    requester_relation = RequesterRelation.RELATIVE
+    requester_email = "petra@example.org"
+    requester_phone = "06 1234 5678"
+    description = "Daan heeft de fiets van Sanne vernield."
+    people_informed = PeopleInformed.SOME
+    privacy_version = "2026-1"
+    privacy_accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def people(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        for name, side in extracted or [("Daan", "responsible"), ("Sanne", "harmed")]:
+            ReferralPerson.objects.create(referral=obj, name=name, side=side)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A case in any state, made directly (tests of the moves themselves use the actions)."""
+
+    class Meta:
+        model = Case
+
+    referral = factory.SubFactory(ReferralFactory)
+    state = State.REQUESTED
+    state_changed_at = factory.LazyFunction(timezone.now)

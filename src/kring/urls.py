@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kring.core.urls")),
+    path("", include("kring.referrals.urls")),
+    path("", include("kring.cases.urls")),
+    path("account/", include("kring.accounts.urls")),
+    path("team/logboek/", include("kring.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+]
