@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kring.urls"
 WSGI_APPLICATION = "kring.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+FORM_RENDERER = "kring.core.forms.KringFormRenderer"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 

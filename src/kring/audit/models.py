@@ -10,14 +10,24 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("time"), db_index=True)
     # No database constraints: the log outlives what it points at, and is never cascaded.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+", verbose_name=_("who"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("who"),
     )
     actor_role = models.CharField(max_length=20, blank=True)
     team_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-        related_name="+", verbose_name=_("case"),
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("case"),
     )
     action = models.CharField(_("what"), max_length=60, db_index=True)  # e.g. "case.view"
     object_type = models.CharField(max_length=60, blank=True)

@@ -28,7 +28,9 @@ def visible_cases(user) -> QuerySet[Case]:
 
 def case_for(user, pk) -> Case:
     """The case `pk` if `user` may read it; 404 otherwise (no hint that it exists)."""
-    case = visible_cases(user).select_related("referral", "team", "coordinator").filter(pk=pk).first()
+    case = (
+        visible_cases(user).select_related("referral", "team", "coordinator").filter(pk=pk).first()
+    )
     if case is None:
         raise Http404
     return case

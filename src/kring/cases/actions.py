@@ -6,6 +6,7 @@ and queues e-mail so that it is sent only after commit. Views, commands and task
 """
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,12 @@ def _lock(case: Case) -> Case:
 def _event(case: Case, kind: str, *, by, from_state="", to_state="", **data) -> CaseEvent:
     now = timezone.now()
     event = CaseEvent.objects.create(
-        case=case, at=now, kind=kind, actor=by, from_state=from_state, to_state=to_state,
+        case=case,
+        at=now,
+        kind=kind,
+        actor=by,
+        from_state=from_state,
+        to_state=to_state,
         data=data,
     )
     record(kind, actor=by, case=case, obj=case)
@@ -42,9 +48,10 @@ def _move(case: Case, move_name: str, *, by, fields=(), **context) -> CaseEvent:
     case.state = target
     case.state_changed_at = timezone.now()
     case.save(update_fields=["state", "state_changed_at", *fields])
-    kind = context.pop("event_kind", f"case.{move_name}")
     data = {k: v for k, v in context.items() if isinstance(v, str | int)}
-    return _event(case, kind, by=by, from_state=source, to_state=target, **data)
+    return _event(
+        case, lifecycle.MOVES[move_name].event, by=by, from_state=source, to_state=target, **data
+    )
 
 
 def _require_role(user, *roles):
@@ -52,9 +59,16 @@ def _require_role(user, *roles):
         raise NotAllowed(_("You are not allowed to do this."))
 
 
-def _staff_mail(kind: str, user: User, **context) -> None:
+def _staff_mail(kind: str, user: User, *, case: Case, link: str = "", **context) -> None:
+    """A notice to a staff member: the case reference and a link, never case content."""
     if user.email:
-        queue_mail(kind, to=user.email, language=user.language, context={"user": user, **context})
+        link = link or reverse("cases:detail", args=[case.pk])
+        queue_mail(
+            kind,
+            to=user.email,
+            language=user.language,
+            context={"user": user, "case": case, "link": link, **context},
+        )
 
 
 def open_case(referral, *, by=None) -> Case:
@@ -122,11 +136,11 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
                 current.ended_at = now
                 current.save(update_fields=["status", "ended_at"])
             if previous is not None:
-                _staff_mail("case.reassigned_away", previous, case=case)
+                _staff_mail(
+                    "case.reassigned_away", previous, case=case, link=reverse("cases:my_cases")
+                )
         elif case.state != State.REFERRED:
-            raise MoveRefused(
-                _("A case can be offered to a coordinator only once it is taken on.")
-            )
+            raise MoveRefused(_("A case can be offered to a coordinator only once it is taken on."))
         elif current is not None:
             # An earlier offer not yet answered is withdrawn.
             current.status = Assignment.Status.WITHDRAWN
@@ -137,7 +151,9 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
             case=case, coordinator=coordinator, offered_by=by, offered_at=now
         )
         _event(case, "case.offered", by=by, coordinator=coordinator.pk)
-        _staff_mail("case.offered", coordinator, case=case)
+        _staff_mail(
+            "case.offered", coordinator, case=case, link=reverse("cases:offer", args=[case.pk])
+        )
     return assignment
 
 
@@ -152,10 +168,7 @@ def accept_assignment(assignment: Assignment, *, declares_independence: bool, by
         if declares_independence:
             assignment.declared_independent_at = now
         case.coordinator = by
-        _move(
-            case, "accept_assignment", by=by, fields=["coordinator"], assignment=assignment,
-            event_kind="case.assigned",
-        )
+        _move(case, "accept_assignment", by=by, fields=["coordinator"], assignment=assignment)
         assignment.status = Assignment.Status.ACCEPTED
         assignment.responded_at = now
         assignment.save(update_fields=["status", "responded_at", "declared_independent_at"])
@@ -196,4 +209,3 @@ def stop(case: Case, *, reason: str, by: User) -> Case:
             status__in=[Assignment.Status.OFFERED, Assignment.Status.ACCEPTED]
         ).update(status=Assignment.Status.ENDED, ended_at=timezone.now())
     return case
-

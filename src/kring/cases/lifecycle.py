@@ -37,6 +37,7 @@ class Move:
     name: str
     sources: tuple[str, ...]
     target: str
+    event: str  # the timeline event's kind, e.g. "case.taken_on"
     guards: tuple[Guard, ...] = ()
 
 
@@ -72,16 +73,18 @@ def has_team(case, **_kw):
 MOVES: dict[str, Move] = {
     m.name: m
     for m in (
-        Move("take_on", (State.REQUESTED,), State.REFERRED, (has_team,)),  # R1
-        Move("decline", (State.REQUESTED, State.REFERRED), State.DECLINED),
+        Move("take_on", (State.REQUESTED,), State.REFERRED, "case.taken_on", (has_team,)),  # R1
+        Move("decline", (State.REQUESTED, State.REFERRED), State.DECLINED, "case.declined"),
         Move(
             "accept_assignment",
             (State.REFERRED,),
             State.ASSIGNED,
+            "case.assigned",
             (coordinator_offered, coordinator_declared_independence),  # R2
         ),
-        Move("reassign", (State.ASSIGNED,), State.REFERRED),  # R2: a new coordinator must accept
-        Move("stop", BEFORE_CONFERENCE, State.STOPPED),
+        # R2: a new coordinator must accept; the previous one loses access at once.
+        Move("reassign", (State.ASSIGNED,), State.REFERRED, "case.reassigned"),
+        Move("stop", BEFORE_CONFERENCE, State.STOPPED, "case.stopped"),
     )
 }
 

@@ -39,7 +39,10 @@ class Case(models.Model):
     )
     # The coordinator who accepted the case (R2); the history is in Assignment.
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="coordinated_cases",
     )
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
@@ -106,6 +109,9 @@ class Assignment(models.Model):
         ]
         indexes = [models.Index(fields=["coordinator", "status"], name="assignment_coord_status")]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.coordinator_id} ({self.status})"
+
     @property
     def is_open(self) -> bool:
         return self.status in {self.Status.OFFERED, self.Status.ACCEPTED}
@@ -128,3 +134,6 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at")]
+
+    def __str__(self) -> str:
+        return self.kind
