@@ -27,11 +27,17 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT,
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="members",
     )
     language = models.CharField(
-        _("language"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")],
+        _("language"),
+        max_length=5,
+        choices=[("nl", "Nederlands"), ("en", "English")],
         default="nl",
     )
 

@@ -1,8 +1,15 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from kring.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("inloggen/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.account, name="account"),
+    path("inloggen/", views.login_view, name="login"),
+    path("inloggen/instellen/", views.setup, name="setup"),
+    path("inloggen/code/", views.verify, name="verify"),
+    path("uitloggen/", views.logout_view, name="logout"),
+    path("herstelcodes/", views.recovery_codes, name="recovery_codes"),
+    path("herstelcodes/nieuw/", views.regenerate_recovery_codes, name="recovery_codes_regenerate"),
+    path("wachtwoord/", views.password_change, name="password_change"),
 ]

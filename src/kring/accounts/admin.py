@@ -1,0 +1,141 @@
+"""Django admin at /beheer/: users and teams, for the administrator role only.
+
+Access goes through Kring's own login (with lockout and the second factor), never through the
+admin's login form. Case data is not registered here: administrators see cases only through
+another role (DESIGN.md "Roles").
+"""
+
+# Imported first so that their registrations exist and can be replaced below.
+import django.contrib.auth.admin  # noqa: F401
+import django_otp.plugins.otp_static.admin  # noqa: F401
+import django_otp.plugins.otp_totp.admin  # noqa: F401
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kring.accounts import second_factor
+from kring.accounts.models import Role, Team, User
+from kring.accounts.views import logout_view
+
+
+def is_administrator(request) -> bool:
+    user = request.user
+    return bool(
+        user.is_active
+        and user.is_authenticated
+        and user.role == Role.ADMINISTRATOR
+        and (not second_factor.required() or user.is_verified())
+    )
+
+
+def _admin_login(request, extra_context=None):
+    """The admin's own login form would bypass lockout and second factor: use Kring's."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(
+        request.GET.get("next") or reverse("admin:index"), reverse("accounts:login")
+    )
+
+
+admin.site.has_permission = is_administrator
+admin.site.login = _admin_login
+admin.site.logout = logout_view
+admin.site.site_header = _("Kring administration")
+admin.site.site_title = _("Kring administration")
+admin.site.index_title = _("Users and teams")
+
+# Roles, not Django groups, decide what a user may do. The device admins would show secret
+# keys and QR codes; administrators reset a second factor with the action on the user list.
+for model in (Group, TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+class AdministratorOnly:
+    """Permissions follow the administrator role, not Django's per-model permissions."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_add_permission(self, request):
+        return is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request)
+
+
+@admin.register(User)
+class KringUserAdmin(AdministratorOnly, UserAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
+    list_filter = ["role", "team", "is_active"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    ordering = ["username"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "email", "language"]}),
+        (_("Role"), {"fields": ["role", "team", "is_active", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "language",
+                    "role",
+                    "team",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_second_factor"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "role" in form.base_fields:
+            form.base_fields["role"].required = True
+        return form
+
+    @admin.action(description=_("Reset second factor (the user sets up the app again)"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor.reset_second_factor(user, by=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "The second factor of %(count)d user was reset.",
+                "The second factor of %(count)d users was reset.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Team)
+class TeamAdmin(AdministratorOnly, admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
