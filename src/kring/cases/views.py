@@ -33,6 +33,11 @@ def _role(request, *roles):
         raise PermissionDenied
 
 
+def _posted(request):
+    """The submitted data, or None on GET (an empty POST must still be validated)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _refused(request, form, exc: MoveRefused):
     form.add_error(None, exc.reason)
 
@@ -93,7 +98,7 @@ def take_on(request, pk):
 def decline(request, pk):
     _role(request, Role.OFFICE, Role.MANAGER)
     case = case_for(request.user, pk)
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.decline(case, reason=form.cleaned_data["reason"], by=request.user)
@@ -208,7 +213,7 @@ def assign(request, pk):
     case = case_for(request.user, pk)
     if not can_assign(request.user, case):
         raise PermissionDenied
-    form = AssignForm(request.POST or None, team=case.team)
+    form = AssignForm(_posted(request), team=case.team)
     if request.method == "POST" and form.is_valid():
         coordinator = form.cleaned_data["coordinator"]
         try:
@@ -283,7 +288,7 @@ def stop(request, pk):
     case = case_for(request.user, pk)
     if not can_stop(request.user, case):
         raise Http404
-    form = StopForm(request.POST or None)
+    form = StopForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.stop(case, reason=form.cleaned_data["reason"], by=request.user)

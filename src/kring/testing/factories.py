@@ -42,6 +42,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
+        skip_postgeneration_save = True
 
     requester_name = "Petra de Vries"
     requester_relation = RequesterRelation.RELATIVE
