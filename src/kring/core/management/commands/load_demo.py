@@ -1,0 +1,303 @@
+"""`kring load_demo`: the demo team, its people, and cases at every state that exists so far.
+
+Every case is made through the real actions (kring.cases.actions), so the timeline, the audit
+log and the outbox look exactly as they would after real use. Loading twice changes nothing:
+each demo request has a fixed requester address (demo-N@example.org) and is skipped when it
+exists; users are found by username. Runs only with KRING_DEMO_MODE on, because every demo
+account has the same published password.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from kring.accounts.models import Role, Team, User
+from kring.cases import actions
+from kring.cases.models import Assignment, Case, DeclineReason, HandBackReason, StopReason
+from kring.referrals.models import (
+    PeopleInformed,
+    PersonSide,
+    Referral,
+    ReferralPerson,
+    RequesterRelation,
+)
+
+PASSWORD = "kring-demo"  # noqa: S105 (published in the README: demo only)
+PRIVACY_VERSION = "demo"
+
+# username, first name, last name, role, team
+USERS = [
+    ("carla", "Carla", "de Boer", Role.COORDINATOR, "Team Utrecht"),
+    ("olaf", "Olaf", "Visser", Role.COORDINATOR, "Team Utrecht"),
+    ("bram", "Bram", "Smit", Role.OFFICE, "Team Utrecht"),
+    ("mira", "Mira", "Bakker", Role.MANAGER, "Team Utrecht"),
+    ("noor", "Noor", "Hendriks", Role.COORDINATOR, "Team Zwolle"),
+    ("ruud", "Ruud", "Mulder", Role.RESEARCHER, None),
+    ("admin", "Ada", "Jacobs", Role.ADMINISTRATOR, None),
+]
+
+
+@dataclass
+class DemoRequest:
+    """One invented request and what happens to it (`story`, a list of steps)."""
+
+    number: int
+    requester: str
+    relation: str
+    description: str
+    people: list[tuple[str, str]]
+    story: list[tuple] = field(default_factory=list)
+    organisation: str = ""
+
+    @property
+    def email(self) -> str:
+        return f"demo-{self.number}@example.org"
+
+
+# Steps: ("take_on", office), ("offer", to, by), ("accept", coordinator),
+# ("hand_back", coordinator, reason), ("decline", by, reason), ("stop", by, reason).
+# Invented people and places; any likeness is chance.
+REQUESTS = [
+    # The office inbox: new requests, not yet taken on.
+    DemoRequest(
+        1,
+        "Henk Verbeek",
+        RequesterRelation.HARMED,
+        "Twee jongens hebben de voorgevel van ons huis beklad met graffiti. Ik weet wie het "
+        "zijn; hun ouders willen graag met ons praten.",
+        [
+            ("Henk Verbeek", PersonSide.HARMED),
+            ("Jesse", PersonSide.RESPONSIBLE),
+            ("Milan", PersonSide.RESPONSIBLE),
+        ],
+    ),
+    DemoRequest(
+        2,
+        "Meester Dijkstra",
+        RequesterRelation.SCHOOL,
+        "Op het schoolplein is een vechtpartij geweest tussen twee leerlingen uit groep 8. "
+        "Eén leerling had een bloedneus. De ouders zijn erg geschrokken.",
+        [
+            ("Sem", PersonSide.RESPONSIBLE),
+            ("Luuk", PersonSide.HARMED),
+            ("moeder van Luuk", PersonSide.SUPPORTER),
+        ],
+        organisation="Basisschool De Regenboog",
+    ),
+    DemoRequest(
+        3,
+        "Fatima El Amrani",
+        RequesterRelation.RELATIVE,
+        "Mijn zoon heeft de telefoon van een klasgenoot gestolen en verkocht. Hij heeft er "
+        "spijt van en wil het goedmaken.",
+        [("Yassin", PersonSide.RESPONSIBLE), ("Tim", PersonSide.HARMED)],
+    ),
+    DemoRequest(
+        4,
+        "Wijkagent Post",
+        RequesterRelation.POLICE,
+        "Een bewoner heeft de brievenbus van de buren vernield na een ruzie over "
+        "geluidsoverlast. Beide partijen staan open voor een gesprek.",
+        [("Gerard", PersonSide.RESPONSIBLE), ("familie Yilmaz", PersonSide.HARMED)],
+        organisation="Politie Utrecht",
+    ),
+    # Taken on by the office, not yet offered to a coordinator.
+    DemoRequest(
+        5,
+        "Ans Koster",
+        RequesterRelation.PROFESSIONAL,
+        "Bij de voetbalclub is een jeugdspeler na de wedstrijd door een teamgenoot in elkaar "
+        "geslagen. De club zoekt een manier om het samen op te lossen.",
+        [
+            ("Daan", PersonSide.RESPONSIBLE),
+            ("Noah", PersonSide.HARMED),
+            ("trainer Kees", PersonSide.OTHER),
+        ],
+        story=[("take_on", "bram")],
+        organisation="VV Oranje Wit",
+    ),
+    # Referred: offered to carla, waiting for her answer.
+    DemoRequest(
+        6,
+        "Petra de Vries",
+        RequesterRelation.RELATIVE,
+        "Daan heeft de fiets van Sanne vernield, vlak voor de zomervakantie. Sanne kon "
+        "daardoor niet meer naar haar bijbaan.",
+        [
+            ("Daan", PersonSide.RESPONSIBLE),
+            ("Sanne", PersonSide.HARMED),
+            ("Petra de Vries", PersonSide.SUPPORTER),
+        ],
+        story=[("take_on", "bram"), ("offer", "carla", "bram")],
+    ),
+    # Assigned to carla, who accepted with her declaration of independence (R2).
+    DemoRequest(
+        7,
+        "Joost van Dam",
+        RequesterRelation.HARMED,
+        "Iemand uit de straat heeft met een steen de ruit van mijn werkplaats ingegooid. We "
+        "kennen elkaar al jaren; ik wil weten waarom.",
+        [("Joost van Dam", PersonSide.HARMED), ("Ruben", PersonSide.RESPONSIBLE)],
+        story=[("take_on", "bram"), ("offer", "carla", "bram"), ("accept", "carla")],
+    ),
+    DemoRequest(
+        8,
+        "Lotte Peters",
+        RequesterRelation.RESPONSIBLE,
+        "Ik heb op een verjaardag in een ruzie mijn zwager geslagen. Ik wil het uitpraten en "
+        "het goedmaken met hem en mijn zus.",
+        [
+            ("Lotte Peters", PersonSide.RESPONSIBLE),
+            ("Erik", PersonSide.HARMED),
+            ("Marieke", PersonSide.SUPPORTER),
+        ],
+        story=[("take_on", "bram"), ("offer", "carla", "bram"), ("accept", "carla")],
+    ),
+    # Reassigned: olaf had it, mira (manager) gave it to carla, carla accepted.
+    DemoRequest(
+        9,
+        "Karin Smeets",
+        RequesterRelation.PROFESSIONAL,
+        "In de buurtsupermarkt heeft een jongere een medewerker bedreigd en uitgescholden. "
+        "De medewerker durft sindsdien niet meer alleen te sluiten.",
+        [("Bilal", PersonSide.RESPONSIBLE), ("Ingrid", PersonSide.HARMED)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "olaf", "bram"),
+            ("accept", "olaf"),
+            ("offer", "carla", "mira"),
+            ("accept", "carla"),
+        ],
+        organisation="Buurtteam Overvecht",
+    ),
+    # Handed back by carla (a tie, R2), now offered to olaf.
+    DemoRequest(
+        10,
+        "Hans Wouters",
+        RequesterRelation.HARMED,
+        "Mijn schuur is in brand gestoken door jongeren uit de buurt. Eén van hen is de zoon "
+        "van een kennis.",
+        [("Hans Wouters", PersonSide.HARMED), ("Stijn", PersonSide.RESPONSIBLE)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("hand_back", "carla", HandBackReason.TIE),
+            ("offer", "olaf", "bram"),
+        ],
+    ),
+    # Declined by the office.
+    DemoRequest(
+        11,
+        "Wim de Graaf",
+        RequesterRelation.OTHER,
+        "Mijn buurman in Maastricht parkeert steeds voor mijn uitrit. Kunnen jullie bemiddelen?",
+        [("buurman", PersonSide.UNKNOWN)],
+        story=[("decline", "bram", DeclineReason.OUTSIDE_AREA)],
+    ),
+    # Stopped by carla: no one responsible acknowledged their part (R3).
+    DemoRequest(
+        12,
+        "Sandra Vos",
+        RequesterRelation.HARMED,
+        "Een oud-collega verspreidt roddels over mij op sociale media. Ik wil dat het stopt "
+        "en dat hij begrijpt wat het met mij doet.",
+        [("Sandra Vos", PersonSide.HARMED), ("Marco", PersonSide.RESPONSIBLE)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("accept", "carla"),
+            ("stop", "carla", StopReason.NO_ACKNOWLEDGMENT),
+        ],
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (teams, users, requests and cases); safe to run twice."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "load_demo runs only with KRING_DEMO_MODE on: every demo account has the "
+                "published password."
+            )
+        users = self.load_users()
+        made = 0
+        for request in REQUESTS:
+            if Referral.objects.filter(requester_email=request.email).exists():
+                continue
+            with transaction.atomic():
+                self.play(request, users)
+            made += 1
+        self.stdout.write(
+            f"Demo data: {len(users)} users, {made} new requests "
+            f"({len(REQUESTS) - made} already there)."
+        )
+
+    def load_users(self) -> dict[str, User]:
+        users = {}
+        for username, first, last, role, team_name in USERS:
+            team = Team.objects.get_or_create(name=team_name)[0] if team_name else None
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                    "role": role,
+                    "team": team,
+                    "is_staff": role == Role.ADMINISTRATOR,
+                    "is_superuser": role == Role.ADMINISTRATOR,
+                },
+            )
+            # The printed password must work, also after someone changed it in the demo.
+            if created or not user.check_password(PASSWORD):
+                user.set_password(PASSWORD)
+                user.save(update_fields=["password"])
+            users[username] = user
+        return users
+
+    def play(self, request: DemoRequest, users: dict[str, User]) -> Case:
+        # Gap: no referrals.actions.submit_referral yet; this is what the request form does.
+        referral = Referral.objects.create(
+            requester_name=request.requester,
+            requester_relation=request.relation,
+            requester_organisation=request.organisation,
+            requester_email=request.email,
+            description=request.description,
+            people_informed=PeopleInformed.SOME,
+            privacy_version=PRIVACY_VERSION,
+            privacy_accepted_at=timezone.now(),
+        )
+        ReferralPerson.objects.bulk_create(
+            ReferralPerson(referral=referral, name=name, side=side) for name, side in request.people
+        )
+        case = actions.open_case(referral)
+        for step, *args in request.story:
+            case = self.step(case, step, args, users)
+        return case
+
+    def step(self, case: Case, step: str, args: list, users: dict[str, User]) -> Case:
+        if step == "take_on":
+            return actions.take_on(case, by=users[args[0]])
+        if step == "offer":
+            actions.offer_to_coordinator(case, coordinator=users[args[0]], by=users[args[1]])
+            return case
+        if step == "accept":
+            offer = case.assignments.get(
+                coordinator=users[args[0]], status=Assignment.Status.OFFERED
+            )
+            return actions.accept_assignment(offer, declares_independence=True, by=users[args[0]])
+        if step == "hand_back":
+            offer = case.assignments.get(
+                coordinator=users[args[0]], status=Assignment.Status.OFFERED
+            )
+            return actions.hand_back(offer, reason=args[1], by=users[args[0]])
+        if step == "decline":
+            return actions.decline(case, reason=args[1], by=users[args[0]])
+        if step == "stop":
+            return actions.stop(case, reason=args[1], by=users[args[0]])
+        raise ValueError(f"unknown demo step {step!r}")
