@@ -218,6 +218,8 @@ if _TASKS_BACKEND == "sqlite":
         "huey_class": "huey.SqliteHuey",
         "filename": env_str("KRING_TASKS_SQLITE_PATH", str(VAR_DIR / "tasks.sqlite3")),
     }
+    # Huey opens its file as Django starts: in a fresh clone var/ does not exist yet.
+    Path(HUEY["filename"]).parent.mkdir(parents=True, exist_ok=True)
 elif _TASKS_BACKEND == "redis":
     HUEY = {
         **_HUEY_COMMON,
