@@ -1,0 +1,30 @@
+"""Security headers on every response (issue 2, point 9)."""
+
+from django.urls import reverse
+
+
+def test_public_pages_carry_strict_security_headers(client, db):
+    response = client.get(reverse("core:home"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Strict-Transport-Security"].startswith("max-age=")
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_load_nothing_from_another_host(client, db):
+    html = client.get(reverse("core:home")).content.decode()
+    assert "http://" not in html.replace("http://testserver", "")
+    assert "https://" not in html
+
+
+def test_the_interface_is_dutch_by_default_and_english_on_request(client, db):
+    assert '<html lang="nl">' in client.get(reverse("core:home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get(reverse("core:home")).content.decode()
+
+
+def test_times_are_shown_in_amsterdam(settings):
+    assert settings.TIME_ZONE == "Europe/Amsterdam"
+    assert settings.USE_TZ
