@@ -25,3 +25,6 @@ class OutgoingMail(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"], name="mail_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.status})"
