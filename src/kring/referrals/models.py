@@ -56,7 +56,8 @@ class Referral(models.Model):
     description = models.TextField(_("what happened, briefly"), max_length=4000)
     people_informed = models.CharField(
         _("do the people you name know about this request?"),
-        max_length=10, choices=PeopleInformed.choices,
+        max_length=10,
+        choices=PeopleInformed.choices,
     )
     privacy_version = models.CharField(max_length=20)
     privacy_accepted_at = models.DateTimeField()

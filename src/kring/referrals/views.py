@@ -1,13 +1,124 @@
-from django.http import Http404
+"""The public pages (R1): the request form, its confirmation, and the privacy statement.
+No account is needed for any of them."""
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_safe
+
+from kring.core import ratelimit
+from kring.referrals import privacy as privacy_policy
+from kring.referrals.actions import submit_referral
+from kring.referrals.forms import (
+    DESCRIPTION_MAX_LENGTH,
+    HONEYPOT_FIELD,
+    PeopleFormSet,
+    ReferralForm,
+    error_summary,
+)
+from kring.referrals.models import new_reference
+
+# The reference of the request this browser sent last; shown on the confirmation page.
+SESSION_REFERENCE = "referrals.sent_reference"
+RATE_WINDOW_SECONDS = 3600
 
 
+def _contact() -> dict:
+    return {"contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}
+
+
+def _form_page(request, form, people, *, status=200, **context):
+    response = render(
+        request,
+        "referrals/request_form.html",
+        {
+            "form": form,
+            "people": people,
+            "honeypot_field": HONEYPOT_FIELD,
+            "description_max_length": DESCRIPTION_MAX_LENGTH,
+            **_contact(),
+            **context,
+        },
+        status=status,
+    )
+    if request.method == "POST":
+        # The page now holds what the visitor typed: no copy in any cache.
+        add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
 def new_referral(request):
-    raise Http404
+    """R1: anyone may ask for a conference."""
+    if request.method == "GET":
+        return _form_page(request, ReferralForm(), PeopleFormSet())
+
+    if request.POST.get(HONEYPOT_FIELD, "").strip():
+        # A robot filled in the trap: it sees the usual confirmation; nothing is kept or sent.
+        request.session[SESSION_REFERENCE] = new_reference()
+        return redirect("referrals:sent")
+
+    form = ReferralForm(request.POST)
+    people = PeopleFormSet(request.POST)
+    if request.POST.get("action") == "add_person":
+        # Not a submission: show the form again as typed, one row longer, without errors.
+        return _form_page(
+            request,
+            ReferralForm(initial=form.raw_values()),
+            people.as_typed(add_row=people.can_add),
+            added_row=people.can_add,
+        )
+
+    if not (form.is_valid() and people.is_valid()):
+        return _form_page(request, form, people, errors=error_summary(form, people))
+
+    allowed = ratelimit.hit(
+        ratelimit.address_key("referral", request),
+        limit=settings.KRING_REQUEST_RATE_PER_HOUR,
+        window_seconds=RATE_WINDOW_SECONDS,
+    )
+    if not allowed:
+        return _form_page(
+            request,
+            form,
+            people,
+            status=429,
+            rate_limited=True,
+            rate_limit=settings.KRING_REQUEST_RATE_PER_HOUR,
+        )
+
+    referral = submit_referral(
+        form.cleaned_data, people.people(), language=translation.get_language() or "nl"
+    )
+    request.session[SESSION_REFERENCE] = referral.reference
+    return redirect("referrals:sent")
 
 
+@require_safe
 def sent(request):
-    raise Http404
+    """After sending: the reference and what happens next (POST-redirect-GET)."""
+    reference = request.session.get(SESSION_REFERENCE)
+    if not reference:
+        return redirect("referrals:new")
+    response = render(request, "referrals/sent.html", {"reference": reference, **_contact()})
+    add_never_cache_headers(response)
+    return response
 
 
+@require_safe
 def privacy(request):
-    raise Http404
+    return render(
+        request,
+        "referrals/privacy.html",
+        {
+            "version": privacy_policy.PRIVACY_VERSION,
+            "version_date": privacy_policy.PRIVACY_DATE,
+            "retention_declined_months": privacy_policy.RETENTION_DECLINED_MONTHS,
+            "retention_closed_years": privacy_policy.RETENTION_CLOSED_YEARS,
+            "rate_per_hour": settings.KRING_REQUEST_RATE_PER_HOUR,
+            **_contact(),
+        },
+    )

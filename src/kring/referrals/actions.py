@@ -1,0 +1,82 @@
+"""Receiving a request (R1). The view parses the form; everything that follows happens here."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kring.accounts.models import Role, User
+from kring.audit.log import record
+from kring.cases.actions import open_case
+from kring.notifications.mail import queue_mail
+from kring.referrals.models import Referral, ReferralPerson
+from kring.referrals.privacy import PRIVACY_VERSION
+
+REQUESTER_FIELDS = (
+    "requester_name",
+    "requester_relation",
+    "requester_organisation",
+    "requester_email",
+    "requester_phone",
+    "description",
+    "people_informed",
+)
+
+
+class ConsentMissing(ValueError):
+    """A request is stored only with the requester's consent to the privacy statement."""
+
+
+def submit_referral(
+    details: Mapping[str, Any],
+    people: Iterable[Mapping[str, str]],
+    *,
+    language: str,
+    by: User | None = None,
+) -> Referral:
+    """Store a request with the people named, open its case in the office inbox, and queue
+    the confirmation to the requester and a notice to every active office user.
+
+    `details` holds the request form's cleaned data (REQUESTER_FIELDS and privacy_consent);
+    `people` the named people (name, side, contact). The e-mails carry the reference and what
+    happens next, never the description or anyone's name.
+    """
+    if details.get("privacy_consent") is not True:
+        raise ConsentMissing("the requester did not agree to the privacy statement")
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            **{field: details.get(field) or "" for field in REQUESTER_FIELDS},
+            language=language,
+            privacy_version=PRIVACY_VERSION,
+            privacy_accepted_at=timezone.now(),
+        )
+        ReferralPerson.objects.bulk_create(
+            ReferralPerson(
+                referral=referral,
+                name=person["name"],
+                side=person["side"],
+                contact=person.get("contact") or "",
+            )
+            for person in people
+        )
+        case = open_case(referral, by=by)
+        record("referral.submitted", actor=by, case=case, obj=referral)
+        queue_mail(
+            "referral.received",
+            to=referral.requester_email,
+            language=language,
+            context={"referral": referral},
+        )
+        link = settings.SITE_URL + reverse("cases:request_detail", args=[case.pk])
+        office = User.objects.filter(role=Role.OFFICE, is_active=True).exclude(email="")
+        for user in office.order_by("pk"):
+            queue_mail(
+                "referral.office_notice",
+                to=user.email,
+                language=user.language,
+                context={"user": user, "referral": referral, "case": case, "link": link},
+            )
+    return referral
