@@ -70,9 +70,9 @@ class _FormValues(HTMLParser):
     def handle_data(self, data):
         if self._textarea:
             # Django starts a textarea's content with a newline that browsers drop.
-            self.values[self._textarea] += data.removeprefix("\n") if not self.values[
-                self._textarea
-            ] else data
+            self.values[self._textarea] += (
+                data.removeprefix("\n") if not self.values[self._textarea] else data
+            )
 
 
 def form_values(response) -> dict[str, str]:
