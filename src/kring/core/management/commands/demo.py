@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
+from django.test.utils import override_settings
 
 from kring.core.management.commands.load_demo import PASSWORD, USERS
 
@@ -87,7 +88,10 @@ class Command(BaseCommand):
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo", stdout=self.stdout, stderr=self.stderr)
+        site_url = os.environ.get("KRING_SITE_URL", f"http://{host}:{port}")
+        # Mail is rendered when it is queued: its links must point at this server too.
+        with override_settings(SITE_URL=site_url):
+            call_command("load_demo", stdout=self.stdout, stderr=self.stderr)
         connections.close_all()  # the children open their own
 
         env = {
@@ -95,6 +99,8 @@ class Command(BaseCommand):
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "kring.settings"),
             "KRING_DEMO_MODE": "1",
             "KRING_DEBUG": os.environ.get("KRING_DEBUG", "1"),
+            # Links in the demo's e-mails point at this server.
+            "KRING_SITE_URL": site_url,
             "PYTHONUNBUFFERED": "1",
         }
         python = sys.executable
@@ -109,6 +115,7 @@ class Command(BaseCommand):
                     "--workers=2",
                     "--threads=4",
                     "--access-logfile=-",
+                    "--no-control-socket",
                     f"--graceful-timeout={GRACE_SECONDS - 2}",
                 ],
                 signal.SIGTERM,  # gunicorn: graceful stop
