@@ -1,6 +1,10 @@
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection, connections
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -73,3 +77,37 @@ def test_the_periodic_task_purges_windows_older_than_a_day():
     ratelimit.hit("recent", limit=5, window_seconds=3600)
     purge_rate_limit_windows.call_local()
     assert list(RateLimitHit.objects.values_list("key", flat=True)) == ["recent"]
+
+
+def _in_own_connection(fn):
+    """Run fn in a thread, with a database connection of its own that commits for real."""
+    try:
+        return fn()
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the in-memory test database cannot serve several connections at once",
+)
+def test_concurrent_hits_never_let_more_through_than_the_limit():
+    # Eight app processes at once, each with its own connection (outside the test transaction).
+    key = f"busy-{uuid.uuid4()}"
+    barrier = threading.Barrier(8)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+
+        def one_request():
+            barrier.wait()
+            return ratelimit.hit(key, limit=5, window_seconds=3600, now=NOON)
+
+        results = list(pool.map(lambda _: _in_own_connection(one_request), range(8)))
+
+        def count_and_clean_up():
+            count = RateLimitHit.objects.get(key=key).count
+            RateLimitHit.objects.filter(key=key).delete()
+            return count
+
+        count = pool.submit(_in_own_connection, count_and_clean_up).result()
+    assert sorted(results) == [False] * 3 + [True] * 5
+    assert count == 5
