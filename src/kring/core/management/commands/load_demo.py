@@ -1,10 +1,11 @@
 """`kring load_demo`: the demo team, its people, and cases at every state that exists so far.
 
-Every case is made through the real actions (kring.cases.actions), so the timeline, the audit
-log and the outbox look exactly as they would after real use. Loading twice changes nothing:
-each demo request has a fixed requester address (demo-N@example.org) and is skipped when it
-exists; users are found by username. Runs only with KRING_DEMO_MODE on, because every demo
-account has the same published password.
+Every request is sent through referrals.actions.submit_referral, and every move is made by
+the actions in kring.cases.actions, so that the timeline, the audit log and the outbox look
+exactly as after real use. Loading twice changes nothing: each demo request has a fixed
+requester address (demo-N@example.org) and is skipped when it exists; users are found by
+username. Runs only with KRING_DEMO_MODE on, because every demo account has the same
+published password.
 """
 
 from dataclasses import dataclass, field
@@ -12,21 +13,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from kring.accounts.models import Role, Team, User
 from kring.cases import actions
 from kring.cases.models import Assignment, Case, DeclineReason, HandBackReason, StopReason
-from kring.referrals.models import (
-    PeopleInformed,
-    PersonSide,
-    Referral,
-    ReferralPerson,
-    RequesterRelation,
-)
+from kring.referrals.actions import submit_referral
+from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
 
 PASSWORD = "kring-demo"  # noqa: S105 (published in the README: demo only)
-PRIVACY_VERSION = "demo"
 
 # username, first name, last name, role, team
 USERS = [
@@ -261,21 +255,21 @@ class Command(BaseCommand):
         return users
 
     def play(self, request: DemoRequest, users: dict[str, User]) -> Case:
-        # Gap: no referrals.actions.submit_referral yet; this is what the request form does.
-        referral = Referral.objects.create(
-            requester_name=request.requester,
-            requester_relation=request.relation,
-            requester_organisation=request.organisation,
-            requester_email=request.email,
-            description=request.description,
-            people_informed=PeopleInformed.SOME,
-            privacy_version=PRIVACY_VERSION,
-            privacy_accepted_at=timezone.now(),
+        """Send the request as the public form does, then take the steps of its story."""
+        referral = submit_referral(
+            {
+                "requester_name": request.requester,
+                "requester_relation": request.relation,
+                "requester_organisation": request.organisation,
+                "requester_email": request.email,
+                "description": request.description,
+                "people_informed": PeopleInformed.SOME,
+                "privacy_consent": True,
+            },
+            [{"name": name, "side": side} for name, side in request.people],
+            language="nl",
         )
-        ReferralPerson.objects.bulk_create(
-            ReferralPerson(referral=referral, name=name, side=side) for name, side in request.people
-        )
-        case = actions.open_case(referral)
+        case = referral.case
         for step, *args in request.story:
             case = self.step(case, step, args, users)
         return case
