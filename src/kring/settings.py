@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "kring.notifications",
     "kring.referrals",
     "kring.cases",
+    "kring.circle",
+    "kring.portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -147,6 +149,8 @@ KRING_SESSION_ABSOLUTE_SECONDS = env_int("KRING_SESSION_ABSOLUTE_HOURS", 10) * 3
 SESSION_COOKIE_AGE = KRING_SESSION_ABSOLUTE_SECONDS
 # Login lockout: after this many failures within the window, the account is cooled off.
 KRING_LOGIN_MAX_FAILURES = env_int("KRING_LOGIN_MAX_FAILURES", 5)
+# Per address the limit is higher: colleagues often share one public address.
+KRING_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("KRING_LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 KRING_LOGIN_COOLOFF_SECONDS = env_int("KRING_LOGIN_COOLOFF_MINUTES", 15) * 60
 # Public request form: at most this many requests per address per hour.
 KRING_REQUEST_RATE_PER_HOUR = env_int("KRING_REQUEST_RATE_PER_HOUR", 5)

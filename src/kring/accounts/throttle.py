@@ -24,6 +24,13 @@ def ip_key(address: str) -> str:
     return f"ip:{address}"
 
 
+def _limit(key: str) -> int:
+    # An address is often shared (an office behind one router): it gets a higher limit.
+    if key.startswith("ip:"):
+        return settings.KRING_LOGIN_MAX_FAILURES_PER_ADDRESS
+    return settings.KRING_LOGIN_MAX_FAILURES
+
+
 def _cooloff() -> timedelta:
     return timedelta(seconds=settings.KRING_LOGIN_COOLOFF_SECONDS)
 
@@ -52,7 +59,7 @@ def register_failure(keys: Iterable[str]) -> list[str]:
                 throttle.failures = 0
                 throttle.first_failure_at = now
             throttle.failures += 1
-            if throttle.failures >= settings.KRING_LOGIN_MAX_FAILURES:
+            if throttle.failures >= _limit(key):
                 throttle.locked_until = now + _cooloff()
                 # The next lock needs a full new series of failures.
                 throttle.failures = 0

@@ -128,7 +128,7 @@ def test_failures_on_one_account_do_not_lock_another_account(client, carla, olaf
 
 
 def test_many_failures_from_one_address_lock_that_address_only(client, carla, olaf, settings):
-    settings.KRING_LOGIN_MAX_FAILURES = 3
+    settings.KRING_LOGIN_MAX_FAILURES_PER_ADDRESS = 3
     for name in ("anna", "bert", "cees"):  # a different username each time
         attempt(client, name, WRONG, ip="10.0.0.66")
 
@@ -138,6 +138,16 @@ def test_many_failures_from_one_address_lock_that_address_only(client, carla, ol
 
     from_elsewhere = attempt(client, "olaf", PASSWORD, ip="10.0.0.2")
     assert from_elsewhere.status_code == 302
+
+
+def test_an_address_shared_by_colleagues_has_a_higher_limit_than_one_account(
+    client, carla, olaf, settings
+):
+    settings.KRING_LOGIN_MAX_FAILURES = 3
+    settings.KRING_LOGIN_MAX_FAILURES_PER_ADDRESS = 10
+    for name in ("anna", "bert", "cees", "dirk"):  # colleagues mistyping, one office address
+        attempt(client, name, WRONG, ip="10.0.0.66")
+    assert attempt(client, "olaf", PASSWORD, ip="10.0.0.66").status_code == 302
 
 
 def test_success_resets_the_count_for_the_account(client, carla, settings):

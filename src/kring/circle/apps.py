@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CircleConfig(AppConfig):
+    name = "kring.circle"
+    label = "circle"
+    verbose_name = _("circle")

@@ -1,0 +1,286 @@
+"""The circle of a case (kring): the participants, the coordinator's preparatory conversations,
+acknowledgment (R3), nominations (R6), consent and rights (R9, R17) and the safety check (R7)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Side(models.TextChoices):
+    HARMED = "harmed", _("Harmed")
+    RESPONSIBLE = "responsible", _("Responsible")
+    SUPPORTER = "supporter", _("Family, friend or acquaintance")
+    OTHER = "other", _("Other (teacher, neighbour, ...)")
+
+
+class Status(models.TextChoices):
+    TO_INVITE = "to_invite", _("To invite")
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Mode(models.TextChoices):
+    """How something was said or given."""
+
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By telephone")
+    VIDEO = "video", _("By video call")
+    PORTAL = "portal", _("In the portal")
+    PAPER = "paper", _("On paper")
+
+
+class Language(models.TextChoices):
+    NL = "nl", "Nederlands"
+    EN = "en", "English"
+
+
+class Participant(models.Model):
+    """A person in the circle of a case (betrokkene / deelnemer)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="participants")
+    name = models.CharField(_("name"), max_length=200)
+    side = models.CharField(_("side"), max_length=20, choices=Side.choices)
+    # A supporter (or other) stands in the circle of one harmed or responsible person (R5).
+    supports = models.ForeignKey(
+        "self",
+        verbose_name=_("in the circle of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="circle",
+    )
+    relation = models.CharField(
+        _("relation to the others"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: mother of Daan, teacher, neighbour."),
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("telephone number"), max_length=40, blank=True)
+    address = models.TextField(_("postal address"), max_length=500, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.NL
+    )
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    interpreter_language = models.CharField(_("interpreter for"), max_length=100, blank=True)
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=500, blank=True)
+    is_minor = models.BooleanField(_("minor"), default=False)
+    guardian = models.ForeignKey(
+        "self",
+        verbose_name=_("parent or guardian"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wards",
+    )
+    # The harmed person's wish about who comes on their side (R6), shown beside nominations.
+    wishes = models.TextField(_("wishes about who comes"), max_length=1000, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.TO_INVITE)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_mode = models.CharField(max_length=20, choices=Mode.choices, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        indexes = [models.Index(fields=["case", "side"], name="participant_case_side")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_main(self) -> bool:
+        return self.side in (Side.HARMED, Side.RESPONSIBLE)
+
+    @property
+    def takes_part(self) -> bool:
+        return self.status not in (Status.DECLINED, Status.WITHDRAWN)
+
+
+class Conversation(models.Model):
+    """A preparatory conversation (voorbereidingsgesprek, R7)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="conversations"
+    )
+    held_at = models.DateTimeField(_("when"))
+    mode = models.CharField(
+        _("how"),
+        max_length=20,
+        choices=[(m.value, m.label) for m in (Mode.IN_PERSON, Mode.PHONE, Mode.VIDEO)],
+    )
+    # Coordinator only: the office never sees these notes (DESIGN.md "Roles").
+    notes = models.TextField(_("short notes"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.held_at:%Y-%m-%d}"
+
+
+class Acknowledgment(models.Model):
+    """Whether a responsible person acknowledges their part (erkenning, R3). Not a confession:
+    never exported as evidence. The newest row per participant counts."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="acknowledgments"
+    )
+    acknowledges = models.BooleanField(_("acknowledges their part"))
+    given_at = models.DateTimeField(_("when"))
+    mode = models.CharField(
+        _("how"),
+        max_length=20,
+        choices=[(m.value, m.label) for m in (Mode.IN_PERSON, Mode.PHONE, Mode.VIDEO, Mode.PAPER)],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.acknowledges}"
+
+
+class Nomination(models.Model):
+    """Someone a participant names: "who else should be there?" (voordracht, R6)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Not decided yet")
+        INVITED = "invited", _("Added to the circle")
+        NOT_INVITED = "not_invited", _("Not invited")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="nominations")
+    nominated_by = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="nominations_made"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("who they are"), max_length=200, blank=True)
+    via = models.CharField(max_length=20, choices=Mode.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decision_reason = models.CharField(_("why not"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    participant = models.OneToOneField(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="nomination"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Yes, wants it")
+    NO = "no", _("No")
+    LATER = "later", _("Will decide later")
+
+
+class Consent(models.Model):
+    """Informed consent (R9) to one version of the information, with the offer of rights and
+    the answers (R17). For a minor, the parent or guardian consents too (given_by)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    # The person who consented: the participant, or the minor's parent or guardian.
+    given_by = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    information_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField()
+    mode = models.CharField(
+        max_length=20,
+        choices=[(m.value, m.label) for m in (Mode.PORTAL, Mode.PAPER, Mode.PHONE, Mode.IN_PERSON)],
+    )
+    obtained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    legal_advice = models.CharField(_("legal advice"), max_length=10, choices=Answer.choices)
+    interpreter = models.CharField(_("an interpreter"), max_length=10, choices=Answer.choices)
+    support_person = models.CharField(_("a support person"), max_length=10, choices=Answer.choices)
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} v{self.information_version}"
+
+
+class RiskFlag(models.Model):
+    """One risk in the safety check (R7) with the coordinator's assessment."""
+
+    class Kind(models.TextChoices):
+        DOMESTIC_VIOLENCE = "domestic_violence", _("Domestic violence")
+        SEXUAL_VIOLENCE = "sexual_violence", _("Sexual violence")
+        STALKING = "stalking", _("Stalking")
+        INTIMIDATION = "intimidation", _("Intimidation")
+        MINOR = "minor", _("A minor is involved")
+        POWER_IMBALANCE = "power_imbalance", _("Power imbalance")
+        OTHER = "other", _("Other")
+
+    class Level(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="risk_flags")
+    kind = models.CharField(_("risk"), max_length=30, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    # Coordinator only, like conversation notes.
+    assessment = models.TextField(_("assessment"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(_("what makes it safe now"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        indexes = [models.Index(fields=["case", "level"], name="riskflag_case_level")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.level})"
+
+    @property
+    def blocks(self) -> bool:
+        """R7: an unresolved high risk blocks the move to scheduling."""
+        return self.level == self.Level.HIGH and self.resolved_at is None
+
+
+class Invitation(models.Model):
+    """An invitation sent to a participant, by e-mail or as a printed letter."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        LETTER = "letter", _("Letter")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="invitations"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} {self.channel}"
