@@ -13,8 +13,9 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 
 .PHONY: demo test install messages lint test-sqlite test-postgres clean
 
+# For another address: make demo DEMO_ARGS=--bind=127.0.0.1:8001
 demo: $(STAMP)
-	$(BIN)/kring demo
+	$(BIN)/kring demo $(DEMO_ARGS)
 
 test: $(STAMP)
 	scripts/test.sh
