@@ -68,6 +68,12 @@ def has_team(case, **_kw):
     return None
 
 
+def _ready():
+    from kring.circle.guards import READY_TO_SCHEDULE  # noqa: PLC0415 (circle imports cases)
+
+    return READY_TO_SCHEDULE
+
+
 # --- the moves --------------------------------------------------------------------------------
 
 MOVES: dict[str, Move] = {
@@ -85,6 +91,9 @@ MOVES: dict[str, Move] = {
         # R2: a new coordinator must accept; the previous one loses access at once.
         Move("reassign", (State.ASSIGNED,), State.REFERRED, "case.reassigned"),
         Move("stop", BEFORE_CONFERENCE, State.STOPPED, "case.stopped"),
+        Move("start_preparation", (State.ASSIGNED,), State.PREPARING, "case.preparation_started"),
+        # The scheduling issue adds its action; the guards are those of preparation (R3–R9).
+        Move("schedule", (State.PREPARING,), State.SCHEDULED, "case.scheduled", _ready()),
     )
 }
 

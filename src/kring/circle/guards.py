@@ -1,0 +1,149 @@
+"""The rules of preparation as small named guards (R3–R9). Each returns None when its rule is
+met, or the reason in plain words, citing the rule, when it is not. The lifecycle's moves
+(cases.lifecycle) and the circle's actions both call them."""
+
+from django.utils.translation import gettext as _
+
+from kring.circle.models import RiskFlag, Side, Status
+
+
+def main_person(participant):
+    """The harmed or responsible person in whose circle `participant` stands (or themself)."""
+    return participant if participant.is_main else participant.supports
+
+
+def acknowledged(participant) -> bool:
+    """R3: the newest acknowledgment of a responsible person says yes."""
+    latest = _latest_acknowledgment(participant)
+    return latest is not None and latest.acknowledges
+
+
+def _latest_acknowledgment(participant):
+    cached = getattr(participant, "_prefetched_objects_cache", {}).get("acknowledgments")
+    if cached is not None:
+        return max(cached, key=lambda a: (a.recorded_at, a.pk), default=None)
+    return participant.acknowledgments.order_by("-recorded_at", "-pk").first()
+
+
+def any_responsible_acknowledged(case) -> bool:
+    responsible = case.participants.filter(side=Side.RESPONSIBLE).prefetch_related(
+        "acknowledgments"
+    )
+    return any(acknowledged(p) and p.takes_part for p in responsible)
+
+
+def may_be_invited(participant) -> str | None:
+    """The order of the method: the responsible side first, the harmed side only after an
+    acknowledgment (R3, R4, R5); a minor only with a parent or guardian (R9)."""
+    if participant.status in (Status.DECLINED, Status.WITHDRAWN):
+        return _("%(name)s has declined or withdrawn; taking part is voluntary (R9).") % {
+            "name": participant.name
+        }
+    person = main_person(participant)
+    if participant.side == Side.RESPONSIBLE and not acknowledged(participant):
+        return _(
+            "%(name)s cannot be invited: they have not acknowledged their part. Only those who "
+            "acknowledge take part (R3, R5)."
+        ) % {"name": participant.name}
+    supports_responsible = (
+        person is not None and person.side == Side.RESPONSIBLE and person is not participant
+    )
+    if supports_responsible and not acknowledged(person):
+        return _(
+            "%(name)s stands in the circle of %(person)s, who has not acknowledged their "
+            "part yet (R5)."
+        ) % {"name": participant.name, "person": person.name}
+    harmed_side = participant.side == Side.HARMED or (
+        person is not None and person.side == Side.HARMED
+    )
+    if harmed_side and not any_responsible_acknowledged(participant.case):
+        return _(
+            "No one on the harmed side can be invited until at least one person responsible "
+            "has acknowledged their part (R4)."
+        )
+    if participant.is_minor and participant.guardian_id is None:
+        return _("%(name)s is a minor: add a parent or guardian to the circle first (R9).") % {
+            "name": participant.name
+        }
+    return None
+
+
+def has_consent(participant, consents=None) -> bool:
+    """R9: consent given; for a minor, by the minor and by the parent or guardian."""
+    if consents is None:
+        consents = list(participant.consents.all())
+    givers = {c.given_by_id for c in consents}
+    if participant.pk not in givers:
+        return False
+    return not participant.is_minor or participant.guardian_id in givers
+
+
+# --- ready to schedule: the guards of the move preparing -> scheduled -----------------------
+
+
+def _circle(case):
+    return list(case.participants.prefetch_related("acknowledgments", "consents", "conversations"))
+
+
+def responsible_acknowledged(case, **_kw):
+    """R3: at least one responsible person acknowledged and still takes part."""
+    if not any_responsible_acknowledged(case):
+        return _("No person responsible has acknowledged their part yet (R3).")
+    return None
+
+
+def both_sides_take_part(case, **_kw):
+    """R9: if every harmed or every responsible person withdrew, there is no conference."""
+    people = _circle(case)
+    for side, message in (
+        (Side.HARMED, _("No person harmed takes part (any more) (R9).")),
+        (Side.RESPONSIBLE, _("No person responsible takes part (any more) (R9).")),
+    ):
+        if not any(p.side == side and p.status == Status.ACCEPTED for p in people):
+            return message
+    return None
+
+
+def everyone_prepared(case, **_kw):
+    """R7: the coordinator has spoken with everyone who takes part."""
+    missing = [p.name for p in _circle(case) if p.takes_part and not p.conversations.all()]
+    if missing:
+        return _("Not everyone has had a preparatory conversation yet (R7): %(names)s.") % {
+            "names": ", ".join(missing)
+        }
+    return None
+
+
+def everyone_consented(case, **_kw):
+    """R9: everyone who takes part has accepted and given informed consent."""
+    missing = [
+        p.name
+        for p in _circle(case)
+        if p.takes_part and (p.status != Status.ACCEPTED or not has_consent(p, p.consents.all()))
+    ]
+    if missing:
+        return _("Not everyone has accepted and given consent yet (R9): %(names)s.") % {
+            "names": ", ".join(missing)
+        }
+    return None
+
+
+def no_unresolved_high_risk(case, **_kw):
+    """R7: an unresolved high risk blocks a face-to-face meeting."""
+    if case.risk_flags.filter(level=RiskFlag.Level.HIGH, resolved_at__isnull=True).exists():
+        return _("A high risk in the safety check is not resolved (R7).")
+    return None
+
+
+READY_TO_SCHEDULE = (
+    responsible_acknowledged,
+    both_sides_take_part,
+    everyone_prepared,
+    everyone_consented,
+    no_unresolved_high_risk,
+)
+
+
+def readiness(case) -> list[str]:
+    """Every reason the case cannot be scheduled yet (empty: ready)."""
+    return [str(reason) for guard in READY_TO_SCHEDULE if (reason := guard(case))]
