@@ -155,6 +155,11 @@ KRING_LOGIN_COOLOFF_SECONDS = env_int("KRING_LOGIN_COOLOFF_MINUTES", 15) * 60
 # Public request form: at most this many requests per address per hour.
 KRING_REQUEST_RATE_PER_HOUR = env_int("KRING_REQUEST_RATE_PER_HOUR", 5)
 
+# Personal links to the participant portal expire after this many days.
+KRING_PORTAL_LINK_DAYS = env_int("KRING_PORTAL_LINK_DAYS", 30)
+# Wrong portal links per address per hour before the portal refuses for a while.
+KRING_PORTAL_GUESSES_PER_HOUR = env_int("KRING_PORTAL_GUESSES_PER_HOUR", 20)
+
 SECURE = env_bool("KRING_SECURE", not (DEBUG or DEMO_MODE))
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE

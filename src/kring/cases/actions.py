@@ -22,11 +22,11 @@ class NotAllowed(MoveRefused):
     """The actor's role does not allow this action (the view should have refused first)."""
 
 
-def _lock(case: Case) -> Case:
+def lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
 
 
-def _event(case: Case, kind: str, *, by, from_state="", to_state="", **data) -> CaseEvent:
+def log_event(case: Case, kind: str, *, by, from_state="", to_state="", **data) -> CaseEvent:
     now = timezone.now()
     event = CaseEvent.objects.create(
         case=case,
@@ -41,7 +41,7 @@ def _event(case: Case, kind: str, *, by, from_state="", to_state="", **data) -> 
     return event
 
 
-def _move(case: Case, move_name: str, *, by, fields=(), **context) -> CaseEvent:
+def make_move(case: Case, move_name: str, *, by, fields=(), **context) -> CaseEvent:
     """Check the move, set the new state (plus `fields` already set on case), write the event."""
     source = case.state
     target = lifecycle.check_move(case, move_name, **context)
@@ -49,7 +49,7 @@ def _move(case: Case, move_name: str, *, by, fields=(), **context) -> CaseEvent:
     case.state_changed_at = timezone.now()
     case.save(update_fields=["state", "state_changed_at", *fields])
     data = {k: v for k, v in context.items() if isinstance(v, str | int)}
-    return _event(
+    return log_event(
         case, lifecycle.MOVES[move_name].event, by=by, from_state=source, to_state=target, **data
     )
 
@@ -77,7 +77,7 @@ def open_case(referral, *, by=None) -> Case:
     case = Case.objects.create(
         referral=referral, state=State.REQUESTED, state_changed_at=timezone.now()
     )
-    _event(case, "case.requested", by=by, to_state=State.REQUESTED)
+    log_event(case, "case.requested", by=by, to_state=State.REQUESTED)
     return case
 
 
@@ -85,9 +85,9 @@ def take_on(case: Case, *, by: User) -> Case:
     """The office takes a request on: the case belongs to the office worker's team (R1)."""
     _require_role(by, Role.OFFICE)
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         case.team_id = by.team_id
-        _move(case, "take_on", by=by, fields=["team"])
+        make_move(case, "take_on", by=by, fields=["team"])
     return case
 
 
@@ -95,11 +95,11 @@ def decline(case: Case, *, reason: str, by: User) -> Case:
     """The office declines a request; the requester gets a plain-words e-mail."""
     _require_role(by, Role.OFFICE, Role.MANAGER)
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         if case.team_id is None:
             case.team_id = by.team_id
         case.decline_reason = reason
-        _move(case, "decline", by=by, fields=["decline_reason", "team"], reason=reason)
+        make_move(case, "decline", by=by, fields=["decline_reason", "team"], reason=reason)
         referral = case.referral
         queue_mail(
             "referral.declined",
@@ -117,7 +117,7 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
     if coordinator.role != Role.COORDINATOR or not coordinator.is_active:
         raise MoveRefused(_("Choose an active coordinator."))
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         if case.team_id != by.team_id:
             raise NotAllowed(_("You are not allowed to do this."))
         now = timezone.now()
@@ -130,7 +130,7 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
             # Reassignment (R2): end the current assignment, back to "referred" until accepted.
             previous = case.coordinator
             case.coordinator = None
-            _move(case, "reassign", by=by, fields=["coordinator"])
+            make_move(case, "reassign", by=by, fields=["coordinator"])
             if current is not None:
                 current.status = Assignment.Status.ENDED
                 current.ended_at = now
@@ -146,11 +146,11 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
             current.status = Assignment.Status.WITHDRAWN
             current.ended_at = now
             current.save(update_fields=["status", "ended_at"])
-            _event(case, "case.offer_withdrawn", by=by, coordinator=current.coordinator_id)
+            log_event(case, "case.offer_withdrawn", by=by, coordinator=current.coordinator_id)
         assignment = Assignment.objects.create(
             case=case, coordinator=coordinator, offered_by=by, offered_at=now
         )
-        _event(case, "case.offered", by=by, coordinator=coordinator.pk)
+        log_event(case, "case.offered", by=by, coordinator=coordinator.pk)
         _staff_mail(
             "case.offered", coordinator, case=case, link=reverse("cases:offer", args=[case.pk])
         )
@@ -160,7 +160,7 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
 def accept_assignment(assignment: Assignment, *, declares_independence: bool, by: User) -> Case:
     """R2: the coordinator accepts the offer and declares no tie with anyone in the case."""
     with transaction.atomic():
-        case = _lock(assignment.case)
+        case = lock_case(assignment.case)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if by.pk != assignment.coordinator_id:
             raise NotAllowed(_("You are not allowed to do this."))
@@ -168,7 +168,7 @@ def accept_assignment(assignment: Assignment, *, declares_independence: bool, by
         if declares_independence:
             assignment.declared_independent_at = now
         case.coordinator = by
-        _move(case, "accept_assignment", by=by, fields=["coordinator"], assignment=assignment)
+        make_move(case, "accept_assignment", by=by, fields=["coordinator"], assignment=assignment)
         assignment.status = Assignment.Status.ACCEPTED
         assignment.responded_at = now
         assignment.save(update_fields=["status", "responded_at", "declared_independent_at"])
@@ -179,7 +179,7 @@ def accept_assignment(assignment: Assignment, *, declares_independence: bool, by
 def hand_back(assignment: Assignment, *, reason: str, by: User) -> Case:
     """R2: a coordinator with a tie (or no time) hands the offered case back to the office."""
     with transaction.atomic():
-        case = _lock(assignment.case)
+        case = lock_case(assignment.case)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if by.pk != assignment.coordinator_id:
             raise NotAllowed(_("You are not allowed to do this."))
@@ -189,7 +189,7 @@ def hand_back(assignment: Assignment, *, reason: str, by: User) -> Case:
         assignment.hand_back_reason = reason
         assignment.responded_at = assignment.ended_at = timezone.now()
         assignment.save(update_fields=["status", "hand_back_reason", "responded_at", "ended_at"])
-        _event(case, "case.handed_back", by=by, reason=reason)
+        log_event(case, "case.handed_back", by=by, reason=reason)
         _staff_mail("case.handed_back", assignment.offered_by, case=case, coordinator=by)
     return case
 
@@ -198,13 +198,13 @@ def stop(case: Case, *, reason: str, by: User) -> Case:
     """End a case before the conference, with a reason (DESIGN.md "Case lifecycle")."""
     _require_role(by, Role.COORDINATOR, Role.MANAGER)
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         if by.role == Role.COORDINATOR and case.coordinator_id != by.pk:
             raise NotAllowed(_("You are not allowed to do this."))
         if by.role == Role.MANAGER and case.team_id != by.team_id:
             raise NotAllowed(_("You are not allowed to do this."))
         case.stop_reason = reason
-        _move(case, "stop", by=by, fields=["stop_reason"], reason=reason)
+        make_move(case, "stop", by=by, fields=["stop_reason"], reason=reason)
         case.assignments.filter(
             status__in=[Assignment.Status.OFFERED, Assignment.Status.ACCEPTED]
         ).update(status=Assignment.Status.ENDED, ended_at=timezone.now())

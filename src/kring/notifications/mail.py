@@ -7,19 +7,34 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from kring.notifications import secrets
 from kring.notifications.models import OutgoingMail
 
 
-def queue_mail(kind: str, *, to: str, language: str, context: dict) -> OutgoingMail:
-    """Render and store a mail inside the caller's transaction; send it after commit."""
-    ctx = {"site_url": settings.SITE_URL, "organisation": settings.KRING_ORGANISATION, **context}
+def queue_mail(
+    kind: str, *, to: str, language: str, context: dict, secret_link: str = ""
+) -> OutgoingMail:
+    """Render and store a mail inside the caller's transaction; send it after commit.
+
+    `secret_link` (a personal link) is stored encrypted and put in the body only when sending;
+    templates show it as {{ personal_link }}."""
+    ctx = {
+        "site_url": settings.SITE_URL,
+        "organisation": settings.KRING_ORGANISATION,
+        "personal_link": secrets.PLACEHOLDER,
+        **context,
+    }
     with translation.override(language):
         subject = " ".join(render_to_string(f"mail/{kind}.subject.txt", ctx).split())
         body_text = render_to_string(f"mail/{kind}.txt", ctx)
         body_html = render_to_string(f"mail/{kind}.html", ctx)
     mail = OutgoingMail.objects.create(
-        kind=kind, to=to, language=language, subject=subject[:200],
-        body_text=body_text, body_html=body_html,
+        kind=kind,
+        to=to,
+        language=language,
+        subject=subject[:200],
+        body_text=body_text,
+        body_html=body_html,
     )
     from kring.notifications.tasks import send_mail  # noqa: PLC0415 (tasks import the models)
 

@@ -16,6 +16,9 @@ class OutgoingMail(models.Model):
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # A personal link, encrypted (notifications.secrets), put into the body only when sending
+    # and erased once sent: the outbox never holds a usable link in clear.
+    secret = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,9 +3,11 @@ from datetime import timedelta
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.html import escape
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from kring.notifications import secrets
 from kring.notifications.models import OutgoingMail
 
 MAX_ATTEMPTS = 8
@@ -26,29 +28,43 @@ def _claimable():
 @db_task(retries=MAX_ATTEMPTS, retry_delay=60)
 def send_mail(mail_id: int) -> None:
     """Send one stored mail (the payload is its id only); no transaction is held while sending."""
-    claimed = _claimable().filter(pk=mail_id).update(
-        claimed_at=timezone.now(), attempts=F("attempts") + 1
+    claimed = (
+        _claimable()
+        .filter(pk=mail_id)
+        .update(claimed_at=timezone.now(), attempts=F("attempts") + 1)
     )
     if not claimed:
         return  # sent already, given up, or another worker has it
     mail = OutgoingMail.objects.get(pk=mail_id)
-    message = EmailMultiAlternatives(mail.subject, mail.body_text, to=[mail.to])
-    if mail.body_html:
-        message.attach_alternative(mail.body_html, "text/html")
+    body_text, body_html = mail.body_text, mail.body_html
+    if mail.secret:
+        link = secrets.unseal(mail.secret)
+        if link is None:  # SECRET_KEY changed: the link cannot be recovered; a new one is needed
+            OutgoingMail.objects.filter(pk=mail_id).update(
+                status=OutgoingMail.Status.FAILED, secret="", last_error="secret unreadable"
+            )
+            return
+        body_text = body_text.replace(secrets.PLACEHOLDER, link)
+        body_html = body_html.replace(secrets.PLACEHOLDER, escape(link))
+    message = EmailMultiAlternatives(mail.subject, body_text, to=[mail.to])
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     try:
         message.send()
     except Exception as exc:
-        status = (
-            OutgoingMail.Status.FAILED if mail.attempts >= MAX_ATTEMPTS else mail.status
-        )
+        status = OutgoingMail.Status.FAILED if mail.attempts >= MAX_ATTEMPTS else mail.status
+        gave_up = status == OutgoingMail.Status.FAILED
         OutgoingMail.objects.filter(pk=mail_id).update(
-            claimed_at=None, status=status, last_error=type(exc).__name__[:300]
+            claimed_at=None,
+            status=status,
+            last_error=type(exc).__name__[:300],
+            **({"secret": ""} if gave_up else {}),
         )
         if status == OutgoingMail.Status.FAILED:
             return
         raise MailNotSent(f"mail {mail_id}: {type(exc).__name__}") from exc
     OutgoingMail.objects.filter(pk=mail_id).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error="", secret=""
     )
 
 
