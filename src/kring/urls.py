@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("kring.core.urls")),
     path("", include("kring.referrals.urls")),
     path("", include("kring.cases.urls")),
+    path("", include("kring.circle.urls")),
+    path("", include("kring.portal.urls")),
     path("account/", include("kring.accounts.urls")),
     path("team/logboek/", include("kring.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

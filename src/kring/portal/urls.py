@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kring.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("p/<str:token>/", views.enter, name="enter"),
+    path("portaal/", views.home, name="home"),
+    path("portaal/antwoord/", views.respond, name="respond"),
+    path("portaal/toestemming/", views.consent, name="consent"),
+    path("portaal/voordragen/", views.nominate, name="nominate"),
+    path("portaal/terugtrekken/", views.withdraw, name="withdraw"),
+    path("portaal/afsluiten/", views.leave, name="leave"),
+]
