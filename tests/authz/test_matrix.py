@@ -1,0 +1,621 @@
+"""Who may see what: every URL of Kring, requested as every role and as an anonymous visitor,
+against the table below (issue 2, "How it is checked"; DESIGN.md "Roles and what each may see").
+
+The URLs come from Django's resolver, not from the table: a URL the table does not declare
+fails, and so does a table entry whose URL is gone. The roles are played by the named people
+of conftest.py: office Bram, coordinator Carla (the case's own coordinator), her colleague Olaf
+("other_coordinator": a coordinator without access to Carla's case), manager Mira, researcher
+Ruud, the administrator, and a visitor who is not signed in.
+
+What each role gets:
+- an allowed role gets the page (2xx), or the redirect declared for it;
+- a refused visitor who is not signed in is sent to the login page;
+- a refused signed-in role gets 403 or 404, never the page and never a redirect to content;
+- GET on a view that only takes POST answers 405, and a refused role's POST is refused too and
+  changes nothing;
+- no refused role ever sees the free-text description of a case (the factory's "Daan heeft de
+  fiets ..."), and some pages never show it to anyone.
+"""
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
+from django.urls.resolvers import RegexPattern, RoutePattern
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kring.accounts.models import Team, User
+from kring.cases.models import Assignment, Case, CaseEvent
+from kring.notifications.models import OutgoingMail
+from kring.referrals.models import Referral
+from kring.testing.auth import force_verified_login
+from kring.testing.factories import PASSWORD
+
+ROLES = (
+    "anonymous",
+    "office",
+    "coordinator",
+    "other_coordinator",
+    "manager",
+    "researcher",
+    "administrator",
+)
+EVERYONE = frozenset(ROLES)
+STAFF = EVERYONE - {"anonymous"}
+NOBODY: frozenset[str] = frozenset()
+ADMINISTRATOR = frozenset({"administrator"})
+MARKER = "Daan heeft de fiets"  # the description of every ReferralFactory request
+
+# Where a signed-in person lands (kring.core.nav): also where the public pages send them.
+START_PAGE = {
+    "office": "cases:inbox",
+    "coordinator": "cases:my_cases",
+    "other_coordinator": "cases:my_cases",
+    "manager": "cases:team_cases",
+    "researcher": "core:research",
+    "administrator": "admin:index",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """What one URL answers to each role.
+
+    allowed: the roles that get the page; everyone else is refused.
+    obj: the world object (tests/authz/conftest.py) that fills `<int:pk>` / `<object_id>`.
+    post_only: the view takes only POST: GET answers 405 to those allowed.
+    method, data: how an allowed role asks for it (set_language takes a POST).
+    redirect: where an allowed role is sent instead of getting a page: a URL name for every
+        allowed role, or per role; "admin:*" means "a page, or a redirect within the admin".
+    refused_post: the data a refused role POSTs; it must be refused and change nothing.
+    sees_description: the roles whose page may show a case's free text (default: allowed).
+    """
+
+    allowed: frozenset[str]
+    obj: str | None = None
+    post_only: bool = False
+    method: str = "GET"
+    data: Callable[..., dict] | None = None
+    redirect: str | Mapping[str, str] | None = None
+    refused_post: Callable[..., dict] | None = None
+    sees_description: frozenset[str] | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "allowed", frozenset(self.allowed))
+        if self.sees_description is not None:
+            object.__setattr__(self, "sees_description", frozenset(self.sees_description))
+
+    def redirect_for(self, role: str) -> str | None:
+        if isinstance(self.redirect, Mapping):
+            return self.redirect.get(role)
+        return self.redirect
+
+    def may_see_description(self, role: str) -> bool:
+        seers = self.allowed if self.sees_description is None else self.sees_description
+        return role in seers
+
+
+def _nothing(world) -> dict:
+    return {}
+
+
+def _decline(world) -> dict:
+    return {"reason": "not_suitable"}
+
+
+def _carla(world) -> dict:
+    return {"coordinator": world.users["coordinator"].pk}
+
+
+def _olaf(world) -> dict:
+    return {"coordinator": world.users["other_coordinator"].pk}
+
+
+def _accept(world) -> dict:
+    return {"accept": "1", "declares_independence": "on"}
+
+
+def _stop(world) -> dict:
+    return {"reason": "other"}
+
+
+def _new_password(world) -> dict:
+    return {
+        "old_password": PASSWORD,
+        "new_password1": "ander-wachtwoord-42",
+        "new_password2": "ander-wachtwoord-42",
+    }
+
+
+def _make_carla_administrator(world) -> dict:
+    carla = world.users["coordinator"]
+    return {
+        "username": carla.username,
+        "first_name": carla.first_name,
+        "email": carla.email,
+        "language": "nl",
+        "role": "administrator",
+        "team": "",
+        "is_active": "on",
+        "is_superuser": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
+
+
+def _add_intruder(world) -> dict:
+    return {
+        "username": "intruder",
+        "role": "administrator",
+        "language": "nl",
+        "usable_password": "true",
+        "password1": "ander-wachtwoord-42",
+        "password2": "ander-wachtwoord-42",
+    }
+
+
+def _set_password(world) -> dict:
+    return {
+        "usable_password": "true",
+        "password1": "ander-wachtwoord-42",
+        "password2": "ander-wachtwoord-42",
+    }
+
+
+def _confirm_delete(world) -> dict:
+    return {"post": "yes"}
+
+
+def _reset_carlas_second_factor(world) -> dict:
+    return {
+        "action": "reset_second_factor",
+        "_selected_action": [str(world.users["coordinator"].pk)],
+        "index": "0",
+    }
+
+
+def _rename_team(world) -> dict:
+    return {"name": "Team Overgenomen"}
+
+
+# fmt: off
+TABLE: dict[str, Row | tuple[Row, ...]] = {
+    # --- public (DESIGN.md "anyone"; R1) -----------------------------------------------------
+    "core:home": Row(EVERYONE, redirect=START_PAGE, sees_description=NOBODY),
+    "core:health": Row(EVERYONE, sees_description=NOBODY),
+    "referrals:new": Row(EVERYONE, sees_description=NOBODY),
+    # Nothing was sent in this session: back to the form.
+    "referrals:sent": Row(EVERYONE, redirect="referrals:new", sees_description=NOBODY),
+    "referrals:privacy": Row(EVERYONE, sees_description=NOBODY),
+    "set_language": Row(
+        EVERYONE, method="POST", data=lambda w: {"language": "en", "next": "/privacy/"},
+        redirect="referrals:privacy", sees_description=NOBODY,
+    ),
+    # --- signing in and one's own account ------------------------------------------------------
+    "accounts:login": Row(EVERYONE, redirect=START_PAGE, sees_description=NOBODY),
+    # Already signed in with both factors: nothing to set up or verify.
+    "accounts:setup": Row(STAFF, redirect="accounts:account"),
+    "accounts:verify": Row(STAFF, redirect=START_PAGE),
+    "accounts:logout": Row(EVERYONE, post_only=True),
+    "accounts:account": Row(STAFF, sees_description=NOBODY),
+    "accounts:recovery_codes": Row(STAFF, sees_description=NOBODY),
+    "accounts:recovery_codes_regenerate": Row(STAFF, post_only=True, refused_post=_nothing),
+    "accounts:password_change": Row(STAFF, refused_post=_new_password, sees_description=NOBODY),
+    # --- the office, coordinators and managers (cases.access) ----------------------------------
+    "cases:inbox": Row({"office"}),
+    "cases:team_cases": Row({"office", "manager"}),
+    # Olaf has his own (empty) list; Carla's cases never show up in it.
+    "cases:my_cases": Row({"coordinator", "other_coordinator"}, sees_description={"coordinator"}),
+    "cases:request_detail": (
+        Row({"office"}, obj="requested_case"),  # not yet a team's: the manager does not see it
+        Row({"office", "manager"}, obj="referred_case"),
+    ),
+    "cases:detail": (
+        Row({"office", "coordinator", "manager"}, obj="assigned_case"),
+        # Offered, not yet accepted: Carla answers the offer first (cases:offer).
+        Row({"office", "manager"}, obj="offered_case"),
+        Row({"office"}, obj="requested_case", redirect="cases:request_detail"),
+    ),
+    "cases:take_on": Row({"office"}, obj="requested_case", post_only=True, refused_post=_nothing),
+    "cases:decline": (
+        Row({"office"}, obj="requested_case", refused_post=_decline),
+        Row({"office", "manager"}, obj="referred_case", refused_post=_decline),
+    ),
+    "cases:assign": (
+        Row({"office", "manager"}, obj="referred_case", refused_post=_carla),
+        Row({"office", "manager"}, obj="assigned_case", refused_post=_olaf),  # reassignment
+    ),
+    "cases:offer": Row({"coordinator"}, obj="offered_case", refused_post=_accept),
+    "cases:stop": Row({"coordinator", "manager"}, obj="assigned_case", refused_post=_stop),
+    # The access log never shows what happened, to anyone (DESIGN.md: never in logs).
+    "audit:log": Row({"manager"}, sees_description=NOBODY),
+    # --- research: anonymised figures only ----------------------------------------------------
+    "core:research": Row({"researcher"}, sees_description=NOBODY),
+    # --- administration (Django admin under /beheer/, accounts.admin) -------------------------
+    # Every admin URL not named below: the administrator only. No case data is registered.
+    "admin:*": Row(ADMINISTRATOR, redirect="admin:*", sees_description=NOBODY),
+    # The admin's own login form would bypass lockout and the second factor: nobody gets it.
+    "admin:login": Row(NOBODY),
+    "admin:logout": Row(ADMINISTRATOR, post_only=True),
+    # No admin has autocomplete fields, so even the administrator is refused.
+    "admin:autocomplete": Row(NOBODY),
+    # No registered model has a public page of its own.
+    "admin:view_on_site": Row(NOBODY),
+    # An admin page that does not exist.
+    "admin:[beheer/(?P<url>.*)$]": Row(NOBODY),
+    "admin:accounts_user_changelist": Row(
+        ADMINISTRATOR, refused_post=_reset_carlas_second_factor, sees_description=NOBODY
+    ),
+    "admin:accounts_user_add": Row(ADMINISTRATOR, refused_post=_add_intruder),
+    "admin:accounts_user_change": Row(
+        ADMINISTRATOR, obj="user", refused_post=_make_carla_administrator
+    ),
+    "admin:accounts_user_delete": Row(ADMINISTRATOR, obj="user", refused_post=_confirm_delete),
+    "admin:auth_user_password_change": Row(ADMINISTRATOR, obj="user", refused_post=_set_password),
+    "admin:accounts_team_change": Row(ADMINISTRATOR, obj="team", refused_post=_rename_team),
+    "admin:accounts_team_delete": Row(ADMINISTRATOR, obj="team", refused_post=_confirm_delete),
+}
+# fmt: on
+
+ADMIN_WILDCARD = "admin:*"
+# Which world object an admin page of a model opens, when its row does not say.
+OBJECT_FOR_MODEL = {User: "user", Team: "team"}
+
+
+# --- the URLs, from the resolver ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # "cases:detail"; an unnamed pattern: "admin:[beheer/accounts/user/<path:object_id>/]"
+    namespace: str
+    parts: tuple  # the URLResolvers and the URLPattern, from the root down
+    route: str
+
+    @property
+    def leaf(self) -> URLPattern:
+        return self.parts[-1]
+
+
+def _walk(resolver, parts=(), namespaces=()):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from _walk(entry, (*parts, entry), ns)
+        else:
+            chain = (*parts, entry)
+            route = "".join(str(p.pattern) for p in chain)
+            name = entry.name or f"[{route}]"
+            yield Pattern(":".join((*namespaces, name)), ":".join(namespaces), chain, route)
+
+
+def all_patterns() -> list[Pattern]:
+    return list(_walk(get_resolver()))
+
+
+def rows_for(pattern: Pattern) -> tuple[Row, ...]:
+    row = TABLE.get(pattern.key)
+    if row is None and pattern.namespace == "admin":
+        row = TABLE[ADMIN_WILDCARD]
+    if row is None:
+        return ()
+    return row if isinstance(row, tuple) else (row,)
+
+
+def _model_in(route: str):
+    """The model of an admin page, from its route: beheer/<app_label>/<model_name>/..."""
+    match = re.search(r"beheer/(\w+)/(\w+)/<", route)
+    if match:
+        try:
+            return apps.get_model(match.group(1), match.group(2))
+        except LookupError:
+            return None
+    if "<content_type_id>" in route or "<path:content_type_id>" in route:
+        return User
+    return None
+
+
+def _object(world, row: Row, pattern: Pattern):
+    name = row.obj
+    if name is None:
+        model = _model_in(pattern.route)
+        name = OBJECT_FOR_MODEL.get(model)
+        assert name, f"{pattern.key}: declare which object it opens (Row(obj=...))"
+    return world.objects[name]
+
+
+def _argument(name: str, group: str, world, row: Row, pattern: Pattern) -> str:
+    if name in {"pk", "object_id", "id"}:
+        return str(_object(world, row, pattern).pk)
+    if name == "content_type_id":
+        return str(ContentType.objects.get_for_model(_model_in(pattern.route)).pk)
+    if name == "app_label":
+        return group.split("|")[0]  # (?P<app_label>accounts|...)
+    if name == "url":
+        return "bestaat-niet/"  # the admin's catch-all: a page that does not exist
+    raise AssertionError(f"{pattern.key}: no value for the URL argument <{name}>")
+
+
+def url_for(pattern: Pattern, row: Row, world) -> str:
+    """The path of `pattern` with real objects in it; it must resolve back to the pattern."""
+    path = "/"
+    for part in pattern.parts:
+        if isinstance(part.pattern, RoutePattern):
+            piece = re.sub(
+                r"<(?:\w+:)?(\w+)>",
+                lambda m: _argument(m.group(1), "", world, row, pattern),
+                str(part.pattern),
+            )
+        elif isinstance(part.pattern, RegexPattern):
+            piece = re.sub(
+                r"\(\?P<(\w+)>([^)]*)\)",
+                lambda m: _argument(m.group(1), m.group(2), world, row, pattern),
+                str(part.pattern).lstrip("^").removesuffix("$"),
+            )
+        else:
+            raise AssertionError(f"{pattern.key}: unknown kind of pattern {part.pattern!r}")
+        path += piece
+    match = resolve(path)
+    assert match.func is pattern.leaf.callback, f"{pattern.key}: {path} resolves elsewhere"
+    return path
+
+
+# --- the cases the tests run: one per URL, object and role ---------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    pattern: Pattern
+    row: Row | None
+    role: str
+    label: str
+
+    def __str__(self) -> str:
+        return f"{self.label} as {self.role}"
+
+
+def _checks() -> list[Check]:
+    checks = []
+    for pattern in all_patterns():
+        rows = rows_for(pattern) or (None,)
+        for row in rows:
+            label = pattern.key
+            if row is not None and len(rows) > 1:
+                label += f"[{row.obj}]"
+            checks.extend(Check(pattern, row, role, label) for role in ROLES)
+    return checks
+
+
+CHECKS = _checks()
+REFUSED_POSTS = [
+    check
+    for check in CHECKS
+    if check.row is not None and check.row.refused_post and check.role not in check.row.allowed
+]
+
+
+# --- what a response means --------------------------------------------------------------------
+
+
+def _body(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def _target(response) -> str | None:
+    """The URL name a redirect points to, e.g. "accounts:login"."""
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return None
+    path = urlsplit(response["Location"]).path
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return f"<unknown {path}>"
+
+
+def describe(response) -> str:
+    target = _target(response)
+    if target:
+        return f"{response.status_code} to {target} ({response['Location']})"
+    return str(response.status_code)
+
+
+def login_as(client, world, role: str) -> None:
+    if role != "anonymous":
+        force_verified_login(client, world.user(role))
+
+
+def _send(client, method: str, path: str, data=None):
+    if method == "POST":
+        return client.post(path, data or {})
+    return client.get(path)
+
+
+def refusal_problem(check: Check, client, response, *, method: str) -> str | None:
+    """None when `response` refuses `check.role`; otherwise what is wrong, in words."""
+    admin = check.pattern.namespace == "admin"
+    if check.row.post_only and method == "GET" and response.status_code == 405:
+        return None  # GET on a POST-only view reveals nothing
+    if check.role == "anonymous":
+        # Sent to Kring's login (the admin's own login page passes it on to Kring's).
+        hops = 0
+        while _target(response) in ({"admin:login", "admin:index"} if admin else set()):
+            response = client.get(response["Location"])
+            hops += 1
+            if hops > 3:
+                break
+        if _target(response) == "accounts:login":
+            return None
+        return f"expected a redirect to the login page, got {describe(response)}"
+    if response.status_code in (403, 404):
+        return None
+    if admin and _target(response) in {"admin:login", "admin:index"}:
+        # The admin sends a signed-in outsider to its login page, which refuses them.
+        followed = client.get(response["Location"], follow=True)
+        if followed.status_code == 403 and MARKER not in _body(followed):
+            return None
+        return f"expected refusal, got {describe(response)} and then {followed.status_code}"
+    return f"expected refusal (403 or 404), got {describe(response)}"
+
+
+def allowed_problem(check: Check, response, *, method: str) -> str | None:
+    """None when `response` gives `check.role` what the table promises; otherwise what is wrong."""
+    row = check.row
+    if row.post_only and method == "GET":
+        if response.status_code == 405:
+            return None
+        return f"expected 405 (POST only), got {describe(response)}"
+    expected = row.redirect_for(check.role)
+    target = _target(response)
+    if expected is None:
+        if 200 <= response.status_code < 300:
+            return None
+        return f"expected the page (2xx), got {describe(response)}"
+    if expected.endswith(":*"):
+        namespace = expected.removesuffix("*")
+        if 200 <= response.status_code < 300 or (target or "").startswith(namespace):
+            return None
+        return f"expected the page or a redirect within {namespace}*, got {describe(response)}"
+    if target == expected:
+        return None
+    return f"expected a redirect to {expected}, got {describe(response)}"
+
+
+def snapshot() -> dict:
+    """Everything a refused request could try to change (the audit log may grow: it records
+    the attempt)."""
+    return {
+        "cases": list(
+            Case.objects.order_by("pk").values_list(
+                "pk", "state", "team_id", "coordinator_id", "decline_reason", "stop_reason"
+            )
+        ),
+        "assignments": list(
+            Assignment.objects.order_by("pk").values_list(
+                "pk", "status", "coordinator_id", "declared_independent_at", "hand_back_reason"
+            )
+        ),
+        "case events": CaseEvent.objects.count(),
+        "users": list(
+            User.objects.order_by("pk").values_list(
+                "pk",
+                "username",
+                "role",
+                "team_id",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+                "password",
+            )
+        ),
+        "teams": list(Team.objects.order_by("pk").values_list("pk", "name")),
+        "authenticator apps": list(TOTPDevice.objects.order_by("pk").values_list("pk", "key")),
+        "recovery codes": list(StaticToken.objects.order_by("pk").values_list("pk", "token")),
+        "mail": OutgoingMail.objects.count(),
+        "referrals": Referral.objects.count(),
+    }
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+def test_every_url_of_the_project_is_in_the_table():
+    missing = sorted({p.key for p in all_patterns() if not rows_for(p)})
+    assert not missing, f"URLs missing from the authorization table: {', '.join(missing)}"
+
+
+def test_every_entry_of_the_table_has_a_url():
+    keys = {p.key for p in all_patterns()}
+    namespaces = {p.namespace for p in all_patterns()}
+    stale = sorted(
+        key
+        for key in TABLE
+        if key not in keys and not (key.endswith(":*") and key.removesuffix(":*") in namespaces)
+    )
+    assert not stale, f"entries in the authorization table without a URL: {', '.join(stale)}"
+
+
+def test_the_matrix_covers_the_admin_and_its_model_pages():
+    keys = {c.pattern.key for c in CHECKS}
+    assert {"admin:index", "admin:accounts_user_changelist", "admin:accounts_team_change"} <= keys
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=str)
+def test_access(check, world, client):
+    """The page answers each role as the table says, and leaks no free text to the refused."""
+    row = check.row
+    if row is None:
+        pytest.fail(f"{check.pattern.key} is not in the authorization table of {__file__}")
+    path = url_for(check.pattern, row, world)
+    login_as(client, world, check.role)
+    allowed = check.role in row.allowed
+    method = row.method if allowed else "GET"
+    response = _send(client, method, path, row.data(world) if row.data and allowed else None)
+    if allowed:
+        problem = allowed_problem(check, response, method=method)
+    else:
+        problem = refusal_problem(check, client, response, method=method)
+    assert problem is None, f"{check}: {problem}"
+    if not row.may_see_description(check.role):
+        assert MARKER not in _body(response), f"{check}: shows what happened ({MARKER!r}...)"
+
+
+@pytest.mark.parametrize("check", REFUSED_POSTS, ids=str)
+def test_refused_post_changes_nothing(check, world, client):
+    """A role without access that POSTs anyway is refused, and no state changes."""
+    path = url_for(check.pattern, check.row, world)
+    login_as(client, world, check.role)
+    before = snapshot()
+    response = client.post(path, check.row.refused_post(world))
+    problem = refusal_problem(check, client, response, method="POST")
+    assert problem is None, f"POST {check}: {problem}"
+    after = snapshot()
+    changed = [what for what in before if before[what] != after[what]]
+    assert not changed, f"POST {check} was refused, yet changed: {', '.join(changed)}"
+    assert MARKER not in _body(response), f"POST {check}: shows what happened"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("asset", ["kring/kring.css", "kring/kring.js", "kring/favicon.svg"])
+def test_static_files_are_served_to_everyone(asset, role, world, client):
+    login_as(client, world, role)
+    response = client.get(settings.STATIC_URL + asset)
+    assert response.status_code == 200, f"static {asset} as {role}: got {response.status_code}"
+
+
+def test_the_description_check_can_fail(world, client):
+    """The request page does show the description to the office: the leak check above looks
+    for text that really is on the pages."""
+    login_as(client, world, "office")
+    response = client.get(
+        reverse("cases:request_detail", args=[world.objects["requested_case"].pk])
+    )
+    assert MARKER in _body(response)
+
+
+@pytest.mark.parametrize(
+    "name", sorted({c.pattern.key for c in CHECKS if "<int:pk>" in c.pattern.route})
+)
+def test_a_case_that_does_not_exist_is_not_found_for_those_allowed(name, world, client):
+    """Refused and non-existent look the same from outside: 404 for an unknown case number."""
+    (pattern,) = [p for p in all_patterns() if p.key == name]
+    for row in rows_for(pattern):
+        for role in sorted(row.allowed - {"anonymous"}):
+            login_as(client, world, role)
+            response = client.get(reverse(name, args=[999999]))
+            if row.post_only:
+                response = client.post(reverse(name, args=[999999]))
+            assert response.status_code == 404, (
+                f"{name} #999999 as {role}: got {describe(response)}"
+            )

@@ -1,0 +1,104 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Run with `.venv/bin/pytest tests/browser -q`. The live server runs in a thread of this process,
+so the test and the server share settings and (transactional) database.
+"""
+
+import os
+
+# Playwright's sync API runs an event loop in this thread; Django refuses database access from
+# a thread with a running loop unless told that this is fine (it is: the loop is Playwright's).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import importlib  # noqa: E402
+import shutil  # noqa: E402
+
+import pytest  # noqa: E402
+from django.db import connection  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from kring.testing.auth import confirmed_device  # noqa: E402
+from tests.browser.audit import AccessibilityAudit  # noqa: E402
+from tests.browser.smtp import SmtpServer  # noqa: E402
+
+CHROMIUM = os.environ.get("KRING_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """The system Chromium (Playwright's own browser download is not available here)."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium (or set KRING_CHROMIUM)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, live_server):
+    """A Dutch visitor in the Netherlands: the interface is Dutch unless they switch."""
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "nl-NL",
+        "timezone_id": "Europe/Amsterdam",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable_on_sqlite(live_server):
+    """After a test on the live server, pytest-django empties every table. On PostgreSQL that
+    is a TRUNCATE, which the audit log's append-only trigger leaves alone; on SQLite it is a
+    DELETE, which the trigger refuses. So empty the audit log here, with the trigger briefly
+    off, and leave it in place for the tests that follow."""
+    yield
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("kring.audit.migrations.0002_append_only_triggers")
+    with connection.cursor() as cursor:
+        for sql in triggers.SQLITE_REVERSE:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM audit_auditevent")
+        for sql in triggers.SQLITE:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def axe():
+    """Collects axe-core's findings on every page a test visits; the test ends with
+    `axe.assert_no_violations()`."""
+    return AccessibilityAudit()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1, and Kring configured to deliver its mail there."""
+    with SmtpServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = server.host
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield server
+
+
+@pytest.fixture
+def authenticator():
+    """The authenticator app on a staff member's phone: a confirmed TOTP device per user."""
+
+    def device_for(user) -> TOTPDevice:
+        return confirmed_device(user)
+
+    return device_for
