@@ -1,0 +1,594 @@
+"""Kring's benchmark (issue 2, point 12): Mijn zaken, the case page and the request form against
+a bare Django view on the same server, with 1,000 and 100,000 cases, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/run.py                       # everything (about 10 minutes)
+    .venv/bin/python bench/run.py --cases 1000 --db sqlite --duration 5 --no-doc
+
+For each database and number of cases: a fresh database, migrated and filled by
+bench/generate.py; Kring served as in production (gunicorn, several sync worker processes,
+DEBUG off, WhiteNoise with collected static files, sessions in the database, persistent
+connections where the settings ask for them); each URL checked to answer 200 with the expected
+content; then measured with wrk (2 threads, 8 connections) after a short warm-up. Results go to
+the terminal, to bench/results/latest.json and to docs/benchmarks.md (between the markers).
+Everything listens on 127.0.0.1 only; every process started here is stopped on exit or Ctrl-C.
+See docs/benchmarks.md for what the numbers mean.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "wrk_report.lua"
+DOC = ROOT / "docs" / "benchmarks.md"
+RESULTS_JSON = ROOT / "bench" / "results" / "latest.json"
+BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
+
+# (key, label, signed in?) in the order measured; the bare view is measured first and last.
+TARGETS = [
+    ("bare", "Bare Django view", False),
+    ("bare_signed_in", "Bare view, signed in", True),
+    ("my_cases", "Mijn zaken", True),
+    ("case", "Case page", True),
+    ("request_form", "Request form", False),
+    ("bare_after", "Bare Django view (again)", False),
+]
+PAGES = ["my_cases", "case", "request_form"]
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+# --- processes ------------------------------------------------------------------------------
+
+
+class Processes:
+    """Every long-running process this script starts, stopped by process group on exit."""
+
+    def __init__(self):
+        self.servers: list[subprocess.Popen] = []
+        self.clusters: list[Postgres] = []
+
+    def start(self, args, *, env, log: Path) -> subprocess.Popen:
+        fh = open(log, "ab")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(
+            args, env=env, cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        proc.log_file = fh
+        self.servers.append(proc)
+        return proc
+
+    def stop(self, proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        proc.log_file.close()
+        if proc in self.servers:
+            self.servers.remove(proc)
+
+    def stop_all(self) -> None:
+        for proc in list(self.servers):
+            self.stop(proc)
+        for cluster in list(self.clusters):
+            cluster.stop()
+            self.clusters.remove(cluster)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Postgres:
+    """A throwaway PostgreSQL on 127.0.0.1 with the server's default (durable) settings, run
+    as the `postgres` user when we are root (PostgreSQL refuses root), like with-postgres.sh."""
+
+    def __init__(self):
+        dirs = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+        dirs = [d for d in dirs if (d / "initdb").exists() and (d / "pg_ctl").exists()]
+        if not dirs:
+            raise BenchError(
+                "no PostgreSQL server in /usr/lib/postgresql/*/bin; apt-get install postgresql"
+            )
+        self.bin = dirs[-1]
+        self.as_db = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.tmp = Path(tempfile.mkdtemp(prefix="kring-bench-pg."))
+        self.data, self.sock = self.tmp / "data", self.tmp / "sock"
+        self.sock.mkdir()
+        self.port = None
+        self.version = ""
+
+    def _run(self, *args, quiet=True):
+        out = subprocess.run(
+            [*self.as_db, *args], capture_output=True, text=True, cwd=self.tmp, check=False
+        )
+        if out.returncode != 0:
+            raise BenchError(f"{' '.join(map(str, args[:2]))} failed:\n{out.stdout}{out.stderr}")
+        return out.stdout
+
+    def start(self) -> None:
+        if self.as_db:
+            shutil.chown(self.tmp, "postgres")
+            shutil.chown(self.sock, "postgres")
+        os.chmod(self.tmp, 0o700)
+        self._run(
+            self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+            "--locale=C.UTF-8",
+        )  # fmt: skip
+        self.port = free_port()
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.sock}"
+        self._run(
+            self.bin / "pg_ctl", "-D", self.data, "-l", self.tmp / "server.log", "-w", "-t", "60",
+            "-o", options, "start",
+        )  # fmt: skip
+        self.version = self._run(self.bin / "postgres", "--version").split()[-1]
+
+    def create_database(self, name: str) -> str:
+        self._run(
+            self.bin / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name
+        )
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        if self.port is not None:
+            subprocess.run(
+                [*self.as_db, self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"],
+                capture_output=True,
+                cwd=self.tmp,
+                check=False,
+            )
+            self.port = None
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# --- one configuration --------------------------------------------------------------------------
+
+
+def kring_env(work: Path, database_url: str) -> dict:
+    """Production settings: DEBUG and demo off, a real secret key, only http on 127.0.0.1."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KRING_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings_bench",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+        KRING_SECRET_KEY=SECRET_KEY,
+        KRING_DEBUG="false",
+        KRING_DEMO_MODE="false",
+        KRING_SECURE="false",  # plain http on 127.0.0.1; production terminates TLS in front
+        KRING_ALLOWED_HOSTS="127.0.0.1",
+        KRING_DATABASE_URL=database_url,
+        KRING_VAR_DIR=str(work),
+        KRING_STATIC_ROOT=str(work.parent / "static"),
+        KRING_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        KRING_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def run_checked(args, *, env, what: str) -> None:
+    out = subprocess.run(args, env=env, cwd=ROOT, check=False)
+    if out.returncode != 0:
+        raise BenchError(f"{what} failed (exit {out.returncode})")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url: str, cookie: str | None) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+def verify(base: str, facts: dict, cookie: str) -> None:
+    """Every measured URL answers 200 with the content a user expects; fail loudly if not."""
+    reference = facts["measured_reference"]
+    expectations = {
+        "bare": (None, "ok"),
+        "bare_signed_in": (cookie, "ok"),
+        "my_cases": (cookie, reference),
+        "case": (cookie, reference),
+        "request_form": (None, 'name="requester_name"'),
+    }
+    for key, (with_cookie, needle) in expectations.items():
+        url = base + facts["paths"][key.removesuffix("_signed_in")]
+        status, body = fetch(url, with_cookie)
+        if status != 200 or needle not in body:
+            raise BenchError(f"{url} answered {status} without {needle!r}: not measuring that")
+
+
+def wrk(url: str, *, cookie: str | None, seconds: int, args) -> dict:
+    command = [
+        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s",
+        "--latency", "-s", str(LUA),
+    ]  # fmt: skip
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    match = re.search(r"^BENCH-JSON (.*)$", out.stdout, re.MULTILINE)
+    if out.returncode != 0 or match is None:
+        raise BenchError(f"wrk failed on {url}:\n{out.stdout}{out.stderr}")
+    raw = json.loads(match.group(1))
+    errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+    if raw["not_200"] or errors or not raw["requests"]:
+        raise BenchError(f"{url}: {raw['not_200']} answers were not 200, {errors} socket errors")
+    return {
+        "requests": raw["requests"],
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+        "kb_per_response": raw["bytes"] / raw["requests"] / 1024,
+    }
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(f"gunicorn exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            if fetch(url, None)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise BenchError(f"gunicorn did not answer within 60 s:\n{log.read_text()[-3000:]}")
+
+
+def run_config(db: str, n: int, *, work: Path, procs: Processes, cluster, args, bar) -> dict:
+    label = f"{db} {n:,}"
+    work.mkdir(parents=True, exist_ok=True)
+    if db == "sqlite":
+        database_url = f"sqlite:///{work / 'kring.sqlite3'}"
+    else:
+        database_url = cluster.create_database(f"kring_{n}")
+    env = kring_env(work, database_url)
+    python = str(sys.executable)
+
+    bar.set_description(f"{label}: migrate")
+    run_checked([python, "-m", "django", "migrate", "--noinput", "-v0"], env=env, what="migrate")
+    bar.set_description(f"{label}: generate")
+    facts_path = work / "facts.json"
+    began = time.monotonic()
+    run_checked(
+        [python, "-m", "bench.generate", "--cases", str(n), "--out", str(facts_path)],
+        env=env,
+        what="generate",
+    )
+    facts = json.loads(facts_path.read_text())
+    bar.write(
+        f"{label}: generated {facts['cases']:,} cases, {facts['coordinators']:,} coordinators "
+        f"in {facts['teams']} teams ({time.monotonic() - began:.0f} s); carla has "
+        f"{facts['carla_cases']} cases"
+    )
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = work / "gunicorn.log"
+    server = procs.start(
+        [
+            str(BIN / "gunicorn"), "kring.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(args.workers), "--worker-class", "sync", "--no-control-socket",
+            "--error-logfile", "-",
+        ],
+        env=env,
+        log=log,
+    )  # fmt: skip
+    results = {}
+    try:
+        bar.set_description(f"{label}: start")
+        wait_until_up(base + facts["paths"]["bare"], server, log)
+        cookie = f"{facts['session_cookie']}={facts['session_key']}"
+        verify(base, facts, cookie)
+        for key, title, signed_in in TARGETS:
+            path = facts["paths"][key.removesuffix("_signed_in").removesuffix("_after")]
+            with_cookie = cookie if signed_in else None
+            bar.set_description(f"{label}: {title}")
+            if args.warmup:
+                wrk(base + path, cookie=with_cookie, seconds=args.warmup, args=args)
+            results[key] = wrk(base + path, cookie=with_cookie, seconds=args.duration, args=args)
+            r = results[key]
+            bar.write(
+                f"{label}: {title:<26} median {r['p50_ms']:6.2f} ms  p95 {r['p95_ms']:6.2f} ms  "
+                f"{r['rps']:7.0f} req/s"
+            )
+            bar.update(1)
+        verify(base, facts, cookie)  # the session held for the whole run
+    finally:
+        procs.stop(server)
+    return {"db": db, "cases": n, "facts": facts, "results": results}
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+def bare_median(config: dict) -> float:
+    r = config["results"]
+    return (r["bare"]["p50_ms"] + r["bare_after"]["p50_ms"]) / 2
+
+
+def evaluate(configs: list[dict], *, factor: float, same_within: float) -> list[str]:
+    """The two targets of the issue; returns the misses, in words (empty: both hold)."""
+    misses = []
+    for config in configs:
+        bare = bare_median(config)
+        for key in PAGES:
+            ratio = config["results"][key]["p50_ms"] / bare
+            config["results"][key]["ratio"] = ratio
+            if ratio > factor:
+                misses.append(
+                    f"{config['db']}, {config['cases']:,} cases: {title(key)} median is "
+                    f"{ratio:.1f}× the bare view's (target ≤ {factor:g}×)"
+                )
+    for db in sorted({c["db"] for c in configs}):
+        mine = sorted((c for c in configs if c["db"] == db), key=lambda c: c["cases"])
+        if len(mine) < 2:
+            continue
+        small, large = mine[0], mine[-1]
+        for key in PAGES:
+            a, b = small["results"][key]["p50_ms"], large["results"][key]["p50_ms"]
+            large["results"][key]["growth"] = b / a - 1
+            if b > a * (1 + same_within):
+                misses.append(
+                    f"{db}: {title(key)} median {b:.2f} ms with {large['cases']:,} cases against "
+                    f"{a:.2f} ms with {small['cases']:,} (+{(b / a - 1):.0%}, target ≤ "
+                    f"+{same_within:.0%})"
+                )
+    return misses
+
+
+def title(key: str) -> str:
+    return next(t for k, t, _s in TARGETS if k == key)
+
+
+def table(configs: list[dict]) -> str:
+    lines = [
+        "| database | cases | page | median (ms) | p95 (ms) | req/s | × bare median | vs fewest cases |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for config in configs:
+        bare = bare_median(config)
+        for key, name, _signed_in in TARGETS:
+            r = config["results"][key]
+            ratio = r.get("ratio", r["p50_ms"] / bare)
+            growth = f"{r['growth']:+.0%}" if "growth" in r else ""
+            lines.append(
+                f"| {config['db']} | {config['cases']:,} | {name} | {r['p50_ms']:.2f} | "
+                f"{r['p95_ms']:.2f} | {r['rps']:,.0f} | {ratio:.1f} | {growth} |"
+            )
+    return "\n".join(lines)
+
+
+def versions() -> dict:
+    def out(*args) -> str:
+        try:
+            p = subprocess.run(args, capture_output=True, text=True, timeout=10, check=False)
+            return (p.stdout + p.stderr).strip()
+        except OSError:
+            return ""
+
+    django = out(sys.executable, "-c", "import django; print(django.get_version())")
+    gunicorn = out(str(BIN / "gunicorn"), "--version").split()[-1:] or [""]
+    wrk_version = re.search(r"wrk (\S+)", out("wrk", "-v"))
+    cpu = ""
+    with contextlib.suppress(OSError, AttributeError):
+        cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    commit = out("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD")
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django,
+        "gunicorn": gunicorn[0],
+        "wrk": wrk_version.group(1) if wrk_version else "",
+        "sqlite": sqlite3.sqlite_version,
+        "commit": commit,
+    }
+
+
+def markdown(report: dict) -> str:
+    m, a = report["machine"], report["arguments"]
+    load = report["load"]
+    pg = f", PostgreSQL {report['postgres']}" if report.get("postgres") else ""
+    lines = [
+        f"Run on {report['finished'][:16].replace('T', ' ')} UTC, commit `{m['commit']}`, with:",
+        "",
+        "```sh",
+        report["command"],
+        "```",
+        "",
+        f"- Machine: {m['cpus']} CPUs ({m['cpu'] or 'unknown model'}), {m['memory']} memory, "
+        f"{m['os']}; load average {load['before']} before, {load['after']} after.",
+        f"- Software: Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']} "
+        f"({a['workers']} sync workers), wrk {m['wrk']} ({a['threads']} threads, "
+        f"{a['connections']} connections, {a['warmup']} s warm-up, {a['duration']} s per URL), "
+        f"SQLite {m['sqlite']}{pg}.",
+        "",
+        table(report["configs"]),
+        "",
+    ]
+    if report["misses"]:
+        lines.append("Targets missed in this run:")
+        lines.append("")
+        lines += [f"- {miss}" for miss in report["misses"]]
+    else:
+        lines.append(
+            f"Both targets held in this run: every page within {a['factor']:g}× the bare view's "
+            f"median, and within +{a['same_within']:.0%} from the fewest to the most cases."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_doc(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    block = f"{BEGIN}\n{section}{END}"
+    if BEGIN in text and END in text:
+        text = re.sub(
+            re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: block, text, flags=re.S
+        )
+    else:
+        text = text.rstrip("\n") + "\n\n## Results of the last run\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, nargs="+", default=[1000, 100000])
+    parser.add_argument(
+        "--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite", "postgres"]
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per URL")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each URL")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--factor", type=float, default=3.0, help="target: page ≤ factor × bare")
+    parser.add_argument(
+        "--same-within", type=float, default=0.2, help="target: most vs fewest cases, relative"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep var/bench/ (databases, logs)")
+    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("bench: wrk is missing; on Debian or Ubuntu: apt-get install wrk", file=sys.stderr)
+        return 1
+    from tqdm import tqdm
+
+    # SIGTERM ends the run like Ctrl-C does: through the finally that stops every process.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    run_dir = ROOT / "var" / "bench" / stamp
+    run_dir.mkdir(parents=True)
+    procs = Processes()
+    configs = []
+    load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    postgres_version = ""
+    try:
+        # Collected once: the manifest storage of production needs it.
+        static_env = kring_env(run_dir / "static-setup", "sqlite:///:memory:")
+        (run_dir / "static-setup").mkdir()
+        run_checked(
+            [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"],
+            env=static_env,
+            what="collectstatic",
+        )
+        steps = len(args.db) * len(args.cases) * len(TARGETS)
+        with tqdm(total=steps, unit="url", dynamic_ncols=True) as bar:
+            for db in args.db:
+                cluster = None
+                if db == "postgres":
+                    cluster = Postgres()
+                    procs.clusters.append(cluster)
+                    cluster.start()
+                    postgres_version = cluster.version
+                for n in args.cases:
+                    configs.append(
+                        run_config(
+                            db,
+                            n,
+                            work=run_dir / f"{db}-{n}",
+                            procs=procs,
+                            cluster=cluster,
+                            args=args,
+                            bar=bar,
+                        )
+                    )
+                if cluster is not None:
+                    cluster.stop()
+                    procs.clusters.remove(cluster)
+    except BenchError as exc:
+        print(f"\nbench: {exc}\nbench: logs and databases kept in {run_dir}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\nbench: interrupted; logs and databases kept in {run_dir}", file=sys.stderr)
+        return 130
+    finally:
+        procs.stop_all()
+    if not args.keep:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    misses = evaluate(configs, factor=args.factor, same_within=args.same_within)
+    command = shlex.join(
+        [".venv/bin/python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])]
+    )
+    report = {
+        "command": command,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": versions(),
+        "postgres": postgres_version,
+        "load": {
+            "before": load_before,
+            "after": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
+        },
+        "arguments": vars(args),
+        "configs": configs,
+        "misses": misses,
+    }
+    print()
+    print(table(configs))
+    print()
+    print("\n".join(f"MISSED: {m}" for m in misses) or "Both targets held.")
+    RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_JSON.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    if not args.no_doc:
+        write_doc(DOC, markdown(report))
+        print(f"Written: {DOC.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
