@@ -20,7 +20,7 @@ STEPS = [
     (State.CLOSED, _("Closed with an outcome")),
 ]
 # The steps Kring can do so far; later issues add theirs (ROADMAP.md).
-AVAILABLE = {State.REQUESTED, State.REFERRED, State.ASSIGNED}
+AVAILABLE = {State.REQUESTED, State.REFERRED, State.ASSIGNED, State.PREPARING}
 _ORDER = {state: i for i, (state, _label) in enumerate(STEPS)}
 
 EVENT_LABELS = {
@@ -33,7 +33,25 @@ EVENT_LABELS = {
     "case.handed_back": _("Handed back by the coordinator"),
     "case.reassigned": _("Reassigned: the coordinator's access ended"),
     "case.stopped": _("Stopped"),
+    "case.preparation_started": _("Preparation started"),
+    "case.scheduled": _("Conference scheduled"),
+    "circle.participant_added": _("Added to the circle"),
+    "circle.conversation_recorded": _("Preparatory conversation (R7)"),
+    "circle.acknowledged": _("Acknowledged their part (R3)"),
+    "circle.not_acknowledged": _("Does not acknowledge their part (R3)"),
+    "circle.invited": _("Invited"),
+    "circle.link_reissued": _("New personal link"),
+    "circle.accepted": _("Accepted the invitation"),
+    "circle.declined": _("Declined the invitation"),
+    "circle.consented": _("Gave informed consent (R9)"),
+    "circle.nominated": _("Named someone who should be there (R6)"),
+    "circle.nomination_invited": _("Nominee added to the circle (R6)"),
+    "circle.nomination_not_invited": _("Nominee not invited (R6)"),
+    "circle.withdrawn": _("Withdrew (R9)"),
+    "circle.risk_flagged": _("Safety check: risk recorded (R7)"),
+    "circle.risk_resolved": _("Safety check: risk resolved (R7)"),
 }
+
 REASON_LABELS = {
     **dict(DeclineReason.choices),
     **dict(StopReason.choices),
@@ -98,13 +116,25 @@ class TimelineLine:
     detail: str
 
 
-def timeline(events, users_by_id: dict[int, User]) -> list[TimelineLine]:
+def timeline(
+    events, users_by_id: dict[int, User], names_by_id=None, *, full: bool = False
+) -> list[TimelineLine]:
+    """Timeline lines; `names_by_id` maps participant ids to names; `full` adds the details
+    that only the coordinator sees (the kind of a risk)."""
+    from kring.circle.models import RiskFlag  # noqa: PLC0415 (circle imports cases)
+
+    names_by_id = names_by_id or {}
     lines = []
     for event in events:
         details = []
         coordinator = users_by_id.get(event.data.get("coordinator"))
         if coordinator is not None:
             details.append(str(coordinator))
+        name = names_by_id.get(event.data.get("participant"))
+        if name:
+            details.append(name)
+        if full and event.data.get("risk"):
+            details.append(str(dict(RiskFlag.Kind.choices).get(event.data["risk"], "")))
         reason = event.data.get("reason")
         if reason:
             details.append(str(REASON_LABELS.get(reason, "")))
@@ -119,14 +149,16 @@ def timeline(events, users_by_id: dict[int, User]) -> list[TimelineLine]:
     return lines
 
 
-def referenced_user_ids(events) -> set[int]:
-    return {e.data["coordinator"] for e in events if isinstance(e.data.get("coordinator"), int)}
+def referenced_ids(events, key: str) -> set[int]:
+    """The ids under `key` ("coordinator", "participant") in the events' data."""
+    return {e.data[key] for e in events if isinstance(e.data.get(key), int)}
 
 
 NEXT_STEPS = {
     State.REQUESTED: _("The office reads the request and takes it on or declines it."),
     State.REFERRED: _("Offer the case to an independent coordinator, who accepts it."),
-    State.ASSIGNED: _("Prepare: speak first with the person responsible (R3)."),
+    State.ASSIGNED: _("Start the preparation: speak first with the person responsible (R3)."),
+    State.PREPARING: _("Prepare everyone: acknowledgment first, then invitations (R3–R9)."),
     State.DECLINED: _("None: the request was declined."),
     State.STOPPED: _("None: the case was stopped."),
 }

@@ -25,6 +25,7 @@ from kring.cases.access import (
 from kring.cases.forms import AcceptForm, AssignForm, DeclineForm, HandBackForm, StopForm
 from kring.cases.lifecycle import ENDS, MoveRefused, State
 from kring.cases.models import Assignment
+from kring.circle.models import Participant
 from kring.core.pagination import paginate
 
 
@@ -181,7 +182,13 @@ def case_detail(request, pk):
         return redirect("cases:request_detail", pk=case.pk)
     events = list(case.events.select_related("actor"))
     case.timeline = events
-    users = User.objects.in_bulk(presentation.referenced_user_ids(events))
+    users = User.objects.in_bulk(presentation.referenced_ids(events, "coordinator"))
+    names = dict(
+        Participant.objects.filter(
+            case=case, pk__in=presentation.referenced_ids(events, "participant")
+        ).values_list("pk", "name")
+    )
+    is_coordinator = case.coordinator_id == request.user.pk
     assignments = list(case.assignments.select_related("coordinator"))
     people = list(case.referral.people.all())
     record("case.viewed", actor=request.user, case=case, obj=case)
@@ -193,7 +200,11 @@ def case_detail(request, pk):
             "referral": case.referral,
             "people": people,
             "steps": presentation.task_list(case),
-            "timeline": presentation.timeline(events, users),
+            "timeline": presentation.timeline(events, users, names, full=is_coordinator),
+            "is_coordinator": is_coordinator,
+            "can_start_preparation": is_coordinator and case.state == State.ASSIGNED,
+            "has_circle": case.state not in (State.REQUESTED, State.REFERRED, State.ASSIGNED)
+            and case.state != State.DECLINED,
             "assignments": assignments,
             "next_step": presentation.next_step(case),
             "can_assign": can_assign(request.user, case)
