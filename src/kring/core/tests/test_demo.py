@@ -1,8 +1,11 @@
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+import kring
 from kring.accounts.models import Role, Team, User
 from kring.audit.models import AuditEvent
 from kring.cases.lifecycle import MOVES, State
@@ -44,10 +47,16 @@ def test_loading_the_demo_twice_neither_fails_nor_duplicates_anything():
     assert first["Case"] >= 10
 
 
+def moves_with_an_action():
+    """The moves some app's actions.py can make: their targets are the states that exist."""
+    source = "\n".join(p.read_text() for p in Path(kring.__file__).parent.glob("*/actions.py"))
+    return [move for move in MOVES.values() if f'"{move.name}"' in source]
+
+
 @pytest.mark.django_db
-def test_the_demo_shows_every_state_that_the_lifecycle_can_reach_so_far():
+def test_the_demo_shows_every_state_that_the_actions_can_reach_so_far():
     load_demo()
-    reachable = {State.REQUESTED} | {move.target for move in MOVES.values()}
+    reachable = {State.REQUESTED} | {move.target for move in moves_with_an_action()}
     present = set(Case.objects.values_list("state", flat=True))
     assert reachable <= present, f"add demo cases in {sorted(reachable - present)}"
 

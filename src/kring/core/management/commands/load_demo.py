@@ -17,6 +17,7 @@ from django.db import transaction
 from kring.accounts.models import Role, Team, User
 from kring.cases import actions
 from kring.cases.models import Assignment, Case, DeclineReason, HandBackReason, StopReason
+from kring.circle import actions as circle_actions
 from kring.referrals.actions import submit_referral
 from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
 
@@ -52,7 +53,8 @@ class DemoRequest:
 
 
 # Steps: ("take_on", office), ("offer", to, by), ("accept", coordinator),
-# ("hand_back", coordinator, reason), ("decline", by, reason), ("stop", by, reason).
+# ("hand_back", coordinator, reason), ("decline", by, reason), ("stop", by, reason),
+# ("start_preparation", coordinator).
 # Invented people and places; any likeness is chance.
 REQUESTS = [
     # The office inbox: new requests, not yet taken on.
@@ -182,6 +184,21 @@ REQUESTS = [
             ("offer", "olaf", "bram"),
         ],
     ),
+    # Preparing: carla accepted and started the preparation (issue 3 adds the circle).
+    DemoRequest(
+        13,
+        "Mevrouw Bos",
+        RequesterRelation.HARMED,
+        "Een buurjongen heeft mijn kat met een luchtbuks verwond. Zijn ouders schamen zich en "
+        "willen dat hij het goedmaakt.",
+        [("mevrouw Bos", PersonSide.HARMED), ("Kevin", PersonSide.RESPONSIBLE)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("accept", "carla"),
+            ("start_preparation", "carla"),
+        ],
+    ),
     # Declined by the office.
     DemoRequest(
         11,
@@ -294,4 +311,6 @@ class Command(BaseCommand):
             return actions.decline(case, reason=args[1], by=users[args[0]])
         if step == "stop":
             return actions.stop(case, reason=args[1], by=users[args[0]])
+        if step == "start_preparation":
+            return circle_actions.start_preparation(case, by=users[args[0]])
         raise ValueError(f"unknown demo step {step!r}")
