@@ -7,6 +7,7 @@ commit. Coordinator pages, the participant portal and commands all call these fu
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,7 +200,10 @@ def invite(participant, *, channel, by) -> Sent:
                 "circle.invitation",
                 to=participant.email,
                 language=participant.language,
-                context={"participant_first_name": participant.name.split()[0]},
+                context={
+                    "participant_first_name": participant.name.split()[0],
+                    "link_days": settings.KRING_PORTAL_LINK_DAYS,
+                },
                 secret_link=links.url(token),
             )
         log_event(case, "circle.invited", by=by, participant=participant.pk, channel=channel)
