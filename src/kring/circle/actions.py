@@ -118,7 +118,9 @@ def update_participant(participant, *, by, **data) -> Participant:
         case = lock_case(participant.case)
         _coordinator_of(case, by)
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
-        _check_circle(case, {"side": participant.side, **data})
+        # A partial update keeps the rest of the person's place in the circle.
+        current = {"side": participant.side, "supports": participant.supports}
+        _check_circle(case, {**current, **data})
         if data.get("guardian") is not None and data["guardian"].pk == participant.pk:
             raise Refused(_("A person cannot be their own guardian."))
         changed = [k for k in PARTICIPANT_FIELDS if k in data]
@@ -290,6 +292,8 @@ def nominate(nominated_by, *, name, relation="", via=Mode.PORTAL, by=None) -> No
         if by is not None:
             _coordinator_of(case, by)
         _preparing(case)
+        # Read the status under the case lock: a withdrawal may have just come in.
+        nominated_by = Participant.objects.get(pk=nominated_by.pk)
         if not nominated_by.takes_part:
             raise Refused(_("Only a participant who takes part can name others."))
         nomination = Nomination.objects.create(
