@@ -6,7 +6,9 @@
     ...
     axe.assert_no_violations()   # at the end: one readable list of everything found
 
-A page that was navigated to but never checked is reported too, so "every page" holds.
+A page that was navigated to but never checked is reported too, so "every page" holds, and so
+are errors in the browser's console (a script or style refused by the Content-Security-Policy,
+a JavaScript error) and files of a page that failed to load (a missing script or stylesheet).
 """
 
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ class AccessibilityAudit:
     axe: Axe = field(default_factory=Axe)
     checked: list[str] = field(default_factory=list)
     findings: list[_Finding] = field(default_factory=list)
+    browser_errors: list[str] = field(default_factory=list)
     _unchecked: dict[int, list[str]] = field(default_factory=dict)
 
     def watch(self, page: Page) -> Page:
@@ -63,7 +66,20 @@ class AccessibilityAudit:
             if frame == page.main_frame:
                 pending.append(frame.url)
 
+        def console(message):
+            # Failed loads are judged by `loaded` below (an intended 404 page is no error).
+            if message.type == "error" and not message.text.startswith("Failed to load resource"):
+                self.browser_errors.append(f"{page.url}: console: {message.text}")
+
+        def loaded(response):
+            # The page itself may be an error page on purpose (403, 404); its files may not.
+            if response.request.resource_type != "document" and response.status >= 400:
+                self.browser_errors.append(f"{page.url}: {response.status} for {response.url}")
+
         page.on("framenavigated", navigated)
+        page.on("console", console)
+        page.on("pageerror", lambda error: self.browser_errors.append(f"{page.url}: {error}"))
+        page.on("response", loaded)
         return page
 
     def check(self, page: Page) -> None:
@@ -77,6 +93,8 @@ class AccessibilityAudit:
 
     def assert_no_violations(self) -> None:
         problems = [finding.report() for finding in self.findings]
+        if self.browser_errors:
+            problems.append("errors in the browser:\n  " + "\n  ".join(self.browser_errors))
         missed = [url for urls in self._unchecked.values() for url in urls]
         if missed:
             problems.append("pages visited without an axe check:\n  " + "\n  ".join(missed))
