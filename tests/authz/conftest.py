@@ -1,9 +1,10 @@
 """The world the authorization matrix runs in: the named people of conftest.py, one per role,
 and a case in every state the pages need, made through the real actions."""
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.cases import actions
@@ -11,13 +12,23 @@ from kring.cases.models import Assignment, Case
 from kring.testing.factories import ReferralFactory
 
 
-@dataclass
 class World:
-    users: dict[str, User]  # role id in the table -> the person who plays it
-    objects: dict[str, object] = field(default_factory=dict)  # name in the table -> object
+    """The people (by role id in the table) and the objects (by name in the table) the URLs
+    open. Objects of later issues (the circle) are made on first use, so that a table row
+    whose view is not built yet does not depend on them."""
+
+    def __init__(self, users: dict[str, User], objects: dict, builders: dict[str, Callable]):
+        self.users = users
+        self.objects = objects
+        self._builders = builders
 
     def user(self, role: str) -> User | None:
         return self.users.get(role)
+
+    def obj(self, name: str):
+        if name not in self.objects:
+            self._builders[name](self)
+        return self.objects[name]
 
 
 def _taken_on(bram) -> Case:
@@ -30,14 +41,50 @@ def _offered_to(carla, bram) -> Case:
     return case
 
 
+def _accepted_by(carla, bram) -> Case:
+    case = _offered_to(carla, bram)
+    offer = Assignment.objects.get(case=case, coordinator=carla, status="offered")
+    return actions.accept_assignment(offer, declares_independence=True, by=carla)
+
+
+def _circle(world: World) -> None:
+    """Carla's case in preparation: Daan (responsible) acknowledged, was invited by letter
+    and accepted; he named his uncle; one risk is flagged."""
+    from kring.circle import actions as circle  # noqa: PLC0415 (issue 3, made on first use)
+    from kring.circle.models import Mode, RiskFlag  # noqa: PLC0415
+
+    carla, bram = world.users["coordinator"], world.users["office"]
+    case = circle.start_preparation(_accepted_by(carla, bram), by=carla)
+    daan = circle.add_participant(case, by=carla, name="Daan", side="responsible")
+    circle.record_acknowledgment(
+        daan, acknowledges=True, given_at=timezone.now(), mode=Mode.IN_PERSON, by=carla
+    )
+    sent = circle.invite(daan, channel="letter", by=carla)
+    circle.respond(daan, accepts=True, mode=Mode.PHONE, by=carla)
+    nomination = circle.nominate(daan, name="Oom Kees", via=Mode.PHONE, by=carla)
+    risk = circle.flag_risk(
+        case,
+        kind=RiskFlag.Kind.INTIMIDATION,
+        level=RiskFlag.Level.MEDIUM,
+        assessment="Afspraken over contact",
+        by=carla,
+    )
+    world.objects.update(
+        preparing_case=case,
+        participant=daan,
+        nomination=nomination,
+        risk=risk,
+        portal_token=sent.token,
+    )
+
+
 @pytest.fixture
 def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
     requested = actions.open_case(ReferralFactory())  # in the inbox, no team yet
     referred = _taken_on(bram)  # bram's team, no coordinator yet
     offered = _offered_to(carla, bram)  # an open offer to carla
-    assigned = _offered_to(carla, bram)  # carla accepted: her case
-    offer = Assignment.objects.get(case=assigned, coordinator=carla, status="offered")
-    assigned = actions.accept_assignment(offer, declares_independence=True, by=carla)
+    assigned = _accepted_by(carla, bram)  # carla accepted: her case
+    circle_objects = ("preparing_case", "participant", "nomination", "risk", "portal_token")
     return World(
         users={
             "office": bram,
@@ -55,4 +102,5 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             "user": carla,  # the user the admin pages open
             "team": team,
         },
+        builders=dict.fromkeys(circle_objects, _circle),
     )
