@@ -242,11 +242,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Personal-link tokens (/p/<token>/) never reach a log: redacted on the loggers that write
+    # paths (before any handler sees the record) and on the console handler for the rest.
+    "filters": {"redact_tokens": {"()": "kring.portal.logging.RedactTokensFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("KRING_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines carry paths only; tokens and free text never reach a URL (see security.md).
-        "django.server": {"level": "INFO"},
+        # Django's default sends these to a handler of its own, replaced here: propagate to console.
+        "django.server": {"level": "INFO", "filters": ["redact_tokens"], "propagate": True},
+        "django.request": {"filters": ["redact_tokens"]},
         "huey": {"level": "INFO"},
     },
 }

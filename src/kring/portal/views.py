@@ -1,8 +1,270 @@
-from django.http import Http404
+"""The participant portal, reached by a personal link (issue 3, points 6, 7, 8, 12).
+
+A participant sees only their own data: every page works from the participant of the portal
+session (access.participant_for) and reads nothing of anyone else in the case, except the
+names of the minors they are parent or guardian of and the coordinator's first name.
+Nothing changes on a GET (mail scanners open links); every change is a POST that calls one
+circle action.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from kring.audit.log import record
+from kring.cases.lifecycle import State
+from kring.circle import actions, information
+from kring.circle.actions import Refused
+from kring.circle.models import Mode, Status
+from kring.portal import access, links
+from kring.portal.decorators import invalid_link, portal_headers, portal_page, render_plain
+from kring.portal.forms import ConsentForm, NominateForm
+
+# While these hold, a participant can still answer, consent and name people (actions.py).
+PREPARING = (State.PREPARING,)
+# Withdrawing is possible until the plan is signed (R9; actions.withdraw).
+WITHDRAWABLE = (State.PREPARING, State.SCHEDULED)
 
 
-def _stub(request, *args, **kwargs):
-    raise Http404
+def _see_other(name: str):
+    """303: after a POST (and after entering), the browser fetches the next page with GET."""
+    response = redirect(name)
+    response.status_code = 303
+    return response
 
 
-enter = home = respond = consent = nominate = withdraw = leave = _stub
+@portal_headers
+@require_safe
+def enter(request, token):
+    """Exchange a personal link for a portal session and take the token out of the address
+    bar. Changes nothing else: a mail scanner that opens the link answers nothing."""
+    key = access.guess_key(request)
+    limit = settings.KRING_PORTAL_GUESSES_PER_HOUR
+    # While throttled even a right link is refused: guessing must never be rewarded.
+    if access.guessing_throttled(key, limit=limit):
+        return _too_many(request)
+    link = links.find_live(token)
+    if link is None:
+        if not access.count_wrong_guess(key, limit=limit):
+            return _too_many(request)
+        return invalid_link(request)
+    access.start_session(request, link)
+    response = _see_other("portal:home")
+    # The portal speaks the participant's language; the language switch still overrides it.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        link.participant.language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def _too_many(request):
+    response = render_plain(request, "portal/too_many.html", status=429)
+    response["Retry-After"] = str(access.GUESS_WINDOW_SECONDS)
+    return response
+
+
+def _wards(participant):
+    """The minors in this case for whom the participant is parent or guardian (R9)."""
+    return list(
+        participant.wards.filter(case_id=participant.case_id, is_minor=True).prefetch_related(
+            "consents"
+        )
+    )
+
+
+def _latest_consent(consents, given_by_pk):
+    mine = [c for c in consents if c.given_by_id == given_by_pk]
+    return max(mine, key=lambda c: (c.given_at, c.pk), default=None)
+
+
+@portal_page
+@require_safe
+def home(request, participant):
+    case = participant.case
+    consents = list(participant.consents.all())
+    wards = [
+        {"participant": ward, "consent": _latest_consent(ward.consents.all(), participant.pk)}
+        for ward in _wards(participant)
+    ]
+    record("portal.viewed", actor=None, case=case, obj=participant)
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "participant": participant,
+            "first_name": _first_name(participant.name),
+            "coordinator_name": case.coordinator.first_name if case.coordinator else "",
+            "sections": information.sections(),
+            "version": information.CURRENT_VERSION,
+            "consent": _latest_consent(consents, participant.pk),
+            "wards": wards,
+            "nominations": list(participant.nominations_made.all()),
+            "Status": Status,
+            **_possible(participant),
+        },
+    )
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.strip() else name
+
+
+def _possible(participant) -> dict:
+    """What the page offers; the actions check the same again when the POST arrives."""
+    preparing = participant.case.state in PREPARING
+    return {
+        "can_respond": preparing
+        and participant.status in (Status.INVITED, Status.ACCEPTED, Status.DECLINED),
+        "can_consent": preparing and participant.takes_part,
+        "can_nominate": preparing and participant.takes_part,
+        "can_withdraw": participant.case.state in WITHDRAWABLE
+        and participant.status != Status.WITHDRAWN,
+    }
+
+
+@portal_page
+@require_POST
+def respond(request, participant):
+    answer = request.POST.get("answer")
+    if answer not in ("accept", "decline"):
+        messages.error(request, _("Choose whether you take part or not."))
+        return _see_other("portal:home")
+    try:
+        actions.respond(participant, accepts=answer == "accept", mode=Mode.PORTAL, by=None)
+    except Refused as refused:
+        messages.error(request, refused.reason)
+        return _see_other("portal:home")
+    if answer == "accept":
+        messages.success(request, _("Thank you. You have said that you will take part."))
+    else:
+        messages.success(
+            request, _("You have said that you will not take part. Thank you for letting us know.")
+        )
+    return _see_other("portal:home")
+
+
+@portal_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent(request, participant):
+    wards = _wards(participant)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None,
+        participant=participant,
+        wards=wards,
+        version=information.CURRENT_VERSION,
+    )
+    if request.method == "POST" and form.is_valid():
+        person = form.consenting_for()
+        try:
+            actions.give_consent(
+                person,
+                given_by=participant,
+                mode=Mode.PORTAL,
+                legal_advice=form.cleaned_data["legal_advice"],
+                interpreter=form.cleaned_data["interpreter"],
+                support_person=form.cleaned_data["support_person"],
+                by=None,
+            )
+        except Refused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            if person.pk == participant.pk:
+                messages.success(request, _("Thank you. Your consent has been recorded."))
+            else:
+                # No names in a message: messages may travel in a cookie.
+                messages.success(request, _("Thank you. The consent has been recorded."))
+            return _see_other("portal:home")
+    if request.method != "POST":
+        record("portal.viewed", actor=None, case=participant.case, obj=participant)
+    return render(
+        request,
+        "portal/consent.html",
+        {
+            "participant": participant,
+            "form": form,
+            "sections": information.sections(),
+            "version": information.CURRENT_VERSION,
+            **_possible(participant),
+        },
+    )
+
+
+@portal_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def nominate(request, participant):
+    form = NominateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.nominate(
+                participant,
+                name=form.cleaned_data["name"],
+                relation=form.cleaned_data["relation"],
+                via=Mode.PORTAL,
+                by=None,
+            )
+        except Refused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            messages.success(
+                request, _("Thank you. Your coordinator will talk with you about this person.")
+            )
+            return _see_other("portal:nominate")
+    if request.method != "POST":
+        record("portal.viewed", actor=None, case=participant.case, obj=participant)
+    return render(
+        request,
+        "portal/nominate.html",
+        {
+            "participant": participant,
+            "form": form,
+            "nominations": list(participant.nominations_made.all()),
+            **_possible(participant),
+        },
+    )
+
+
+@portal_page
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request, participant):
+    """R9: a confirmation page (GET) and the withdrawal itself (POST): no reason asked."""
+    if request.method == "POST":
+        return _withdraw(request, participant)
+    record("portal.viewed", actor=None, case=participant.case, obj=participant)
+    return render(
+        request, "portal/withdraw.html", {"participant": participant, **_possible(participant)}
+    )
+
+
+def _withdraw(request, participant):
+    try:
+        actions.withdraw(participant, mode=Mode.PORTAL, by=None)
+    except Refused as refused:
+        messages.error(request, refused.reason)
+        return _see_other("portal:home")
+    messages.success(
+        request,
+        _("You have withdrawn. This took effect at once. You do not have to give a reason."),
+    )
+    return _see_other("portal:home")
+
+
+@portal_headers
+@require_POST
+def leave(request):
+    """End the portal session: the whole browser session, which holds nothing else. The
+    answer is the page itself, not a redirect: there is nothing left to go back to."""
+    participant = access.participant_for(request)
+    if participant is None:
+        return invalid_link(request)
+    record("portal.left", actor=None, case=participant.case, obj=participant)
+    request.session.flush()
+    return render(request, "portal/left.html")

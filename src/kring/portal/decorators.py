@@ -1,0 +1,77 @@
+"""The two wrappers every portal view wears."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+
+from kring.portal import access
+
+INVALID_TEMPLATE = "portal/invalid.html"
+
+
+def portal_headers(view):
+    """No referrer (the address may hold a token) and nothing cached (a shared phone or a
+    proxy must not keep a portal page)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, ...
+        return response
+
+    return wrapper
+
+
+class _AddressWithoutToken:
+    """The request as a template sees it: base.html writes request.get_full_path into the page
+    (the language switch's "next"), which on /p/<token>/ would put the token in the page."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+    def get_full_path(self, *args, **kwargs):
+        return reverse("portal:home")
+
+
+def render_plain(request, template: str, *, status: int):
+    """A page that may answer on /p/<token>/: the token appears nowhere in it."""
+    return render(request, template, {"request": _AddressWithoutToken(request)}, status=status)
+
+
+def invalid_link(request):
+    """The one page for an unknown, expired or revoked link and for a portal session that has
+    ended: the same status and the same words for each, so none can be told apart."""
+    return render_plain(request, INVALID_TEMPLATE, status=404)
+
+
+def portal_page(view):
+    """A page for the participant of this browser's portal session: `view(request, participant)`.
+    Everyone else gets the invalid-link page."""
+
+    @portal_headers
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        participant = access.participant_for(request)
+        if participant is None:
+            return invalid_link(request)
+        _activate_language(request, participant)
+        return view(request, participant, *args, **kwargs)
+
+    return wrapper
+
+
+def _activate_language(request, participant) -> None:
+    """The participant's preferred language, unless they chose one with the language switch
+    (its cookie, which entering the portal sets to the preferred language to begin with)."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return  # LocaleMiddleware has activated the chosen language already
+    translation.activate(participant.language)
+    request.LANGUAGE_CODE = participant.language
