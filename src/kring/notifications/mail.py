@@ -35,6 +35,7 @@ def queue_mail(
         subject=subject[:200],
         body_text=body_text,
         body_html=body_html,
+        secret=secrets.seal(secret_link) if secret_link else "",
     )
     from kring.notifications.tasks import send_mail  # noqa: PLC0415 (tasks import the models)
 
