@@ -115,6 +115,8 @@ class Command(BaseCommand):
                     "--workers=2",
                     "--threads=4",
                     "--access-logfile=-",
+                    # Personal-link tokens never reach the access log (portal/logging.py).
+                    "--logger-class=kring.portal.logging.RedactingGunicornLogger",
                     "--no-control-socket",
                     f"--graceful-timeout={GRACE_SECONDS - 2}",
                 ],
