@@ -5,7 +5,8 @@ The URLs come from Django's resolver, not from the table: a URL the table does n
 fails, and so does a table entry whose URL is gone. The roles are played by the named people
 of conftest.py: office Bram, coordinator Carla (the case's own coordinator), her colleague Olaf
 ("other_coordinator": a coordinator without access to Carla's case), manager Mira, researcher
-Ruud, the administrator, and a visitor who is not signed in.
+Ruud, the administrator, a visitor who is not signed in, and a participant (Daan, in Carla's
+case in preparation) who opened his personal link and so has a portal session, no account.
 
 What each role gets:
 - an allowed role gets the page (2xx), or the redirect declared for it;
@@ -46,9 +47,11 @@ ROLES = (
     "manager",
     "researcher",
     "administrator",
+    "participant",
 )
 EVERYONE = frozenset(ROLES)
-STAFF = EVERYONE - {"anonymous"}
+NOT_SIGNED_IN = frozenset({"anonymous", "participant"})  # no staff account in the session
+STAFF = EVERYONE - NOT_SIGNED_IN
 NOBODY: frozenset[str] = frozenset()
 ADMINISTRATOR = frozenset({"administrator"})
 MARKER = "Daan heeft de fiets"  # the description of every ReferralFactory request
@@ -298,31 +301,50 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "audit:log": Row({"manager"}, sees_description=NOBODY),
     # --- preparation (issue 3): only the case's own coordinator works on the circle; the
     # office and the manager see who is in it and their states, never notes or assessments.
-    "circle:start": Row({"coordinator"}, obj="assigned_case", post_only=True, refused_post=_nothing),
+    "circle:start": Row(
+        {"coordinator"}, obj="assigned_case", post_only=True, refused_post=_nothing
+    ),
     "circle:overview": Row({"office", "coordinator", "manager"}, obj="preparing_case"),
     "circle:add": Row({"coordinator"}, obj="preparing_case", refused_post=_add_participant),
     "circle:edit": Row({"coordinator"}, obj="preparing_case", refused_post=_edit_participant),
     "circle:conversation": Row({"coordinator"}, obj="preparing_case", refused_post=_conversation),
-    "circle:acknowledgment": Row({"coordinator"}, obj="preparing_case", refused_post=_acknowledgment),
+    "circle:acknowledgment": Row(
+        {"coordinator"}, obj="preparing_case", refused_post=_acknowledgment
+    ),
     "circle:invite": Row({"coordinator"}, obj="preparing_case", refused_post=_invite_by_letter),
     "circle:reissue": Row({"coordinator"}, obj="preparing_case", refused_post=_nothing),
     "circle:respond": Row({"coordinator"}, obj="preparing_case", refused_post=_answer),
     "circle:consent": Row({"coordinator"}, obj="preparing_case", refused_post=_consent),
     "circle:nominate": Row({"coordinator"}, obj="preparing_case", refused_post=_nominate),
     "circle:withdraw": Row({"coordinator"}, obj="preparing_case", refused_post=_withdraw_by_phone),
-    "circle:nomination": Row({"coordinator"}, obj="preparing_case", refused_post=_decide_nomination),
+    "circle:nomination": Row(
+        {"coordinator"}, obj="preparing_case", refused_post=_decide_nomination
+    ),
     "circle:risk_add": Row({"coordinator"}, obj="preparing_case", refused_post=_flag_risk),
     "circle:risk_resolve": Row({"coordinator"}, obj="preparing_case", refused_post=_resolve_risk),
     # --- the participant portal (issue 3): a personal link is the only way in ------------------
-    # A live link works for whoever holds it: a page, or on into the portal.
-    "portal:enter": Row(EVERYONE, redirect="portal:*", refusal="denied"),
-    # Without a portal session (no link opened) nobody gets in, signed-in staff included.
-    "portal:home": Row(NOBODY, refusal="denied"),
-    "portal:respond": Row(NOBODY, refusal="denied", refused_post=_answer),
-    "portal:consent": Row(NOBODY, refusal="denied", refused_post=_consent),
-    "portal:nominate": Row(NOBODY, refusal="denied", refused_post=_nominate),
-    "portal:withdraw": Row(NOBODY, refusal="denied", refused_post=_nothing),
-    "portal:leave": Row(NOBODY, refusal="denied"),
+    # A live link works for whoever holds it: on into the portal. What happened is never shown
+    # there: the portal shows the participant their own part, not the requester's words.
+    "portal:enter": Row(
+        EVERYONE, redirect="portal:home", refusal="denied", sees_description=NOBODY
+    ),
+    # Without a portal session nobody gets in, signed-in staff included.
+    "portal:home": Row({"participant"}, refusal="denied", sees_description=NOBODY),
+    "portal:respond": Row(
+        {"participant"}, post_only=True, refusal="denied", refused_post=_answer,
+        sees_description=NOBODY,
+    ),
+    "portal:consent": Row(
+        {"participant"}, refusal="denied", refused_post=_consent, sees_description=NOBODY
+    ),
+    "portal:nominate": Row(
+        {"participant"}, refusal="denied", refused_post=_nominate, sees_description=NOBODY
+    ),
+    "portal:withdraw": Row(
+        {"participant"}, refusal="denied", refused_post=_nothing, sees_description=NOBODY
+    ),
+    # Leaving ends a portal session, if there is one; it is nobody's page.
+    "portal:leave": Row(EVERYONE, post_only=True, sees_description=NOBODY),
     # --- research: anonymised figures only ----------------------------------------------------
     "core:research": Row({"researcher"}, sees_description=NOBODY),
     # --- administration (Django admin under /beheer/, accounts.admin) -------------------------
@@ -535,7 +557,10 @@ def skip_if_not_built(pattern: Pattern) -> None:
 
 
 def login_as(client, world, role: str) -> None:
-    if role != "anonymous":
+    if role == "participant":
+        response = client.get(reverse("portal:enter", args=[world.obj("portal_token")]))
+        assert _target(response) == "portal:home", f"the personal link: {describe(response)}"
+    elif role != "anonymous":
         force_verified_login(client, world.user(role))
 
 
@@ -550,7 +575,7 @@ def refusal_problem(check: Check, client, response, *, method: str) -> str | Non
     admin = check.pattern.namespace == "admin"
     if check.row.post_only and method == "GET" and response.status_code == 405:
         return None  # GET on a POST-only view reveals nothing
-    if check.role == "anonymous" and check.row.refusal == "login":
+    if check.role in NOT_SIGNED_IN and check.row.refusal == "login":
         # Sent to Kring's login (the admin's own login page passes it on to Kring's).
         hops = 0
         while _target(response) in ({"admin:login", "admin:index"} if admin else set()):
@@ -693,12 +718,11 @@ def test_a_case_that_does_not_exist_is_not_found_for_those_allowed(name, world, 
     """Refused and non-existent look the same from outside: 404 for an unknown case number."""
     (pattern,) = [p for p in all_patterns() if p.key == name]
     skip_if_not_built(pattern)
+    path = reverse(name, kwargs=dict.fromkeys(pattern.leaf.pattern.converters, 999999))
     for row in rows_for(pattern):
-        for role in sorted(row.allowed - {"anonymous"}):
+        for role in sorted(row.allowed & STAFF):
             login_as(client, world, role)
-            response = client.get(reverse(name, args=[999999]))
-            if row.post_only:
-                response = client.post(reverse(name, args=[999999]))
+            response = client.post(path) if row.post_only else client.get(path)
             assert response.status_code == 404, (
                 f"{name} #999999 as {role}: got {describe(response)}"
             )
