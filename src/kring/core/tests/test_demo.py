@@ -1,3 +1,4 @@
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ demo_mode = override_settings(DEMO_MODE=True)
 
 def load_demo():
     with demo_mode:
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", stdout=StringIO())
 
 
 def counts():
