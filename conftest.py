@@ -42,6 +42,10 @@ def ruud(team):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(
-        username="admin", first_name="Ada", role=Role.ADMINISTRATOR, team=None,
-        is_staff=True, is_superuser=True,
+        username="admin",
+        first_name="Ada",
+        role=Role.ADMINISTRATOR,
+        team=None,
+        is_staff=True,
+        is_superuser=True,
     )

@@ -258,6 +258,6 @@ LOGGING = {
         # Django's default sends these to a handler of its own, replaced here: propagate to console.
         "django.server": {"level": "INFO", "filters": ["redact_tokens"], "propagate": True},
         "django.request": {"filters": ["redact_tokens"]},
-        "huey": {"level": "INFO"},
+        "huey": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }

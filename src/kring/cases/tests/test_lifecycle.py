@@ -123,3 +123,13 @@ def test_the_offered_coordinator_is_notified_by_mail_without_case_content(
     assert referred_case.reference in message.body
     assert "Daan" not in message.subject + message.body
     assert "fiets" not in message.subject + message.body
+
+
+def test_a_case_is_offered_only_to_a_coordinator_of_its_team(referred_case, bram, other_team):
+    from kring.testing.factories import UserFactory
+
+    noor = UserFactory(username="noor", role="coordinator", team=other_team)
+    with pytest.raises(MoveRefused) as refused:
+        actions.offer_to_coordinator(referred_case, coordinator=noor, by=bram)
+    assert "team" in str(refused.value.reason)
+    assert not referred_case.assignments.exists()
