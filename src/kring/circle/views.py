@@ -106,6 +106,8 @@ def overview(request, pk):
         "full": full,
         "drawing": _drawing(circle.participants),
         "preparing": case.state == State.PREPARING,
+        # R9: a participant may withdraw until the plan is signed.
+        "may_withdraw": full and case.state in (State.PREPARING, State.SCHEDULED),
         "can_start": full and case.state == State.ASSIGNED,
     }
     if full:
