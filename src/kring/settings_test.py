@@ -6,7 +6,7 @@ os.environ.setdefault("KRING_SECRET_KEY", "test-secret-key-0123456789abcdefghijk
 os.environ.setdefault("KRING_SECURE", "false")
 
 from kring.settings import *  # noqa: E402,F403
-from kring.settings import HUEY  # noqa: E402
+from kring.settings import HUEY, STORAGES  # noqa: E402
 
 HUEY = {**HUEY, "immediate": True}
 # Argon2 is what production uses; tests hash thousands of times, MD5 keeps them quick.
@@ -15,6 +15,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}  # noqa: F405
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -116,12 +116,12 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
     _require_role(by, Role.OFFICE, Role.MANAGER)
     if coordinator.role != Role.COORDINATOR or not coordinator.is_active:
         raise MoveRefused(_("Choose an active coordinator."))
-    if coordinator.team_id != case.team_id:
-        raise MoveRefused(_("Choose a coordinator of the case's team."))
     with transaction.atomic():
         case = lock_case(case)
         if case.team_id != by.team_id:
             raise NotAllowed(_("You are not allowed to do this."))
+        if coordinator.team_id != case.team_id:
+            raise MoveRefused(_("Choose a coordinator of the case's team."))
         now = timezone.now()
         current = case.assignments.filter(
             status__in=[Assignment.Status.OFFERED, Assignment.Status.ACCEPTED]
