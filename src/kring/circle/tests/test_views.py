@@ -89,9 +89,7 @@ def test_other_coordinator_gets_404_everywhere(as_user, olaf, preparing_case, da
     assert client.get(overview_url(preparing_case)).status_code == 404
     for name in ("edit", "conversation", "invite", "consent", "withdraw"):
         assert client.get(person_url(name, preparing_case, daan)).status_code == 404
-    response = client.post(
-        person_url("withdraw", preparing_case, daan), {"confirm": "on"}
-    )
+    response = client.post(person_url("withdraw", preparing_case, daan), {"confirm": "on"})
     assert response.status_code == 404
     daan.refresh_from_db()
     assert daan.status == Status.TO_INVITE
@@ -138,9 +136,7 @@ def test_coordinator_starts_the_preparation(as_user, carla, assigned_case):
 
 
 def test_starting_twice_says_why_and_does_not_fail(as_user, carla, preparing_case):
-    response = as_user(carla).post(
-        reverse("circle:start", args=[preparing_case.pk]), follow=True
-    )
+    response = as_user(carla).post(reverse("circle:start", args=[preparing_case.pk]), follow=True)
     assert response.status_code == 200
     assert "This step is not possible while the case is" in response.content.decode()
 
