@@ -1,7 +1,24 @@
 import pytest
+from django.utils import translation
 
 from kring.accounts.models import Role
 from kring.testing.factories import TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Tests read the English source text: Dutch is the default (LANGUAGE_CODE = "nl"), so
+    code outside a request and the test client both speak English unless a test asks for Dutch
+    (translation.override("nl"), or a client with HTTP_ACCEPT_LANGUAGE="nl"). That the Dutch
+    is complete is checked by scripts/check_translations.py and the browser tests (in Dutch)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
