@@ -1,0 +1,40 @@
+"""The case page's query count does not grow with the circle (issue 3, "How it is checked")."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kring.circle import actions
+from kring.circle.models import Mode, Side
+from kring.testing.auth import force_verified_login
+
+
+def _grow(case, carla, n):
+    daan = case.participants.filter(side=Side.RESPONSIBLE).first() or actions.add_participant(
+        case, by=carla, name="Daan de Boer", side=Side.RESPONSIBLE
+    )
+    for i in range(n):
+        person = actions.add_participant(
+            case, by=carla, name=f"Steun {i}", side=Side.SUPPORTER, supports=daan
+        )
+        actions.record_conversation(
+            person, held_at=timezone.now(), mode=Mode.PHONE, notes="", by=carla
+        )
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_case_page_queries_are_the_same_for_a_circle_of_5_and_40(client, carla, preparing_case):
+    force_verified_login(client, carla)
+    url = reverse("cases:detail", args=[preparing_case.pk])
+    _grow(preparing_case, carla, 4)
+    client.get(url)
+    small = _count(client, url)
+    _grow(preparing_case, carla, 35)
+    assert preparing_case.participants.count() == 40
+    assert _count(client, url) == small
