@@ -5,14 +5,29 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.urls import reverse
 
 import kring
 from kring.accounts.models import Role, Team, User
 from kring.audit.models import AuditEvent
 from kring.cases.lifecycle import MOVES, State
 from kring.cases.models import Assignment, Case, CaseEvent
+from kring.circle import guards
+from kring.circle.models import (
+    Acknowledgment,
+    Consent,
+    Conversation,
+    Invitation,
+    Nomination,
+    Participant,
+    RiskFlag,
+    Side,
+    Status,
+)
 from kring.notifications.models import OutgoingMail
+from kring.portal.models import PersonalLink
 from kring.referrals.models import Referral, ReferralPerson
+from kring.testing.auth import force_verified_login
 
 demo_mode = override_settings(DEMO_MODE=True)
 
@@ -35,6 +50,14 @@ def counts():
             CaseEvent,
             AuditEvent,
             OutgoingMail,
+            Participant,
+            Conversation,
+            Acknowledgment,
+            Invitation,
+            Consent,
+            Nomination,
+            RiskFlag,
+            PersonalLink,
         )
     }
 
@@ -46,6 +69,7 @@ def test_loading_the_demo_twice_neither_fails_nor_duplicates_anything():
     load_demo()
     assert counts() == first
     assert first["Case"] >= 10
+    assert first["Participant"] >= 7
 
 
 def moves_with_an_action():
@@ -130,3 +154,63 @@ def test_the_demo_data_is_refused_outside_demo_mode():
     with override_settings(DEMO_MODE=False), pytest.raises(CommandError, match="DEMO_MODE"):
         call_command("load_demo")
     assert not User.objects.filter(username="admin").exists()
+
+
+def preparing_cases_of_carla():
+    return Case.objects.filter(coordinator__username="carla", state=State.PREPARING)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_preparation_well_under_way(client):
+    load_demo()
+    case = preparing_cases_of_carla().get(participants__name="Greet Bos")
+    people = {p.name: p for p in case.participants.all()}
+    kevin, greet = people["Kevin de Wit"], people["Greet Bos"]
+    assert kevin.side == Side.RESPONSIBLE and greet.side == Side.HARMED
+    assert people["Peter de Wit"].supports == kevin
+    assert people["Marco Bos"].supports == greet
+    assert guards.acknowledged(kevin)
+    assert Conversation.objects.filter(participant__case=case).count() >= 3
+    # Every state a person can be in before the conference, except withdrawn.
+    assert {p.status for p in people.values()} >= {
+        Status.TO_INVITE,
+        Status.INVITED,
+        Status.ACCEPTED,
+        Status.DECLINED,
+    }
+    assert greet.status == Status.ACCEPTED and guards.has_consent(greet)
+    assert people["Peter de Wit"].status == Status.DECLINED
+    # Mevrouw Bos has no e-mail address: she was invited by a printed letter.
+    assert not greet.email
+    assert greet.invitations.get().channel == Invitation.Channel.LETTER
+    assert OutgoingMail.objects.filter(kind="circle.invitation", to=kevin.email).exists()
+    assert not OutgoingMail.objects.filter(kind="circle.invitation", to="").exists()
+    nomination = case.nominations.get()
+    assert (nomination.name, nomination.nominated_by) == ("Anja Vermeulen", greet)
+    assert nomination.decision == Nomination.Decision.PENDING
+    risk = case.risk_flags.get()
+    assert risk.level == RiskFlag.Level.HIGH and risk.resolved_at is not None
+    # Not ready to schedule yet: some have not answered or consented.
+    assert any("R9" in reason for reason in guards.readiness(case))
+
+    force_verified_login(client, case.coordinator)
+    page = client.get(reverse("circle:overview", args=[case.pk])).content.decode()
+    assert "Anja Vermeulen" in page
+    assert "Not decided yet" in page
+    assert "No one on the harmed side can be invited yet." not in page
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_preparation_just_started_where_the_harmed_side_must_wait(client):
+    load_demo()
+    case = preparing_cases_of_carla().get(participants__name="Thijs Meijer")
+    thijs = case.participants.get(side=Side.RESPONSIBLE)
+    yvonne = case.participants.get(side=Side.HARMED)
+    assert not thijs.acknowledgments.exists()
+    assert thijs.conversations.exists()
+    assert {thijs.status, yvonne.status} == {Status.TO_INVITE}
+    assert "(R4)" in guards.may_be_invited(yvonne)
+
+    force_verified_login(client, case.coordinator)
+    page = client.get(reverse("circle:overview", args=[case.pk])).content.decode()
+    assert "No one on the harmed side can be invited yet." in page

@@ -1,23 +1,28 @@
 """`kring load_demo`: the demo team, its people, and cases at every state that exists so far.
 
 Every request is sent through referrals.actions.submit_referral, and every move is made by
-the actions in kring.cases.actions, so that the timeline, the audit log and the outbox look
+the actions in kring.cases.actions, and every step of a preparation by those in
+kring.circle.actions, so that the timeline, the audit log and the outbox look
 exactly as after real use. Loading twice changes nothing: each demo request has a fixed
-requester address (demo-N@example.org) and is skipped when it exists; users are found by
-username. Runs only with KRING_DEMO_MODE on, because every demo account has the same
+requester address (demo-N@example.org) and is skipped when it exists; a preparation is played
+only on a case in "preparing" with an empty circle; users are found by username. Runs only with KRING_DEMO_MODE on, because every demo account has the same
 published password.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from kring.accounts.models import Role, Team, User
 from kring.cases import actions
+from kring.cases.lifecycle import State
 from kring.cases.models import Assignment, Case, DeclineReason, HandBackReason, StopReason
 from kring.circle import actions as circle_actions
+from kring.circle.models import Answer, Invitation, Mode, RiskFlag, Side
 from kring.referrals.actions import submit_referral
 from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
 
@@ -46,6 +51,8 @@ class DemoRequest:
     people: list[tuple[str, str]]
     story: list[tuple] = field(default_factory=list)
     organisation: str = ""
+    # The preparation played after the story (a method of Command: circle_<name>).
+    circle: str = ""
 
     @property
     def email(self) -> str:
@@ -184,7 +191,8 @@ REQUESTS = [
             ("offer", "olaf", "bram"),
         ],
     ),
-    # Preparing: carla accepted and started the preparation (issue 3 adds the circle).
+    # Preparing, well under way: the circle of both sides, an acknowledgment, conversations,
+    # invitations (one by letter), answers, consent, a pending nomination, a resolved risk.
     DemoRequest(
         13,
         "Mevrouw Bos",
@@ -198,6 +206,25 @@ REQUESTS = [
             ("accept", "carla"),
             ("start_preparation", "carla"),
         ],
+        circle="bos",
+    ),
+    # Preparing, just started: the person responsible has not acknowledged yet, so no one
+    # on the harmed side can be invited (R4).
+    DemoRequest(
+        14,
+        "Anton Kok",
+        RequesterRelation.PROFESSIONAL,
+        "Een jongen heeft na de training de scooter van een medewerker van de sporthal "
+        "omgegooid en beschadigd. Hij zegt dat het een ongeluk was.",
+        [("Thijs", PersonSide.RESPONSIBLE), ("Yvonne", PersonSide.HARMED)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("accept", "carla"),
+            ("start_preparation", "carla"),
+        ],
+        organisation="Sporthal De Brug",
+        circle="meijer",
     ),
     # Declined by the office.
     DemoRequest(
@@ -226,6 +253,10 @@ REQUESTS = [
 ]
 
 
+def _days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
+
+
 class Command(BaseCommand):
     help = "Load the demo data (teams, users, requests and cases); safe to run twice."
 
@@ -238,11 +269,12 @@ class Command(BaseCommand):
         users = self.load_users()
         made = 0
         for request in REQUESTS:
-            if Referral.objects.filter(requester_email=request.email).exists():
-                continue
-            with transaction.atomic():
-                self.play(request, users)
-            made += 1
+            if not Referral.objects.filter(requester_email=request.email).exists():
+                with transaction.atomic():
+                    self.play(request, users)
+                made += 1
+            if request.circle:
+                self.prepare(request, users)
         self.stdout.write(
             f"Demo data: {len(users)} users, {made} new requests "
             f"({len(REQUESTS) - made} already there)."
@@ -290,6 +322,140 @@ class Command(BaseCommand):
         for step, *args in request.story:
             case = self.step(case, step, args, users)
         return case
+
+    def prepare(self, request: DemoRequest, users: dict[str, User]) -> None:
+        """Play the preparation of a case in "preparing" whose circle is still empty (so also
+        a demo loaded before there were circles gains one, and a second run adds nothing)."""
+        case = Referral.objects.get(requester_email=request.email).case
+        if case.state != State.PREPARING or case.participants.exists():
+            return
+        with transaction.atomic():
+            getattr(self, f"circle_{request.circle}")(case, users["carla"])
+
+    def circle_bos(self, case: Case, carla: User) -> None:
+        """Kevin shot mevrouw Bos's cat with an air rifle. He acknowledged his part; the
+        invitations are out; some answered."""
+
+        def add(**data):
+            return circle_actions.add_participant(case, by=carla, **data)
+
+        kevin = add(
+            name="Kevin de Wit",
+            side=Side.RESPONSIBLE,
+            relation="buurjongen van mevrouw Bos",
+            email="kevin.dewit@example.org",
+            phone="06 2345 6789",
+        )
+        peter = add(
+            name="Peter de Wit",
+            side=Side.SUPPORTER,
+            supports=kevin,
+            relation="vader van Kevin",
+            email="peter.dewit@example.org",
+        )
+        greet = add(
+            name="Greet Bos",
+            side=Side.HARMED,
+            relation="buurvrouw van Kevin",
+            phone="030 123 4567",
+            address="Kastanjelaan 12\n3581 AB Utrecht",
+            accessibility_needs="Slechthorend: graag een rustige ruimte.",
+            wishes="Mijn zoon Marco mag erbij zijn. Liever niet te veel mensen.",
+        )
+        marco = add(
+            name="Marco Bos",
+            side=Side.SUPPORTER,
+            supports=greet,
+            relation="zoon van mevrouw Bos",
+            email="marco.bos@example.org",
+        )
+        add(
+            name="Hanneke Smit",
+            side=Side.OTHER,
+            relation="wijkagent",
+            email="hanneke.smit@example.org",
+        )
+
+        circle_actions.record_conversation(
+            kevin,
+            held_at=_days_ago(12),
+            mode=Mode.IN_PERSON,
+            notes="Thuis gesproken, met zijn vader erbij. Schaamt zich en wil het goedmaken.",
+            by=carla,
+        )
+        circle_actions.record_acknowledgment(
+            kevin, acknowledges=True, given_at=_days_ago(12), mode=Mode.IN_PERSON, by=carla
+        )
+        circle_actions.record_conversation(
+            peter, held_at=_days_ago(11), mode=Mode.PHONE, notes="Twijfelt of hij kan.", by=carla
+        )
+        circle_actions.record_conversation(
+            greet,
+            held_at=_days_ago(9),
+            mode=Mode.IN_PERSON,
+            notes="Bij haar thuis. Wil Kevin spreken, maar is bang voor zijn vrienden.",
+            by=carla,
+        )
+
+        circle_actions.invite(kevin, channel=Invitation.Channel.EMAIL, by=carla)
+        circle_actions.invite(peter, channel=Invitation.Channel.EMAIL, by=carla)
+        # Mevrouw Bos has no e-mail: a printed letter (the coordinator printed it then).
+        circle_actions.invite(greet, channel=Invitation.Channel.LETTER, by=carla)
+        circle_actions.invite(marco, channel=Invitation.Channel.EMAIL, by=carla)
+
+        circle_actions.respond(kevin, accepts=True, mode=Mode.PORTAL)
+        circle_actions.respond(peter, accepts=False, mode=Mode.PHONE, by=carla)
+        circle_actions.respond(greet, accepts=True, mode=Mode.PHONE, by=carla)
+        circle_actions.give_consent(
+            greet,
+            mode=Mode.PAPER,
+            legal_advice=Answer.NO,
+            interpreter=Answer.NO,
+            support_person=Answer.YES,
+            by=carla,
+        )
+        circle_actions.nominate(
+            greet, name="Anja Vermeulen", relation="buurvrouw", via=Mode.PHONE, by=carla
+        )
+
+        risk = circle_actions.flag_risk(
+            case,
+            kind=RiskFlag.Kind.INTIMIDATION,
+            level=RiskFlag.Level.HIGH,
+            assessment="Vrienden van Kevin hebben mevrouw Bos na het voorval nageroepen.",
+            by=carla,
+        )
+        circle_actions.resolve_risk(
+            risk,
+            resolution="Kevin heeft zijn vrienden gevraagd op te houden; de wijkagent houdt "
+            "een oogje in het zeil. Mevrouw Bos voelt zich weer veilig.",
+            by=carla,
+        )
+
+    def circle_meijer(self, case: Case, carla: User) -> None:
+        """Just started: Thijs has been spoken with once and has not acknowledged his part."""
+        thijs = circle_actions.add_participant(
+            case,
+            by=carla,
+            name="Thijs Meijer",
+            side=Side.RESPONSIBLE,
+            email="thijs.meijer@example.org",
+        )
+        circle_actions.add_participant(
+            case,
+            by=carla,
+            name="Yvonne Claassen",
+            side=Side.HARMED,
+            relation="medewerker van de sporthal",
+            phone="06 8765 4321",
+        )
+        circle_actions.record_conversation(
+            thijs,
+            held_at=_days_ago(2),
+            mode=Mode.PHONE,
+            notes="Eerste kennismaking. Zegt dat het een ongeluk was; wil er nog over nadenken.",
+            by=carla,
+        )
 
     def step(self, case: Case, step: str, args: list, users: dict[str, User]) -> Case:
         if step == "take_on":
