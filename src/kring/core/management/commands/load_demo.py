@@ -1,12 +1,12 @@
 """`kring load_demo`: the demo team, its people, and cases at every state that exists so far.
 
-Every request is sent through referrals.actions.submit_referral, and every move is made by
-the actions in kring.cases.actions, and every step of a preparation by those in
-kring.circle.actions, so that the timeline, the audit log and the outbox look
-exactly as after real use. Loading twice changes nothing: each demo request has a fixed
-requester address (demo-N@example.org) and is skipped when it exists; a preparation is played
-only on a case in "preparing" with an empty circle; users are found by username. Runs only with KRING_DEMO_MODE on, because every demo account has the same
-published password.
+Every request is sent through referrals.actions.submit_referral, every move is made by the
+actions in kring.cases.actions and every step of a preparation by those in kring.circle.actions,
+so that the timeline, the audit log and the outbox look exactly as after real use. Loading twice
+changes nothing: each demo request has a fixed requester address (demo-N@example.org) and is
+skipped when it exists; a preparation is played only on a case in "preparing" whose circle is
+empty; users are found by username. Runs only with KRING_DEMO_MODE on, because every demo
+account has the same published password.
 """
 
 from dataclasses import dataclass, field
