@@ -1,7 +1,7 @@
 """Kring's benchmark (issue 2, point 12): Mijn zaken, the case page and the request form against
 a bare Django view on the same server, with 1,000 and 100,000 cases, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/run.py                       # everything (about 10 minutes)
+    .venv/bin/python bench/run.py                       # everything (about 15 minutes)
     .venv/bin/python bench/run.py --cases 1000 --db sqlite --duration 5 --no-doc
 
 For each database and number of cases: a fresh database, migrated and filled by
@@ -146,7 +146,7 @@ class Postgres:
             self.bin / "pg_ctl", "-D", self.data, "-l", self.tmp / "server.log", "-w", "-t", "60",
             "-o", options, "start",
         )  # fmt: skip
-        self.version = self._run(self.bin / "postgres", "--version").split()[-1]
+        self.version = self._run(self.bin / "postgres", "--version").split()[-1].strip("()")
 
     def create_database(self, name: str) -> str:
         self._run(
@@ -447,7 +447,7 @@ def versions() -> dict:
         "os": platform.platform(),
         "python": platform.python_version(),
         "django": django,
-        "gunicorn": gunicorn[0],
+        "gunicorn": gunicorn[0].strip("()"),
         "wrk": wrk_version.group(1) if wrk_version else "",
         "sqlite": sqlite3.sqlite_version,
         "commit": commit,
