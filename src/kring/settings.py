@@ -99,6 +99,8 @@ def _database(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path or str(VAR_DIR / "kring.sqlite3"),
+            # Keep the connection: reopening the file and its PRAGMAs cost more than the page.
+            "CONN_MAX_AGE": env_int("KRING_DB_CONN_MAX_AGE", 600),
             # WAL plus IMMEDIATE transactions: writers queue instead of failing "database is locked".
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
