@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.models import ChoiceLabels
+
 
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -24,7 +26,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     team = models.ForeignKey(
         Team,

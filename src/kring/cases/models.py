@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kring.cases.lifecycle import State
+from kring.core.models import ChoiceLabels
 
 
 class DeclineReason(models.TextChoices):
@@ -25,7 +26,7 @@ class StopReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     referral = models.OneToOneField(
         "referrals.Referral", on_delete=models.PROTECT, related_name="case"
     )
@@ -72,7 +73,7 @@ class HandBackReason(models.TextChoices):
     OTHER = "other", _("Another reason")
 
 
-class Assignment(models.Model):
+class Assignment(ChoiceLabels, models.Model):
     """One offer of a case to a coordinator, and what became of it (R2)."""
 
     class Status(models.TextChoices):

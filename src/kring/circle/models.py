@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.models import ChoiceLabels
+
 
 class Side(models.TextChoices):
     HARMED = "harmed", _("Harmed")
@@ -36,7 +38,7 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     """A person in the circle of a case (betrokkene / deelnemer)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="participants")
@@ -103,7 +105,7 @@ class Participant(models.Model):
         return self.status not in (Status.DECLINED, Status.WITHDRAWN)
 
 
-class Conversation(models.Model):
+class Conversation(ChoiceLabels, models.Model):
     """A preparatory conversation (voorbereidingsgesprek, R7)."""
 
     participant = models.ForeignKey(
@@ -129,7 +131,7 @@ class Conversation(models.Model):
         return f"{self.participant_id} {self.held_at:%Y-%m-%d}"
 
 
-class Acknowledgment(models.Model):
+class Acknowledgment(ChoiceLabels, models.Model):
     """Whether a responsible person acknowledges their part (erkenning, R3). Not a confession:
     never exported as evidence. The newest row per participant counts."""
 
@@ -155,7 +157,7 @@ class Acknowledgment(models.Model):
         return f"{self.participant_id} {self.acknowledges}"
 
 
-class Nomination(models.Model):
+class Nomination(ChoiceLabels, models.Model):
     """Someone a participant names: "who else should be there?" (voordracht, R6)."""
 
     class Decision(models.TextChoices):
@@ -194,7 +196,7 @@ class Answer(models.TextChoices):
     LATER = "later", _("Will decide later")
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """Informed consent (R9) to one version of the information, with the offer of rights and
     the answers (R17). For a minor, the parent or guardian consents too (given_by)."""
 
@@ -221,7 +223,7 @@ class Consent(models.Model):
         return f"{self.participant_id} v{self.information_version}"
 
 
-class RiskFlag(models.Model):
+class RiskFlag(ChoiceLabels, models.Model):
     """One risk in the safety check (R7) with the coordinator's assessment."""
 
     class Kind(models.TextChoices):
@@ -263,7 +265,7 @@ class RiskFlag(models.Model):
         return self.level == self.Level.HIGH and self.resolved_at is None
 
 
-class Invitation(models.Model):
+class Invitation(ChoiceLabels, models.Model):
     """An invitation sent to a participant, by e-mail or as a printed letter."""
 
     class Channel(models.TextChoices):

@@ -5,6 +5,8 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.models import ChoiceLabels
+
 # Crockford's base32 without I, L, O, U: a reference that can be read out over the phone.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -39,7 +41,7 @@ class PersonSide(models.TextChoices):
     UNKNOWN = "unknown", _("Not sure")
 
 
-class Referral(models.Model):
+class Referral(ChoiceLabels, models.Model):
     reference = models.CharField(max_length=16, unique=True, default=new_reference, editable=False)
     submitted_at = models.DateTimeField(auto_now_add=True)
     language = models.CharField(max_length=5, default="nl")
@@ -71,7 +73,7 @@ class Referral(models.Model):
         return self.reference
 
 
-class ReferralPerson(models.Model):
+class ReferralPerson(ChoiceLabels, models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(_("name"), max_length=200)
     side = models.CharField(_("role in what happened"), max_length=20, choices=PersonSide.choices)
