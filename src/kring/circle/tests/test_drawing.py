@@ -15,7 +15,8 @@ from kring.circle.models import Participant, Side, Status
 from kring.circle.tests.fixtures_invite import *  # noqa: F403
 
 SVG = "{http://www.w3.org/2000/svg}"
-STATE_WORDS = {s.value: str(s.label) for s in Status}
+with translation.override("en"):  # at import no test has chosen a language yet
+    STATE_WORDS = {s.value: str(s.label) for s in Status}
 
 
 def person(pk, name, side, status=Status.TO_INVITE, supports=None):

@@ -4,6 +4,7 @@ address, the personal link in full and as a QR code, and nobody else's contact d
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
 from weasyprint.formatting_structure import boxes
 
@@ -34,6 +35,13 @@ def letter_text(participant, token) -> str:
         if isinstance(box, boxes.TextBox)
     ]
     return "\n".join(lines)
+
+
+def in_dutch(msgid, plural=None, count=None, **params) -> str:
+    """What the letter says in Dutch, read from the catalogue (Joost's letter is Dutch)."""
+    with translation.override("nl"):
+        text = translation.ngettext(msgid, plural, count) if plural else translation.gettext(msgid)
+    return text % params if params else text
 
 
 def _pdf(data: bytes) -> PdfFileReader:
@@ -77,7 +85,7 @@ def test_letter_is_a_tagged_pdf_ua_document_with_title_and_language(joost_letter
     tags = _structure(root["/StructTreeRoot"], [])
     assert ("/H1", "") in tags
     figures = [alt for tag, alt in tags if tag == "/Figure"]
-    assert figures == ["QR code with the link to your personal page"]
+    assert figures == [in_dutch("QR code with the link to your personal page")]
 
 
 def test_letter_shows_own_name_and_address_the_full_link_and_the_coordinator(joost_letter, carla):
@@ -89,10 +97,29 @@ def test_letter_shows_own_name_and_address_the_full_link_and_the_coordinator(joo
     assert "Broerlaan 3" in text
     assert "3513 EF Utrecht" in text
     assert links.url(token) in text
-    assert "Dear Joost," in text
-    assert "Taking part is voluntary." in text
-    assert "The link works for 30 days." in text
-    assert "Your contact person is Carla, coordinator at Eigen Kracht Centrale." in text
+    assert in_dutch("Dear %(name)s,", name="Joost") in text
+    voluntary = in_dutch(
+        "Taking part is voluntary. You decide for yourself, and you may change your mind at any "
+        "moment without giving a reason."
+    )
+    assert voluntary.split(". ")[0] + "." in text  # the first sentence; the lines break later
+    assert (
+        in_dutch(
+            "The link works for %(days)s day.",
+            "The link works for %(days)s days.",
+            30,
+            days=30,
+        )
+        in text
+    )
+    assert (
+        in_dutch(
+            "Your contact person is %(coordinator)s, coordinator at %(organisation)s.",
+            coordinator="Carla",
+            organisation="Eigen Kracht Centrale",
+        )
+        in text
+    )
 
 
 def test_the_link_in_the_letter_opens_the_participants_own_portal(joost_letter):

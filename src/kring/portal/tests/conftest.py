@@ -14,6 +14,8 @@ from kring.testing.factories import ReferralFactory
 SANNE_PHONE = "06 9876 5432"
 SANNE_EMAIL = "sanne@example.org"
 SANNE_ADDRESS = "Lindelaan 4, Utrecht"
+# The portal speaks the participant's language (Dutch unless set); these tests read English.
+ENGLISH = "en"
 
 
 @pytest.fixture
@@ -35,6 +37,7 @@ def daan(preparing_case, carla):
         side=Side.RESPONSIBLE,
         email="daan@example.org",
         phone="06 1111 2222",
+        language=ENGLISH,
     )
     actions.record_acknowledgment(
         daan, acknowledges=True, given_at=timezone.now(), mode=Mode.IN_PERSON, by=carla
@@ -53,6 +56,7 @@ def sanne(preparing_case, carla, daan):
         phone=SANNE_PHONE,
         address=SANNE_ADDRESS,
         wishes="Mijn tante Ria mag erbij zijn.",
+        language=ENGLISH,
     )
 
 
@@ -68,6 +72,7 @@ def joost(preparing_case, carla, daan):
         relation="brother of Daan",
         email="joost@example.org",
         phone="06 3333 4444",
+        language=ENGLISH,
     )
 
 

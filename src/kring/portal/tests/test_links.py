@@ -279,7 +279,7 @@ def test_a_portal_session_whose_link_is_gone_shows_the_invalid_page(as_daan, daa
 def test_a_portal_session_whose_participant_is_gone_shows_the_invalid_page(client, sanne, carla):
     # Sanne's aunt is in the circle only to be removed again (nobody depends on her).
     ria = actions.add_participant(
-        sanne.case, by=carla, name="Ria Jansen", side="supporter", supports=sanne
+        sanne.case, by=carla, name="Ria Jansen", side="supporter", supports=sanne, language="en"
     )
     client.get(enter_url(actions.invite(ria, channel="letter", by=carla).token))
     assert client.get(reverse("portal:home")).status_code == 200

@@ -15,6 +15,7 @@ from kring.cases.models import Case, CaseEvent
 from kring.circle import actions, information
 from kring.circle.models import Consent, Mode, Nomination, Participant, Side, Status
 from kring.portal.tests.conftest import (
+    ENGLISH,
     SANNE_ADDRESS,
     SANNE_EMAIL,
     SANNE_PHONE,
@@ -194,6 +195,7 @@ def mother_and_minor(sanne, daan, carla):
         side=Side.SUPPORTER,
         supports=sanne,
         relation="mother of Sanne",
+        language=ENGLISH,
     )
     actions.update_participant(sanne, by=carla, is_minor=True, guardian=mieke)
     return mieke, _refreshed(sanne)
@@ -337,15 +339,16 @@ def test_withdrawing_is_refused_after_the_conference_with_a_message(as_sanne, sa
 
 
 def test_the_portal_speaks_the_participants_language(client, daan, carla, sanne, joost):
-    actions.update_participant(daan, by=carla, language="en")
+    actions.update_participant(daan, by=carla, language="nl")  # the client asks for English
     response = client.get(enter_url(invite(daan, by=carla)))
 
-    assert response.cookies["django_language"].value == "en"
-    assert '<html lang="en">' in _text(client.get(reverse("portal:home")))
+    assert response.cookies["django_language"].value == "nl"
+    assert '<html lang="nl">' in _text(client.get(reverse("portal:home")))
 
 
 def test_the_language_switch_overrides_the_preferred_language(client, daan, carla):
-    client.get(enter_url(invite(daan, by=carla)))  # Daan prefers Dutch
+    actions.update_participant(daan, by=carla, language="nl")  # Daan prefers Dutch
+    client.get(enter_url(invite(daan, by=carla)))
     assert '<html lang="nl">' in _text(client.get(reverse("portal:home")))
 
     client.post(reverse("set_language"), {"language": "en", "next": reverse("portal:home")})

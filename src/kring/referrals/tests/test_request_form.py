@@ -2,6 +2,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from kring.accounts.models import Role
 from kring.audit.models import AuditEvent
@@ -229,9 +231,11 @@ def test_every_active_office_user_is_notified_with_a_link_to_the_request(send, b
     notices = {m.to[0]: m for m in mail.outbox if m.to != ["petra@example.org"]}
     assert set(notices) == {"bram@kring.test", "bea@kring.test"}
     link = settings.SITE_URL + reverse("cases:request_detail", args=[case.pk])
-    for message in notices.values():
-        assert "New request in the inbox" in message.subject
-        assert case.reference in message.subject
+    for to, message in notices.items():
+        language = "en" if to == "bea@kring.test" else "nl"  # each in their own language
+        with translation.override(language):
+            subject = gettext("New request in the inbox (%(ref)s)") % {"ref": case.reference}
+        assert message.subject == subject
         assert link in message.body
         assert DESCRIPTION not in message.body
         assert "Daan" not in message.body and "Petra" not in message.body
