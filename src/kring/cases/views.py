@@ -26,17 +26,13 @@ from kring.cases.forms import AcceptForm, AssignForm, DeclineForm, HandBackForm,
 from kring.cases.lifecycle import ENDS, MoveRefused, State
 from kring.cases.models import Assignment
 from kring.circle.models import Participant
+from kring.core.forms import posted
 from kring.core.pagination import paginate
 
 
 def _role(request, *roles):
     if request.user.role not in roles:
         raise PermissionDenied
-
-
-def _posted(request):
-    """The submitted data, or None on GET (an empty POST must still be validated)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _refused(request, form, exc: MoveRefused):
@@ -99,7 +95,7 @@ def take_on(request, pk):
 def decline(request, pk):
     _role(request, Role.OFFICE, Role.MANAGER)
     case = case_for(request.user, pk)
-    form = DeclineForm(_posted(request))
+    form = DeclineForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.decline(case, reason=form.cleaned_data["reason"], by=request.user)
@@ -224,7 +220,7 @@ def assign(request, pk):
     case = case_for(request.user, pk)
     if not can_assign(request.user, case):
         raise PermissionDenied
-    form = AssignForm(_posted(request), team=case.team)
+    form = AssignForm(posted(request), team=case.team)
     if request.method == "POST" and form.is_valid():
         coordinator = form.cleaned_data["coordinator"]
         try:
@@ -299,7 +295,7 @@ def stop(request, pk):
     case = case_for(request.user, pk)
     if not can_stop(request.user, case):
         raise Http404
-    form = StopForm(_posted(request))
+    form = StopForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.stop(case, reason=form.cleaned_data["reason"], by=request.user)

@@ -22,13 +22,9 @@ from kring.cases.lifecycle import MoveRefused, State
 from kring.circle import actions, forms, guards, information, queries
 from kring.circle.actions import Refused
 from kring.circle.models import Mode, Nomination, Participant, RiskFlag, Side, Status
+from kring.core.forms import posted
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def _posted(request):
-    """The submitted data, or None on GET (an empty POST must still be validated)."""
-    return request.POST if request.method == "POST" else None
 
 
 def _coordinators_case(request, pk):
@@ -132,7 +128,7 @@ def _drawing(participants):
 def add(request, pk):
     case = _coordinators_case(request, pk)
     form = forms.ParticipantForm(
-        _posted(request), case=case, instance=Participant(case=case), initial=_add_initial(request)
+        posted(request), case=case, instance=Participant(case=case), initial=_add_initial(request)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,7 +153,7 @@ def _add_initial(request):
 @login_required
 def edit(request, pk, participant_id):
     case, participant = _participant(request, pk, participant_id)
-    form = forms.ParticipantForm(_posted(request), case=case, instance=participant)
+    form = forms.ParticipantForm(posted(request), case=case, instance=participant)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_participant(participant, by=request.user, **form.cleaned_data)
@@ -176,7 +172,7 @@ def edit(request, pk, participant_id):
 def conversation(request, pk, participant_id):
     """R7: a preparatory conversation, with short notes only the coordinator sees."""
     case, participant = _participant(request, pk, participant_id)
-    form = forms.ConversationForm(_posted(request))
+    form = forms.ConversationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_conversation(participant, by=request.user, **form.cleaned_data)
@@ -196,7 +192,7 @@ def conversation(request, pk, participant_id):
 def acknowledgment(request, pk, participant_id):
     """R3: whether a responsible person acknowledges their part."""
     case, participant = _participant(request, pk, participant_id)
-    form = forms.AcknowledgmentForm(_posted(request))
+    form = forms.AcknowledgmentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_acknowledgment(participant, by=request.user, **form.cleaned_data)
@@ -228,7 +224,7 @@ def acknowledgment(request, pk, participant_id):
 def invite(request, pk, participant_id):
     """Invite by e-mail, or print the letter (a PDF download with the personal link)."""
     case, participant = _participant(request, pk, participant_id)
-    form = forms.InviteForm(_posted(request), participant=participant)
+    form = forms.InviteForm(posted(request), participant=participant)
     if request.method == "POST" and form.is_valid():
         channel = form.cleaned_data["channel"]
         try:
@@ -292,7 +288,7 @@ def reissue(request, pk, participant_id):
 def respond(request, pk, participant_id):
     """An answer to the invitation told by phone (R9: voluntary)."""
     case, participant = _participant(request, pk, participant_id)
-    form = forms.RespondForm(_posted(request))
+    form = forms.RespondForm(posted(request))
     if request.method == "POST" and form.is_valid():
         accepts = form.cleaned_data["accepts"]
         try:
@@ -316,7 +312,7 @@ def consent(request, pk, participant_id):
     """Informed consent on paper, by phone or in person (R9, R17), after the information of
     the current version was given."""
     case, participant = _participant(request, pk, participant_id)
-    form = forms.ConsentForm(_posted(request), participant=participant)
+    form = forms.ConsentForm(posted(request), participant=participant)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         given_by = participant.guardian if data["given_by"] != participant.pk else participant
@@ -355,7 +351,7 @@ def consent(request, pk, participant_id):
 def nominate(request, pk, participant_id):
     """R6: someone this participant names, told to the coordinator."""
     case, participant = _participant(request, pk, participant_id)
-    form = forms.NominateForm(_posted(request))
+    form = forms.NominateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.nominate(participant, by=request.user, **form.cleaned_data)
@@ -376,7 +372,7 @@ def nominate(request, pk, participant_id):
 def withdraw(request, pk, participant_id):
     """R9: a withdrawal told to the coordinator by phone; effective at once."""
     case, participant = _participant(request, pk, participant_id)
-    form = forms.WithdrawForm(_posted(request))
+    form = forms.WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.withdraw(participant, mode=Mode.PHONE, by=request.user)
@@ -407,7 +403,7 @@ def nomination(request, pk, nomination_id):
     )
     main = guards.main_person(item.nominated_by)
     harmed_person = main if main is not None and main.side == Side.HARMED else None
-    form = forms.NominationDecisionForm(_posted(request))
+    form = forms.NominationDecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         invite_nominee = form.cleaned_data["invite"]
         try:
@@ -445,7 +441,7 @@ def nomination(request, pk, nomination_id):
 def risk_add(request, pk):
     """R7: a risk in the safety check, with the coordinator's assessment."""
     case = _coordinators_case(request, pk)
-    form = forms.RiskForm(_posted(request))
+    form = forms.RiskForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.flag_risk(case, by=request.user, **form.cleaned_data)
@@ -463,7 +459,7 @@ def risk_resolve(request, pk, risk_id):
     """R7: what makes a flagged risk safe now."""
     case = _coordinators_case(request, pk)
     flag = get_object_or_404(RiskFlag, pk=risk_id, case=case)
-    form = forms.ResolveRiskForm(_posted(request))
+    form = forms.ResolveRiskForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.resolve_risk(flag, by=request.user, **form.cleaned_data)

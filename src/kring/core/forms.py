@@ -7,3 +7,9 @@ class KringFormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/div.html"
     field_template_name = "core/forms/field.html"
+
+
+def posted(request):
+    """The submitted data, or None on GET: bind a form with it, so that an empty POST is still
+    validated (`request.POST or None` would treat it as no submission)."""
+    return request.POST if request.method == "POST" else None
