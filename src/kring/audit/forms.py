@@ -8,7 +8,19 @@ class AuditFilterForm(forms.Form):
     actor = forms.ModelChoiceField(
         label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
     )
-    action = forms.CharField(label=_("What (e.g. case.viewed)"), max_length=60, required=False)
+    action = forms.ChoiceField(
+        label=_("What"),
+        required=False,
+        choices=[
+            ("", _("Everything")),
+            ("case.viewed", _("Case pages read")),
+            ("referral.viewed", _("Requests read")),
+            ("case.", _("Cases: every read and change")),
+            ("circle.", _("The circle: every read and change")),
+            ("portal.", _("The participant portal")),
+            ("account.", _("Signing in and accounts")),
+        ],
+    )
     reference = forms.CharField(label=_("Case reference"), max_length=16, required=False)
     date_from = forms.DateField(
         label=_("From"),

@@ -33,7 +33,7 @@ def audit_log(request):
         if data["actor"]:
             events = events.filter(actor=data["actor"])
         if data["action"]:
-            events = events.filter(action__startswith=data["action"].strip())
+            events = events.filter(action__startswith=data["action"])
         if data["reference"]:
             events = events.filter(case__referral__reference__iexact=data["reference"].strip())
         if data["date_from"]:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kring.cases.lifecycle import State
 from kring.core.models import ChoiceLabels
@@ -77,11 +78,11 @@ class Assignment(ChoiceLabels, models.Model):
     """One offer of a case to a coordinator, and what became of it (R2)."""
 
     class Status(models.TextChoices):
-        OFFERED = "offered", _("Offered")
-        ACCEPTED = "accepted", _("Accepted")
-        HANDED_BACK = "handed_back", _("Handed back")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        ENDED = "ended", _("Ended")
+        OFFERED = "offered", pgettext_lazy("offer", "Offered")
+        ACCEPTED = "accepted", pgettext_lazy("offer", "Accepted")
+        HANDED_BACK = "handed_back", pgettext_lazy("offer", "Handed back")
+        WITHDRAWN = "withdrawn", pgettext_lazy("offer", "Withdrawn")
+        ENDED = "ended", pgettext_lazy("offer", "Ended")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     coordinator = models.ForeignKey(

@@ -215,7 +215,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(participant.pk, _("%(name)s themself") % {"name": participant.name})]
+        choices = [(participant.pk, _("%(name)s themselves") % {"name": participant.name})]
         if participant.is_minor and participant.guardian_id:
             choices.append(
                 (

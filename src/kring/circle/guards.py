@@ -8,7 +8,7 @@ from kring.circle.models import RiskFlag, Side, Status
 
 
 def main_person(participant):
-    """The harmed or responsible person in whose circle `participant` stands (or themself)."""
+    """The harmed or responsible person in whose circle `participant` stands (or themselves)."""
     return participant if participant.is_main else participant.supports
 
 
@@ -96,8 +96,8 @@ def both_sides_take_part(case, **_kw):
     """R9: if every harmed or every responsible person withdrew, there is no conference."""
     people = _circle(case)
     for side, message in (
-        (Side.HARMED, _("No person harmed takes part (any more) (R9).")),
-        (Side.RESPONSIBLE, _("No person responsible takes part (any more) (R9).")),
+        (Side.HARMED, _("No person harmed takes part any more (R9).")),
+        (Side.RESPONSIBLE, _("No person responsible takes part any more (R9).")),
     ):
         if not any(p.side == side and p.status == Status.ACCEPTED for p in people):
             return message

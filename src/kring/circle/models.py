@@ -4,6 +4,7 @@ acknowledgment (R3), nominations (R6), consent and rights (R9, R17) and the safe
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kring.core.models import ChoiceLabels
 
@@ -16,11 +17,12 @@ class Side(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    TO_INVITE = "to_invite", _("To invite")
-    INVITED = "invited", _("Invited")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A context of their own: "Declined" and "Withdrawn" mean other things for a request or offer.
+    TO_INVITE = "to_invite", pgettext_lazy("participant", "To invite")
+    INVITED = "invited", pgettext_lazy("participant", "Invited")
+    ACCEPTED = "accepted", pgettext_lazy("participant", "Accepted")
+    DECLINED = "declined", pgettext_lazy("participant", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("participant", "Withdrawn")
 
 
 class Mode(models.TextChoices):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.circle.models import Answer
 
-# The offer of rights (R17), asked of the participant themself.
+# The offer of rights (R17), asked of the participant themselves.
 RIGHT_CHOICES = [
     (Answer.YES.value, _("Yes, I want this")),
     (Answer.NO.value, _("No, thank you")),
@@ -15,7 +15,7 @@ RIGHT_CHOICES = [
 
 class ConsentForm(forms.Form):
     """R9, R17: the answers to the offer of rights and consent to one version of the
-    information. A parent or guardian chooses for whom they consent: themself or their child."""
+    information. A parent or guardian chooses for whom they consent: themselves or their child."""
 
     person = forms.TypedChoiceField(
         label=_("Who do you give consent for?"),
