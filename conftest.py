@@ -4,6 +4,8 @@ from django.utils import translation
 from kring.accounts.models import Role
 from kring.testing.factories import TeamFactory, UserFactory
 
+pytest_plugins = ["kring.testing.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def english():

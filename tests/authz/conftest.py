@@ -98,7 +98,7 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             "requested_case": requested,
             "referred_case": referred,
             "offered_case": offered,
-            "assigned_case": assigned,
+            "carlas_case": assigned,
             "user": carla,  # the user the admin pages open
             "team": team,
         },

@@ -281,7 +281,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         Row({"office", "manager"}, obj="referred_case"),
     ),
     "cases:detail": (
-        Row({"office", "coordinator", "manager"}, obj="assigned_case"),
+        Row({"office", "coordinator", "manager"}, obj="carlas_case"),
         # Offered, not yet accepted: Carla answers the offer first (cases:offer).
         Row({"office", "manager"}, obj="offered_case"),
         Row({"office"}, obj="requested_case", redirect="cases:request_detail"),
@@ -293,16 +293,16 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     "cases:assign": (
         Row({"office", "manager"}, obj="referred_case", refused_post=_carla),
-        Row({"office", "manager"}, obj="assigned_case", refused_post=_olaf),  # reassignment
+        Row({"office", "manager"}, obj="carlas_case", refused_post=_olaf),  # reassignment
     ),
     "cases:offer": Row({"coordinator"}, obj="offered_case", refused_post=_accept),
-    "cases:stop": Row({"coordinator", "manager"}, obj="assigned_case", refused_post=_stop),
+    "cases:stop": Row({"coordinator", "manager"}, obj="carlas_case", refused_post=_stop),
     # The access log never shows what happened, to anyone (DESIGN.md: never in logs).
     "audit:log": Row({"manager"}, sees_description=NOBODY),
     # --- preparation (issue 3): only the case's own coordinator works on the circle; the
     # office and the manager see who is in it and their states, never notes or assessments.
     "circle:start": Row(
-        {"coordinator"}, obj="assigned_case", post_only=True, refused_post=_nothing
+        {"coordinator"}, obj="carlas_case", post_only=True, refused_post=_nothing
     ),
     "circle:overview": Row({"office", "coordinator", "manager"}, obj="preparing_case"),
     "circle:add": Row({"coordinator"}, obj="preparing_case", refused_post=_add_participant),

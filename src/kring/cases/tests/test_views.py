@@ -6,17 +6,7 @@ from django.urls import reverse
 from kring.audit.models import AuditEvent
 from kring.cases import actions
 from kring.cases.lifecycle import State
-from kring.testing.auth import force_verified_login
 from kring.testing.factories import ReferralFactory
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        force_verified_login(client, user)
-        return client
-
-    return login
 
 
 def test_office_inbox_lists_new_requests_oldest_first(as_user, bram):

@@ -4,30 +4,12 @@ and their circles. Everything is made through the real actions."""
 import pytest
 from django.utils import timezone
 
-from kring.cases import actions as case_actions
 from kring.circle import actions
 from kring.circle.models import Mode, Side
-from kring.testing.auth import force_verified_login
-from kring.testing.factories import ReferralFactory
 
 # Planted in Sanne's record: must never reach the responsible side or the office.
 SANNE_PHONE = "06 9876 5432"
 SANNE_EMAIL = "sanne@example.org"
-
-
-@pytest.fixture
-def assigned_case(db, bram, carla):
-    """A case assigned to Carla (she declared independence), not yet in preparation."""
-    case = case_actions.open_case(ReferralFactory())
-    case_actions.take_on(case, by=bram)
-    case_actions.offer_to_coordinator(case, coordinator=carla, by=bram)
-    offer = case.assignments.get(coordinator=carla, status="offered")
-    return case_actions.accept_assignment(offer, declares_independence=True, by=carla)
-
-
-@pytest.fixture
-def preparing_case(assigned_case, carla):
-    return actions.start_preparation(assigned_case, by=carla)
 
 
 @pytest.fixture
@@ -91,12 +73,3 @@ def acknowledge(participant, *, by, acknowledges=True):
         mode=Mode.IN_PERSON,
         by=by,
     )
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        force_verified_login(client, user)
-        return client
-
-    return login

@@ -10,10 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kring.cases import actions as case_actions
 from kring.circle import actions
 from kring.circle.models import Mode, Side
-from kring.testing.factories import ReferralFactory
 
 SANNE_PHONE = "06 3141 5926"
 SANNE_EMAIL = "sanne.verborgen@example.org"
@@ -25,20 +23,10 @@ __all__ = [
     "SANNE_EMAIL",
     "SANNE_ADDRESS",
     "DAAN_ADDRESS",
-    "preparing_case",
     "daan",
     "sanne",
     "circle_of_both",
 ]
-
-
-@pytest.fixture
-def preparing_case(carla, bram):
-    case = case_actions.open_case(ReferralFactory())
-    case = case_actions.take_on(case, by=bram)
-    offer = case_actions.offer_to_coordinator(case, coordinator=carla, by=bram)
-    case = case_actions.accept_assignment(offer, declares_independence=True, by=carla)
-    return actions.start_preparation(case, by=carla)
 
 
 @pytest.fixture

@@ -123,16 +123,16 @@ def test_anonymous_visitor_is_sent_to_login(client, preparing_case):
 # --- starting -----------------------------------------------------------------------------------
 
 
-def test_coordinator_starts_the_preparation(as_user, carla, assigned_case):
+def test_coordinator_starts_the_preparation(as_user, carla, carlas_case):
     client = as_user(carla)
-    url = reverse("circle:start", args=[assigned_case.pk])
-    assert "Start the preparation" in client.get(overview_url(assigned_case)).content.decode()
+    url = reverse("circle:start", args=[carlas_case.pk])
+    assert "Start the preparation" in client.get(overview_url(carlas_case)).content.decode()
     assert client.get(url).status_code == 405
     response = client.post(url)
     assert response.status_code == 302
-    assert response["Location"] == overview_url(assigned_case)
-    assigned_case.refresh_from_db()
-    assert assigned_case.state == State.PREPARING
+    assert response["Location"] == overview_url(carlas_case)
+    carlas_case.refresh_from_db()
+    assert carlas_case.state == State.PREPARING
 
 
 def test_starting_twice_says_why_and_does_not_fail(as_user, carla, preparing_case):
@@ -141,11 +141,11 @@ def test_starting_twice_says_why_and_does_not_fail(as_user, carla, preparing_cas
     assert "This step is not possible while the case is" in response.content.decode()
 
 
-def test_office_cannot_start_the_preparation(as_user, bram, assigned_case):
-    response = as_user(bram).post(reverse("circle:start", args=[assigned_case.pk]))
+def test_office_cannot_start_the_preparation(as_user, bram, carlas_case):
+    response = as_user(bram).post(reverse("circle:start", args=[carlas_case.pk]))
     assert response.status_code == 403
-    assigned_case.refresh_from_db()
-    assert assigned_case.state == State.ASSIGNED
+    carlas_case.refresh_from_db()
+    assert carlas_case.state == State.ASSIGNED
 
 
 # --- acknowledgment first (R3, R4) ----------------------------------------------------------------

@@ -5,10 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kring.cases import actions as case_actions
 from kring.circle import actions
 from kring.circle.models import Invitation, Mode, Side
-from kring.testing.factories import ReferralFactory
 
 # Planted in Sanne's record: must never reach the responsible side.
 SANNE_PHONE = "06 9876 5432"
@@ -16,16 +14,6 @@ SANNE_EMAIL = "sanne@example.org"
 SANNE_ADDRESS = "Lindelaan 4, Utrecht"
 # The portal speaks the participant's language (Dutch unless set); these tests read English.
 ENGLISH = "en"
-
-
-@pytest.fixture
-def preparing_case(db, bram, carla):
-    case = case_actions.open_case(ReferralFactory())
-    case_actions.take_on(case, by=bram)
-    case_actions.offer_to_coordinator(case, coordinator=carla, by=bram)
-    offer = case.assignments.get(coordinator=carla, status="offered")
-    case_actions.accept_assignment(offer, declares_independence=True, by=carla)
-    return actions.start_preparation(case, by=carla)
 
 
 @pytest.fixture
