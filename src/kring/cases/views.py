@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Value, When
+from django.db.models import Count, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from kring.cases.access import (
 from kring.cases.forms import AcceptForm, AssignForm, DeclineForm, HandBackForm, StopForm
 from kring.cases.lifecycle import ENDS, MoveRefused, State
 from kring.cases.models import Assignment
-from kring.circle.models import Participant
+from kring.circle.drawing import circle_drawing
+from kring.circle.models import Conversation, Participant
 from kring.core.forms import posted
 from kring.core.pagination import paginate
 
@@ -185,6 +186,7 @@ def case_detail(request, pk):
         ).values_list("pk", "name")
     )
     is_coordinator = case.coordinator_id == request.user.pk
+    circle = _circle_summary(case)
     assignments = list(case.assignments.select_related("coordinator"))
     people = list(case.referral.people.all())
     record("case.viewed", actor=request.user, case=case, obj=case)
@@ -198,6 +200,7 @@ def case_detail(request, pk):
             "steps": presentation.task_list(case),
             "timeline": presentation.timeline(events, users, names, full=is_coordinator),
             "is_coordinator": is_coordinator,
+            "circle": circle,
             "can_start_preparation": is_coordinator and case.state == State.ASSIGNED,
             "has_circle": case.state not in (State.REQUESTED, State.REFERRED, State.ASSIGNED)
             and case.state != State.DECLINED,
@@ -210,6 +213,26 @@ def case_detail(request, pk):
             and case.state == State.REFERRED,
         },
     )
+
+
+def _circle_summary(case):
+    """The circle on the case page: the picture, and who has had a preparatory conversation
+    (R7). Names and states only, which every role that sees the case may see."""
+    if not case.participants.exists():
+        return None
+    spoken = Conversation.objects.filter(participant=OuterRef("pk"))
+    people = list(
+        case.participants.annotate(spoken=Exists(spoken)).only(
+            "pk", "name", "side", "supports_id", "status", "case_id"
+        )
+    )
+    taking_part = [p for p in people if p.takes_part]
+    return {
+        "drawing": circle_drawing(people)["drawing"],
+        "spoken": sum(1 for p in taking_part if p.spoken),
+        "taking_part": len(taking_part),
+        "not_spoken": [p.name for p in taking_part if not p.spoken],
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -21,6 +21,7 @@ from kring.cases.access import case_for
 from kring.cases.lifecycle import MoveRefused, State
 from kring.circle import actions, forms, guards, information, queries
 from kring.circle.actions import Refused
+from kring.circle.drawing import circle_drawing
 from kring.circle.models import Mode, Nomination, Participant, RiskFlag, Side, Status
 from kring.core.forms import posted
 
@@ -116,10 +117,6 @@ def overview(request, pk):
 
 
 def _drawing(participants):
-    try:
-        from kring.circle.drawing import circle_drawing  # noqa: PLC0415 (made in parallel)
-    except ImportError:
-        return None
     return circle_drawing(participants)["drawing"]
 
 

@@ -38,3 +38,23 @@ def test_case_page_queries_are_the_same_for_a_circle_of_5_and_40(client, carla, 
     _grow(preparing_case, carla, 35)
     assert preparing_case.participants.count() == 40
     assert _count(client, url) == small
+
+
+def test_case_page_draws_the_circle_and_names_who_was_not_yet_spoken_with(
+    as_user, carla, bram, preparing_case
+):
+    daan = actions.add_participant(
+        preparing_case, by=carla, name="Daan de Boer", side=Side.RESPONSIBLE, phone="06 1234"
+    )
+    actions.add_participant(preparing_case, by=carla, name="Sanne Jansen", side=Side.HARMED)
+    actions.record_conversation(
+        daan, held_at=timezone.now(), mode=Mode.PHONE, notes="Geheime notitie", by=carla
+    )
+    url = reverse("cases:detail", args=[preparing_case.pk])
+    html = as_user(carla).get(url).content.decode()
+    assert 'role="img"' in html and "Daan de Boer" in html
+    assert "1 of 2 people who take part" in html
+    assert "Not yet spoken with: Sanne Jansen" in html
+    office = as_user(bram).get(url).content.decode()
+    assert "Sanne Jansen" in office  # people and their states
+    assert "Geheime notitie" not in office and "06 1234" not in office
