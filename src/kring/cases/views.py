@@ -4,7 +4,7 @@ cases.actions, and redirect; who may see what is decided in cases.access."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case as When_
+from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -154,7 +154,7 @@ def my_cases(request):
         visible_cases(request.user)
         .select_related("referral")
         .annotate(
-            ended=When_(
+            ended=SqlCase(
                 When(state__in=list(ENDS), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
