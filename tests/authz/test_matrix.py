@@ -317,6 +317,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "circle:consent": Row({"coordinator"}, obj="preparing_case", refused_post=_consent),
     "circle:nominate": Row({"coordinator"}, obj="preparing_case", refused_post=_nominate),
     "circle:withdraw": Row({"coordinator"}, obj="preparing_case", refused_post=_withdraw_by_phone),
+    "circle:remove": Row({"coordinator"}, obj="preparing_case", refused_post=_nothing),
     "circle:nomination": Row(
         {"coordinator"}, obj="preparing_case", refused_post=_decide_nomination
     ),

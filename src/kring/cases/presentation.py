@@ -36,6 +36,7 @@ EVENT_LABELS = {
     "case.preparation_started": _("Preparation started"),
     "case.scheduled": _("Conference scheduled"),
     "circle.participant_added": _("Added to the circle"),
+    "circle.participant_removed": _("Taken out of the circle (added by mistake)"),
     "circle.conversation_recorded": _("Preparatory conversation (R7)"),
     "circle.acknowledged": _("Acknowledged their part (R3)"),
     "circle.not_acknowledged": _("Does not acknowledge their part (R3)"),

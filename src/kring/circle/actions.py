@@ -131,6 +131,40 @@ def update_participant(participant, *, by, **data) -> Participant:
     return participant
 
 
+def remove_participant(participant, *, by) -> None:
+    """Take a person out of the circle who was added by mistake (a wrong side, a double). Only
+    while nothing has happened with them yet: once invited, spoken with or consenting, their
+    history stays and a withdrawal is recorded instead (R9)."""
+    with transaction.atomic():
+        case = lock_case(participant.case)
+        _coordinator_of(case, by)
+        _preparing(case)
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        if participant.status != Status.TO_INVITE or participant.invitations.exists():
+            raise Refused(
+                _("%(name)s has been invited: record a withdrawal instead of removing them.")
+                % {"name": participant.name}
+            )
+        if (
+            participant.conversations.exists()
+            or participant.acknowledgments.exists()
+            or participant.consents.exists()
+        ):
+            raise Refused(
+                _("%(name)s has a conversation, acknowledgment or consent on record, which stays.")
+                % {"name": participant.name}
+            )
+        if participant.circle.exists() or participant.wards.exists():
+            raise Refused(
+                _(
+                    "Others stand in the circle of %(name)s or have them as guardian: change those first."
+                )
+                % {"name": participant.name}
+            )
+        log_event(case, "circle.participant_removed", by=by, side=participant.side)
+        participant.delete()
+
+
 def record_conversation(participant, *, held_at, mode, notes="", by) -> Conversation:
     """A preparatory conversation (R7)."""
     with transaction.atomic():

@@ -390,6 +390,29 @@ def withdraw(request, pk, participant_id):
 
 @require_http_methods(FORM_METHODS)
 @login_required
+def remove(request, pk, participant_id):
+    """Take out a person added by mistake; refused once anything happened with them."""
+    case, participant = _participant(request, pk, participant_id)
+    error = None
+    if request.method == "POST":
+        try:
+            actions.remove_participant(participant, by=request.user)
+        except Refused as exc:
+            error = exc.reason
+        else:
+            messages.success(
+                request, _("%(name)s is taken out of the circle.") % {"name": participant.name}
+            )
+            return redirect("circle:overview", pk=case.pk)
+    else:
+        record("circle.viewed", actor=request.user, case=case, obj=participant)
+    return render(
+        request, "circle/remove.html", {"case": case, "participant": participant, "error": error}
+    )
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
 def nomination(request, pk, nomination_id):
     """R6: add a nominee to the circle of the person who named them, or record why not."""
     case = _coordinators_case(request, pk)

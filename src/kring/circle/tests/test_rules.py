@@ -346,3 +346,31 @@ def test_unresolved_high_risk_blocks_readiness(ready_case, carla):
 def test_medium_risk_does_not_block_readiness(ready_case, carla):
     actions.flag_risk(ready_case, kind="other", level="medium", assessment="x", by=carla)
     assert guards.readiness(ready_case) == []
+
+
+def test_a_person_added_by_mistake_can_be_taken_out_of_the_circle(preparing_case, carla):
+    person = actions.add_participant(preparing_case, by=carla, name="Dubbel", side=Side.HARMED)
+    actions.remove_participant(person, by=carla)
+    assert not preparing_case.participants.filter(pk=person.pk).exists()
+    assert preparing_case.events.filter(kind="circle.participant_removed").exists()
+
+
+def test_an_invited_person_is_not_removed_but_withdraws(preparing_case, carla, daan):
+    acknowledge(daan, by=carla)
+    actions.invite(daan, channel="letter", by=carla)
+    with pytest.raises(Refused) as refused:
+        actions.remove_participant(daan, by=carla)
+    assert "record a withdrawal instead" in str(refused.value.reason)
+
+
+def test_a_person_with_a_conversation_on_record_is_not_removed(preparing_case, carla, sanne):
+    actions.record_conversation(sanne, held_at=timezone.now(), mode=Mode.PHONE, by=carla)
+    with pytest.raises(Refused) as refused:
+        actions.remove_participant(sanne, by=carla)
+    assert "conversation, acknowledgment or consent on record" in str(refused.value.reason)
+
+
+def test_a_person_with_a_circle_is_not_removed(preparing_case, carla, daan, joost):
+    with pytest.raises(Refused) as refused:
+        actions.remove_participant(daan, by=carla)
+    assert "Others stand in the circle of Daan de Boer" in str(refused.value.reason)

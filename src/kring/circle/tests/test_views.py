@@ -689,3 +689,34 @@ def test_overview_query_count_is_the_same_for_5_and_40_people(
     _grow(preparing_case, 36, by=carla)
     assert preparing_case.participants.count() == 41
     assert _count(client, url) == small
+
+
+def test_taking_a_person_out_of_the_circle_asks_first_and_then_removes(
+    as_user, carla, preparing_case
+):
+    from django.urls import reverse
+
+    from kring.circle import actions as circle_actions
+    from kring.circle.models import Side as S
+
+    person = circle_actions.add_participant(preparing_case, by=carla, name="Dubbel", side=S.HARMED)
+    url = reverse("circle:remove", args=[preparing_case.pk, person.pk])
+    client = as_user(carla)
+    assert "Take Dubbel out of the circle" in client.get(url).content.decode()
+    assert preparing_case.participants.filter(pk=person.pk).exists()  # a GET changes nothing
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not preparing_case.participants.filter(pk=person.pk).exists()
+
+
+def test_a_refused_removal_shows_the_reason(as_user, carla, preparing_case, sanne):
+    from django.urls import reverse
+
+    from kring.circle import actions as circle_actions
+    from kring.circle.models import Mode as M
+
+    circle_actions.record_conversation(sanne, held_at=timezone.now(), mode=M.PHONE, by=carla)
+    url = reverse("circle:remove", args=[preparing_case.pk, sanne.pk])
+    html = as_user(carla).post(url).content.decode()
+    assert "error-summary" in html and "on record" in html
+    assert preparing_case.participants.filter(pk=sanne.pk).exists()
