@@ -10,6 +10,7 @@ expiry, ends every session opened with it.
 from django.contrib.auth import logout
 from django.utils import timezone
 
+from kring.accounts import sessions
 from kring.audit.log import record
 from kring.core import ratelimit
 from kring.core.models import RateLimitHit
@@ -31,6 +32,7 @@ def start_session(request, link: PersonalLink) -> None:
     request.session.cycle_key()
     request.session[PARTICIPANT_KEY] = link.participant_id
     request.session[LINK_KEY] = link.pk
+    sessions.start(request.session)  # the same idle and absolute time-outs as for staff
     now = timezone.now()
     PersonalLink.objects.filter(pk=link.pk).update(last_used_at=now)
     participant = link.participant
@@ -38,8 +40,8 @@ def start_session(request, link: PersonalLink) -> None:
 
 
 def end_session(request) -> None:
-    request.session.pop(PARTICIPANT_KEY, None)
-    request.session.pop(LINK_KEY, None)
+    for key in (PARTICIPANT_KEY, LINK_KEY, sessions.LOGIN_AT, sessions.SEEN_AT):
+        request.session.pop(key, None)
 
 
 def participant_for(request):
@@ -50,6 +52,10 @@ def participant_for(request):
     participant_id = request.session.get(PARTICIPANT_KEY)
     link_id = request.session.get(LINK_KEY)
     if not participant_id or not link_id:
+        return None
+    if sessions.expired(request.session):
+        # A phone left unlocked: after the idle time-out the link must be opened again.
+        end_session(request)
         return None
     link = (
         PersonalLink.objects.select_related("participant__case__coordinator")

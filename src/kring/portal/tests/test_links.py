@@ -289,3 +289,19 @@ def test_a_portal_session_whose_participant_is_gone_shows_the_invalid_page(clien
 
     assert response.status_code == 404
     assert INVALID_TEXT in response.content.decode()
+
+
+def test_a_portal_session_closes_after_the_idle_time_out(client, daan_token, settings):
+    from kring.accounts import sessions
+
+    client.get(enter_url(daan_token))
+    assert client.get(reverse("portal:home")).status_code == 200
+    session = client.session
+    session[sessions.SEEN_AT] -= settings.KRING_SESSION_IDLE_SECONDS + 1
+    session.save()
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 404
+    assert "After a while without activity it closes" in response.content.decode()
+    # Opening the link again works.
+    client.get(enter_url(daan_token))
+    assert client.get(reverse("portal:home")).status_code == 200
