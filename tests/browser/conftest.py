@@ -10,11 +10,9 @@ import os
 # a thread with a running loop unless told that this is fine (it is: the loop is Playwright's).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import importlib  # noqa: E402
 import shutil  # noqa: E402
 
 import pytest  # noqa: E402
-from django.db import connection  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from kring.testing.auth import confirmed_device  # noqa: E402
@@ -53,24 +51,6 @@ def browser_context_args(browser_context_args, live_server):
         "locale": "nl-NL",
         "timezone_id": "Europe/Amsterdam",
     }
-
-
-@pytest.fixture(autouse=True)
-def _audit_log_flushable_on_sqlite(live_server):
-    """After a test on the live server, pytest-django empties every table. On PostgreSQL that
-    is a TRUNCATE, which the audit log's append-only trigger leaves alone; on SQLite it is a
-    DELETE, which the trigger refuses. So empty the audit log here, with the trigger briefly
-    off, and leave it in place for the tests that follow."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    triggers = importlib.import_module("kring.audit.migrations.0002_append_only_triggers")
-    with connection.cursor() as cursor:
-        for sql in triggers.SQLITE_REVERSE:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM audit_auditevent")
-        for sql in triggers.SQLITE:
-            cursor.execute(sql)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests (loaded by the root conftest.py): a case at each step
 of the lifecycle, made through the real actions, and a signed-in client."""
 
+import importlib
+
 import pytest
 
 from kring.cases import actions
@@ -47,3 +49,32 @@ def as_user(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_flushable_on_sqlite(request):
+    """After a transactional test (live server, `transaction=True`) pytest-django empties every
+    table: on PostgreSQL with TRUNCATE, which the audit log's append-only trigger leaves alone;
+    on SQLite with DELETE, which the trigger refuses. So empty the audit log first, with the
+    trigger briefly off, and leave it in place for the tests that follow."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so torn down after this
+    yield
+    from django.db import connection  # noqa: PLC0415
+
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("kring.audit.migrations.0002_append_only_triggers")
+    with connection.cursor() as cursor:
+        for sql in triggers.SQLITE_REVERSE:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM audit_auditevent")
+        for sql in triggers.SQLITE:
+            cursor.execute(sql)
