@@ -22,6 +22,7 @@ from kring.accounts import second_factor, sessions, throttle
 from kring.accounts.forms import CodeForm, KringPasswordChangeForm, LoginForm
 from kring.accounts.models import User
 from kring.audit.log import record
+from kring.core.forms import posted
 from kring.core.nav import start_url
 from kring.core.net import client_ip
 
@@ -80,7 +81,7 @@ def login_view(request):
     if request.user.is_authenticated:
         return _after_password(request, request.user, next_url)
     notice = sessions.reason_text(request.session.pop(sessions.LOGOUT_REASON, None))
-    form = LoginForm(data=request.POST if request.method == "POST" else None)
+    form = LoginForm(data=posted(request))
     if form.is_valid():
         username = form.cleaned_data["username"]
         address = client_ip(request)
@@ -132,7 +133,7 @@ def verify(request):
         return _done(request, next_url)
     if not second_factor.has_totp_device(user):
         return redirect(_with_next(reverse("accounts:setup"), next_url))
-    form = CodeForm(request.POST if request.method == "POST" else None, allow_recovery=True)
+    form = CodeForm(posted(request), allow_recovery=True)
     if form.is_valid():
         check = second_factor.check_code(user, form.cleaned_data["code"])
         if check.device is not None:
@@ -182,7 +183,7 @@ def setup(request):
             return redirect("accounts:account")
         return redirect(_with_next(reverse("accounts:verify"), next_url))
     device = second_factor.pending_totp_device(user)
-    form = CodeForm(request.POST if request.method == "POST" else None, allow_recovery=False)
+    form = CodeForm(posted(request), allow_recovery=False)
     if form.is_valid():
         check, codes = second_factor.confirm_totp_device(user, device, form.cleaned_data["code"])
         if check.device is not None:
@@ -251,7 +252,7 @@ def account(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def password_change(request):
-    form = KringPasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
+    form = KringPasswordChangeForm(request.user, posted(request))
     if form.is_valid():
         user = form.save()
         # Keeps this session; the user's other sessions end (their password hash changed).

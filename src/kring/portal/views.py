@@ -18,6 +18,7 @@ from kring.cases.lifecycle import State
 from kring.circle import actions, information
 from kring.circle.actions import Refused
 from kring.circle.models import Mode, Status
+from kring.core.forms import posted
 from kring.portal import access, links
 from kring.portal.decorators import invalid_link, portal_headers, portal_page, render_plain
 from kring.portal.forms import ConsentForm, NominateForm
@@ -157,7 +158,7 @@ def respond(request, participant):
 def consent(request, participant):
     wards = _wards(participant)
     form = ConsentForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         participant=participant,
         wards=wards,
         version=information.CURRENT_VERSION,
@@ -201,7 +202,7 @@ def consent(request, participant):
 @portal_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def nominate(request, participant):
-    form = NominateForm(request.POST if request.method == "POST" else None)
+    form = NominateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.nominate(
