@@ -212,6 +212,9 @@ EMAIL_USE_TLS = env_bool("KRING_EMAIL_STARTTLS", False)
 EMAIL_TIMEOUT = env_int("KRING_EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("KRING_EMAIL_FROM", "Kring <kring@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the public and participants can write to the organisation (shown on the request pages
+# and the privacy statement); by default the sender address of Kring's mail.
+KRING_CONTACT_EMAIL = env_str("KRING_CONTACT_EMAIL", "")
 # The organisation's name as participants and requesters see it.
 KRING_ORGANISATION = env_str("KRING_ORGANISATION", "Eigen Kracht Centrale")
 

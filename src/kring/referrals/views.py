@@ -27,7 +27,9 @@ RATE_WINDOW_SECONDS = 3600
 
 
 def _contact() -> dict:
-    return {"contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}
+    return {
+        "contact_email": settings.KRING_CONTACT_EMAIL or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    }
 
 
 def _form_page(request, form, people, *, status=200, **context):

@@ -362,3 +362,9 @@ def test_the_privacy_statement_is_a_public_page_with_its_version(client):
     assert "Nothing leaves the case without consent" in html
     assert "How long we keep it" in html
     assert "Your rights" in html
+
+
+def test_the_contact_address_is_the_organisations_own(client, db, settings):
+    settings.KRING_CONTACT_EMAIL = "herstel@example.org"
+    html = client.get(reverse("referrals:privacy")).content.decode()
+    assert "mailto:herstel@example.org" in html
