@@ -1,8 +1,10 @@
 """The second factor: a TOTP app (django-otp's TOTPDevice) plus single-use recovery codes
-(django-otp's StaticDevice). Mandatory for every staff role, except in demo mode."""
+(RecoveryCode, stored as keyed hashes: docs/adr/0004-hashed-recovery-codes.md). Mandatory for
+every staff role, except in demo mode."""
 
 import math
 import re
+import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,17 +15,22 @@ import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kring.accounts import throttle
+from kring.accounts.models import RecoveryCode
 from kring.audit.log import record
 
 RECOVERY_CODE_COUNT = 10
+# 10 characters of base32: 50 random bits per code.
+RECOVERY_CODE_LENGTH = 10
+RECOVERY_CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+_RECOVERY_HASH_SALT = "kring.accounts.recovery_code"
 TOTP_DEVICE_NAME = "authenticator"
-RECOVERY_DEVICE_NAME = "recovery"
 ISSUER = "Kring"
 _TOTP_FORMAT = re.compile(r"^\d{6}$")
 
@@ -51,9 +58,7 @@ def pending_totp_device(user) -> TOTPDevice:
 
 
 def remaining_recovery_codes(user) -> int:
-    return StaticToken.objects.filter(
-        device__user=user, device__confirmed=True, device__name=RECOVERY_DEVICE_NAME
-    ).count()
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
 
 
 def normalise_code(raw: str) -> str:
@@ -61,7 +66,40 @@ def normalise_code(raw: str) -> str:
 
 
 def format_recovery_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+    """In two halves, for reading and typing: "abcde-fghij"."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}" if len(code) >= 8 else code
+
+
+def new_recovery_code() -> str:
+    return "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+
+
+def recovery_code_hash(user_id: int, code: str, *, secret: str | None = None) -> str:
+    """HMAC-SHA-256 of the normalised code, keyed with SECRET_KEY (or `secret`) and bound to the
+    user: a copy of the table alone tells nothing, and one user's hash is no use for another."""
+    value = f"{user_id}:{normalise_code(code)}"
+    return salted_hmac(_RECOVERY_HASH_SALT, value, secret=secret, algorithm="sha256").hexdigest()
+
+
+def _candidate_hashes(user_id: int, code: str) -> list[str]:
+    """The hash under SECRET_KEY and under each SECRET_KEY_FALLBACKS: codes made before a key
+    rotation keep working while the old key is still a fallback."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [recovery_code_hash(user_id, code, secret=key) for key in keys]
+
+
+def use_recovery_code(user, raw_code: str) -> bool:
+    """Mark the code used and return True, or return False when it is wrong or used already.
+    One conditional UPDATE: of two requests with the same code at the same moment, the
+    database lets only one change the row."""
+    code = normalise_code(raw_code)
+    if not code:
+        return False
+    used = RecoveryCode.objects.filter(
+        user=user, code_hash__in=_candidate_hashes(user.pk, code), used_at__isnull=True
+    ).update(used_at=timezone.now())
+    return used > 0
 
 
 def secret_groups(device: TOTPDevice) -> str:
@@ -100,8 +138,11 @@ def qr_svg(device: TOTPDevice, *, label: str) -> SafeString:
 @dataclass
 class CodeCheck:
     device: Device | None = None
+    # Refused without looking at the code: too many wrong codes, wait until then.
     wait_until: datetime | None = None
     recovery: bool = False
+    # This wrong recovery code started a lock, which ends then.
+    locked_until: datetime | None = None
 
     @property
     def wait_seconds(self) -> int:
@@ -130,21 +171,42 @@ def check_code(user, raw_code: str) -> CodeCheck:
     if _TOTP_FORMAT.match(code):
         device = totp_device(user)
         return _check(device, code) if device else CodeCheck()
-    device = StaticDevice.objects.devices_for_user(user, confirmed=True).first()
-    return _check(device, code, recovery=True) if device else CodeCheck(recovery=True)
+    return _check_recovery_code(user, code)
+
+
+def _check_recovery_code(user, code: str) -> CodeCheck:
+    """Wrong recovery codes are counted per user (accounts.throttle, key "recovery:<id>"): after
+    KRING_LOGIN_MAX_FAILURES within the cool-off every code is refused until the lock ends."""
+    device = totp_device(user)
+    if device is None:  # no app, no recovery codes (they are removed together)
+        return CodeCheck(recovery=True)
+    key = throttle.recovery_key(user)
+    until = throttle.locked_until([key])
+    if until:
+        return CodeCheck(wait_until=until, recovery=True)
+    if use_recovery_code(user, code):
+        throttle.reset(key)
+        # django-otp marks a session verified with a device: the app's, which the recovery
+        # code stands in for (the audit log records that a recovery code was used).
+        return CodeCheck(device=device, recovery=True)
+    if throttle.register_failure([key]):
+        return CodeCheck(recovery=True, locked_until=throttle.locked_until([key]))
+    return CodeCheck(recovery=True)
 
 
 def create_recovery_codes(user) -> list[str]:
-    """Replace the user's recovery codes by RECOVERY_CODE_COUNT new ones (shown to them once)."""
+    """Replace the user's recovery codes by RECOVERY_CODE_COUNT new ones, returned in clear to
+    be shown once; only their hashes are stored."""
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = new_recovery_code()
+        if code not in codes:
+            codes.append(code)
     with transaction.atomic():
-        StaticDevice.objects.filter(user=user).delete()
-        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
-        codes = []
-        while len(codes) < RECOVERY_CODE_COUNT:
-            code = StaticToken.random_token()
-            if code not in codes:
-                codes.append(code)
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        RecoveryCode.objects.filter(user=user).delete()
+        RecoveryCode.objects.bulk_create(
+            RecoveryCode(user=user, code_hash=recovery_code_hash(user.pk, code)) for code in codes
+        )
     return codes
 
 
@@ -170,5 +232,5 @@ def reset_second_factor(user, *, by) -> None:
     """An administrator removes a lost app and its recovery codes; the user sets up anew."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
         record("account.second_factor_reset", actor=by, obj=user)

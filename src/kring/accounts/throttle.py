@@ -1,4 +1,5 @@
-"""Sign-in lockout: failed attempts are counted per key ("user:carla", "ip:10.0.0.1").
+"""Sign-in lockout: failed attempts are counted per key ("user:carla", "ip:10.0.0.1", and
+"recovery:<user id>" for wrong recovery codes).
 
 After settings.KRING_LOGIN_MAX_FAILURES failures within the cool-off window a key is locked for
 settings.KRING_LOGIN_COOLOFF_SECONDS. A lock always ends: attempts made while locked are refused
@@ -22,6 +23,11 @@ def user_key(username: str) -> str:
 
 def ip_key(address: str) -> str:
     return f"ip:{address}"
+
+
+def recovery_key(user) -> str:
+    """Wrong recovery codes, counted per user (the password is already known to whoever types)."""
+    return f"recovery:{user.pk}"
 
 
 def _limit(key: str) -> int:

@@ -156,7 +156,9 @@ def verify(request):
                 record("account.second_factor", actor=user, obj=user)
             return _done(request, next_url)
         if check.wait_until:
-            form.add_error("code", _wait_message(check))
+            # Wrong recovery codes lock for minutes (accounts.throttle), app codes for seconds.
+            wait = _lock_message(check.wait_until) if check.recovery else _wait_message(check)
+            form.add_error("code", wait)
         else:
             record("account.second_factor_failed", actor=user, obj=user)
             form.add_error(
@@ -166,6 +168,9 @@ def verify(request):
                     "that your app shows now."
                 ),
             )
+            if check.locked_until:
+                record("account.recovery_codes_locked", actor=user, obj=user)
+                form.add_error("code", _lock_message(check.locked_until))
     return render(request, "accounts/verify.html", {"form": form, "next": next_url})
 
 

@@ -10,9 +10,10 @@ import time
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kring.accounts import second_factor
+from kring.accounts.models import RecoveryCode
 from kring.testing.factories import PASSWORD
 
 
@@ -42,6 +43,15 @@ def confirmed_device(user) -> TOTPDevice:
     return device
 
 
+def add_recovery_code(user) -> str:
+    """One more unused recovery code for `user` (their other codes stay valid); returns it."""
+    code = second_factor.new_recovery_code()
+    RecoveryCode.objects.create(
+        user=user, code_hash=second_factor.recovery_code_hash(user.pk, code)
+    )
+    return code
+
+
 def login_verified(client, user, password: str = PASSWORD):
     """Log in through the login page and the second-factor pages; returns the last response."""
     response = client.post(
@@ -58,11 +68,7 @@ def login_verified(client, user, password: str = PASSWORD):
         device = TOTPDevice.objects.get(user=user, confirmed=True)
         code = fresh_totp_code(device)
         if code is None:  # every acceptable step is used up: a recovery code instead
-            static, _ = StaticDevice.objects.get_or_create(
-                user=user, name="recovery", defaults={"confirmed": True}
-            )
-            code = StaticToken.random_token()
-            static.token_set.create(token=code)
+            code = add_recovery_code(user)
         response = client.post(reverse("accounts:verify"), {"code": code})
         assert response.status_code == 302, "the verification code was not accepted"
     return response

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kring.accounts import second_factor
+from kring.accounts.models import RecoveryCode
 from kring.audit.models import AuditEvent
 from kring.testing.auth import confirmed_device, force_verified_login, login_verified
 from kring.testing.factories import PASSWORD
@@ -44,6 +44,14 @@ def verified(client) -> bool:
     return DEVICE_ID_SESSION_KEY in client.session
 
 
+def shown_codes(page: str) -> list[str]:
+    return re.findall(r"<li>([a-z2-7]{5}-[a-z2-7]{5})</li>", page)
+
+
+def stored_hashes(user) -> set[str]:
+    return set(RecoveryCode.objects.filter(user=user).values_list("code_hash", flat=True))
+
+
 @pytest.mark.parametrize(("name", "kwargs"), STAFF_URLS)
 def test_without_an_app_every_staff_page_leads_to_setup(client, carla, name, kwargs):
     password_step(client, carla)
@@ -68,7 +76,7 @@ def test_posting_to_a_staff_page_before_the_code_is_refused(client, carla):
     response = client.post(reverse("accounts:recovery_codes_regenerate"))
     assert response.status_code == 302
     assert response.url == reverse("accounts:verify")
-    assert not StaticToken.objects.exists()
+    assert not RecoveryCode.objects.exists()
 
 
 def test_htmx_request_before_the_code_gets_a_client_redirect(client, carla):
@@ -106,12 +114,11 @@ def test_setup_with_a_real_code_gives_ten_recovery_codes_shown_once(client, carl
     assert device.confirmed
     assert verified(client)
     page = client.get(response.url).content.decode()
-    shown = re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", page)
-    assert len(shown) == 10
-    stored = set(StaticToken.objects.filter(device__user=carla).values_list("token", flat=True))
-    assert {code.replace("-", "") for code in shown} == stored
+    shown = shown_codes(page)
+    assert len(set(shown)) == 10
+    assert {second_factor.recovery_code_hash(carla.pk, c) for c in shown} == stored_hashes(carla)
     again = client.get(reverse("accounts:recovery_codes")).content.decode()
-    assert not re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", again)
+    assert not shown_codes(again)
     assert client.get(reverse("accounts:account")).status_code == 200
     assert AuditEvent.objects.filter(action="account.second_factor_setup", actor=carla).exists()
 
@@ -222,11 +229,12 @@ def test_making_new_recovery_codes_replaces_the_old_ones(client, carla):
 
     assert response.url == reverse("accounts:recovery_codes")
     page = client.get(response.url).content.decode()
-    new = {c.replace("-", "") for c in re.findall(r"<li>([a-z2-7]{4}-[a-z2-7]{4})</li>", page)}
+    new = {c.replace("-", "") for c in shown_codes(page)}
     assert len(new) == 10
-    stored = set(StaticToken.objects.filter(device__user=carla).values_list("token", flat=True))
-    assert stored == new
-    assert not stored & set(old)
+    assert stored_hashes(carla) == {second_factor.recovery_code_hash(carla.pk, c) for c in new}
+    assert not new & set(old)
+    for code in old:
+        assert not second_factor.use_recovery_code(carla, code)
 
 
 def test_account_page_shows_name_role_team_and_codes_left(client, carla):
@@ -267,7 +275,7 @@ def test_admin_can_reset_a_lost_second_factor(client, carla, admin_user):
     )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=carla).exists()
-    assert not StaticToken.objects.filter(device__user=carla).exists()
+    assert not RecoveryCode.objects.filter(user=carla).exists()
     assert AuditEvent.objects.filter(
         action="account.second_factor_reset", actor=admin_user, object_id=str(carla.pk)
     ).exists()
