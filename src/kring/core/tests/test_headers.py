@@ -31,3 +31,12 @@ def test_the_interface_is_dutch_by_default_and_english_on_request(db):
 def test_times_are_shown_in_amsterdam(settings):
     assert settings.TIME_ZONE == "Europe/Amsterdam"
     assert settings.USE_TZ
+
+
+def test_the_demo_banner_sits_inside_the_header_landmark(client, db, settings):
+    import re
+
+    settings.DEMO_MODE = True
+    html = client.get(reverse("core:home")).content.decode()
+    header = re.search(r"<header.*?</header>", html, re.S).group(0)
+    assert 'class="demo-banner"' in header
