@@ -4,6 +4,7 @@ from contextvars import ContextVar
 
 from django.utils import timezone
 
+from kring.audit.actors import Actor, ActorKind
 from kring.audit.models import AuditEvent
 from kring.core.net import client_ip
 
@@ -11,23 +12,35 @@ from kring.core.net import client_ip
 _request_ip: ContextVar[str | None] = ContextVar("kring_request_ip", default=None)
 
 
-def record(action: str, *, actor=None, case=None, obj=None, team_id=None) -> AuditEvent:
-    """Append one row: `action` is dotted ("case.view", "case.taken_on")."""
+def record(action: str, *, actor=None, case=None, obj=None, team_id=None, data=None) -> AuditEvent:
+    """Append one row: `action` is dotted ("case.viewed", "case.taken_on"). `actor` is a staff
+    user, an `Actor` (a participant, the requester, the system), or None for a visitor who is
+    not signed in (a failed login). `data` holds codes, ids and old and new values of settings,
+    never free text, contact details, passwords or secrets."""
+    who = actor if isinstance(actor, Actor) else None
+    user = who.user if who is not None else actor
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    if not authenticated:
+        user = None
     if team_id is None and case is not None:
         team_id = case.team_id
-    if team_id is None and actor is not None and getattr(actor, "is_authenticated", False):
-        team_id = actor.team_id
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if team_id is None and user is not None:
+        team_id = user.team_id
+    kind = who.kind if who is not None else (ActorKind.STAFF if user is not None else "")
     return AuditEvent.objects.create(
         at=timezone.now(),
-        actor=actor if authenticated else None,
-        actor_role=actor.role if authenticated else "",
+        actor=user,
+        actor_role=user.role if user is not None else "",
+        actor_kind=kind,
+        actor_participant_id=who.participant_id if who is not None else None,
+        for_participant_id=who.for_participant_id if who is not None else None,
         team_id=team_id,
         case=case,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         ip=_request_ip.get(),
+        data=data or {},
     )
 
 

@@ -19,6 +19,11 @@ class AuditEvent(models.Model):
         verbose_name=_("who"),
     )
     actor_role = models.CharField(max_length=20, blank=True)
+    # Who acted (audit.actors): staff, participant, requester or system; empty for a visitor.
+    actor_kind = models.CharField(max_length=20, blank=True)
+    # A participant acting in the portal, and the minor a parent or guardian acted for (R9).
+    actor_participant_id = models.BigIntegerField(null=True, blank=True)
+    for_participant_id = models.BigIntegerField(null=True, blank=True)
     team_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     case = models.ForeignKey(
         "cases.Case",
@@ -29,10 +34,12 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("case"),
     )
-    action = models.CharField(_("what"), max_length=60, db_index=True)  # e.g. "case.view"
+    action = models.CharField(_("what"), max_length=60, db_index=True)  # e.g. "case.viewed"
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # Codes, ids, old and new values of settings: never free text, contact details or secrets.
+    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

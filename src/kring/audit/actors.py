@@ -1,0 +1,98 @@
+"""Who acted: every timeline event and audit row names a staff user, a participant (in the
+portal, or a parent or guardian acting for a minor), the requester, or the system. Never nobody.
+
+Actions take `by=`: a staff `User`, or an `Actor` made here. This module sits in the lowest
+layer with the audit log, so it knows users and participants only as objects with a `pk`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ActorKind(models.TextChoices):
+    STAFF = "staff", _("staff")
+    PARTICIPANT = "participant", _("participant")
+    REQUESTER = "requester", _("the requester")
+    SYSTEM = "system", _("Kring")
+
+
+class Via(models.TextChoices):
+    """How a participant's own act reached Kring."""
+
+    PORTAL = "portal", _("via the personal page")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One who acts. `participant` acts; `for_participant` is the minor a parent or guardian
+    acts for (R9), or None when they act for themselves."""
+
+    kind: str
+    user: Any = None
+    participant: Any = None
+    for_participant: Any = None
+    via: str = ""
+
+    @classmethod
+    def staff(cls, user) -> Actor:
+        return cls(ActorKind.STAFF, user=user)
+
+    @classmethod
+    def in_portal(cls, participant, *, for_participant=None) -> Actor:
+        """A participant acting through their personal page; a guardian for a minor passes
+        the minor as `for_participant`."""
+        if for_participant is not None and for_participant.pk == participant.pk:
+            for_participant = None
+        return cls(
+            ActorKind.PARTICIPANT,
+            participant=participant,
+            for_participant=for_participant,
+            via=Via.PORTAL,
+        )
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == ActorKind.STAFF
+
+    @property
+    def is_participant(self) -> bool:
+        return self.kind == ActorKind.PARTICIPANT
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.pk if self.user is not None else None
+
+    @property
+    def participant_id(self) -> int | None:
+        return self.participant.pk if self.participant is not None else None
+
+    @property
+    def for_participant_id(self) -> int | None:
+        return self.for_participant.pk if self.for_participant is not None else None
+
+
+SYSTEM = Actor(ActorKind.SYSTEM)
+REQUESTER = Actor(ActorKind.REQUESTER)
+
+
+def actor_of(by) -> Actor:
+    """`by` as an Actor: an Actor as it is, a signed-in staff user as staff. Anything else
+    (None, an anonymous user) is a programming error: every change names who did it."""
+    if isinstance(by, Actor):
+        return by
+    if by is not None and getattr(by, "is_authenticated", False):
+        return Actor.staff(by)
+    raise TypeError(f"an action needs an actor, got {by!r}")
+
+
+def staff_user(by):
+    """The staff user behind `by`, or None for a participant, the requester or the system."""
+    if by is None:
+        return None
+    actor = actor_of(by)
+    return actor.user if actor.is_staff else None
