@@ -19,7 +19,7 @@ class Team(models.Model):
 
 
 class Role(models.TextChoices):
-    # DESIGN.md "Roles and what each may see"
+    # docs/rules.md, "Roles and what each may see"
     OFFICE = "office", _("Office")
     COORDINATOR = "coordinator", _("Coordinator")
     MANAGER = "manager", _("Manager")

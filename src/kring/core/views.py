@@ -20,7 +20,7 @@ def home(request):
 @require_safe
 @login_required
 def research(request):
-    """The researcher's start page; figures arrive with the research issue (ROADMAP 7)."""
+    """The researcher's start page; figures arrive with the research stage (R16)."""
     if request.user.role != Role.RESEARCHER:
         raise PermissionDenied
     return render(request, "core/research.html")

@@ -1,6 +1,6 @@
 """Queueing e-mail. Each message has three templates in notifications/templates/mail/:
 <kind>.subject.txt, <kind>.txt and <kind>.html, rendered in the recipient's language.
-Subjects never carry a name, a case detail or free text (DESIGN.md "Roles")."""
+Subjects never carry a name, a case detail or free text (docs/rules.md, "Roles")."""
 
 from django.conf import settings
 from django.db import transaction

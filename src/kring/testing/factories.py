@@ -1,4 +1,4 @@
-"""Test data: the same few people in every test (HOUSE-STYLE.md): coordinator Carla, her
+"""Test data: the same few people in every test: coordinator Carla, her
 colleague Olaf, office worker Bram, manager Mira, researcher Ruud; Daan and Sanne in a case."""
 
 import factory
