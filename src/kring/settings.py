@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_htmx",
-    "template_partials",
     "huey.contrib.djhuey",
 ]
 
