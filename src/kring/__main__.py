@@ -7,7 +7,7 @@ import sys
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
     if sys.argv[1:2] == ["demo"]:
-        # The demo switches itself on before the settings load (see core/.../demo.py).
+        # The demo switches itself on before the settings load (kring/demo/.../demo.py).
         os.environ.setdefault("KRING_DEMO_MODE", "1")
         os.environ.setdefault("KRING_DEBUG", "1")
     from django.core.management import execute_from_command_line

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kring.cases",
     "kring.circle",
     "kring.portal",
+    "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.test.utils import override_settings
 
-from kring.core.management.commands.load_demo import PASSWORD, USERS
+from kring.demo.management.commands.load_demo import PASSWORD, USERS
 
 GRACE_SECONDS = 10
 STARTUP_SECONDS = 30
