@@ -5,12 +5,12 @@ import os
 os.environ.setdefault("KRING_SECRET_KEY", "test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("KRING_SECURE", "false")
 
-from kring.settings import *  # noqa: E402,F403
-from kring.settings import HUEY, STORAGES  # noqa: E402
+from kring.settings import *  # noqa: F403
+from kring.settings import HUEY, STORAGES
 
 HUEY = {**HUEY, "immediate": True}
 # Argon2 is what production uses; tests hash thousands of times, MD5 keeps them quick.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,

@@ -10,14 +10,14 @@ import os
 # a thread with a running loop unless told that this is fine (it is: the loop is Playwright's).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import shutil  # noqa: E402
+import shutil
 
-import pytest  # noqa: E402
-from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kring.testing.auth import confirmed_device  # noqa: E402
-from tests.browser.audit import AccessibilityAudit  # noqa: E402
-from tests.browser.smtp import SmtpServer  # noqa: E402
+from kring.testing.auth import confirmed_device
+from tests.browser.audit import AccessibilityAudit
+from tests.browser.smtp import SmtpServer
 
 CHROMIUM = os.environ.get("KRING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -37,7 +37,7 @@ class _Inbox:
         self.messages: list[ReceivedMail] = []
         self.arrived = threading.Condition()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
         mail = ReceivedMail(
             envelope_from=envelope.mail_from,
             envelope_to=tuple(envelope.rcpt_tos),

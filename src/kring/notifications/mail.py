@@ -37,7 +37,7 @@ def queue_mail(
         body_html=body_html,
         secret=secrets.seal(secret_link) if secret_link else "",
     )
-    from kring.notifications.tasks import send_mail  # noqa: PLC0415 (tasks import the models)
+    from kring.notifications.tasks import send_mail  # here: the tasks module imports the models
 
     transaction.on_commit(lambda: send_mail(mail.pk))
     return mail

@@ -67,7 +67,7 @@ def _audit_log_flushable_on_sqlite(request):
         return
     request.getfixturevalue("transactional_db")  # set up first, so torn down after this
     yield
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
     if connection.vendor != "sqlite":
         return
