@@ -5,9 +5,11 @@
 #   scripts/test.sh ruff sqlite      # only these steps
 #   PYTEST_ARGS="-x -k login" scripts/test.sh sqlite
 #
-# Steps: ruff (lint and format), migrations (makemigrations --check), translations,
-# sqlite (the whole pytest suite, browser tests included), postgres (the same on a throwaway
-# PostgreSQL, see with-postgres.sh). Exit status: non-zero when any step failed.
+# Steps: ruff (lint and format), migrations (makemigrations --check), translations, imports
+# (import-linter: the layers' contract in .importlinter), types (mypy with django-stubs, on the
+# files listed under [tool.mypy] in pyproject.toml), sqlite (the whole pytest suite, browser
+# tests included), postgres (the same on a throwaway PostgreSQL, see with-postgres.sh).
+# Exit status: non-zero when any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,12 @@ step_migrations() {
 step_translations() {
     "$bin/python" scripts/check_translations.py
 }
+step_imports() {
+    "$bin/lint-imports"
+}
+step_types() {
+    "$bin/mypy"
+}
 step_sqlite() {
     # Exit status 5 means "no tests collected": a failure here, never a pass.
     env -u KRING_DATABASE_URL "$bin/pytest" -p no:cacheprovider -ra "${pytest_args[@]}"
@@ -34,7 +42,7 @@ step_postgres() {
 }
 
 steps=("$@")
-[[ ${#steps[@]} -eq 0 ]] && steps=(ruff migrations translations sqlite postgres)
+[[ ${#steps[@]} -eq 0 ]] && steps=(ruff migrations translations imports types sqlite postgres)
 
 declare -a summary=()
 failed=0

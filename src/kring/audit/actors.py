@@ -39,11 +39,11 @@ class Actor:
     via: str = ""
 
     @classmethod
-    def staff(cls, user) -> Actor:
+    def staff(cls, user: Any) -> Actor:
         return cls(ActorKind.STAFF, user=user)
 
     @classmethod
-    def in_portal(cls, participant, *, for_participant=None) -> Actor:
+    def in_portal(cls, participant: Any, *, for_participant: Any = None) -> Actor:
         """A participant acting through their personal page; a guardian for a minor passes
         the minor as `for_participant`."""
         if for_participant is not None and for_participant.pk == participant.pk:
@@ -80,7 +80,7 @@ SYSTEM = Actor(ActorKind.SYSTEM)
 REQUESTER = Actor(ActorKind.REQUESTER)
 
 
-def actor_of(by) -> Actor:
+def actor_of(by: object) -> Actor:
     """`by` as an Actor: an Actor as it is, a signed-in staff user as staff. Anything else
     (None, an anonymous user) is a programming error: every change names who did it."""
     if isinstance(by, Actor):
@@ -90,7 +90,7 @@ def actor_of(by) -> Actor:
     raise TypeError(f"an action needs an actor, got {by!r}")
 
 
-def staff_user(by):
+def staff_user(by: object) -> Any:
     """The staff user behind `by`, or None for a participant, the requester or the system."""
     if by is None:
         return None

@@ -1,7 +1,11 @@
 """Writing the audit log. Every read and change of case data goes through `record`."""
 
+from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
+from django.db import models
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from kring.audit.actors import Actor, ActorKind
@@ -12,7 +16,15 @@ from kring.core.net import client_ip
 _request_ip: ContextVar[str | None] = ContextVar("kring_request_ip", default=None)
 
 
-def record(action: str, *, actor=None, case=None, obj=None, team_id=None, data=None) -> AuditEvent:
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    case: Any = None,
+    obj: models.Model | None = None,
+    team_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Append one row: `action` is dotted ("case.viewed", "case.taken_on"). `actor` is a staff
     user, an `Actor` (a participant, the requester, the system), or None for a visitor who is
     not signed in (a failed login). `data` holds codes, ids and old and new values of settings,
@@ -45,10 +57,10 @@ def record(action: str, *, actor=None, case=None, obj=None, team_id=None, data=N
 
 
 class AuditContextMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _request_ip.set(client_ip(request))
         try:
             return self.get_response(request)

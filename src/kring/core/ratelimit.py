@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from kring.core.models import RateLimitHit
@@ -47,7 +48,7 @@ def hit(key: str, *, limit: int, window_seconds: int, now: datetime | None = Non
         )
 
 
-def address_key(scope: str, request) -> str:
+def address_key(scope: str, request: HttpRequest) -> str:
     """A key per client address that does not hold the address itself (it is personal data):
     an HMAC-SHA-256 of it, keyed with SECRET_KEY."""
     address = client_ip(request) or "unknown"

@@ -2,6 +2,8 @@
 <kind>.subject.txt, <kind>.txt and <kind>.html, rendered in the recipient's language.
 Subjects never carry a name, a case detail or free text (docs/rules.md, "Roles")."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -12,7 +14,7 @@ from kring.notifications.models import OutgoingMail
 
 
 def queue_mail(
-    kind: str, *, to: str, language: str, context: dict, secret_link: str = ""
+    kind: str, *, to: str, language: str, context: dict[str, Any], secret_link: str = ""
 ) -> OutgoingMail:
     """Render and store a mail inside the caller's transaction; send it after commit.
 
