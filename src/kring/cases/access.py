@@ -1,5 +1,5 @@
 """Who may see which case. Every view, export and (later) the API goes through these helpers.
-Deny by default: a role not named here sees nothing (DESIGN.md "Roles and what each may see")."""
+Deny by default: a role not named here sees nothing (docs/rules.md "Roles and what each may see")."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -32,6 +32,12 @@ def case_for(user, pk) -> Case:
         visible_cases(user).select_related("referral", "team", "coordinator").filter(pk=pk).first()
     )
     if case is None:
+        # A case that exists but is not theirs: logged once per user, case and hour.
+        from kring.audit.refusals import record_refused_access
+
+        existing = Case.objects.filter(pk=pk).first()
+        if existing is not None:
+            record_refused_access(user, existing)
         raise Http404
     return case
 
@@ -48,26 +54,3 @@ def open_offer_for(user, pk) -> Assignment:
     if offer is None:
         raise Http404
     return offer
-
-
-def can_triage(user) -> bool:
-    """Office staff take requests on or decline them."""
-    return getattr(user, "is_authenticated", False) and user.role == Role.OFFICE
-
-
-def can_assign(user, case: Case) -> bool:
-    """Office staff and the team's manager offer a case to a coordinator, or reassign it."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role not in {Role.OFFICE, Role.MANAGER}:
-        return False
-    return case.team_id is not None and case.team_id == user.team_id
-
-
-def can_stop(user, case: Case) -> bool:
-    """The case's coordinator, or the team's manager, may stop a case before the conference."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.role == Role.COORDINATOR:
-        return case.coordinator_id == user.pk
-    return user.role == Role.MANAGER and case.team_id == user.team_id

@@ -1,25 +1,24 @@
-"""Every change of a case's state: one function each (HOUSE-STYLE.md "An action").
+"""Every change of a case's state: one function each (docs/architecture.md "Actions").
 
-Each action runs in one transaction, locks the case row, checks the move's guards through
-cases.lifecycle, saves only the changed fields, writes the timeline event and the audit row,
-and queues e-mail so that it is sent only after commit. Views, commands and tasks call these.
+Each action runs in one transaction, locks the case row, asks its policy function (cases/policy)
+and refuses when it says no, checks the move's guards through cases.lifecycle, saves only the
+changed fields, writes the timeline event and the audit row (naming who acted), and queues
+e-mail so that it is sent only after commit. Views, commands and tasks call these.
 """
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from kring.accounts.models import Role, User
+from kring.audit.actors import REQUESTER, actor_of
 from kring.audit.log import record
-from kring.cases import lifecycle
-from kring.cases.lifecycle import MoveRefused, State
+from kring.cases import lifecycle, policy, registry
 from kring.cases.models import Assignment, Case, CaseEvent
+from kring.core.policy import enforce
 from kring.notifications.mail import queue_mail
 
-
-class NotAllowed(MoveRefused):
-    """The actor's role does not allow this action (the view should have refused first)."""
+OPEN = (Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
 
 
 def lock_case(case: Case) -> Case:
@@ -27,36 +26,46 @@ def lock_case(case: Case) -> Case:
 
 
 def log_event(case: Case, kind: str, *, by, from_state="", to_state="", **data) -> CaseEvent:
-    now = timezone.now()
+    """One timeline line and its audit row. `by`: a staff user or an audit.actors.Actor."""
+    actor = actor_of(by)
     event = CaseEvent.objects.create(
         case=case,
-        at=now,
+        at=timezone.now(),
         kind=kind,
-        actor=by,
+        actor_kind=actor.kind,
+        actor=actor.user,
+        actor_participant_id=actor.participant_id,
+        for_participant_id=actor.for_participant_id,
+        via=actor.via,
         from_state=from_state,
         to_state=to_state,
         data=data,
     )
-    record(kind, actor=by, case=case, obj=case)
+    record(kind, actor=actor, case=case, obj=case)
     return event
 
 
 def make_move(case: Case, move_name: str, *, by, fields=(), **context) -> CaseEvent:
-    """Check the move, set the new state (plus `fields` already set on case), write the event."""
+    """Check the move, set the new state (plus `fields` already set on case), write the event.
+    A move that keeps the state (lifecycle.Move with a mapping) only writes the event."""
     source = case.state
     target = lifecycle.check_move(case, move_name, **context)
-    case.state = target
-    case.state_changed_at = timezone.now()
-    case.save(update_fields=["state", "state_changed_at", *fields])
+    changed = target != source
+    if changed:
+        case.state = target
+        case.state_changed_at = timezone.now()
+    update = [*(["state", "state_changed_at"] if changed else []), *fields]
+    if update:
+        case.save(update_fields=update)
     data = {k: v for k, v in context.items() if isinstance(v, str | int)}
     return log_event(
-        case, lifecycle.MOVES[move_name].event, by=by, from_state=source, to_state=target, **data
+        case,
+        lifecycle.MOVES[move_name].event,
+        by=by,
+        from_state=source if changed else "",
+        to_state=target if changed else "",
+        **data,
     )
-
-
-def _require_role(user, *roles):
-    if user is None or user.role not in roles:
-        raise NotAllowed(_("You are not allowed to do this."))
 
 
 def _staff_mail(kind: str, user: User, *, case: Case, link: str = "", **context) -> None:
@@ -71,21 +80,21 @@ def _staff_mail(kind: str, user: User, *, case: Case, link: str = "", **context)
         )
 
 
-def open_case(referral, *, by=None) -> Case:
+def open_case(referral, *, by=REQUESTER) -> Case:
     """R1: a request received becomes a case in "requested" (the office inbox). Called by
     the request form's action inside its transaction."""
     case = Case.objects.create(
-        referral=referral, state=State.REQUESTED, state_changed_at=timezone.now()
+        referral=referral, state=lifecycle.State.REQUESTED, state_changed_at=timezone.now()
     )
-    log_event(case, "case.requested", by=by, to_state=State.REQUESTED)
+    log_event(case, "case.requested", by=by, to_state=lifecycle.State.REQUESTED)
     return case
 
 
 def take_on(case: Case, *, by: User) -> Case:
     """The office takes a request on: the case belongs to the office worker's team (R1)."""
-    _require_role(by, Role.OFFICE)
     with transaction.atomic():
         case = lock_case(case)
+        enforce(policy.may_take_on(by, case))
         case.team_id = by.team_id
         make_move(case, "take_on", by=by, fields=["team"])
     return case
@@ -93,9 +102,9 @@ def take_on(case: Case, *, by: User) -> Case:
 
 def decline(case: Case, *, reason: str, by: User) -> Case:
     """The office declines a request; the requester gets a plain-words e-mail."""
-    _require_role(by, Role.OFFICE, Role.MANAGER)
     with transaction.atomic():
         case = lock_case(case)
+        enforce(policy.may_decline(by, case))
         if case.team_id is None:
             case.team_id = by.team_id
         case.decline_reason = reason
@@ -111,43 +120,23 @@ def decline(case: Case, *, reason: str, by: User) -> Case:
 
 
 def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignment:
-    """Office or manager offers a taken-on case to a coordinator, who must accept (R2).
-    Offering an assigned case reassigns it: the previous coordinator loses access at once."""
-    _require_role(by, Role.OFFICE, Role.MANAGER)
-    if coordinator.role != Role.COORDINATOR or not coordinator.is_active:
-        raise MoveRefused(_("Choose an active coordinator."))
+    """Office or manager offers a case to a coordinator of the team, who must accept (R2), at
+    any stage before the conference. Offering a case that has a coordinator reassigns it: the
+    previous coordinator loses access at once; the circle, links and consents stay."""
     with transaction.atomic():
         case = lock_case(case)
-        if case.team_id != by.team_id:
-            raise NotAllowed(_("You are not allowed to do this."))
-        if coordinator.team_id != case.team_id:
-            raise MoveRefused(_("Choose a coordinator of the case's team."))
+        enforce(policy.may_assign(by, case, coordinator))
         now = timezone.now()
-        current = case.assignments.filter(
-            status__in=[Assignment.Status.OFFERED, Assignment.Status.ACCEPTED]
-        ).first()
-        if current is not None and current.coordinator_id == coordinator.pk:
-            raise MoveRefused(_("This case is already with this coordinator."))
-        if case.state == State.ASSIGNED:
-            # Reassignment (R2): end the current assignment, back to "referred" until accepted.
+        current = case.assignments.filter(status__in=OPEN).first()
+        if case.coordinator_id is not None:
             previous = case.coordinator
             case.coordinator = None
-            make_move(case, "reassign", by=by, fields=["coordinator"])
-            if current is not None:
-                current.status = Assignment.Status.ENDED
-                current.ended_at = now
-                current.save(update_fields=["status", "ended_at"])
-            if previous is not None:
-                _staff_mail(
-                    "case.reassigned_away", previous, case=case, link=reverse("cases:my_cases")
-                )
-        elif case.state != State.REFERRED:
-            raise MoveRefused(_("A case can be offered to a coordinator only once it is taken on."))
+            make_move(case, "reassign", by=by, fields=["coordinator"], coordinator=previous.pk)
+            _end(current, Assignment.Status.ENDED, now)
+            _staff_mail("case.reassigned_away", previous, case=case, link=reverse("cases:my_cases"))
         elif current is not None:
             # An earlier offer not yet answered is withdrawn.
-            current.status = Assignment.Status.WITHDRAWN
-            current.ended_at = now
-            current.save(update_fields=["status", "ended_at"])
+            _end(current, Assignment.Status.WITHDRAWN, now)
             log_event(case, "case.offer_withdrawn", by=by, coordinator=current.coordinator_id)
         assignment = Assignment.objects.create(
             case=case, coordinator=coordinator, offered_by=by, offered_at=now
@@ -159,13 +148,22 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
     return assignment
 
 
+def _end(assignment: Assignment | None, status: str, now) -> None:
+    if assignment is not None:
+        assignment.status = status
+        assignment.ended_at = now
+        assignment.save(update_fields=["status", "ended_at"])
+
+
 def accept_assignment(assignment: Assignment, *, declares_independence: bool, by: User) -> Case:
-    """R2: the coordinator accepts the offer and declares no tie with anyone in the case."""
+    """R2: the coordinator accepts the offer and declares no tie with anyone in the case. A case
+    taken over during preparation keeps its state; the stages that hold people tell them the
+    name of their new coordinator (registry.on_coordinator_accepted)."""
     with transaction.atomic():
         case = lock_case(assignment.case)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        if by.pk != assignment.coordinator_id:
-            raise NotAllowed(_("You are not allowed to do this."))
+        assignment.case = case
+        enforce(policy.may_answer_offer(by, assignment))
         now = timezone.now()
         if declares_independence:
             assignment.declared_independent_at = now
@@ -174,19 +172,18 @@ def accept_assignment(assignment: Assignment, *, declares_independence: bool, by
         assignment.status = Assignment.Status.ACCEPTED
         assignment.responded_at = now
         assignment.save(update_fields=["status", "responded_at", "declared_independent_at"])
+        registry.coordinator_accepted(case, by)
         _staff_mail("case.accepted", assignment.offered_by, case=case, coordinator=by)
     return case
 
 
 def hand_back(assignment: Assignment, *, reason: str, by: User) -> Case:
-    """R2: a coordinator with a tie (or no time) hands the offered case back to the office."""
+    """R2: a coordinator with a tie (or no time) hands an offered case back to the office."""
     with transaction.atomic():
         case = lock_case(assignment.case)
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        if by.pk != assignment.coordinator_id:
-            raise NotAllowed(_("You are not allowed to do this."))
-        if assignment.status != Assignment.Status.OFFERED:
-            raise MoveRefused(_("This offer is no longer open."))
+        assignment.case = case
+        enforce(policy.may_answer_offer(by, assignment))
         assignment.status = Assignment.Status.HANDED_BACK
         assignment.hand_back_reason = reason
         assignment.responded_at = assignment.ended_at = timezone.now()
@@ -196,18 +193,44 @@ def hand_back(assignment: Assignment, *, reason: str, by: User) -> Case:
     return case
 
 
-def stop(case: Case, *, reason: str, by: User) -> Case:
-    """End a case before the conference, with a reason (DESIGN.md "Case lifecycle")."""
-    _require_role(by, Role.COORDINATOR, Role.MANAGER)
+def hand_back_case(case: Case, *, reason: str, by: User) -> Case:
+    """R2: the coordinator hands back a case they accepted (a tie found later, illness), at any
+    stage before the conference. They lose access at once; the circle, links and consents stay
+    for the next coordinator. The office and the team's managers are told."""
     with transaction.atomic():
         case = lock_case(case)
-        if by.role == Role.COORDINATOR and case.coordinator_id != by.pk:
-            raise NotAllowed(_("You are not allowed to do this."))
-        if by.role == Role.MANAGER and case.team_id != by.team_id:
-            raise NotAllowed(_("You are not allowed to do this."))
+        enforce(policy.may_hand_back(by, case))
+        now = timezone.now()
+        current = case.assignments.filter(status=Assignment.Status.ACCEPTED).first()
+        case.coordinator = None
+        make_move(case, "hand_back", by=by, fields=["coordinator"], reason=reason)
+        if current is not None:
+            current.status = Assignment.Status.HANDED_BACK
+            current.hand_back_reason = reason
+            current.ended_at = now
+            current.save(update_fields=["status", "hand_back_reason", "ended_at"])
+        for user in _who_assigns(case, current):
+            _staff_mail("case.handed_back", user, case=case, coordinator=by)
+    return case
+
+
+def _who_assigns(case: Case, assignment: Assignment | None) -> list[User]:
+    """Who finds the next coordinator: the one who offered the case, and the team's managers."""
+    managers = User.objects.filter(team_id=case.team_id, role=Role.MANAGER, is_active=True)
+    people = {u.pk: u for u in managers}
+    if assignment is not None and assignment.offered_by.is_active:
+        people.setdefault(assignment.offered_by_id, assignment.offered_by)
+    return list(people.values())
+
+
+def stop(case: Case, *, reason: str, by: User) -> Case:
+    """End a case before the conference, with a reason (docs/rules.md "Case lifecycle")."""
+    with transaction.atomic():
+        case = lock_case(case)
+        enforce(policy.may_stop(by, case))
         case.stop_reason = reason
         make_move(case, "stop", by=by, fields=["stop_reason"], reason=reason)
-        case.assignments.filter(
-            status__in=[Assignment.Status.OFFERED, Assignment.Status.ACCEPTED]
-        ).update(status=Assignment.Status.ENDED, ended_at=timezone.now())
+        case.assignments.filter(status__in=OPEN).update(
+            status=Assignment.Status.ENDED, ended_at=timezone.now()
+        )
     return case

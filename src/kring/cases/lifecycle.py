@@ -1,15 +1,20 @@
-"""The case lifecycle (DESIGN.md "Case lifecycle"): states and the table of allowed moves.
+"""The case lifecycle (docs/rules.md "Case lifecycle"): states and the table of allowed moves.
 
-Each move is done by one action in cases/actions.py; the action calls `check_move`, which runs
-the move's guards. A guard returns None when its rule is met, or the reason (shown to the user,
-in plain words, citing the rule) when it is not.
+Each move is done by one action (cases/actions.py, or the action of the stage that owns it);
+the action calls `check_move`, which runs the move's guards. A guard returns None when its rule
+is met, or the reason (shown to the user, in plain words) when it is not. The guards of a move
+that belongs to a later stage's rules are registered by that stage (cases/registry.py): the
+`schedule` move's come from the circle, so that this module imports no later app.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from kring.cases import registry
+from kring.core.policy import Refusal, Refused, rule
 
 
 class State(models.TextChoices):
@@ -26,19 +31,37 @@ class State(models.TextChoices):
 
 
 ENDS = frozenset({State.CLOSED, State.DECLINED, State.STOPPED})
-# Before the conference a case may still be stopped (DESIGN.md).
+# Before the conference a case may still be stopped, and get another coordinator (R2).
 BEFORE_CONFERENCE = (State.REFERRED, State.ASSIGNED, State.PREPARING, State.SCHEDULED)
+# A coordinator has accepted the case and works on it (R2), or a new one is being found.
+WITH_COORDINATOR = (State.ASSIGNED, State.PREPARING, State.SCHEDULED)
+# When the coordinator goes (reassigned, handed back), a case in which nothing was prepared
+# yet goes back to "taken on"; a case in preparation keeps its state, its circle, links and
+# consents, and waits for the new coordinator (R2).
+WITHOUT_COORDINATOR = {State.ASSIGNED: State.REFERRED}
 
 Guard = Callable[..., "str | None"]
 
 
 @dataclass(frozen=True)
 class Move:
+    """A move from one of `sources` to `target`. A mapping as target gives the target per
+    source; a source not in it keeps its state (the move is an event on the timeline)."""
+
     name: str
     sources: tuple[str, ...]
-    target: str
+    target: str | Mapping[str, str]
     event: str  # the timeline event's kind, e.g. "case.taken_on"
     guards: tuple[Guard, ...] = ()
+
+    def target_from(self, source: str) -> str:
+        if isinstance(self.target, Mapping):
+            return self.target.get(source, source)
+        return self.target
+
+    def all_guards(self) -> tuple[Guard, ...]:
+        """The move's own guards, then those registered by later stages."""
+        return self.guards + registry.guards_for(self.name)
 
 
 # --- guards -----------------------------------------------------------------------------------
@@ -48,8 +71,7 @@ def coordinator_declared_independence(case, *, assignment=None, **_kw):
     """R2: only a coordinator who declared no tie with anyone in the case may take it."""
     if assignment is None or assignment.declared_independent_at is None:
         return _(
-            "The coordinator must first declare that they have no tie with anyone in this "
-            "case (R2)."
+            "The coordinator must first declare that they have no tie with anyone in this case."
         )
     return None
 
@@ -57,21 +79,15 @@ def coordinator_declared_independence(case, *, assignment=None, **_kw):
 def coordinator_offered(case, *, assignment=None, **_kw):
     """R2: a case is assigned only to the coordinator it was offered to."""
     if assignment is None or assignment.case_id != case.pk or not assignment.is_open:
-        return _("This case has not been offered to this coordinator (R2).")
+        return _("This case has not been offered to this coordinator.")
     return None
 
 
 def has_team(case, **_kw):
-    """A case taken on belongs to a team (DESIGN.md "Roles")."""
+    """A case taken on belongs to a team (docs/rules.md "Roles")."""
     if case.team_id is None:
         return _("A case that is taken on must belong to a team.")
     return None
-
-
-def _ready():
-    from kring.circle.guards import READY_TO_SCHEDULE  # noqa: PLC0415 (circle imports cases)
-
-    return READY_TO_SCHEDULE
 
 
 # --- the moves --------------------------------------------------------------------------------
@@ -81,48 +97,59 @@ MOVES: dict[str, Move] = {
     for m in (
         Move("take_on", (State.REQUESTED,), State.REFERRED, "case.taken_on", (has_team,)),  # R1
         Move("decline", (State.REQUESTED, State.REFERRED), State.DECLINED, "case.declined"),
+        # R2: accepted with the declaration of independence; a case whose coordinator changed
+        # during preparation keeps its state.
         Move(
             "accept_assignment",
-            (State.REFERRED,),
-            State.ASSIGNED,
+            (State.REFERRED, State.PREPARING, State.SCHEDULED),
+            {State.REFERRED: State.ASSIGNED},
             "case.assigned",
-            (coordinator_offered, coordinator_declared_independence),  # R2
+            (coordinator_offered, coordinator_declared_independence),
         ),
-        # R2: a new coordinator must accept; the previous one loses access at once.
-        Move("reassign", (State.ASSIGNED,), State.REFERRED, "case.reassigned"),
+        # R2: another coordinator is offered the case; the current one loses access at once.
+        Move("reassign", WITH_COORDINATOR, WITHOUT_COORDINATOR, "case.reassigned"),
+        # R2: the coordinator hands an accepted case back (a tie found later, illness).
+        Move("hand_back", WITH_COORDINATOR, WITHOUT_COORDINATOR, "case.handed_back"),
         Move("stop", BEFORE_CONFERENCE, State.STOPPED, "case.stopped"),
         Move("start_preparation", (State.ASSIGNED,), State.PREPARING, "case.preparation_started"),
-        # The scheduling issue adds its action; the guards are those of preparation (R3–R9).
-        Move("schedule", (State.PREPARING,), State.SCHEDULED, "case.scheduled", _ready()),
+        # The scheduling stage adds its action; the guards are registered by preparation
+        # (R3–R9, circle/apps.py).
+        Move("schedule", (State.PREPARING,), State.SCHEDULED, "case.scheduled"),
     )
 }
 
 
-class MoveRefused(Exception):
+class MoveRefused(Refused):
     """A move that the lifecycle does not allow now; `reason` is for the user."""
 
-    def __init__(self, reason):
-        super().__init__(str(reason))
-        self.reason = reason
+
+def state_refusal(case, states) -> Refusal | None:
+    """The refusal for an action that is possible only in `states`."""
+    if case.state in states:
+        return None
+    return rule(
+        "state",
+        _("This step is not possible while the case is “%(state)s”.")
+        % {"state": State(case.state).label},
+    )
 
 
-def refusal(case, move_name: str, **context) -> "str | None":
-    """The reason `move_name` is refused for `case` now, or None when it is allowed."""
+def refusal(case, move_name: str, **context) -> Refusal | None:
+    """Why `move_name` is refused for `case` now (a rule refusal), or None when allowed."""
     move = MOVES[move_name]
-    if case.state not in move.sources:
-        return _("This step is not possible while the case is “%(state)s”.") % {
-            "state": State(case.state).label
-        }
-    for guard in move.guards:
+    refused = state_refusal(case, move.sources)
+    if refused is not None:
+        return refused
+    for guard in move.all_guards():
         reason = guard(case, **context)
         if reason:
-            return reason
+            return rule(f"{move_name}.{guard.__name__}", reason)
     return None
 
 
 def check_move(case, move_name: str, **context) -> str:
     """Raise MoveRefused with the user's reason, or return the target state."""
-    reason = refusal(case, move_name, **context)
-    if reason:
-        raise MoveRefused(reason)
-    return MOVES[move_name].target
+    refused = refusal(case, move_name, **context)
+    if refused is not None:
+        raise MoveRefused(refused)
+    return MOVES[move_name].target_from(case.state)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kring.audit.actors import ActorKind
 from kring.cases.lifecycle import State
 from kring.core.models import ChoiceLabels
 
@@ -19,7 +20,7 @@ class DeclineReason(models.TextChoices):
 
 
 class StopReason(models.TextChoices):
-    # DESIGN.md "Case lifecycle": the reasons a case may end before the conference.
+    # docs/rules.md "Case lifecycle": the reasons a case may end before the conference.
     NO_ACKNOWLEDGMENT = "no_acknowledgment", _("No one responsible acknowledged their part")
     HARMED_DECLINED = "harmed_declined", _("The person harmed declined")
     WITHDRAWAL = "withdrawal", _("Participants withdrew")
@@ -69,8 +70,9 @@ class Case(ChoiceLabels, models.Model):
 
 
 class HandBackReason(models.TextChoices):
-    TIE = "tie", _("I have a tie with someone in this case (R2)")
+    TIE = "tie", _("I have a tie with someone in this case")
     CAPACITY = "capacity", _("I do not have time for it")
+    ABSENCE = "absence", _("I am ill or away for a longer time")
     OTHER = "other", _("Another reason")
 
 
@@ -125,9 +127,16 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     kind = models.CharField(max_length=60)  # dotted, e.g. "case.taken_on"
+    # Who acted (audit.actors): a staff user, a participant (in the portal; a parent or
+    # guardian for a minor), the requester, or the system. Never nobody.
+    actor_kind = models.CharField(max_length=20, choices=ActorKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Participants by id: the case app knows no later app's models (docs/architecture.md).
+    actor_participant_id = models.BigIntegerField(null=True, blank=True)
+    for_participant_id = models.BigIntegerField(null=True, blank=True)
+    via = models.CharField(max_length=20, blank=True)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
     # Codes and ids only (a reason code, a coordinator's id), never what someone wrote.

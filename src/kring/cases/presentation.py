@@ -5,22 +5,24 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import User
+from kring.audit.actors import ActorKind, Via
+from kring.cases import policy, registry
 from kring.cases.lifecycle import ENDS, State
 from kring.cases.models import DeclineReason, HandBackReason, StopReason
 
-# Every step of DESIGN.md's lifecycle, in order, with the rules it stands for.
+# Every step of the lifecycle (docs/rules.md), in order. A step is available once the stage
+# that does its work has registered it (registry.provide_step); this app does the first three.
 STEPS = [
-    (State.REQUESTED, _("Request received (R1)")),
+    (State.REQUESTED, _("Request received")),
     (State.REFERRED, _("Taken on by the office")),
-    (State.ASSIGNED, _("Independent coordinator accepted (R2)")),
-    (State.PREPARING, _("Preparation: the circle, acknowledgment, consent (R3–R9)")),
-    (State.SCHEDULED, _("Conference date and room set (R8)")),
-    (State.CONFERENCE_HELD, _("Conference held and plan signed (R10–R14)")),
-    (State.FOLLOWING_UP, _("Follow-up of the agreements (R15)")),
+    (State.ASSIGNED, _("Independent coordinator accepted")),
+    (State.PREPARING, _("Preparation: the circle, acknowledgment, consent")),
+    (State.SCHEDULED, _("Conference date and room set")),
+    (State.CONFERENCE_HELD, _("Conference held and plan signed")),
+    (State.FOLLOWING_UP, _("Follow-up of the agreements")),
     (State.CLOSED, _("Closed with an outcome")),
 ]
-# The steps Kring can do so far; later issues add theirs (ROADMAP.md).
-AVAILABLE = {State.REQUESTED, State.REFERRED, State.ASSIGNED, State.PREPARING}
+OWN_STEPS = {State.REQUESTED, State.REFERRED, State.ASSIGNED}
 _ORDER = {state: i for i, (state, _label) in enumerate(STEPS)}
 
 EVENT_LABELS = {
@@ -29,29 +31,14 @@ EVENT_LABELS = {
     "case.declined": _("Declined"),
     "case.offered": _("Offered to a coordinator"),
     "case.offer_withdrawn": _("Offer withdrawn"),
-    "case.assigned": _("Coordinator accepted and declared independence (R2)"),
+    "case.assigned": _("Coordinator accepted and declared independence"),
     "case.handed_back": _("Handed back by the coordinator"),
     "case.reassigned": _("Reassigned: the coordinator's access ended"),
     "case.stopped": _("Stopped"),
     "case.preparation_started": _("Preparation started"),
     "case.scheduled": _("Conference scheduled"),
-    "circle.participant_added": _("Added to the circle"),
-    "circle.participant_removed": _("Taken out of the circle (added by mistake)"),
-    "circle.conversation_recorded": _("Preparatory conversation (R7)"),
-    "circle.acknowledged": _("Acknowledged their part (R3)"),
-    "circle.not_acknowledged": _("Does not acknowledge their part (R3)"),
-    "circle.invited": _("Invited"),
-    "circle.link_reissued": _("New personal link"),
-    "circle.accepted": _("Accepted the invitation"),
-    "circle.declined": _("Declined the invitation"),
-    "circle.consented": _("Gave informed consent (R9)"),
-    "circle.nominated": _("Named someone who should be there (R6)"),
-    "circle.nomination_invited": _("Nominee added to the circle (R6)"),
-    "circle.nomination_not_invited": _("Nominee not invited (R6)"),
-    "circle.withdrawn": _("Withdrew (R9)"),
-    "circle.risk_flagged": _("Safety check: risk recorded (R7)"),
-    "circle.risk_resolved": _("Safety check: risk resolved (R7)"),
 }
+registry.add_event_labels(EVENT_LABELS)
 
 REASON_LABELS = {
     **dict(DeclineReason.choices),
@@ -92,7 +79,7 @@ def task_list(case) -> list[Step]:
             status = "current"
         elif ended:
             status = "not_reached"
-        elif state not in AVAILABLE:
+        elif state not in OWN_STEPS and state not in registry.available_steps():
             status = "unavailable"
         else:
             status = "todo"
@@ -117,37 +104,60 @@ class TimelineLine:
     detail: str
 
 
-def timeline(
-    events, users_by_id: dict[int, User], names_by_id=None, *, full: bool = False
-) -> list[TimelineLine]:
-    """Timeline lines; `names_by_id` maps participant ids to names; `full` adds the details
-    that only the coordinator sees (the kind of a risk)."""
-    from kring.circle.models import RiskFlag  # noqa: PLC0415 (circle imports cases)
-
-    names_by_id = names_by_id or {}
+def timeline(events, users_by_id: dict[int, User], people=None, *, full: bool = False):
+    """Timeline lines. `people` maps participant ids to registry.Person (the names the events
+    point at); `full` adds the details that only the coordinator sees."""
+    people = people or {}
     lines = []
     for event in events:
         details = []
         coordinator = users_by_id.get(event.data.get("coordinator"))
         if coordinator is not None:
             details.append(str(coordinator))
-        name = names_by_id.get(event.data.get("participant"))
-        if name:
-            details.append(name)
-        if full and event.data.get("risk"):
-            details.append(str(dict(RiskFlag.Kind.choices).get(event.data["risk"], "")))
+        person = people.get(event.data.get("participant"))
+        if person is not None:
+            details.append(person.name)
+        details.extend(registry.timeline_details(event, full=full))
         reason = event.data.get("reason")
         if reason:
             details.append(str(REASON_LABELS.get(reason, "")))
         lines.append(
             TimelineLine(
                 at=event.at,
-                label=str(EVENT_LABELS.get(event.kind, event.kind)),
-                actor=str(event.actor) if event.actor else str(_("the requester")),
+                label=str(registry.event_label(event.kind)),
+                actor=actor_label(event, people),
                 detail=" · ".join(d for d in details if d),
             )
         )
     return lines
+
+
+def actor_label(event, people) -> str:
+    """Who did it, as the timeline says: "Ingrid Verhoef (parent or guardian), for Ruben, via
+    the personal page"; a staff member by name; the requester; Kring itself."""
+    if event.actor_kind == ActorKind.STAFF and event.actor is not None:
+        return str(event.actor)
+    if event.actor_kind == ActorKind.PARTICIPANT:
+        person = people.get(event.actor_participant_id)
+        words = person.name if person is not None else str(_("a participant"))
+        minor = people.get(event.for_participant_id)
+        if minor is not None:
+            words = _("%(name)s (parent or guardian), for %(minor)s") % {
+                "name": words,
+                "minor": minor.name,
+            }
+        if event.via == Via.PORTAL:
+            words = _("%(who)s, via the personal page") % {"who": words}
+        return str(words)
+    return str(ActorKind(event.actor_kind).label) if event.actor_kind else ""
+
+
+def people_ids(events) -> set[int]:
+    """Every participant id the events point at: in their data, as actor, or acted for."""
+    ids = referenced_ids(events, "participant")
+    for event in events:
+        ids.update(i for i in (event.actor_participant_id, event.for_participant_id) if i)
+    return ids
 
 
 def referenced_ids(events, key: str) -> set[int]:
@@ -158,12 +168,14 @@ def referenced_ids(events, key: str) -> set[int]:
 NEXT_STEPS = {
     State.REQUESTED: _("The office reads the request and takes it on or declines it."),
     State.REFERRED: _("Offer the case to an independent coordinator, who accepts it."),
-    State.ASSIGNED: _("Start the preparation: speak first with the person responsible (R3)."),
-    State.PREPARING: _("Prepare everyone: acknowledgment first, then invitations (R3–R9)."),
     State.DECLINED: _("None: the request was declined."),
     State.STOPPED: _("None: the case was stopped."),
 }
+NEEDS_COORDINATOR = _("Offer the case to a new coordinator, who accepts it.")
 
 
 def next_step(case) -> str:
-    return str(NEXT_STEPS.get(case.state, _("See the task list.")))
+    if case.state != State.REFERRED and policy.needs_coordinator(case):
+        return str(NEEDS_COORDINATOR)
+    step = NEXT_STEPS.get(case.state) or registry.next_step_for(case.state)
+    return str(step or _("See the task list."))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("zaken/<int:pk>/toewijzen/", views.assign, name="assign"),
     path("zaken/<int:pk>/aanbod/", views.offer, name="offer"),
     path("zaken/<int:pk>/stoppen/", views.stop, name="stop"),
+    path("zaken/<int:pk>/teruggeven/", views.hand_back_case, name="hand_back"),
 ]

@@ -1,42 +1,29 @@
 """Office, coordinator and manager pages for cases. Views parse input, call one action from
-cases.actions, and redirect; who may see what is decided in cases.access."""
+cases.actions, and redirect. Which cases a user sees is cases.access; what they may do there is
+cases.policy, which the actions enforce and the pages read (a button shows only when allowed).
+A permission failure is a 403 or 404 (core.policy.NotAllowed), never a form error."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, IntegerField, OuterRef, Value, When
-from django.http import Http404
+from django.db.models import Count, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kring.accounts.models import Role, User
 from kring.audit.log import record
-from kring.cases import actions, presentation
-from kring.cases.access import (
-    can_assign,
-    can_stop,
-    can_triage,
-    case_for,
-    open_offer_for,
-    visible_cases,
-)
+from kring.cases import actions, policy, presentation, registry
+from kring.cases.access import case_for, open_offer_for, visible_cases
 from kring.cases.forms import AcceptForm, AssignForm, DeclineForm, HandBackForm, StopForm
-from kring.cases.lifecycle import ENDS, MoveRefused, State
+from kring.cases.lifecycle import ENDS, State
 from kring.cases.models import Assignment
-from kring.circle.drawing import circle_drawing
-from kring.circle.models import Conversation, Participant
 from kring.core.forms import posted
 from kring.core.pagination import paginate
+from kring.core.policy import Refused, enforce, options
 
 
-def _role(request, *roles):
-    if request.user.role not in roles:
-        raise PermissionDenied
-
-
-def _refused(request, form, exc: MoveRefused):
+def _refused(form, exc: Refused):
     form.add_error(None, exc.reason)
 
 
@@ -44,7 +31,7 @@ def _refused(request, form, exc: MoveRefused):
 @login_required
 def inbox(request):
     """The office inbox: new requests, oldest first."""
-    _role(request, Role.OFFICE)
+    enforce(policy.may_open_inbox(request.user))
     cases = (
         visible_cases(request.user)
         .filter(state=State.REQUESTED)
@@ -61,8 +48,8 @@ def inbox(request):
 @login_required
 def request_detail(request, pk):
     """A request as it was sent, for triage: take it on or decline it."""
-    _role(request, Role.OFFICE, Role.MANAGER)
     case = case_for(request.user, pk)
+    enforce(policy.may_read_request(request.user, case))
     people = list(case.referral.people.all())
     record("referral.viewed", actor=request.user, case=case, obj=case.referral)
     return render(
@@ -72,7 +59,10 @@ def request_detail(request, pk):
             "case": case,
             "referral": case.referral,
             "people": people,
-            "can_triage": can_triage(request.user) and case.state == State.REQUESTED,
+            "may": options(
+                take_on=policy.may_take_on(request.user, case),
+                decline=policy.may_decline(request.user, case),
+            ),
         },
     )
 
@@ -80,11 +70,10 @@ def request_detail(request, pk):
 @require_POST
 @login_required
 def take_on(request, pk):
-    _role(request, Role.OFFICE)
     case = case_for(request.user, pk)
     try:
         actions.take_on(case, by=request.user)
-    except MoveRefused as exc:
+    except Refused as exc:
         messages.error(request, exc.reason)
         return redirect("cases:request_detail", pk=case.pk)
     messages.success(request, _("The request is taken on. Now offer it to a coordinator."))
@@ -94,14 +83,15 @@ def take_on(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def decline(request, pk):
-    _role(request, Role.OFFICE, Role.MANAGER)
     case = case_for(request.user, pk)
+    refusal = policy.may_decline(request.user, case)
+    enforce(refusal if refusal is not None and refusal.access else None)
     form = DeclineForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.decline(case, reason=form.cleaned_data["reason"], by=request.user)
-        except MoveRefused as exc:
-            _refused(request, form, exc)
+        except Refused as exc:
+            _refused(form, exc)
         else:
             messages.success(request, _("The request is declined; the requester is informed."))
             return redirect(
@@ -114,7 +104,7 @@ def decline(request, pk):
 @login_required
 def team_cases(request):
     """Every case of the team (office: status, people, dates; manager: the same, and more)."""
-    _role(request, Role.OFFICE, Role.MANAGER)
+    enforce(policy.may_list_team_cases(request.user))
     cases = (
         visible_cases(request.user)
         .exclude(state=State.REQUESTED)
@@ -144,7 +134,7 @@ def team_cases(request):
 @login_required
 def my_cases(request):
     """Mijn zaken: the coordinator's own cases and the offers waiting for an answer."""
-    _role(request, Role.COORDINATOR)
+    enforce(policy.may_list_my_cases(request.user))
     offers = (
         Assignment.objects.filter(coordinator=request.user, status=Assignment.Status.OFFERED)
         .select_related("case__referral")
@@ -173,22 +163,17 @@ def my_cases(request):
 @login_required
 def case_detail(request, pk):
     """The case page: the task list of the whole process and the timeline."""
-    _role(request, Role.OFFICE, Role.MANAGER, Role.COORDINATOR)
     case = case_for(request.user, pk)
+    enforce(policy.may_read_case(request.user, case))
     if case.state == State.REQUESTED:
         return redirect("cases:request_detail", pk=case.pk)
     events = list(case.events.select_related("actor"))
     case.timeline = events
     users = User.objects.in_bulk(presentation.referenced_ids(events, "coordinator"))
-    names = dict(
-        Participant.objects.filter(
-            case=case, pk__in=presentation.referenced_ids(events, "participant")
-        ).values_list("pk", "name")
-    )
+    people = registry.people(case, presentation.people_ids(events))
     is_coordinator = case.coordinator_id == request.user.pk
-    circle = _circle_summary(case)
     assignments = list(case.assignments.select_related("coordinator"))
-    people = list(case.referral.people.all())
+    referral_people = list(case.referral.people.all())
     record("case.viewed", actor=request.user, case=case, obj=case)
     return render(
         request,
@@ -196,60 +181,37 @@ def case_detail(request, pk):
         {
             "case": case,
             "referral": case.referral,
-            "people": people,
+            "people": referral_people,
             "steps": presentation.task_list(case),
-            "timeline": presentation.timeline(events, users, names, full=is_coordinator),
+            "timeline": presentation.timeline(events, users, people, full=is_coordinator),
             "is_coordinator": is_coordinator,
-            "circle": circle,
-            "can_start_preparation": is_coordinator and case.state == State.ASSIGNED,
-            "has_circle": case.state not in (State.REQUESTED, State.REFERRED, State.ASSIGNED)
-            and case.state != State.DECLINED,
+            "panels": registry.case_panels(case, request.user),
             "assignments": assignments,
             "next_step": presentation.next_step(case),
-            "can_assign": can_assign(request.user, case)
-            and case.state in (State.REFERRED, State.ASSIGNED),
-            "can_stop": can_stop(request.user, case) and case.state not in ENDS,
-            "can_decline": request.user.role in (Role.OFFICE, Role.MANAGER)
-            and case.state == State.REFERRED,
+            "needs_coordinator": policy.needs_coordinator(case),
+            "may": options(
+                assign=policy.may_assign(request.user, case),
+                stop=policy.may_stop(request.user, case),
+                decline=policy.may_decline(request.user, case),
+                hand_back=policy.may_hand_back(request.user, case),
+            ),
         },
     )
-
-
-def _circle_summary(case):
-    """The circle on the case page: the picture, and who has had a preparatory conversation
-    (R7). Names and states only, which every role that sees the case may see."""
-    if not case.participants.exists():
-        return None
-    spoken = Conversation.objects.filter(participant=OuterRef("pk"))
-    people = list(
-        case.participants.annotate(spoken=Exists(spoken)).only(
-            "pk", "name", "side", "supports_id", "status", "case_id"
-        )
-    )
-    taking_part = [p for p in people if p.takes_part]
-    return {
-        "drawing": circle_drawing(people)["drawing"],
-        "spoken": sum(1 for p in taking_part if p.spoken),
-        "taking_part": len(taking_part),
-        "not_spoken": [p.name for p in taking_part if not p.spoken],
-    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assign(request, pk):
     """Offer the case to a coordinator (or reassign it): R2."""
-    _role(request, Role.OFFICE, Role.MANAGER)
     case = case_for(request.user, pk)
-    if not can_assign(request.user, case):
-        raise PermissionDenied
+    enforce(policy.may_assign(request.user, case))
     form = AssignForm(posted(request), team=case.team)
     if request.method == "POST" and form.is_valid():
         coordinator = form.cleaned_data["coordinator"]
         try:
             actions.offer_to_coordinator(case, coordinator=coordinator, by=request.user)
-        except MoveRefused as exc:
-            _refused(request, form, exc)
+        except Refused as exc:
+            _refused(form, exc)
         else:
             messages.success(
                 request,
@@ -269,7 +231,6 @@ def assign(request, pk):
 def offer(request, pk):
     """The coordinator answers an offer: accept with the declaration of independence, or hand
     the case back with a reason (R2)."""
-    _role(request, Role.COORDINATOR)
     assignment = open_offer_for(request.user, pk)
     case = assignment.case
     accept_form = AcceptForm(request.POST if "accept" in request.POST else None)
@@ -281,7 +242,7 @@ def offer(request, pk):
                 declares_independence=accept_form.cleaned_data["declares_independence"],
                 by=request.user,
             )
-        except MoveRefused as exc:
+        except Refused as exc:
             accept_form.add_error("declares_independence", exc.reason)
         else:
             messages.success(request, _("You have accepted the case."))
@@ -291,8 +252,8 @@ def offer(request, pk):
             actions.hand_back(
                 assignment, reason=hand_back_form.cleaned_data["reason"], by=request.user
             )
-        except MoveRefused as exc:
-            _refused(request, hand_back_form, exc)
+        except Refused as exc:
+            _refused(hand_back_form, exc)
         else:
             messages.success(request, _("You have handed the case back to the office."))
             return redirect("cases:my_cases")
@@ -314,17 +275,51 @@ def offer(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def stop(request, pk):
-    _role(request, Role.COORDINATOR, Role.MANAGER)
     case = case_for(request.user, pk)
-    if not can_stop(request.user, case):
-        raise Http404
-    form = StopForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    return _reason_page(
+        request,
+        case,
+        refusal=policy.may_stop(request.user, case),
+        form=StopForm(posted(request)),
+        act=lambda reason: actions.stop(case, reason=reason, by=request.user),
+        template="cases/stop.html",
+        done=_("The case is stopped."),
+        to=("cases:detail", case.pk),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def hand_back_case(request, pk):
+    """R2: the coordinator hands back a case they accepted; they lose access at once."""
+    case = case_for(request.user, pk)
+    return _reason_page(
+        request,
+        case,
+        refusal=policy.may_hand_back(request.user, case),
+        form=HandBackForm(posted(request)),
+        act=lambda reason: actions.hand_back_case(case, reason=reason, by=request.user),
+        template="cases/hand_back.html",
+        done=_("You have handed the case back. The office finds another coordinator."),
+        to=("cases:my_cases",),
+    )
+
+
+def _reason_page(request, case, *, refusal, form, act, template, done, to):
+    """A page that asks for a reason and does one action. Not allowed: 403; not possible now:
+    the page says why, without the form."""
+    enforce(refusal if refusal is not None and refusal.access else None)
+    if request.method == "POST" and refusal is None and form.is_valid():
         try:
-            actions.stop(case, reason=form.cleaned_data["reason"], by=request.user)
-        except MoveRefused as exc:
-            _refused(request, form, exc)
+            act(form.cleaned_data["reason"])
+        except Refused as exc:
+            _refused(form, exc)
         else:
-            messages.success(request, _("The case is stopped."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/stop.html", {"case": case, "form": form})
+            messages.success(request, done)
+            return redirect(*to)
+    record("case.viewed", actor=request.user, case=case, obj=case)
+    return render(
+        request,
+        template,
+        {"case": case, "form": form, "refusal": refusal.message if refusal else ""},
+    )

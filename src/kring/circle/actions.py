@@ -1,8 +1,10 @@
-"""Every change in the circle of a case: one function each (HOUSE-STYLE.md "An action").
+"""Every change in the circle of a case: one function each (docs/architecture.md "Actions").
 
-Each runs in one transaction, checks who may do it and the rule it serves (circle.guards),
-writes a timeline event on the case (never free text) and an audit row, and queues mail after
-commit. Coordinator pages, the participant portal and commands all call these functions.
+Each runs in one transaction, asks its policy function (circle/policy.py) and refuses when it
+says no, writes a timeline event on the case (never free text) and an audit row naming who
+acted, and queues mail after commit. Coordinator pages, the participant portal and commands
+all call these functions. `by` is the coordinator (a staff user), or a participant acting in
+the portal (audit.actors.Actor.in_portal).
 """
 
 from dataclasses import dataclass
@@ -12,11 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kring.accounts.models import Role
+from kring.audit.actors import actor_of
 from kring.audit.log import record
 from kring.cases.actions import lock_case, log_event, make_move
-from kring.cases.lifecycle import MoveRefused, State
-from kring.circle import guards, information
+from kring.circle import guards, information, links, policy
 from kring.circle.models import (
     Acknowledgment,
     Consent,
@@ -29,8 +30,8 @@ from kring.circle.models import (
     Side,
     Status,
 )
+from kring.core.policy import Refused, enforce
 from kring.notifications.mail import queue_mail
-from kring.portal import links
 
 # Fields the coordinator sets on a participant (the rest is state, changed by actions only).
 PARTICIPANT_FIELDS = (
@@ -49,22 +50,8 @@ PARTICIPANT_FIELDS = (
     "guardian",
     "wishes",
 )
-OPEN_STATES = (State.PREPARING,)
-
-
-class Refused(MoveRefused):
-    """An action the rules do not allow now; `reason` is shown to the user."""
-
-
-def _coordinator_of(case, by):
-    """Only the case's own coordinator prepares the circle (R2)."""
-    if by is None or by.role != Role.COORDINATOR or case.coordinator_id != by.pk:
-        raise Refused(_("Only the coordinator of this case can do this."))
-
-
-def _preparing(case):
-    if case.state not in OPEN_STATES:
-        raise Refused(_("This is possible only while the case is being prepared."))
+# A person's side is chosen when they are added; a mistake is mended by taking them out.
+UPDATABLE_FIELDS = tuple(f for f in PARTICIPANT_FIELDS if f != "side")
 
 
 def _check_circle(case, data) -> None:
@@ -74,7 +61,7 @@ def _check_circle(case, data) -> None:
     if supports is not None and (supports.case_id != case.pk or not supports.is_main):
         raise Refused(_("Choose a person harmed or responsible in this case."))
     if side == Side.SUPPORTER and supports is None:
-        raise Refused(_("Say in whose circle this supporter stands (R5)."))
+        raise Refused(_("Say in whose circle this supporter stands."))
     if side in (Side.HARMED, Side.RESPONSIBLE) and supports is not None:
         raise Refused(_("A person harmed or responsible stands in no one else's circle."))
     if guardian is not None and guardian.case_id != case.pk:
@@ -85,24 +72,27 @@ def start_preparation(case, *, by):
     """The coordinator starts preparing: assigned -> preparing."""
     with transaction.atomic():
         case = lock_case(case)
-        _coordinator_of(case, by)
+        enforce(policy.may_start_preparation(by, case))
         make_move(case, "start_preparation", by=by)
     return case
+
+
+def _create_participant(case, *, by, data) -> Participant:
+    return Participant.objects.create(
+        case=case,
+        added_by=by,
+        status_changed_at=timezone.now(),
+        **{k: v for k, v in data.items() if k in PARTICIPANT_FIELDS},
+    )
 
 
 def add_participant(case, *, by, **data) -> Participant:
     """Add a person to the circle (R5, R6)."""
     with transaction.atomic():
         case = lock_case(case)
-        _coordinator_of(case, by)
-        _preparing(case)
+        enforce(policy.may_add_participant(by, case))
         _check_circle(case, data)
-        participant = Participant.objects.create(
-            case=case,
-            added_by=by,
-            status_changed_at=timezone.now(),
-            **{k: v for k, v in data.items() if k in PARTICIPANT_FIELDS},
-        )
+        participant = _create_participant(case, by=by, data=data)
         log_event(
             case,
             "circle.participant_added",
@@ -113,17 +103,32 @@ def add_participant(case, *, by, **data) -> Participant:
     return participant
 
 
+def _locked(participant) -> Participant:
+    """The participant's case locked, then the participant read afresh under that lock."""
+    case = lock_case(participant.case)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    participant.case = case
+    return participant
+
+
 def update_participant(participant, *, by, **data) -> Participant:
+    """Change a person's details; their side stays (a mistake is mended by taking them out)."""
     with transaction.atomic():
-        case = lock_case(participant.case)
-        _coordinator_of(case, by)
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = _locked(participant)
+        case = participant.case
+        enforce(policy.may_update_participant(by, participant))
+        if "side" in data and data["side"] != participant.side:
+            raise Refused(
+                _("The side of %(name)s cannot be changed. Take them out and add them again.")
+                % {"name": participant.name},
+                code="side_fixed",
+            )
         # A partial update keeps the rest of the person's place in the circle.
-        current = {"side": participant.side, "supports": participant.supports}
-        _check_circle(case, {**current, **data})
+        current = {"supports": participant.supports}
+        _check_circle(case, {**current, **data, "side": participant.side})
         if data.get("guardian") is not None and data["guardian"].pk == participant.pk:
             raise Refused(_("A person cannot be their own guardian."))
-        changed = [k for k in PARTICIPANT_FIELDS if k in data]
+        changed = [k for k in UPDATABLE_FIELDS if k in data]
         for key in changed:
             setattr(participant, key, data[key])
         participant.save(update_fields=changed)
@@ -133,50 +138,27 @@ def update_participant(participant, *, by, **data) -> Participant:
 
 def remove_participant(participant, *, by) -> None:
     """Take a person out of the circle who was added by mistake (a wrong side, a double). Only
-    while nothing has happened with them yet: once invited, spoken with or consenting, their
-    history stays and a withdrawal is recorded instead (R9)."""
+    while nothing has happened with them yet (policy.may_remove_participant)."""
     with transaction.atomic():
-        case = lock_case(participant.case)
-        _coordinator_of(case, by)
-        _preparing(case)
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
-        if participant.status != Status.TO_INVITE or participant.invitations.exists():
-            raise Refused(
-                _("%(name)s has been invited: record a withdrawal instead of removing them.")
-                % {"name": participant.name}
-            )
-        if (
-            participant.conversations.exists()
-            or participant.acknowledgments.exists()
-            or participant.consents.exists()
-        ):
-            raise Refused(
-                _("%(name)s has a conversation, acknowledgment or consent on record, which stays.")
-                % {"name": participant.name}
-            )
-        if participant.circle.exists() or participant.wards.exists():
-            raise Refused(
-                _(
-                    "Others stand in the circle of %(name)s or have them as guardian: change those first."
-                )
-                % {"name": participant.name}
-            )
-        log_event(case, "circle.participant_removed", by=by, side=participant.side)
+        participant = _locked(participant)
+        enforce(policy.may_remove_participant(by, participant))
+        log_event(participant.case, "circle.participant_removed", by=by, side=participant.side)
         participant.delete()
 
 
 def record_conversation(participant, *, held_at, mode, notes="", by) -> Conversation:
     """A preparatory conversation (R7)."""
     with transaction.atomic():
-        case = lock_case(participant.case)
-        _coordinator_of(case, by)
-        _preparing(case)
+        participant = _locked(participant)
+        enforce(policy.may_record_conversation(by, participant))
         if held_at > timezone.now():
             raise Refused(_("A conversation can be recorded only once it has taken place."))
         conversation = Conversation.objects.create(
             participant=participant, held_at=held_at, mode=mode, notes=notes, recorded_by=by
         )
-        log_event(case, "circle.conversation_recorded", by=by, participant=participant.pk)
+        log_event(
+            participant.case, "circle.conversation_recorded", by=by, participant=participant.pk
+        )
     return conversation
 
 
@@ -184,11 +166,8 @@ def record_acknowledgment(participant, *, acknowledges: bool, given_at, mode, by
     """R3: whether a responsible person acknowledges their part; when, how, by whom recorded.
     One who does not acknowledge cannot take part (R5)."""
     with transaction.atomic():
-        case = lock_case(participant.case)
-        _coordinator_of(case, by)
-        _preparing(case)
-        if participant.side != Side.RESPONSIBLE:
-            raise Refused(_("Only a person responsible acknowledges their part (R3)."))
+        participant = _locked(participant)
+        enforce(policy.may_record_acknowledgment(by, participant))
         if given_at > timezone.now():
             raise Refused(_("The date of the acknowledgment cannot be in the future."))
         acknowledgment = Acknowledgment.objects.create(
@@ -199,7 +178,7 @@ def record_acknowledgment(participant, *, acknowledges: bool, given_at, mode, by
             recorded_by=by,
         )
         kind = "circle.acknowledged" if acknowledges else "circle.not_acknowledged"
-        log_event(case, kind, by=by, participant=participant.pk)
+        log_event(participant.case, kind, by=by, participant=participant.pk)
     return acknowledgment
 
 
@@ -211,15 +190,11 @@ class Sent:
 
 def invite(participant, *, channel, by) -> Sent:
     """Invite a participant by e-mail or by letter, with a new personal link (which revokes the
-    old one). The order of the method is enforced by circle.guards.may_be_invited."""
+    old one). The order of the method is enforced by policy.may_invite (R3, R4, R5, R9)."""
     with transaction.atomic():
-        case = lock_case(participant.case)
-        _coordinator_of(case, by)
-        _preparing(case)
-        participant = Participant.objects.select_related("case", "supports").get(pk=participant.pk)
-        reason = guards.may_be_invited(participant)
-        if reason:
-            raise Refused(reason)
+        participant = _locked(participant)
+        case = participant.case
+        enforce(policy.may_invite(by, participant))
         if channel == Invitation.Channel.EMAIL and not participant.email:
             raise Refused(
                 _("%(name)s has no e-mail address: print a letter instead.")
@@ -247,12 +222,13 @@ def invite(participant, *, channel, by) -> Sent:
 
 
 def reissue_link(participant, *, by) -> str:
-    """A new personal link; the old one stops working at once."""
+    """A new personal link; the old one stops working at once. Only for someone invited who
+    may still be invited (policy.may_reissue_link: R4 holds for links too)."""
     with transaction.atomic():
-        case = lock_case(participant.case)
-        _coordinator_of(case, by)
+        participant = _locked(participant)
+        enforce(policy.may_reissue_link(by, participant))
         token = links.issue(participant, by=by)
-        log_event(case, "circle.link_reissued", by=by, participant=participant.pk)
+        log_event(participant.case, "circle.link_reissued", by=by, participant=participant.pk)
     return token
 
 
@@ -262,53 +238,55 @@ def _set_status(participant, status):
     participant.save(update_fields=["status", "status_changed_at", "withdrawal_mode"])
 
 
-def respond(participant, *, accepts: bool, mode=Mode.PORTAL, by=None) -> Participant:
-    """The participant accepts or declines the invitation (R9: voluntary). `by` is the
-    coordinator when the answer came by phone; None when it came through the portal."""
+def _mode(by, told: str) -> str:
+    """How it reached Kring: in the portal when the participant acted there; otherwise as the
+    coordinator recorded it (told by phone, in person, on paper)."""
+    return Mode.PORTAL if actor_of(by).is_participant else told
+
+
+def respond(participant, *, accepts: bool, mode=Mode.PHONE, by) -> Participant:
+    """The participant accepts or declines the invitation (R9: voluntary), in the portal
+    (`by` is the participant) or by phone to the coordinator (`by` is the coordinator)."""
     with transaction.atomic():
-        case = lock_case(participant.case)
-        if by is not None:
-            _coordinator_of(case, by)
-        _preparing(case)
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
-        if participant.status not in (Status.INVITED, Status.ACCEPTED, Status.DECLINED):
-            raise Refused(_("There is no open invitation to answer."))
+        participant = _locked(participant)
+        enforce(policy.may_respond(by, participant))
+        mode = _mode(by, mode)
         _set_status(participant, Status.ACCEPTED if accepts else Status.DECLINED)
         kind = "circle.accepted" if accepts else "circle.declined"
-        log_event(case, kind, by=by, participant=participant.pk, mode=mode)
+        log_event(participant.case, kind, by=by, participant=participant.pk, mode=mode)
     return participant
 
 
 def give_consent(
-    participant, *, given_by=None, mode, legal_advice, interpreter, support_person, by=None
+    participant, *, given_by=None, mode=Mode.PHONE, legal_advice, interpreter, support_person, by
 ) -> Consent:
     """R9, R17: informed consent to the current information, with the answers to the offer of
     legal advice, an interpreter and a support person. For a minor, their parent or guardian
-    consents as well (given_by=guardian)."""
-    given_by = given_by or participant
+    consents as well. In the portal the one who consents is the one acting (`by`); recorded by
+    the coordinator, `given_by` says who gave it (the participant, or the guardian)."""
+    actor = actor_of(by)
     with transaction.atomic():
-        case = lock_case(participant.case)
-        if by is not None:
-            _coordinator_of(case, by)
-        _preparing(case)
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = _locked(participant)
+        enforce(policy.may_consent(by, participant))
+        if actor.is_participant:
+            given_by = actor.participant
+        given_by = given_by or participant
         if given_by.pk != participant.pk and given_by.pk != participant.guardian_id:
             raise Refused(_("Only the participant or their parent or guardian can consent."))
-        if not participant.takes_part:
-            raise Refused(_("%(name)s does not take part.") % {"name": participant.name})
+        mode = _mode(by, mode)
         consent = Consent.objects.create(
             participant=participant,
             given_by=given_by,
             information_version=information.CURRENT_VERSION,
             given_at=timezone.now(),
             mode=mode,
-            obtained_by=by,
+            obtained_by=actor.user,
             legal_advice=legal_advice,
             interpreter=interpreter,
             support_person=support_person,
         )
         log_event(
-            case,
+            participant.case,
             "circle.consented",
             by=by,
             participant=participant.pk,
@@ -319,19 +297,20 @@ def give_consent(
     return consent
 
 
-def nominate(nominated_by, *, name, relation="", via=Mode.PORTAL, by=None) -> Nomination:
-    """R6: a participant names someone who should be there ("wie moet er nog meer bij zijn?")."""
+def nominate(nominated_by, *, name, relation="", via=Mode.PHONE, by) -> Nomination:
+    """R6: a participant names someone who should be there ("wie moet er nog meer bij zijn?"),
+    in the portal or told to the coordinator."""
     with transaction.atomic():
-        case = lock_case(nominated_by.case)
-        if by is not None:
-            _coordinator_of(case, by)
-        _preparing(case)
         # Read the status under the case lock: a withdrawal may have just come in.
-        nominated_by = Participant.objects.get(pk=nominated_by.pk)
-        if not nominated_by.takes_part:
-            raise Refused(_("Only a participant who takes part can name others."))
+        nominated_by = _locked(nominated_by)
+        case = nominated_by.case
+        enforce(policy.may_nominate(by, nominated_by))
         nomination = Nomination.objects.create(
-            case=case, nominated_by=nominated_by, name=name, relation=relation, via=via
+            case=case,
+            nominated_by=nominated_by,
+            name=name,
+            relation=relation,
+            via=_mode(by, via),
         )
         log_event(
             case, "circle.nominated", by=by, participant=nominated_by.pk, nomination=nomination.pk
@@ -344,15 +323,13 @@ def decide_nomination(nomination, *, invite_nominee: bool, reason="", by, **part
     them, unless said otherwise) or records why not."""
     with transaction.atomic():
         case = lock_case(nomination.case)
-        _coordinator_of(case, by)
-        _preparing(case)
         nomination = (
             Nomination.objects.select_for_update()
             .select_related("nominated_by")
             .get(pk=nomination.pk)
         )
-        if nomination.decision != Nomination.Decision.PENDING:
-            raise Refused(_("This nomination has been decided already."))
+        nomination.case = case
+        enforce(policy.may_decide_nomination(by, nomination))
         if not invite_nominee and not reason.strip():
             raise Refused(_("Say why this person is not invited."))
         nomination.decided_at = timezone.now()
@@ -366,12 +343,7 @@ def decide_nomination(nomination, *, invite_nominee: bool, reason="", by, **part
                 **participant_data,
             }
             _check_circle(case, data)
-            nomination.participant = Participant.objects.create(
-                case=case,
-                added_by=by,
-                status_changed_at=timezone.now(),
-                **{k: v for k, v in data.items() if k in PARTICIPANT_FIELDS},
-            )
+            nomination.participant = _create_participant(case, by=by, data=data)
             nomination.decision = Nomination.Decision.INVITED
         else:
             nomination.decision = Nomination.Decision.NOT_INVITED
@@ -381,21 +353,21 @@ def decide_nomination(nomination, *, invite_nominee: bool, reason="", by, **part
     return nomination
 
 
-def withdraw(participant, *, mode=Mode.PORTAL, by=None) -> Participant:
-    """R9: a participant withdraws, without a reason, with immediate effect (through the
-    portal, or told to the coordinator by phone)."""
+def withdraw(participant, *, mode=Mode.PHONE, by) -> Participant:
+    """R9: a participant withdraws, without a reason, with immediate effect (in the portal, or
+    told to the coordinator by phone). A second withdrawal (a double click) changes nothing."""
     with transaction.atomic():
-        case = lock_case(participant.case)
-        if by is not None:
-            _coordinator_of(case, by)
-        if case.state not in (State.PREPARING, State.SCHEDULED):
-            raise Refused(_("Withdrawing is possible until the plan is signed."))
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
-        if participant.status == Status.WITHDRAWN:
+        participant = _locked(participant)
+        already = participant.status == Status.WITHDRAWN
+        if already and policy.coordinator_or_self(by, participant) is None:
             return participant
+        enforce(policy.may_withdraw(by, participant))
+        mode = _mode(by, mode)
         participant.withdrawal_mode = mode
         _set_status(participant, Status.WITHDRAWN)
-        log_event(case, "circle.withdrawn", by=by, participant=participant.pk, mode=mode)
+        log_event(
+            participant.case, "circle.withdrawn", by=by, participant=participant.pk, mode=mode
+        )
     return participant
 
 
@@ -403,8 +375,7 @@ def flag_risk(case, *, kind, level, assessment, by) -> RiskFlag:
     """R7: a risk in the safety check, with the coordinator's assessment."""
     with transaction.atomic():
         case = lock_case(case)
-        _coordinator_of(case, by)
-        _preparing(case)
+        enforce(policy.may_flag_risk(by, case))
         flag = RiskFlag.objects.create(
             case=case, kind=kind, level=level, assessment=assessment, recorded_by=by
         )
@@ -416,10 +387,9 @@ def resolve_risk(flag, *, resolution, by) -> RiskFlag:
     """R7: the coordinator records what makes a flagged risk safe now."""
     with transaction.atomic():
         case = lock_case(flag.case)
-        _coordinator_of(case, by)
         flag = RiskFlag.objects.select_for_update().get(pk=flag.pk)
-        if flag.resolved_at is not None:
-            raise Refused(_("This risk is resolved already."))
+        flag.case = case
+        enforce(policy.may_resolve_risk(by, flag))
         if not resolution.strip():
             raise Refused(_("Say what makes it safe now."))
         flag.resolved_at = timezone.now()
@@ -427,3 +397,21 @@ def resolve_risk(flag, *, resolution, by) -> RiskFlag:
         flag.save(update_fields=["resolved_at", "resolution"])
         log_event(case, "circle.risk_resolved", by=by, risk=flag.kind)
     return flag
+
+
+def tell_new_coordinator(case, coordinator) -> None:
+    """R2: when a new coordinator takes over during the preparation, everyone invited who
+    still takes part and has an e-mail address is told their name (nothing else)."""
+    invited = case.participants.filter(
+        status__in=(Status.INVITED, Status.ACCEPTED), email__gt=""
+    ).only("email", "language", "name")
+    for participant in invited:
+        queue_mail(
+            "circle.new_coordinator",
+            to=participant.email,
+            language=participant.language,
+            context={
+                "participant_first_name": participant.name.split()[0],
+                "coordinator_name": coordinator.get_full_name() or coordinator.first_name,
+            },
+        )

@@ -6,3 +6,19 @@ class CircleConfig(AppConfig):
     name = "kring.circle"
     label = "circle"
     verbose_name = _("circle")
+
+    def ready(self):
+        """Preparation plugs into the case (cases/registry.py): the guards of the move to
+        "scheduled" (R3–R9), its timeline, its task-list steps, and its part of the case page."""
+        from kring.cases import registry
+        from kring.cases.lifecycle import State
+        from kring.circle import actions, guards, presentation
+
+        registry.add_guards("schedule", *guards.READY_TO_SCHEDULE)
+        registry.add_event_labels(presentation.EVENT_LABELS)
+        registry.provide_step(State.ASSIGNED, next_step=presentation.NEXT_STEPS[State.ASSIGNED])
+        registry.provide_step(State.PREPARING, next_step=presentation.NEXT_STEPS[State.PREPARING])
+        registry.add_timeline_details(presentation.risk_detail)
+        registry.set_people(presentation.people)
+        registry.add_case_panel(presentation.case_panel)
+        registry.on_coordinator_accepted(actions.tell_new_coordinator)

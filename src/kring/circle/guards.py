@@ -26,6 +26,9 @@ def _latest_acknowledgment(participant):
 
 
 def any_responsible_acknowledged(case) -> bool:
+    cached = getattr(case, "circle_any_acknowledged", None)  # set by queries.load_circle
+    if cached is not None:
+        return cached
     responsible = case.participants.filter(side=Side.RESPONSIBLE).prefetch_related(
         "acknowledgments"
     )
@@ -36,22 +39,21 @@ def may_be_invited(participant) -> str | None:
     """The order of the method: the responsible side first, the harmed side only after an
     acknowledgment (R3, R4, R5); a minor only with a parent or guardian (R9)."""
     if participant.status in (Status.DECLINED, Status.WITHDRAWN):
-        return _("%(name)s has declined or withdrawn; taking part is voluntary (R9).") % {
+        return _("%(name)s has declined or withdrawn; taking part is voluntary.") % {
             "name": participant.name
         }
     person = main_person(participant)
     if participant.side == Side.RESPONSIBLE and not acknowledged(participant):
         return _(
             "%(name)s cannot be invited: they have not acknowledged their part. Only those who "
-            "acknowledge take part (R3, R5)."
+            "acknowledge take part."
         ) % {"name": participant.name}
     supports_responsible = (
         person is not None and person.side == Side.RESPONSIBLE and person is not participant
     )
     if supports_responsible and not acknowledged(person):
         return _(
-            "%(name)s stands in the circle of %(person)s, who has not acknowledged their "
-            "part yet (R5)."
+            "%(name)s stands in the circle of %(person)s, who has not acknowledged their part yet."
         ) % {"name": participant.name, "person": person.name}
     harmed_side = participant.side == Side.HARMED or (
         person is not None and person.side == Side.HARMED
@@ -59,10 +61,10 @@ def may_be_invited(participant) -> str | None:
     if harmed_side and not any_responsible_acknowledged(participant.case):
         return _(
             "No one on the harmed side can be invited until at least one person responsible "
-            "has acknowledged their part (R4)."
+            "has acknowledged their part."
         )
     if participant.is_minor and participant.guardian_id is None:
-        return _("%(name)s is a minor: add a parent or guardian to the circle first (R9).") % {
+        return _("%(name)s is a minor: add a parent or guardian to the circle first.") % {
             "name": participant.name
         }
     return None
@@ -88,7 +90,7 @@ def _circle(case):
 def responsible_acknowledged(case, **_kw):
     """R3: at least one responsible person acknowledged and still takes part."""
     if not any_responsible_acknowledged(case):
-        return _("No person responsible has acknowledged their part yet (R3).")
+        return _("No person responsible has acknowledged their part yet.")
     return None
 
 
@@ -96,8 +98,8 @@ def both_sides_take_part(case, **_kw):
     """R9: if every harmed or every responsible person withdrew, there is no conference."""
     people = _circle(case)
     for side, message in (
-        (Side.HARMED, _("No person harmed takes part any more (R9).")),
-        (Side.RESPONSIBLE, _("No person responsible takes part any more (R9).")),
+        (Side.HARMED, _("No person harmed takes part any more.")),
+        (Side.RESPONSIBLE, _("No person responsible takes part any more.")),
     ):
         if not any(p.side == side and p.status == Status.ACCEPTED for p in people):
             return message
@@ -108,7 +110,7 @@ def everyone_prepared(case, **_kw):
     """R7: the coordinator has spoken with everyone who takes part."""
     missing = [p.name for p in _circle(case) if p.takes_part and not p.conversations.all()]
     if missing:
-        return _("Not everyone has had a preparatory conversation yet (R7): %(names)s.") % {
+        return _("Not everyone has had a preparatory conversation yet: %(names)s.") % {
             "names": ", ".join(missing)
         }
     return None
@@ -122,7 +124,7 @@ def everyone_consented(case, **_kw):
         if p.takes_part and (p.status != Status.ACCEPTED or not has_consent(p, p.consents.all()))
     ]
     if missing:
-        return _("Not everyone has accepted and given consent yet (R9): %(names)s.") % {
+        return _("Not everyone has accepted and given consent yet: %(names)s.") % {
             "names": ", ".join(missing)
         }
     return None
@@ -131,7 +133,7 @@ def everyone_consented(case, **_kw):
 def no_unresolved_high_risk(case, **_kw):
     """R7: an unresolved high risk blocks a face-to-face meeting."""
     if case.risk_flags.filter(level=RiskFlag.Level.HIGH, resolved_at__isnull=True).exists():
-        return _("A high risk in the safety check is not resolved (R7).")
+        return _("A high risk in the safety check is not resolved.")
     return None
 
 

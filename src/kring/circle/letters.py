@@ -18,7 +18,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from kring.portal import links
+from kring.circle import links
 
 STYLESHEET = Path(__file__).parent / "static" / "circle" / "letter.css"
 

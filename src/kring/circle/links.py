@@ -1,4 +1,4 @@
-"""Personal links (R9's portal): 256 bits of randomness, stored only as a SHA-256 hash,
+"""Personal links to the participant portal (R9): 256 bits of randomness, stored only as a SHA-256 hash,
 expiring, and revoked when the coordinator issues a new one."""
 
 import hashlib
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from kring.portal.models import PersonalLink
+from kring.circle.models import PersonalLink
 
 
 def _hash(token: str) -> str:

@@ -3,6 +3,7 @@ acknowledgment (R3), nominations (R6), consent and rights (R9, R17) and the safe
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -288,3 +289,33 @@ class Invitation(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.channel}"
+
+
+class PersonalLink(models.Model):
+    """A participant's personal link to the portal: only a hash of the token is stored; a link
+    expires, and is revoked when the coordinator issues a new one (circle.links)."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256 hex of the token
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Made by the portal app before links moved here (migrations circle 0002, portal 0002).
+        db_table = "portal_personallink"
+        constraints = [
+            # At most one live link per participant: issuing a new one revokes the old.
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(revoked_at__isnull=True),
+                name="personallink_one_live_per_participant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"link {self.pk} of participant {self.participant_id}"

@@ -54,10 +54,13 @@ def _wire(participants, case):
     """Point every participant at the case and at the objects of their supporter and guardian
     already fetched, and add what the pages show about them."""
     by_id = {p.pk: p for p in participants}
+    leaned_on = {p.supports_id for p in participants} | {p.guardian_id for p in participants}
     for p in participants:
         p.case = case
         p.supports = by_id.get(p.supports_id)
         p.guardian = by_id.get(p.guardian_id)
+        # Others stand in their circle or have them as guardian (policy.may_remove_participant).
+        p.has_dependants = p.pk in leaned_on
     return by_id
 
 
@@ -109,6 +112,7 @@ def load_circle(case, *, full: bool) -> Circle:
         circle.any_acknowledged = any(
             guards.acknowledged(g.person) and g.person.takes_part for g in circle.responsible
         )
+        case.circle_any_acknowledged = circle.any_acknowledged
         circle.nominations = _nominations(case, by_id)
         circle.risks = list(case.risk_flags.all())
     return circle

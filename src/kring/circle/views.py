@@ -1,13 +1,15 @@
-"""The coordinator's pages for preparing the circle (issue 3). Views parse input, call one action
-from circle.actions, and redirect; a refusal (Refused.reason) is shown on the form.
+"""The coordinator's pages for preparing the circle. Views parse input, call one action from
+circle.actions, and redirect. What may be done is circle.policy: the actions enforce it; these
+pages read it, so that a link shows only when its action is allowed, and a step that is not
+possible yet shows its reason instead of a form. Not allowed at all: 403 (404 for a case the
+user may not see, cases.access).
 
-Who may see what (DESIGN.md "Roles", R18): the case's coordinator sees and does everything; the
-office and the team's manager see the people and their states only (read only: no notes, no
-assessments, no acknowledgment details, no contact details); every other role nothing."""
+Who sees what (docs/rules.md "Roles", R18): the case's coordinator sees and does everything;
+the office and the team's manager see the people and their states only (read only: no notes,
+no assessments, no acknowledgment details, no contact details); every other role nothing."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,31 +17,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kring.accounts.models import Role
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.cases.lifecycle import MoveRefused, State
-from kring.circle import actions, forms, guards, information, queries
-from kring.circle.actions import Refused
+from kring.cases.lifecycle import State
+from kring.circle import actions, forms, guards, information, policy, queries
 from kring.circle.drawing import circle_drawing
 from kring.circle.models import Mode, Nomination, Participant, RiskFlag, Side, Status
 from kring.core.forms import posted
+from kring.core.policy import Refused, enforce, options
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
 
-def _coordinators_case(request, pk):
-    """The case, for its own coordinator only: other roles 403, other coordinators 404."""
-    if request.user.role != Role.COORDINATOR:
-        raise PermissionDenied
-    case = case_for(request.user, pk)
-    if case.coordinator_id != request.user.pk:
-        raise PermissionDenied
-    return case
+def _allowed(refusal):
+    """403 when the actor may not do this at all; otherwise the rule refusal (or None), which
+    the page shows as the reason instead of the form."""
+    enforce(refusal if refusal is not None and refusal.access else None)
+    return refusal
 
 
 def _participant(request, pk, participant_id):
-    case = _coordinators_case(request, pk)
+    case = case_for(request.user, pk)
     participant = get_object_or_404(
         Participant.objects.select_related("supports", "guardian"), pk=participant_id, case=case
     )
@@ -56,14 +54,33 @@ def case_url(case):
     return reverse("circle:overview", args=[case.pk])
 
 
-def _render_form(request, template, case, form, participant=None, **context):
-    if participant is not None and request.method != "POST":
-        record("circle.viewed", actor=request.user, case=case, obj=participant)
+def _render_form(request, template, case, form, participant=None, refusal=None, **context):
+    if request.method != "POST":
+        record("circle.viewed", actor=request.user, case=case, obj=participant or case)
     return render(
         request,
         template,
-        {"case": case, "participant": participant, "form": form, **context},
+        {
+            "case": case,
+            "participant": participant,
+            "form": form,
+            "refusal": refusal.message if refusal is not None else "",
+            **context,
+        },
     )
+
+
+def _form_action(request, refusal, form, act, done):
+    """POST: do the action when the policy allows it and the form is valid; a refusal from the
+    action (a rule checked under the lock) goes on the form. Returns the redirect, or None."""
+    if request.method != "POST" or refusal is not None or not form.is_valid():
+        return None
+    try:
+        result = act(form.cleaned_data)
+    except Refused as exc:
+        form.add_error(None, exc.reason)
+        return None
+    return done(result)
 
 
 # --- the circle -------------------------------------------------------------------------------
@@ -73,16 +90,13 @@ def _render_form(request, template, case, form, participant=None, **context):
 @login_required
 def start(request, pk):
     """The coordinator starts the preparation: assigned -> preparing."""
-    case = _coordinators_case(request, pk)
+    case = case_for(request.user, pk)
     try:
         actions.start_preparation(case, by=request.user)
-    except MoveRefused as exc:
+    except Refused as exc:
         messages.error(request, exc.reason)
         return redirect("cases:detail", pk=case.pk)
-    messages.success(
-        request,
-        _("The preparation has started. Begin with the person responsible (R3)."),
-    )
+    messages.success(request, _("The preparation has started. Begin with the person responsible."))
     return redirect("circle:overview", pk=case.pk)
 
 
@@ -92,20 +106,28 @@ def start(request, pk):
 def overview(request, pk):
     """The circle of the case: per harmed and responsible person their own circle, everyone's
     state, and for the coordinator the preparation itself (R3-R9, R17)."""
-    if request.user.role not in (Role.COORDINATOR, Role.OFFICE, Role.MANAGER):
-        raise PermissionDenied
     case = case_for(request.user, pk)
-    full = request.user.role == Role.COORDINATOR and case.coordinator_id == request.user.pk
+    enforce(policy.may_view_circle(request.user, case))
+    full = policy.sees_everything(request.user, case)
     circle = queries.load_circle(case, full=full)
+    if full:
+        for p in circle.participants:
+            p.may = _person_options(request.user, p)
+        for n in circle.nominations:
+            n.may = options(decide=policy.may_decide_nomination(request.user, n))
+        for risk in circle.risks:
+            risk.case = case
+            risk.may = options(resolve=policy.may_resolve_risk(request.user, risk))
     context = {
         "case": case,
         "circle": circle,
         "full": full,
         "drawing": _drawing(circle.participants),
-        "preparing": case.state == State.PREPARING,
-        # R9: a participant may withdraw until the plan is signed.
-        "may_withdraw": full and case.state in (State.PREPARING, State.SCHEDULED),
-        "can_start": full and case.state == State.ASSIGNED,
+        "may": options(
+            start=policy.may_start_preparation(request.user, case),
+            add=policy.may_add_participant(request.user, case),
+            flag_risk=policy.may_flag_risk(request.user, case),
+        ),
     }
     if full:
         context["readiness"] = guards.readiness(case) if case.state == State.PREPARING else None
@@ -116,6 +138,22 @@ def overview(request, pk):
     return render(request, "circle/overview.html", context)
 
 
+def _person_options(actor, p):
+    """What the coordinator may do with one person now (circle/_person.html reads it)."""
+    return options(
+        edit=policy.may_update_participant(actor, p),
+        conversation=policy.may_record_conversation(actor, p),
+        acknowledgment=policy.may_record_acknowledgment(actor, p),
+        invite=policy.may_invite(actor, p),
+        reissue=policy.may_reissue_link(actor, p),
+        respond=policy.may_respond(actor, p),
+        consent=policy.may_consent(actor, p),
+        nominate=policy.may_nominate(actor, p),
+        remove=policy.may_remove_participant(actor, p),
+        withdraw=policy.may_withdraw(actor, p),
+    )
+
+
 def _drawing(participants):
     return circle_drawing(participants)["drawing"]
 
@@ -123,21 +161,25 @@ def _drawing(participants):
 @require_http_methods(FORM_METHODS)
 @login_required
 def add(request, pk):
-    case = _coordinators_case(request, pk)
+    case = case_for(request.user, pk)
+    refusal = _allowed(policy.may_add_participant(request.user, case))
     form = forms.ParticipantForm(
         posted(request), case=case, instance=Participant(case=case), initial=_add_initial(request)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            participant = actions.add_participant(case, by=request.user, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(
-                request, _("%(name)s is added to the circle.") % {"name": participant.name}
-            )
-            return _to_overview(case, participant)
-    return _render_form(request, "circle/participant_form.html", case, form)
+
+    def done(participant):
+        messages.success(
+            request, _("%(name)s is added to the circle.") % {"name": participant.name}
+        )
+        return _to_overview(case, participant)
+
+    return _form_action(
+        request,
+        refusal,
+        form,
+        lambda data: actions.add_participant(case, by=request.user, **data),
+        done,
+    ) or _render_form(request, "circle/participant_form.html", case, form, refusal=refusal)
 
 
 def _add_initial(request):
@@ -146,22 +188,29 @@ def _add_initial(request):
     return {"side": Side.SUPPORTER, "supports": supports} if supports.isdigit() else {}
 
 
+def _saved(request, case, participant, text):
+    def done(_result):
+        messages.success(request, text % {"name": participant.name})
+        return _to_overview(case, participant)
+
+    return done
+
+
 @require_http_methods(FORM_METHODS)
 @login_required
 def edit(request, pk, participant_id):
     case, participant = _participant(request, pk, participant_id)
+    refusal = _allowed(policy.may_update_participant(request.user, participant))
     form = forms.ParticipantForm(posted(request), case=case, instance=participant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_participant(participant, by=request.user, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(
-                request, _("The details of %(name)s are saved.") % {"name": participant.name}
-            )
-            return _to_overview(case, participant)
-    return _render_form(request, "circle/participant_form.html", case, form, participant)
+    return _form_action(
+        request,
+        refusal,
+        form,
+        lambda data: actions.update_participant(participant, by=request.user, **data),
+        _saved(request, case, participant, _("The details of %(name)s are saved.")),
+    ) or _render_form(
+        request, "circle/participant_form.html", case, form, participant, refusal=refusal
+    )
 
 
 @require_http_methods(FORM_METHODS)
@@ -169,19 +218,15 @@ def edit(request, pk, participant_id):
 def conversation(request, pk, participant_id):
     """R7: a preparatory conversation, with short notes only the coordinator sees."""
     case, participant = _participant(request, pk, participant_id)
+    refusal = _allowed(policy.may_record_conversation(request.user, participant))
     form = forms.ConversationForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_conversation(participant, by=request.user, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(
-                request,
-                _("The conversation with %(name)s is recorded.") % {"name": participant.name},
-            )
-            return _to_overview(case, participant)
-    return _render_form(request, "circle/conversation.html", case, form, participant)
+    return _form_action(
+        request,
+        refusal,
+        form,
+        lambda data: actions.record_conversation(participant, by=request.user, **data),
+        _saved(request, case, participant, _("The conversation with %(name)s is recorded.")),
+    ) or _render_form(request, "circle/conversation.html", case, form, participant, refusal=refusal)
 
 
 @require_http_methods(FORM_METHODS)
@@ -189,29 +234,28 @@ def conversation(request, pk, participant_id):
 def acknowledgment(request, pk, participant_id):
     """R3: whether a responsible person acknowledges their part."""
     case, participant = _participant(request, pk, participant_id)
+    refusal = _allowed(policy.may_record_acknowledgment(request.user, participant))
     form = forms.AcknowledgmentForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_acknowledgment(participant, by=request.user, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
+
+    def done(acknowledgment):
+        if acknowledgment.acknowledges:
+            text = _("%(name)s acknowledges their part: they can now be invited.")
         else:
-            if form.cleaned_data["acknowledges"]:
-                text = _("%(name)s acknowledges their part: they can now be invited (R3, R4).")
-            else:
-                text = _(
-                    "%(name)s does not acknowledge their part and cannot take part (R5). If no "
-                    "one responsible acknowledges, the case can be stopped."
-                )
-            messages.success(request, text % {"name": participant.name})
-            return _to_overview(case, participant)
-    return _render_form(
+            text = _(
+                "%(name)s does not acknowledge their part and cannot take part. If no "
+                "one responsible acknowledges, the case can be stopped."
+            )
+        messages.success(request, text % {"name": participant.name})
+        return _to_overview(case, participant)
+
+    return _form_action(
         request,
-        "circle/acknowledgment.html",
-        case,
+        refusal,
         form,
-        participant,
-        wrong_side=participant.side != Side.RESPONSIBLE,
+        lambda data: actions.record_acknowledgment(participant, by=request.user, **data),
+        done,
+    ) or _render_form(
+        request, "circle/acknowledgment.html", case, form, participant, refusal=refusal
     )
 
 
@@ -221,34 +265,30 @@ def acknowledgment(request, pk, participant_id):
 def invite(request, pk, participant_id):
     """Invite by e-mail, or print the letter (a PDF download with the personal link)."""
     case, participant = _participant(request, pk, participant_id)
+    refusal = _allowed(policy.may_invite(request.user, participant))
     form = forms.InviteForm(posted(request), participant=participant)
-    if request.method == "POST" and form.is_valid():
-        channel = form.cleaned_data["channel"]
-        try:
-            sent = actions.invite(participant, channel=channel, by=request.user)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            if channel == "letter":
-                return _letter(participant, sent.token)
-            messages.success(
-                request,
-                _("The invitation is sent to %(name)s by e-mail.") % {"name": participant.name},
-            )
-            return _to_overview(case, participant)
-    return _render_form(
+
+    def done(sent):
+        if sent.invitation.channel == "letter":
+            return _letter(participant, sent.token)
+        messages.success(
+            request,
+            _("The invitation is sent to %(name)s by e-mail.") % {"name": participant.name},
+        )
+        return _to_overview(case, participant)
+
+    return _form_action(
         request,
-        "circle/invite.html",
-        case,
+        refusal,
         form,
-        participant,
-        refusal=guards.may_be_invited(participant),
-    )
+        lambda data: actions.invite(participant, channel=data["channel"], by=request.user),
+        done,
+    ) or _render_form(request, "circle/invite.html", case, form, participant, refusal=refusal)
 
 
 def _letter(participant, token):
     """The printed invitation, downloaded once: it carries the personal link."""
-    from kring.circle.letters import letter_pdf  # noqa: PLC0415 (WeasyPrint loads slowly)
+    from kring.circle.letters import letter_pdf  # WeasyPrint loads slowly: only when needed
 
     response = HttpResponse(letter_pdf(participant, token), content_type="application/pdf")
     # No name in the file name: downloads folders and browser histories are not private.
@@ -263,8 +303,9 @@ def _letter(participant, token):
 def reissue(request, pk, participant_id):
     """A new personal link on a printed letter; the old link stops working at once."""
     case, participant = _participant(request, pk, participant_id)
-    error = None
-    if request.method == "POST":
+    refusal = _allowed(policy.may_reissue_link(request.user, participant))
+    error = refusal.message if refusal is not None else None
+    if request.method == "POST" and refusal is None:
         try:
             token = actions.reissue_link(participant, by=request.user)
         except Refused as exc:
@@ -276,7 +317,13 @@ def reissue(request, pk, participant_id):
     return render(
         request,
         "circle/reissue.html",
-        {"case": case, "participant": participant, "error": error},
+        {
+            "case": case,
+            "participant": participant,
+            "error": error,
+            "blocked": refusal is not None,
+            "may": options(invite=policy.may_invite(request.user, participant)),
+        },
     )
 
 
@@ -285,22 +332,27 @@ def reissue(request, pk, participant_id):
 def respond(request, pk, participant_id):
     """An answer to the invitation told by phone (R9: voluntary)."""
     case, participant = _participant(request, pk, participant_id)
+    refusal = _allowed(policy.may_respond(request.user, participant))
     form = forms.RespondForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        accepts = form.cleaned_data["accepts"]
-        try:
-            actions.respond(participant, accepts=accepts, mode=Mode.PHONE, by=request.user)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            text = (
-                _("%(name)s accepts the invitation.")
-                if accepts
-                else _("%(name)s declines the invitation.")
-            )
-            messages.success(request, text % {"name": participant.name})
-            return _to_overview(case, participant)
-    return _render_form(request, "circle/respond.html", case, form, participant)
+
+    def done(answered):
+        text = (
+            _("%(name)s accepts the invitation.")
+            if answered.status == Status.ACCEPTED
+            else _("%(name)s declines the invitation.")
+        )
+        messages.success(request, text % {"name": participant.name})
+        return _to_overview(case, participant)
+
+    return _form_action(
+        request,
+        refusal,
+        form,
+        lambda data: actions.respond(
+            participant, accepts=data["accepts"], mode=Mode.PHONE, by=request.user
+        ),
+        done,
+    ) or _render_form(request, "circle/respond.html", case, form, participant, refusal=refusal)
 
 
 @require_http_methods(FORM_METHODS)
@@ -309,35 +361,36 @@ def consent(request, pk, participant_id):
     """Informed consent on paper, by phone or in person (R9, R17), after the information of
     the current version was given."""
     case, participant = _participant(request, pk, participant_id)
+    refusal = _allowed(policy.may_consent(request.user, participant))
     form = forms.ConsentForm(posted(request), participant=participant)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def act(data):
         given_by = participant.guardian if data["given_by"] != participant.pk else participant
-        try:
-            actions.give_consent(
-                participant,
-                given_by=given_by,
-                mode=data["mode"],
-                legal_advice=data["legal_advice"],
-                interpreter=data["interpreter"],
-                support_person=data["support_person"],
-                by=request.user,
-            )
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(
-                request,
-                _("The consent of %(name)s is recorded (information version %(version)s).")
-                % {"name": given_by.name, "version": information.CURRENT_VERSION},
-            )
-            return _to_overview(case, participant)
-    return _render_form(
+        return actions.give_consent(
+            participant,
+            given_by=given_by,
+            mode=data["mode"],
+            legal_advice=data["legal_advice"],
+            interpreter=data["interpreter"],
+            support_person=data["support_person"],
+            by=request.user,
+        )
+
+    def done(consent):
+        messages.success(
+            request,
+            _("The consent of %(name)s is recorded (information version %(version)s).")
+            % {"name": consent.given_by.name, "version": information.CURRENT_VERSION},
+        )
+        return _to_overview(case, participant)
+
+    return _form_action(request, refusal, form, act, done) or _render_form(
         request,
         "circle/consent.html",
         case,
         form,
         participant,
+        refusal=refusal,
         version=information.CURRENT_VERSION,
         sections=information.sections(),
     )
@@ -348,20 +401,24 @@ def consent(request, pk, participant_id):
 def nominate(request, pk, participant_id):
     """R6: someone this participant names, told to the coordinator."""
     case, participant = _participant(request, pk, participant_id)
+    refusal = _allowed(policy.may_nominate(request.user, participant))
     form = forms.NominateForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.nominate(participant, by=request.user, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(
-                request,
-                _("%(nominee)s, named by %(name)s, is on the list of nominations.")
-                % {"nominee": form.cleaned_data["name"], "name": participant.name},
-            )
-            return redirect(case_url(case) + "#nominations")
-    return _render_form(request, "circle/nominate.html", case, form, participant)
+
+    def done(nomination):
+        messages.success(
+            request,
+            _("%(nominee)s, named by %(name)s, is on the list of nominations.")
+            % {"nominee": nomination.name, "name": participant.name},
+        )
+        return redirect(case_url(case) + "#nominations")
+
+    return _form_action(
+        request,
+        refusal,
+        form,
+        lambda data: actions.nominate(participant, by=request.user, **data),
+        done,
+    ) or _render_form(request, "circle/nominate.html", case, form, participant, refusal=refusal)
 
 
 @require_http_methods(FORM_METHODS)
@@ -369,21 +426,21 @@ def nominate(request, pk, participant_id):
 def withdraw(request, pk, participant_id):
     """R9: a withdrawal told to the coordinator by phone; effective at once."""
     case, participant = _participant(request, pk, participant_id)
+    refusal = _allowed(policy.may_withdraw(request.user, participant))
     form = forms.WithdrawForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.withdraw(participant, mode=Mode.PHONE, by=request.user)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(request, _("%(name)s has withdrawn.") % {"name": participant.name})
-            return _to_overview(case, participant)
-    return _render_form(
+    return _form_action(
+        request,
+        refusal,
+        form,
+        lambda data: actions.withdraw(participant, mode=Mode.PHONE, by=request.user),
+        _saved(request, case, participant, _("%(name)s has withdrawn.")),
+    ) or _render_form(
         request,
         "circle/withdraw.html",
         case,
         form,
         participant,
+        refusal=refusal,
         withdrawn=participant.status == Status.WITHDRAWN,
     )
 
@@ -393,8 +450,9 @@ def withdraw(request, pk, participant_id):
 def remove(request, pk, participant_id):
     """Take out a person added by mistake; refused once anything happened with them."""
     case, participant = _participant(request, pk, participant_id)
-    error = None
-    if request.method == "POST":
+    refusal = _allowed(policy.may_remove_participant(request.user, participant))
+    error = refusal.message if refusal is not None else None
+    if request.method == "POST" and refusal is None:
         try:
             actions.remove_participant(participant, by=request.user)
         except Refused as exc:
@@ -404,10 +462,12 @@ def remove(request, pk, participant_id):
                 request, _("%(name)s is taken out of the circle.") % {"name": participant.name}
             )
             return redirect("circle:overview", pk=case.pk)
-    else:
+    if request.method != "POST":
         record("circle.viewed", actor=request.user, case=case, obj=participant)
     return render(
-        request, "circle/remove.html", {"case": case, "participant": participant, "error": error}
+        request,
+        "circle/remove.html",
+        {"case": case, "participant": participant, "error": error, "blocked": refusal is not None},
     )
 
 
@@ -415,44 +475,49 @@ def remove(request, pk, participant_id):
 @login_required
 def nomination(request, pk, nomination_id):
     """R6: add a nominee to the circle of the person who named them, or record why not."""
-    case = _coordinators_case(request, pk)
+    case = case_for(request.user, pk)
     item = get_object_or_404(
         Nomination.objects.select_related("nominated_by__supports", "participant"),
         pk=nomination_id,
         case=case,
     )
+    item.case = case
+    refusal = _allowed(policy.may_decide_nomination(request.user, item))
     main = guards.main_person(item.nominated_by)
     harmed_person = main if main is not None and main.side == Side.HARMED else None
     form = forms.NominationDecisionForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        invite_nominee = form.cleaned_data["invite"]
-        try:
-            decided = actions.decide_nomination(
-                item,
-                invite_nominee=invite_nominee,
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            if invite_nominee:
-                messages.success(
-                    request,
-                    _("%(name)s is added to the circle. Add their contact details.")
-                    % {"name": decided.participant.name},
-                )
-                return redirect("circle:edit", pk=case.pk, participant_id=decided.participant.pk)
+
+    def act(data):
+        return actions.decide_nomination(
+            item, invite_nominee=data["invite"], reason=data["reason"], by=request.user
+        )
+
+    def done(decided):
+        if decided.participant is not None:
             messages.success(
-                request, _("Recorded why %(name)s is not invited.") % {"name": item.name}
+                request,
+                _("%(name)s is added to the circle. Add their contact details.")
+                % {"name": decided.participant.name},
             )
-            return redirect(case_url(case) + "#nominations")
+            return redirect("circle:edit", pk=case.pk, participant_id=decided.participant.pk)
+        messages.success(request, _("Recorded why %(name)s is not invited.") % {"name": item.name})
+        return redirect(case_url(case) + "#nominations")
+
+    response = _form_action(request, refusal, form, act, done)
+    if response is not None:
+        return response
     if request.method != "POST":
         record("circle.viewed", actor=request.user, case=case, obj=item)
     return render(
         request,
         "circle/nomination.html",
-        {"case": case, "nomination": item, "form": form, "harmed_person": harmed_person},
+        {
+            "case": case,
+            "nomination": item,
+            "form": form,
+            "harmed_person": harmed_person,
+            "refusal": refusal.message if refusal is not None else "",
+        },
     )
 
 
@@ -460,34 +525,58 @@ def nomination(request, pk, nomination_id):
 @login_required
 def risk_add(request, pk):
     """R7: a risk in the safety check, with the coordinator's assessment."""
-    case = _coordinators_case(request, pk)
+    case = case_for(request.user, pk)
+    refusal = _allowed(policy.may_flag_risk(request.user, case))
     form = forms.RiskForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.flag_risk(case, by=request.user, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(request, _("The risk is recorded in the safety check."))
-            return redirect(case_url(case) + "#safety")
-    return render(request, "circle/risk_add.html", {"case": case, "form": form})
+
+    def done(_flag):
+        messages.success(request, _("The risk is recorded in the safety check."))
+        return redirect(case_url(case) + "#safety")
+
+    response = _form_action(
+        request, refusal, form, lambda data: actions.flag_risk(case, by=request.user, **data), done
+    )
+    if response is not None:
+        return response
+    return render(
+        request,
+        "circle/risk_add.html",
+        {"case": case, "form": form, "refusal": refusal.message if refusal is not None else ""},
+    )
 
 
 @require_http_methods(FORM_METHODS)
 @login_required
 def risk_resolve(request, pk, risk_id):
     """R7: what makes a flagged risk safe now."""
-    case = _coordinators_case(request, pk)
+    case = case_for(request.user, pk)
     flag = get_object_or_404(RiskFlag, pk=risk_id, case=case)
+    flag.case = case
+    refusal = _allowed(policy.may_resolve_risk(request.user, flag))
     form = forms.ResolveRiskForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.resolve_risk(flag, by=request.user, **form.cleaned_data)
-        except Refused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(request, _("The risk is resolved."))
-            return redirect(case_url(case) + "#safety")
+
+    def done(_flag):
+        messages.success(request, _("The risk is resolved."))
+        return redirect(case_url(case) + "#safety")
+
+    response = _form_action(
+        request,
+        refusal,
+        form,
+        lambda data: actions.resolve_risk(flag, by=request.user, **data),
+        done,
+    )
+    if response is not None:
+        return response
     if request.method != "POST":
         record("circle.viewed", actor=request.user, case=case, obj=flag)
-    return render(request, "circle/risk_resolve.html", {"case": case, "flag": flag, "form": form})
+    return render(
+        request,
+        "circle/risk_resolve.html",
+        {
+            "case": case,
+            "flag": flag,
+            "form": form,
+            "refusal": refusal.message if refusal is not None else "",
+        },
+    )

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from kring.accounts import sessions
 from kring.audit.log import record
+from kring.circle.models import PersonalLink
 from kring.core import ratelimit
 from kring.core.models import RateLimitHit
-from kring.portal.models import PersonalLink
 
 PARTICIPANT_KEY = "portal_participant"
 LINK_KEY = "portal_link"

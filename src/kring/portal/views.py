@@ -1,10 +1,11 @@
-"""The participant portal, reached by a personal link (issue 3, points 6, 7, 8, 12).
+"""The participant portal, reached by a personal link.
 
 A participant sees only their own data: every page works from the participant of the portal
 session (access.participant_for) and reads nothing of anyone else in the case, except the
 names of the minors they are parent or guardian of and the coordinator's first name.
 Nothing changes on a GET (mail scanners open links); every change is a POST that calls one
-circle action.
+circle action, with the participant as its actor (audit.actors.Actor.in_portal). What the pages
+offer is read from circle.policy.
 """
 
 from django.conf import settings
@@ -13,20 +14,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kring.audit.actors import Actor
 from kring.audit.log import record
-from kring.cases.lifecycle import State
-from kring.circle import actions, information
-from kring.circle.actions import Refused
-from kring.circle.models import Mode, Status
+from kring.circle import actions, information, links, policy
+from kring.circle.models import Status
 from kring.core.forms import posted
-from kring.portal import access, links
+from kring.core.policy import Refused, options
+from kring.portal import access
 from kring.portal.decorators import invalid_link, portal_headers, portal_page, render_plain
 from kring.portal.forms import ConsentForm, NominateForm
 
-# While these hold, a participant can still answer, consent and name people (actions.py).
-PREPARING = (State.PREPARING,)
-# Withdrawing is possible until the plan is signed (R9; actions.withdraw).
-WITHDRAWABLE = (State.PREPARING, State.SCHEDULED)
+
+def _me(participant) -> Actor:
+    """The participant acting in their own portal: the actor of every change made here."""
+    return Actor.in_portal(participant)
 
 
 def _see_other(name: str):
@@ -96,7 +97,7 @@ def home(request, participant):
         {"participant": ward, "consent": _latest_consent(ward.consents.all(), participant.pk)}
         for ward in _wards(participant)
     ]
-    record("portal.viewed", actor=None, case=case, obj=participant)
+    record("portal.viewed", actor=_me(participant), case=case, obj=participant)
     return render(
         request,
         "portal/home.html",
@@ -120,15 +121,16 @@ def _first_name(name: str) -> str:
 
 
 def _possible(participant) -> dict:
-    """What the page offers; the actions check the same again when the POST arrives."""
-    preparing = participant.case.state in PREPARING
+    """What the page offers, read from the circle's policy, which the actions enforce again
+    when the POST arrives."""
+    me = _me(participant)
     return {
-        "can_respond": preparing
-        and participant.status in (Status.INVITED, Status.ACCEPTED, Status.DECLINED),
-        "can_consent": preparing and participant.takes_part,
-        "can_nominate": preparing and participant.takes_part,
-        "can_withdraw": participant.case.state in WITHDRAWABLE
-        and participant.status != Status.WITHDRAWN,
+        "may": options(
+            respond=policy.may_respond(me, participant),
+            consent=policy.may_consent(me, participant),
+            nominate=policy.may_nominate(me, participant),
+            withdraw=policy.may_withdraw(me, participant),
+        )
     }
 
 
@@ -140,7 +142,7 @@ def respond(request, participant):
         messages.error(request, _("Choose whether you take part or not."))
         return _see_other("portal:home")
     try:
-        actions.respond(participant, accepts=answer == "accept", mode=Mode.PORTAL, by=None)
+        actions.respond(participant, accepts=answer == "accept", by=_me(participant))
     except Refused as refused:
         messages.error(request, refused.reason)
         return _see_other("portal:home")
@@ -166,14 +168,13 @@ def consent(request, participant):
     if request.method == "POST" and form.is_valid():
         person = form.consenting_for()
         try:
+            # A parent or guardian consenting for a minor acts for the minor (R9).
             actions.give_consent(
                 person,
-                given_by=participant,
-                mode=Mode.PORTAL,
                 legal_advice=form.cleaned_data["legal_advice"],
                 interpreter=form.cleaned_data["interpreter"],
                 support_person=form.cleaned_data["support_person"],
-                by=None,
+                by=Actor.in_portal(participant, for_participant=person),
             )
         except Refused as refused:
             form.add_error(None, refused.reason)
@@ -185,7 +186,7 @@ def consent(request, participant):
                 messages.success(request, _("Thank you. The consent has been recorded."))
             return _see_other("portal:home")
     if request.method != "POST":
-        record("portal.viewed", actor=None, case=participant.case, obj=participant)
+        record("portal.viewed", actor=_me(participant), case=participant.case, obj=participant)
     return render(
         request,
         "portal/consent.html",
@@ -209,8 +210,7 @@ def nominate(request, participant):
                 participant,
                 name=form.cleaned_data["name"],
                 relation=form.cleaned_data["relation"],
-                via=Mode.PORTAL,
-                by=None,
+                by=_me(participant),
             )
         except Refused as refused:
             form.add_error(None, refused.reason)
@@ -220,7 +220,7 @@ def nominate(request, participant):
             )
             return _see_other("portal:nominate")
     if request.method != "POST":
-        record("portal.viewed", actor=None, case=participant.case, obj=participant)
+        record("portal.viewed", actor=_me(participant), case=participant.case, obj=participant)
     return render(
         request,
         "portal/nominate.html",
@@ -239,7 +239,7 @@ def withdraw(request, participant):
     """R9: a confirmation page (GET) and the withdrawal itself (POST): no reason asked."""
     if request.method == "POST":
         return _withdraw(request, participant)
-    record("portal.viewed", actor=None, case=participant.case, obj=participant)
+    record("portal.viewed", actor=_me(participant), case=participant.case, obj=participant)
     return render(
         request, "portal/withdraw.html", {"participant": participant, **_possible(participant)}
     )
@@ -247,7 +247,7 @@ def withdraw(request, participant):
 
 def _withdraw(request, participant):
     try:
-        actions.withdraw(participant, mode=Mode.PORTAL, by=None)
+        actions.withdraw(participant, by=_me(participant))
     except Refused as refused:
         messages.error(request, refused.reason)
         return _see_other("portal:home")
@@ -266,6 +266,6 @@ def leave(request):
     participant = access.participant_for(request)
     if participant is None:
         return invalid_link(request)
-    record("portal.left", actor=None, case=participant.case, obj=participant)
+    record("portal.left", actor=_me(participant), case=participant.case, obj=participant)
     request.session.flush()
     return render(request, "portal/left.html")

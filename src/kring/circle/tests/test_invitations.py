@@ -7,13 +7,12 @@ import re
 import pytest
 from django.core import mail
 
-from kring.circle import actions
+from kring.circle import actions, links
 from kring.circle.models import Invitation, Status
 from kring.circle.tests.fixtures_invite import *  # noqa: F403
 from kring.circle.tests.fixtures_invite import SANNE_ADDRESS, SANNE_EMAIL, SANNE_PHONE
 from kring.notifications import secrets
 from kring.notifications.models import OutgoingMail
-from kring.portal import links
 
 LINK = re.compile(r"https?://\S+/p/([A-Za-z0-9_-]+)/")
 
@@ -153,7 +152,7 @@ def test_someone_without_an_email_address_cannot_be_invited_by_email(
 ):
     joost = circle_of_both["joost"]
 
-    with pytest.raises(actions.Refused) as refused:
+    with pytest.raises(Refused) as refused:
         _invite(joost, carla, django_capture_on_commit_callbacks)
 
     assert refused.value.reason == "Joost de Boer has no e-mail address: print a letter instead."

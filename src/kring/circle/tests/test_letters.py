@@ -8,7 +8,7 @@ from django.utils import translation
 from pyhanko.pdf_utils.reader import PdfFileReader
 from weasyprint.formatting_structure import boxes
 
-from kring.circle import actions, letters
+from kring.circle import actions, letters, links
 from kring.circle.tests.fixtures_invite import *  # noqa: F403
 from kring.circle.tests.fixtures_invite import (
     DAAN_ADDRESS,
@@ -16,7 +16,6 @@ from kring.circle.tests.fixtures_invite import (
     SANNE_EMAIL,
     SANNE_PHONE,
 )
-from kring.portal import links
 
 
 def _walk(box):

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from kring.circle import actions, guards, information
-from kring.circle.actions import Refused
+from kring.core.policy import NotAllowed, Refused
 from kring.circle.models import Answer, Mode, Nomination, RiskFlag, Side, Status
 from kring.circle.tests.conftest import acknowledge
 

@@ -21,12 +21,12 @@ from kring.circle.models import (
     Mode,
     Nomination,
     Participant,
+    PersonalLink,
     RiskFlag,
     Side,
     Status,
 )
 from kring.circle.tests.conftest import SANNE_EMAIL, SANNE_PHONE, acknowledge
-from kring.portal.models import PersonalLink
 from kring.testing.factories import ReferralFactory
 
 NOTE = "Daan vertelde over zijn schulden bij de buurman."

@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kring.cases.models import CaseEvent
-from kring.circle import actions
-from kring.circle.models import Consent, Nomination, Participant
-from kring.portal import access, links
-from kring.portal.models import PersonalLink
+from kring.circle import actions, links
+from kring.circle.models import Consent, Nomination, Participant, PersonalLink
+from kring.portal import access
 from kring.portal.tests.conftest import enter_url
 from kring.testing.auth import force_verified_login
 

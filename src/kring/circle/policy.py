@@ -1,0 +1,295 @@
+"""Who may do what in the circle of a case, now (ADR 0005). One function per action of
+circle/actions.py: None when allowed, or a Refusal (core.policy). The actions enforce these;
+the coordinator's pages, the portal and later the API read them.
+
+The actor is a staff user (the case's coordinator; an answer told by phone) or a participant
+acting in the portal (audit.actors.Actor.in_portal), for themselves or, as parent or guardian,
+for a minor.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from kring.accounts.models import Role
+from kring.audit.actors import actor_of
+from kring.cases import lifecycle
+from kring.cases.lifecycle import State
+from kring.cases.policy import staff_role, the_coordinator
+from kring.circle import guards
+from kring.circle.models import Nomination, Side, Status
+from kring.core.policy import Refusal, deny, first, rule
+
+# --- the rules, each defined once ---------------------------------------------------------------
+
+# The circle is prepared (people added, spoken with, invited; answers, consent, nominations).
+PREPARING = (State.PREPARING,)
+# R9: a participant may withdraw at any moment until the plan is signed.
+WITHDRAWABLE = (State.PREPARING, State.SCHEDULED)
+# A personal link can be renewed while the participant still needs the portal.
+LINKS_IN_USE = (State.PREPARING, State.SCHEDULED)
+# R7: the safety check stays open until the meeting.
+SAFETY_CHECK = (State.PREPARING, State.SCHEDULED)
+# An invitation can be answered (and the answer changed) while it stands.
+ANSWERABLE = (Status.INVITED, Status.ACCEPTED, Status.DECLINED)
+
+
+def _preparing(case) -> Refusal | None:
+    if case.state in PREPARING:
+        return None
+    return rule("not_preparing", _("This is possible only while the case is being prepared."))
+
+
+def _in(case, states, message) -> Refusal | None:
+    return None if case.state in states else rule("state", message)
+
+
+# --- who ------------------------------------------------------------------------------------------
+
+
+def _portal_participant(actor):
+    """The participant acting in the portal, or None for anyone else."""
+    actor = actor_of(actor)
+    return actor.participant if actor.is_participant else None
+
+
+def coordinator_or_self(actor, participant) -> Refusal | None:
+    """The case's coordinator (by phone, on paper), or the participant in their own portal."""
+    acting = _portal_participant(actor)
+    if acting is not None:
+        if acting.pk == participant.pk:
+            return None
+        return deny("not_self", _("You can only do this for yourself."))
+    return the_coordinator(actor, participant.case)
+
+
+def coordinator_self_or_guardian(actor, participant) -> Refusal | None:
+    """As coordinator_or_self, and a minor's parent or guardian for the minor (R9)."""
+    acting = _portal_participant(actor)
+    if acting is not None and participant.is_minor and acting.pk == participant.guardian_id:
+        return None
+    return coordinator_or_self(actor, participant)
+
+
+# --- the coordinator's preparation ----------------------------------------------------------------
+
+
+def may_view_circle(actor, case) -> Refusal | None:
+    """The circle page: the coordinator in full, the office and the manager names and states
+    only (R18). Which cases they see at all is cases.access."""
+    return staff_role(actor, Role.COORDINATOR, Role.OFFICE, Role.MANAGER)
+
+
+def sees_everything(actor, case) -> bool:
+    """Only the case's own coordinator sees notes, assessments and contact details (R18)."""
+    return the_coordinator(actor, case) is None
+
+
+def may_start_preparation(actor, case) -> Refusal | None:
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: lifecycle.refusal(case, "start_preparation"),
+    )
+
+
+def may_prepare(actor, case) -> Refusal | None:
+    """The case's coordinator works on the circle while the case is being prepared: add and
+    change people, record conversations, risks and nominations."""
+    return first(lambda: the_coordinator(actor, case), lambda: _preparing(case))
+
+
+def may_add_participant(actor, case) -> Refusal | None:
+    return may_prepare(actor, case)
+
+
+def may_update_participant(actor, participant) -> Refusal | None:
+    return may_prepare(actor, participant.case)
+
+
+def may_record_conversation(actor, participant) -> Refusal | None:
+    """R7: a preparatory conversation with someone in the circle."""
+    return may_prepare(actor, participant.case)
+
+
+def may_record_acknowledgment(actor, participant) -> Refusal | None:
+    """R3: only a person responsible acknowledges their part."""
+    return first(
+        lambda: may_prepare(actor, participant.case),
+        lambda: (
+            None
+            if participant.side == Side.RESPONSIBLE
+            else rule("not_responsible", _("Only a person responsible acknowledges their part."))
+        ),
+    )
+
+
+def may_invite(actor, participant) -> Refusal | None:
+    """The order of the method (R3, R4, R5, R9: circle.guards.may_be_invited). Someone who has
+    accepted needs no new invitation; a new personal link is another action."""
+    return first(
+        lambda: may_prepare(actor, participant.case),
+        lambda: _may_be_invited(participant),
+        lambda: (
+            rule(
+                "accepted",
+                _("%(name)s has accepted the invitation already.") % {"name": participant.name},
+            )
+            if participant.status == Status.ACCEPTED
+            else None
+        ),
+    )
+
+
+def _may_be_invited(participant) -> Refusal | None:
+    reason = guards.may_be_invited(participant)
+    return rule("order_of_the_method", reason) if reason else None
+
+
+def may_reissue_link(actor, participant) -> Refusal | None:
+    """A new personal link for someone who was invited, while they may still be invited: the
+    same order of the method as the invitation itself (R4: never for the harmed side before an
+    acknowledgment)."""
+    return first(
+        lambda: the_coordinator(actor, participant.case),
+        lambda: _in(
+            participant.case,
+            LINKS_IN_USE,
+            _("A new personal link is possible only during the preparation."),
+        ),
+        lambda: (
+            None
+            if participant.status in (Status.INVITED, Status.ACCEPTED)
+            else rule(
+                "not_invited",
+                _("%(name)s has not been invited: invite them first.") % {"name": participant.name},
+            )
+        ),
+        lambda: _may_be_invited(participant),
+    )
+
+
+def may_remove_participant(actor, participant) -> Refusal | None:
+    """Take out a person added by mistake, only while nothing has happened with them yet:
+    once invited, spoken with or consenting, their history stays (R9)."""
+    return first(
+        lambda: may_prepare(actor, participant.case),
+        lambda: _untouched(participant),
+    )
+
+
+def _untouched(participant) -> Refusal | None:
+    if participant.status != Status.TO_INVITE or participant.invitations.exists():
+        return rule(
+            "invited",
+            _("%(name)s has been invited: record a withdrawal instead of removing them.")
+            % {"name": participant.name},
+        )
+    if (
+        participant.conversations.exists()
+        or participant.acknowledgments.exists()
+        or participant.consents.exists()
+    ):
+        return rule(
+            "has_history",
+            _("%(name)s has a conversation, acknowledgment or consent on record, which stays.")
+            % {"name": participant.name},
+        )
+    dependants = getattr(participant, "has_dependants", None)  # set by queries.load_circle
+    if dependants is None:
+        dependants = participant.circle.exists() or participant.wards.exists()
+    if dependants:
+        return rule(
+            "has_dependants",
+            _(
+                "Others stand in the circle of %(name)s or have them as guardian: change those first."
+            )
+            % {"name": participant.name},
+        )
+    return None
+
+
+def may_decide_nomination(actor, nomination) -> Refusal | None:
+    """R6: the coordinator adds a nominee to the circle or records why not, once."""
+    return first(
+        lambda: may_prepare(actor, nomination.case),
+        lambda: (
+            None
+            if nomination.decision == Nomination.Decision.PENDING
+            else rule("decided", _("This nomination has been decided already."))
+        ),
+    )
+
+
+def may_flag_risk(actor, case) -> Refusal | None:
+    """R7: a risk in the safety check, until the meeting."""
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: _in(case, SAFETY_CHECK, _("The safety check is done before the meeting.")),
+    )
+
+
+def may_resolve_risk(actor, flag) -> Refusal | None:
+    return first(
+        lambda: may_flag_risk(actor, flag.case),
+        lambda: (
+            None
+            if flag.resolved_at is None
+            else rule("resolved", _("This risk is resolved already."))
+        ),
+    )
+
+
+# --- what a participant does (in the portal, or told to the coordinator) -----------------------
+
+
+def may_respond(actor, participant) -> Refusal | None:
+    """R9: accept or decline the invitation (and change one's mind) during the preparation."""
+    return first(
+        lambda: coordinator_or_self(actor, participant),
+        lambda: _preparing(participant.case),
+        lambda: (
+            None
+            if participant.status in ANSWERABLE
+            else rule("no_invitation", _("There is no open invitation to answer."))
+        ),
+    )
+
+
+def may_consent(actor, participant) -> Refusal | None:
+    """R9, R17: informed consent, by the participant (or the coordinator who obtained it), and
+    for a minor also by the parent or guardian."""
+    return first(
+        lambda: coordinator_self_or_guardian(actor, participant),
+        lambda: _preparing(participant.case),
+        lambda: _takes_part(participant),
+    )
+
+
+def may_nominate(actor, participant) -> Refusal | None:
+    """R6: someone who takes part names who else should be there."""
+    return first(
+        lambda: coordinator_or_self(actor, participant),
+        lambda: _preparing(participant.case),
+        lambda: _takes_part(participant),
+    )
+
+
+def may_withdraw(actor, participant) -> Refusal | None:
+    """R9: withdraw without a reason, with immediate effect, until the plan is signed."""
+    return first(
+        lambda: coordinator_or_self(actor, participant),
+        lambda: _in(
+            participant.case, WITHDRAWABLE, _("Withdrawing is possible until the plan is signed.")
+        ),
+        lambda: (
+            None
+            if participant.status != Status.WITHDRAWN
+            else rule(
+                "withdrawn", _("%(name)s has withdrawn already.") % {"name": participant.name}
+            )
+        ),
+    )
+
+
+def _takes_part(participant) -> Refusal | None:
+    if participant.takes_part:
+        return None
+    return rule("not_taking_part", _("%(name)s does not take part.") % {"name": participant.name})
