@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kring.cases",
     "kring.circle",
     "kring.portal",
+    "kring.research",
     "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kring.core.context_processors.kring",
+                "kring.accounts.context_processors.nav",
             ],
         },
     }

@@ -56,13 +56,13 @@ NOBODY: frozenset[str] = frozenset()
 ADMINISTRATOR = frozenset({"administrator"})
 MARKER = "Daan heeft de fiets"  # the description of every ReferralFactory request
 
-# Where a signed-in person lands (kring.core.nav): also where the public pages send them.
+# Where a signed-in person lands (kring.accounts.nav): also where the public pages send them.
 START_PAGE = {
     "office": "cases:inbox",
     "coordinator": "cases:my_cases",
     "other_coordinator": "cases:my_cases",
     "manager": "cases:team_cases",
-    "researcher": "core:research",
+    "researcher": "research:home",
     "administrator": "admin:index",
 }
 
@@ -347,7 +347,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # Leaving ends a portal session, if there is one; it is nobody's page.
     "portal:leave": Row(EVERYONE, post_only=True, sees_description=NOBODY),
     # --- research: anonymised figures only ----------------------------------------------------
-    "core:research": Row({"researcher"}, sees_description=NOBODY),
+    "research:home": Row({"researcher"}, sees_description=NOBODY),
     # --- administration (Django admin under /beheer/, accounts.admin) -------------------------
     # Every admin URL not named below: the administrator only. No case data is registered.
     "admin:*": Row(ADMINISTRATOR, redirect="admin:*", sees_description=NOBODY),

@@ -51,6 +51,12 @@ class User(ChoiceLabels, AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def start_url(self) -> str:
+        """Where the user lands after signing in: the first page of their role's menu."""
+        from kring.accounts.nav import start_url  # nav.py imports Role from this module
+
+        return start_url(self)
+
     @property
     def is_office(self) -> bool:
         return self.role == Role.OFFICE

@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
 
-# The menu per role; the first entry is the role's start page.
+# The menu per role; the first entry is the role's start page. Only URL names: the pages
+# themselves belong to the apps above.
 NAV = {
     Role.OFFICE: [("cases:inbox", _("Requests")), ("cases:team_cases", _("Team cases"))],
     Role.COORDINATOR: [("cases:my_cases", _("My cases"))],
     Role.MANAGER: [("cases:team_cases", _("Team cases")), ("audit:log", _("Access log"))],
-    Role.RESEARCHER: [("core:research", _("Figures"))],
+    Role.RESEARCHER: [("research:home", _("Figures"))],
     Role.ADMINISTRATOR: [("admin:index", _("Administration"))],
 }
 

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kring.accounts import second_factor, sessions, throttle
 from kring.accounts.forms import CodeForm, KringPasswordChangeForm, LoginForm
 from kring.accounts.models import User
+from kring.accounts.nav import start_url
 from kring.audit.log import record
 from kring.core.forms import posted
-from kring.core.nav import start_url
 from kring.core.net import client_ip
 
 RECOVERY_CODES_SESSION_KEY = "kring_new_recovery_codes"

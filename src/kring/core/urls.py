@@ -5,6 +5,5 @@ from kring.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("onderzoek/", views.research, name="research"),
     path("health/", views.health, name="health"),
 ]

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kring.accounts import second_factor
 from kring.accounts.models import RecoveryCode
-from kring.testing.factories import PASSWORD
+from kring.testing.users import PASSWORD
 
 
 def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:

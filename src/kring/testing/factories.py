@@ -4,39 +4,13 @@ colleague Olaf, office worker Bram, manager Mira, researcher Ruud; Daan and Sann
 import factory
 from django.utils import timezone
 
-from kring.accounts.models import Role, Team, User
 from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.referrals.models import PeopleInformed, Referral, ReferralPerson, RequesterRelation
+from kring.testing.users import PASSWORD, TeamFactory, UserFactory
 
-PASSWORD = "kring-demo"  # noqa: S105
-
-
-class TeamFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Team
-        django_get_or_create = ("name",)
-
-    name = "Team Utrecht"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        django_get_or_create = ("username",)
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.LazyAttribute(lambda o: o.username.capitalize())
-    email = factory.LazyAttribute(lambda o: f"{o.username}@kring.test")
-    role = Role.COORDINATOR
-    team = factory.SubFactory(TeamFactory)
-
-    @factory.post_generation
-    def password(obj, create, extracted, **kwargs):
-        obj.set_password(extracted or PASSWORD)
-        if create:
-            obj.save(update_fields=["password"])
+# Users and teams live in users.py; here too, for the tests of the apps above accounts.
+__all__ = ["PASSWORD", "CaseFactory", "ReferralFactory", "TeamFactory", "UserFactory"]
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from kring.accounts.models import Role, Team, User
 from kring.testing.auth import force_verified_login
-from kring.testing.factories import PASSWORD, UserFactory
+from kring.testing.users import PASSWORD, UserFactory
 
 ADMIN_URLS = ["admin:index", "admin:accounts_user_changelist", "admin:accounts_team_changelist"]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from kring.accounts.models import LoginThrottle
 from kring.audit.models import AuditEvent
-from kring.testing.factories import PASSWORD
+from kring.testing.users import PASSWORD
 
 WRONG = "not-the-password"
 INCORRECT = "The username or password is not correct."

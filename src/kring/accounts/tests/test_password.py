@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from kring.audit.models import AuditEvent
 from kring.testing.auth import force_verified_login
-from kring.testing.factories import PASSWORD
+from kring.testing.users import PASSWORD
 
 URL = "/account/wachtwoord/"
 

@@ -19,7 +19,7 @@ from kring.accounts import second_factor
 from kring.accounts.models import LoginThrottle, RecoveryCode
 from kring.audit.models import AuditEvent
 from kring.testing.auth import confirmed_device, login_verified
-from kring.testing.factories import PASSWORD
+from kring.testing.users import PASSWORD
 
 migration = importlib.import_module(
     "kring.accounts.migrations.0003_recovery_codes_from_static_tokens"

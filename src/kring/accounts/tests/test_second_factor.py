@@ -12,7 +12,7 @@ from kring.accounts import second_factor
 from kring.accounts.models import RecoveryCode
 from kring.audit.models import AuditEvent
 from kring.testing.auth import confirmed_device, force_verified_login, login_verified
-from kring.testing.factories import PASSWORD
+from kring.testing.users import PASSWORD
 
 STAFF_URLS = [
     ("cases:my_cases", {}),
@@ -20,7 +20,7 @@ STAFF_URLS = [
     ("cases:team_cases", {}),
     ("cases:detail", {"pk": 1}),
     ("audit:log", {}),
-    ("core:research", {}),
+    ("research:home", {}),
     ("admin:index", {}),
     ("accounts:account", {}),
     ("accounts:password_change", {}),
