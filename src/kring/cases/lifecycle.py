@@ -59,6 +59,12 @@ class Move:
             return self.target.get(source, source)
         return self.target
 
+    def targets(self) -> frozenset[str]:
+        """Every state this move can lead to."""
+        if isinstance(self.target, Mapping):
+            return frozenset(self.target.values())
+        return frozenset({self.target})
+
     def all_guards(self) -> tuple[Guard, ...]:
         """The move's own guards, then those registered by later stages."""
         return self.guards + registry.guards_for(self.name)

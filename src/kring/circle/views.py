@@ -64,16 +64,28 @@ def _render_form(request, template, case, form, participant=None, refusal=None, 
             "case": case,
             "participant": participant,
             "form": form,
-            "refusal": refusal.message if refusal is not None else "",
+            "refusal": _reason(refusal, form),
             **context,
         },
     )
 
 
+def _reason(refusal, form) -> str:
+    """Not possible now: the page says why instead of showing the form. After a POST the form
+    stays, with the reason in its error summary and nothing typed lost."""
+    return str(refusal.message) if refusal is not None and not form.is_bound else ""
+
+
 def _form_action(request, refusal, form, act, done):
     """POST: do the action when the policy allows it and the form is valid; a refusal from the
     action (a rule checked under the lock) goes on the form. Returns the redirect, or None."""
-    if request.method != "POST" or refusal is not None or not form.is_valid():
+    if request.method != "POST":
+        return None
+    if refusal is not None:
+        form.is_valid()
+        form.add_error(None, refusal.message)
+        return None
+    if not form.is_valid():
         return None
     try:
         result = act(form.cleaned_data)
@@ -516,7 +528,7 @@ def nomination(request, pk, nomination_id):
             "nomination": item,
             "form": form,
             "harmed_person": harmed_person,
-            "refusal": refusal.message if refusal is not None else "",
+            "refusal": _reason(refusal, form),
         },
     )
 
@@ -541,7 +553,7 @@ def risk_add(request, pk):
     return render(
         request,
         "circle/risk_add.html",
-        {"case": case, "form": form, "refusal": refusal.message if refusal is not None else ""},
+        {"case": case, "form": form, "refusal": _reason(refusal, form)},
     )
 
 
@@ -577,6 +589,6 @@ def risk_resolve(request, pk, risk_id):
             "case": case,
             "flag": flag,
             "form": form,
-            "refusal": refusal.message if refusal is not None else "",
+            "refusal": _reason(refusal, form),
         },
     )

@@ -64,6 +64,7 @@ class NotAllowed(PermissionDenied):
         super().__init__(str(refusal.message))
         self.refusal = refusal
         self.code = refusal.code
+        self.reason = refusal.message
 
 
 def enforce(refusal: Refusal | None) -> None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kring.accounts.models import Role, User
+from kring.audit.actors import REQUESTER
 from kring.audit.log import record
 from kring.cases.actions import open_case
 from kring.notifications.mail import queue_mail
@@ -62,8 +63,10 @@ def submit_referral(
             )
             for person in people
         )
-        case = open_case(referral, by=by)
-        record("referral.submitted", actor=by, case=case, obj=referral)
+        # The requester, through the public form; a staff member who types in a request by phone.
+        actor = by if by is not None else REQUESTER
+        case = open_case(referral, by=actor)
+        record("referral.submitted", actor=actor, case=case, obj=referral)
         queue_mail(
             "referral.received",
             to=referral.requester_email,

@@ -4,8 +4,8 @@ import pytest
 
 from kring.cases import actions
 from kring.cases.lifecycle import State, refusal
-from kring.core.policy import NotAllowed, Refused
 from kring.cases.models import Assignment, CaseEvent
+from kring.core.policy import NotAllowed, Refused
 
 
 def test_take_on_moves_a_request_to_referred_in_the_office_workers_team(requested_case, bram):

@@ -11,6 +11,7 @@ from kring.circle import actions, links
 from kring.circle.models import Invitation, Status
 from kring.circle.tests.fixtures_invite import *  # noqa: F403
 from kring.circle.tests.fixtures_invite import SANNE_ADDRESS, SANNE_EMAIL, SANNE_PHONE
+from kring.core.policy import Refused
 from kring.notifications import secrets
 from kring.notifications.models import OutgoingMail
 

@@ -5,9 +5,9 @@ import pytest
 from django.utils import timezone
 
 from kring.circle import actions, guards, information
-from kring.core.policy import NotAllowed, Refused
 from kring.circle.models import Answer, Mode, Nomination, RiskFlag, Side, Status
 from kring.circle.tests.conftest import acknowledge
+from kring.core.policy import NotAllowed, Refused
 
 RIGHTS = {"legal_advice": Answer.NO, "interpreter": Answer.NO, "support_person": Answer.YES}
 
@@ -28,7 +28,7 @@ def _talk(participant, *, by):
 def test_responsible_person_who_has_not_acknowledged_cannot_be_invited(daan):
     assert guards.may_be_invited(daan) == (
         "Daan de Boer cannot be invited: they have not acknowledged their part. Only those who "
-        "acknowledge take part (R3, R5)."
+        "acknowledge take part."
     )
 
 
@@ -45,14 +45,14 @@ def test_responsible_person_may_be_invited_after_acknowledgment(daan, carla):
 def test_supporter_of_unacknowledged_responsible_person_cannot_be_invited(daan, joost):
     assert guards.may_be_invited(joost) == (
         "Joost de Boer stands in the circle of Daan de Boer, who has not acknowledged their "
-        "part yet (R5)."
+        "part yet."
     )
 
 
 def test_victim_cannot_be_invited_before_acknowledgment(daan, sanne, carla):
     expected = (
         "No one on the harmed side can be invited until at least one person responsible has "
-        "acknowledged their part (R4)."
+        "acknowledged their part."
     )
     assert guards.may_be_invited(sanne) == expected
     with pytest.raises(Refused) as refused:
@@ -63,7 +63,7 @@ def test_victim_cannot_be_invited_before_acknowledgment(daan, sanne, carla):
 
 
 def test_harmed_persons_circle_cannot_be_invited_before_acknowledgment(daan, ria):
-    assert "(R4)" in guards.may_be_invited(ria)
+    assert "until at least one person responsible has acknowledged" in guards.may_be_invited(ria)
 
 
 def test_victim_may_be_invited_once_one_of_several_responsible_acknowledged(
@@ -83,7 +83,7 @@ def test_acknowledgment_of_a_withdrawn_responsible_person_does_not_open_the_harm
 ):
     acknowledge(daan, by=carla)
     actions.withdraw(daan, mode=Mode.PHONE, by=carla)
-    assert "(R4)" in guards.may_be_invited(sanne)
+    assert "until at least one person responsible has acknowledged" in guards.may_be_invited(sanne)
 
 
 def test_minor_without_guardian_cannot_be_invited(preparing_case, daan, sanne, carla):
@@ -92,7 +92,7 @@ def test_minor_without_guardian_cannot_be_invited(preparing_case, daan, sanne, c
         preparing_case, by=carla, name="Lotte", side=Side.SUPPORTER, supports=sanne, is_minor=True
     )
     assert guards.may_be_invited(lotte) == (
-        "Lotte is a minor: add a parent or guardian to the circle first (R9)."
+        "Lotte is a minor: add a parent or guardian to the circle first."
     )
     actions.update_participant(lotte, guardian=sanne, by=carla)
     lotte.refresh_from_db()
@@ -108,7 +108,7 @@ def test_person_who_declined_or_withdrew_cannot_be_invited_again(daan, carla, ac
     else:
         actions.respond(daan, accepts=False, mode=Mode.PHONE, by=carla)
     daan.refresh_from_db()
-    expected = "Daan de Boer has declined or withdrawn; taking part is voluntary (R9)."
+    expected = "Daan de Boer has declined or withdrawn; taking part is voluntary."
     assert guards.may_be_invited(daan) == expected
     with pytest.raises(Refused) as refused:
         actions.invite(daan, channel="letter", by=carla)
@@ -129,11 +129,11 @@ def test_invitation_by_email_needs_an_address(preparing_case, carla, daan):
 def test_only_a_responsible_person_acknowledges(sanne, carla):
     with pytest.raises(Refused) as refused:
         acknowledge(sanne, by=carla)
-    assert refused.value.reason == "Only a person responsible acknowledges their part (R3)."
+    assert refused.value.reason == "Only a person responsible acknowledges their part."
 
 
 def test_only_the_cases_coordinator_records_an_acknowledgment(daan, olaf):
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(NotAllowed) as refused:
         acknowledge(daan, by=olaf)
     assert refused.value.reason == "Only the coordinator of this case can do this."
 
@@ -241,7 +241,7 @@ def test_withdrawn_participant_cannot_nominate(sanne, carla):
     actions.withdraw(sanne, mode=Mode.PHONE, by=carla)
     with pytest.raises(Refused) as refused:
         actions.nominate(sanne, name="Oom Kees", via=Mode.PHONE, by=carla)
-    assert refused.value.reason == "Only a participant who takes part can name others."
+    assert refused.value.reason == "Sanne Jansen does not take part."
 
 
 # --- the circle's shape -----------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_withdrawn_participant_cannot_nominate(sanne, carla):
 def test_supporter_needs_a_person_to_stand_beside(preparing_case, carla):
     with pytest.raises(Refused) as refused:
         actions.add_participant(preparing_case, by=carla, name="Els", side=Side.SUPPORTER)
-    assert refused.value.reason == "Say in whose circle this supporter stands (R5)."
+    assert refused.value.reason == "Say in whose circle this supporter stands."
 
 
 def test_supporter_stands_beside_a_harmed_or_responsible_person(preparing_case, joost, carla):
@@ -297,25 +297,24 @@ def test_case_with_everyone_prepared_is_ready(ready_case):
 
 
 def test_readiness_needs_an_acknowledgment(preparing_case, daan, sanne):
-    assert "No person responsible has acknowledged their part yet (R3)." in guards.readiness(
+    assert "No person responsible has acknowledged their part yet." in guards.readiness(
         preparing_case
     )
 
 
 def test_readiness_needs_someone_on_each_side(ready_case, sanne, carla):
     actions.withdraw(sanne, mode=Mode.PHONE, by=carla)
-    assert guards.readiness(ready_case) == ["No person harmed takes part any more (R9)."]
+    assert guards.readiness(ready_case) == ["No person harmed takes part any more."]
 
 
 def test_readiness_needs_a_responsible_person_who_takes_part(ready_case, daan, carla):
     actions.withdraw(daan, mode=Mode.PHONE, by=carla)
-    assert "No person responsible takes part any more (R9)." in guards.readiness(ready_case)
+    assert "No person responsible takes part any more." in guards.readiness(ready_case)
 
 
 def test_readiness_needs_a_conversation_with_everyone(ready_case, ria, carla):
-    assert (
-        "Not everyone has had a preparatory conversation yet (R7): Ria Jansen."
-        in guards.readiness(ready_case)
+    assert "Not everyone has had a preparatory conversation yet: Ria Jansen." in guards.readiness(
+        ready_case
     )
 
 
@@ -324,7 +323,7 @@ def test_readiness_needs_everyones_consent(ready_case, ria, carla):
     actions.invite(ria, channel="letter", by=carla)
     actions.respond(ria, accepts=True, mode=Mode.PHONE, by=carla)
     assert guards.readiness(ready_case) == [
-        "Not everyone has accepted and given consent yet (R9): Ria Jansen."
+        "Not everyone has accepted and given consent yet: Ria Jansen."
     ]
 
 
@@ -338,7 +337,7 @@ def test_unresolved_high_risk_blocks_readiness(ready_case, carla):
     flag = actions.flag_risk(
         ready_case, kind=RiskFlag.Kind.STALKING, level="high", assessment="x", by=carla
     )
-    assert guards.readiness(ready_case) == ["A high risk in the safety check is not resolved (R7)."]
+    assert guards.readiness(ready_case) == ["A high risk in the safety check is not resolved."]
     actions.resolve_risk(flag, resolution="Contact ban agreed.", by=carla)
     assert guards.readiness(ready_case) == []
 

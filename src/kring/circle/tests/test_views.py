@@ -166,7 +166,7 @@ def test_inviting_the_victim_before_acknowledgment_is_refused_with_the_reason(
 ):
     client = as_user(carla)
     url = person_url("invite", preparing_case, sanne)
-    reason = "until at least one person responsible has acknowledged their part (R4)"
+    reason = "until at least one person responsible has acknowledged their part."
     assert reason in client.get(url).content.decode()
     response = client.post(url, {"channel": "email"})
     assert response.status_code == 200
@@ -463,7 +463,7 @@ def test_flag_and_resolve_a_risk_through_the_pages(as_user, carla, preparing_cas
     )
     flag = RiskFlag.objects.get()
     html = client.get(overview_url(preparing_case)).content.decode()
-    assert "A high risk in the safety check is not resolved (R7)." in html
+    assert "A high risk in the safety check is not resolved." in html
     client.post(
         reverse("circle:risk_resolve", args=[preparing_case.pk, flag.pk]),
         {"resolution": "Contactverbod; tweede coördinator aanwezig."},
@@ -471,7 +471,7 @@ def test_flag_and_resolve_a_risk_through_the_pages(as_user, carla, preparing_cas
     flag.refresh_from_db()
     assert flag.resolved_at is not None
     html = client.get(overview_url(preparing_case)).content.decode()
-    assert "A high risk in the safety check is not resolved (R7)." not in html
+    assert "A high risk in the safety check is not resolved." not in html
     assert "Contactverbod" in html
 
 
@@ -490,7 +490,7 @@ def _bad(case, daan, sanne, nomination, flag):
         (
             reverse("circle:add", args=[case.pk]),
             {"name": "Els Bakker", "side": "supporter", "language": "nl"},
-            ["Say in whose circle this supporter stands (R5)."],
+            ["Say in whose circle this supporter stands."],
             ["Els Bakker"],
         ),
         (
@@ -520,7 +520,7 @@ def _bad(case, daan, sanne, nomination, flag):
         (
             person_url("acknowledgment", case, sanne),
             {"acknowledges": "yes", "given_at": "2026-01-05T10:00", "mode": "phone"},
-            ["Only a person responsible acknowledges their part (R3)."],
+            ["Only a person responsible acknowledges their part."],
             ['value="2026-01-05T10:00"'],
         ),
         (
@@ -568,7 +568,7 @@ def _bad(case, daan, sanne, nomination, flag):
         (
             person_url("invite", case, sanne),
             {"channel": "letter"},
-            ["(R4)"],
+            ["until at least one person responsible has acknowledged their part."],
             [("checked", "channel", "letter")],
         ),
     ]

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kring.audit.actors import Actor
 from kring.audit.models import AuditEvent
 from kring.cases.lifecycle import State
 from kring.cases.models import Case, CaseEvent
@@ -69,13 +70,14 @@ def test_viewing_the_portal_is_audited_without_a_staff_actor(as_daan, daan):
     event = AuditEvent.objects.filter(action="portal.viewed").latest("pk")
     assert AuditEvent.objects.filter(action="portal.viewed").count() == before + 1
     assert event.actor is None
+    assert (event.actor_kind, event.actor_participant_id) == ("participant", daan.pk)
     assert event.case_id == daan.case_id
     assert event.object_id == str(daan.pk)
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_daan_never_sees_sannes_or_anyone_elses_contact_details(as_daan, name, sanne, joost):
-    actions.nominate(sanne, name="Ria Jansen", relation="tante", via=Mode.PHONE, by=None)
+    actions.nominate(sanne, name="Ria Jansen", relation="tante", by=Actor.in_portal(sanne))
 
     page = _text(as_daan.get(reverse(name)))
 
@@ -409,7 +411,7 @@ def _count(client, url):
 def test_the_query_count_of_the_portal_is_the_same_for_a_circle_of_5_and_of_40(
     as_daan, daan, sanne, joost
 ):
-    actions.nominate(daan, name="Oom Kees", relation="oom", via=Mode.PORTAL, by=None)
+    actions.nominate(daan, name="Oom Kees", relation="oom", by=Actor.in_portal(daan))
     as_daan.post(reverse("portal:consent"), CONSENT)
     url = reverse("portal:home")
     _grow_circle(daan.case, daan, 2)  # 5 people

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kring.accounts.models import Role, Team, User
+from kring.audit.actors import Actor
 from kring.cases import actions
 from kring.cases.lifecycle import State
 from kring.cases.models import Assignment, Case, DeclineReason, HandBackReason, StopReason
@@ -403,7 +404,7 @@ class Command(BaseCommand):
         circle_actions.invite(greet, channel=Invitation.Channel.LETTER, by=carla)
         circle_actions.invite(marco, channel=Invitation.Channel.EMAIL, by=carla)
 
-        circle_actions.respond(kevin, accepts=True, mode=Mode.PORTAL)
+        circle_actions.respond(kevin, accepts=True, by=Actor.in_portal(kevin))
         circle_actions.respond(peter, accepts=False, mode=Mode.PHONE, by=carla)
         circle_actions.respond(greet, accepts=True, mode=Mode.PHONE, by=carla)
         circle_actions.give_consent(
