@@ -3,6 +3,9 @@
 Access goes through Kring's own login (with lockout and the second factor), never through the
 admin's login form. Case data is not registered here: administrators see cases only through
 another role (DESIGN.md "Roles").
+
+Every change made here is written to Kring's audit log (accounts.admin_audit), and an
+administrator cannot change their own role, team or access (docs/security.md).
 """
 
 # Imported first so that their registrations exist and can be replaced below.
@@ -10,17 +13,19 @@ import django.contrib.auth.admin  # noqa: F401
 import django_otp.plugins.otp_static.admin  # noqa: F401
 import django_otp.plugins.otp_totp.admin  # noqa: F401
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin, sensitive_post_parameters_m
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kring.accounts import second_factor
+from kring.accounts import admin_audit, second_factor
 from kring.accounts.models import Role, Team, User
 from kring.accounts.views import logout_view
 
@@ -78,6 +83,25 @@ class AdministratorOnly:
         return is_administrator(request)
 
 
+# An administrator cannot change these on their own account: another administrator must.
+OWN_ACCOUNT_FIELDS = ("role", "team", "is_active", "is_staff", "is_superuser")
+
+
+class OwnAccountGuard:
+    """Mixed into the change form of the administrator's own account: a change to their role,
+    team or access is refused at the field, and nothing is saved."""
+
+    def clean(self):
+        data = super().clean()
+        for field in OWN_ACCOUNT_FIELDS:
+            if field in self.fields and field in self.changed_data:
+                self.add_error(
+                    field,
+                    _("You cannot change this on your own account: ask another administrator."),
+                )
+        return data
+
+
 @admin.register(User)
 class KringUserAdmin(AdministratorOnly, UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "team", "is_active"]
@@ -117,7 +141,51 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
         form = super().get_form(request, obj, **kwargs)
         if "role" in form.base_fields:
             form.base_fields["role"].required = True
+        if obj is not None and obj.pk == request.user.pk:
+            form = type(form.__name__, (OwnAccountGuard, form), {})
         return form
+
+    def has_delete_permission(self, request, obj=None):
+        # Not their own account: that would remove their own administrator role.
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Inside the admin's transaction: the change and its audit rows commit together.
+        old = None
+        if change:
+            stored = User.objects.filter(pk=obj.pk).first()
+            old = admin_audit.access_values(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+        if old is None:
+            admin_audit.user_added(obj, by=request.user)
+        else:
+            admin_audit.user_changed(old, obj, changed_fields=form.changed_data, by=request.user)
+
+    def delete_model(self, request, obj):
+        admin_audit.user_deleted(obj, by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for user in queryset:
+                admin_audit.user_deleted(user, by=request.user)
+            super().delete_queryset(request, queryset)
+
+    @sensitive_post_parameters_m
+    def user_change_password(self, request, id, form_url=""):
+        """Django admin's own password page: that a password was set is audited (never the
+        value); the audit row commits with the new password or not at all."""
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            before = user.password if user is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None and request.method == "POST":
+                user.refresh_from_db()
+                if user.password != before:
+                    admin_audit.password_set(user, by=request.user)
+        return response
 
     @admin.action(description=_("Reset second factor (the user sets up the app again)"))
     def reset_second_factor(self, request, queryset):
@@ -140,3 +208,23 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
 class TeamAdmin(AdministratorOnly, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        old_name = None
+        if change:
+            old_name = Team.objects.filter(pk=obj.pk).values_list("name", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if old_name is None:
+            admin_audit.team_added(obj, by=request.user)
+        else:
+            admin_audit.team_changed(old_name, obj, by=request.user)
+
+    def delete_model(self, request, obj):
+        admin_audit.team_deleted(obj, by=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for team in queryset:
+                admin_audit.team_deleted(team, by=request.user)
+            super().delete_queryset(request, queryset)

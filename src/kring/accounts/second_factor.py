@@ -233,4 +233,11 @@ def reset_second_factor(user, *, by) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
-        record("account.second_factor_reset", actor=by, obj=user)
+        # For the user's team, so that its manager sees it in the access log.
+        record(
+            "account.second_factor_reset",
+            actor=by,
+            obj=user,
+            team_id=user.team_id,
+            data={"user": user.pk},
+        )

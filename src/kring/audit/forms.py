@@ -19,6 +19,8 @@ class AuditFilterForm(forms.Form):
             ("circle.", _("The circle: every read and change")),
             ("portal.", _("The participant portal")),
             ("account.", _("Signing in and accounts")),
+            ("admin", _("Administration: changes to users and teams")),
+            ("case.access_refused", _("Refused attempts to open a case")),
         ],
     )
     reference = forms.CharField(label=_("Case reference"), max_length=16, required=False)
