@@ -8,6 +8,7 @@ from kring.cases.registry import Person
 from kring.circle import policy
 from kring.circle.drawing import circle_drawing
 from kring.circle.models import Conversation, Participant, RiskFlag
+from kring.core.policy import options
 
 EVENT_LABELS = {
     "circle.participant_added": _("Added to the circle"),
@@ -54,12 +55,12 @@ def case_panel(case, user):
     """On the case page: starting the preparation, and the circle drawn with who has had a
     preparatory conversation (R7). Names and states only, which every role that sees the case
     may see."""
-    may_start = policy.may_start_preparation(user, case) is None
+    may = options(start=policy.may_start_preparation(user, case))
     has_circle = case.state not in (State.REQUESTED, State.REFERRED, State.ASSIGNED, State.DECLINED)
-    if not may_start and not has_circle:
+    if not may["start"] and not has_circle:
         return None
     return "circle/_case_panel.html", {
-        "may_start": may_start,
+        "may": may,
         "has_circle": has_circle,
         "summary": _summary(case) if has_circle else None,
     }
