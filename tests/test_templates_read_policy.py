@@ -51,9 +51,13 @@ def _views_that_take_a_post() -> set[str]:
             if isinstance(entry, URLResolver):
                 ns = entry.namespace or namespace
                 walk(entry, ns)
-            elif isinstance(entry, URLPattern) and namespace in APPS and entry.name:
-                if "POST" in _methods(entry.callback):
-                    names.add(f"{namespace}:{entry.name}")
+            elif (
+                isinstance(entry, URLPattern)
+                and namespace in APPS
+                and entry.name
+                and "POST" in _methods(entry.callback)
+            ):
+                names.add(f"{namespace}:{entry.name}")
 
     walk(get_resolver())
     return {n for n in names if n not in NOT_ACTIONS}
