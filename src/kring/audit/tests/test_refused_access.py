@@ -4,6 +4,7 @@ the case's team, and the manager's access log shows it as refused (issue 6, poin
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,3 +120,19 @@ def test_the_access_log_shows_the_attempt_as_refused(as_user, olaf, mira, carla,
     assert 'value="case.access_refused" selected' in html
     assert "Olaf" in html
     assert "<code>case.viewed</code>" not in html
+
+
+def test_the_row_stands_although_the_response_is_a_404():
+    """The refusal is written in autocommit and the 404 rolls nothing back: with
+    ATOMIC_REQUESTS the request's transaction, and the row with it, would be undone."""
+    assert not any(db.get("ATOMIC_REQUESTS") for db in settings.DATABASES.values())
+
+
+def test_an_administrator_opening_a_case_leaves_a_trace(as_user, admin_user, mira, carlas_case):
+    """The finding of issue 6: an administrator reached case content without a trace."""
+    assert _open(as_user(admin_user), carlas_case.pk).status_code == 404
+    event = AuditEvent.objects.get(action=REFUSED)
+    assert (event.actor, event.team_id) == (admin_user, carlas_case.team_id)
+    html = as_user(mira).get(reverse("audit:log") + "?action=case.access_refused").content.decode()
+    assert "Ada" in html
+    assert carlas_case.reference in html
