@@ -182,6 +182,21 @@ def test_a_user_deleted_through_the_admin_is_audited(admin_client, team):
     }
 
 
+def test_users_deleted_with_the_list_action_are_audited(admin_client, team, mira, client):
+    bea = UserFactory(username="bea", first_name="Bea", role=Role.OFFICE, team=team)
+    response = admin_client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "delete_selected", "_selected_action": [bea.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=bea.pk).exists()
+    event = AuditEvent.objects.get(action="account.deleted")
+    assert (event.team_id, event.data["username"]) == (team.pk, "bea")
+    html = _access_log(client, mira, "?action=admin")
+    assert "Account deleted: bea" in html
+    assert "Role: Office" in html
+
+
 def test_a_password_set_by_the_administrator_is_audited_without_the_password(
     admin_client, admin_user, olaf
 ):
