@@ -2,7 +2,8 @@
 coordinator hands back a case they accepted. The circle, links and consents stay; the old
 coordinator loses access at once; the new one declares independence; participants with an
 e-mail address are told the new coordinator's name. And the stop button shows only when the
-case can be stopped (issue 6, "What was found")."""
+case can be stopped (issue 6, "What was found"). Here, not in cases/tests, because it prepares
+a circle (the import contract)."""
 
 import pytest
 from django.urls import reverse
