@@ -3,6 +3,7 @@ as done by them, and what a parent or guardian does for a minor as done by the g
 minor. No timeline line says "the requester" unless the requester did it."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -11,6 +12,7 @@ from kring.cases.models import CaseEvent
 from kring.circle import actions
 from kring.circle.models import Side
 from kring.portal.tests.conftest import ENGLISH, enter_url, invite
+from kring.testing.auth import force_verified_login
 
 CONSENT = {"legal_advice": "yes", "interpreter": "no", "support_person": "later", "agree": "on"}
 
@@ -62,13 +64,13 @@ def test_a_guardians_consent_in_the_portal_is_recorded_as_the_guardians_for_the_
 
 
 def test_the_timeline_says_in_dutch_that_the_guardian_consented_for_the_minor(
-    client, as_user, carla, preparing_case, ruben_and_ingrid
+    client, carla, preparing_case, ruben_and_ingrid
 ):
     ruben, ingrid = ruben_and_ingrid
     client.get(enter_url(invite(ingrid, by=carla)))
     client.post(reverse("portal:consent"), {**CONSENT, "person": ruben.pk})
-    staff = as_user(carla)
-    staff.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    staff = Client(HTTP_ACCEPT_LANGUAGE="nl")  # Carla's own browser, in Dutch
+    force_verified_login(staff, carla)
     with translation.override("nl"):
         expected = translation.gettext("%(name)s (parent or guardian), for %(minor)s") % {
             "name": "Ingrid Verhoef",
