@@ -148,9 +148,7 @@ def test_a_request_from_the_public_becomes_a_case_of_an_independent_coordinator(
     axe.check(coordinator)
     accept = coordinator.get_by_role("button", name=nl("Accept the case"))
     accept.click()  # without the declaration
-    r2 = nl(
-        "The coordinator must first declare that they have no tie with anyone in this case (R2)."
-    )
+    r2 = nl("The coordinator must first declare that they have no tie with anyone in this case.")
     expect(coordinator.get_by_role("alert")).to_contain_text(r2)
     declaration = coordinator.get_by_label(nl(DECLARATION))
     expect(declaration).to_have_accessible_description(re.compile(re.escape(r2)))
@@ -179,7 +177,7 @@ def test_a_request_from_the_public_becomes_a_case_of_an_independent_coordinator(
     expect(timeline.filter(has_text=nl("Taken on by the office"))).to_contain_text(str(bram))
     expect(timeline.filter(has_text=nl("Offered to a coordinator"))).to_contain_text(str(carla))
     expect(
-        timeline.filter(has_text=nl("Coordinator accepted and declared independence (R2)"))
+        timeline.filter(has_text=nl("Coordinator accepted and declared independence"))
     ).to_contain_text(str(carla))
     axe.check(coordinator)
     assert Case.objects.get(referral__reference=reference).coordinator == carla
