@@ -2,7 +2,7 @@
 
 Access goes through Kring's own login (with lockout and the second factor), never through the
 admin's login form. Case data is not registered here: administrators see cases only through
-another role (DESIGN.md "Roles").
+another role (docs/rules.md "Roles").
 
 Every change made here is written to Kring's audit log (accounts.admin_audit), and an
 administrator cannot change their own role, team or access (docs/security.md).

@@ -1,7 +1,7 @@
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -13,7 +13,9 @@ from kring.accounts.models import Role, Team, User
 from kring.audit.forms import AuditFilterForm
 from kring.audit.log import record
 from kring.audit.models import AuditEvent
+from kring.audit.policy import may_read_access_log
 from kring.core.pagination import paginate
+from kring.core.policy import enforce
 
 REFUSED = "case.access_refused"
 # Filter choices that stand for a set of actions rather than a prefix.
@@ -130,8 +132,7 @@ def _describe(events) -> None:
 def audit_log(request):
     """The access log of the manager's own team, filterable; newest first."""
     user = request.user
-    if user.role != Role.MANAGER or user.team_id is None:
-        raise PermissionDenied
+    enforce(may_read_access_log(user))
     form = AuditFilterForm(request.GET or None, team_id=user.team_id)
     events = AuditEvent.objects.filter(team_id=user.team_id).select_related(
         "actor", "case__referral"

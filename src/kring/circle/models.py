@@ -120,7 +120,7 @@ class Conversation(ChoiceLabels, models.Model):
         max_length=20,
         choices=[(m.value, m.label) for m in (Mode.IN_PERSON, Mode.PHONE, Mode.VIDEO)],
     )
-    # Coordinator only: the office never sees these notes (DESIGN.md "Roles").
+    # Coordinator only: the office never sees these notes (docs/rules.md "Roles").
     notes = models.TextField(_("short notes"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -1,4 +1,4 @@
-"""A page's query count does not grow with the data (DEVELOPERS.md "Speed")."""
+"""A page's query count does not grow with the data (docs/benchmarks.md; the speed standard)."""
 
 import pytest
 from django.db import connection

@@ -35,7 +35,7 @@ STARTUP_SECONDS = 30
 def _die_with_parent() -> None:
     """In the child, before exec: SIGTERM when the supervisor dies (Linux prctl)."""
     if sys.platform.startswith("linux"):
-        import ctypes  # noqa: PLC0415
+        import ctypes  # only where it is used
 
         pr_set_pdeathsig = 1
         with contextlib.suppress(OSError, AttributeError):
@@ -140,7 +140,7 @@ class Command(BaseCommand):
         failure = None
         try:
             for name, (command, _stop_signal) in children.items():
-                procs[name] = subprocess.Popen(  # noqa: S603 (our own interpreter)
+                procs[name] = subprocess.Popen(  # our own interpreter
                     command, env=env, process_group=0, preexec_fn=_die_with_parent
                 )
             failure = self._wait_until_serving(procs, host, port, stop_requested)
