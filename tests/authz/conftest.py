@@ -9,7 +9,9 @@ from django.utils import timezone
 from kring.accounts.models import User
 from kring.cases import actions
 from kring.cases.models import Assignment, Case
+from kring.testing.auth import confirmed_device
 from kring.testing.factories import ReferralFactory
+from kring.testing.people import DAAN, JOOST, add
 
 
 class World:
@@ -49,13 +51,14 @@ def _accepted_by(carla, bram) -> Case:
 
 def _circle(world: World) -> None:
     """Carla's case in preparation: Daan (responsible) acknowledged, was invited by letter
-    and accepted; he named his uncle; one risk is flagged."""
+    and accepted; he named his uncle; one risk is flagged. His brother Joost was just added:
+    nothing has happened with him yet, so he can still be invited, or taken out."""
     from kring.circle import actions as circle  # noqa: PLC0415 (issue 3, made on first use)
     from kring.circle.models import Mode, RiskFlag  # noqa: PLC0415
 
     carla, bram = world.users["coordinator"], world.users["office"]
     case = circle.start_preparation(_accepted_by(carla, bram), by=carla)
-    daan = circle.add_participant(case, by=carla, name="Daan", side="responsible")
+    daan = add(DAAN, case, by=carla)
     circle.record_acknowledgment(
         daan, acknowledges=True, given_at=timezone.now(), mode=Mode.IN_PERSON, by=carla
     )
@@ -69,9 +72,11 @@ def _circle(world: World) -> None:
         assessment="Afspraken over contact",
         by=carla,
     )
+    newcomer = add(JOOST, case, by=carla, supports=daan)
     world.objects.update(
         preparing_case=case,
         participant=daan,
+        newcomer=newcomer,
         nomination=nomination,
         risk=risk,
         portal_token=sent.token,
@@ -80,11 +85,20 @@ def _circle(world: World) -> None:
 
 @pytest.fixture
 def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
+    # Carla has set up her authenticator app, so the administrator's reset has something to reset.
+    confirmed_device(carla)
     requested = actions.open_case(ReferralFactory())  # in the inbox, no team yet
     referred = _taken_on(bram)  # bram's team, no coordinator yet
     offered = _offered_to(carla, bram)  # an open offer to carla
     assigned = _accepted_by(carla, bram)  # carla accepted: her case
-    circle_objects = ("preparing_case", "participant", "nomination", "risk", "portal_token")
+    circle_objects = (
+        "preparing_case",
+        "participant",
+        "newcomer",
+        "nomination",
+        "risk",
+        "portal_token",
+    )
     return World(
         users={
             "office": bram,
@@ -101,6 +115,9 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             "carlas_case": assigned,
             "user": carla,  # the user the admin pages open
             "team": team,
+            # What the admin can delete: a user without cases, a team without members.
+            "user_without_cases": ruud,
+            "empty_team": other_team,
         },
         builders=dict.fromkeys(circle_objects, _circle),
     )

@@ -73,11 +73,13 @@ class Row:
 
     allowed: the roles that get the page; everyone else is refused.
     obj: the world object (tests/authz/conftest.py) that fills `<int:pk>` / `<object_id>`.
+    participant: the world object that fills `<int:participant_id>`.
     post_only: the view takes only POST: GET answers 405 to those allowed.
     method, data: how an allowed role asks for it (set_language takes a POST).
     redirect: where an allowed role is sent instead of getting a page: a URL name for every
         allowed role, or per role; "admin:*" means "a page, or a redirect within the admin".
-    refused_post: the data a refused role POSTs; it must be refused and change nothing.
+    refused_post: the data a refused role POSTs; it must be refused and change nothing, and
+        the same POST by a role that is allowed must change something (so it is a real one).
     sees_description: the roles whose page may show a case's free text (default: allowed).
     refusal: how a refused visitor who is not signed in is turned away: "login" (sent to the
         login page) or "denied" (403 or 404 like everyone else: the participant portal, where
@@ -86,6 +88,7 @@ class Row:
 
     allowed: frozenset[str]
     obj: str | None = None
+    participant: str = "participant"
     post_only: bool = False
     method: str = "GET"
     data: Callable[..., dict] | None = None
@@ -131,6 +134,10 @@ def _accept(world) -> dict:
 
 def _stop(world) -> dict:
     return {"reason": "other"}
+
+
+def _hand_back(world) -> dict:
+    return {"reason": "capacity"}
 
 
 def _new_password(world) -> dict:
@@ -195,11 +202,17 @@ def _rename_team(world) -> dict:
 
 
 def _add_participant(world) -> dict:
-    return {"name": "Indringer", "side": "harmed", "email": "indringer@example.org"}
+    return {
+        "name": "Indringer",
+        "side": "harmed",
+        "email": "indringer@example.org",
+        "language": "nl",
+    }
 
 
 def _edit_participant(world) -> dict:
-    return {"name": "Daan Overschreven", "side": "responsible", "email": "x@example.org"}
+    # No side: a side is chosen once, when the person is added (the form has no such field).
+    return {"name": "Daan Overschreven", "email": "x@example.org", "language": "nl"}
 
 
 def _conversation(world) -> dict:
@@ -214,14 +227,21 @@ def _answer(world) -> dict:
     return {"accepts": "no", "answer": "decline", "mode": "phone"}
 
 
-def _consent(world) -> dict:
+def _consent_by_phone(world) -> dict:
+    """Daan's own consent, recorded by the coordinator (circle.forms.ConsentForm)."""
     return {
+        "given_by": world.obj("participant").pk,
         "mode": "phone",
-        "legal_advice": "declined",
-        "interpreter": "declined",
-        "support_person": "declined",
-        "consents": "on",
+        "informed": "on",
+        "legal_advice": "no",
+        "interpreter": "no",
+        "support_person": "later",
     }
+
+
+def _consent_in_the_portal(world) -> dict:
+    """Daan's consent in the portal (portal.forms.ConsentForm: no wards, so no `person`)."""
+    return {"legal_advice": "no", "interpreter": "no", "support_person": "later", "agree": "on"}
 
 
 def _nominate(world) -> dict:
@@ -229,7 +249,7 @@ def _nominate(world) -> dict:
 
 
 def _decide_nomination(world) -> dict:
-    return {"invite_nominee": "no", "decision": "declined", "reason": "Niet nodig"}
+    return {"invite": "no", "reason": "Niet nodig"}
 
 
 def _flag_risk(world) -> dict:
@@ -245,7 +265,7 @@ def _invite_by_letter(world) -> dict:
 
 
 def _withdraw_by_phone(world) -> dict:
-    return {"mode": "phone"}
+    return {"confirm": "on"}
 
 
 # fmt: off
@@ -297,6 +317,8 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     "cases:offer": Row({"coordinator"}, obj="offered_case", refused_post=_accept),
     "cases:stop": Row({"coordinator", "manager"}, obj="carlas_case", refused_post=_stop),
+    # R2: only the case's own coordinator hands it back.
+    "cases:hand_back": Row({"coordinator"}, obj="carlas_case", refused_post=_hand_back),
     # The access log never shows what happened, to anyone (DESIGN.md: never in logs).
     "audit:log": Row({"manager"}, sees_description=NOBODY),
     # --- preparation (issue 3): only the case's own coordinator works on the circle; the
@@ -311,13 +333,20 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "circle:acknowledgment": Row(
         {"coordinator"}, obj="preparing_case", refused_post=_acknowledgment
     ),
-    "circle:invite": Row({"coordinator"}, obj="preparing_case", refused_post=_invite_by_letter),
+    # Daan has accepted already: his brother Joost is the one who can still be invited.
+    "circle:invite": Row(
+        {"coordinator"}, obj="preparing_case", participant="newcomer",
+        refused_post=_invite_by_letter,
+    ),
     "circle:reissue": Row({"coordinator"}, obj="preparing_case", refused_post=_nothing),
     "circle:respond": Row({"coordinator"}, obj="preparing_case", refused_post=_answer),
-    "circle:consent": Row({"coordinator"}, obj="preparing_case", refused_post=_consent),
+    "circle:consent": Row({"coordinator"}, obj="preparing_case", refused_post=_consent_by_phone),
     "circle:nominate": Row({"coordinator"}, obj="preparing_case", refused_post=_nominate),
     "circle:withdraw": Row({"coordinator"}, obj="preparing_case", refused_post=_withdraw_by_phone),
-    "circle:remove": Row({"coordinator"}, obj="preparing_case", refused_post=_nothing),
+    # Only a person with whom nothing has happened yet can be taken out: Joost, not Daan.
+    "circle:remove": Row(
+        {"coordinator"}, obj="preparing_case", participant="newcomer", refused_post=_nothing
+    ),
     "circle:nomination": Row(
         {"coordinator"}, obj="preparing_case", refused_post=_decide_nomination
     ),
@@ -336,7 +365,8 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         sees_description=NOBODY,
     ),
     "portal:consent": Row(
-        {"participant"}, refusal="denied", refused_post=_consent, sees_description=NOBODY
+        {"participant"}, refusal="denied", refused_post=_consent_in_the_portal,
+        sees_description=NOBODY,
     ),
     "portal:nominate": Row(
         {"participant"}, refusal="denied", refused_post=_nominate, sees_description=NOBODY
@@ -367,10 +397,16 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "admin:accounts_user_change": Row(
         ADMINISTRATOR, obj="user", refused_post=_make_carla_administrator
     ),
-    "admin:accounts_user_delete": Row(ADMINISTRATOR, obj="user", refused_post=_confirm_delete),
+    # Carla and Team Utrecht cannot be deleted by anyone (their cases protect them): the
+    # delete pages open Ruud, who has no cases, and Team Zwolle, which has no one.
+    "admin:accounts_user_delete": Row(
+        ADMINISTRATOR, obj="user_without_cases", refused_post=_confirm_delete
+    ),
     "admin:auth_user_password_change": Row(ADMINISTRATOR, obj="user", refused_post=_set_password),
     "admin:accounts_team_change": Row(ADMINISTRATOR, obj="team", refused_post=_rename_team),
-    "admin:accounts_team_delete": Row(ADMINISTRATOR, obj="team", refused_post=_confirm_delete),
+    "admin:accounts_team_delete": Row(
+        ADMINISTRATOR, obj="empty_team", refused_post=_confirm_delete
+    ),
 }
 # fmt: on
 
@@ -443,7 +479,6 @@ def _object(world, row: Row, pattern: Pattern):
 
 # URL arguments that name an object within a case: which world object fills them.
 ARGUMENT_OBJECTS = {
-    "participant_id": "participant",
     "nomination_id": "nomination",
     "risk_id": "risk",
 }
@@ -452,6 +487,8 @@ ARGUMENT_OBJECTS = {
 def _argument(name: str, group: str, world, row: Row, pattern: Pattern) -> str:
     if name in {"pk", "object_id", "id"}:
         return str(_object(world, row, pattern).pk)
+    if name == "participant_id":
+        return str(world.obj(row.participant).pk)
     if name in ARGUMENT_OBJECTS:
         return str(world.obj(ARGUMENT_OBJECTS[name]).pk)
     if name == "token":
@@ -694,6 +731,73 @@ def test_refused_post_changes_nothing(check, world, client):
     changed = [what for what in before if before[what] != after[what]]
     assert not changed, f"POST {check} was refused, yet changed: {', '.join(changed)}"
     assert MARKER not in _body(response), f"POST {check}: shows what happened"
+
+
+# Views that take a POST but change no state even for those allowed, by design: there is no
+# payload whose refusal could be proven, so their rows have no refused_post. Each says why.
+POST_CHANGES_NOTHING = {
+    "accounts:logout": "signing out ends the session, which is not state (NOT_STATE)",
+    "admin:logout": "signing out ends the session, which is not state (NOT_STATE)",
+    "portal:leave": "leaving ends the portal session, which is not state (NOT_STATE)",
+    "set_language": "the language choice is a cookie",
+}
+
+
+def _allowed_role(row: Row) -> str:
+    """Who posts a refused payload for real: the first allowed staff role (in the order of
+    ROLES), or the participant on the portal, where no staff role is allowed."""
+    staff = [role for role in ROLES if role in row.allowed & STAFF]
+    if staff:
+        return staff[0]
+    assert "participant" in row.allowed, f"{row}: nobody may POST it"
+    return "participant"
+
+
+def _proofs() -> list[Check]:
+    """One check per table row with a refused payload, played by a role that is allowed."""
+    proofs: dict[str, Check] = {}
+    for check in REFUSED_POSTS:
+        role = _allowed_role(check.row)
+        proofs.setdefault(check.label, Check(check.pattern, check.row, role, check.label))
+    return list(proofs.values())
+
+
+PROOFS = _proofs()
+
+
+def test_every_view_that_takes_a_post_has_a_refused_payload_or_a_reason():
+    """A POST-only view is proven to refuse with a payload that works, unless it changes
+    nothing by design (POST_CHANGES_NOTHING): none is left out silently."""
+    takes_post = {
+        key
+        for key, rows in TABLE.items()
+        for row in (rows if isinstance(rows, tuple) else (rows,))
+        if (row.post_only or row.method == "POST") and not row.refused_post
+    }
+    unexplained = sorted(takes_post - POST_CHANGES_NOTHING.keys())
+    assert not unexplained, f"POST without a refused payload or a reason: {unexplained}"
+    stale = sorted(POST_CHANGES_NOTHING.keys() - takes_post)
+    assert not stale, f"POST_CHANGES_NOTHING names rows that are not POST-only: {stale}"
+
+
+@pytest.mark.parametrize("check", PROOFS, ids=str)
+def test_the_refused_post_would_have_changed_something(check, world, client):
+    """The payload a refused role POSTs (test_refused_post_changes_nothing) is one that works:
+    posted by a role that is allowed, on a world of its own, it changes state. So that test
+    can fail for the right reason: a refusal that let the POST through would change something.
+    A payload that the form or the rules turn down for everyone proves nothing."""
+    skip_if_not_built(check.pattern)
+    path = url_for(check.pattern, check.row, world)
+    login_as(client, world, check.role)
+    before = snapshot()
+    response = client.post(path, check.row.refused_post(world))
+    after = snapshot()
+    changed = [what for what in before if before[what] != after[what]]
+    assert changed, (
+        f"POST {check} changed nothing ({describe(response)}): the refused payload is not "
+        "one that works, so its refusal proves nothing"
+    )
+    assert response.status_code < 400, f"POST {check}: {describe(response)}"
 
 
 @pytest.mark.parametrize("role", ROLES)
