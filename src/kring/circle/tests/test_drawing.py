@@ -12,7 +12,6 @@ from django.utils import translation
 
 from kring.circle.drawing import LOOKS, circle_drawing
 from kring.circle.models import Participant, Side, Status
-from kring.circle.tests.fixtures_invite import *  # noqa: F403
 
 SVG = "{http://www.w3.org/2000/svg}"
 with translation.override("en"):  # at import no test has chosen a language yet

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from kring.circle import actions, guards, information
 from kring.circle.models import Answer, Mode, Nomination, RiskFlag, Side, Status
-from kring.circle.tests.conftest import acknowledge
 from kring.core.policy import NotAllowed, Refused
+from kring.testing.people import acknowledge
 
 RIGHTS = {"legal_advice": Answer.NO, "interpreter": Answer.NO, "support_person": Answer.YES}
 

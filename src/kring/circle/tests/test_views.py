@@ -26,8 +26,8 @@ from kring.circle.models import (
     Side,
     Status,
 )
-from kring.circle.tests.conftest import SANNE_EMAIL, SANNE_PHONE, acknowledge
 from kring.testing.factories import ReferralFactory
+from kring.testing.people import DAAN, SANNE, SANNE_ADDRESS, SANNE_EMAIL, SANNE_PHONE, acknowledge
 
 NOTE = "Daan vertelde over zijn schulden bij de buurman."
 ASSESSMENT = "Vader van Sanne dreigt Daan op te wachten na school."
@@ -59,7 +59,7 @@ def planted(preparing_case, daan, sanne, carla):
 
 def test_coordinator_sees_notes_assessments_and_contact_details(as_user, carla, planted):
     html = as_user(carla).get(overview_url(planted)).content.decode()
-    for secret in (NOTE, ASSESSMENT, SANNE_PHONE, SANNE_EMAIL, "Lindelaan 4"):
+    for secret in (NOTE, ASSESSMENT, SANNE_PHONE, SANNE_EMAIL, *SANNE_ADDRESS.splitlines()):
         assert secret in html
     assert "Acknowledges their part" in html
 
@@ -73,7 +73,8 @@ def test_office_and_manager_see_people_and_states_but_no_notes_or_contact_detail
     html = response.content.decode()
     assert "Daan de Boer" in html and "Sanne Jansen" in html
     assert "To invite" in html
-    for secret in (NOTE, ASSESSMENT, SANNE_PHONE, SANNE_EMAIL, "Lindelaan 4", "tante Ria"):
+    sannes = (SANNE_PHONE, SANNE_EMAIL, *SANNE_ADDRESS.splitlines(), SANNE.wishes)
+    for secret in (NOTE, ASSESSMENT, *sannes):
         assert secret not in html
     assert "Acknowledges their part" not in html
     assert reverse("circle:add", args=[planted.pk]) not in html
@@ -208,7 +209,7 @@ def test_invitation_by_email_sends_the_personal_link(
     assert response.status_code == 302
     daan.refresh_from_db()
     assert daan.status == Status.INVITED
-    assert [m.to for m in mail.outbox] == [["daan@example.org"]]
+    assert [m.to for m in mail.outbox] == [[DAAN.email]]
     assert "/p/" in mail.outbox[0].body or "http" in mail.outbox[0].body
     assert "Daan" not in mail.outbox[0].subject
 

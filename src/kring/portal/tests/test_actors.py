@@ -18,8 +18,9 @@ CONSENT = {"legal_advice": "yes", "interpreter": "no", "support_person": "later"
 
 
 @pytest.fixture
-def ruben_and_ingrid(preparing_case, carla, daan):
-    """Ruben (harmed) is a minor; Ingrid Verhoef, in his circle, is his guardian."""
+def ruben_and_ingrid(preparing_case, carla, daan_acknowledged):
+    """Ruben (harmed) is a minor; Ingrid Verhoef, in his circle, is his guardian. Daan has
+    acknowledged his part, so the harmed side can be invited (R4)."""
     ruben = actions.add_participant(
         preparing_case, by=carla, name="Ruben Verhoef", side=Side.HARMED, language=ENGLISH
     )

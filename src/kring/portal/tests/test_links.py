@@ -13,7 +13,7 @@ from kring.cases.models import CaseEvent
 from kring.circle import actions, links
 from kring.circle.models import Consent, Nomination, Participant, PersonalLink
 from kring.portal import access
-from kring.portal.tests.conftest import enter_url
+from kring.portal.tests.conftest import enter_url, in_english
 from kring.testing.auth import force_verified_login
 
 INVALID_TEXT = "This link does not work (any more). Ask your coordinator for a new one."
@@ -275,12 +275,11 @@ def test_a_portal_session_whose_link_is_gone_shows_the_invalid_page(as_daan, daa
     assert "Daan" not in response.content.decode()
 
 
-def test_a_portal_session_whose_participant_is_gone_shows_the_invalid_page(client, sanne, carla):
+@pytest.mark.usefixtures("daan_acknowledged")
+def test_a_portal_session_whose_participant_is_gone_shows_the_invalid_page(client, ria, carla):
     # Sanne's aunt is in the circle only to be removed again (nobody depends on her).
-    ria = actions.add_participant(
-        sanne.case, by=carla, name="Ria Jansen", side="supporter", supports=sanne, language="en"
-    )
     client.get(enter_url(actions.invite(ria, channel="letter", by=carla).token))
+    in_english(client)
     assert client.get(reverse("portal:home")).status_code == 200
     Participant.objects.filter(pk=ria.pk).delete()
 
@@ -294,6 +293,7 @@ def test_a_portal_session_closes_after_the_idle_time_out(client, daan_token, set
     from kring.accounts import sessions
 
     client.get(enter_url(daan_token))
+    in_english(client)
     assert client.get(reverse("portal:home")).status_code == 200
     session = client.session
     session[sessions.SEEN_AT] -= settings.KRING_SESSION_IDLE_SECONDS + 1
