@@ -1,17 +1,23 @@
 """Who acted: every timeline event and audit row names a staff user, a participant (in the
 portal, or a parent or guardian acting for a minor), the requester, or the system. Never nobody.
 
-Actions take `by=`: a staff `User`, or an `Actor` made here. This module sits in the lowest
-layer with the audit log, so it knows users and participants only as objects with a `pk`.
+Actions take `by=`: a staff `User`, or an `Actor` made here (typed `By`). This module sits in
+the lowest layer with the audit log, so it knows users and participants only as objects with a
+`pk`, and a user by Django's `AbstractBaseUser` (kring.accounts' User is one).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # Django's, not kring.accounts': this module sits below accounts (.importlinter), and
+    # import-linter counts imports made only for type checking too.
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class ActorKind(models.TextChoices):
@@ -75,6 +81,9 @@ class Actor:
     def for_participant_id(self) -> int | None:
         return self.for_participant.pk if self.for_participant is not None else None
 
+
+# Who an action's `by=` may be: a staff user, or an Actor.
+By: TypeAlias = "AbstractBaseUser | Actor"
 
 SYSTEM = Actor(ActorKind.SYSTEM)
 REQUESTER = Actor(ActorKind.REQUESTER)

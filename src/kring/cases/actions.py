@@ -6,17 +6,26 @@ changed fields, writes the timeline event and the audit row (naming who acted), 
 e-mail so that it is sent only after commit. Views, commands and tasks call these.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from kring.accounts.models import Role, User
-from kring.audit.actors import REQUESTER, actor_of
+from kring.audit.actors import REQUESTER, By, actor_of
 from kring.audit.log import record
 from kring.cases import lifecycle, policy, registry
 from kring.cases.models import Assignment, Case, CaseEvent
 from kring.core.policy import enforce
 from kring.notifications.mail import queue_mail
+
+if TYPE_CHECKING:
+    from kring.referrals.models import Referral
 
 OPEN = (Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
 
@@ -25,7 +34,9 @@ def lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
 
 
-def log_event(case: Case, kind: str, *, by, from_state="", to_state="", **data) -> CaseEvent:
+def log_event(
+    case: Case, kind: str, *, by: By, from_state: str = "", to_state: str = "", **data: Any
+) -> CaseEvent:
     """One timeline line and its audit row. `by`: a staff user or an audit.actors.Actor."""
     actor = actor_of(by)
     event = CaseEvent.objects.create(
@@ -45,7 +56,9 @@ def log_event(case: Case, kind: str, *, by, from_state="", to_state="", **data) 
     return event
 
 
-def make_move(case: Case, move_name: str, *, by, fields=(), **context) -> CaseEvent:
+def make_move(
+    case: Case, move_name: str, *, by: By, fields: Iterable[str] = (), **context: Any
+) -> CaseEvent:
     """Check the move, set the new state (plus `fields` already set on case), write the event.
     A move that keeps the state (lifecycle.Move with a mapping) only writes the event."""
     source = case.state
@@ -68,7 +81,7 @@ def make_move(case: Case, move_name: str, *, by, fields=(), **context) -> CaseEv
     )
 
 
-def _staff_mail(kind: str, user: User, *, case: Case, link: str = "", **context) -> None:
+def _staff_mail(kind: str, user: User, *, case: Case, link: str = "", **context: Any) -> None:
     """A notice to a staff member: the case reference and a link, never case content."""
     if user.email:
         link = link or reverse("cases:detail", args=[case.pk])
@@ -80,7 +93,7 @@ def _staff_mail(kind: str, user: User, *, case: Case, link: str = "", **context)
         )
 
 
-def open_case(referral, *, by=REQUESTER) -> Case:
+def open_case(referral: Referral, *, by: By = REQUESTER) -> Case:
     """R1: a request received becomes a case in "requested" (the office inbox). Called by
     the request form's action inside its transaction."""
     case = Case.objects.create(
@@ -130,6 +143,7 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
         current = case.assignments.filter(status__in=OPEN).first()
         if case.coordinator_id is not None:
             previous = case.coordinator
+            assert previous is not None  # coordinator_id is set: the user exists (PROTECT)
             case.coordinator = None
             make_move(case, "reassign", by=by, fields=["coordinator"], coordinator=previous.pk)
             _end(current, Assignment.Status.ENDED, now)
@@ -148,7 +162,7 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
     return assignment
 
 
-def _end(assignment: Assignment | None, status: str, now) -> None:
+def _end(assignment: Assignment | None, status: str, now: datetime) -> None:
     if assignment is not None:
         assignment.status = status
         assignment.ended_at = now
@@ -216,7 +230,14 @@ def hand_back_case(case: Case, *, reason: str, by: User) -> Case:
 
 def _who_assigns(case: Case, assignment: Assignment | None) -> list[User]:
     """Who finds the next coordinator: the one who offered the case, and the team's managers."""
-    managers = User.objects.filter(team_id=case.team_id, role=Role.MANAGER, is_active=True)
+    managers = User.objects.filter(
+        # django-stubs refuses None for an exact lookup. team_id is None only for a case not
+        # yet taken on (has_team, R1), which has no coordinator to hand back; None would read
+        # as "managers of no team". Kept as it was when typing this module (issue 6).
+        team_id=case.team_id,  # type: ignore[misc]
+        role=Role.MANAGER,
+        is_active=True,
+    )
     people = {u.pk: u for u in managers}
     if assignment is not None and assignment.offered_by.is_active:
         people.setdefault(assignment.offered_by_id, assignment.offered_by)

@@ -7,14 +7,22 @@ that belongs to a later stage's rules are registered by that stage (cases/regist
 `schedule` move's come from the circle, so that this module imports no later app.
 """
 
-from collections.abc import Callable, Mapping
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Concatenate
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kring.cases import registry
 from kring.core.policy import Refusal, Refused, rule
+
+if TYPE_CHECKING:
+    # kring.cases.models imports this module (State).
+    from kring.cases.models import Assignment, Case
 
 
 class State(models.TextChoices):
@@ -38,9 +46,10 @@ WITH_COORDINATOR = (State.ASSIGNED, State.PREPARING, State.SCHEDULED)
 # When the coordinator goes (reassigned, handed back), a case in which nothing was prepared
 # yet goes back to "taken on"; a case in preparation keeps its state, its circle, links and
 # consents, and waits for the new coordinator (R2).
-WITHOUT_COORDINATOR = {State.ASSIGNED: State.REFERRED}
+WITHOUT_COORDINATOR: Mapping[str, str] = {State.ASSIGNED: State.REFERRED}
 
-Guard = Callable[..., "str | None"]
+# A guard: called with the case and the move's context; None, or the reason for the user.
+Guard = Callable[Concatenate["Case", ...], "str | Promise | None"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,9 @@ class Move:
 # --- guards -----------------------------------------------------------------------------------
 
 
-def coordinator_declared_independence(case, *, assignment=None, **_kw):
+def coordinator_declared_independence(
+    case: Case, *, assignment: Assignment | None = None, **_kw: Any
+) -> str | Promise | None:
     """R2: only a coordinator who declared no tie with anyone in the case may take it."""
     if assignment is None or assignment.declared_independent_at is None:
         return _(
@@ -82,14 +93,16 @@ def coordinator_declared_independence(case, *, assignment=None, **_kw):
     return None
 
 
-def coordinator_offered(case, *, assignment=None, **_kw):
+def coordinator_offered(
+    case: Case, *, assignment: Assignment | None = None, **_kw: Any
+) -> str | Promise | None:
     """R2: a case is assigned only to the coordinator it was offered to."""
     if assignment is None or assignment.case_id != case.pk or not assignment.is_open:
         return _("This case has not been offered to this coordinator.")
     return None
 
 
-def has_team(case, **_kw):
+def has_team(case: Case, **_kw: Any) -> str | Promise | None:
     """A case taken on belongs to a team (docs/rules.md "Roles")."""
     if case.team_id is None:
         return _("A case that is taken on must belong to a team.")
@@ -129,7 +142,7 @@ class MoveRefused(Refused):
     """A move that the lifecycle does not allow now; `reason` is for the user."""
 
 
-def state_refusal(case, states) -> Refusal | None:
+def state_refusal(case: Case, states: Collection[str]) -> Refusal | None:
     """The refusal for an action that is possible only in `states`."""
     if case.state in states:
         return None
@@ -140,7 +153,7 @@ def state_refusal(case, states) -> Refusal | None:
     )
 
 
-def refusal(case, move_name: str, **context) -> Refusal | None:
+def refusal(case: Case, move_name: str, **context: Any) -> Refusal | None:
     """Why `move_name` is refused for `case` now (a rule refusal), or None when allowed."""
     move = MOVES[move_name]
     refused = state_refusal(case, move.sources)
@@ -153,7 +166,7 @@ def refusal(case, move_name: str, **context) -> Refusal | None:
     return None
 
 
-def check_move(case, move_name: str, **context) -> str:
+def check_move(case: Case, move_name: str, **context: Any) -> str:
     """Raise MoveRefused with the user's reason, or return the target state."""
     refused = refusal(case, move_name, **context)
     if refused is not None:

@@ -7,17 +7,17 @@ Which cases a user may read at all is cases/access.py (`visible_cases`, `case_fo
 
 from django.utils.translation import gettext_lazy as _
 
-from kring.accounts.models import Role
-from kring.audit.actors import staff_user
+from kring.accounts.models import Role, User
+from kring.audit.actors import By, staff_user
 from kring.cases import lifecycle
 from kring.cases.lifecycle import BEFORE_CONFERENCE, MOVES, state_refusal
-from kring.cases.models import Assignment
+from kring.cases.models import Assignment, Case
 from kring.core.policy import Refusal, deny, first, rule
 
 NOT_ALLOWED = _("You are not allowed to do this.")
 
 
-def staff_role(actor, *roles) -> Refusal | None:
+def staff_role(actor: By, *roles: str) -> Refusal | None:
     """An active staff user with one of `roles`; everyone else is refused."""
     user = staff_user(actor)
     if user is None or not user.is_active or user.role not in roles:
@@ -25,7 +25,7 @@ def staff_role(actor, *roles) -> Refusal | None:
     return None
 
 
-def of_the_team(actor, case) -> Refusal | None:
+def of_the_team(actor: By, case: Case) -> Refusal | None:
     """Office and managers act on the cases of their own team only."""
     user = staff_user(actor)
     if user is None or case.team_id is None or case.team_id != user.team_id:
@@ -33,7 +33,7 @@ def of_the_team(actor, case) -> Refusal | None:
     return None
 
 
-def the_coordinator(actor, case) -> Refusal | None:
+def the_coordinator(actor: By, case: Case) -> Refusal | None:
     """The coordinator who accepted the case (R2); anyone else is refused."""
     user = staff_user(actor)
     if (
@@ -46,7 +46,7 @@ def the_coordinator(actor, case) -> Refusal | None:
     return None
 
 
-def may_take_on(actor, case) -> Refusal | None:
+def may_take_on(actor: By, case: Case) -> Refusal | None:
     """R1: the office takes a new request on for its own team."""
     return first(
         lambda: staff_role(actor, Role.OFFICE),
@@ -55,13 +55,13 @@ def may_take_on(actor, case) -> Refusal | None:
     )
 
 
-def _in_a_team(actor) -> Refusal | None:
+def _in_a_team(actor: By) -> Refusal | None:
     if staff_user(actor).team_id is None:
         return rule("no_team", _("You must belong to a team to take a request on."))
     return None
 
 
-def may_decline(actor, case) -> Refusal | None:
+def may_decline(actor: By, case: Case) -> Refusal | None:
     """The office declines a request in its inbox; the office or the manager of the team
     declines a case taken on that goes no further."""
     return first(
@@ -71,14 +71,14 @@ def may_decline(actor, case) -> Refusal | None:
     )
 
 
-def _inbox_or_team(actor, case) -> Refusal | None:
+def _inbox_or_team(actor: By, case: Case) -> Refusal | None:
     if case.team_id is None:
         # A new request belongs to no team yet: only the office works the inbox.
         return staff_role(actor, Role.OFFICE)
     return of_the_team(actor, case)
 
 
-def may_assign(actor, case, coordinator=None) -> Refusal | None:
+def may_assign(actor: By, case: Case, coordinator: User | None = None) -> Refusal | None:
     """R2: the office or the team's manager offers the case to a coordinator of the team, at
     any stage before the conference; offering a case that has a coordinator reassigns it.
     With `coordinator`, also whether that coordinator can be offered the case."""
@@ -90,7 +90,7 @@ def may_assign(actor, case, coordinator=None) -> Refusal | None:
     )
 
 
-def _offerable_to(case, coordinator) -> Refusal | None:
+def _offerable_to(case: Case, coordinator: User) -> Refusal | None:
     if coordinator.role != Role.COORDINATOR or not coordinator.is_active:
         return rule("not_a_coordinator", _("Choose an active coordinator."))
     if coordinator.team_id != case.team_id:
@@ -105,7 +105,7 @@ def _offerable_to(case, coordinator) -> Refusal | None:
     return None
 
 
-def may_answer_offer(actor, assignment) -> Refusal | None:
+def may_answer_offer(actor: By, assignment: Assignment) -> Refusal | None:
     """R2: the coordinator an offer was made to accepts it or hands it back, while it is open."""
     user = staff_user(actor)
     if user is None or user.role != Role.COORDINATOR or assignment.coordinator_id != user.pk:
@@ -115,7 +115,7 @@ def may_answer_offer(actor, assignment) -> Refusal | None:
     return state_refusal(assignment.case, MOVES["accept_assignment"].sources)
 
 
-def may_hand_back(actor, case) -> Refusal | None:
+def may_hand_back(actor: By, case: Case) -> Refusal | None:
     """R2: the coordinator hands an accepted case back, at any stage before the conference."""
     return first(
         lambda: the_coordinator(actor, case),
@@ -123,7 +123,7 @@ def may_hand_back(actor, case) -> Refusal | None:
     )
 
 
-def may_stop(actor, case) -> Refusal | None:
+def may_stop(actor: By, case: Case) -> Refusal | None:
     """The case's coordinator, or the team's manager, stops a case before the conference."""
     return first(
         lambda: _coordinator_or_manager(actor, case),
@@ -131,14 +131,14 @@ def may_stop(actor, case) -> Refusal | None:
     )
 
 
-def _coordinator_or_manager(actor, case) -> Refusal | None:
+def _coordinator_or_manager(actor: By, case: Case) -> Refusal | None:
     user = staff_user(actor)
     if user is not None and user.role == Role.MANAGER:
         return of_the_team(actor, case)
     return the_coordinator(actor, case)
 
 
-def may_read_request(actor, case) -> Refusal | None:
+def may_read_request(actor: By, case: Case) -> Refusal | None:
     """The request as it was sent (with its free text) is for triage: the office, and the
     team's manager once the case is taken on."""
     return first(
@@ -147,7 +147,7 @@ def may_read_request(actor, case) -> Refusal | None:
     )
 
 
-def needs_coordinator(case) -> bool:
+def needs_coordinator(case: Case) -> bool:
     """A case before the conference that waits for a (new) coordinator to accept it."""
     return case.state in BEFORE_CONFERENCE and case.coordinator_id is None
 
@@ -155,19 +155,19 @@ def needs_coordinator(case) -> bool:
 # --- pages --------------------------------------------------------------------------------------
 
 
-def may_open_inbox(actor) -> Refusal | None:
+def may_open_inbox(actor: By) -> Refusal | None:
     """The inbox of new requests is the office's."""
     return staff_role(actor, Role.OFFICE)
 
 
-def may_list_team_cases(actor) -> Refusal | None:
+def may_list_team_cases(actor: By) -> Refusal | None:
     return staff_role(actor, Role.OFFICE, Role.MANAGER)
 
 
-def may_list_my_cases(actor) -> Refusal | None:
+def may_list_my_cases(actor: By) -> Refusal | None:
     return staff_role(actor, Role.COORDINATOR)
 
 
-def may_read_case(actor, case) -> Refusal | None:
+def may_read_case(actor: By, case: Case) -> Refusal | None:
     """The case page, for the roles that work on cases; which cases is cases.access."""
     return staff_role(actor, Role.OFFICE, Role.MANAGER, Role.COORDINATOR)

@@ -15,44 +15,67 @@
 The registry holds functions only, filled once at start-up; nothing here changes at run time.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
-_guards: dict[str, list[Callable]] = defaultdict(list)
-_event_labels: dict[str, Any] = {}
-_next_steps: dict[str, Any] = {}
-_timeline_details: list[Callable] = []
-_people: list[Callable] = []
-_case_panels: list[Callable] = []
-_coordinator_accepted: list[Callable] = []
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from kring.accounts.models import User
+    from kring.cases.lifecycle import Guard
+    from kring.cases.models import Case, CaseEvent
+
+# A label, a next step: text for the user, often translated lazily.
+Text: TypeAlias = "str | Promise"
 
 
-def _add_once(items: list, item) -> None:
+class TimelineDetails(Protocol):
+    def __call__(self, event: CaseEvent, /, *, full: bool) -> str | None: ...
+
+
+People: TypeAlias = "Callable[[Case, Collection[int]], Mapping[int, Person]]"
+CasePanel: TypeAlias = "Callable[[Case, User], tuple[str, dict[str, Any]] | None]"
+CoordinatorAccepted: TypeAlias = "Callable[[Case, User], None]"
+
+_T = TypeVar("_T")
+
+_guards: dict[str, list[Guard]] = defaultdict(list)
+_event_labels: dict[str, Text] = {}
+_next_steps: dict[str, Text] = {}
+_timeline_details: list[TimelineDetails] = []
+_people: list[People] = []
+_case_panels: list[CasePanel] = []
+_coordinator_accepted: list[CoordinatorAccepted] = []
+
+
+def _add_once(items: list[_T], item: _T) -> None:
     # ready() may run more than once in tests; a registration counts once.
     if item not in items:
         items.append(item)
 
 
-def add_guards(move: str, *guards: Callable) -> None:
+def add_guards(move: str, *guards: Guard) -> None:
     for guard in guards:
         _add_once(_guards[move], guard)
 
 
-def guards_for(move: str) -> tuple[Callable, ...]:
+def guards_for(move: str) -> tuple[Guard, ...]:
     return tuple(_guards.get(move, ()))
 
 
-def add_event_labels(labels: Mapping[str, Any]) -> None:
+def add_event_labels(labels: Mapping[str, Text]) -> None:
     _event_labels.update(labels)
 
 
-def event_label(kind: str):
+def event_label(kind: str) -> Text:
     return _event_labels.get(kind, kind)
 
 
-def provide_step(state: str, *, next_step) -> None:
+def provide_step(state: str, *, next_step: Text) -> None:
     """The stage that does the work of `state` makes that task-list step available."""
     _next_steps[state] = next_step
 
@@ -61,17 +84,17 @@ def available_steps() -> frozenset[str]:
     return frozenset(_next_steps)
 
 
-def next_step_for(state: str):
+def next_step_for(state: str) -> Text | None:
     return _next_steps.get(state)
 
 
-def add_timeline_details(fn: Callable) -> None:
+def add_timeline_details(fn: TimelineDetails) -> None:
     """`fn(event, full=bool) -> str | None`: more words on a timeline line; `full` for the
     case's coordinator only."""
     _add_once(_timeline_details, fn)
 
 
-def timeline_details(event, *, full: bool) -> list[str]:
+def timeline_details(event: CaseEvent, *, full: bool) -> list[str]:
     return [d for fn in _timeline_details if (d := fn(event, full=full))]
 
 
@@ -83,12 +106,12 @@ class Person:
     guardian_id: int | None = None
 
 
-def set_people(fn: Callable) -> None:
+def set_people(fn: People) -> None:
     """`fn(case, ids) -> {id: Person}`: the people of a case that events point at."""
     _add_once(_people, fn)
 
 
-def people(case, ids) -> dict[int, Person]:
+def people(case: Case, ids: Collection[int]) -> dict[int, Person]:
     found: dict[int, Person] = {}
     if ids:
         for fn in _people:
@@ -96,21 +119,21 @@ def people(case, ids) -> dict[int, Person]:
     return found
 
 
-def add_case_panel(fn: Callable) -> None:
+def add_case_panel(fn: CasePanel) -> None:
     """`fn(case, user) -> (template, context) | None`: a panel on the case page."""
     _add_once(_case_panels, fn)
 
 
-def case_panels(case, user) -> list[tuple[str, dict]]:
+def case_panels(case: Case, user: User) -> list[tuple[str, dict[str, Any]]]:
     return [panel for fn in _case_panels if (panel := fn(case, user)) is not None]
 
 
-def on_coordinator_accepted(fn: Callable) -> None:
+def on_coordinator_accepted(fn: CoordinatorAccepted) -> None:
     """`fn(case, coordinator)`: called in the accepting transaction (for example, to tell the
     people already invited the name of their new coordinator)."""
     _add_once(_coordinator_accepted, fn)
 
 
-def coordinator_accepted(case, coordinator) -> None:
+def coordinator_accepted(case: Case, coordinator: User) -> None:
     for fn in _coordinator_accepted:
         fn(case, coordinator)

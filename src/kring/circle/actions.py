@@ -7,16 +7,21 @@ all call these functions. `by` is the coordinator (a staff user), or a participa
 the portal (audit.actors.Actor.in_portal).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kring.audit.actors import actor_of
+from kring.accounts.models import User
+from kring.audit.actors import By, actor_of
 from kring.audit.log import record
 from kring.cases.actions import lock_case, log_event, make_move
+from kring.cases.models import Case
 from kring.circle import guards, information, links, policy
 from kring.circle.models import (
     Acknowledgment,
@@ -54,7 +59,7 @@ PARTICIPANT_FIELDS = (
 UPDATABLE_FIELDS = tuple(f for f in PARTICIPANT_FIELDS if f != "side")
 
 
-def _check_circle(case, data) -> None:
+def _check_circle(case: Case, data: Mapping[str, Any]) -> None:
     """The shape of the circle: supporters stand beside a harmed or responsible person (R5);
     a minor's guardian is a participant of the same case (R9)."""
     side, supports, guardian = data.get("side"), data.get("supports"), data.get("guardian")
@@ -68,7 +73,7 @@ def _check_circle(case, data) -> None:
         raise Refused(_("The parent or guardian must be a participant in this case."))
 
 
-def start_preparation(case, *, by):
+def start_preparation(case: Case, *, by: User) -> Case:
     """The coordinator starts preparing: assigned -> preparing."""
     with transaction.atomic():
         case = lock_case(case)
@@ -77,7 +82,7 @@ def start_preparation(case, *, by):
     return case
 
 
-def _create_participant(case, *, by, data) -> Participant:
+def _create_participant(case: Case, *, by: User, data: Mapping[str, Any]) -> Participant:
     return Participant.objects.create(
         case=case,
         added_by=by,
@@ -86,7 +91,7 @@ def _create_participant(case, *, by, data) -> Participant:
     )
 
 
-def add_participant(case, *, by, **data) -> Participant:
+def add_participant(case: Case, *, by: User, **data: Any) -> Participant:
     """Add a person to the circle (R5, R6)."""
     with transaction.atomic():
         case = lock_case(case)
@@ -103,7 +108,7 @@ def add_participant(case, *, by, **data) -> Participant:
     return participant
 
 
-def _locked(participant) -> Participant:
+def _locked(participant: Participant) -> Participant:
     """The participant's case locked, then the participant read afresh under that lock."""
     case = lock_case(participant.case)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
@@ -111,7 +116,7 @@ def _locked(participant) -> Participant:
     return participant
 
 
-def update_participant(participant, *, by, **data) -> Participant:
+def update_participant(participant: Participant, *, by: User, **data: Any) -> Participant:
     """Change a person's details; their side stays (a mistake is mended by taking them out)."""
     with transaction.atomic():
         participant = _locked(participant)
@@ -136,7 +141,7 @@ def update_participant(participant, *, by, **data) -> Participant:
     return participant
 
 
-def remove_participant(participant, *, by) -> None:
+def remove_participant(participant: Participant, *, by: User) -> None:
     """Take a person out of the circle who was added by mistake (a wrong side, a double). Only
     while nothing has happened with them yet (policy.may_remove_participant)."""
     with transaction.atomic():
@@ -146,7 +151,9 @@ def remove_participant(participant, *, by) -> None:
         participant.delete()
 
 
-def record_conversation(participant, *, held_at, mode, notes="", by) -> Conversation:
+def record_conversation(
+    participant: Participant, *, held_at: datetime, mode: str, notes: str = "", by: User
+) -> Conversation:
     """A preparatory conversation (R7)."""
     with transaction.atomic():
         participant = _locked(participant)
@@ -162,7 +169,9 @@ def record_conversation(participant, *, held_at, mode, notes="", by) -> Conversa
     return conversation
 
 
-def record_acknowledgment(participant, *, acknowledges: bool, given_at, mode, by):
+def record_acknowledgment(
+    participant: Participant, *, acknowledges: bool, given_at: datetime, mode: str, by: User
+) -> Acknowledgment:
     """R3: whether a responsible person acknowledges their part; when, how, by whom recorded.
     One who does not acknowledge cannot take part (R5)."""
     with transaction.atomic():
@@ -188,7 +197,7 @@ class Sent:
     token: str  # the personal link's token, for a printed letter; exists nowhere else
 
 
-def invite(participant, *, channel, by) -> Sent:
+def invite(participant: Participant, *, channel: str, by: User) -> Sent:
     """Invite a participant by e-mail or by letter, with a new personal link (which revokes the
     old one). The order of the method is enforced by policy.may_invite (R3, R4, R5, R9)."""
     with transaction.atomic():
@@ -221,7 +230,7 @@ def invite(participant, *, channel, by) -> Sent:
     return Sent(invitation, token)
 
 
-def reissue_link(participant, *, by) -> str:
+def reissue_link(participant: Participant, *, by: User) -> str:
     """A new personal link; the old one stops working at once. Only for someone invited who
     may still be invited (policy.may_reissue_link: R4 holds for links too)."""
     with transaction.atomic():
@@ -232,19 +241,21 @@ def reissue_link(participant, *, by) -> str:
     return token
 
 
-def _set_status(participant, status):
+def _set_status(participant: Participant, status: str) -> None:
     participant.status = status
     participant.status_changed_at = timezone.now()
     participant.save(update_fields=["status", "status_changed_at", "withdrawal_mode"])
 
 
-def _mode(by, told: str) -> str:
+def _mode(by: By, told: str) -> str:
     """How it reached Kring: in the portal when the participant acted there; otherwise as the
     coordinator recorded it (told by phone, in person, on paper)."""
     return Mode.PORTAL if actor_of(by).is_participant else told
 
 
-def respond(participant, *, accepts: bool, mode=Mode.PHONE, by) -> Participant:
+def respond(
+    participant: Participant, *, accepts: bool, mode: str = Mode.PHONE, by: By
+) -> Participant:
     """The participant accepts or declines the invitation (R9: voluntary), in the portal
     (`by` is the participant) or by phone to the coordinator (`by` is the coordinator)."""
     with transaction.atomic():
@@ -258,7 +269,14 @@ def respond(participant, *, accepts: bool, mode=Mode.PHONE, by) -> Participant:
 
 
 def give_consent(
-    participant, *, given_by=None, mode=Mode.PHONE, legal_advice, interpreter, support_person, by
+    participant: Participant,
+    *,
+    given_by: Participant | None = None,
+    mode: str = Mode.PHONE,
+    legal_advice: str,
+    interpreter: str,
+    support_person: str,
+    by: By,
 ) -> Consent:
     """R9, R17: informed consent to the current information, with the answers to the offer of
     legal advice, an interpreter and a support person. For a minor, their parent or guardian
@@ -297,7 +315,9 @@ def give_consent(
     return consent
 
 
-def nominate(nominated_by, *, name, relation="", via=Mode.PHONE, by) -> Nomination:
+def nominate(
+    nominated_by: Participant, *, name: str, relation: str = "", via: str = Mode.PHONE, by: By
+) -> Nomination:
     """R6: a participant names someone who should be there ("wie moet er nog meer bij zijn?"),
     in the portal or told to the coordinator."""
     with transaction.atomic():
@@ -318,7 +338,14 @@ def nominate(nominated_by, *, name, relation="", via=Mode.PHONE, by) -> Nominati
     return nomination
 
 
-def decide_nomination(nomination, *, invite_nominee: bool, reason="", by, **participant_data):
+def decide_nomination(
+    nomination: Nomination,
+    *,
+    invite_nominee: bool,
+    reason: str = "",
+    by: User,
+    **participant_data: Any,
+) -> Nomination:
     """R6: the coordinator adds a nominee to the circle (in the circle of the person who named
     them, unless said otherwise) or records why not."""
     with transaction.atomic():
@@ -353,7 +380,7 @@ def decide_nomination(nomination, *, invite_nominee: bool, reason="", by, **part
     return nomination
 
 
-def withdraw(participant, *, mode=Mode.PHONE, by) -> Participant:
+def withdraw(participant: Participant, *, mode: str = Mode.PHONE, by: By) -> Participant:
     """R9: a participant withdraws, without a reason, with immediate effect (in the portal, or
     told to the coordinator by phone). A second withdrawal (a double click) changes nothing."""
     with transaction.atomic():
@@ -371,7 +398,7 @@ def withdraw(participant, *, mode=Mode.PHONE, by) -> Participant:
     return participant
 
 
-def flag_risk(case, *, kind, level, assessment, by) -> RiskFlag:
+def flag_risk(case: Case, *, kind: str, level: str, assessment: str, by: User) -> RiskFlag:
     """R7: a risk in the safety check, with the coordinator's assessment."""
     with transaction.atomic():
         case = lock_case(case)
@@ -383,7 +410,7 @@ def flag_risk(case, *, kind, level, assessment, by) -> RiskFlag:
     return flag
 
 
-def resolve_risk(flag, *, resolution, by) -> RiskFlag:
+def resolve_risk(flag: RiskFlag, *, resolution: str, by: User) -> RiskFlag:
     """R7: the coordinator records what makes a flagged risk safe now."""
     with transaction.atomic():
         case = lock_case(flag.case)
@@ -399,7 +426,7 @@ def resolve_risk(flag, *, resolution, by) -> RiskFlag:
     return flag
 
 
-def tell_new_coordinator(case, coordinator) -> None:
+def tell_new_coordinator(case: Case, coordinator: User) -> None:
     """R2: when a new coordinator takes over during the preparation, everyone invited who
     still takes part and has an e-mail address is told their name (nothing else)."""
     invited = case.participants.filter(

@@ -7,15 +7,19 @@ acting in the portal (audit.actors.Actor.in_portal), for themselves or, as paren
 for a minor.
 """
 
+from collections.abc import Collection
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
-from kring.audit.actors import actor_of
+from kring.audit.actors import By, actor_of
 from kring.cases import lifecycle
 from kring.cases.lifecycle import State
+from kring.cases.models import Case
 from kring.cases.policy import staff_role, the_coordinator
 from kring.circle import guards
-from kring.circle.models import Nomination, Side, Status
+from kring.circle.models import Nomination, Participant, RiskFlag, Side, Status
 from kring.core.policy import Refusal, deny, first, rule
 
 # --- the rules, each defined once ---------------------------------------------------------------
@@ -32,26 +36,26 @@ SAFETY_CHECK = (State.PREPARING, State.SCHEDULED)
 ANSWERABLE = (Status.INVITED, Status.ACCEPTED, Status.DECLINED)
 
 
-def _preparing(case) -> Refusal | None:
+def _preparing(case: Case) -> Refusal | None:
     if case.state in PREPARING:
         return None
     return rule("not_preparing", _("This is possible only while the case is being prepared."))
 
 
-def _in(case, states, message) -> Refusal | None:
+def _in(case: Case, states: Collection[str], message: str | Promise) -> Refusal | None:
     return None if case.state in states else rule("state", message)
 
 
 # --- who ------------------------------------------------------------------------------------------
 
 
-def _portal_participant(actor):
+def _portal_participant(actor: By) -> Participant | None:
     """The participant acting in the portal, or None for anyone else."""
     actor = actor_of(actor)
     return actor.participant if actor.is_participant else None
 
 
-def coordinator_or_self(actor, participant) -> Refusal | None:
+def coordinator_or_self(actor: By, participant: Participant) -> Refusal | None:
     """The case's coordinator (by phone, on paper), or the participant in their own portal."""
     acting = _portal_participant(actor)
     if acting is not None:
@@ -61,7 +65,7 @@ def coordinator_or_self(actor, participant) -> Refusal | None:
     return the_coordinator(actor, participant.case)
 
 
-def coordinator_self_or_guardian(actor, participant) -> Refusal | None:
+def coordinator_self_or_guardian(actor: By, participant: Participant) -> Refusal | None:
     """As coordinator_or_self, and a minor's parent or guardian for the minor (R9)."""
     acting = _portal_participant(actor)
     if acting is not None and participant.is_minor and acting.pk == participant.guardian_id:
@@ -72,44 +76,44 @@ def coordinator_self_or_guardian(actor, participant) -> Refusal | None:
 # --- the coordinator's preparation ----------------------------------------------------------------
 
 
-def may_view_circle(actor, case) -> Refusal | None:
+def may_view_circle(actor: By, case: Case) -> Refusal | None:
     """The circle page: the coordinator in full, the office and the manager names and states
     only (R18). Which cases they see at all is cases.access."""
     return staff_role(actor, Role.COORDINATOR, Role.OFFICE, Role.MANAGER)
 
 
-def sees_everything(actor, case) -> bool:
+def sees_everything(actor: By, case: Case) -> bool:
     """Only the case's own coordinator sees notes, assessments and contact details (R18)."""
     return the_coordinator(actor, case) is None
 
 
-def may_start_preparation(actor, case) -> Refusal | None:
+def may_start_preparation(actor: By, case: Case) -> Refusal | None:
     return first(
         lambda: the_coordinator(actor, case),
         lambda: lifecycle.refusal(case, "start_preparation"),
     )
 
 
-def may_prepare(actor, case) -> Refusal | None:
+def may_prepare(actor: By, case: Case) -> Refusal | None:
     """The case's coordinator works on the circle while the case is being prepared: add and
     change people, record conversations, risks and nominations."""
     return first(lambda: the_coordinator(actor, case), lambda: _preparing(case))
 
 
-def may_add_participant(actor, case) -> Refusal | None:
+def may_add_participant(actor: By, case: Case) -> Refusal | None:
     return may_prepare(actor, case)
 
 
-def may_update_participant(actor, participant) -> Refusal | None:
+def may_update_participant(actor: By, participant: Participant) -> Refusal | None:
     return may_prepare(actor, participant.case)
 
 
-def may_record_conversation(actor, participant) -> Refusal | None:
+def may_record_conversation(actor: By, participant: Participant) -> Refusal | None:
     """R7: a preparatory conversation with someone in the circle."""
     return may_prepare(actor, participant.case)
 
 
-def may_record_acknowledgment(actor, participant) -> Refusal | None:
+def may_record_acknowledgment(actor: By, participant: Participant) -> Refusal | None:
     """R3: only a person responsible acknowledges their part."""
     return first(
         lambda: may_prepare(actor, participant.case),
@@ -121,7 +125,7 @@ def may_record_acknowledgment(actor, participant) -> Refusal | None:
     )
 
 
-def may_invite(actor, participant) -> Refusal | None:
+def may_invite(actor: By, participant: Participant) -> Refusal | None:
     """The order of the method (R3, R4, R5, R9: circle.guards.may_be_invited). Someone who has
     accepted needs no new invitation; a new personal link is another action."""
     return first(
@@ -138,12 +142,12 @@ def may_invite(actor, participant) -> Refusal | None:
     )
 
 
-def _may_be_invited(participant) -> Refusal | None:
+def _may_be_invited(participant: Participant) -> Refusal | None:
     reason = guards.may_be_invited(participant)
     return rule("order_of_the_method", reason) if reason else None
 
 
-def may_reissue_link(actor, participant) -> Refusal | None:
+def may_reissue_link(actor: By, participant: Participant) -> Refusal | None:
     """A new personal link for someone who was invited, while they may still be invited: the
     same order of the method as the invitation itself (R4: never for the harmed side before an
     acknowledgment)."""
@@ -166,7 +170,7 @@ def may_reissue_link(actor, participant) -> Refusal | None:
     )
 
 
-def may_remove_participant(actor, participant) -> Refusal | None:
+def may_remove_participant(actor: By, participant: Participant) -> Refusal | None:
     """Take out a person added by mistake, only while nothing has happened with them yet:
     once invited, spoken with or consenting, their history stays (R9)."""
     return first(
@@ -175,7 +179,7 @@ def may_remove_participant(actor, participant) -> Refusal | None:
     )
 
 
-def _untouched(participant) -> Refusal | None:
+def _untouched(participant: Participant) -> Refusal | None:
     if participant.status != Status.TO_INVITE or participant.invitations.exists():
         return rule(
             "invited",
@@ -206,7 +210,7 @@ def _untouched(participant) -> Refusal | None:
     return None
 
 
-def may_decide_nomination(actor, nomination) -> Refusal | None:
+def may_decide_nomination(actor: By, nomination: Nomination) -> Refusal | None:
     """R6: the coordinator adds a nominee to the circle or records why not, once."""
     return first(
         lambda: may_prepare(actor, nomination.case),
@@ -218,7 +222,7 @@ def may_decide_nomination(actor, nomination) -> Refusal | None:
     )
 
 
-def may_flag_risk(actor, case) -> Refusal | None:
+def may_flag_risk(actor: By, case: Case) -> Refusal | None:
     """R7: a risk in the safety check, until the meeting."""
     return first(
         lambda: the_coordinator(actor, case),
@@ -226,7 +230,7 @@ def may_flag_risk(actor, case) -> Refusal | None:
     )
 
 
-def may_resolve_risk(actor, flag) -> Refusal | None:
+def may_resolve_risk(actor: By, flag: RiskFlag) -> Refusal | None:
     return first(
         lambda: may_flag_risk(actor, flag.case),
         lambda: (
@@ -240,7 +244,7 @@ def may_resolve_risk(actor, flag) -> Refusal | None:
 # --- what a participant does (in the portal, or told to the coordinator) -----------------------
 
 
-def may_respond(actor, participant) -> Refusal | None:
+def may_respond(actor: By, participant: Participant) -> Refusal | None:
     """R9: accept or decline the invitation (and change one's mind) during the preparation."""
     return first(
         lambda: coordinator_or_self(actor, participant),
@@ -253,7 +257,7 @@ def may_respond(actor, participant) -> Refusal | None:
     )
 
 
-def may_consent(actor, participant) -> Refusal | None:
+def may_consent(actor: By, participant: Participant) -> Refusal | None:
     """R9, R17: informed consent, by the participant (or the coordinator who obtained it), and
     for a minor also by the parent or guardian."""
     return first(
@@ -263,7 +267,7 @@ def may_consent(actor, participant) -> Refusal | None:
     )
 
 
-def may_nominate(actor, participant) -> Refusal | None:
+def may_nominate(actor: By, participant: Participant) -> Refusal | None:
     """R6: someone who takes part names who else should be there."""
     return first(
         lambda: coordinator_or_self(actor, participant),
@@ -272,7 +276,7 @@ def may_nominate(actor, participant) -> Refusal | None:
     )
 
 
-def may_withdraw(actor, participant) -> Refusal | None:
+def may_withdraw(actor: By, participant: Participant) -> Refusal | None:
     """R9: withdraw without a reason, with immediate effect, until the plan is signed."""
     return first(
         lambda: coordinator_or_self(actor, participant),
@@ -289,7 +293,7 @@ def may_withdraw(actor, participant) -> Refusal | None:
     )
 
 
-def _takes_part(participant) -> Refusal | None:
+def _takes_part(participant: Participant) -> Refusal | None:
     if participant.takes_part:
         return None
     return rule("not_taking_part", _("%(name)s does not take part.") % {"name": participant.name})

@@ -16,6 +16,7 @@ A refusal is one of two kinds:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -76,7 +77,7 @@ def enforce(refusal: Refusal | None) -> None:
     raise Refused(refusal)
 
 
-def first(*checks) -> Refusal | None:
+def first(*checks: Callable[[], Refusal | None]) -> Refusal | None:
     """The first refusal among `checks` (callables without arguments), or None. Later checks
     run only when the earlier ones pass, so a rule is never asked of an actor without access."""
     for check in checks:
