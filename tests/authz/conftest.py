@@ -10,8 +10,9 @@ from kring.accounts.models import User
 from kring.cases import actions
 from kring.cases.models import Assignment, Case
 from kring.testing.auth import confirmed_device
+from kring.testing.circle_people import add
 from kring.testing.factories import ReferralFactory
-from kring.testing.people import DAAN, JOOST, add
+from kring.testing.people import DAAN, JOOST
 
 
 class World:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
+from kring.testing.people import SANNE
 from tests.browser.ui import nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,9 +45,9 @@ def test_the_request_form_can_be_sent_with_the_keyboard_alone(page: Page, live_s
     tab_to(page, page.get_by_role("radio", name="Yes, all of them"))
     page.keyboard.press("Space")
     tab_to(page, page.get_by_label("Your name"))
-    page.keyboard.type("Sanne Bakker")
+    page.keyboard.type(SANNE.name)
     tab_to(page, page.get_by_label("Your e-mail address"))
-    page.keyboard.type("sanne@example.org")
+    page.keyboard.type(SANNE.email)
     consent = page.get_by_label(
         "I have read the privacy statement and agree that Kring stores my request."
     )

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from kring.cases import actions as case_actions
 from kring.circle import information
 from kring.circle.models import Participant, Status
+from kring.testing import people
 from kring.testing.factories import ReferralFactory
 from tests.browser.conftest import PHONE
 from tests.browser.smtp import ReceivedMail
@@ -21,10 +22,10 @@ from tests.browser.ui import log_in, nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DAAN, TIM = "Daan de Vries", "Tim de Vries"
-SANNE, ELLEN, RIA = "Sanne Bakker", "Ellen Bakker", "Ria Bakker"
-SANNE_EMAIL, TIM_EMAIL, ELLEN_EMAIL = "sanne@example.org", "tim@example.org", "ellen@example.org"
-SANNE_WISHES = "Mijn moeder en mijn tante mogen erbij zijn."
+# The people of kring.testing.people: their names, e-mail addresses, relations and wishes. Carla
+# leaves everyone's language at Dutch, the language this journey is checked in.
+DAAN, JOOST = people.DAAN.name, people.JOOST.name
+SANNE, ELLEN, RIA = people.SANNE.name, people.ELLEN.name, people.RIA.name
 CONVERSATION_NOTES = "Daan wil uitleggen hoe het kwam en de fiets vergoeden."
 R4 = (
     "No one on the harmed side can be invited until at least one person responsible "
@@ -54,10 +55,10 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
     axe.check(coordinator)
 
     # --- Daan, Sanne and their circles --------------------------------------------------
-    add_person(coordinator, axe, DAAN, side="Responsible", email="daan@example.org")
-    add_to_circle_of(coordinator, axe, DAAN, TIM, relation="broer van Daan", email=TIM_EMAIL)
-    add_person(coordinator, axe, SANNE, side="Harmed", email=SANNE_EMAIL, wishes=SANNE_WISHES)
-    add_to_circle_of(coordinator, axe, SANNE, ELLEN, relation="moeder van Sanne", email=ELLEN_EMAIL)
+    add_person(coordinator, axe, people.DAAN, side="Responsible")
+    add_to_circle_of(coordinator, axe, DAAN, people.JOOST)
+    add_person(coordinator, axe, people.SANNE, side="Harmed")
+    add_to_circle_of(coordinator, axe, SANNE, people.ELLEN)
     # Until Daan acknowledges, the page says that the harmed side must wait.
     expect(coordinator.get_by_role("note")).to_contain_text(
         nl("No one on the harmed side can be invited yet.")
@@ -117,7 +118,7 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
     axe.check(coordinator)
 
     # --- Everyone is invited by e-mail --------------------------------------------------
-    for name in (DAAN, TIM, SANNE, ELLEN):
+    for name in (DAAN, JOOST, SANNE, ELLEN):
         person_link(coordinator, "Invite", name).click()
         expect(coordinator.get_by_role("heading", level=1)).to_have_text(
             nl("Invite %(name)s", name=name)
@@ -133,8 +134,8 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
 
     # Sanne's invitation reaches her mailbox with her personal link; the subject says
     # nothing about her or the case.
-    invitation = smtp_server.wait_for_mail(SANNE_EMAIL)
-    for secret in ("Sanne", "Bakker", "Daan", case.reference):
+    invitation = smtp_server.wait_for_mail(people.SANNE.email)
+    for secret in (*SANNE.split(), people.DAAN.first_name, case.reference):
         assert secret not in invitation.subject
     sanne_link = personal_link(invitation)
 
@@ -144,7 +145,9 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
     # The token is exchanged for a session and leaves the address bar.
     assert urlsplit(sanne.url).path == reverse("portal:home")
     assert sanne_link.strip("/").split("/")[-1] not in sanne.url
-    expect(sanne.get_by_role("heading", level=1)).to_have_text(nl("Hello %(name)s", name="Sanne"))
+    expect(sanne.get_by_role("heading", level=1)).to_have_text(
+        nl("Hello %(name)s", name=people.SANNE.first_name)
+    )
     axe.check(sanne)
     sanne.get_by_role("button", name=nl("Yes, I will take part")).click()
     expect(sanne.get_by_role("status")).to_contain_text(
@@ -193,21 +196,25 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
     axe.check(sanne)
     assert_fits_the_screen(sanne)
 
-    # --- Tim, Daan's brother, declines through the link in his mail ---------------------
-    tim = axe.watch(on_a_phone(new_context))
-    tim.goto(personal_link(smtp_server.wait_for_mail(TIM_EMAIL)))
-    expect(tim.get_by_role("heading", level=1)).to_have_text(nl("Hello %(name)s", name="Tim"))
-    axe.check(tim)
-    tim.get_by_role("button", name=nl("No, I will not take part")).click()
-    expect(tim.get_by_role("status")).to_contain_text(
+    # --- Joost, Daan's brother, declines through the link in his mail -------------------
+    joost = axe.watch(on_a_phone(new_context))
+    joost.goto(personal_link(smtp_server.wait_for_mail(people.JOOST.email)))
+    expect(joost.get_by_role("heading", level=1)).to_have_text(
+        nl("Hello %(name)s", name=people.JOOST.first_name)
+    )
+    axe.check(joost)
+    joost.get_by_role("button", name=nl("No, I will not take part")).click()
+    expect(joost.get_by_role("status")).to_contain_text(
         nl("You have said that you will not take part. Thank you for letting us know.")
     )
-    axe.check(tim)
+    axe.check(joost)
 
     # --- Ellen, Sanne's mother, withdraws in the portal: no reason asked (R9) -----------
     ellen = axe.watch(on_a_phone(new_context))
-    ellen.goto(personal_link(smtp_server.wait_for_mail(ELLEN_EMAIL)))
-    expect(ellen.get_by_role("heading", level=1)).to_have_text(nl("Hello %(name)s", name="Ellen"))
+    ellen.goto(personal_link(smtp_server.wait_for_mail(people.ELLEN.email)))
+    expect(ellen.get_by_role("heading", level=1)).to_have_text(
+        nl("Hello %(name)s", name=people.ELLEN.first_name)
+    )
     axe.check(ellen)
     ellen.get_by_role("link", name=nl("Stop taking part")).click()
     expect(ellen.get_by_role("heading", level=1)).to_have_text(nl("Stop taking part"))
@@ -228,7 +235,7 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
     axe.check(coordinator)
     expected = {
         DAAN: Status.INVITED,
-        TIM: Status.DECLINED,
+        JOOST: Status.DECLINED,
         SANNE: Status.ACCEPTED,
         ELLEN: Status.WITHDRAWN,
     }
@@ -242,7 +249,7 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
         expect(node).to_contain_text(nl(status.label))
 
     coordinator.locator("summary", has_text=nl("The circle as a list")).click()
-    for side, names in (("Harmed side", (SANNE, ELLEN)), ("Responsible side", (DAAN, TIM))):
+    for side, names in (("Harmed side", (SANNE, ELLEN)), ("Responsible side", (DAAN, JOOST))):
         table = coordinator.get_by_role("table", name=nl(side))
         for name in names:
             expect(row_of(table, name)).to_contain_text(nl(expected[name].label))
@@ -251,13 +258,13 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
         SANNE
     )
     expect(
-        row_of(coordinator.get_by_role("table", name=nl("Responsible side")), TIM)
+        row_of(coordinator.get_by_role("table", name=nl("Responsible side")), JOOST)
     ).to_contain_text(DAAN)
 
     # The aunt Sanne named waits for Carla's decision, beside Sanne's wishes (R6).
     nominee = coordinator.locator("#nominations + table").get_by_role("row").filter(has_text=RIA)
     expect(nominee).to_contain_text(nl("Not decided yet"))
-    expect(nominee).to_contain_text(SANNE_WISHES)
+    expect(nominee).to_contain_text(people.SANNE.wishes)
     expect(nominee.get_by_role("link")).to_have_accessible_name(
         f"{nl('Invite or record why not')} – {RIA}"
     )
@@ -293,7 +300,7 @@ def choose(page: Page, question: str, answer: str) -> None:
 
 
 def person_link(page: Page, action: str, name: str):
-    """A per-person link on the circle page, e.g. "Invite – Sanne Bakker"."""
+    """A per-person link on the circle page, e.g. "Invite – Sanne Jansen"."""
     return page.get_by_role("link", name=f"{nl(action)} – {name}", exact=True)
 
 
@@ -302,23 +309,23 @@ def field_label(name: str) -> str:
     return capfirst(nl(Participant._meta.get_field(name).verbose_name))
 
 
-def add_person(page: Page, axe, name, *, side, email, wishes=""):
+def add_person(page: Page, axe, person: people.Person, *, side):
     page.get_by_role("link", name=nl("Add a person to the circle"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(nl("Add a person to the circle"))
     axe.check(page)
-    page.get_by_label(field_label("name"), exact=True).fill(name)
+    page.get_by_label(field_label("name"), exact=True).fill(person.name)
     choose(page, "Side", side)
-    page.get_by_label(field_label("email")).fill(email)
-    if wishes:
-        page.get_by_label(field_label("wishes")).fill(wishes)
+    page.get_by_label(field_label("email")).fill(person.email)
+    if person.wishes:
+        page.get_by_label(field_label("wishes")).fill(person.wishes)
     page.get_by_role("button", name=nl("Add to the circle")).click()
     expect(page.get_by_role("status")).to_contain_text(
-        nl("%(name)s is added to the circle.", name=name)
+        nl("%(name)s is added to the circle.", name=person.name)
     )
     axe.check(page)
 
 
-def add_to_circle_of(page: Page, axe, main, name, *, relation, email):
+def add_to_circle_of(page: Page, axe, main: str, person: people.Person):
     page.get_by_role("link", name=nl("Add someone to the circle of %(name)s", name=main)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(nl("Add a person to the circle"))
     axe.check(page)
@@ -328,12 +335,12 @@ def add_to_circle_of(page: Page, axe, main, name, *, relation, email):
         )
     ).to_be_checked()
     expect(page.get_by_label(field_label("supports"))).to_have_value(re.compile(r"^\d+$"))
-    page.get_by_label(field_label("name"), exact=True).fill(name)
-    page.get_by_label(field_label("relation")).fill(relation)
-    page.get_by_label(field_label("email")).fill(email)
+    page.get_by_label(field_label("name"), exact=True).fill(person.name)
+    page.get_by_label(field_label("relation")).fill(person.relation)
+    page.get_by_label(field_label("email")).fill(person.email)
     page.get_by_role("button", name=nl("Add to the circle")).click()
     expect(page.get_by_role("status")).to_contain_text(
-        nl("%(name)s is added to the circle.", name=name)
+        nl("%(name)s is added to the circle.", name=person.name)
     )
     axe.check(page)
 

@@ -6,20 +6,14 @@ in the unit tests of every app, the authorization matrix and the browser journey
   reach Daan's side, the office or the manager (R18), so they are defined here, once.
 - Joost de Boer: Daan's brother, in Daan's circle.
 - Ria Jansen: Sanne's aunt, in Sanne's circle (or named by Sanne, in the portal journey).
-- Ellen Jansen: Sanne's mother, in Sanne's circle.
+- Ellen Jansen: Sanne's mother, in Sanne's circle (her guardian, where Sanne is a minor).
 
-A fixture named after a person gives that person as just added to Carla's case in preparation;
-a fixture for the same person in another state is named after that state (`daan_acknowledged`).
-The staff (Carla, Bram, ...) are in the root conftest.py.
+Only data here, no app: the tests of every layer may import it (.importlinter). The fixtures
+that add these people to a case are in kring.testing.circle_people. The staff (Carla, Bram, ...)
+are in the root conftest.py.
 """
 
 from dataclasses import dataclass
-
-import pytest
-from django.utils import timezone
-
-from kring.circle import actions
-from kring.circle.models import Mode
 
 
 @dataclass(frozen=True)
@@ -68,63 +62,16 @@ JOOST = Person(
     address="Broerlaan 3\n3513 EF Utrecht",
 )
 RIA = Person("Ria Jansen", "supporter", relation="aunt of Sanne", email="ria@example.org")
-ELLEN = Person("Ellen Jansen", "supporter", relation="mother of Sanne", email="ellen@example.org")
+ELLEN = Person(
+    "Ellen Jansen",
+    "supporter",
+    relation="mother of Sanne",
+    email="ellen@example.org",
+    language="en",
+)
 
 # Planted in Sanne's record: must never reach the responsible side, the office or the manager.
 SANNE_PHONE = SANNE.phone
 SANNE_EMAIL = SANNE.email
 SANNE_ADDRESS = SANNE.address
 DAAN_ADDRESS = DAAN.address
-
-
-def add(person: Person, case, *, by, supports=None):
-    """`person` added to the circle of `case` by the coordinator `by`, through the real action."""
-    details = person.details()
-    if supports is not None:
-        details["supports"] = supports
-    return actions.add_participant(case, by=by, **details)
-
-
-def acknowledge(participant, *, by, acknowledges=True):
-    """The coordinator records that a responsible person does (or does not) acknowledge (R3)."""
-    return actions.record_acknowledgment(
-        participant,
-        acknowledges=acknowledges,
-        given_at=timezone.now(),
-        mode=Mode.IN_PERSON,
-        by=by,
-    )
-
-
-# --- the fixtures (imported by the conftest.py of the apps that use them) ---------------------
-
-
-@pytest.fixture
-def daan(preparing_case, carla):
-    """Daan, just added to Carla's case in preparation: he has not acknowledged anything yet."""
-    return add(DAAN, preparing_case, by=carla)
-
-
-@pytest.fixture
-def daan_acknowledged(daan, carla):
-    """Daan, who acknowledged his part (R3): he, and then the harmed side, can be invited (R4)."""
-    acknowledge(daan, by=carla)
-    return daan
-
-
-@pytest.fixture
-def sanne(preparing_case, carla, daan):
-    """Sanne, added after Daan (R3: the responsible side first), her contact details planted."""
-    return add(SANNE, preparing_case, by=carla)
-
-
-@pytest.fixture
-def joost(preparing_case, carla, daan):
-    """Daan's brother, in Daan's circle."""
-    return add(JOOST, preparing_case, by=carla, supports=daan)
-
-
-@pytest.fixture
-def ria(preparing_case, carla, sanne):
-    """Sanne's aunt, in Sanne's circle."""
-    return add(RIA, preparing_case, by=carla, supports=sanne)

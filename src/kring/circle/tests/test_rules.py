@@ -7,7 +7,7 @@ from django.utils import timezone
 from kring.circle import actions, guards, information
 from kring.circle.models import Answer, Mode, Nomination, RiskFlag, Side, Status
 from kring.core.policy import NotAllowed, Refused
-from kring.testing.people import acknowledge
+from kring.testing.circle_people import acknowledge
 
 RIGHTS = {"legal_advice": Answer.NO, "interpreter": Answer.NO, "support_person": Answer.YES}
 

@@ -26,8 +26,9 @@ from kring.circle.models import (
     Side,
     Status,
 )
+from kring.testing.circle_people import acknowledge
 from kring.testing.factories import ReferralFactory
-from kring.testing.people import DAAN, SANNE, SANNE_ADDRESS, SANNE_EMAIL, SANNE_PHONE, acknowledge
+from kring.testing.people import DAAN, SANNE, SANNE_ADDRESS, SANNE_EMAIL, SANNE_PHONE
 
 NOTE = "Daan vertelde over zijn schulden bij de buurman."
 ASSESSMENT = "Vader van Sanne dreigt Daan op te wachten na school."

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from kring.circle import actions
 from kring.circle.models import Invitation
-from kring.testing.people import daan, daan_acknowledged, joost, ria, sanne
+from kring.testing.circle_people import daan, daan_acknowledged, joost, ria, sanne
 
 __all__ = ["daan", "daan_acknowledged", "joost", "ria", "sanne"]
 

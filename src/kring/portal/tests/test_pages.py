@@ -15,8 +15,17 @@ from kring.cases.lifecycle import State
 from kring.cases.models import Case, CaseEvent
 from kring.circle import actions, information
 from kring.circle.models import Consent, Mode, Nomination, Participant, Side, Status
-from kring.portal.tests.conftest import ENGLISH, enter_url, invite
-from kring.testing.people import DAAN, JOOST, SANNE, SANNE_ADDRESS, SANNE_EMAIL, SANNE_PHONE
+from kring.portal.tests.conftest import enter_url, invite
+from kring.testing.circle_people import add
+from kring.testing.people import (
+    DAAN,
+    ELLEN,
+    JOOST,
+    SANNE,
+    SANNE_ADDRESS,
+    SANNE_EMAIL,
+    SANNE_PHONE,
+)
 
 PAGES = ("portal:home", "portal:consent", "portal:nominate", "portal:withdraw")
 CONSENT = {
@@ -184,24 +193,16 @@ def test_consent_without_answers_names_each_missing_answer(as_daan):
 
 @pytest.fixture
 def mother_and_minor(sanne, daan_acknowledged, carla):
-    """Sanne is a minor; her mother Mieke, in her circle, is her guardian. Daan has
+    """Sanne is a minor; her mother Ellen, in her circle, is her guardian. Daan has
     acknowledged his part, so the harmed side can be invited (R4)."""
-    mieke = actions.add_participant(
-        sanne.case,
-        by=carla,
-        name="Mieke Jansen",
-        side=Side.SUPPORTER,
-        supports=sanne,
-        relation="mother of Sanne",
-        language=ENGLISH,
-    )
-    actions.update_participant(sanne, by=carla, is_minor=True, guardian=mieke)
-    return mieke, _refreshed(sanne)
+    ellen = add(ELLEN, sanne.case, by=carla, supports=sanne)
+    actions.update_participant(sanne, by=carla, is_minor=True, guardian=ellen)
+    return ellen, _refreshed(sanne)
 
 
 def test_a_guardian_consents_for_the_minor(client, mother_and_minor, carla):
-    mieke, sanne = mother_and_minor
-    client.get(enter_url(invite(mieke, by=carla)))
+    ellen, sanne = mother_and_minor
+    client.get(enter_url(invite(ellen, by=carla)))
     page = _text(client.get(reverse("portal:consent")))
     assert "Sanne Jansen, as their parent or guardian" in page
 
@@ -209,28 +210,28 @@ def test_a_guardian_consents_for_the_minor(client, mother_and_minor, carla):
 
     assert response.status_code == 303
     consent = Consent.objects.get(participant=sanne)
-    assert consent.given_by == mieke
+    assert consent.given_by == ellen
     assert consent.mode == Mode.PORTAL
-    assert not Consent.objects.filter(participant=mieke).exists()
+    assert not Consent.objects.filter(participant=ellen).exists()
     home = _text(client.get(reverse("portal:home")))
     assert "Sanne Jansen: you gave consent as parent or guardian on" in home
 
 
 def test_a_guardian_consents_for_themself_by_choosing_myself(client, mother_and_minor, carla):
-    mieke, sanne = mother_and_minor
-    client.get(enter_url(invite(mieke, by=carla)))
+    ellen, sanne = mother_and_minor
+    client.get(enter_url(invite(ellen, by=carla)))
 
-    client.post(reverse("portal:consent"), {**CONSENT, "person": mieke.pk})
+    client.post(reverse("portal:consent"), {**CONSENT, "person": ellen.pk})
 
-    assert Consent.objects.get(participant=mieke).given_by == mieke
+    assert Consent.objects.get(participant=ellen).given_by == ellen
     assert not Consent.objects.filter(participant=sanne).exists()
 
 
 def test_a_guardian_cannot_consent_for_someone_who_is_not_their_ward(
     client, mother_and_minor, daan, carla
 ):
-    mieke, _sanne = mother_and_minor
-    client.get(enter_url(invite(mieke, by=carla)))
+    ellen, _sanne = mother_and_minor
+    client.get(enter_url(invite(ellen, by=carla)))
 
     response = client.post(reverse("portal:consent"), {**CONSENT, "person": daan.pk})
 
@@ -240,7 +241,7 @@ def test_a_guardian_cannot_consent_for_someone_who_is_not_their_ward(
 
 
 def test_a_minor_gives_their_own_consent(client, mother_and_minor, carla):
-    _mieke, sanne = mother_and_minor
+    _ellen, sanne = mother_and_minor
     client.get(enter_url(invite(sanne, by=carla)))
     page = _text(client.get(reverse("portal:consent")))
     assert "Because you are under 18, your parent or guardian gives consent as well." in page

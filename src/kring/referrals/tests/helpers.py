@@ -2,10 +2,12 @@
 
 from html.parser import HTMLParser
 
-DESCRIPTION = "Daan Jansen heeft bij de bushalte de fiets van Sanne Bakker vernield."
+from kring.testing.people import DAAN, SANNE
+
+DESCRIPTION = f"{DAAN.name} heeft bij de bushalte de fiets van {SANNE.name} vernield."
 PEOPLE = [
-    ("Daan Jansen", "responsible", "06 1111 2222"),
-    ("Sanne Bakker", "harmed", ""),
+    (DAAN.name, "responsible", DAAN.phone),
+    (SANNE.name, "harmed", ""),
 ]
 
 

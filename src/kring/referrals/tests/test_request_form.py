@@ -16,6 +16,7 @@ from kring.referrals.models import Referral
 from kring.referrals.privacy import PRIVACY_VERSION
 from kring.referrals.tests.helpers import DESCRIPTION, PEOPLE, form_data, form_values
 from kring.testing.factories import UserFactory
+from kring.testing.people import DAAN, SANNE
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +80,10 @@ def test_missing_fields_are_reported_in_a_summary_and_at_the_field_and_nothing_i
     assert values["description"] == DESCRIPTION
     assert values["requester_relation"] == "relative"
     assert values["privacy_consent"] == "on"
-    assert values["people-0-name"] == "Daan Jansen"
+    assert values["people-0-name"] == DAAN.name
     assert values["people-0-side"] == "responsible"
-    assert values["people-0-contact"] == "06 1111 2222"
-    assert values["people-1-name"] == "Sanne Bakker"
+    assert values["people-0-contact"] == DAAN.phone
+    assert values["people-1-name"] == SANNE.name
     assert values["people-1-side"] == "harmed"
     assert Referral.objects.count() == 0
     assert mail.outbox == []
@@ -99,7 +100,7 @@ def test_a_person_with_contact_details_but_no_name_is_an_error(send):
 
 
 def test_a_named_person_needs_a_side(send):
-    response = send(form_data(people=[("Daan Jansen", "", "")]))
+    response = send(form_data(people=[(DAAN.name, "", "")]))
     assert 'href="#id_people-0-side"' in response.content.decode()
     assert Referral.objects.count() == 0
 
@@ -139,8 +140,8 @@ def test_add_another_person_keeps_everything_typed_and_adds_an_empty_row(send):
     assert "field-error" not in html
     values = form_values(response)
     assert values["people-TOTAL_FORMS"] == "3"
-    assert values["people-0-name"] == "Daan Jansen"
-    assert values["people-1-name"] == "Sanne Bakker"
+    assert values["people-0-name"] == DAAN.name
+    assert values["people-1-name"] == SANNE.name
     assert values["people-2-name"] == ""
     assert values["description"] == DESCRIPTION
     assert values["requester_name"] == "Petra de Vries"
@@ -153,7 +154,7 @@ def test_a_person_left_out_is_dropped_when_adding_a_row(send):
     response = send(form_data(action="add_person", **{"people-0-DELETE": "on"}))
     values = form_values(response)
     assert values["people-TOTAL_FORMS"] == "2"
-    assert values["people-0-name"] == "Sanne Bakker"
+    assert values["people-0-name"] == SANNE.name
     assert values["people-1-name"] == ""
 
 
@@ -283,7 +284,7 @@ def test_the_description_never_reaches_the_audit_log_or_the_outbox(send, bram):
     for row in OutgoingMail.objects.values():
         for value in row.values():
             assert DESCRIPTION not in str(value)
-            assert "Daan Jansen" not in str(value) and "Sanne Bakker" not in str(value)
+            assert DAAN.name not in str(value) and SANNE.name not in str(value)
 
 
 def test_a_declined_request_gets_a_plain_words_mail_with_the_reason(send, bram):
@@ -332,7 +333,7 @@ def test_the_rate_limit_refuses_more_requests_per_hour_and_keeps_what_was_typed(
     assert "Too many requests from this address" in html
     values = form_values(response)
     assert values["description"] == DESCRIPTION
-    assert values["people-0-name"] == "Daan Jansen"
+    assert values["people-0-name"] == DAAN.name
     assert values["requester_email"] == "petra@example.org"
     assert Referral.objects.count() == 2
 
