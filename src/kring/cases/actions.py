@@ -230,15 +230,10 @@ def hand_back_case(case: Case, *, reason: str, by: User) -> Case:
 
 def _who_assigns(case: Case, assignment: Assignment | None) -> list[User]:
     """Who finds the next coordinator: the one who offered the case, and the team's managers."""
-    managers = User.objects.filter(
-        # django-stubs refuses None for an exact lookup. team_id is None only for a case not
-        # yet taken on (has_team, R1), which has no coordinator to hand back; None would read
-        # as "managers of no team". Kept as it was when typing this module (issue 6).
-        team_id=case.team_id,  # type: ignore[misc]
-        role=Role.MANAGER,
-        is_active=True,
-    )
-    people = {u.pk: u for u in managers}
+    people: dict[int, User] = {}
+    if case.team_id is not None:
+        managers = User.objects.filter(team_id=case.team_id, role=Role.MANAGER, is_active=True)
+        people.update((u.pk, u) for u in managers)
     if assignment is not None and assignment.offered_by.is_active:
         people.setdefault(assignment.offered_by_id, assignment.offered_by)
     return list(people.values())

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.accounts.models import Role, User
 from kring.audit.actors import By, staff_user
 from kring.cases import lifecycle
-from kring.cases.lifecycle import BEFORE_CONFERENCE, MOVES, state_refusal
+from kring.cases.lifecycle import BEFORE_CONFERENCE, MOVES, State, state_refusal
 from kring.cases.models import Assignment, Case
 from kring.core.policy import Refusal, deny, first, rule
 
@@ -26,9 +26,10 @@ def staff_role(actor: By, *roles: str) -> Refusal | None:
 
 
 def of_the_team(actor: By, case: Case) -> Refusal | None:
-    """Office and managers act on the cases of their own team only."""
+    """Office and managers act on the cases of their own team only, while their account is
+    active."""
     user = staff_user(actor)
-    if user is None or case.team_id is None or case.team_id != user.team_id:
+    if user is None or not user.is_active or case.team_id is None or case.team_id != user.team_id:
         return deny("team", NOT_ALLOWED)
     return None
 
@@ -84,10 +85,20 @@ def may_assign(actor: By, case: Case, coordinator: User | None = None) -> Refusa
     With `coordinator`, also whether that coordinator can be offered the case."""
     return first(
         lambda: staff_role(actor, Role.OFFICE, Role.MANAGER),
-        lambda: of_the_team(actor, case),
+        # A new request has no team yet: the office sees it, and takes it on first.
+        lambda: _inbox_or_team(actor, case),
         lambda: state_refusal(case, BEFORE_CONFERENCE),
+        lambda: _reassigning(actor, case),
         lambda: _offerable_to(case, coordinator) if coordinator is not None else None,
     )
+
+
+def _reassigning(actor: By, case: Case) -> Refusal | None:
+    """Taking a case away from the coordinator who has it is the manager's (docs/rules.md
+    "Roles"); the office offers a case that has no coordinator."""
+    if case.coordinator_id is not None:
+        return staff_role(actor, Role.MANAGER)
+    return None
 
 
 def _offerable_to(case: Case, coordinator: User) -> Refusal | None:
@@ -108,7 +119,12 @@ def _offerable_to(case: Case, coordinator: User) -> Refusal | None:
 def may_answer_offer(actor: By, assignment: Assignment) -> Refusal | None:
     """R2: the coordinator an offer was made to accepts it or hands it back, while it is open."""
     user = staff_user(actor)
-    if user is None or user.role != Role.COORDINATOR or assignment.coordinator_id != user.pk:
+    if (
+        user is None
+        or user.role != Role.COORDINATOR
+        or not user.is_active
+        or assignment.coordinator_id != user.pk
+    ):
         return deny("not_offered", NOT_ALLOWED)
     if assignment.status != assignment.Status.OFFERED:
         return rule("offer_closed", _("This offer is no longer open."))
@@ -139,12 +155,38 @@ def _coordinator_or_manager(actor: By, case: Case) -> Refusal | None:
 
 
 def may_read_request(actor: By, case: Case) -> Refusal | None:
-    """The request as it was sent (with its free text) is for triage: the office, and the
-    team's manager once the case is taken on."""
+    """The request as it was sent, with its free-text account: the office while triaging (a
+    new request, and a case taken on until a coordinator accepts it), then no longer; the
+    team's manager always (docs/rules.md "Roles"). The case's coordinator reads it on the case
+    page."""
     return first(
         lambda: staff_role(actor, Role.OFFICE, Role.MANAGER),
         lambda: _inbox_or_team(actor, case),
+        lambda: _triaging(actor, case),
     )
+
+
+# The office reads what happened while it decides what to do with a request (and what it
+# declined, until that is erased).
+TRIAGE = (State.REQUESTED, State.REFERRED, State.DECLINED)
+
+
+def _triaging(actor: By, case: Case) -> Refusal | None:
+    user = staff_user(actor)
+    if user.role == Role.OFFICE and case.state not in TRIAGE:
+        return deny(
+            "after_triage",
+            _("The office reads what happened only while deciding about the request."),
+        )
+    return None
+
+
+def may_read_account(actor: By, case: Case) -> Refusal | None:
+    """The free-text account on the case page: the case's coordinator, and whoever may read
+    the request (may_read_request)."""
+    if the_coordinator(actor, case) is None:
+        return None
+    return may_read_request(actor, case)
 
 
 def needs_coordinator(case: Case) -> bool:

@@ -194,6 +194,7 @@ def case_detail(request, pk):
                 stop=policy.may_stop(request.user, case),
                 decline=policy.may_decline(request.user, case),
                 hand_back=policy.may_hand_back(request.user, case),
+                read_account=policy.may_read_account(request.user, case),
             ),
         },
     )

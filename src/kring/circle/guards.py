@@ -35,6 +35,21 @@ def any_responsible_acknowledged(case) -> bool:
     return any(acknowledged(p) and p.takes_part for p in responsible)
 
 
+def may_be_approached(participant):
+    """R4: no one on the harmed side is approached (spoken with, invited, asked for consent or
+    for names) until at least one person responsible has acknowledged their part."""
+    person = main_person(participant)
+    harmed_side = participant.side == Side.HARMED or (
+        person is not None and person.side == Side.HARMED
+    )
+    if harmed_side and not any_responsible_acknowledged(participant.case):
+        return _(
+            "No one on the harmed side can be invited until at least one person responsible "
+            "has acknowledged their part."
+        )
+    return None
+
+
 def may_be_invited(participant) -> str | None:
     """The order of the method: the responsible side first, the harmed side only after an
     acknowledgment (R3, R4, R5); a minor only with a parent or guardian (R9)."""
@@ -55,14 +70,9 @@ def may_be_invited(participant) -> str | None:
         return _(
             "%(name)s stands in the circle of %(person)s, who has not acknowledged their part yet."
         ) % {"name": participant.name, "person": person.name}
-    harmed_side = participant.side == Side.HARMED or (
-        person is not None and person.side == Side.HARMED
-    )
-    if harmed_side and not any_responsible_acknowledged(participant.case):
-        return _(
-            "No one on the harmed side can be invited until at least one person responsible "
-            "has acknowledged their part."
-        )
+    not_yet = may_be_approached(participant)
+    if not_yet:
+        return not_yet
     if participant.is_minor and participant.guardian_id is None:
         return _("%(name)s is a minor: add a parent or guardian to the circle first.") % {
             "name": participant.name

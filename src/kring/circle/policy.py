@@ -109,8 +109,12 @@ def may_update_participant(actor: By, participant: Participant) -> Refusal | Non
 
 
 def may_record_conversation(actor: By, participant: Participant) -> Refusal | None:
-    """R7: a preparatory conversation with someone in the circle."""
-    return may_prepare(actor, participant.case)
+    """R7: a preparatory conversation with someone in the circle; the harmed side only once
+    someone responsible has acknowledged (R4)."""
+    return first(
+        lambda: may_prepare(actor, participant.case),
+        lambda: _approachable(participant),
+    )
 
 
 def may_record_acknowledgment(actor: By, participant: Participant) -> Refusal | None:
@@ -140,6 +144,11 @@ def may_invite(actor: By, participant: Participant) -> Refusal | None:
             else None
         ),
     )
+
+
+def _approachable(participant: Participant) -> Refusal | None:
+    reason = guards.may_be_approached(participant)
+    return rule("order_of_the_method", reason) if reason else None
 
 
 def _may_be_invited(participant: Participant) -> Refusal | None:
@@ -259,20 +268,24 @@ def may_respond(actor: By, participant: Participant) -> Refusal | None:
 
 def may_consent(actor: By, participant: Participant) -> Refusal | None:
     """R9, R17: informed consent, by the participant (or the coordinator who obtained it), and
-    for a minor also by the parent or guardian."""
+    for a minor also by the parent or guardian. Not asked of the harmed side before an
+    acknowledgment (R4)."""
     return first(
         lambda: coordinator_self_or_guardian(actor, participant),
         lambda: _preparing(participant.case),
         lambda: _takes_part(participant),
+        lambda: _approachable(participant),
     )
 
 
 def may_nominate(actor: By, participant: Participant) -> Refusal | None:
-    """R6: someone who takes part names who else should be there."""
+    """R6: someone who takes part names who else should be there (the harmed side once they
+    may be approached, R4)."""
     return first(
         lambda: coordinator_or_self(actor, participant),
         lambda: _preparing(participant.case),
         lambda: _takes_part(participant),
+        lambda: _approachable(participant),
     )
 
 

@@ -56,8 +56,8 @@ def test_handing_back_keeps_the_case_referred_and_logs_the_reason(offered_case, 
     assert event.data == {"reason": "tie"}
 
 
-def test_reassignment_ends_the_previous_coordinators_access_at_once(carlas_case, bram, olaf, carla):
-    actions.offer_to_coordinator(carlas_case, coordinator=olaf, by=bram)
+def test_reassignment_ends_the_previous_coordinators_access_at_once(carlas_case, mira, olaf, carla):
+    actions.offer_to_coordinator(carlas_case, coordinator=olaf, by=mira)
     carlas_case.refresh_from_db()
     assert carlas_case.state == State.REFERRED
     assert carlas_case.coordinator is None
@@ -134,3 +134,12 @@ def test_a_case_is_offered_only_to_a_coordinator_of_its_team(referred_case, bram
         actions.offer_to_coordinator(referred_case, coordinator=noor, by=bram)
     assert "team" in str(refused.value.reason)
     assert not referred_case.assignments.exists()
+
+
+def test_only_the_manager_takes_a_case_from_its_coordinator(carlas_case, bram, olaf):
+    """Reassignment is the manager's (docs/rules.md "Roles"); the office offers cases that
+    have no coordinator."""
+    with pytest.raises(NotAllowed):
+        actions.offer_to_coordinator(carlas_case, coordinator=olaf, by=bram)
+    carlas_case.refresh_from_db()
+    assert carlas_case.state == State.ASSIGNED

@@ -267,27 +267,6 @@ CASES: dict[str, Callable] = {
 
 # --- the tables -----------------------------------------------------------------------------------
 
-ACCESS_NOT_REFUSAL = (
-    "A rule refusal, not an access refusal (core/policy.py: access means this actor may never "
-    "do this to this object): the office may offer this request to a coordinator as soon as it "
-    "has taken it on. may_assign asks of_the_team before the state, and a request has no team "
-    "yet, so the office gets a 403 instead of 'not possible while the case is New request' "
-    "(may_decline and may_read_request use _inbox_or_team for this)."
-)
-INACTIVE_MANAGER = (
-    "An inactive manager may stop a case: _coordinator_or_manager asks only of_the_team for a "
-    "manager, never whether the user is active (staff_role and the_coordinator both do)."
-)
-INACTIVE_OFFERED = (
-    "An inactive coordinator may answer an offer (accept it, or hand it back): may_answer_offer "
-    "does not ask whether the user is active, unlike staff_role and the_coordinator."
-)
-FREE_TEXT_AFTER_TRIAGE = (
-    "docs/rules.md, Roles: the office sees the free-text account 'while triaging', then the "
-    "team's cases 'as state, people and dates only'. may_read_request lets the office read the "
-    "request as sent in every state, also once a coordinator has the case. (The code "
-    "'after_triage' is a proposal.)"
-)
 
 CASES_TABLES: dict[str, list[Row]] = {
     "may_take_on": [
@@ -334,8 +313,12 @@ CASES_TABLES: dict[str, list[Row]] = {
         Row("manager", "referred", ALLOWED),
         Row("office", "offered", ALLOWED),  # the open offer is withdrawn
         Row("manager", "assigned", ALLOWED),  # R2: reassignment
-        Row("office", "preparing", ALLOWED),
+        # Taking the case from the coordinator who has it is the manager's (rules.md "Roles").
+        Row("office", "preparing", denied("role")),
+        Row("office", "assigned", denied("role")),
+        Row("manager", "preparing", ALLOWED),
         Row("manager", "scheduled", ALLOWED),
+        Row("office", "handed_back", ALLOWED),  # no coordinator now: the office offers it
         Row("manager", "handed_back", ALLOWED),
         Row("office_other_team", "referred", denied("team")),
         Row("manager_other_team", "preparing", denied("team")),
@@ -345,7 +328,7 @@ CASES_TABLES: dict[str, list[Row]] = {
             denied("role"),
         ),
         *each(("inactive_office", "inactive_manager"), "referred", denied("role")),
-        Row("office", "requested", refused("state"), bug=ACCESS_NOT_REFUSAL),
+        Row("office", "requested", refused("state")),
         Row("manager", "conference_held", refused("state")),
         Row("manager", "stopped", refused("state")),
         Row("office", "declined", refused("state")),
@@ -381,7 +364,6 @@ CASES_TABLES: dict[str, list[Row]] = {
             "offered",
             denied("not_offered"),
             target="offer",
-            bug=INACTIVE_OFFERED,
         ),
         Row("coordinator", "assigned", refused("offer_closed"), target="offer"),  # accepted
         Row("coordinator", "offered_then_stopped", refused("offer_closed"), target="offer"),
@@ -433,11 +415,21 @@ CASES_TABLES: dict[str, list[Row]] = {
         ),
         Row("coordinator", "handed_back", denied("not_coordinator")),
         Row("coordinator", "requested", denied("not_coordinator")),
-        Row("inactive_manager", "preparing", denied("role"), bug=INACTIVE_MANAGER),
+        Row("inactive_manager", "preparing", denied("team")),
         Row("coordinator", "conference_held", refused("state")),
         Row("manager", "conference_held", refused("state")),
         Row("coordinator", "stopped", refused("state")),
         Row("manager", "declined", refused("state")),
+    ],
+    "may_read_account": [
+        Row("coordinator", "assigned", ALLOWED),
+        Row("coordinator", "preparing", ALLOWED),
+        Row("manager", "preparing", ALLOWED),
+        Row("office", "referred", ALLOWED),
+        Row("office", "preparing", denied("after_triage")),
+        Row("other_coordinator", "preparing", denied("role")),
+        Row("coordinator", "handed_back", denied("role")),  # no longer hers
+        *each(NOT_STAFF_OF_CASES, "preparing", denied("role")),
     ],
     "may_read_request": [
         Row("office", "requested", ALLOWED),
@@ -454,8 +446,8 @@ CASES_TABLES: dict[str, list[Row]] = {
             "assigned",
             denied("role"),
         ),
-        Row("office", "assigned", denied("after_triage"), bug=FREE_TEXT_AFTER_TRIAGE),
-        Row("office", "preparing", denied("after_triage"), bug=FREE_TEXT_AFTER_TRIAGE),
+        Row("office", "assigned", denied("after_triage")),
+        Row("office", "preparing", denied("after_triage")),
     ],
     # The pages of lists: no case, only who is asking.
     "may_open_inbox": [

@@ -128,8 +128,8 @@ def test_olaf_cannot_answer_an_offer_made_to_carla(as_user, olaf, offered_case):
     assert offered_case.coordinator is None
 
 
-def test_reassigned_coordinator_loses_access_at_once(as_user, carla, carlas_case, bram, olaf):
-    actions.offer_to_coordinator(carlas_case, coordinator=olaf, by=bram)
+def test_reassigned_coordinator_loses_access_at_once(as_user, carla, carlas_case, mira, olaf):
+    actions.offer_to_coordinator(carlas_case, coordinator=olaf, by=mira)
     response = as_user(carla).get(reverse("cases:detail", args=[carlas_case.pk]))
     assert response.status_code == 404
 

@@ -259,13 +259,6 @@ SETUPS: dict[str, Callable] = {
 
 # --- the tables -----------------------------------------------------------------------------------
 
-R4_APPROACHED = (
-    "R4: nobody on the harmed side is approached or invited until at least one person "
-    "responsible has acknowledged their part. The policy keeps that order for invitations and "
-    "links only: the coordinator can record a conversation with Sanne, her consent or her "
-    "nomination (each means she was approached) before Daan acknowledged. (The code "
-    "'order_of_the_method' is the one may_invite uses.)"
-)
 R9_GUARDIAN = (
     "R9: a minor's parent or guardian is an adult on the minor's own side, never a person "
     "responsible for harm done to that minor. coordinator_self_or_guardian accepts whoever is "
@@ -374,7 +367,6 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
             "before_acknowledgment",
             refused("order_of_the_method"),
             "sanne",
-            bug=R4_APPROACHED,
         ),
     ],
     "may_record_acknowledgment": [
@@ -515,7 +507,6 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
             "before_acknowledgment",
             refused("order_of_the_method"),
             "sanne",
-            bug=R4_APPROACHED,
         ),
         Row(
             "daan_in_portal_for_ruben",
@@ -546,7 +537,6 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
             "before_acknowledgment",
             refused("order_of_the_method"),
             "sanne",
-            bug=R4_APPROACHED,
         ),
         *(
             Row("daan_in_portal", state, refused("not_preparing"), "daan")

@@ -162,7 +162,9 @@ def test_consent_records_the_information_version(daan, carla):
     assert guards.has_consent(daan)
 
 
-def test_consent_of_a_minor_needs_the_guardian_as_well(preparing_case, sanne, carla):
+def test_consent_of_a_minor_needs_the_guardian_as_well(
+    preparing_case, daan_acknowledged, sanne, carla
+):
     lotte = actions.add_participant(
         preparing_case,
         by=carla,
@@ -208,7 +210,7 @@ def test_withdrawal_takes_effect_at_once(daan, carla):
 # --- nominations ------------------------------------------------------------------------------
 
 
-def test_nominee_invited_joins_the_circle_of_who_named_them(sanne, ria, carla):
+def test_nominee_invited_joins_the_circle_of_who_named_them(daan_acknowledged, sanne, ria, carla):
     nomination = actions.nominate(ria, name="Oom Kees", relation="uncle", via=Mode.PHONE, by=carla)
     decided = actions.decide_nomination(nomination, invite_nominee=True, by=carla)
     assert decided.decision == Nomination.Decision.INVITED
@@ -217,7 +219,7 @@ def test_nominee_invited_joins_the_circle_of_who_named_them(sanne, ria, carla):
     assert decided.participant.name == "Oom Kees"
 
 
-def test_nominee_not_invited_needs_a_reason(sanne, carla):
+def test_nominee_not_invited_needs_a_reason(daan_acknowledged, sanne, carla):
     nomination = actions.nominate(sanne, name="Oom Kees", via=Mode.PHONE, by=carla)
     with pytest.raises(Refused) as refused:
         actions.decide_nomination(nomination, invite_nominee=False, reason="  ", by=carla)
@@ -229,7 +231,7 @@ def test_nominee_not_invited_needs_a_reason(sanne, carla):
     assert decided.participant is None
 
 
-def test_nomination_is_decided_once(sanne, carla):
+def test_nomination_is_decided_once(daan_acknowledged, sanne, carla):
     nomination = actions.nominate(sanne, name="Oom Kees", via=Mode.PHONE, by=carla)
     actions.decide_nomination(nomination, invite_nominee=False, reason="No.", by=carla)
     with pytest.raises(Refused) as refused:
@@ -362,7 +364,9 @@ def test_an_invited_person_is_not_removed_but_withdraws(preparing_case, carla, d
     assert "record a withdrawal instead" in str(refused.value.reason)
 
 
-def test_a_person_with_a_conversation_on_record_is_not_removed(preparing_case, carla, sanne):
+def test_a_person_with_a_conversation_on_record_is_not_removed(
+    preparing_case, carla, daan_acknowledged, sanne
+):
     actions.record_conversation(sanne, held_at=timezone.now(), mode=Mode.PHONE, by=carla)
     with pytest.raises(Refused) as refused:
         actions.remove_participant(sanne, by=carla)

@@ -295,7 +295,7 @@ def test_consent_on_paper_records_version_and_rights(as_user, carla, preparing_c
     assert consent.support_person == "yes"
 
 
-def test_minor_consents_with_the_guardian(as_user, carla, preparing_case, sanne):
+def test_minor_consents_with_the_guardian(as_user, carla, preparing_case, daan_acknowledged, sanne):
     lotte = actions.add_participant(
         preparing_case,
         by=carla,
@@ -355,7 +355,7 @@ def test_withdrawal_by_phone_takes_effect_at_once(as_user, carla, preparing_case
 
 
 def test_nomination_on_the_harmed_side_shows_the_wishes_of_the_person_harmed(
-    as_user, carla, preparing_case, daan, sanne, ria
+    as_user, carla, preparing_case, daan, daan_acknowledged, sanne, ria
 ):
     actions.nominate(ria, name="Oom Kees", via=Mode.PHONE, by=carla)
     actions.nominate(daan, name="Buurman Piet", via=Mode.PHONE, by=carla)
@@ -372,7 +372,7 @@ def test_nomination_on_the_harmed_side_shows_the_wishes_of_the_person_harmed(
 
 
 def test_nominee_invited_joins_the_circle_of_who_named_them(
-    as_user, carla, preparing_case, sanne, ria
+    as_user, carla, preparing_case, daan_acknowledged, sanne, ria
 ):
     client = as_user(carla)
     response = client.post(
@@ -579,7 +579,8 @@ def _bad(case, daan, sanne, nomination, flag):
 def test_every_form_with_bad_input_gives_a_clear_message_and_keeps_the_input(
     as_user, carla, preparing_case, daan, sanne
 ):
-    nomination = actions.nominate(sanne, name="Oom Kees", via=Mode.PHONE, by=carla)
+    # Daan has not acknowledged (the R4 row below): the nomination is his, not Sanne's.
+    nomination = actions.nominate(daan, name="Oom Kees", via=Mode.PHONE, by=carla)
     flag = actions.flag_risk(preparing_case, kind="other", level="low", assessment="x", by=carla)
     client = as_user(carla)
     before = (Participant.objects.count(), Conversation.objects.count(), Consent.objects.count())
@@ -711,7 +712,9 @@ def test_taking_a_person_out_of_the_circle_asks_first_and_then_removes(
     assert not preparing_case.participants.filter(pk=person.pk).exists()
 
 
-def test_a_refused_removal_shows_the_reason(as_user, carla, preparing_case, sanne):
+def test_a_refused_removal_shows_the_reason(
+    as_user, carla, preparing_case, daan_acknowledged, sanne
+):
     from django.urls import reverse
 
     from kring.circle import actions as circle_actions
