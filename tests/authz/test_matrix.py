@@ -13,7 +13,8 @@ What each role gets:
 - a refused visitor who is not signed in is sent to the login page;
 - a refused signed-in role gets 403 or 404, never the page and never a redirect to content;
 - GET on a view that only takes POST answers 405, and a refused role's POST is refused too and
-  changes nothing;
+  changes nothing; the same POST by a role that is allowed does change something, so that the
+  refusal is proven to refuse something real;
 - no refused role ever sees the free-text description of a case (the factory's "Daan heeft de
   fiets ..."), and some pages never show it to anyone.
 """

@@ -8,12 +8,12 @@ from django.utils import timezone
 from kring.circle import actions
 from kring.circle.models import Mode, Side
 from kring.testing.auth import force_verified_login
+from kring.testing.circle_people import add
+from kring.testing.people import DAAN, SANNE
 
 
 def _grow(case, carla, n):
-    daan = case.participants.filter(side=Side.RESPONSIBLE).first() or actions.add_participant(
-        case, by=carla, name="Daan de Boer", side=Side.RESPONSIBLE
-    )
+    daan = case.participants.filter(side=Side.RESPONSIBLE).first() or add(DAAN, case, by=carla)
     for i in range(n):
         person = actions.add_participant(
             case, by=carla, name=f"Steun {i}", side=Side.SUPPORTER, supports=daan
@@ -43,10 +43,8 @@ def test_case_page_queries_are_the_same_for_a_circle_of_5_and_40(client, carla, 
 def test_case_page_draws_the_circle_and_names_who_was_not_yet_spoken_with(
     as_user, carla, bram, preparing_case
 ):
-    daan = actions.add_participant(
-        preparing_case, by=carla, name="Daan de Boer", side=Side.RESPONSIBLE, phone="06 1234"
-    )
-    actions.add_participant(preparing_case, by=carla, name="Sanne Jansen", side=Side.HARMED)
+    daan = add(DAAN, preparing_case, by=carla)
+    add(SANNE, preparing_case, by=carla)
     actions.record_conversation(
         daan, held_at=timezone.now(), mode=Mode.PHONE, notes="Geheime notitie", by=carla
     )
@@ -57,4 +55,4 @@ def test_case_page_draws_the_circle_and_names_who_was_not_yet_spoken_with(
     assert "Not yet spoken with: Sanne Jansen" in html
     office = as_user(bram).get(url).content.decode()
     assert "Sanne Jansen" in office  # people and their states
-    assert "Geheime notitie" not in office and "06 1234" not in office
+    assert "Geheime notitie" not in office and DAAN.phone not in office

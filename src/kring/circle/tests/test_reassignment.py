@@ -13,23 +13,14 @@ from kring.cases.lifecycle import State
 from kring.cases.models import Assignment, CaseEvent
 from kring.circle import actions as circle
 from kring.circle.models import PersonalLink, Side
-from kring.circle.tests.conftest import acknowledge
 from kring.core.policy import NotAllowed, Refused
 
 
 @pytest.fixture
-def daan_invited(preparing_case, carla):
+def daan_invited(daan_acknowledged, carla):
     """Daan acknowledged and was invited by e-mail: he has a live personal link."""
-    daan = circle.add_participant(
-        preparing_case,
-        by=carla,
-        name="Daan de Boer",
-        side=Side.RESPONSIBLE,
-        email="daan@example.org",
-    )
-    acknowledge(daan, by=carla)
-    circle.invite(daan, channel="email", by=carla)
-    return daan
+    circle.invite(daan_acknowledged, channel="email", by=carla)
+    return daan_acknowledged
 
 
 def _accept(case, coordinator):
