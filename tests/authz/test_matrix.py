@@ -1,5 +1,5 @@
 """Who may see what: every URL of Kring, requested as every role and as an anonymous visitor,
-against the table below (issue 2, "How it is checked"; DESIGN.md "Roles and what each may see").
+against the table below (issue 2, "How it is checked"; docs/rules.md "Roles and what each may see").
 
 The URLs come from Django's resolver, not from the table: a URL the table does not declare
 fails, and so does a table entry whose URL is gone. The roles are played by the named people
@@ -271,7 +271,7 @@ def _withdraw_by_phone(world) -> dict:
 
 # fmt: off
 TABLE: dict[str, Row | tuple[Row, ...]] = {
-    # --- public (DESIGN.md "anyone"; R1) -----------------------------------------------------
+    # --- public (docs/rules.md "anyone"; R1) -----------------------------------------------------
     "core:home": Row(EVERYONE, redirect=START_PAGE, sees_description=NOBODY),
     "core:health": Row(EVERYONE, sees_description=NOBODY),
     "referrals:new": Row(EVERYONE, sees_description=NOBODY),
@@ -314,13 +314,14 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     "cases:assign": (
         Row({"office", "manager"}, obj="referred_case", refused_post=_carla),
-        Row({"office", "manager"}, obj="carlas_case", refused_post=_olaf),  # reassignment
+        # Reassignment, away from the coordinator who has the case: the manager's.
+        Row({"manager"}, obj="carlas_case", refused_post=_olaf),
     ),
     "cases:offer": Row({"coordinator"}, obj="offered_case", refused_post=_accept),
     "cases:stop": Row({"coordinator", "manager"}, obj="carlas_case", refused_post=_stop),
     # R2: only the case's own coordinator hands it back.
     "cases:hand_back": Row({"coordinator"}, obj="carlas_case", refused_post=_hand_back),
-    # The access log never shows what happened, to anyone (DESIGN.md: never in logs).
+    # The access log never shows what happened, to anyone (docs/rules.md: never in logs).
     "audit:log": Row({"manager"}, sees_description=NOBODY),
     # --- preparation (issue 3): only the case's own coordinator works on the circle; the
     # office and the manager see who is in it and their states, never notes or assessments.
