@@ -105,14 +105,24 @@ def responsible_acknowledged(case, **_kw):
 
 
 def both_sides_take_part(case, **_kw):
-    """R9: if every harmed or every responsible person withdrew, there is no conference."""
+    """R9: someone harmed and someone responsible have accepted; if every one of a side has
+    withdrawn or declined, there is no conference."""
     people = _circle(case)
-    for side, message in (
-        (Side.HARMED, _("No person harmed takes part any more.")),
-        (Side.RESPONSIBLE, _("No person responsible takes part any more.")),
+    for side, gone, waiting in (
+        (
+            Side.HARMED,
+            _("No person harmed takes part any more."),
+            _("No person harmed has accepted the invitation yet."),
+        ),
+        (
+            Side.RESPONSIBLE,
+            _("No person responsible takes part any more."),
+            _("No person responsible has accepted the invitation yet."),
+        ),
     ):
-        if not any(p.side == side and p.status == Status.ACCEPTED for p in people):
-            return message
+        mine = [p for p in people if p.side == side]
+        if not any(p.status == Status.ACCEPTED for p in mine):
+            return waiting if any(p.takes_part for p in mine) else gone
     return None
 
 

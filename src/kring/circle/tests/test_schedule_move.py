@@ -107,7 +107,7 @@ def test_refused_while_the_person_responsible_has_not_accepted(
     refused = scheduling_refused(preparing_case)
 
     assert refused.code == "schedule.both_sides_take_part"
-    assert "No person responsible takes part any more" in str(refused)
+    assert "No person responsible has accepted the invitation yet" in str(refused)
 
 
 def test_refused_until_everyone_has_had_a_preparatory_conversation(
