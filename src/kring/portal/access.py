@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.utils import timezone
 
 from kring.accounts import sessions
+from kring.audit.actors import Actor
 from kring.audit.log import record
 from kring.circle.models import PersonalLink
 from kring.core import ratelimit
@@ -36,7 +37,9 @@ def start_session(request, link: PersonalLink) -> None:
     now = timezone.now()
     PersonalLink.objects.filter(pk=link.pk).update(last_used_at=now)
     participant = link.participant
-    record("portal.entered", actor=None, case=participant.case, obj=participant)
+    record(
+        "portal.entered", actor=Actor.in_portal(participant), case=participant.case, obj=participant
+    )
 
 
 def end_session(request) -> None:
