@@ -122,6 +122,10 @@ def decline(case: Case, *, reason: str, by: User) -> Case:
             case.team_id = by.team_id
         case.decline_reason = reason
         make_move(case, "decline", by=by, fields=["decline_reason", "team"], reason=reason)
+        # An offer not yet answered ends with the case.
+        case.assignments.filter(status__in=OPEN).update(
+            status=Assignment.Status.WITHDRAWN, ended_at=timezone.now()
+        )
         referral = case.referral
         queue_mail(
             "referral.declined",

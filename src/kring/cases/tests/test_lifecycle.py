@@ -143,3 +143,11 @@ def test_only_the_manager_takes_a_case_from_its_coordinator(carlas_case, bram, o
         actions.offer_to_coordinator(carlas_case, coordinator=olaf, by=bram)
     carlas_case.refresh_from_db()
     assert carlas_case.state == State.ASSIGNED
+
+
+def test_declining_a_case_withdraws_the_offer_not_yet_answered(offered_case, bram, carla):
+    actions.decline(offered_case, reason="other_help", by=bram)
+    offer = offered_case.assignments.get(coordinator=carla)
+    assert offer.status == Assignment.Status.WITHDRAWN
+    with pytest.raises(Refused):
+        actions.accept_assignment(offer, declares_independence=True, by=carla)

@@ -367,7 +367,8 @@ CASES_TABLES: dict[str, list[Row]] = {
         ),
         Row("coordinator", "assigned", refused("offer_closed"), target="offer"),  # accepted
         Row("coordinator", "offered_then_stopped", refused("offer_closed"), target="offer"),
-        Row("coordinator", "offered_then_declined", refused("state"), target="offer"),
+        # Declining the case withdraws the offer with it.
+        Row("coordinator", "offered_then_declined", refused("offer_closed"), target="offer"),
     ],
     "may_hand_back": [
         Row("coordinator", "assigned", ALLOWED),
