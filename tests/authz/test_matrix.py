@@ -289,6 +289,8 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "accounts:verify": Row(STAFF, redirect=START_PAGE),
     "accounts:logout": Row(EVERYONE, post_only=True),
     "accounts:account": Row(STAFF, sees_description=NOBODY),
+    # For an account without a role (issue 7); every role here has a start page to go on to.
+    "accounts:no_role": Row(STAFF, redirect=START_PAGE, sees_description=NOBODY),
     "accounts:recovery_codes": Row(STAFF, sees_description=NOBODY),
     "accounts:recovery_codes_regenerate": Row(STAFF, post_only=True, refused_post=_nothing),
     "accounts:password_change": Row(STAFF, refused_post=_new_password, sees_description=NOBODY),

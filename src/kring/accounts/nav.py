@@ -15,8 +15,10 @@ NAV = {
 
 
 def start_url(user) -> str:
+    """The first page of the user's role; a user without a role (or with a role that has no
+    pages) gets the page that says so, never the front page, which would send them back here."""
     entries = NAV.get(user.role)
-    return reverse(entries[0][0]) if entries else reverse("core:home")
+    return reverse(entries[0][0]) if entries else reverse("accounts:no_role")
 
 
 def nav_items(request) -> list[dict]:

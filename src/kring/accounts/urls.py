@@ -5,6 +5,7 @@ from kring.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="account"),
+    path("geen-rol/", views.no_role, name="no_role"),
     path("inloggen/", views.login_view, name="login"),
     path("inloggen/instellen/", views.setup, name="setup"),
     path("inloggen/code/", views.verify, name="verify"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kring.accounts import second_factor, sessions, throttle
 from kring.accounts.forms import CodeForm, KringPasswordChangeForm, LoginForm
 from kring.accounts.models import User
-from kring.accounts.nav import start_url
+from kring.accounts.nav import NAV, start_url
 from kring.audit.log import record
 from kring.core.forms import posted
 from kring.core.net import client_ip
@@ -276,3 +276,13 @@ def logout_view(request):
     logout(request)
     messages.success(request, _("You have been logged out."))
     return redirect("accounts:login")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def no_role(request):
+    """Where a signed-in user lands whose account has no role (or a role without pages): what
+    is the matter and whom to ask. A user with a role goes on to their start page."""
+    if NAV.get(request.user.role):
+        return redirect(start_url(request.user))
+    return render(request, "accounts/no_role.html", {"role": request.user.get_role_display()})
