@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers /health/ before the https redirect and the ALLOWED_HOSTS check: a local probe.
+    "kring.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kring.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -168,6 +170,7 @@ SECURE = env_bool("KRING_SECURE", not (DEBUG or DEMO_MODE))
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("KRING_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # answered first anyway (HealthCheckMiddleware)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SECURE_HSTS_SECONDS = env_int("KRING_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

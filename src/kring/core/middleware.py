@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from kring.core import health
+
 # No inline script or style anywhere: every file is served by Kring itself (no CDN).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -34,3 +36,18 @@ class SecurityHeadersMiddleware:
                 f"max-age={settings.SECURE_HSTS_SECONDS}; includeSubDomains",
             )
         return response
+
+
+class HealthCheckMiddleware:
+    """First in MIDDLEWARE: answers /health/ itself, so that a probe on the machine reaches it
+    over plain http and with any Host header. Later middleware would redirect it to https
+    (SecurityMiddleware) or refuse its Host with a 400 and an ERROR in the log
+    (CommonMiddleware, ALLOWED_HOSTS). Nothing else runs for it: no session, no user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == health.PATH:
+            return health.response(request)
+        return self.get_response(request)

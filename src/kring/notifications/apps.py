@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "kring.notifications"
     label = "notifications"
     verbose_name = _("notifications")
+
+    def ready(self):
+        from kring.core import health
+        from kring.notifications.health import outbox
+
+        health.register("outbox", outbox)  # mail waiting too long makes /health/ fail
