@@ -14,3 +14,28 @@ def demo_mode_without_debug(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security)
+def csrf_middleware_installed(app_configs, **kwargs):
+    """Django's security.W003 looks for its own CSRF middleware by name and so warns about
+    Kring's subclass (kring.portal.csrf.PortalCsrfViewMiddleware): it is silenced in settings,
+    and this check takes its place, accepting Django's class or any subclass of it."""
+    from django.middleware.csrf import CsrfViewMiddleware
+    from django.utils.module_loading import import_string
+
+    for path in settings.MIDDLEWARE:
+        try:
+            middleware = import_string(path)
+        except ImportError:
+            continue  # Django reports a middleware that cannot be imported by itself
+        if isinstance(middleware, type) and issubclass(middleware, CsrfViewMiddleware):
+            return []
+    return [
+        checks.Error(
+            "No CSRF middleware in MIDDLEWARE: forms would accept posts from other sites.",
+            hint="Add kring.portal.csrf.PortalCsrfViewMiddleware (or Django's "
+            "django.middleware.csrf.CsrfViewMiddleware) to MIDDLEWARE.",
+            id="kring.E001",
+        )
+    ]

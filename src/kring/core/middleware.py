@@ -31,9 +31,10 @@ class SecurityHeadersMiddleware:
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if settings.SECURE_HSTS_SECONDS:
+            preload = "; preload" if settings.SECURE_HSTS_PRELOAD else ""
             response.setdefault(
                 "Strict-Transport-Security",
-                f"max-age={settings.SECURE_HSTS_SECONDS}; includeSubDomains",
+                f"max-age={settings.SECURE_HSTS_SECONDS}; includeSubDomains{preload}",
             )
         return response
 

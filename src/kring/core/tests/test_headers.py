@@ -40,3 +40,10 @@ def test_the_demo_banner_sits_inside_the_header_landmark(client, db, settings):
     html = client.get(reverse("core:home")).content.decode()
     header = re.search(r"<header.*?</header>", html, re.S).group(0)
     assert 'class="demo-banner"' in header
+
+
+def test_hsts_preload_only_when_asked_for(client, db, settings):
+    assert "preload" not in client.get(reverse("core:home"))["Strict-Transport-Security"]
+    settings.SECURE_HSTS_PRELOAD = True
+    hsts = client.get(reverse("core:home"))["Strict-Transport-Security"]
+    assert hsts == f"max-age={settings.SECURE_HSTS_SECONDS}; includeSubDomains; preload"
