@@ -8,7 +8,8 @@
 # Steps: ruff (lint and format), migrations (makemigrations --check), translations, imports
 # (import-linter: the layers' contract in .importlinter), types (mypy with django-stubs, on the
 # files listed under [tool.mypy] in pyproject.toml), sqlite (the whole pytest suite, browser
-# tests included), postgres (the same on a throwaway PostgreSQL, see with-postgres.sh).
+# tests included), postgres (the same on a throwaway PostgreSQL, see with-postgres.sh), deploy
+# (docs/deployment.md followed step by step by scripts/deploy-smoke.sh, about two minutes).
 # Exit status: non-zero when any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -40,9 +41,12 @@ step_sqlite() {
 step_postgres() {
     scripts/with-postgres.sh "$bin/pytest" -p no:cacheprovider -ra "${pytest_args[@]}"
 }
+step_deploy() {
+    env -u DJANGO_SETTINGS_MODULE scripts/deploy-smoke.sh
+}
 
 steps=("$@")
-[[ ${#steps[@]} -eq 0 ]] && steps=(ruff migrations translations imports types sqlite postgres)
+[[ ${#steps[@]} -eq 0 ]] && steps=(ruff migrations translations imports types sqlite postgres deploy)
 
 declare -a summary=()
 failed=0
