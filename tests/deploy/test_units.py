@@ -61,7 +61,7 @@ def test_periodic_work_runs_inside_the_worker_so_no_timer_is_shipped():
 
     autodiscover_modules("tasks")  # what `kring run_huey` does before it starts
     periodic = {task.name.rsplit(".", 1)[-1] for task in HUEY._registry.periodic_tasks}
-    assert {"sweep_outbox", "purge_rate_limit_windows"} <= periodic
+    assert {"sweep_outbox", "purge_rate_limit_windows", "clear_expired_sessions"} <= periodic
     assert not list(DEPLOY.glob("*.timer"))
 
 
