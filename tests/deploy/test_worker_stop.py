@@ -136,7 +136,12 @@ def test_the_units_stop_signal_lets_mail_in_flight_go_out_and_leaves_the_rest_qu
         with log_path.open("wb") as log:
             worker = _start_worker(env, log)
             try:
-                wait_until(lambda: smtp.held, timeout=STARTUP_SECONDS, what="a send in flight")
+                wait_until(
+                    lambda: smtp.held or worker.poll() is not None,
+                    timeout=STARTUP_SECONDS,
+                    what="a send in flight",
+                )
+                assert worker.poll() is None, log_path.read_text()
                 worker.send_signal(signum)
                 wait_until(
                     lambda: f"Received {signum.name}" in log_path.read_text(),
