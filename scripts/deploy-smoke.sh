@@ -19,19 +19,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
+self=$repo/scripts/$(basename "$0")
 guide=docs/deployment.md
 
 documented=$(sed -n 's/^<!-- smoke: \([a-z-]*\) -->$/\1/p' "$guide" | sort)
-scripted=$(sed -n 's/^step \([a-z-]*\)$/\1/p' "$0" | sort)
+scripted=$(sed -n 's/^step \([a-z-]*\)$/\1/p' "$self" | sort)
 if [[ "$documented" != "$scripted" ]]; then
-    echo "deploy-smoke: the steps of $guide and of $0 differ:" >&2
+    echo "deploy-smoke: the steps of $guide and of scripts/$(basename "$self") differ:" >&2
     diff <(echo "$documented") <(echo "$scripted") | sed -n 's/^</  only in the guide:/p; s/^>/  only in the script:/p' >&2
     exit 1
 fi
 
 # The throwaway PostgreSQL: run again inside scripts/with-postgres.sh, which stops it on exit.
 if [[ -z "${KRING_SMOKE_IN_POSTGRES:-}" ]]; then
-    KRING_SMOKE_IN_POSTGRES=1 exec scripts/with-postgres.sh "$0" "$@"
+    KRING_SMOKE_IN_POSTGRES=1 exec scripts/with-postgres.sh "$self" "$@"
 fi
 # The superuser's connection, from with-postgres.sh: the "postgres" of the database server.
 admin_url=${KRING_DATABASE_URL%/*}/postgres
@@ -58,8 +59,11 @@ declare -A stop_signal=()
 redis_port=""
 
 cleanup() {
-    local status=$?
+    local status=$? redis_pid=""
     trap - EXIT INT TERM
+    # Whatever goes wrong from here (even a closed stderr), everything started is stopped.
+    set +e
+    trap '' PIPE
     for name in "${!pids[@]}"; do
         kill -s "${stop_signal[$name]:-TERM}" "${pids[$name]}" 2>/dev/null || true
     done
@@ -68,7 +72,9 @@ cleanup() {
         kill -s KILL "${pids[$name]}" 2>/dev/null || true
     done
     if [[ -f $tmp/redis.pid ]]; then
-        kill "$(cat "$tmp/redis.pid")" 2>/dev/null || true
+        redis_pid=$(cat "$tmp/redis.pid")
+        kill "$redis_pid" 2>/dev/null
+        for _ in $(seq 100); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.1; done
     fi
     if [[ $status -ne 0 ]]; then
         echo "deploy-smoke: FAILED (exit $status); the logs:" >&2
