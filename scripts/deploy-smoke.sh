@@ -172,10 +172,21 @@ echo "KRING_DATABASE_URL=postgres://kring_owner:$owner_password@$pg_host_port/kr
 echo "KRING_BACKUP_PASSPHRASE='$(python3 -c 'import secrets; print(secrets.token_urlsafe(30))')'" \
     >"$etc/backup.env"
 chmod 600 "$etc/owner.env" "$etc/backup.env"
+
+step deploy-check
+# Every warning that remains must be one the guide's "Deploy check" lists as accepted.
 as_app "$venv/bin/kring" check --deploy >"$tmp/check.log" 2>&1 || {
     cat "$tmp/check.log" >&2
     exit 1
 }
+accepted=$(sed -n '/^## Deploy check/,/^## /p' "$guide")
+for id in $(grep -oE '\([a-z_]+\.[EWC][0-9]+\)' "$tmp/check.log" | tr -d '()' | sort -u); do
+    if ! grep -qF "\`$id\`" <<<"$accepted"; then
+        cat "$tmp/check.log" >&2
+        say "kring check --deploy reports $id, which the guide's \"Deploy check\" does not list"
+        exit 1
+    fi
+done
 
 step database
 # createuser --pwprompt kring_owner; createuser --pwprompt kring_app;
@@ -226,6 +237,12 @@ stop_signal[worker]=$(unit_value kring-worker.service KillSignal)
 for name in "${!stop_signal[@]}"; do stop_signal[$name]=${stop_signal[$name]#SIG}; done
 for port in "${web_ports[@]}"; do
     browser wait-http "http://127.0.0.1:$port/health/" 60
+done
+check health
+for port in "${web_ports[@]}"; do
+    # The guide's local probe, word for word: plain http, no Host of ours.
+    health=$(curl -fsS --max-time 5 "http://127.0.0.1:$port/health/")
+    [[ $health == *'"status": "ok"'* ]] || { say "health of $port: $health"; exit 1; }
 done
 check control-sockets
 for port in "${web_ports[@]}"; do
