@@ -195,6 +195,18 @@ psql_admin -c 'DROP DATABASE kring' # with-postgres.sh made one; the guide makes
 psql_admin -c "CREATE ROLE kring_owner LOGIN PASSWORD '$owner_password'"
 psql_admin -c "CREATE ROLE kring_app LOGIN PASSWORD '$app_password'"
 psql_admin -c "CREATE DATABASE kring OWNER kring_owner ENCODING 'UTF8'"
+# with-postgres.sh trusts every local connection; Kring's roles sign in with their passwords,
+# so that a wrong URL in the environment files fails here as it would on a real server.
+hba=$(psql_admin -c 'SHOW hba_file')
+{ echo "host all kring_owner,kring_app 127.0.0.1/32 scram-sha-256"; cat "$hba"; } >"$tmp/hba"
+cat "$tmp/hba" >"$hba"
+psql_admin -c 'SELECT pg_reload_conf()' >/dev/null
+for attempt in $(seq 50); do  # the reload is asynchronous: until a wrong password is refused
+    psql --no-psqlrc -q "postgres://kring_app:wrong@$pg_host_port/postgres" -c 'SELECT 1' \
+        >/dev/null 2>&1 || break
+    [[ $attempt -lt 50 ]] || { say "PostgreSQL accepts kring_app with a wrong password"; exit 1; }
+    sleep 0.1
+done
 psql --no-psqlrc -q -v ON_ERROR_STOP=1 "${admin_url%/*}/kring" -c 'REVOKE ALL ON DATABASE kring FROM PUBLIC' \
     -c 'GRANT CONNECT, TEMPORARY ON DATABASE kring TO kring_app'
 
