@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 from kring.core import health
 
@@ -20,7 +21,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 class SecurityHeadersMiddleware:
-    """CSP, HSTS (browsers ignore it over plain http), nosniff and a tight Permissions-Policy."""
+    """CSP, HSTS (browsers ignore it over plain http), nosniff and a tight Permissions-Policy;
+    and no page shown to a signed-in user is kept by a browser or a proxy (Cache-Control:
+    no-store), as for the portal."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,6 +39,9 @@ class SecurityHeadersMiddleware:
                 "Strict-Transport-Security",
                 f"max-age={settings.SECURE_HSTS_SECONDS}; includeSubDomains{preload}",
             )
+        user = getattr(request, "user", None)  # set by AuthenticationMiddleware, further in
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response
 
 
