@@ -73,6 +73,20 @@ def _check_circle(case: Case, data: Mapping[str, Any]) -> None:
         raise Refused(_("The parent or guardian must be a participant in this case."))
 
 
+def _fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in PARTICIPANT_FIELDS}
+
+
+def _check_guardian(participant: Participant) -> None:
+    """R9: a minor's parent or guardian is an adult on the minor's own side."""
+    guardian = participant.guardian
+    if guardian is None:
+        return
+    reason = guards.guardian_refusal(participant, guardian)
+    if reason:
+        raise Refused(reason, code="guardian")
+
+
 def start_preparation(case: Case, *, by: User) -> Case:
     """The coordinator starts preparing: assigned -> preparing."""
     with transaction.atomic():
@@ -87,7 +101,7 @@ def _create_participant(case: Case, *, by: User, data: Mapping[str, Any]) -> Par
         case=case,
         added_by=by,
         status_changed_at=timezone.now(),
-        **{k: v for k, v in data.items() if k in PARTICIPANT_FIELDS},
+        **_fields(data),
     )
 
 
@@ -97,6 +111,7 @@ def add_participant(case: Case, *, by: User, **data: Any) -> Participant:
         case = lock_case(case)
         enforce(policy.may_add_participant(by, case))
         _check_circle(case, data)
+        _check_guardian(Participant(case=case, **_fields(data)))
         participant = _create_participant(case, by=by, data=data)
         log_event(
             case,
@@ -131,11 +146,15 @@ def update_participant(participant: Participant, *, by: User, **data: Any) -> Pa
         # A partial update keeps the rest of the person's place in the circle.
         current = {"supports": participant.supports}
         _check_circle(case, {**current, **data, "side": participant.side})
-        if data.get("guardian") is not None and data["guardian"].pk == participant.pk:
-            raise Refused(_("A person cannot be their own guardian."))
         changed = [k for k in UPDATABLE_FIELDS if k in data]
         for key in changed:
             setattr(participant, key, data[key])
+        _check_guardian(participant)
+        if participant.is_minor and participant.wards.exists():
+            raise Refused(
+                _("%(name)s is a minor and cannot be a parent or guardian.")
+                % {"name": participant.name}
+            )
         participant.save(update_fields=changed)
         record("circle.participant_changed", actor=by, case=case, obj=participant)
     return participant

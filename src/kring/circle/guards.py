@@ -12,6 +12,30 @@ def main_person(participant):
     return participant if participant.is_main else participant.supports
 
 
+def camp(participant):
+    """The side a person stands on: harmed or responsible (their own, or that of the person in
+    whose circle they stand); None for someone in no one's circle (a teacher, a neighbour)."""
+    person = main_person(participant)
+    return person.side if person is not None else None
+
+
+def guardian_refusal(minor, guardian) -> str | None:
+    """R9: a minor's parent or guardian is an adult on the minor's own side, never a person
+    responsible for harm done to that minor (nor anyone on the other side)."""
+    if guardian.pk is not None and guardian.pk == minor.pk:
+        return _("A person cannot be their own guardian.")
+    if guardian.is_minor:
+        return _("%(name)s is a minor and cannot be a parent or guardian.") % {
+            "name": guardian.name
+        }
+    if camp(guardian) != camp(minor):
+        return _(
+            "%(name)s does not stand on the same side as %(minor)s and cannot be their parent "
+            "or guardian."
+        ) % {"name": guardian.name, "minor": minor.name}
+    return None
+
+
 def acknowledged(participant) -> bool:
     """R3: the newest acknowledgment of a responsible person says yes."""
     latest = _latest_acknowledgment(participant)

@@ -68,9 +68,19 @@ def coordinator_or_self(actor: By, participant: Participant) -> Refusal | None:
 def coordinator_self_or_guardian(actor: By, participant: Participant) -> Refusal | None:
     """As coordinator_or_self, and a minor's parent or guardian for the minor (R9)."""
     acting = _portal_participant(actor)
-    if acting is not None and participant.is_minor and acting.pk == participant.guardian_id:
+    if acting is not None and is_guardian_of(acting, participant):
         return None
     return coordinator_or_self(actor, participant)
+
+
+def is_guardian_of(person: Participant, minor: Participant) -> bool:
+    """`person` is the recorded parent or guardian of `minor`, and may be (R9): an adult on the
+    minor's own side. A guardian recorded before that rule was enforced does not count."""
+    return (
+        minor.is_minor
+        and minor.guardian_id == person.pk
+        and guards.guardian_refusal(minor, person) is None
+    )
 
 
 # --- the coordinator's preparation ----------------------------------------------------------------

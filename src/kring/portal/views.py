@@ -75,12 +75,11 @@ def _too_many(request):
 
 
 def _wards(participant):
-    """The minors in this case for whom the participant is parent or guardian (R9)."""
-    return list(
-        participant.wards.filter(case_id=participant.case_id, is_minor=True).prefetch_related(
-            "consents"
-        )
-    )
+    """The minors in this case for whom the participant is parent or guardian (R9); never a
+    child on the other side, even if recorded so before that rule was enforced."""
+    wards = participant.wards.filter(case_id=participant.case_id, is_minor=True)
+    wards = wards.select_related("supports").prefetch_related("consents")
+    return [ward for ward in wards if policy.is_guardian_of(participant, ward)]
 
 
 def _latest_consent(consents, given_by_pk):

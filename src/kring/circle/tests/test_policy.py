@@ -218,8 +218,11 @@ def _lotte_added(world, circle):
 
 
 def _daan_made_guardian_of_ruben(world, circle):
-    """Daan, responsible for the harm, recorded as the guardian of Ruben, a minor harmed."""
-    actions.update_participant(circle["ruben"], by=world.fixture("carla"), guardian=circle["daan"])
+    """Daan, responsible for the harm, recorded as the guardian of Ruben, a minor harmed: the
+    action refuses it now (R9), so this is data from before that rule, written directly."""
+    ruben = circle["ruben"]
+    ruben.guardian = circle["daan"]
+    ruben.save(update_fields=["guardian"])
 
 
 def _case_only(fixture: str, then: Callable | None = None) -> Callable:
@@ -259,12 +262,6 @@ SETUPS: dict[str, Callable] = {
 
 # --- the tables -----------------------------------------------------------------------------------
 
-R9_GUARDIAN = (
-    "R9: a minor's parent or guardian is an adult on the minor's own side, never a person "
-    "responsible for harm done to that minor. coordinator_self_or_guardian accepts whoever is "
-    "recorded as guardian, so Daan (responsible) consents for Ruben (harmed) once the "
-    "coordinator has entered him as guardian; update_participant lets that happen."
-)
 R9_COME_BACK = (
     "R9: someone who withdrew may come back with a new consent. may_consent refuses anyone who "
     "does not take part (_takes_part), so a withdrawal cannot be undone (docs/rules.md lists "
@@ -513,7 +510,6 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
             "daan_guardian_of_ruben",
             denied("not_self"),
             "ruben",
-            bug=R9_GUARDIAN,
         ),
         *(
             Row("daan_in_portal", state, refused("not_preparing"), "daan")
