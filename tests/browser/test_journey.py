@@ -20,7 +20,7 @@ REQUESTER_EMAIL = "petra@example.org"
 PRIVACY_CONSENT = "I have read the privacy statement and agree that Kring stores my request."
 DECLARATION = (
     "I declare that I have no tie with anyone in this case: not family, not a friend, not a "
-    "colleague, not a neighbour, not a client (R2)."
+    "colleague, not a neighbour, not a client."
 )
 
 

@@ -20,7 +20,7 @@ class AssignForm(forms.Form):
         label=_("Coordinator"),
         help_text=_(
             "The coordinator is notified and must accept the case with a declaration "
-            "of independence (R2)."
+            "of independence."
         ),
         queryset=User.objects.none(),
         empty_label=_("Choose a coordinator"),
@@ -41,7 +41,7 @@ class AcceptForm(forms.Form):
     declares_independence = forms.BooleanField(
         label=_(
             "I declare that I have no tie with anyone in this case: not family, not a "
-            "friend, not a colleague, not a neighbour, not a client (R2)."
+            "friend, not a colleague, not a neighbour, not a client."
         ),
         required=False,
     )

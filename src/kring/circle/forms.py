@@ -82,15 +82,13 @@ class ParticipantForm(forms.ModelForm):
         help_texts = {
             "supports": _(
                 "For family, friends and others: the harmed or responsible person "
-                "they stand beside (R5)."
+                "they stand beside."
             ),
             "email": _(
                 "The invitation with the personal link goes here. Without one, print a letter."
             ),
-            "guardian": _(
-                "For a minor: their parent or guardian, who must be in the circle too (R9)."
-            ),
-            "wishes": _("Only for a person harmed: who they would like there, or not (R6)."),
+            "guardian": _("For a minor: their parent or guardian, who must be in the circle too."),
+            "wishes": _("Only for a person harmed: who they would like there, or not."),
             "interpreter_language": _("The language the interpreter translates into."),
         }
         error_messages = {
@@ -225,7 +223,7 @@ class ConsentForm(forms.Form):
             )
             self.fields["given_by"].help_text = _(
                 "A minor takes part only when both the minor and the parent or guardian "
-                "consent (R9): record each separately."
+                "consent: record each separately."
             )
         self.fields["given_by"].choices = choices
         if len(choices) == 1:
@@ -305,7 +303,7 @@ class RiskForm(forms.Form):
     )
     level = forms.ChoiceField(
         label=_("Level"),
-        help_text=_("An unresolved high risk blocks a face-to-face meeting (R7)."),
+        help_text=_("An unresolved high risk blocks a face-to-face meeting."),
         choices=RiskFlag.Level.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the level of the risk.")},

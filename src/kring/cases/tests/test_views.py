@@ -91,10 +91,10 @@ def test_a_coordinator_of_another_team_cannot_be_chosen(as_user, bram, referred_
     assert not referred_case.assignments.exists()
 
 
-def test_accept_without_declaration_names_rule_r2(as_user, carla, offered_case):
+def test_accept_without_declaration_says_why(as_user, carla, offered_case):
     response = as_user(carla).post(reverse("cases:offer", args=[offered_case.pk]), {"accept": "1"})
     assert response.status_code == 200
-    assert "(R2)" in response.content.decode()
+    assert "must first declare that they have no tie with anyone" in response.content.decode()
     offered_case.refresh_from_db()
     assert offered_case.state == State.REFERRED
 
