@@ -17,7 +17,7 @@ from kring.audit.actors import By, actor_of
 from kring.cases import lifecycle
 from kring.cases.lifecycle import State
 from kring.cases.models import Case
-from kring.cases.policy import staff_role, the_coordinator
+from kring.cases.policy import of_the_team, staff_role, the_coordinator
 from kring.circle import guards
 from kring.circle.models import Nomination, Participant, RiskFlag, Side, Status
 from kring.core.policy import Refusal, deny, first, rule
@@ -90,6 +90,14 @@ def may_view_circle(actor: By, case: Case) -> Refusal | None:
     """The circle page: the coordinator in full, the office and the manager names and states
     only (R18). Which cases they see at all is cases.access."""
     return staff_role(actor, Role.COORDINATOR, Role.OFFICE, Role.MANAGER)
+
+
+def sees_safety_summary(actor: By, case: Case) -> bool:
+    """The case's coordinator and the team's manager see on the case page whether a high risk
+    is open (its level, never what it is about); the office does not (R7, R18)."""
+    return the_coordinator(actor, case) is None or (
+        staff_role(actor, Role.MANAGER) is None and of_the_team(actor, case) is None
+    )
 
 
 def sees_everything(actor: By, case: Case) -> bool:

@@ -1,13 +1,20 @@
 """What the circle adds to the case page and its timeline (registered in circle/apps.py)."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from kring.cases.lifecycle import State
 from kring.cases.registry import Person
 from kring.circle import policy
 from kring.circle.drawing import circle_drawing
-from kring.circle.models import Conversation, Participant, RiskFlag
+from kring.circle.models import (
+    Acknowledgment,
+    Consent,
+    Conversation,
+    Participant,
+    RiskFlag,
+    Side,
+)
 from kring.core.policy import options
 
 EVENT_LABELS = {
@@ -59,26 +66,38 @@ def case_panel(case, user):
     has_circle = case.state not in (State.REQUESTED, State.REFERRED, State.ASSIGNED, State.DECLINED)
     if not may["start"] and not has_circle:
         return None
-    return "circle/_case_panel.html", {
-        "may": may,
-        "has_circle": has_circle,
-        "summary": _summary(case) if has_circle else None,
-    }
+    summary = _summary(case) if has_circle else None
+    if summary is not None and policy.sees_safety_summary(user, case):
+        # The level of an open risk, never its kind or the assessment (R7, R18).
+        summary["open_high_risk"] = case.risk_flags.filter(
+            level=RiskFlag.Level.HIGH, resolved_at__isnull=True
+        ).exists()
+    return "circle/_case_panel.html", {"may": may, "has_circle": has_circle, "summary": summary}
 
 
 def _summary(case):
     if not case.participants.exists():
         return None
     spoken = Conversation.objects.filter(participant=OuterRef("pk"))
+    own_consent = Consent.objects.filter(participant=OuterRef("pk"), given_by=OuterRef("pk"))
+    latest = Acknowledgment.objects.filter(participant=OuterRef("pk")).order_by(
+        "-recorded_at", "-pk"
+    )
     people = list(
-        case.participants.annotate(spoken=Exists(spoken)).only(
-            "pk", "name", "side", "supports_id", "status", "case_id"
-        )
+        case.participants.annotate(
+            spoken=Exists(spoken),
+            consented=Exists(own_consent),
+            acknowledges=Subquery(latest.values("acknowledges")[:1]),
+        ).only("pk", "name", "side", "supports_id", "status", "case_id")
     )
     taking_part = [p for p in people if p.takes_part]
+    responsible = [p for p in taking_part if p.side == Side.RESPONSIBLE]
     return {
         "drawing": circle_drawing(people)["drawing"],
         "spoken": sum(1 for p in taking_part if p.spoken),
         "taking_part": len(taking_part),
         "not_spoken": [p.name for p in taking_part if not p.spoken],
+        "consented": sum(1 for p in taking_part if p.consented),
+        "acknowledged": sum(1 for p in responsible if p.acknowledges),
+        "responsible": len(responsible),
     }
