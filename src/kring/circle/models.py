@@ -199,6 +199,16 @@ class Answer(models.TextChoices):
     LATER = "later", _("Will decide later")
 
 
+class CurrentConsents(models.Manager):
+    """The consents that count: a return after a withdrawal or a refusal makes every earlier
+    consent of that person stop counting (R9: someone who comes back consents anew). The
+    default manager, so that every reader (participant.consents, the guards, the policy, the
+    portal, the case page) sees only these; the history stays in Consent.all_objects."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(superseded_at__isnull=True)
+
+
 class Consent(ChoiceLabels, models.Model):
     """Informed consent (R9) to one version of the information, with the offer of rights and
     the answers (R17). For a minor, the parent or guardian consents too (given_by)."""
@@ -218,9 +228,15 @@ class Consent(ChoiceLabels, models.Model):
     legal_advice = models.CharField(_("legal advice"), max_length=10, choices=Answer.choices)
     interpreter = models.CharField(_("an interpreter"), max_length=10, choices=Answer.choices)
     support_person = models.CharField(_("a support person"), max_length=10, choices=Answer.choices)
+    # Set when the person came back after withdrawing or declining (actions.record_return).
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CurrentConsents()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["given_at", "pk"]
+        base_manager_name = "all_objects"
 
     def __str__(self) -> str:
         return f"{self.participant_id} v{self.information_version}"
@@ -319,3 +335,66 @@ class PersonalLink(models.Model):
 
     def __str__(self) -> str:
         return f"link {self.pk} of participant {self.participant_id}"
+
+
+class Question(models.Model):
+    """A question a participant asks their coordinator in the portal ("Vraag iets aan je
+    coördinator"), and the coordinator's answer. The text is case data: it never goes into a
+    URL, a log line, an e-mail or a task payload."""
+
+    class How(models.TextChoices):
+        IN_KRING = "in_kring", _("Answered on the participant's page")
+        PHONE = "phone", _("Answered by telephone")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField(_("your question"), max_length=1000)
+    asked_at = models.DateTimeField()
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    answered_how = models.CharField(max_length=20, choices=How.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"question {self.pk} of participant {self.participant_id}"
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class Notice(models.Model):
+    """Something that needs the coordinator of a case (a melding): a participant withdrew,
+    declined, named someone, consented or asked a question in the portal (R9: the coordinator
+    hears of it at once). It stays open in the coordinator's task list until they mark it
+    handled. `kind` is a dotted name; later stages add their own kinds and labels through
+    circle.notices.add_kinds, so the column has no fixed choices."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=60)
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    created_at = models.DateTimeField()
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "handled_at"], name="notice_case_open")]
+
+    def __str__(self) -> str:
+        return f"notice {self.pk} ({self.kind}) in case {self.case_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.handled_at is None
