@@ -313,6 +313,8 @@ class PersonalLink(models.Model):
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="links")
     token_hash = models.CharField(max_length=64, unique=True)  # SHA-256 hex of the token
+    # HMAC-SHA-256 hex of the letter code (circle.links; docs/adr/0007-letter-codes.md).
+    code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     issued_at = models.DateTimeField()
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
