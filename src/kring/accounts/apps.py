@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "kring.accounts"
     label = "accounts"
     verbose_name = _("accounts")
+
+    def ready(self):
+        """How the access log names signing in and the administration of accounts."""
+        from kring.accounts import audit_labels
+        from kring.audit.labels import add_labels
+
+        add_labels(audit_labels.LABELS)

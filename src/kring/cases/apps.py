@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "kring.cases"
     label = "cases"
     verbose_name = _("cases")
+
+    def ready(self):
+        """How the access log names the reads of cases and requests."""
+        from kring.audit.labels import add_labels
+        from kring.cases import audit_labels
+
+        add_labels(audit_labels.LABELS)

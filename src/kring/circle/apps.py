@@ -10,9 +10,10 @@ class CircleConfig(AppConfig):
     def ready(self):
         """Preparation plugs into the case (cases/registry.py): the guards of the move to
         "scheduled" (R3–R9), its timeline, its task-list steps, and its part of the case page."""
+        from kring.audit.labels import add_labels
         from kring.cases import registry
         from kring.cases.lifecycle import State
-        from kring.circle import actions, guards, presentation
+        from kring.circle import actions, audit_labels, guards, presentation
 
         registry.add_guards("schedule", *guards.READY_TO_SCHEDULE)
         registry.add_event_labels(presentation.EVENT_LABELS)
@@ -22,3 +23,4 @@ class CircleConfig(AppConfig):
         registry.set_people(presentation.people)
         registry.add_case_panel(presentation.case_panel)
         registry.on_coordinator_accepted(actions.tell_new_coordinator)
+        add_labels(audit_labels.LABELS)  # how the access log names its reads
