@@ -110,3 +110,99 @@ def test_the_check_finds_an_unguarded_link():
     found = list(_action_links(text, {"circle:invite", "circle:respond"}))
     guarded = [any("may." in c and not c.startswith("not (") for c in conds) for _n, conds in found]
     assert guarded == [False, True, False]
+
+
+# --- links made from a list: the circle page's task list (issue 8, point 11) ------------------------
+# circle/steps.py holds the ordered list of a person's actions; the template prints
+# `{{ step.url }}`. These prove that such a link still reads the policy: the list names only
+# actions, every action on a person is in it, a step gets a URL only when its option allows it,
+# and the template prints the URL only inside `{% if step.may %}`.
+
+NODE = re.compile(r"{%\s*(\w+)(.*?)%}|{{\s*(\w+)\.url\s*}}", re.S)
+
+
+def _generated_links(text: str):
+    """(variable, the conditions around it) for every `{{ <variable>.url }}` in a template."""
+    stack: list[str] = []
+    for match in NODE.finditer(text):
+        tag, rest, variable = match.groups()
+        if variable:
+            yield variable, list(stack)
+        elif tag == "if":
+            stack.append(rest)
+        elif tag == "elif" and stack:
+            stack[-1] = rest
+        elif tag == "else" and stack:
+            stack[-1] = f"not ({stack[-1]})"
+        elif tag == "endif" and stack:
+            stack.pop()
+
+
+@pytest.mark.parametrize("template", list(_templates()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_generated_link_in_the_template_reads_the_policy(template):
+    problems = [
+        f"{variable}.url (inside: {' / '.join(c.strip() for c in conditions) or 'no if'})"
+        for variable, conditions in _generated_links(template.read_text())
+        if not any(
+            re.search(rf"\b{variable}\.may\b", c) and not c.startswith("not (") for c in conditions
+        )
+    ]
+    assert not problems, f"generated links not guarded by the policy: {problems}"
+
+
+def test_the_check_finds_an_unguarded_generated_link():
+    text = """<a href="{{ step.url }}">x</a>{% if step.may %}{{ step.url }}{% else %}{{ step.url }}{% endif %}"""
+    guarded = [
+        any(re.search(r"\bstep\.may\b", c) and not c.startswith("not (") for c in conds)
+        for _v, conds in _generated_links(text)
+    ]
+    assert guarded == [False, True, False]
+
+
+def test_the_task_list_names_only_actions_and_every_action_on_a_person():
+    from kring.circle.steps import STEPS  # noqa: PLC0415
+
+    actions = _views_that_take_a_post()
+    on_a_person = set()
+
+    def walk(resolver, namespace=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry, entry.namespace or namespace)
+            elif namespace == "circle" and "participant_id" in str(entry.pattern):
+                on_a_person.add(f"circle:{entry.name}")
+
+    walk(get_resolver())
+    listed = {step.url_name for step in STEPS}
+    assert listed <= actions, f"steps that are no action: {listed - actions}"
+    assert on_a_person & actions <= listed, (
+        f"actions missing from circle.steps.STEPS: {on_a_person & actions - listed}"
+    )
+
+
+def test_a_step_gets_a_link_only_when_its_policy_allows_it():
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from kring.circle.steps import STEPS, steps_of  # noqa: PLC0415
+    from kring.core.policy import deny, options, rule  # noqa: PLC0415
+
+    case = SimpleNamespace(pk=1)
+    allowed = SimpleNamespace(
+        pk=2, name="Daan", may=options(**dict.fromkeys((s.action for s in STEPS), None))
+    )
+    not_yet = SimpleNamespace(
+        pk=3,
+        name="Sanne",
+        may=options(**{s.action: rule("order_of_the_method", "First Daan") for s in STEPS}),
+    )
+    never = SimpleNamespace(
+        pk=4, name="Joost", may=options(**{s.action: deny("not_coordinator", "No") for s in STEPS})
+    )
+
+    shown = steps_of(case, allowed)
+    assert {s.action for s in shown.now + shown.secondary} == {s.action for s in STEPS}
+    assert all(s.url for s in shown.now + shown.secondary)
+    waiting = steps_of(case, not_yet)
+    assert not waiting.now and not waiting.secondary
+    assert waiting.later and all(not s.url and s.reason == "First Daan" for s in waiting.later)
+    assert not steps_of(case, never)

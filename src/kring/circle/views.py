@@ -22,6 +22,7 @@ from kring.cases.access import case_for
 from kring.cases.lifecycle import State
 from kring.circle import actions, forms, guards, information, policy, queries
 from kring.circle.drawing import circle_drawing
+from kring.circle.steps import steps_of
 from kring.circle.models import Mode, Nomination, Participant, RiskFlag, Side, Status
 from kring.core.forms import posted
 from kring.core.policy import Refused, enforce, options
@@ -125,6 +126,7 @@ def overview(request, pk):
     if full:
         for p in circle.participants:
             p.may = _person_options(request.user, p)
+            p.steps = steps_of(case, p)  # the task list of circle/_steps.html (circle.steps)
         for n in circle.nominations:
             n.may = options(decide=policy.may_decide_nomination(request.user, n))
         for risk in circle.risks:
