@@ -1,4 +1,8 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,3 +111,114 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of user {self.user_id}"
+
+
+def municipality_key(name: str) -> str:
+    """A municipality's name as it is compared: trimmed, one space between words, without
+    accents, case-insensitive ("  Súdwest-Fryslân " and "sudwest-fryslan" are the same)."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.split()).casefold()
+
+
+class TeamArea(models.Model):
+    """Where a team works (issue 8, point 7): a municipality, a range of 4-digit postcodes, or
+    both. A request from there goes to the team's inbox (accounts.areas.team_for_place). No
+    municipality and no postcode belongs to two teams; the administrator keeps the areas on
+    the team's page in /beheer/ (accounts.admin)."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="areas"
+    )
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    # The name as compared (municipality_key): set on save, unique over all teams.
+    municipality_key = models.CharField(max_length=100, blank=True, editable=False)
+    postcode_from = models.PositiveSmallIntegerField(
+        _("postcodes from"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1000), MaxValueValidator(9999)],
+        help_text=_("The 4 digits of the first postcode, such as 8000."),
+    )
+    postcode_to = models.PositiveSmallIntegerField(
+        _("up to and including"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1000), MaxValueValidator(9999)],
+        help_text=_("The 4 digits of the last postcode, such as 8099."),
+    )
+
+    class Meta:
+        ordering = ["team", "municipality_key", "postcode_from", "pk"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality_key"],
+                condition=~models.Q(municipality_key=""),
+                name="area_municipality_in_one_team",
+            )
+        ]
+
+    def __str__(self) -> str:
+        parts = [self.municipality] if self.municipality else []
+        if self.postcode_from is not None and self.postcode_to is not None:
+            parts.append(f"{self.postcode_from}–{self.postcode_to}")
+        return ", ".join(parts)
+
+    def save(self, *args, **kwargs):
+        self.municipality = " ".join(self.municipality.split())
+        self.municipality_key = municipality_key(self.municipality)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors: dict[str, list] = {}
+        self.municipality = " ".join((self.municipality or "").split())
+        first, last = self.postcode_from, self.postcode_to
+        if not self.municipality and first is None and last is None:
+            raise ValidationError(
+                _("Give a municipality, a range of postcodes, or both."), code="empty"
+            )
+        if (first is None) != (last is None):
+            field = "postcode_to" if last is None else "postcode_from"
+            errors[field] = [_("Give both the first and the last postcode of the range.")]
+        elif first is not None and last is not None and first > last:
+            errors["postcode_to"] = [_("The last postcode must not be lower than the first.")]
+        elif first is not None and last is not None:
+            overlap = (
+                TeamArea.objects.filter(postcode_from__lte=last, postcode_to__gte=first)
+                .exclude(pk=self.pk)
+                .select_related("team")
+            )
+            if self.team_id is not None:
+                overlap = overlap.exclude(team_id=self.team_id)
+            other = overlap.first()
+            if other is not None:
+                errors["postcode_from"] = [
+                    _(
+                        "Postcodes %(first)d–%(last)d overlap with %(other_first)d–%(other_last)d "
+                        "of %(team)s. A postcode belongs to one team only."
+                    )
+                    % {
+                        "first": first,
+                        "last": last,
+                        "other_first": other.postcode_from,
+                        "other_last": other.postcode_to,
+                        "team": other.team,
+                    }
+                ]
+        key = municipality_key(self.municipality)
+        if key:
+            other = (
+                TeamArea.objects.filter(municipality_key=key)
+                .exclude(pk=self.pk)
+                .select_related("team")
+                .first()
+            )
+            if other is not None:
+                errors["municipality"] = [
+                    _("%(municipality)s already belongs to %(team)s.")
+                    % {"municipality": other.municipality, "team": other.team}
+                ]
+        if errors:
+            raise ValidationError(errors)
