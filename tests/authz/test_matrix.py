@@ -199,7 +199,8 @@ def _reset_carlas_second_factor(world) -> dict:
 
 
 def _rename_team(world) -> dict:
-    return {"name": "Team Overgenomen"}
+    # With the team's areas (an inline on the same page): none added, none changed.
+    return {"name": "Team Overgenomen", "areas-TOTAL_FORMS": "0", "areas-INITIAL_FORMS": "0"}
 
 
 def _add_participant(world) -> dict:
@@ -295,7 +296,8 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "accounts:recovery_codes_regenerate": Row(STAFF, post_only=True, refused_post=_nothing),
     "accounts:password_change": Row(STAFF, refused_post=_new_password, sees_description=NOBODY),
     # --- the office, coordinators and managers (cases.access) ----------------------------------
-    "cases:inbox": Row({"office"}),
+    # The office's inbox (its team's and the central one); the manager sees the team's.
+    "cases:inbox": Row({"office", "manager"}),
     "cases:team_cases": Row({"office", "manager"}),
     # Olaf has his own (empty) list; Carla's cases never show up in it.
     "cases:my_cases": Row({"coordinator", "other_coordinator"}, sees_description={"coordinator"}),

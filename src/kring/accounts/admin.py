@@ -12,6 +12,7 @@ administrator cannot change their own role, team or access (docs/security.md).
 import django.contrib.auth.admin  # noqa: F401
 import django_otp.plugins.otp_static.admin  # noqa: F401
 import django_otp.plugins.otp_totp.admin  # noqa: F401
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin, sensitive_post_parameters_m
@@ -26,7 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kring.accounts import admin_audit, second_factor
-from kring.accounts.models import Role, Team, User
+from kring.accounts.models import Role, Team, TeamArea, User, municipality_key
 from kring.accounts.views import logout_view
 
 
@@ -205,9 +206,68 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
 
 
 @admin.register(Team)
+class TeamAreaFormSet(forms.BaseInlineFormSet):
+    """The areas of one team, checked together: a municipality listed twice on the page is
+    refused here (each row checks the other teams in TeamArea.clean)."""
+
+    def clean(self):
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE"):
+                continue
+            key = municipality_key(data.get("municipality") or "")
+            if key and key in seen:
+                form.add_error(
+                    "municipality", _("This municipality is already listed for this team.")
+                )
+            seen.add(key)
+
+
+class TeamAreaInline(admin.TabularInline):
+    """Where the team works: a request from there goes to its inbox (accounts.areas)."""
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_add_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    model = TeamArea
+    formset = TeamAreaFormSet
+    fields = ["municipality", "postcode_from", "postcode_to"]
+    extra = 1
+    verbose_name = _("area")
+    verbose_name_plural = _(
+        "Areas: a request from one of these municipalities or postcodes goes to this team"
+    )
+
+
+def _areas(team) -> list[str]:
+    return [str(area) for area in TeamArea.objects.filter(team=team)] if team.pk else []
+
+
 class TeamAdmin(AdministratorOnly, admin.ModelAdmin):
-    list_display = ["name"]
-    search_fields = ["name"]
+    list_display = ["name", "area_list"]
+    search_fields = ["name", "areas__municipality"]
+    inlines = [TeamAreaInline]
+
+    @admin.display(description=_("areas"))
+    def area_list(self, obj) -> str:
+        return "; ".join(_areas(obj))
+
+    def save_related(self, request, form, formsets, change):
+        # The areas decide which requests the team's office sees: their change is audited.
+        old = _areas(form.instance) if change else []
+        super().save_related(request, form, formsets, change)
+        admin_audit.team_areas_changed(form.instance, old, _areas(form.instance), by=request.user)
 
     def save_model(self, request, obj, form, change):
         old_name = None

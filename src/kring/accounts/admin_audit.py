@@ -116,6 +116,15 @@ def team_changed(old_name: str, team, *, by) -> None:
     record(TEAM_CHANGED, actor=by, obj=team, team_id=team.pk, data=data)
 
 
+def team_areas_changed(team, old: list[str], new: list[str], *, by) -> None:
+    """The team's areas (accounts.models.TeamArea) as text, before and after: they decide
+    which requests the team's office sees (issue 8, point 7)."""
+    if old == new:
+        return
+    data = {"team": team.pk, "changes": {"areas": {"old": old, "new": new}}}
+    record(TEAM_CHANGED, actor=by, obj=team, team_id=team.pk, data=data)
+
+
 def team_deleted(team, *, by) -> None:
     data = {"team": team.pk, "values": {"name": team.name}}
     record(TEAM_DELETED, actor=by, obj=team, team_id=team.pk, data=data)

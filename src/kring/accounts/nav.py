@@ -8,7 +8,11 @@ from kring.accounts.models import Role
 NAV = {
     Role.OFFICE: [("cases:inbox", _("Requests")), ("cases:team_cases", _("Team cases"))],
     Role.COORDINATOR: [("cases:my_cases", _("My cases"))],
-    Role.MANAGER: [("cases:team_cases", _("Team cases")), ("audit:log", _("Access log"))],
+    Role.MANAGER: [
+        ("cases:team_cases", _("Team cases")),
+        ("cases:inbox", _("Requests")),
+        ("audit:log", _("Access log")),
+    ],
     Role.RESEARCHER: [("research:home", _("Figures"))],
     Role.ADMINISTRATOR: [("admin:index", _("Administration"))],
 }

@@ -17,10 +17,13 @@ def visible_cases(user) -> QuerySet[Case]:
         # R2: only the cases assigned to them; a reassigned coordinator loses access at once.
         return Case.objects.filter(coordinator=user)
     if user.role == Role.OFFICE:
-        # New requests are not yet routed to a team: every office worker sees the inbox.
+        # Their team's cases, its new requests included (a request goes to the team that works
+        # where it comes from: accounts.areas), and the central inbox: the new requests from
+        # no known area, which every office worker sees and may take on for their team.
+        central = Q(state=State.REQUESTED, team__isnull=True)
         if user.team_id is None:
-            return Case.objects.filter(state=State.REQUESTED)
-        return Case.objects.filter(Q(state=State.REQUESTED) | Q(team_id=user.team_id))
+            return Case.objects.filter(central)
+        return Case.objects.filter(central | Q(team_id=user.team_id))
     if user.role == Role.MANAGER and user.team_id is not None:
         return Case.objects.filter(team_id=user.team_id)
     return Case.objects.none()

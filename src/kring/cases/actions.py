@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kring.accounts.models import Role, User
+from kring.accounts.models import Role, Team, User
 from kring.audit.actors import REQUESTER, By, actor_of
 from kring.audit.log import record
 from kring.cases import lifecycle, policy, registry
 from kring.cases.models import Assignment, Case, CaseEvent
-from kring.core.policy import enforce
+from kring.core.policy import Refusal, enforce, rule
 from kring.notifications.mail import queue_mail
 
 if TYPE_CHECKING:
@@ -93,11 +94,15 @@ def _staff_mail(kind: str, user: User, *, case: Case, link: str = "", **context:
         )
 
 
-def open_case(referral: Referral, *, by: By = REQUESTER) -> Case:
-    """R1: a request received becomes a case in "requested" (the office inbox). Called by
-    the request form's action inside its transaction."""
+def open_case(referral: Referral, *, team: Team | None = None, by: By = REQUESTER) -> Case:
+    """R1: a request received becomes a case in "requested": in the inbox of `team`, the team
+    that works where the request comes from, or without a team in the central inbox. Called
+    by the request form's action inside its transaction."""
     case = Case.objects.create(
-        referral=referral, state=lifecycle.State.REQUESTED, state_changed_at=timezone.now()
+        referral=referral,
+        team=team,
+        state=lifecycle.State.REQUESTED,
+        state_changed_at=timezone.now(),
     )
     log_event(case, "case.requested", by=by, to_state=lifecycle.State.REQUESTED)
     return case
@@ -113,15 +118,70 @@ def take_on(case: Case, *, by: User) -> Case:
     return case
 
 
-def decline(case: Case, *, reason: str, by: User) -> Case:
-    """The office declines a request; the requester gets a plain-words e-mail."""
+DECLINE_NOTE_MAX_LENGTH = Case._meta.get_field("decline_note").max_length or 1000
+# A piece of the request's own account this long, found in a decline note, is a quote of it.
+QUOTE_LENGTH = 30
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def quotes_account(note: str, description: str) -> bool:
+    """Whether `note` repeats the request's free-text account: the whole of a short one, or
+    a run of QUOTE_LENGTH characters of a longer one (issue 8, point 7)."""
+    note, account = _words(note), _words(description)
+    if not note or not account:
+        return False
+    if len(account) <= QUOTE_LENGTH:
+        return account in note
+    return any(
+        account[i : i + QUOTE_LENGTH] in note for i in range(len(account) - QUOTE_LENGTH + 1)
+    )
+
+
+def decline_note_refusal(case: Case, note: str) -> Refusal | None:
+    """The note to the requester goes into an e-mail as written: short, and never the
+    request's own account of what happened."""
+    if len(note) > DECLINE_NOTE_MAX_LENGTH:
+        return rule(
+            "note_too_long",
+            _("Keep the note to at most %(limit)d characters.")
+            % {"limit": DECLINE_NOTE_MAX_LENGTH},
+        )
+    if quotes_account(note, case.referral.description):
+        return rule(
+            "note_quotes_account",
+            _(
+                "The note repeats what the request says about what happened. Leave that out: "
+                "write only what help fits better."
+            ),
+        )
+    return None
+
+
+def decline(case: Case, *, reason: str, by: User, note: str = "") -> Case:
+    """The office declines a request; the requester gets a plain-words e-mail, with the
+    optional `note` on what help fits better as written (the one e-mail that carries text a
+    staff member wrote, to the requester who asked). The note is stored with the decline and
+    never logged: the timeline and the audit row say only that there is one."""
+    note = note.strip()
     with transaction.atomic():
         case = lock_case(case)
         enforce(policy.may_decline(by, case))
+        enforce(decline_note_refusal(case, note))
         if case.team_id is None:
             case.team_id = by.team_id
         case.decline_reason = reason
-        make_move(case, "decline", by=by, fields=["decline_reason", "team"], reason=reason)
+        case.decline_note = note
+        make_move(
+            case,
+            "decline",
+            by=by,
+            fields=["decline_reason", "decline_note", "team"],
+            reason=reason,
+            with_note=int(bool(note)),
+        )
         # An offer not yet answered ends with the case.
         case.assignments.filter(status__in=OPEN).update(
             status=Assignment.Status.WITHDRAWN, ended_at=timezone.now()
@@ -131,7 +191,11 @@ def decline(case: Case, *, reason: str, by: User) -> Case:
             "referral.declined",
             to=referral.requester_email,
             language=referral.language,
-            context={"referral": referral, "reason": case.get_decline_reason_display},
+            context={
+                "referral": referral,
+                "reason": case.get_decline_reason_display,
+                "note": note,
+            },
         )
     return case
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role, User
+from kring.cases.actions import DECLINE_NOTE_MAX_LENGTH, decline_note_refusal
 from kring.cases.models import DeclineReason, HandBackReason, StopReason
 
 
@@ -13,6 +14,35 @@ class DeclineForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the reason for declining.")},
     )
+    note = forms.CharField(
+        label=_("A note to the requester (optional)"),
+        help_text=_(
+            "What help fits better, for example another organisation to ask. The requester "
+            "receives this in the e-mail exactly as you write it. Do not repeat what the "
+            "request says about what happened, and name no one. At most 1,000 characters."
+        ),
+        max_length=DECLINE_NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": _(
+                "Keep the note to at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
+        },
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_note(self):
+        # Line ends as one character, so that the browser's count and ours agree.
+        note = self.cleaned_data["note"].replace("\r\n", "\n").strip()
+        if self.case is not None:
+            refusal = decline_note_refusal(self.case, note)
+            if refusal is not None:
+                raise forms.ValidationError(refusal.message, code=refusal.code)
+        return note
 
 
 class AssignForm(forms.Form):

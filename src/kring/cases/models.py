@@ -49,6 +49,9 @@ class Case(ChoiceLabels, models.Model):
         related_name="coordinated_cases",
     )
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    # Staff-written, for the requester only (issue 8, point 7): what help fits better. Goes into
+    # the decline e-mail as written; never into a log, the timeline or another e-mail.
+    decline_note = models.TextField(blank=True, max_length=1000)
     stop_reason = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
 
     class Meta:

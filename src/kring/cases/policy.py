@@ -48,9 +48,11 @@ def the_coordinator(actor: By, case: Case) -> Refusal | None:
 
 
 def may_take_on(actor: By, case: Case) -> Refusal | None:
-    """R1: the office takes a new request on for its own team."""
+    """R1: the office takes a new request on for its own team: one sent to its team, or one
+    from the central inbox (no team yet)."""
     return first(
         lambda: staff_role(actor, Role.OFFICE),
+        lambda: _inbox_or_team(actor, case),
         lambda: state_refusal(case, MOVES["take_on"].sources),
         lambda: _in_a_team(actor),
     )
@@ -63,8 +65,9 @@ def _in_a_team(actor: By) -> Refusal | None:
 
 
 def may_decline(actor: By, case: Case) -> Refusal | None:
-    """The office declines a request in its inbox; the office or the manager of the team
-    declines a case taken on that goes no further."""
+    """The office declines a request in its inbox (the team's, or the central one); the office
+    or the manager of the team declines a request sent to the team, or a case taken on that
+    goes no further."""
     return first(
         lambda: staff_role(actor, Role.OFFICE, Role.MANAGER),
         lambda: _inbox_or_team(actor, case),
@@ -74,7 +77,7 @@ def may_decline(actor: By, case: Case) -> Refusal | None:
 
 def _inbox_or_team(actor: By, case: Case) -> Refusal | None:
     if case.team_id is None:
-        # A new request belongs to no team yet: only the office works the inbox.
+        # A new request from no known area (the central inbox): only the office works it.
         return staff_role(actor, Role.OFFICE)
     return of_the_team(actor, case)
 
@@ -198,8 +201,9 @@ def needs_coordinator(case: Case) -> bool:
 
 
 def may_open_inbox(actor: By) -> Refusal | None:
-    """The inbox of new requests is the office's."""
-    return staff_role(actor, Role.OFFICE)
+    """The inbox of new requests: the office's (their team's and the central one), and the
+    team's manager sees the team's (which requests: cases.access)."""
+    return staff_role(actor, Role.OFFICE, Role.MANAGER)
 
 
 def may_list_team_cases(actor: By) -> Refusal | None:

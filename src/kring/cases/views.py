@@ -30,12 +30,13 @@ def _refused(form, exc: Refused):
 @require_safe
 @login_required
 def inbox(request):
-    """The office inbox: new requests, oldest first."""
+    """The inbox: new requests, oldest first. The office sees its team's and the central
+    inbox (requests from no known area); the manager sees the team's (cases.access)."""
     enforce(policy.may_open_inbox(request.user))
     cases = (
         visible_cases(request.user)
         .filter(state=State.REQUESTED)
-        .select_related("referral")
+        .select_related("referral", "team")
         .annotate(people_count=Count("referral__people"))
         .order_by("created_at", "pk")
     )
@@ -86,10 +87,15 @@ def decline(request, pk):
     case = case_for(request.user, pk)
     refusal = policy.may_decline(request.user, case)
     enforce(refusal if refusal is not None and refusal.access else None)
-    form = DeclineForm(posted(request))
+    form = DeclineForm(posted(request), case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.decline(case, reason=form.cleaned_data["reason"], by=request.user)
+            actions.decline(
+                case,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
         except Refused as exc:
             _refused(form, exc)
         else:

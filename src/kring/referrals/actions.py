@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from kring.accounts.areas import team_for_place
 from kring.accounts.models import Role, User
 from kring.audit.actors import REQUESTER
 from kring.audit.log import record
@@ -23,6 +24,7 @@ REQUESTER_FIELDS = (
     "requester_email",
     "requester_phone",
     "description",
+    "place",
     "people_informed",
 )
 
@@ -38,8 +40,10 @@ def submit_referral(
     language: str,
     by: User | None = None,
 ) -> Referral:
-    """Store a request with the people named, open its case in the office inbox, and queue
-    the confirmation to the requester and a notice to every active office user.
+    """Store a request with the people named, open its case in the inbox of the team that
+    works in the place it names (accounts.areas; none: the central inbox), and queue the
+    confirmation to the requester and a notice to the office staff who see that inbox: the
+    team's, or every office user for the central inbox.
 
     `details` holds the request form's cleaned data (REQUESTER_FIELDS and privacy_consent);
     `people` the named people (name, side, contact). The e-mails carry the reference and what
@@ -65,7 +69,7 @@ def submit_referral(
         )
         # The requester, through the public form; a staff member who types in a request by phone.
         actor = by if by is not None else REQUESTER
-        case = open_case(referral, by=actor)
+        case = open_case(referral, team=team_for_place(referral.place), by=actor)
         record("referral.submitted", actor=actor, case=case, obj=referral)
         queue_mail(
             "referral.received",
@@ -75,6 +79,8 @@ def submit_referral(
         )
         link = settings.SITE_URL + reverse("cases:request_detail", args=[case.pk])
         office = User.objects.filter(role=Role.OFFICE, is_active=True).exclude(email="")
+        if case.team_id is not None:
+            office = office.filter(team_id=case.team_id)
         for user in office.order_by("pk"):
             queue_mail(
                 "referral.office_notice",

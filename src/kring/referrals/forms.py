@@ -53,6 +53,17 @@ class ReferralForm(forms.Form):
             ),
         },
     )
+    place = forms.CharField(
+        label=_("Place or postcode"),
+        help_text=_(
+            "Where it happened, or where the people involved live, such as “Zwolle” or "
+            "“8011”. We send your request to the team that works there. Leave it empty if "
+            "you do not know."
+        ),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     people_informed = forms.ChoiceField(
         label=_("Do the people involved know that you are asking for a conference?"),
         choices=PeopleInformed.choices,

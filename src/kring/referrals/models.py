@@ -56,6 +56,9 @@ class Referral(ChoiceLabels, models.Model):
     requester_phone = models.CharField(_("telephone number"), max_length=40, blank=True)
     # The most sensitive field in Kring: shown only where needed, never in URLs, logs or mail.
     description = models.TextField(_("what happened, briefly"), max_length=4000)
+    # Where it happened or where the people live: a municipality or a postcode, as typed. It
+    # decides which team's inbox the request goes to (accounts.areas); empty: the central inbox.
+    place = models.CharField(_("place or postcode"), max_length=100, blank=True)
     people_informed = models.CharField(
         _("do the people you name know about this request?"),
         max_length=10,

@@ -101,5 +101,8 @@ def test_admin_refuses_a_common_password_for_a_new_user(client, admin_user):
 
 def test_administrator_adds_a_team(client, admin_user):
     force_verified_login(client, admin_user)
-    client.post(reverse("admin:accounts_team_add"), {"name": "Team Breda"})
+    client.post(
+        reverse("admin:accounts_team_add"),
+        {"name": "Team Breda", "areas-TOTAL_FORMS": "0", "areas-INITIAL_FORMS": "0"},
+    )
     assert Team.objects.filter(name="Team Breda").exists()

@@ -247,9 +247,20 @@ def _offered_then(move: str) -> Callable:
     return build
 
 
+def _routed_to(team_fixture: str) -> Callable:
+    """A new request sent to a team's inbox: it came from a place in the team's area
+    (accounts.areas; issue 8, point 7). "requested" is one from no known area: the central
+    inbox."""
+    from kring.testing.factories import ReferralFactory  # noqa: PLC0415
+
+    return lambda world: actions.open_case(ReferralFactory(), team=world.fixture(team_fixture))
+
+
 CASES: dict[str, Callable] = {
     "no_case": lambda world: None,
     "requested": _named("requested_case"),
+    "routed": _routed_to("team"),  # bram's, mira's team
+    "routed_other_team": _routed_to("other_team"),  # wim's, vera's team
     "referred": _named("referred_case"),
     "offered": _named("offered_case"),
     "assigned": _named("carlas_case"),
@@ -273,6 +284,11 @@ CASES_TABLES: dict[str, list[Row]] = {
         Row("office", "requested", ALLOWED),
         Row("office_other_team", "requested", ALLOWED),  # the inbox is every office's
         Row("office_no_team", "requested", refused("no_team")),
+        # A request sent to a team: that team's office takes it on, no other office.
+        Row("office", "routed", ALLOWED),
+        Row("office_other_team", "routed", denied("team")),
+        Row("office_no_team", "routed", denied("team")),
+        Row("manager", "routed", denied("role")),  # triage is the office's
         *each(("other_coordinator", "manager", *NOT_STAFF_OF_CASES), "requested", denied("role")),
         Row("inactive_office", "requested", denied("role")),
         *(
@@ -283,8 +299,12 @@ CASES_TABLES: dict[str, list[Row]] = {
     "may_decline": [
         Row("office", "requested", ALLOWED),
         Row("office_other_team", "requested", ALLOWED),  # the inbox is every office's
-        Row("manager", "requested", denied("role")),  # the inbox is the office's
+        Row("manager", "requested", denied("role")),  # the central inbox is the office's
         Row("other_coordinator", "requested", denied("role")),
+        Row("office", "routed", ALLOWED),
+        Row("manager", "routed", ALLOWED),  # the team's manager sees the team's inbox
+        Row("office_other_team", "routed", denied("team")),
+        Row("manager_other_team", "routed", denied("team")),
         Row("office", "referred", ALLOWED),
         Row("manager", "referred", ALLOWED),
         Row("office", "offered", ALLOWED),
@@ -439,7 +459,11 @@ CASES_TABLES: dict[str, list[Row]] = {
         Row("manager", "referred", ALLOWED),
         Row("manager", "preparing", ALLOWED),
         Row("office", "declined", ALLOWED),
-        Row("manager", "requested", denied("role")),  # the inbox is the office's
+        Row("manager", "requested", denied("role")),  # the central inbox is the office's
+        Row("office", "routed", ALLOWED),
+        Row("manager", "routed", ALLOWED),
+        Row("office_other_team", "routed", denied("team")),
+        Row("manager_other_team", "routed", denied("team")),
         Row("office_other_team", "referred", denied("team")),
         Row("manager_other_team", "referred", denied("team")),
         *each(
@@ -452,8 +476,11 @@ CASES_TABLES: dict[str, list[Row]] = {
     ],
     # The pages of lists: no case, only who is asking.
     "may_open_inbox": [
-        *page(("office", "office_other_team", "office_no_team"), ALLOWED),
-        *page(("coordinator", "manager", *NOT_STAFF_OF_CASES, "inactive_office"), denied("role")),
+        *page(("office", "office_other_team", "office_no_team", "manager"), ALLOWED),
+        *page(
+            ("coordinator", *NOT_STAFF_OF_CASES, "inactive_office", "inactive_manager"),
+            denied("role"),
+        ),
     ],
     "may_list_team_cases": [
         *page(("office", "manager", "manager_other_team"), ALLOWED),

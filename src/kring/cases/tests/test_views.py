@@ -28,8 +28,9 @@ def test_office_inbox_is_paginated(as_user, bram):
     assert "Pagina 2 van 2" in page2 or "Page 2 of 2" in page2
 
 
-@pytest.mark.parametrize("who", ["carla", "mira", "ruud", "admin_user"])
-def test_only_the_office_has_the_inbox(as_user, who, request):
+@pytest.mark.parametrize("who", ["carla", "ruud", "admin_user"])
+def test_only_the_office_and_the_manager_have_the_inbox(as_user, who, request):
+    # The manager's inbox (the team's requests): referrals/tests/test_routing.py.
     response = as_user(request.getfixturevalue(who)).get(reverse("cases:inbox"))
     assert response.status_code == 403
 
