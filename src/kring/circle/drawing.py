@@ -1,11 +1,21 @@
-"""The circle of a case drawn as a picture (issue 3, point 10): an SVG made on the server, with
-the harmed side on the left, the responsible side on the right, each supporter beside the person
-they support, and the others below. Each person's state shows by colour, border pattern, a
-small symbol and a word, never by colour alone (WCAG 1.4.1); the same is given as a list.
+"""The circle of a case drawn as a circle (issue 3, point 10; issue 8, point 12): an SVG made on
+the server. The two sides face each other: the harmed side on the left half of the circle, the
+responsible side on the right half, each harmed or responsible person with their supporters
+around them on the circle (an arc marks each person's own circle), people who stand in no one's
+circle at the bottom. The coordinator stands outside the circle, above it.
+
+Each person is a dot on the circle with their name and state beside it, in a column left or
+right of the circle, so that labels never overlap however many people there are: the labels of
+a side are stacked top to bottom, each at least a label's height below the one before, and a
+thin line leads from the dot to its label. A state shows by fill, border pattern (declined and
+withdrawn dashed), a symbol and a word, never by colour alone (WCAG 1.4.1); a minor and a parent
+or guardian say so in words. The same is given as a list after the picture.
 
 `circle_drawing` is a plain function over participants fetched already (no queries), so the
-case page costs the same number of queries for a circle of 5 or of 40."""
+case page costs the same number of queries for a circle of 5 or of 40. `layout` holds all the
+geometry and is tested on its own (no two labels overlap, everyone drawn once)."""
 
+import math
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -14,20 +24,25 @@ from django.utils.translation import ngettext
 from kring.circle.models import Side, Status
 
 # The picture's own coordinate system; the browser scales it (width 100%, height auto).
-WIDTH = 600
-MARGIN = 10
-COLUMN_WIDTH = 285
-GAP = WIDTH - 2 * MARGIN - 2 * COLUMN_WIDTH
-HEADER = 40
-MAIN_HEIGHT = 52
-SUPPORTER_HEIGHT = 48
-INDENT = 30
-ROW_GAP = 10
-GROUP_GAP = 24
-SECTION_GAP = 32
-# About this many characters of a name fit on a node; longer names end in an ellipsis.
-MAIN_CHARS = 27
-SUPPORTER_CHARS = 24
+MARGIN = 12
+NAME_SIZE = 17  # font size of a name, in the picture's units
+STATE_SIZE = 14
+LABEL_HEIGHT = 42  # a name and a state line, with room between labels
+MARK_HEIGHT = 18  # a third line: "minor" or "parent or guardian"
+LABEL_GAP = 28  # from the circle to its label columns
+LABEL_WIDTH = 240  # the widest label: names longer than fit end in an ellipsis
+MAIN_CHARS = 21
+SUPPORTER_CHARS = 23
+CHAR_WIDTH = 0.6  # a character is at most about this many font sizes wide (a safe estimate)
+MAIN_RADIUS = 17
+RADIUS = 13
+DOT_SPACING = 2 * MAIN_RADIUS + 12  # between the centres of two dots along the circle
+MIN_CIRCLE = 150
+HEADER = 34  # room for the side headings above the label columns
+COORDINATOR_HEIGHT = 46
+COORDINATOR_GAP = 30  # between the coordinator and the top of the circle
+TOP_GAP = 2  # free places at the top of the circle (below the coordinator), in dot spacings
+GROUP_GAP = 1  # free places between two people's circles
 
 
 @dataclass(frozen=True)
@@ -43,12 +58,30 @@ class Look:
 
 # Colours from kring.css; every border has at least 3:1 contrast with the white page (1.4.11).
 LOOKS = {
-    Status.TO_INVITE: Look("#ffffff", "#4a5360", 2, "6 4", "circle"),
+    Status.TO_INVITE: Look("#ffffff", "#4a5360", 2, "", "circle"),
     Status.INVITED: Look("#e0eef5", "#1d5b79", 2, "", "envelope"),
     Status.ACCEPTED: Look("#e3f1e7", "#1e6b35", 3, "", "check"),
     Status.DECLINED: Look("#fbe9e8", "#b3261e", 2, "2 3", "cross"),
     Status.WITHDRAWN: Look("#eceff2", "#4a5360", 2, "2 3", "minus"),
 }
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in the picture's units, for the overlap tests."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def overlaps(self, other: "Box") -> bool:
+        return (
+            self.x < other.x + other.width
+            and other.x < self.x + self.width
+            and self.y < other.y + other.height
+            and other.y < self.y + self.height
+        )
 
 
 @dataclass
@@ -57,28 +90,102 @@ class Node:
     name: str
     label: str  # the name as drawn, shortened if needed
     state: str
-    state_label: str
+    state_label: str  # the state in words
+    mark: str  # "minor" or "parent or guardian", or ""
     look: Look
-    x: int
-    y: int
-    width: int
-    height: int
     main: bool
+    side: str  # "left" or "right": the column of its label
+    angle: float  # degrees, clockwise from the top of the circle
+    cx: float = 0  # the dot
+    cy: float = 0
+    r: float = RADIUS
+    label_x: float = 0  # the label's anchor: its left edge (right column) or right edge (left)
+    label_y: float = 0  # the top of the label
 
     @property
-    def transform(self) -> str:
-        return f"translate({self.x} {self.y})"
+    def anchor(self) -> str:
+        return "end" if self.side == "left" else "start"
 
     @property
-    def state_y(self) -> int:
-        return self.height - 12
+    def name_y(self) -> float:
+        return self.label_y + NAME_SIZE
+
+    @property
+    def state_y(self) -> float:
+        return self.label_y + NAME_SIZE + STATE_SIZE + 4
+
+    @property
+    def mark_y(self) -> float:
+        return self.state_y + MARK_HEIGHT
+
+    @property
+    def label_height(self) -> float:
+        return LABEL_HEIGHT + (MARK_HEIGHT if self.mark else 0)
+
+    @property
+    def symbol_transform(self) -> str:
+        return f"translate({self.cx - 7:g} {self.cy - 6:g})"
+
+    @property
+    def leader(self) -> str:
+        """A line from the dot to the near edge of its label."""
+        toward = -1 if self.side == "left" else 1
+        start_x = self.cx + toward * self.r
+        end_x = self.label_x - toward * 6
+        end_y = self.label_y + NAME_SIZE / 2 + 2
+        return f"M{start_x:.1f} {self.cy:.1f}L{end_x:.1f} {end_y:.1f}"
+
+    @property
+    def dot_box(self) -> Box:
+        return Box(self.cx - self.r, self.cy - self.r, 2 * self.r, 2 * self.r)
+
+    @property
+    def label_box(self) -> Box:
+        """Where the label's text can reach, estimated generously."""
+        width = CHAR_WIDTH * max(
+            len(self.label) * NAME_SIZE,
+            len(self.state_label) * STATE_SIZE,
+            len(self.mark) * STATE_SIZE,
+        )
+        x = self.label_x - width if self.side == "left" else self.label_x
+        return Box(x, self.label_y, width, self.label_height - 3)
 
 
 @dataclass
 class Heading:
     text: str
-    x: int
-    y: int
+    x: float
+    y: float
+    anchor: str = "start"
+
+
+@dataclass
+class Arc:
+    """A person's own circle: a thick arc along the circle under them and their supporters."""
+
+    path: str
+    side: str
+
+
+@dataclass
+class Coordinator:
+    label: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def box(self) -> Box:
+        return Box(self.x, self.y, self.width, self.height)
+
+    @property
+    def text_x(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def text_y(self) -> float:
+        return self.y + self.height / 2 + 6
 
 
 @dataclass
@@ -100,18 +207,22 @@ class Section:
 @dataclass
 class Drawing:
     id: str
-    width: int
-    height: int
+    width: float
+    height: float
     title: str
     description: str
     headings: list[Heading]
     nodes: list[Node]
-    lines: list[str]  # SVG path data connecting supporters to the person they support
+    arcs: list[Arc]
     sections: list[Section]
+    cx: float = 0
+    cy: float = 0
+    radius: float = 0
+    coordinator: Coordinator | None = None
 
     @property
     def view_box(self) -> str:
-        return f"0 0 {self.width} {self.height}"
+        return f"0 0 {self.width:g} {self.height:g}"
 
     @property
     def count(self) -> int:
@@ -121,6 +232,11 @@ class Drawing:
 def shorten(name: str, limit: int) -> str:
     name = " ".join(name.split())
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def _known(person, name: str, default=None):
+    """An attribute the caller fetched; never a deferred field (that would cost a query)."""
+    return vars(person).get(name, default)
 
 
 def _state_label(status: str) -> str:
@@ -134,27 +250,158 @@ def _look(status: str) -> Look:
     return LOOKS.get(status, LOOKS[Status.TO_INVITE])
 
 
-def _node(person, *, x, y, main: bool) -> Node:
-    width = COLUMN_WIDTH if main else COLUMN_WIDTH - INDENT
-    return Node(
-        pk=person.pk,
-        name=person.name,
-        label=shorten(person.name, MAIN_CHARS if main else SUPPORTER_CHARS),
-        state=person.status,
-        state_label=_state_label(person.status),
-        look=_look(person.status),
-        x=x,
-        y=y,
-        width=width,
-        height=MAIN_HEIGHT if main else SUPPORTER_HEIGHT,
-        main=main,
-    )
+# --- the geometry -------------------------------------------------------------------------------
 
 
-def circle_drawing(participants, *, id_prefix: str = "circle") -> dict:
+def _around(main, supporters: list) -> list:
+    """A main person in the middle of their own circle, supporters on both sides."""
+    half = len(supporters) // 2
+    return [*supporters[:half], main, *supporters[half:]]
+
+
+def _places(groups: list[list]) -> list:
+    """The people of one half in order along the circle, None for a free place between circles."""
+    out: list = []
+    for index, group in enumerate(groups):
+        if index:
+            out.extend([None] * GROUP_GAP)
+        out.extend(group)
+    return out
+
+
+def _stack(nodes: list[Node], top: float) -> None:
+    """Labels of one column in the order of their dots from top to bottom, none above `top`,
+    each at least LABEL_HEIGHT below the one before."""
+    nodes.sort(key=lambda n: n.cy)
+    wanted = [n.cy - LABEL_HEIGHT / 2 for n in nodes]
+    y = top
+    for node, want in zip(nodes, wanted, strict=True):
+        node.label_y = max(want, y)
+        y = node.label_y + node.label_height
+
+
+def layout(left: list[list], right: list[list], bottom: list, *, coordinator: str = "") -> dict:
+    """Where everyone goes. `left` and `right` are the circles of the harmed and the responsible
+    people (each a list: the main person first, then their supporters), `bottom` the people in
+    no one's circle. Each person is a Node; the people are objects with .pk, .name, .status
+    (and, if fetched, .is_minor and .guardian_id). Returns the nodes, arcs, headings, the
+    coordinator's box and the size of the picture."""
+    left_places = _places([_around(g[0], g[1:]) for g in left])
+    right_places = _places([_around(g[0], g[1:]) for g in right])
+    # Clockwise from the top: a free space (the coordinator is above it), the responsible side
+    # spread down the right half, the others along the bottom, the harmed side up the left half.
+    half = max(len(left_places), len(right_places), 1)
+    places = 2 * TOP_GAP + 2 * half + len(bottom) + 2
+    step = 360 / places
+    radius = max(MIN_CIRCLE, DOT_SPACING * places / (2 * math.pi))
+    side_start = (TOP_GAP + 0.5) * step
+    side_end = 180 - (len(bottom) / 2 + 1) * step
+
+    def spread(count: int) -> list[float]:
+        """Angles for `count` places, evenly over one half (at least `step` apart)."""
+        width = (side_end - side_start) / max(count, 1)
+        return [side_start + (i + 0.5) * width for i in range(count)]
+
+    ring: list[tuple[float, object]] = []
+    ring += [(a, p) for a, p in zip(spread(len(right_places)), right_places, strict=True)]
+    ring += [(180 + (j - (len(bottom) - 1) / 2) * step, p) for j, p in enumerate(bottom)]
+    ring += [(360 - a, p) for a, p in zip(spread(len(left_places)), left_places, strict=True)]
+
+    guardians = {_known(p, "guardian_id") for group in left + right for p in group}
+    guardians |= {_known(p, "guardian_id") for p in bottom}
+    main_pks = {g[0].pk for g in left + right}
+    nodes: list[Node] = []
+    for angle, person in ring:
+        if person is None:
+            continue
+        side = "right" if angle < 180 else "left"
+        if abs(angle - 180) < 1e-6:  # straight down: the emptier column takes it
+            side = "right" if len(right_places) <= len(left_places) else "left"
+        main = person.pk in main_pks
+        mark = ""
+        if _known(person, "is_minor"):
+            mark = _("minor")
+        elif person.pk in guardians:
+            mark = _("parent or guardian")
+        nodes.append(
+            Node(
+                pk=person.pk,
+                name=person.name,
+                label=shorten(person.name, MAIN_CHARS if main else SUPPORTER_CHARS),
+                state=person.status,
+                state_label=_state_label(person.status),
+                mark=str(mark),
+                look=_look(person.status),
+                main=main,
+                side=side,
+                angle=angle,
+                r=MAIN_RADIUS if main else RADIUS,
+            )
+        )
+
+    label_width = LABEL_WIDTH
+    coordinator_height = COORDINATOR_HEIGHT + COORDINATOR_GAP if coordinator else 0
+    cx = MARGIN + label_width + LABEL_GAP + radius
+    cy = MARGIN + HEADER + coordinator_height + radius
+    for node in nodes:
+        node.cx = cx + radius * math.sin(math.radians(node.angle))
+        node.cy = cy - radius * math.cos(math.radians(node.angle))
+        node.label_x = cx - radius - LABEL_GAP if node.side == "left" else cx + radius + LABEL_GAP
+    for column in ("left", "right"):
+        _stack([n for n in nodes if n.side == column], MARGIN + HEADER)
+
+    arcs = []
+    by_pk = {n.pk: n for n in nodes}
+    for groups, side in ((left, "left"), (right, "right")):
+        for group in groups:
+            if len(group) < 2:
+                continue
+            angles = sorted(by_pk[p.pk].angle for p in group)
+            arcs.append(Arc(_arc(cx, cy, radius, angles[0], angles[-1]), side))
+
+    width = 2 * (MARGIN + label_width + LABEL_GAP + radius)
+    bottom_edge = max([cy + radius + MAIN_RADIUS] + [n.label_y + n.label_height for n in nodes])
+    box = None
+    if coordinator:
+        box_width = min(2 * radius - 20, 320)
+        box = Coordinator(
+            coordinator, cx - box_width / 2, MARGIN + HEADER, box_width, COORDINATOR_HEIGHT
+        )
+    headings = [
+        Heading(_("Harmed side"), MARGIN, MARGIN + 20),
+        Heading(_("Responsible side"), width - MARGIN, MARGIN + 20, "end"),
+    ]
+    return {
+        "nodes": nodes,
+        "arcs": arcs,
+        "headings": headings,
+        "coordinator": box,
+        "cx": cx,
+        "cy": cy,
+        "radius": radius,
+        "width": math.ceil(width),
+        "height": math.ceil(bottom_edge + MARGIN),
+    }
+
+
+def _arc(cx: float, cy: float, radius: float, start: float, end: float) -> str:
+    def point(angle: float) -> str:
+        x = cx + radius * math.sin(math.radians(angle))
+        y = cy - radius * math.cos(math.radians(angle))
+        return f"{x:.1f} {y:.1f}"
+
+    large = 1 if end - start > 180 else 0
+    return f"M{point(start)}A{radius:.1f} {radius:.1f} 0 {large} 1 {point(end)}"
+
+
+# --- the picture and its text alternative -------------------------------------------------------
+
+
+def circle_drawing(participants, *, id_prefix: str = "circle", coordinator=None) -> dict:
     """The context for circle/_drawing.html: {"drawing": Drawing}.
 
-    `participants` are those of one case (with .pk, .name, .side, .supports_id, .status)."""
+    `participants` are those of one case (with .pk, .name, .side, .supports_id, .status);
+    `coordinator` the case's coordinator (a user) or None."""
     people = list(participants)
     by_pk = {p.pk: p for p in people}
     mains = [p for p in people if p.side in (Side.HARMED, Side.RESPONSIBLE)]
@@ -169,43 +416,18 @@ def circle_drawing(participants, *, id_prefix: str = "circle") -> dict:
         else:
             loose.append(person)
 
-    nodes: list[Node] = []
-    lines: list[str] = []
-    column_x = {Side.HARMED: MARGIN, Side.RESPONSIBLE: MARGIN + COLUMN_WIDTH + GAP}
-    column_bottom = {Side.HARMED: HEADER, Side.RESPONSIBLE: HEADER}
-    for main in mains:
-        x, y = column_x[main.side], column_bottom[main.side]
-        nodes.append(_node(main, x=x, y=y, main=True))
-        y += MAIN_HEIGHT
-        trunk_x, trunk_top, last_mid = x + INDENT // 2, y, None
-        for supporter in circles[main.pk]:
-            y += ROW_GAP
-            nodes.append(_node(supporter, x=x + INDENT, y=y, main=False))
-            last_mid = y + SUPPORTER_HEIGHT // 2
-            lines.append(f"M{trunk_x} {last_mid}H{x + INDENT}")
-            y += SUPPORTER_HEIGHT
-        if last_mid is not None:
-            lines.append(f"M{trunk_x} {trunk_top}V{last_mid}")
-        column_bottom[main.side] = y + GROUP_GAP
+    def groups(side: str) -> list[list]:
+        return [[m, *circles[m.pk]] for m in mains if m.side == side]
 
-    headings = [
-        Heading(_("Harmed side"), column_x[Side.HARMED], 24),
-        Heading(_("Responsible side"), column_x[Side.RESPONSIBLE], 24),
-    ]
-    bottom = max(column_bottom.values())
-    if loose:
-        headings.append(Heading(_("Others"), MARGIN, bottom + SECTION_GAP - 16))
-        top = bottom + SECTION_GAP
-        for index, person in enumerate(loose):
-            row, col = divmod(index, 2)
-            x = MARGIN + col * (COLUMN_WIDTH + GAP)
-            y = top + row * (SUPPORTER_HEIGHT + ROW_GAP)
-            node = _node(person, x=x, y=y, main=False)
-            node.width = COLUMN_WIDTH
-            node.label = shorten(person.name, MAIN_CHARS)
-            nodes.append(node)
-        bottom = top + ((len(loose) + 1) // 2) * (SUPPORTER_HEIGHT + ROW_GAP)
-    height = bottom + MARGIN
+    coordinator_label = ""
+    if coordinator is not None:
+        name = coordinator.get_full_name() if hasattr(coordinator, "get_full_name") else ""
+        coordinator_label = "{}: {}".format(_("Coordinator"), shorten(name or str(coordinator), 24))
+    placed = (
+        layout(groups(Side.HARMED), groups(Side.RESPONSIBLE), loose, coordinator=coordinator_label)
+        if people
+        else None
+    )
 
     def circle_of(person) -> str:
         main = by_pk.get(person.supports_id)
@@ -227,19 +449,23 @@ def circle_drawing(participants, *, id_prefix: str = "circle") -> dict:
     return {
         "drawing": Drawing(
             id=id_prefix,
-            width=WIDTH,
-            height=height,
+            width=placed["width"] if placed else 2 * MARGIN,
+            height=placed["height"] if placed else 2 * MARGIN,
             title=_("The circle of this case"),
-            description=_describe(sections),
-            headings=headings,
-            nodes=nodes,
-            lines=lines,
+            description=_describe(sections, coordinator_label),
+            headings=placed["headings"] if placed else [],
+            nodes=placed["nodes"] if placed else [],
+            arcs=placed["arcs"] if placed else [],
             sections=sections,
+            cx=placed["cx"] if placed else 0,
+            cy=placed["cy"] if placed else 0,
+            radius=placed["radius"] if placed else 0,
+            coordinator=placed["coordinator"] if placed else None,
         )
     }
 
 
-def _describe(sections: list[Section]) -> str:
+def _describe(sections: list[Section], coordinator: str) -> str:
     if not any(s.rows for s in sections):
         return _("No one is in the circle yet.")
     parts = [
@@ -247,12 +473,15 @@ def _describe(sections: list[Section]) -> str:
         % {"side": s.label, "count": len(s.rows)}
         for s in sections
     ]
-    return (
+    text = (
         "; ".join(parts)
         + ". "
         + _(
-            "The harmed side is on the left and the responsible side on the right; each "
-            "supporter stands below the person they support. Under each name is the person's "
-            "state. The list after the picture gives the same."
+            "The people sit in a circle: the harmed side on the left, the responsible side on "
+            "the right, each person's supporters beside them, others at the bottom. Beside each "
+            "name is the person's state. The list after the picture gives the same."
         )
     )
+    if coordinator:
+        text += " " + _("The coordinator stands outside the circle, above it.")
+    return text

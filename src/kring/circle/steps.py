@@ -23,6 +23,7 @@ NOT_A_NEXT_STEP = frozenset(
         "not_responsible",  # only a person responsible acknowledges (R3)
         "accepted",  # accepted the invitation already
         "withdrawn",  # withdrew already
+        "takes_part",  # a return, for someone who takes part
         "decided",
         "not_preparing",  # the whole case is past preparing: nothing per person to wait for
         "state",
@@ -56,6 +57,7 @@ STEPS: tuple[Step, ...] = (
         label_again=_("Invite again"),
         again=lambda p: getattr(p, "last_invitation", None) is not None,
     ),
+    Step("record_return", "circle:record_return", _("Record a return")),
     Step("respond", "circle:respond", _("Record answer by phone")),
     Step(
         "consent",

@@ -22,8 +22,8 @@ from kring.cases.access import case_for
 from kring.cases.lifecycle import State
 from kring.circle import actions, forms, guards, information, policy, queries
 from kring.circle.drawing import circle_drawing
-from kring.circle.steps import steps_of
 from kring.circle.models import Mode, Nomination, Participant, RiskFlag, Side, Status
+from kring.circle.steps import steps_of
 from kring.core.forms import posted
 from kring.core.policy import Refused, enforce, options
 
@@ -136,7 +136,7 @@ def overview(request, pk):
         "case": case,
         "circle": circle,
         "full": full,
-        "drawing": _drawing(circle.participants),
+        "drawing": circle_drawing(circle.participants, coordinator=case.coordinator)["drawing"],
         "may": options(
             start=policy.may_start_preparation(request.user, case),
             add=policy.may_add_participant(request.user, case),
@@ -166,10 +166,6 @@ def _person_options(actor, p):
         remove=policy.may_remove_participant(actor, p),
         withdraw=policy.may_withdraw(actor, p),
     )
-
-
-def _drawing(participants):
-    return circle_drawing(participants)["drawing"]
 
 
 @require_http_methods(FORM_METHODS)

@@ -1,7 +1,11 @@
-"""The circle drawn (issue 3, point 10): an SVG made on the server with a text alternative; the
-harmed side left, the responsible side right, supporters beside their person, every state shown
-in words and not by colour alone (WCAG 1.4.1)."""
+"""The circle drawn as a circle (issue 3, point 10; issue 8, point 12): an SVG made on the server
+with a text alternative; the harmed side on the left half, the responsible side on the right,
+each person's supporters beside them on the circle, the coordinator outside it; every state
+shown in words and not by colour alone (WCAG 1.4.1); minors and guardians said in words; and
+however many people, no two labels overlap and everyone is drawn once."""
 
+import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
@@ -17,9 +21,11 @@ SVG = "{http://www.w3.org/2000/svg}"
 with translation.override("en"):  # at import no test has chosen a language yet
     STATE_WORDS = {s.value: str(s.label) for s in Status}
 
+CARLA = SimpleNamespace(get_full_name=lambda: "Carla Visser")
 
-def person(pk, name, side, status=Status.TO_INVITE, supports=None):
-    return SimpleNamespace(pk=pk, name=name, side=side, status=status, supports_id=supports)
+
+def person(pk, name, side, status=Status.TO_INVITE, supports=None, **more):
+    return SimpleNamespace(pk=pk, name=name, side=side, status=status, supports_id=supports, **more)
 
 
 @pytest.fixture
@@ -34,9 +40,33 @@ def circle():
     ]
 
 
+def crowd(size: int) -> list:
+    """A circle of `size`: two harmed and two responsible people, their supporters, others."""
+    people = [
+        person(1, "Daan de Boer", Side.RESPONSIBLE),
+        person(2, "Sanne Jansen", Side.HARMED),
+        person(3, "Lotte Vermeulen", Side.HARMED, is_minor=True, guardian_id=5),
+        person(4, "Kevin Smit", Side.RESPONSIBLE),
+    ]
+    for pk in range(5, size + 1):
+        if pk % 7 == 0:
+            people.append(person(pk, f"Buurvrouw nummer {pk}", Side.OTHER))
+        else:
+            main = (1, 2, 3, 4)[pk % 4]
+            people.append(
+                person(pk, f"Een heel lange naam van {pk}", Side.SUPPORTER, supports=main)
+            )
+    return people
+
+
 def render(people, **kwargs) -> str:
     with translation.override("en"):
         return render_to_string("circle/_drawing.html", circle_drawing(people, **kwargs))
+
+
+def drawing(people, **kwargs):
+    with translation.override("en"):
+        return circle_drawing(people, **kwargs)["drawing"]
 
 
 def svg_of(html: str) -> ET.Element:
@@ -49,20 +79,17 @@ def nodes(svg: ET.Element) -> dict[str, ET.Element]:
     for group in svg.iter(f"{SVG}g"):
         title = group.find(f"{SVG}title")
         if group.get("data-state") and title is not None:
-            found[title.text.rsplit(": ", 1)[0]] = group
+            name = title.text.split(": ", 1)[0]
+            assert name not in found, f"{name} is drawn twice"
+            found[name] = group
     return found
 
 
 def texts(node: ET.Element) -> list[str]:
-    return [t.text for t in node.iter(f"{SVG}text")]
+    return [t.text for t in node.findall(f"{SVG}text")]
 
 
-def box(node: ET.Element) -> tuple[float, float]:
-    x, y = re.match(r"translate\((\S+) (\S+)\)", node.get("transform")).groups()
-    return float(x), float(y)
-
-
-def test_every_person_appears_with_their_state_in_words_in_the_picture(circle):
+def test_every_person_appears_once_with_their_state_in_words_in_the_picture(circle):
     svg = svg_of(render(circle))
 
     drawn = nodes(svg)
@@ -96,7 +123,7 @@ def test_the_text_alternative_lists_each_person_by_side_with_their_circle_and_st
 
 
 def test_the_picture_is_an_image_with_a_title_and_a_description(circle):
-    html = render(circle, id_prefix="circle-7")
+    html = render(circle, id_prefix="circle-7", coordinator=CARLA)
     svg = svg_of(html)
 
     assert svg.get("role") == "img"
@@ -105,41 +132,85 @@ def test_the_picture_is_an_image_with_a_title_and_a_description(circle):
     description = svg.find(f"{SVG}desc")
     assert description.get("id") == "circle-7-desc"
     assert description.text.startswith(
-        "Harmed side: 3 people; Responsible side: 2 people; Others: 1 person."
+        "Harmed side: 3 people; Responsible side: 2 people; Others: 1 person. "
+        "The people sit in a circle"
     )
-    assert "style=" not in html  # strict CSP: presentation attributes only
+    assert "The coordinator stands outside the circle" in description.text
+    assert not re.search(r"\sstyle=", html)  # strict CSP: presentation attributes only
 
 
-def test_the_harmed_side_is_left_the_responsible_side_right_supporters_below_their_person(
-    circle,
-):
+def test_the_sides_face_each_other_with_each_persons_supporters_beside_them(circle):
+    picture = drawing(circle)
+    at = {n.name: n for n in picture.nodes}
+
+    # Harmed on the left half of the circle, responsible on the right half.
+    for name in ("Sanne Jansen", "Ria Jansen", "Wijkagent Bos"):
+        assert at[name].cx < picture.cx and at[name].side == "left"
+    for name in ("Daan de Boer", "Joost de Boer"):
+        assert at[name].cx > picture.cx and at[name].side == "right"
+    # On the circle itself.
+    for node in picture.nodes:
+        assert math.dist((node.cx, node.cy), (picture.cx, picture.cy)) == pytest.approx(
+            picture.radius
+        )
+    # Sanne's circle is one stretch of the circle: no one else stands between her people.
+    sannes = sorted(at[n].angle for n in ("Sanne Jansen", "Ria Jansen", "Wijkagent Bos"))
+    others = [n.angle for n in picture.nodes if n.name not in ("Sanne Jansen", "Ria Jansen")]
+    assert not [a for a in others if sannes[0] < a < sannes[-1] and a not in sannes]
+    # One who stands in no one's circle is at the bottom.
+    assert at["Meester Kees"].cy == pytest.approx(picture.cy + picture.radius)
+    assert len(picture.arcs) == 2  # Sanne's and Daan's own circles are marked
+
+
+def test_the_coordinator_stands_outside_the_circle_above_it(circle):
+    picture = drawing(circle, coordinator=CARLA)
+    box = picture.coordinator
+
+    assert box.label == "Coordinator: Carla Visser"
+    assert box.y + box.height < picture.cy - picture.radius  # above the circle, not in it
+    assert "Carla Visser" not in {n.name for n in picture.nodes}
+    assert "Coordinator: Carla Visser" in render(circle, coordinator=CARLA)
+    assert drawing(circle).coordinator is None
+
+
+def test_minors_and_guardians_are_said_in_words():
+    people = [
+        person(1, "Ruben Verhoef", Side.HARMED, Status.INVITED, is_minor=True, guardian_id=2),
+        person(2, "Ingrid Verhoef", Side.SUPPORTER, Status.INVITED, supports=1),
+    ]
+    drawn = nodes(svg_of(render(people)))
+
+    assert texts(drawn["Ruben Verhoef"]) == ["Ruben Verhoef", "Invited", "minor"]
+    assert texts(drawn["Ingrid Verhoef"]) == ["Ingrid Verhoef", "Invited", "parent or guardian"]
+    title = drawn["Ruben Verhoef"].find(f"{SVG}title").text
+    assert title == "Ruben Verhoef: Invited, minor"
+
+
+def test_withdrawn_and_declined_people_are_dashed_and_say_so(circle):
     drawn = nodes(svg_of(render(circle)))
-    sanne, daan = box(drawn["Sanne Jansen"]), box(drawn["Daan de Boer"])
-    ria, joost = box(drawn["Ria Jansen"]), box(drawn["Joost de Boer"])
-    kees = box(drawn["Meester Kees"])
 
-    assert sanne[0] < daan[0]
-    assert ria[0] > sanne[0] and ria[0] < daan[0] and ria[1] > sanne[1]  # indented, below
-    assert joost[0] > daan[0] and joost[1] > daan[1]
-    assert box(drawn["Wijkagent Bos"])[0] == ria[0]  # an "other" in Sanne's circle
-    assert kees[1] > max(y for _, y in map(box, drawn.values()) if (_, y) != kees)
+    for name, word in (("Ria Jansen", "Withdrawn"), ("Joost de Boer", "Declined")):
+        dot = drawn[name].find(f"{SVG}circle")
+        assert dot.get("stroke-dasharray"), f"{name} is not dashed"
+        assert texts(drawn[name])[1] == word
+    for name in ("Daan de Boer", "Sanne Jansen", "Meester Kees"):
+        assert drawn[name].find(f"{SVG}circle").get("stroke-dasharray") is None
 
 
 def test_states_differ_by_border_pattern_and_symbol_as_well_as_colour():
     # WCAG 1.4.1: take the colour away and each state still looks different (and has its word).
     shapes = {(look.dash, look.stroke_width, look.symbol) for look in LOOKS.values()}
     assert len(shapes) == len(Status)
-    words = set(STATE_WORDS.values())
-    assert len(words) == len(Status)
+    assert len(set(STATE_WORDS.values())) == len(Status)
 
     people = [person(i, f"P{i}", Side.OTHER, status) for i, status in enumerate(Status, 1)]
     svg = svg_of(render(people))
     symbols = set()
     for node in nodes(svg).values():
-        marker = next(g for g in node.iter(f"{SVG}g") if g is not node)
+        marker = node.find(f"{SVG}g")
         symbols.add(ET.tostring(marker))
-        rect = node.find(f"{SVG}rect")
-        assert rect.get("stroke") == LOOKS[node.get("data-state")].stroke
+        dot = node.find(f"{SVG}circle")
+        assert dot.get("stroke") == LOOKS[node.get("data-state")].stroke
     assert len(symbols) == len(Status)
 
 
@@ -148,29 +219,39 @@ def test_long_names_are_shortened_in_the_picture_but_whole_in_the_list():
     html = render([person(1, long_name, Side.HARMED)])
 
     label = texts(nodes(svg_of(html))[long_name])[0]
-    assert label.endswith("…") and len(label) <= 27
+    assert label.endswith("…") and len(label) <= 23
     assert long_name.startswith(label[:-1])
     assert f">{long_name}</th>" in html
 
 
-def test_a_circle_of_forty_people_fits_in_a_taller_picture():
-    people = [person(1, "Daan", Side.RESPONSIBLE), person(2, "Sanne", Side.HARMED)]
-    people += [
-        person(pk, f"Supporter {pk}", Side.SUPPORTER, supports=1 + pk % 2) for pk in range(3, 36)
-    ]
-    people += [person(pk, f"Other {pk}", Side.OTHER) for pk in range(36, 41)]
-    small = svg_of(render(people[:5]))
-    svg = svg_of(render(people))
+@pytest.mark.parametrize("size", [1, 2, 6, 25, 40])
+def test_however_many_people_no_two_labels_or_dots_overlap(size):
+    picture = drawing(crowd(size)[:size] if size < 4 else crowd(size), coordinator=CARLA)
+    labels = [n.label_box for n in picture.nodes]
+    dots = [n.dot_box for n in picture.nodes]
+    fixed = [picture.coordinator.box]
 
+    assert sorted(n.pk for n in picture.nodes) == list(range(1, size + 1))  # everyone, once
+    for a, b in itertools.combinations(labels + fixed, 2):
+        assert not a.overlaps(b), f"labels overlap: {a} {b}"
+    for a, b in itertools.combinations(picture.nodes, 2):
+        assert math.dist((a.cx, a.cy), (b.cx, b.cy)) >= a.r + b.r + 4, f"{a.name} on {b.name}"
+    for label, dot in itertools.product(labels + fixed, dots):
+        assert not label.overlaps(dot)
+    for box in labels + dots + fixed:
+        assert box.x >= 0 and box.x + box.width <= picture.width
+        assert box.y >= 0 and box.y + box.height <= picture.height
+
+
+def test_a_large_circle_is_drawn_larger_not_smaller():
+    small, large = drawing(crowd(6)), drawing(crowd(40))
+
+    assert large.radius > small.radius
+    assert large.height > small.height
+    svg = svg_of(render(crowd(40)))
     assert len(nodes(svg)) == 40
-    width, height = map(float, svg.get("viewBox").split()[2:])
-    assert height > float(small.get("viewBox").split()[3]) * 4
-    for node in nodes(svg).values():
-        x, y = box(node)
-        rect = node.find(f"{SVG}rect")
-        assert x >= 0 and x + float(rect.get("width")) <= width
-        assert y >= 0 and y + float(rect.get("height")) <= height
-    assert svg.get("width") == "100%" and svg.get("height") is None
+    # Its natural size in the page's units: scaled down to fit, never up into unreadable text.
+    assert svg.get("width") == str(large.width) and svg.get("height") == str(large.height)
 
 
 def test_an_empty_circle_says_so():
@@ -184,6 +265,21 @@ def test_drawing_real_participants_runs_no_queries(
     circle_of_both, django_assert_num_queries, preparing_case
 ):
     people = list(Participant.objects.filter(case=preparing_case))
+    coordinator = preparing_case.coordinator
+
+    with django_assert_num_queries(0):
+        html = render(people, coordinator=coordinator)
+
+    assert all(p.name in html for p in people)
+
+
+def test_drawing_people_fetched_with_only_some_fields_runs_no_queries(
+    circle_of_both, django_assert_num_queries, preparing_case
+):
+    # The case page fetches only what it shows: is_minor and guardian are not asked for.
+    people = list(
+        preparing_case.participants.only("pk", "name", "side", "supports_id", "status", "case_id")
+    )
 
     with django_assert_num_queries(0):
         html = render(people)
