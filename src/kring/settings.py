@@ -225,6 +225,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the public and participants can write to the organisation (shown on the request pages
 # and the privacy statement); by default the sender address of Kring's mail.
 KRING_CONTACT_EMAIL = env_str("KRING_CONTACT_EMAIL", "")
+# The organisation's telephone number, for participants and requesters whose coordinator is away
+# or not yet assigned (kring.accounts.contact); empty: no number is shown.
+KRING_CONTACT_PHONE = env_str("KRING_CONTACT_PHONE", "")
 # The organisation's name as participants and requesters see it.
 KRING_ORGANISATION = env_str("KRING_ORGANISATION", "Eigen Kracht Centrale")
 

@@ -149,6 +149,10 @@ def _new_password(world) -> dict:
     }
 
 
+def _work_phone(world) -> dict:
+    return {"work_phone": "030 123 45 67", "work_email": "werk@example.org"}
+
+
 def _make_carla_administrator(world) -> dict:
     carla = world.users["coordinator"]
     return {
@@ -295,6 +299,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "accounts:recovery_codes": Row(STAFF, sees_description=NOBODY),
     "accounts:recovery_codes_regenerate": Row(STAFF, post_only=True, refused_post=_nothing),
     "accounts:password_change": Row(STAFF, refused_post=_new_password, sees_description=NOBODY),
+    "accounts:contact_details": Row(STAFF, refused_post=_work_phone, sees_description=NOBODY),
     # --- the office, coordinators and managers (cases.access) ----------------------------------
     # The office's inbox (its team's and the central one); the manager sees the team's.
     "cases:inbox": Row({"office", "manager"}),

@@ -112,6 +112,7 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email", "language"]}),
+        (_("Contact details for participants"), {"fields": ["work_phone", "work_email", "away"]}),
         (_("Role"), {"fields": ["role", "team", "is_active", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from kring.accounts.models import User
 from kring.accounts.second_factor import normalise_code
 
 
@@ -71,3 +72,26 @@ class KringPasswordChangeForm(PasswordChangeForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = _password_hint()
         self.fields["new_password2"].help_text = ""
+
+
+class ContactDetailsForm(forms.ModelForm):
+    """How participants reach this user (issue 8, point 3): work details, and "away"."""
+
+    class Meta:
+        model = User
+        fields = ["work_phone", "work_email", "away"]
+        widgets = {
+            "work_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel-national"}),
+            "work_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        error_messages = {
+            "work_email": {
+                "invalid": _("Enter an e-mail address like name@organisation.nl."),
+            },
+            "work_phone": {
+                "max_length": _("Enter at most %(limit_value)d characters."),
+            },
+        }
+
+    def clean_work_phone(self):
+        return " ".join(self.cleaned_data["work_phone"].split())

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.contact_details import validate_phone
 from kring.core.models import ChoiceLabels
 
 
@@ -46,6 +47,27 @@ class User(ChoiceLabels, AbstractUser):
         max_length=5,
         choices=[("nl", "Nederlands"), ("en", "English")],
         default="nl",
+    )
+    # How participants and requesters reach a coordinator (issue 8, point 3; accounts.contact):
+    # work details only, shown in the portal, the participants' e-mails and letters.
+    work_phone = models.CharField(
+        _("work telephone number"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("Participants see this number. For example 030 123 45 67 or 06 12 34 56 78."),
+    )
+    work_email = models.EmailField(
+        _("work e-mail address"),
+        blank=True,
+        help_text=_("Participants see this address."),
+    )
+    away = models.BooleanField(
+        _("away"),
+        default=False,
+        help_text=_(
+            "While you are away, participants are asked to contact the organisation instead."
+        ),
     )
 
     class Meta:

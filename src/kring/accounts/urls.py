@@ -13,4 +13,5 @@ urlpatterns = [
     path("herstelcodes/", views.recovery_codes, name="recovery_codes"),
     path("herstelcodes/nieuw/", views.regenerate_recovery_codes, name="recovery_codes_regenerate"),
     path("wachtwoord/", views.password_change, name="password_change"),
+    path("contactgegevens/", views.contact_details, name="contact_details"),
 ]

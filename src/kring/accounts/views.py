@@ -6,6 +6,7 @@ import django_otp
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kring.accounts import second_factor, sessions, throttle
-from kring.accounts.forms import CodeForm, KringPasswordChangeForm, LoginForm
+from kring.accounts.forms import (
+    CodeForm,
+    ContactDetailsForm,
+    KringPasswordChangeForm,
+    LoginForm,
+)
 from kring.accounts.models import User
 from kring.accounts.nav import NAV, start_url
 from kring.audit.log import record
@@ -250,6 +256,30 @@ def account(request):
         "recovery_left": second_factor.remaining_recovery_codes(user),
     }
     return render(request, "accounts/account.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact_details(request):
+    """The user's own work telephone number and e-mail address, and whether they are away:
+    what participants see of them (issue 8, point 3; accounts.contact). Only their own: an
+    administrator changes anyone's in /beheer/."""
+    user = User.objects.get(pk=request.user.pk)
+    form = ContactDetailsForm(posted(request), instance=user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            # Which fields changed, never their values (audit.log.record: no contact details).
+            record(
+                "account.contact_details_changed",
+                actor=request.user,
+                obj=user,
+                data={"fields": sorted(form.changed_data)},
+            )
+        messages.success(request, _("Your contact details have been saved."))
+        return redirect("accounts:account")
+    return render(request, "accounts/contact_details.html", {"form": form})
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kring.accounts import contact
 from kring.accounts.models import User
 from kring.audit.actors import By, actor_of
 from kring.audit.log import record
@@ -242,6 +243,7 @@ def invite(participant: Participant, *, channel: str, by: User) -> Sent:
                 context={
                     "participant_first_name": participant.name.split()[0],
                     "link_days": settings.KRING_PORTAL_LINK_DAYS,
+                    "contact": contact.for_case(participant.case),
                 },
                 secret_link=links.url(token),
             )
@@ -459,5 +461,6 @@ def tell_new_coordinator(case: Case, coordinator: User) -> None:
             context={
                 "participant_first_name": participant.name.split()[0],
                 "coordinator_name": coordinator.get_full_name() or coordinator.first_name,
+                "contact": contact.for_coordinator(coordinator),
             },
         )

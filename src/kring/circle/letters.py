@@ -18,6 +18,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from kring.accounts import contact
 from kring.circle import links
 
 STYLESHEET = Path(__file__).parent / "static" / "circle" / "letter.css"
@@ -65,6 +66,8 @@ def letter_context(participant, token: str) -> dict:
         "qr_code": qr_data_uri(link),
         "link_days": settings.KRING_PORTAL_LINK_DAYS,
         "coordinator": coordinator_name(case),
+        # How to reach the coordinator, or the organisation (accounts.contact): work details.
+        "contact": contact.for_case(case),
     }
 
 

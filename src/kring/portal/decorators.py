@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
+from kring.accounts import contact
 from kring.portal import access
 
 INVALID_TEMPLATE = "portal/invalid.html"
@@ -42,7 +43,9 @@ class _AddressWithoutToken:
 
 
 def render_plain(request, template: str, *, status: int):
-    """A page that may answer on /p/<token>/: the token appears nowhere in it."""
+    """A page that may answer on /p/<token>/: the token appears nowhere in it. Whoever this is,
+    the organisation's contact is shown (a case's coordinator would say whose link it was)."""
+    request.portal_contact = contact.organisation()
     return render(request, template, {"request": _AddressWithoutToken(request)}, status=status)
 
 
@@ -63,6 +66,8 @@ def portal_page(view):
         if participant is None:
             return invalid_link(request)
         _activate_language(request, participant)
+        # The contact block of portal/layout.html: the coordinator, or the organisation.
+        request.portal_contact = contact.for_case(participant.case)
         return view(request, participant, *args, **kwargs)
 
     return wrapper
