@@ -12,4 +12,4 @@ class AccountsConfig(AppConfig):
         from kring.accounts import audit_labels
         from kring.audit.labels import add_labels
 
-        add_labels(audit_labels.LABELS)
+        add_labels(audit_labels.LABELS, refused=audit_labels.REFUSED)

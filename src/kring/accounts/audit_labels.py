@@ -5,6 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.accounts import admin_audit
 
+# Attempts Kring refused: the access log marks them.
+REFUSED = {
+    "account.login_failed",
+    "account.login_refused",
+    "account.second_factor_failed",
+}
 LABELS = {
     "account.login": _("Signed in with the password"),
     "account.login_failed": _("Sign-in failed: wrong username or password"),
@@ -17,6 +23,7 @@ LABELS = {
     "account.recovery_codes_regenerated": _("Made new recovery codes"),
     "account.second_factor_setup": _("Set up the app for sign-in codes"),
     "account.password_changed": _("Changed their own password"),
+    "account.contact_details_changed": _("Changed their own work contact details"),
     "account.session_expired": _("Signed out after a time-out"),
     "account.logout": _("Signed out"),
     admin_audit.USER_ADDED: _("Administrator added an account"),

@@ -12,4 +12,4 @@ class AuditConfig(AppConfig):
         the kinds it records in its own ready() (kring.audit.labels)."""
         from kring.audit import labels
 
-        labels.add_labels(labels.LABELS)
+        labels.add_labels(labels.LABELS, refused=labels.REFUSED)

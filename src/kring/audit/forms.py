@@ -1,12 +1,31 @@
+import re
+from datetime import date
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import User
+from kring.audit.models import AuditEvent
+
+# The filter choice that shows every refused attempt (kring.audit.labels.refused_kinds).
+REFUSED_GROUP = "refused"
+# A case reference as Kring writes it (referrals.models.new_reference): K-7QH4-M2XD. Read out
+# over the phone, it may come back in lower case, with spaces or without the dashes.
+_REFERENCE = re.compile(r"K-?([0-9A-HJKMNP-TV-Z]{4})-?([0-9A-HJKMNP-TV-Z]{4})")
+REFERENCE_HELP = _("As on the case page, for example K-7QH4-M2XD.")
+REFERENCE_INVALID = _("This is not a case reference. A reference looks like K-7QH4-M2XD.")
+# Dates a log of Kring can hold; far outside them a day has no place on the clock.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class AuditFilterForm(forms.Form):
     actor = forms.ModelChoiceField(
-        label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("Everyone")
+        label=_("Person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Everyone"),
+        error_messages={"invalid_choice": _("Choose a person from the list.")},
     )
     action = forms.ChoiceField(
         label=_("What"),
@@ -17,13 +36,22 @@ class AuditFilterForm(forms.Form):
             ("referral.viewed", _("Requests read")),
             ("case.", _("Cases: every read and change")),
             ("circle.", _("The circle: every read and change")),
-            ("portal.", _("The participant portal")),
+            ("portal.", _("Participants on their personal page")),
             ("account.", _("Signing in and accounts")),
             ("admin", _("Administration: changes to users and teams")),
+            (REFUSED_GROUP, _("Every refused attempt")),
             ("case.access_refused", _("Refused attempts to open a case")),
         ],
+        error_messages={"invalid_choice": _("Choose what to show from the list.")},
     )
-    reference = forms.CharField(label=_("Case reference"), max_length=16, required=False)
+    reference = forms.CharField(
+        label=_("Case reference"),
+        required=False,
+        help_text=REFERENCE_HELP,
+        # Longer than a reference, so that a pasted reference with spaces still fits.
+        max_length=40,
+        error_messages={"max_length": REFERENCE_INVALID},
+    )
     date_from = forms.DateField(
         label=_("From"),
         required=False,
@@ -39,7 +67,35 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, team_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = User.objects.filter(team_id=team_id).order_by("username")
+        # The team's staff, and anyone else the team's log names (another team's coordinator
+        # refused one of this team's cases, an administrator who changed an account).
+        in_log = AuditEvent.objects.filter(team_id=team_id, actor__isnull=False).values("actor")
+        self.fields["actor"].queryset = User.objects.filter(
+            Q(team_id=team_id) | Q(pk__in=in_log)
+        ).order_by("first_name", "last_name", "username")
+
+    def clean_reference(self) -> str:
+        text = "".join(self.cleaned_data.get("reference", "").split()).upper()
+        if not text:
+            return ""
+        match = _REFERENCE.fullmatch(text)
+        if match is None:
+            raise forms.ValidationError(REFERENCE_INVALID, code="invalid")
+        return f"K-{match[1]}-{match[2]}"
+
+    def _clean_day(self, name: str):
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(
+                _("Enter a date between 2000 and 2099, for example 2026-11-26."), code="range"
+            )
+        return day
+
+    def clean_date_from(self):
+        return self._clean_day("date_from")
+
+    def clean_date_to(self):
+        return self._clean_day("date_to")
 
     def clean(self):
         data = super().clean()

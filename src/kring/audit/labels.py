@@ -10,7 +10,7 @@ log reads the timeline's. This module sits in the lowest layer with the log itse
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TypeAlias
 
 from django.utils.functional import Promise
@@ -19,10 +19,14 @@ from django.utils.translation import gettext_lazy as _
 Text: TypeAlias = "str | Promise"
 
 _labels: dict[str, Text] = {}
+_refused: set[str] = set()
 
 
-def add_labels(labels: Mapping[str, Text]) -> None:
+def add_labels(labels: Mapping[str, Text], *, refused: Collection[str] = ()) -> None:
+    """`labels`: how each kind reads. `refused`: the kinds that record an attempt Kring refused
+    (the log marks them "Refused", and a filter shows them together)."""
     _labels.update(labels)
+    _refused.update(refused)
 
 
 def label(kind: str) -> Text | None:
@@ -34,6 +38,10 @@ def registered() -> dict[str, Text]:
     return dict(_labels)
 
 
+def refused_kinds() -> frozenset[str]:
+    return frozenset(_refused)
+
+
 def readable(kind: str) -> str:
     """The last resort for a kind nobody labelled: "case.offer_viewed" → "Case: offer viewed".
     A test fails for every kind in the code that would need it."""
@@ -43,7 +51,9 @@ def readable(kind: str) -> str:
 
 
 # The audit app's own rows (kring.audit.views, kring.audit.refusals).
+ACCESS_REFUSED = "case.access_refused"
+REFUSED = {ACCESS_REFUSED}
 LABELS = {
     "audit.viewed": _("Read the access log"),
-    "case.access_refused": _("Tried to open a case without access"),
+    ACCESS_REFUSED: _("Tried to open a case without access"),
 }

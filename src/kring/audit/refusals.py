@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from kring.audit.labels import ACCESS_REFUSED
 from kring.audit.log import record
 from kring.audit.models import AuditEvent
 
-ACCESS_REFUSED = "case.access_refused"
 ONCE_PER = timedelta(hours=1)
 
 

@@ -10,14 +10,19 @@ from django.views.decorators.http import require_safe
 
 from kring.accounts import admin_audit
 from kring.accounts.models import Role, Team, User
-from kring.audit.forms import AuditFilterForm
+from kring.audit import labels
+from kring.audit.actors import ActorKind
+from kring.audit.forms import REFUSED_GROUP, AuditFilterForm
 from kring.audit.log import record
 from kring.audit.models import AuditEvent
 from kring.audit.policy import may_read_access_log
+from kring.cases import presentation as _timeline  # noqa: F401 - registers the timeline labels
+from kring.cases import registry
+from kring.cases.access import visible_cases
+from kring.circle.models import Participant
 from kring.core.pagination import paginate
 from kring.core.policy import enforce
 
-REFUSED = "case.access_refused"
 # Filter choices that stand for a set of actions rather than a prefix.
 ACTION_GROUPS = {"admin": admin_audit.ADMIN_ACTIONS}
 
@@ -90,8 +95,6 @@ class _Describer:
     def describe(self, event) -> tuple[str, list[str]]:
         """The summary and the lines of detail of one row; ("", []) for other rows."""
         action, data = event.action, event.data or {}
-        if action == REFUSED:
-            return _("Tried to open a case without access"), []
         if action not in admin_audit.ADMIN_ACTIONS:
             return "", []
         if action.startswith("team."):
@@ -120,17 +123,105 @@ class _Describer:
         return summary % {"name": name}, self.details(User, data)
 
 
-def _describe(events) -> None:
+def kind_label(kind: str) -> str:
+    """How the access log names a kind of row: the label its app registered
+    (kring.audit.labels), else its timeline label (kring.cases.registry), else the code made
+    readable (a test fails for every kind in the code that would come to that)."""
+    label = labels.label(kind)
+    if label is None and registry.event_label(kind) != kind:
+        label = registry.event_label(kind)
+    return str(label) if label is not None else labels.readable(kind)
+
+
+def _role(event) -> str:
+    """The role in which someone acted, as the reader calls it: "coördinator", "deelnemer
+    (persoonlijke pagina)"."""
+    if event.actor_kind == ActorKind.PARTICIPANT:
+        return _("participant, personal page")
+    if event.actor_role in Role.values:
+        return str(Role(event.actor_role).label).lower()
+    return ""
+
+
+class _Who:
+    """Who acted, with the names this reader may see: staff by name; a participant by name
+    only in a case the reader may open (cases.access.visible_cases), otherwise "a
+    participant". One query for the cases and one for the names, whatever the number of rows."""
+
+    def __init__(self, user, events):
+        case_ids = {event.case_id for event in events if event.case_id is not None}
+        self.open_cases = set(
+            visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True)
+        )
+        participant_ids = {
+            pk
+            for event in events
+            if event.case_id in self.open_cases
+            for pk in (event.actor_participant_id, event.for_participant_id)
+            if pk is not None
+        }
+        rows = Participant.objects.filter(
+            pk__in=participant_ids, case_id__in=self.open_cases
+        ).values_list("pk", "name")
+        self.names = dict(rows) if participant_ids else {}
+
+    def name(self, event) -> str:
+        if event.actor_kind == ActorKind.PARTICIPANT:
+            words = self.names.get(event.actor_participant_id) or _("a participant")
+            minor = self.names.get(event.for_participant_id)
+            if minor is not None:
+                words = _("%(name)s (parent or guardian), for %(minor)s") % {
+                    "name": words,
+                    "minor": minor,
+                }
+            return str(words)
+        if event.actor_kind == ActorKind.SYSTEM:
+            return _("Kring (automatic)")
+        if event.actor_kind == ActorKind.REQUESTER:
+            return capfirst(str(ActorKind.REQUESTER.label))
+        if event.actor is not None:
+            return str(event.actor)
+        if event.actor_id is not None:
+            return _("Account %(number)s (deleted)") % {"number": event.actor_id}
+        return _("Someone not signed in")
+
+
+def _describe(user, events) -> None:
     describer = _Describer(events)
+    who = _Who(user, events)
+    refused = labels.refused_kinds()
     for event in events:
-        event.refused = event.action == REFUSED
+        event.label = kind_label(event.action)
+        event.refused = event.action in refused
+        event.who = who.name(event)
+        event.role = _role(event)
+        event.case_link = event.case_id in who.open_cases
         event.summary, event.details = describer.describe(event)
+
+
+def _filtered(events, data):
+    if data["actor"]:
+        events = events.filter(actor=data["actor"])
+    if data["action"] == REFUSED_GROUP:
+        events = events.filter(action__in=labels.refused_kinds())
+    elif data["action"] in ACTION_GROUPS:
+        events = events.filter(action__in=ACTION_GROUPS[data["action"]])
+    elif data["action"]:
+        events = events.filter(action__startswith=data["action"])
+    if data["reference"]:
+        events = events.filter(case__referral__reference=data["reference"])
+    if data["date_from"]:
+        events = events.filter(at__gte=_day_start(data["date_from"]))
+    if data["date_to"]:
+        events = events.filter(at__lt=_day_start(data["date_to"] + timedelta(days=1)))
+    return events
 
 
 @require_safe
 @login_required
 def audit_log(request):
-    """The access log of the manager's own team, filterable; newest first."""
+    """The access log of the manager's own team, filterable by person, case, kind and dates;
+    newest first. The filters stay in the page links."""
     user = request.user
     enforce(may_read_access_log(user))
     form = AuditFilterForm(request.GET or None, team_id=user.team_id)
@@ -138,24 +229,12 @@ def audit_log(request):
         "actor", "case__referral"
     )
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["actor"]:
-            events = events.filter(actor=data["actor"])
-        if data["action"] in ACTION_GROUPS:
-            events = events.filter(action__in=ACTION_GROUPS[data["action"]])
-        elif data["action"]:
-            events = events.filter(action__startswith=data["action"])
-        if data["reference"]:
-            events = events.filter(case__referral__reference__iexact=data["reference"].strip())
-        if data["date_from"]:
-            events = events.filter(at__gte=_day_start(data["date_from"]))
-        if data["date_to"]:
-            events = events.filter(at__lt=_day_start(data["date_to"] + timedelta(days=1)))
+        events = _filtered(events, form.cleaned_data)
     elif form.is_bound:
         events = events.none()
     page = paginate(request, events.order_by("-at", "-pk"), per_page=50)
     page.object_list = list(page.object_list)
-    _describe(page.object_list)
+    _describe(user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     record("audit.viewed", actor=user)

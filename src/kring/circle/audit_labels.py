@@ -6,4 +6,6 @@ from django.utils.translation import gettext_lazy as _
 LABELS = {
     "circle.viewed": _("Read the preparation of a participant or the circle"),
     "circle.participant_changed": _("Changed a participant's details"),
+    "circle.question_read": _("Read a participant's question"),
+    "circle.notice_handled": _("Marked a notice as handled"),
 }

@@ -114,7 +114,7 @@ def test_the_access_log_shows_the_attempt_as_refused(as_user, olaf, mira, carla,
     _open(as_user(olaf), carlas_case.pk)
     _open(as_user(carla), carlas_case.pk)  # an allowed read, for contrast
     html = as_user(mira).get(reverse("audit:log")).content.decode()
-    assert html.count('class="tag stopped">Refused</span>') == 1
+    assert html.count('class="tag stopped">Refused</strong>') == 1
     assert "Tried to open a case without access" in html
     html = as_user(mira).get(reverse("audit:log") + "?action=case.access_refused").content.decode()
     assert 'value="case.access_refused" selected' in html
