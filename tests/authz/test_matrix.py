@@ -274,6 +274,10 @@ def _withdraw_by_phone(world) -> dict:
     return {"confirm": "on"}
 
 
+def _add_from_request(world) -> dict:
+    return {"choice": "add"}
+
+
 # fmt: off
 TABLE: dict[str, Row | tuple[Row, ...]] = {
     # --- public (docs/rules.md "anyone"; R1) -----------------------------------------------------
@@ -357,6 +361,10 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # Only a person with whom nothing has happened yet can be taken out: Joost, not Daan.
     "circle:remove": Row(
         {"coordinator"}, obj="preparing_case", participant="newcomer", refused_post=_nothing
+    ),
+    # The first person named in the request (Daan), added to the circle with one click.
+    "circle:add_from_request": Row(
+        {"coordinator"}, obj="preparing_case", post_only=True, refused_post=_add_from_request
     ),
     "circle:nomination": Row(
         {"coordinator"}, obj="preparing_case", refused_post=_decide_nomination
@@ -502,6 +510,8 @@ def _argument(name: str, group: str, world, row: Row, pattern: Pattern) -> str:
         return str(world.obj(row.participant).pk)
     if name in ARGUMENT_OBJECTS:
         return str(world.obj(ARGUMENT_OBJECTS[name]).pk)
+    if name == "person_id":  # a person named in the case's request (issue 8, point 8)
+        return str(_object(world, row, pattern).referral.people.order_by("pk").first().pk)
     if name == "token":
         return world.obj("portal_token")
     if name == "content_type_id":

@@ -24,10 +24,12 @@ from kring.audit.log import record
 from kring.cases.actions import lock_case, log_event, make_move
 from kring.cases.models import Case
 from kring.circle import guards, information, links, policy
+from kring.circle.from_request import SIDES, contact_fields
 from kring.circle.models import (
     Acknowledgment,
     Consent,
     Conversation,
+    FromRequest,
     Invitation,
     Mode,
     Nomination,
@@ -38,6 +40,7 @@ from kring.circle.models import (
 )
 from kring.core.policy import Refused, enforce
 from kring.notifications.mail import queue_mail
+from kring.referrals.models import ReferralPerson
 
 # Fields the coordinator sets on a participant (the rest is state, changed by actions only).
 PARTICIPANT_FIELDS = (
@@ -464,3 +467,62 @@ def tell_new_coordinator(case: Case, coordinator: User) -> None:
                 "contact": contact.for_coordinator(coordinator),
             },
         )
+
+
+# --- the people named in the request (issue 8, point 8) ------------------------------------------
+
+
+def _request_person(person: ReferralPerson) -> tuple[Case, ReferralPerson]:
+    """The person's case locked, then the person read afresh (with whether they were decided)."""
+    case = lock_case(Case.objects.get(referral_id=person.referral_id))
+    person = ReferralPerson.objects.select_related("circle_choice").get(pk=person.pk)
+    person.case = case  # type: ignore[attr-defined]
+    return case, person
+
+
+def add_from_request(
+    person: ReferralPerson,
+    *,
+    by: User,
+    side: str = "",
+    supports: Participant | None = None,
+) -> Participant:
+    """A person named in the request joins the circle with one click: the name and side from
+    the request (`side` only when the request says "not sure"; `supports` for a supporter), and
+    the contact details only when they are plainly an e-mail address or a telephone number.
+    Once only; never automatically."""
+    with transaction.atomic():
+        case, person = _request_person(person)
+        enforce(policy.may_add_from_request(by, person))
+        chosen = SIDES.get(person.side) or side
+        if chosen not in Side.values:
+            raise Refused(_("Choose the side of %(name)s.") % {"name": person.name})
+        data: dict[str, Any] = {
+            "name": person.name,
+            "side": chosen,
+            "supports": supports if chosen == Side.SUPPORTER else None,
+            **contact_fields(person.contact),
+        }
+        _check_circle(case, data)
+        participant = _create_participant(case, by=by, data=data)
+        FromRequest.objects.create(
+            person=person, participant=participant, decided_at=timezone.now(), decided_by=by
+        )
+        log_event(
+            case,
+            "circle.participant_added",
+            by=by,
+            participant=participant.pk,
+            side=participant.side,
+            from_request=True,
+        )
+    return participant
+
+
+def set_aside_from_request(person: ReferralPerson, *, by: User) -> None:
+    """A person named in the request is not added to the circle: no longer offered."""
+    with transaction.atomic():
+        case, person = _request_person(person)
+        enforce(policy.may_add_from_request(by, person))
+        FromRequest.objects.create(person=person, decided_at=timezone.now(), decided_by=by)
+        log_event(case, "circle.request_person_set_aside", by=by)

@@ -400,3 +400,24 @@ class Notice(models.Model):
     @property
     def is_open(self) -> bool:
         return self.handled_at is None
+
+
+class FromRequest(models.Model):
+    """What the coordinator did with a person named in the request (issue 8, point 8): added
+    to the circle as `participant`, or set aside (`participant` empty). A person named in the
+    request is offered on the circle page until this row exists. Taking the participant out of
+    the circle (added by mistake) removes the row, so that the person is offered again."""
+
+    person = models.OneToOneField(
+        "referrals.ReferralPerson", on_delete=models.CASCADE, related_name="circle_choice"
+    )
+    participant = models.OneToOneField(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="from_request"
+    )
+    decided_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"request person {self.person_id} -> participant {self.participant_id}"

@@ -19,6 +19,7 @@ from kring.core.policy import options
 
 EVENT_LABELS = {
     "circle.participant_added": _("Added to the circle"),
+    "circle.request_person_set_aside": _("Someone named in the request: not added to the circle"),
     "circle.participant_removed": _("Taken out of the circle (added by mistake)"),
     "circle.conversation_recorded": _("Preparatory conversation"),
     "circle.acknowledged": _("Acknowledged their part"),

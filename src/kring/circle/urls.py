@@ -18,6 +18,11 @@ urlpatterns = [
     path(p + "voordragen/", views.nominate, name="nominate"),
     path(p + "terugtrekken/", views.withdraw, name="withdraw"),
     path(p + "verwijderen/", views.remove, name="remove"),
+    path(
+        "zaken/<int:pk>/kring/uit-aanvraag/<int:person_id>/",
+        views.add_from_request,
+        name="add_from_request",
+    ),
     path("zaken/<int:pk>/voordrachten/<int:nomination_id>/", views.nomination, name="nomination"),
     path("zaken/<int:pk>/veiligheid/nieuw/", views.risk_add, name="risk_add"),
     path("zaken/<int:pk>/veiligheid/<int:risk_id>/", views.risk_resolve, name="risk_resolve"),

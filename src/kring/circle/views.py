@@ -20,12 +20,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kring.audit.log import record
 from kring.cases.access import case_for
 from kring.cases.lifecycle import State
-from kring.circle import actions, forms, guards, information, policy, queries
+from kring.circle import actions, forms, from_request, guards, information, policy, queries
 from kring.circle.drawing import circle_drawing
 from kring.circle.models import Mode, Nomination, Participant, RiskFlag, Side, Status
 from kring.circle.steps import steps_of
 from kring.core.forms import posted
 from kring.core.policy import Refused, enforce, options
+from kring.referrals.models import ReferralPerson
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -148,6 +149,9 @@ def overview(request, pk):
         context["pending"] = [
             n for n in circle.nominations if n.decision == Nomination.Decision.PENDING
         ]
+        context["from_request"] = from_request.offers(request.user, case)  # issue 8, point 8
+        context["mains"] = [g.person for g in circle.harmed + circle.responsible]
+        context["sides"] = Side.choices
     record("circle.viewed", actor=request.user, case=case)
     return render(request, "circle/overview.html", context)
 
@@ -590,3 +594,38 @@ def risk_resolve(request, pk, risk_id):
             "refusal": _reason(refusal, form),
         },
     )
+
+
+@require_POST
+@login_required
+def add_from_request(request, pk, person_id):
+    """Issue 8, point 8: one click adds a person named in the request to the circle (`add`),
+    or sets them aside (`skip`). Only the case's coordinator, while preparing (403 otherwise)."""
+    case = case_for(request.user, pk)
+    person = get_object_or_404(ReferralPerson, pk=person_id, referral_id=case.referral_id)
+    try:
+        if request.POST.get("choice") == "skip":
+            actions.set_aside_from_request(person, by=request.user)
+            messages.success(
+                request, _("%(name)s is not added to the circle.") % {"name": person.name}
+            )
+            return redirect(case_url(case))
+        supports = request.POST.get("supports", "")
+        participant = actions.add_from_request(
+            person,
+            by=request.user,
+            side=request.POST.get("side", ""),
+            supports=(
+                Participant.objects.filter(case=case, pk=supports).first()
+                if supports.isdigit()
+                else None
+            ),
+        )
+    except Refused as exc:
+        messages.error(request, exc.reason)
+        return redirect(case_url(case) + "#from-request")
+    messages.success(
+        request,
+        _("%(name)s is added to the circle. Check their details.") % {"name": participant.name},
+    )
+    return _to_overview(case, participant)

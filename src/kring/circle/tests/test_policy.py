@@ -144,6 +144,8 @@ def _under_way(world) -> dict:
         decided = actions.nominate(daan, name="Els de Boer", via=Mode.PHONE, by=carla)
         actions.decide_nomination(decided, invite_nominee=False, reason="Not now", by=carla)
         circle["decided_nomination"] = decided
+    if "request_person" in needs:  # Sanne as the request names her (issue 8, point 8)
+        circle["request_person"] = case.referral.people.get(name="Sanne")
     if "open_risk" in needs:
         circle["open_risk"] = _flag(case, by=carla)
     if "resolved_risk" in needs:
@@ -225,6 +227,10 @@ def _daan_made_guardian_of_ruben(world, circle):
     ruben.save(update_fields=["guardian"])
 
 
+def _sanne_added_from_the_request(world, circle):
+    actions.add_from_request(circle["request_person"], by=world.fixture("carla"))
+
+
 def _case_only(fixture: str, then: Callable | None = None) -> Callable:
     """A case without a circle yet, in the state of a lifecycle fixture."""
 
@@ -254,6 +260,7 @@ SETUPS: dict[str, Callable] = {
     "sanne_withdrew": _then(_sanne_withdraws),
     "daan_guardian_of_ruben": _then(_daan_made_guardian_of_ruben),
     "handed_back": _then(_hand_back),
+    "sanne_added_from_the_request": _then(_sanne_added_from_the_request),
     "scheduled": _then(_set_state(State.SCHEDULED)),
     "conference_held": _then(_set_state(State.CONFERENCE_HELD)),
     "stopped": _then(_stop),
@@ -557,6 +564,18 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
             Row(actor, state, refused("state"), "daan")
             for actor in ("daan_in_portal", "coordinator")
             for state in ("conference_held", "stopped")
+        ),
+    ],
+    # Issue 8, point 8: the people named in the request, added or set aside once each.
+    "may_add_from_request": [
+        Row("coordinator", "preparing", ALLOWED, "request_person"),
+        *_staff_and_others("request_person"),
+        Row("daan_in_portal", "preparing", denied("not_coordinator"), "request_person"),
+        Row("coordinator", "handed_back", denied("not_coordinator"), "request_person"),
+        Row("coordinator", "sanne_added_from_the_request", refused("decided"), "request_person"),
+        *(
+            Row("coordinator", state, refused("not_preparing"), "request_person")
+            for state in ("scheduled", "stopped")
         ),
     ],
 }
