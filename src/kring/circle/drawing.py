@@ -41,7 +41,7 @@ MIN_CIRCLE = 150
 HEADER = 34  # room for the side headings above the label columns
 COORDINATOR_HEIGHT = 46
 COORDINATOR_GAP = 30  # between the coordinator and the top of the circle
-TOP_GAP = 2  # free places at the top of the circle (below the coordinator), in dot spacings
+TOP_ANGLE = 25  # degrees on each side of the top of the circle kept free (the coordinator)
 GROUP_GAP = 1  # free places between two people's circles
 
 
@@ -290,12 +290,16 @@ def layout(left: list[list], right: list[list], bottom: list, *, coordinator: st
     right_places = _places([_around(g[0], g[1:]) for g in right])
     # Clockwise from the top: a free space (the coordinator is above it), the responsible side
     # spread down the right half, the others along the bottom, the harmed side up the left half.
-    half = max(len(left_places), len(right_places), 1)
-    places = 2 * TOP_GAP + 2 * half + len(bottom) + 2
-    step = 360 / places
-    radius = max(MIN_CIRCLE, DOT_SPACING * places / (2 * math.pi))
-    side_start = (TOP_GAP + 0.5) * step
-    side_end = 180 - (len(bottom) / 2 + 1) * step
+    # The circle grows until the dots of the fuller half are DOT_SPACING apart.
+    count = max(len(left_places), len(right_places), 1)
+    radius = float(MIN_CIRCLE)
+    while True:
+        step = math.degrees(DOT_SPACING / radius)  # the angle between two neighbours
+        side_start = TOP_ANGLE + step / 2
+        side_end = 180 - (len(bottom) / 2 + 0.5) * step
+        if (side_end - side_start) / count >= step:
+            break
+        radius *= 1.05
 
     def spread(count: int) -> list[float]:
         """Angles for `count` places, evenly over one half (at least `step` apart)."""

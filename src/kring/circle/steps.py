@@ -97,6 +97,14 @@ class Steps:
     def __bool__(self) -> bool:
         return bool(self.now or self.later or self.secondary)
 
+    @property
+    def waiting(self) -> list[tuple[str, list[NextStep]]]:
+        """The steps not possible yet, grouped by their reason (one line per reason)."""
+        groups: dict[str, list[NextStep]] = {}
+        for step in self.later:
+            groups.setdefault(step.reason, []).append(step)
+        return list(groups.items())
+
 
 def _url(step: Step, case, participant) -> str:
     try:
