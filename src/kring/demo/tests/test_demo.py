@@ -214,3 +214,19 @@ def test_the_demo_has_a_preparation_just_started_where_the_harmed_side_must_wait
     force_verified_login(client, case.coordinator)
     page = client.get(reverse("circle:overview", args=[case.pk])).content.decode()
     assert "No one on the harmed side can be invited yet." in page
+
+
+@pytest.mark.django_db
+def test_the_demo_offers_the_people_named_in_the_request_on_the_circle_page(client):
+    """Issue 8, points 8, 11 and 12: Thijs and Yvonne came from the request; the trainer and
+    Thijs's father are offered; the circle is drawn and each person has a task list."""
+    load_demo()
+    case = preparing_cases_of_carla().get(participants__name="Thijs Meijer")
+    assert case.participants.get(name="Thijs Meijer").from_request.person.name == "Thijs"
+
+    force_verified_login(client, case.coordinator)
+    page = client.get(reverse("circle:overview", args=[case.pk])).content.decode()
+    offered = page[page.index('id="from-request"') :]
+    assert "Johan Smit, trainer" in offered and "vader van Thijs" in offered
+    assert "Yvonne</strong>" not in offered
+    assert 'role="img"' in page and "Next steps for Thijs Meijer" in page

@@ -217,7 +217,13 @@ REQUESTS = [
         RequesterRelation.PROFESSIONAL,
         "Een jongen heeft na de training de scooter van een medewerker van de sporthal "
         "omgegooid en beschadigd. Hij zegt dat het een ongeluk was.",
-        [("Thijs", PersonSide.RESPONSIBLE), ("Yvonne", PersonSide.HARMED)],
+        [
+            ("Thijs", PersonSide.RESPONSIBLE),
+            ("Yvonne", PersonSide.HARMED),
+            # Offered on the circle page, not added yet (issue 8, point 8).
+            ("Johan Smit, trainer", PersonSide.OTHER),
+            ("vader van Thijs", PersonSide.UNKNOWN),
+        ],
         story=[
             ("take_on", "bram"),
             ("offer", "carla", "bram"),
@@ -434,19 +440,19 @@ class Command(BaseCommand):
         )
 
     def circle_meijer(self, case: Case, carla: User) -> None:
-        """Just started: Thijs has been spoken with once and has not acknowledged his part."""
-        thijs = circle_actions.add_participant(
-            case,
-            by=carla,
-            name="Thijs Meijer",
-            side=Side.RESPONSIBLE,
-            email="thijs.meijer@example.org",
+        """Just started: Thijs has been spoken with once and has not acknowledged his part.
+        Thijs and Yvonne were added from the request with one click each; the trainer and
+        Thijs's father, named in the request too, are still offered (issue 8, point 8)."""
+        named = {person.name: person for person in case.referral.people.all()}
+        thijs = circle_actions.add_from_request(named["Thijs"], by=carla)
+        thijs = circle_actions.update_participant(
+            thijs, by=carla, name="Thijs Meijer", email="thijs.meijer@example.org"
         )
-        circle_actions.add_participant(
-            case,
+        yvonne = circle_actions.add_from_request(named["Yvonne"], by=carla)
+        circle_actions.update_participant(
+            yvonne,
             by=carla,
             name="Yvonne Claassen",
-            side=Side.HARMED,
             relation="medewerker van de sporthal",
             phone="06 8765 4321",
         )
