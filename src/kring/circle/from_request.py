@@ -21,7 +21,7 @@ from kring.core.policy import Option, options
 from kring.referrals.models import PersonSide, ReferralPerson
 
 # The side in the request -> the side in the circle; "not sure" is the coordinator's choice.
-SIDES = {
+SIDES: dict[str, str] = {
     PersonSide.HARMED: Side.HARMED,
     PersonSide.RESPONSIBLE: Side.RESPONSIBLE,
     PersonSide.SUPPORTER: Side.SUPPORTER,
