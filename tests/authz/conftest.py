@@ -88,7 +88,9 @@ def _circle(world: World) -> None:
 def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
     # Carla has set up her authenticator app, so the administrator's reset has something to reset.
     confirmed_device(carla)
-    requested = actions.open_case(ReferralFactory())  # in the inbox, no team yet
+    requested = actions.open_case(ReferralFactory())  # in the central inbox, no team
+    # A request from a place in Team Utrecht's area: in bram's and mira's team inbox.
+    routed = actions.open_case(ReferralFactory(), team=team)
     referred = _taken_on(bram)  # bram's team, no coordinator yet
     offered = _offered_to(carla, bram)  # an open offer to carla
     assigned = _accepted_by(carla, bram)  # carla accepted: her case
@@ -122,3 +124,4 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
         },
         builders=dict.fromkeys(circle_objects, _circle),
     )
+            "routed_case": routed,

@@ -320,10 +320,14 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         Row({"office", "manager"}, obj="offered_case"),
         Row({"office"}, obj="requested_case", redirect="cases:request_detail"),
     ),
-    "cases:take_on": Row({"office"}, obj="requested_case", post_only=True, refused_post=_nothing),
+    "cases:take_on": (
+        Row({"office"}, obj="requested_case", post_only=True, refused_post=_nothing),
+        Row({"office"}, obj="routed_case", post_only=True, refused_post=_nothing),
+    ),
     "cases:decline": (
         Row({"office"}, obj="requested_case", refused_post=_decline),
         Row({"office", "manager"}, obj="referred_case", refused_post=_decline),
+        Row({"office", "manager"}, obj="routed_case"),  # sent to the team: its manager too
     ),
     "cases:assign": (
         Row({"office", "manager"}, obj="referred_case", refused_post=_carla),
@@ -335,6 +339,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # R2: only the case's own coordinator hands it back.
     "cases:hand_back": Row({"coordinator"}, obj="carlas_case", refused_post=_hand_back),
     # The access log never shows what happened, to anyone (docs/rules.md: never in logs).
+        Row({"office", "manager"}, obj="routed_case", refused_post=_decline),
     "audit:log": Row({"manager"}, sees_description=NOBODY),
     # --- preparation (issue 3): only the case's own coordinator works on the circle; the
     # office and the manager see who is in it and their states, never notes or assessments.
