@@ -113,6 +113,7 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
         },
         objects={
             "requested_case": requested,
+            "routed_case": routed,
             "referred_case": referred,
             "offered_case": offered,
             "carlas_case": assigned,
@@ -124,4 +125,3 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
         },
         builders=dict.fromkeys(circle_objects, _circle),
     )
-            "routed_case": routed,

@@ -312,6 +312,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "cases:my_cases": Row({"coordinator", "other_coordinator"}, sees_description={"coordinator"}),
     "cases:request_detail": (
         Row({"office"}, obj="requested_case"),  # not yet a team's: the manager does not see it
+        Row({"office", "manager"}, obj="routed_case"),  # sent to the team: its manager too
         Row({"office", "manager"}, obj="referred_case"),
     ),
     "cases:detail": (
@@ -326,8 +327,8 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     "cases:decline": (
         Row({"office"}, obj="requested_case", refused_post=_decline),
+        Row({"office", "manager"}, obj="routed_case", refused_post=_decline),
         Row({"office", "manager"}, obj="referred_case", refused_post=_decline),
-        Row({"office", "manager"}, obj="routed_case"),  # sent to the team: its manager too
     ),
     "cases:assign": (
         Row({"office", "manager"}, obj="referred_case", refused_post=_carla),
@@ -339,7 +340,6 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     # R2: only the case's own coordinator hands it back.
     "cases:hand_back": Row({"coordinator"}, obj="carlas_case", refused_post=_hand_back),
     # The access log never shows what happened, to anyone (docs/rules.md: never in logs).
-        Row({"office", "manager"}, obj="routed_case", refused_post=_decline),
     "audit:log": Row({"manager"}, sees_description=NOBODY),
     # --- preparation (issue 3): only the case's own coordinator works on the circle; the
     # office and the manager see who is in it and their states, never notes or assessments.

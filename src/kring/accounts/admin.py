@@ -206,7 +206,6 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
         )
 
 
-@admin.register(Team)
 class TeamAreaFormSet(forms.BaseInlineFormSet):
     """The areas of one team, checked together: a municipality listed twice on the page is
     refused here (each row checks the other teams in TeamArea.clean)."""
@@ -255,6 +254,7 @@ def _areas(team) -> list[str]:
     return [str(area) for area in TeamArea.objects.filter(team=team)] if team.pk else []
 
 
+@admin.register(Team)
 class TeamAdmin(AdministratorOnly, admin.ModelAdmin):
     list_display = ["name", "area_list"]
     search_fields = ["name", "areas__municipality"]
