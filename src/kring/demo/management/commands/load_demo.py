@@ -19,6 +19,10 @@ from django.utils import timezone
 
 from kring.accounts.models import Role, Team, User
 from kring.audit.actors import Actor
+from kring.audit.labels import ACCESS_REFUSED
+from kring.audit.log import record
+from kring.audit.models import AuditEvent
+from kring.audit.refusals import record_refused_access
 from kring.cases import actions
 from kring.cases.lifecycle import State
 from kring.cases.models import Assignment, Case, DeclineReason, HandBackReason, StopReason
@@ -282,10 +286,31 @@ class Command(BaseCommand):
                 made += 1
             if request.circle:
                 self.prepare(request, users)
+        self.reads_and_refusals(users)
         self.stdout.write(
             f"Demo data: {len(users)} users, {made} new requests "
             f"({len(REQUESTS) - made} already there)."
         )
+
+    def reads_and_refusals(self, users: dict[str, User]) -> None:
+        """What the manager's access log holds besides the timeline (issue 8, point 10): reads
+        of the Bos case by carla, mira and a participant on her personal page, and refused
+        attempts to open it by olaf and by noor of Team Zwolle. Once: skipped when olaf's
+        attempt is there."""
+        case = Case.objects.filter(referral__requester_email="demo-13@example.org").first()
+        if case is None or case.state != State.PREPARING:
+            return
+        olaf = users["olaf"]
+        if AuditEvent.objects.filter(action=ACCESS_REFUSED, actor=olaf, case=case).exists():
+            return
+        record("case.viewed", actor=users["carla"], case=case, obj=case)
+        record("circle.viewed", actor=users["carla"], case=case, obj=case)
+        record("case.viewed", actor=users["mira"], case=case, obj=case)
+        greet = case.participants.filter(name="Greet Bos").first()
+        if greet is not None:
+            record("portal.viewed", actor=Actor.in_portal(greet), case=case, obj=greet)
+        record_refused_access(olaf, case)
+        record_refused_access(users["noor"], case)
 
     def load_users(self) -> dict[str, User]:
         users = {}
