@@ -230,3 +230,20 @@ def test_the_demo_offers_the_people_named_in_the_request_on_the_circle_page(clie
     assert "Johan Smit, trainer" in offered and "vader van Thijs" in offered
     assert "Yvonne</strong>" not in offered
     assert 'role="img"' in page and "Next steps for Thijs Meijer" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_access_log_shows_reads_and_refused_attempts(client):
+    """Mira's access log in the demo (issue 8, point 10): several kinds of rows in plain words,
+    and refused attempts by Olaf and by Noor of Team Zwolle, marked."""
+    load_demo()
+    mira = User.objects.get(username="mira")
+    kinds = set(AuditEvent.objects.filter(team_id=mira.team_id).values_list("action", flat=True))
+    assert {"case.viewed", "circle.viewed", "portal.viewed", "case.access_refused"} <= kinds
+    assert len(kinds) > 10
+    force_verified_login(client, mira)
+    html = client.get(reverse("audit:log") + "?action=refused").content.decode()
+    assert html.count('<strong class="tag stopped">Refused</strong>') == 2
+    assert "Olaf" in html and "Noor" in html
+    html = client.get(reverse("audit:log") + "?action=portal.").content.decode()
+    assert "Read their personal page" in html and "Greet Bos" in html
