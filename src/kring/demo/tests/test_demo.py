@@ -90,7 +90,11 @@ def test_the_demo_shows_every_state_that_the_actions_can_reach_so_far():
 def test_the_demo_has_requests_in_the_inbox_and_cases_of_carla_at_every_stage():
     load_demo()
     carla = User.objects.get(username="carla")
-    assert Case.objects.filter(state=State.REQUESTED, team=None).count() >= 3
+    # The central inbox (no known place), Team Utrecht's inbox and Team Zwolle's (issue 8,
+    # point 7).
+    assert Case.objects.filter(state=State.REQUESTED, team=None).exists()
+    assert Case.objects.filter(state=State.REQUESTED, team__name="Team Utrecht").count() >= 3
+    assert Case.objects.filter(state=State.REQUESTED, team__name="Team Zwolle").exists()
     # Offered to carla, waiting for her answer.
     assert Assignment.objects.filter(
         coordinator=carla, status=Assignment.Status.OFFERED, case__state=State.REFERRED
@@ -133,7 +137,9 @@ def test_the_demo_teams_and_roles_are_as_the_readme_says():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("username", ["carla", "olaf", "bram", "mira", "ruud", "admin"])
+@pytest.mark.parametrize(
+    "username", ["carla", "olaf", "bram", "mira", "noor", "wim", "vera", "ruud", "admin"]
+)
 def test_every_demo_login_works_with_the_demo_password(client, username):
     load_demo()
     assert client.login(username=username, password="kring-demo")
@@ -247,3 +253,36 @@ def test_the_demo_access_log_shows_reads_and_refused_attempts(client):
     assert "Olaf" in html and "Noor" in html
     html = client.get(reverse("audit:log") + "?action=portal.").content.decode()
     assert "Read their personal page" in html and "Greet Bos" in html
+
+
+@pytest.mark.django_db
+def test_the_demo_sends_a_request_from_zwolle_to_team_zwolle_only(client):
+    """Issue 8, point 7: wim (office) and vera (manager) of Team Zwolle see the request from
+    Zwolle; bram of Team Utrecht sees Team Utrecht's and the central inbox, never Zwolle's."""
+    load_demo()
+    zwolle = Case.objects.get(referral__requester_email="demo-15@example.org")
+    central = Case.objects.get(state=State.REQUESTED, team=None)
+    utrecht = Case.objects.get(referral__requester_email="demo-1@example.org")
+    assert zwolle.team.name == "Team Zwolle" and utrecht.team.name == "Team Utrecht"
+    inbox = reverse("cases:inbox")
+    for username, sees, never in (
+        ("wim", {zwolle, central}, {utrecht}),
+        ("vera", {zwolle}, {utrecht, central}),
+        ("bram", {utrecht, central}, {zwolle}),
+        ("mira", {utrecht}, {zwolle, central}),
+    ):
+        force_verified_login(client, User.objects.get(username=username))
+        html = client.get(inbox).content.decode()
+        assert all(case.reference in html for case in sees), username
+        assert not any(case.reference in html for case in never), username
+    detail = reverse("cases:request_detail", args=[zwolle.pk])
+    assert client.get(detail).status_code == 404  # mira
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_decline_with_a_note_to_the_requester():
+    load_demo()
+    declined = Case.objects.get(referral__requester_email="demo-11@example.org")
+    assert declined.state == State.DECLINED and "Buurtbemiddeling" in declined.decline_note
+    mail = OutgoingMail.objects.get(to="demo-11@example.org", kind="referral.declined")
+    assert "Buurtbemiddeling" in mail.body_text

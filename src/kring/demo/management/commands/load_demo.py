@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from kring.accounts.models import Role, Team, User
+from kring.accounts.models import Role, Team, TeamArea, User
 from kring.audit.actors import Actor
 from kring.audit.labels import ACCESS_REFUSED
 from kring.audit.log import record
@@ -40,9 +40,18 @@ USERS = [
     ("bram", "Bram", "Smit", Role.OFFICE, "Team Utrecht"),
     ("mira", "Mira", "Bakker", Role.MANAGER, "Team Utrecht"),
     ("noor", "Noor", "Hendriks", Role.COORDINATOR, "Team Zwolle"),
+    ("wim", "Wim", "Hoekstra", Role.OFFICE, "Team Zwolle"),
+    ("vera", "Vera", "Dekker", Role.MANAGER, "Team Zwolle"),
     ("ruud", "Ruud", "Mulder", Role.RESEARCHER, None),
     ("admin", "Ada", "Jacobs", Role.ADMINISTRATOR, None),
 ]
+
+# Where each team works (issue 8, point 7): a request from there goes to the team's inbox; a
+# request from anywhere else, or without a place, to the central inbox ("Zonder team").
+AREAS = {
+    "Team Utrecht": [("Utrecht", 3500, 3585), ("Nieuwegein", 3430, 3439)],
+    "Team Zwolle": [("Zwolle", 8000, 8049), ("Kampen", 8260, 8269)],
+}
 
 
 @dataclass
@@ -58,14 +67,22 @@ class DemoRequest:
     organisation: str = ""
     # The preparation played after the story (a method of Command: circle_<name>).
     circle: str = ""
+    # "Plaats of postcode" on the form: it decides the team's inbox (empty: the central one).
+    place: str = ""
 
     @property
     def email(self) -> str:
         return f"demo-{self.number}@example.org"
 
 
+# The note with a decline, to the requester (issue 8, point 7).
+DEMO_DECLINE_NOTE = (
+    "Wij werken niet in Maastricht. Buurtbemiddeling van de gemeente Maastricht helpt bij "
+    "burenruzies; je kunt hen zelf bellen."
+)
+
 # Steps: ("take_on", office), ("offer", to, by), ("accept", coordinator),
-# ("hand_back", coordinator, reason), ("decline", by, reason), ("stop", by, reason),
+# ("hand_back", coordinator, reason), ("decline", by, reason[, note]), ("stop", by, reason),
 # ("start_preparation", coordinator).
 # Invented people and places; any likeness is chance.
 REQUESTS = [
@@ -81,6 +98,7 @@ REQUESTS = [
             ("Jesse", PersonSide.RESPONSIBLE),
             ("Milan", PersonSide.RESPONSIBLE),
         ],
+        place="Utrecht",
     ),
     DemoRequest(
         2,
@@ -94,6 +112,7 @@ REQUESTS = [
             ("moeder van Luuk", PersonSide.SUPPORTER),
         ],
         organisation="Basisschool De Regenboog",
+        place="3581 KP",
     ),
     DemoRequest(
         3,
@@ -111,6 +130,7 @@ REQUESTS = [
         "geluidsoverlast. Beide partijen staan open voor een gesprek.",
         [("Gerard", PersonSide.RESPONSIBLE), ("familie Yilmaz", PersonSide.HARMED)],
         organisation="Politie Utrecht",
+        place="Nieuwegein",
     ),
     # Taken on by the office, not yet offered to a coordinator.
     DemoRequest(
@@ -244,7 +264,18 @@ REQUESTS = [
         RequesterRelation.OTHER,
         "Mijn buurman in Maastricht parkeert steeds voor mijn uitrit. Kunnen jullie bemiddelen?",
         [("buurman", PersonSide.UNKNOWN)],
-        story=[("decline", "bram", DeclineReason.OUTSIDE_AREA)],
+        story=[("decline", "bram", DeclineReason.OUTSIDE_AREA, DEMO_DECLINE_NOTE)],
+        place="Maastricht",
+    ),
+    # From Zwolle: in the inbox of Team Zwolle (wim, vera); bram and mira never see it.
+    DemoRequest(
+        15,
+        "Jeroen Brink",
+        RequesterRelation.HARMED,
+        "Iemand uit mijn straat heeft mijn schuur in brand gestoken. De politie weet wie het "
+        "was. Ik wil hem spreken en weten waarom.",
+        [("Jeroen Brink", PersonSide.HARMED), ("Rick", PersonSide.RESPONSIBLE)],
+        place="8011 AB Zwolle",
     ),
     # Stopped by carla: no one responsible acknowledged their part (R3).
     DemoRequest(
@@ -278,6 +309,7 @@ class Command(BaseCommand):
                 "published password."
             )
         users = self.load_users()
+        self.load_areas()
         made = 0
         for request in REQUESTS:
             if not Referral.objects.filter(requester_email=request.email).exists():
@@ -312,6 +344,16 @@ class Command(BaseCommand):
         record_refused_access(olaf, case)
         record_refused_access(users["noor"], case)
 
+    def load_areas(self) -> None:
+        for team_name, areas in AREAS.items():
+            team = Team.objects.get_or_create(name=team_name)[0]
+            for municipality, first, last in areas:
+                TeamArea.objects.get_or_create(
+                    team=team,
+                    municipality=municipality,
+                    defaults={"postcode_from": first, "postcode_to": last},
+                )
+
     def load_users(self) -> dict[str, User]:
         users = {}
         for username, first, last, role, team_name in USERS:
@@ -344,6 +386,7 @@ class Command(BaseCommand):
                 "requester_organisation": request.organisation,
                 "requester_email": request.email,
                 "description": request.description,
+                "place": request.place,
                 "people_informed": PeopleInformed.SOME,
                 "privacy_consent": True,
             },
@@ -506,7 +549,8 @@ class Command(BaseCommand):
             )
             return actions.hand_back(offer, reason=args[1], by=users[args[0]])
         if step == "decline":
-            return actions.decline(case, reason=args[1], by=users[args[0]])
+            note = args[2] if len(args) > 2 else ""
+            return actions.decline(case, reason=args[1], note=note, by=users[args[0]])
         if step == "stop":
             return actions.stop(case, reason=args[1], by=users[args[0]])
         if step == "start_preparation":
