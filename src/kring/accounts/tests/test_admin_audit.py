@@ -346,7 +346,8 @@ def test_the_manager_sees_a_role_change_in_plain_words(admin_client, olaf, mira,
     html = _access_log(client, mira)
     assert "Role: Coordinator → Manager" in html
     assert "Olaf" in html
-    assert "account.changed" in html
+    assert "Account changed: Olaf" in html  # in words, never the code (issue 8, point 10)
+    assert "account.changed" not in html
 
 
 def test_the_manager_reads_the_change_in_their_own_language(admin_client, olaf, mira, client):
@@ -363,15 +364,15 @@ def test_the_administration_filter_shows_only_administration_changes(
     force_verified_login(client, carla)
     client.get(reverse("cases:my_cases"))
     html = _access_log(client, mira, "?action=admin")
-    assert "<code>account.changed</code>" in html
-    assert "<code>case.list_viewed</code>" not in html
+    assert "Account changed: Olaf" in html
+    assert "Read a list of cases" not in html
     assert 'value="admin"' in html
 
 
 def test_a_change_in_another_team_is_not_shown(admin_client, olaf, vera, client):
     _change(admin_client, olaf, role=Role.MANAGER)
     html = _access_log(client, vera)
-    assert "<code>account.changed</code>" not in html
+    assert "Account changed" not in html
 
 
 def test_no_secret_reaches_the_access_log(admin_client, olaf, mira, client):
