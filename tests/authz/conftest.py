@@ -55,6 +55,7 @@ def _circle(world: World) -> None:
     and accepted; he named his uncle; one risk is flagged. His brother Joost was just added:
     nothing has happened with him yet, so he can still be invited, or taken out."""
     from kring.circle import actions as circle  # noqa: PLC0415 (issue 3, made on first use)
+    from kring.audit.actors import Actor  # noqa: PLC0415
     from kring.circle.models import Mode, RiskFlag  # noqa: PLC0415
 
     carla, bram = world.users["coordinator"], world.users["office"]
@@ -74,10 +75,20 @@ def _circle(world: World) -> None:
         by=carla,
     )
     newcomer = add(JOOST, case, by=carla, supports=daan)
+    # Kees, Daan's uncle, told Carla he stops taking part; Daan asked Carla a question.
+    leaver = circle.add_participant(
+        case, by=carla, name="Kees de Boer", side="supporter", supports=daan
+    )
+    circle.withdraw(leaver, mode=Mode.PHONE, by=carla)
+    question = circle.ask_question(daan, text="Mag mijn moeder mee?", by=Actor.in_portal(daan))
+    notice = question.notices.get()
     world.objects.update(
         preparing_case=case,
         participant=daan,
         newcomer=newcomer,
+        leaver=leaver,
+        question=question,
+        notice=notice,
         nomination=nomination,
         risk=risk,
         portal_token=sent.token,
@@ -98,6 +109,9 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
         "preparing_case",
         "participant",
         "newcomer",
+        "leaver",
+        "question",
+        "notice",
         "nomination",
         "risk",
         "portal_token",

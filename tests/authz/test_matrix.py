@@ -278,6 +278,18 @@ def _add_from_request(world) -> dict:
     return {"choice": "add"}
 
 
+def _record_return(world) -> dict:
+    return {"returned_at": "2026-01-05T10:00", "mode": "phone"}
+
+
+def _answer_question(world) -> dict:
+    return {"answer": "Een antwoord van een indringer"}
+
+
+def _question(world) -> dict:
+    return {"text": "Een vraag van een indringer"}
+
+
 # fmt: off
 TABLE: dict[str, Row | tuple[Row, ...]] = {
     # --- public (docs/rules.md "anyone"; R1) -----------------------------------------------------
@@ -376,6 +388,14 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     "circle:risk_add": Row({"coordinator"}, obj="preparing_case", refused_post=_flag_risk),
     "circle:risk_resolve": Row({"coordinator"}, obj="preparing_case", refused_post=_resolve_risk),
+    # Issue 8: a return after leaving (Kees withdrew), a question answered, a notice handled.
+    "circle:record_return": Row(
+        {"coordinator"}, obj="preparing_case", participant="leaver", refused_post=_record_return
+    ),
+    "circle:answer": Row({"coordinator"}, obj="preparing_case", refused_post=_answer_question),
+    "circle:handle_notice": Row(
+        {"coordinator"}, obj="preparing_case", post_only=True, refused_post=_nothing
+    ),
     # --- the participant portal (issue 3): a personal link is the only way in ------------------
     # A live link works for whoever holds it: on into the portal. What happened is never shown
     # there: the portal shows the participant their own part, not the requester's words.
@@ -397,6 +417,10 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     "portal:withdraw": Row(
         {"participant"}, refusal="denied", refused_post=_nothing, sees_description=NOBODY
+    ),
+    # A question to the coordinator: the participant's own.
+    "portal:question": Row(
+        {"participant"}, refusal="denied", refused_post=_question, sees_description=NOBODY
     ),
     # Leaving ends a portal session, if there is one; it is nobody's page.
     "portal:leave": Row(EVERYONE, post_only=True, sees_description=NOBODY),
@@ -505,6 +529,8 @@ def _object(world, row: Row, pattern: Pattern):
 ARGUMENT_OBJECTS = {
     "nomination_id": "nomination",
     "risk_id": "risk",
+    "question_id": "question",
+    "notice_id": "notice",
 }
 
 

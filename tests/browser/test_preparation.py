@@ -205,7 +205,10 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
     axe.check(joost)
     joost.get_by_role("button", name=nl("No, I will not take part")).click()
     expect(joost.get_by_role("status")).to_contain_text(
-        nl("You have said that you will not take part. Thank you for letting us know.")
+        nl(
+            "You have said that you will not take part. Your coordinator hears this and will "
+            "get in touch with you. You can still take part later, if you want to."
+        )
     )
     axe.check(joost)
 
@@ -222,7 +225,10 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
     axe.check(ellen)
     ellen.get_by_role("button", name=nl("Yes, I stop taking part")).click()
     expect(ellen.get_by_role("status")).to_contain_text(
-        nl("You have withdrawn. This took effect at once. You do not have to give a reason.")
+        nl(
+            "You have stopped taking part. This took effect at once. Your coordinator hears this "
+            "and will get in touch with you. You can take part again later, if you want to."
+        )
     )
     expect(ellen.get_by_text(nl("You have withdrawn. You no longer take part."))).to_be_visible()
     axe.check(ellen)

@@ -10,7 +10,9 @@
 - `add_timeline_details(fn)`: extra words on its events' timeline lines;
 - `set_people(fn)`: the names of the people its events point at (the circle);
 - `add_case_panel(fn)`: a panel on the case page;
-- `on_coordinator_accepted(fn)`: what follows when a (new) coordinator accepts the case.
+- `on_coordinator_accepted(fn)`: what follows when a (new) coordinator accepts the case;
+- `add_waiting(fn)`: how many things wait for the user in each case (the circle's notices),
+  shown in "Mijn zaken".
 
 The registry holds functions only, filled once at start-up; nothing here changes at run time.
 """
@@ -40,6 +42,7 @@ class TimelineDetails(Protocol):
 People: TypeAlias = "Callable[[Case, Collection[int]], Mapping[int, Person]]"
 CasePanel: TypeAlias = "Callable[[Case, User], tuple[str, dict[str, Any]] | None]"
 CoordinatorAccepted: TypeAlias = "Callable[[Case, User], None]"
+Waiting: TypeAlias = "Callable[[User, Collection[int]], Mapping[int, int]]"
 
 _T = TypeVar("_T")
 
@@ -50,6 +53,7 @@ _timeline_details: list[TimelineDetails] = []
 _people: list[People] = []
 _case_panels: list[CasePanel] = []
 _coordinator_accepted: list[CoordinatorAccepted] = []
+_waiting: list[Waiting] = []
 
 
 def _add_once(items: list[_T], item: _T) -> None:
@@ -137,3 +141,17 @@ def on_coordinator_accepted(fn: CoordinatorAccepted) -> None:
 def coordinator_accepted(case: Case, coordinator: User) -> None:
     for fn in _coordinator_accepted:
         fn(case, coordinator)
+
+
+def add_waiting(fn: Waiting) -> None:
+    """`fn(user, case_ids) -> {case_id: count}`: what waits for `user` in those cases."""
+    _add_once(_waiting, fn)
+
+
+def waiting(user: User, case_ids: Collection[int]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    if case_ids:
+        for fn in _waiting:
+            for case_id, n in fn(user, case_ids).items():
+                counts[case_id] += n
+    return dict(counts)

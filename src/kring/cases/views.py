@@ -159,8 +159,10 @@ def my_cases(request):
         .order_by("ended", "-state_changed_at", "-pk")
     )
     page = paginate(request, cases)
+    waiting = registry.waiting(request.user, [case.pk for case in page])
     for case in page:
         case.next_step = presentation.next_step(case)
+        case.waiting = waiting.get(case.pk, 0)
     record("case.list_viewed", actor=request.user)
     return render(request, "cases/my_cases.html", {"page": page, "offers": list(offers)})
 

@@ -23,7 +23,7 @@ from kring.audit.actors import By, actor_of
 from kring.audit.log import record
 from kring.cases.actions import lock_case, log_event, make_move
 from kring.cases.models import Case
-from kring.circle import guards, information, links, policy
+from kring.circle import guards, information, links, notices, policy
 from kring.circle.from_request import SIDES, contact_fields
 from kring.circle.models import (
     Acknowledgment,
@@ -33,7 +33,9 @@ from kring.circle.models import (
     Invitation,
     Mode,
     Nomination,
+    Notice,
     Participant,
+    Question,
     RiskFlag,
     Side,
     Status,
@@ -289,6 +291,8 @@ def respond(
         _set_status(participant, Status.ACCEPTED if accepts else Status.DECLINED)
         kind = "circle.accepted" if accepts else "circle.declined"
         log_event(participant.case, kind, by=by, participant=participant.pk, mode=mode)
+        if not accepts:
+            _tell_coordinator(by, participant, notices.DECLINED)
     return participant
 
 
@@ -336,6 +340,7 @@ def give_consent(
             version=information.CURRENT_VERSION,
             mode=mode,
         )
+        _tell_coordinator(by, participant, notices.CONSENTED)
     return consent
 
 
@@ -359,6 +364,7 @@ def nominate(
         log_event(
             case, "circle.nominated", by=by, participant=nominated_by.pk, nomination=nomination.pk
         )
+        _tell_coordinator(by, nominated_by, notices.NOMINATED)
     return nomination
 
 
@@ -419,7 +425,15 @@ def withdraw(participant: Participant, *, mode: str = Mode.PHONE, by: By) -> Par
         log_event(
             participant.case, "circle.withdrawn", by=by, participant=participant.pk, mode=mode
         )
+        _tell_coordinator(by, participant, notices.WITHDRAWN)
     return participant
+
+
+def _tell_coordinator(by: By, participant: Participant, kind: str) -> None:
+    """What a participant did in the portal reaches the coordinator at once (R9): a notice in
+    their task list and an e-mail without content. What the coordinator recorded, they know."""
+    if actor_of(by).is_participant:
+        notices.notify(participant.case, kind, participant=participant)
 
 
 def flag_risk(case: Case, *, kind: str, level: str, assessment: str, by: User) -> RiskFlag:
@@ -526,3 +540,114 @@ def set_aside_from_request(person: ReferralPerson, *, by: User) -> None:
         enforce(policy.may_add_from_request(by, person))
         FromRequest.objects.create(person=person, decided_at=timezone.now(), decided_by=by)
         log_event(case, "circle.request_person_set_aside", by=by)
+
+
+def record_return(
+    participant: Participant, *, returned_at: datetime, mode: str, by: User
+) -> Participant:
+    """R9: taking part is voluntary both ways. Someone who withdrew or declined comes back; the
+    coordinator records it after speaking with them (when, and how it was said).
+
+    They come back as "accepted": they have told the coordinator that they want to take part,
+    so asking them to answer the invitation again would ask the same question twice. Their
+    earlier consents stop counting (Consent.superseded_at): before the conference they consent
+    anew, in the portal or to the coordinator. Open notices of their leaving are handled."""
+    with transaction.atomic():
+        participant = _locked(participant)
+        enforce(policy.may_record_return(by, participant))
+        if returned_at > timezone.now():
+            raise Refused(_("A return can be recorded only once it has been said."))
+        left = participant.status
+        now = timezone.now()
+        Consent.objects.filter(participant=participant).update(superseded_at=now)
+        participant.withdrawal_mode = ""
+        _set_status(participant, Status.ACCEPTED)
+        notices.handle_open(participant.case, kinds=notices.LEAVING, participant=participant, by=by)
+        log_event(
+            participant.case,
+            "circle.returned",
+            by=by,
+            participant=participant.pk,
+            mode=mode,
+            left=left,
+            at=returned_at.isoformat(),
+        )
+    return participant
+
+
+def ask_question(participant: Participant, *, text: str, by: By) -> Question:
+    """A participant asks their coordinator something in the portal. The text is case data: it
+    is stored, never logged, and the coordinator's notice and e-mail hold none of it."""
+    text = text.strip()
+    with transaction.atomic():
+        participant = _locked(participant)
+        enforce(policy.may_ask_question(by, participant))
+        if not text:
+            raise Refused(_("Type your question."))
+        question = Question.objects.create(
+            participant=participant, text=text, asked_at=timezone.now()
+        )
+        log_event(participant.case, "circle.question_asked", by=by, participant=participant.pk)
+        notices.notify(
+            participant.case, notices.QUESTION, participant=participant, question=question
+        )
+    return question
+
+
+def answer_question(
+    question: Question, *, answer: str = "", by_phone: bool = False, by: User
+) -> Question:
+    """The coordinator answers a question: in Kring (the participant reads it on their page and,
+    with an e-mail address, is told that there is an answer, never what it is), or records that
+    they answered by telephone. The question's notice is handled with it."""
+    answer = answer.strip()
+    with transaction.atomic():
+        participant = _locked(question.participant)
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        question.participant = participant
+        enforce(policy.may_answer_question(by, question))
+        if not by_phone and not answer:
+            raise Refused(_("Type your answer, or choose that you answered by telephone."))
+        question.answer = "" if by_phone else answer
+        question.answered_how = Question.How.PHONE if by_phone else Question.How.IN_KRING
+        question.answered_at = timezone.now()
+        question.answered_by = by
+        question.save(update_fields=["answer", "answered_how", "answered_at", "answered_by"])
+        Notice.objects.filter(question=question, handled_at__isnull=True).update(
+            handled_at=question.answered_at, handled_by=by
+        )
+        log_event(
+            participant.case,
+            "circle.question_answered",
+            by=by,
+            participant=participant.pk,
+            how=question.answered_how,
+        )
+        if not by_phone and participant.email:
+            queue_mail(
+                "circle.answered",
+                to=participant.email,
+                language=participant.language,
+                context={
+                    "participant_first_name": participant.name.split()[0],
+                    "contact": contact.for_case(participant.case),
+                },
+            )
+    return question
+
+
+def handle_notice(notice: Notice, *, by: User) -> Notice:
+    """The coordinator marks a notice handled: they have seen it and done what it needed."""
+    with transaction.atomic():
+        case = lock_case(notice.case)
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        notice.case = case
+        enforce(policy.may_handle_notice(by, notice))
+        notice.handled_at = timezone.now()
+        notice.handled_by = by
+        notice.save(update_fields=["handled_at", "handled_by"])
+        record("circle.notice_handled", actor=by, case=case, obj=notice, data={"kind": notice.kind})
+    return notice
+
+
+# --- the people named in the request (issue 8, point 8) ------------------------------------------

@@ -13,7 +13,7 @@ class CircleConfig(AppConfig):
         from kring.audit.labels import add_labels
         from kring.cases import registry
         from kring.cases.lifecycle import State
-        from kring.circle import actions, audit_labels, guards, presentation
+        from kring.circle import actions, audit_labels, guards, notices, presentation
 
         registry.add_guards("schedule", *guards.READY_TO_SCHEDULE)
         registry.add_event_labels(presentation.EVENT_LABELS)
@@ -23,4 +23,5 @@ class CircleConfig(AppConfig):
         registry.set_people(presentation.people)
         registry.add_case_panel(presentation.case_panel)
         registry.on_coordinator_accepted(actions.tell_new_coordinator)
+        registry.add_waiting(notices.waiting)
         add_labels(audit_labels.LABELS)  # how the access log names its reads

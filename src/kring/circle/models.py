@@ -232,7 +232,7 @@ class Consent(ChoiceLabels, models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     objects = CurrentConsents()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["given_at", "pk"]

@@ -19,7 +19,7 @@ from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.cases.policy import of_the_team, staff_role, the_coordinator
 from kring.circle import guards
-from kring.circle.models import Nomination, Participant, RiskFlag, Side, Status
+from kring.circle.models import Nomination, Notice, Participant, Question, RiskFlag, Side, Status
 from kring.core.policy import Refusal, deny, first, rule
 from kring.referrals.models import ReferralPerson
 
@@ -329,6 +329,97 @@ def _takes_part(participant: Participant) -> Refusal | None:
     if participant.takes_part:
         return None
     return rule("not_taking_part", _("%(name)s does not take part.") % {"name": participant.name})
+
+
+# --- the people named in the request (issue 8, point 8) ------------------------------------------
+
+
+def may_add_from_request(actor: By, person: ReferralPerson) -> Refusal | None:
+    """The case's coordinator adds a person named in the request to the circle, or sets them
+    aside, once each, while the circle is prepared; never anyone else, never automatically.
+    `person.case` is the case (set by the caller; otherwise read through the request)."""
+    case = getattr(person, "case", None) or person.referral.case
+    return first(
+        lambda: may_prepare(actor, case),
+        lambda: (
+            rule(
+                "decided",
+                _("%(name)s from the request has been added or set aside already.")
+                % {"name": person.name},
+            )
+            if hasattr(person, "circle_choice")
+            else None
+        ),
+    )
+
+
+# --- reaching the coordinator, and coming back (issue 8) -----------------------------------------
+
+# A question can be asked while the participant still needs the portal; a withdrawn or declined
+# person too: asking to come back is a question (R9).
+QUESTIONS_OPEN = LINKS_IN_USE
+# R9: someone who withdrew or declined may come back, until the plan is signed.
+RETURNABLE = WITHDRAWABLE
+HAS_LEFT = (Status.DECLINED, Status.WITHDRAWN)
+
+
+def may_ask_question(actor: By, participant: Participant) -> Refusal | None:
+    """A participant asks their coordinator something in their own portal ("Vraag iets aan je
+    coördinator"); the coordinator has the telephone."""
+    acting = _portal_participant(actor)
+    return first(
+        lambda: (
+            None
+            if acting is not None and acting.pk == participant.pk
+            else deny("not_self", _("You can only ask a question for yourself."))
+        ),
+        lambda: _in(
+            participant.case,
+            QUESTIONS_OPEN,
+            _("Asking a question here is possible only during the preparation."),
+        ),
+    )
+
+
+def may_answer_question(actor: By, question: Question) -> Refusal | None:
+    """The case's coordinator answers a question once: in Kring, or records that they did so by
+    telephone."""
+    return first(
+        lambda: the_coordinator(actor, question.participant.case),
+        lambda: (
+            None
+            if not question.answered
+            else rule("answered", _("This question has been answered already."))
+        ),
+    )
+
+
+def may_handle_notice(actor: By, notice: Notice) -> Refusal | None:
+    """The case's coordinator marks a notice handled, once."""
+    return first(
+        lambda: the_coordinator(actor, notice.case),
+        lambda: (
+            None if notice.is_open else rule("handled", _("This notice has been handled already."))
+        ),
+    )
+
+
+def may_record_return(actor: By, participant: Participant) -> Refusal | None:
+    """R9: taking part is voluntary both ways. Someone who withdrew or declined comes back after
+    speaking with the coordinator, who records it; a new consent is then needed."""
+    return first(
+        lambda: the_coordinator(actor, participant.case),
+        lambda: _in(
+            participant.case,
+            RETURNABLE,
+            _("Coming back is possible until the plan is signed."),
+        ),
+        lambda: (
+            None
+            if participant.status in HAS_LEFT
+            else rule("takes_part", _("%(name)s takes part already.") % {"name": participant.name})
+        ),
+    )
 
 
 # --- the people named in the request (issue 8, point 8) ------------------------------------------

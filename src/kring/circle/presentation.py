@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.cases.lifecycle import State
 from kring.cases.registry import Person
-from kring.circle import policy
+from kring.circle import notices, policy
 from kring.circle.drawing import circle_drawing
 from kring.circle.models import (
     Acknowledgment,
@@ -14,8 +14,9 @@ from kring.circle.models import (
     Participant,
     RiskFlag,
     Side,
+    Status,
 )
-from kring.core.policy import options
+from kring.core.policy import deny, options
 
 EVENT_LABELS = {
     "circle.participant_added": _("Added to the circle"),
@@ -32,7 +33,10 @@ EVENT_LABELS = {
     "circle.nominated": _("Named someone who should be there"),
     "circle.nomination_invited": _("Nominee added to the circle"),
     "circle.nomination_not_invited": _("Nominee not invited"),
-    "circle.withdrawn": _("Withdrew"),
+    "circle.withdrawn": _("Stopped taking part"),
+    "circle.returned": _("Takes part again (came back after stopping or saying no)"),
+    "circle.question_asked": _("Asked the coordinator a question"),
+    "circle.question_answered": _("The coordinator answered a question"),
     "circle.risk_flagged": _("Safety check: risk recorded"),
     "circle.risk_resolved": _("Safety check: risk resolved"),
 }
@@ -73,7 +77,41 @@ def case_panel(case, user):
         summary["open_high_risk"] = case.risk_flags.filter(
             level=RiskFlag.Level.HIGH, resolved_at__isnull=True
         ).exists()
-    return "circle/_case_panel.html", {"may": may, "has_circle": has_circle, "summary": summary}
+    waiting = _notices(case, user) if policy.sees_everything(user, case) else []
+    return "circle/_case_panel.html", {
+        "may": may,
+        "has_circle": has_circle,
+        "summary": summary,
+        "notices": waiting,
+    }
+
+
+def _notices(case, user):
+    """The open notices of the case, for its coordinator: who did what, and the step it asks
+    for (each read from the policy, like every link on the page)."""
+    found = notices.open_notices(case)
+    for notice in found:
+        notice.case = case
+        notice.label = notices.label(notice.kind)
+        person = notice.participant
+        if person is not None:
+            person.case = case
+        if notice.question is not None:
+            notice.question.participant = person
+        notice.may = options(
+            handle=policy.may_handle_notice(user, notice),
+            record_return=(
+                policy.may_record_return(user, person)
+                if person is not None and notice.kind in notices.LEAVING
+                else _NOT_HERE
+            ),
+            answer=(
+                policy.may_answer_question(user, notice.question)
+                if notice.question is not None
+                else _NOT_HERE
+            ),
+        )
+    return found
 
 
 def _summary(case):
@@ -94,6 +132,7 @@ def _summary(case):
     taking_part = [p for p in people if p.takes_part]
     responsible = [p for p in taking_part if p.side == Side.RESPONSIBLE]
     return {
+        "side_gone": _side_gone(people),
         "drawing": circle_drawing(people)["drawing"],
         "spoken": sum(1 for p in taking_part if p.spoken),
         "taking_part": len(taking_part),
@@ -102,3 +141,19 @@ def _summary(case):
         "acknowledged": sum(1 for p in responsible if p.acknowledges),
         "responsible": len(responsible),
     }
+
+
+# Not a step of this notice: no link (an access refusal shows nothing).
+_NOT_HERE = deny("not_here", "")
+
+
+def _side_gone(people) -> list[str]:
+    """R9: when every person harmed, or every person responsible, has withdrawn or declined,
+    the conference cannot take place. Said only of a side that had someone (not before anyone
+    was added or invited)."""
+    gone = []
+    for side in (Side.HARMED, Side.RESPONSIBLE):
+        mine = [p for p in people if p.side == side]
+        if mine and all(p.status in (Status.DECLINED, Status.WITHDRAWN) for p in mine):
+            gone.append(side)
+    return gone

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kring.circle import views
+from kring.circle import notice_views, views
 
 app_name = "circle"
 p = "zaken/<int:pk>/kring/<int:participant_id>/"
@@ -18,6 +18,13 @@ urlpatterns = [
     path(p + "voordragen/", views.nominate, name="nominate"),
     path(p + "terugtrekken/", views.withdraw, name="withdraw"),
     path(p + "verwijderen/", views.remove, name="remove"),
+    path(p + "terugkomst/", notice_views.record_return, name="record_return"),
+    path("zaken/<int:pk>/vragen/<int:question_id>/", notice_views.answer, name="answer"),
+    path(
+        "zaken/<int:pk>/meldingen/<int:notice_id>/afgehandeld/",
+        notice_views.handle_notice,
+        name="handle_notice",
+    ),
     path(
         "zaken/<int:pk>/kring/uit-aanvraag/<int:person_id>/",
         views.add_from_request,

@@ -169,6 +169,7 @@ def _person_options(actor, p):
         nominate=policy.may_nominate(actor, p),
         remove=policy.may_remove_participant(actor, p),
         withdraw=policy.may_withdraw(actor, p),
+        record_return=policy.may_record_return(actor, p),
     )
 
 

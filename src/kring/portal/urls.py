@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kring.portal import views
+from kring.portal import questions, views
 
 app_name = "portal"
 urlpatterns = [
@@ -10,5 +10,6 @@ urlpatterns = [
     path("portaal/toestemming/", views.consent, name="consent"),
     path("portaal/voordragen/", views.nominate, name="nominate"),
     path("portaal/terugtrekken/", views.withdraw, name="withdraw"),
+    path("portaal/vraag/", questions.ask, name="question"),
     path("portaal/afsluiten/", views.leave, name="leave"),
 ]

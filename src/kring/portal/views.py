@@ -109,6 +109,7 @@ def home(request, participant):
             "consent": _latest_consent(consents, participant.pk),
             "wards": wards,
             "nominations": list(participant.nominations_made.all()),
+            "questions": list(participant.questions.all()),
             "Status": Status,
             **_possible(participant),
         },
@@ -129,6 +130,7 @@ def _possible(participant) -> dict:
             consent=policy.may_consent(me, participant),
             nominate=policy.may_nominate(me, participant),
             withdraw=policy.may_withdraw(me, participant),
+            ask_question=policy.may_ask_question(me, participant),
         )
     }
 
@@ -149,7 +151,11 @@ def respond(request, participant):
         messages.success(request, _("Thank you. You have said that you will take part."))
     else:
         messages.success(
-            request, _("You have said that you will not take part. Thank you for letting us know.")
+            request,
+            _(
+                "You have said that you will not take part. Your coordinator hears this and will "
+                "get in touch with you. You can still take part later, if you want to."
+            ),
         )
     return _see_other("portal:home")
 
@@ -252,7 +258,10 @@ def _withdraw(request, participant):
         return _see_other("portal:home")
     messages.success(
         request,
-        _("You have withdrawn. This took effect at once. You do not have to give a reason."),
+        _(
+            "You have stopped taking part. This took effect at once. Your coordinator hears this "
+            "and will get in touch with you. You can take part again later, if you want to."
+        ),
     )
     return _see_other("portal:home")
 

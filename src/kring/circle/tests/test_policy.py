@@ -146,6 +146,23 @@ def _under_way(world) -> dict:
         circle["decided_nomination"] = decided
     if "request_person" in needs:  # Sanne as the request names her (issue 8, point 8)
         circle["request_person"] = case.referral.people.get(name="Sanne")
+    if needs & {"daans_question", "answered_question"}:
+        circle["daans_question"] = actions.ask_question(
+            daan, text="Mag mijn moeder mee?", by=Actor.in_portal(daan)
+        )
+    if "answered_question" in needs:
+        circle["answered_question"] = answered = actions.ask_question(
+            daan, text="Hoe laat begint het?", by=Actor.in_portal(daan)
+        )
+        actions.answer_question(answered, answer="Om tien uur.", by=carla)
+    if needs & {"open_notice", "handled_notice"}:
+        circle["open_notice"] = actions.ask_question(
+            daan, text="Waar is het?", by=Actor.in_portal(daan)
+        ).notices.get()
+    if "handled_notice" in needs:
+        actions.nominate(daan, name="Oom Piet", by=Actor.in_portal(daan))
+        circle["handled_notice"] = handled = daan.notices.get(kind="circle.nominated")
+        actions.handle_notice(handled, by=carla)
     if "open_risk" in needs:
         circle["open_risk"] = _flag(case, by=carla)
     if "resolved_risk" in needs:
@@ -198,6 +215,14 @@ def _hand_back(world, circle):
 
 def _sanne_withdraws(world, circle):
     actions.withdraw(circle["sanne"], by=Actor.in_portal(circle["sanne"]))
+
+
+def _sanne_came_back(world, circle):
+    """Sanne withdrew in the portal, and told Carla on the phone that she takes part again."""
+    _sanne_withdraws(world, circle)
+    actions.record_return(
+        circle["sanne"], returned_at=timezone.now(), mode=Mode.PHONE, by=world.fixture("carla")
+    )
 
 
 def _joost_spoken_with(world, circle):
@@ -258,6 +283,7 @@ SETUPS: dict[str, Callable] = {
     "joost_spoken_with": _then(_joost_spoken_with),
     "with_a_minor_without_guardian": _then(_lotte_added),
     "sanne_withdrew": _then(_sanne_withdraws),
+    "sanne_came_back": _then(_sanne_came_back),
     "daan_guardian_of_ruben": _then(_daan_made_guardian_of_ruben),
     "handed_back": _then(_hand_back),
     "sanne_added_from_the_request": _then(_sanne_added_from_the_request),
@@ -268,12 +294,6 @@ SETUPS: dict[str, Callable] = {
 
 
 # --- the tables -----------------------------------------------------------------------------------
-
-R9_COME_BACK = (
-    "R9: someone who withdrew may come back with a new consent. may_consent refuses anyone who "
-    "does not take part (_takes_part), so a withdrawal cannot be undone (docs/rules.md lists "
-    "'reversible withdrawal' as a later stage)."
-)
 
 
 def _coordinator_works_on_the_case() -> list[Row]:
@@ -505,7 +525,9 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         *_staff_and_others("daan"),
         Row("coordinator", "handed_back", denied("not_coordinator"), "daan"),
         Row("coordinator", "preparing", refused("not_taking_part"), "ria"),  # declined
-        Row("sanne_in_portal", "sanne_withdrew", ALLOWED, "sanne", bug=R9_COME_BACK),
+        # R9: someone who withdrew consents again once the coordinator recorded their return.
+        Row("sanne_in_portal", "sanne_withdrew", refused("not_taking_part"), "sanne"),
+        Row("sanne_in_portal", "sanne_came_back", ALLOWED, "sanne"),
         Row(
             "coordinator",
             "before_acknowledgment",
@@ -576,6 +598,55 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         *(
             Row("coordinator", state, refused("not_preparing"), "request_person")
             for state in ("scheduled", "stopped")
+        ),
+    ],
+    # Issue 8: a question to the coordinator, in one's own portal; asking to come back too.
+    "may_ask_question": [
+        *(Row("daan_in_portal", state, ALLOWED, "daan") for state in ("preparing", "scheduled")),
+        Row("sanne_in_portal", "sanne_withdrew", ALLOWED, "sanne"),
+        Row("daan_in_portal", "handed_back", ALLOWED, "daan"),
+        Row("sanne_in_portal", "preparing", denied("not_self"), "daan"),
+        Row("sanne_in_portal_for_daan", "preparing", denied("not_self"), "daan"),
+        Row("ingrid_in_portal_for_ruben", "preparing", denied("not_self"), "ruben"),
+        Row("coordinator", "preparing", denied("not_self"), "daan"),
+        *each(NOT_THE_COORDINATOR, "preparing", denied("not_self"), "daan"),
+        *(
+            Row("daan_in_portal", state, refused("state"), "daan")
+            for state in ("conference_held", "stopped")
+        ),
+    ],
+    # The coordinator answers a question once, in Kring or by telephone.
+    "may_answer_question": [
+        *(
+            Row("coordinator", state, ALLOWED, "daans_question")
+            for state in ("preparing", "scheduled", "stopped")
+        ),
+        *_staff_and_others("daans_question"),
+        Row("daan_in_portal", "preparing", denied("not_coordinator"), "daans_question"),
+        Row("coordinator", "handed_back", denied("not_coordinator"), "daans_question"),
+        Row("coordinator", "preparing", refused("answered"), "answered_question"),
+    ],
+    # The coordinator marks a notice handled, once.
+    "may_handle_notice": [
+        Row("coordinator", "preparing", ALLOWED, "open_notice"),
+        *_staff_and_others("open_notice"),
+        Row("daan_in_portal", "preparing", denied("not_coordinator"), "open_notice"),
+        Row("coordinator", "handed_back", denied("not_coordinator"), "open_notice"),
+        Row("coordinator", "preparing", refused("handled"), "handled_notice"),
+    ],
+    # R9: voluntary both ways; the coordinator records a return after speaking with them.
+    "may_record_return": [
+        Row("coordinator", "sanne_withdrew", ALLOWED, "sanne"),
+        Row("coordinator", "preparing", ALLOWED, "ria"),  # declined
+        Row("coordinator", "scheduled", ALLOWED, "ria"),
+        Row("sanne_in_portal", "sanne_withdrew", denied("not_coordinator"), "sanne"),
+        *_staff_and_others("sanne", given="sanne_withdrew"),
+        Row("coordinator", "handed_back", denied("not_coordinator"), "ria"),
+        Row("coordinator", "preparing", refused("takes_part"), "daan"),
+        Row("coordinator", "sanne_came_back", refused("takes_part"), "sanne"),
+        *(
+            Row("coordinator", state, refused("state"), "ria")
+            for state in ("conference_held", "stopped")
         ),
     ],
 }

@@ -298,8 +298,11 @@ def test_nominating_a_too_long_name_keeps_it(as_sanne):
 def test_the_withdraw_page_asks_first_and_changes_nothing(as_sanne, sanne):
     page = _text(as_sanne.get(reverse("portal:withdraw")))
 
-    assert "You do not have to give a reason." in page
-    assert "Yes, I stop taking part" in page
+    assert "you do not have to give a reason;" in page
+    assert "your coordinator hears this and will get in touch with you;" in page
+    assert "you can take part again later, if you want to." in page
+    # The way back comes first; the button that stops comes after "Are you sure?".
+    assert page.index("No, I do not want to stop. Go back") < page.index("Yes, I stop taking part")
     assert _refreshed(sanne).status == Status.INVITED
 
 
@@ -329,7 +332,7 @@ def test_withdrawing_is_possible_once_the_conference_is_scheduled(as_sanne, sann
 
 def test_withdrawing_is_refused_after_the_conference_with_a_message(as_sanne, sanne):
     Case.objects.filter(pk=sanne.case_id).update(state=State.CONFERENCE_HELD)
-    assert "Withdrawing here is no longer possible" in _text(
+    assert "Stopping here is no longer possible" in _text(
         as_sanne.get(reverse("portal:withdraw"))
     )
 
