@@ -144,7 +144,7 @@ def test_a_request_from_no_known_area_goes_to_the_central_inbox(
 
     # Bram takes it on for his team: from then on Wim no longer sees it.
     status, html = _page(as_user, bram, reverse("cases:request_detail", args=[case.pk]))
-    assert "Take on for my team" in html
+    assert "This request has no team yet. When you take it on, it becomes your team’s." in html
     assert as_user(bram).post(reverse("cases:take_on", args=[case.pk])).status_code == 302
     case.refresh_from_db()
     assert (case.state, case.team) == (State.REFERRED, team)
