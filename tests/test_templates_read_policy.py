@@ -18,6 +18,7 @@ APPS = ("cases", "circle", "portal")
 # Views that take a POST but are no case action whose availability a template could decide.
 NOT_ACTIONS = {
     "portal:enter": "exchanges a personal link for a session (GET only)",
+    "portal:code": "exchanges a letter code for a session, as portal:enter does a link",
     "portal:leave": "ends the participant's own session",
     # The list of offers holds only the open offers of this coordinator (cases.access).
     "cases:offer": "reached from the list of the coordinator's own open offers",

@@ -165,6 +165,10 @@ KRING_REQUEST_RATE_PER_HOUR = env_int("KRING_REQUEST_RATE_PER_HOUR", 5)
 KRING_PORTAL_LINK_DAYS = env_int("KRING_PORTAL_LINK_DAYS", 30)
 # Wrong portal links per address per hour before the portal refuses for a while.
 KRING_PORTAL_GUESSES_PER_HOUR = env_int("KRING_PORTAL_GUESSES_PER_HOUR", 20)
+# Wrong letter codes (/code/) per address per hour, and over all addresses together; counted
+# apart from wrong links (docs/adr/0007-letter-codes.md).
+KRING_PORTAL_CODE_GUESSES_PER_HOUR = env_int("KRING_PORTAL_CODE_GUESSES_PER_HOUR", 10)
+KRING_PORTAL_CODE_GUESSES_PER_HOUR_ALL = env_int("KRING_PORTAL_CODE_GUESSES_PER_HOUR_ALL", 500)
 
 SECURE = env_bool("KRING_SECURE", not (DEBUG or DEMO_MODE))
 SESSION_COOKIE_SECURE = SECURE

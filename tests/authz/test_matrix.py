@@ -402,6 +402,9 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     "portal:enter": Row(
         EVERYONE, redirect="portal:home", refusal="denied", sees_description=NOBODY
     ),
+    # The short address on a letter: a form anyone may open; only a live code (posted, never in
+    # the address) opens a portal, as a live link does (issue 8, point 4).
+    "portal:code": Row(EVERYONE, sees_description=NOBODY),
     # Without a portal session nobody gets in, signed-in staff included.
     "portal:home": Row({"participant"}, refusal="denied", sees_description=NOBODY),
     "portal:respond": Row(

@@ -220,6 +220,7 @@ def record_acknowledgment(
 class Sent:
     invitation: Invitation
     token: str  # the personal link's token, for a printed letter; exists nowhere else
+    code: str  # its letter code (circle.links), likewise
 
 
 def invite(participant: Participant, *, channel: str, by: User) -> Sent:
@@ -234,7 +235,7 @@ def invite(participant: Participant, *, channel: str, by: User) -> Sent:
                 _("%(name)s has no e-mail address: print a letter instead.")
                 % {"name": participant.name}
             )
-        token = links.issue(participant, by=by)
+        issued = links.issue(participant, by=by)
         invitation = Invitation.objects.create(
             participant=participant, channel=channel, sent_at=timezone.now(), sent_by=by
         )
@@ -250,21 +251,22 @@ def invite(participant: Participant, *, channel: str, by: User) -> Sent:
                     "link_days": settings.KRING_PORTAL_LINK_DAYS,
                     "contact": contact.for_case(participant.case),
                 },
-                secret_link=links.url(token),
+                secret_link=links.url(issued.token),
             )
         log_event(case, "circle.invited", by=by, participant=participant.pk, channel=channel)
-    return Sent(invitation, token)
+    return Sent(invitation, issued.token, issued.code)
 
 
-def reissue_link(participant: Participant, *, by: User) -> str:
+def reissue_link(participant: Participant, *, by: User) -> links.Issued:
     """A new personal link; the old one stops working at once. Only for someone invited who
-    may still be invited (policy.may_reissue_link: R4 holds for links too)."""
+    may still be invited (policy.may_reissue_link: R4 holds for links too). The old letter
+    code stops working with it."""
     with transaction.atomic():
         participant = _locked(participant)
         enforce(policy.may_reissue_link(by, participant))
-        token = links.issue(participant, by=by)
+        issued = links.issue(participant, by=by)
         log_event(participant.case, "circle.link_reissued", by=by, participant=participant.pk)
-    return token
+    return issued
 
 
 def _set_status(participant: Participant, status: str) -> None:

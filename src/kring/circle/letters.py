@@ -1,12 +1,14 @@
 """The printed invitation (issue 3, point 6) for a participant without e-mail: an A4 letter
-with the same text as the e-mail, the personal link in full and as a QR code, made with
-WeasyPrint as a tagged PDF/UA-1 document.
+with the same text as the e-mail, the personal link in full and as a QR code, and a short
+address with a personal code to type in (issue 8, point 4), made with WeasyPrint as a tagged
+PDF/UA-1 document.
 
 The letter carries the participant's own name and postal address only: never anyone else's
 contact details (R18). Rendering fetches nothing: the stylesheet is read from disk, the QR code
 is inline, fonts come from the system (DejaVu Sans), and every other URL is refused."""
 
 import base64
+from datetime import date, timedelta
 from pathlib import Path
 
 import qrcode
@@ -14,12 +16,14 @@ import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from kring.accounts import contact
 from kring.circle import links
+from kring.circle.models import Status
 
 STYLESHEET = Path(__file__).parent / "static" / "circle" / "letter.css"
 
@@ -49,7 +53,7 @@ def coordinator_name(case) -> str:
     return user.get_full_name() or user.first_name or user.username
 
 
-def letter_context(participant, token: str) -> dict:
+def letter_context(participant, token: str, code: str) -> dict:
     link = links.url(token)
     case = participant.case
     return {
@@ -65,24 +69,40 @@ def letter_context(participant, token: str) -> dict:
         "personal_link": link,
         "qr_code": qr_data_uri(link),
         "link_days": settings.KRING_PORTAL_LINK_DAYS,
+        # A date reads more plainly than "30 days" from a day the reader does not know.
+        "link_until": timezone.localdate(
+            timezone.now() + timedelta(days=settings.KRING_PORTAL_LINK_DAYS)
+        ),
+        # The short address and the code in groups of four: easier to type than the link.
+        "short_address": links.short_address(),
+        "code_groups": links.grouped(code).split("-"),
+        # Someone who already said yes gets a new code, not a new invitation.
+        "taking_part": participant.status == Status.ACCEPTED,
         "coordinator": coordinator_name(case),
         # How to reach the coordinator, or the organisation (accounts.contact): work details.
         "contact": contact.for_case(case),
     }
 
 
-def letter_html(participant, token: str) -> str:
+def letter_html(participant, token: str, code: str) -> str:
     with translation.override(participant.language):
-        return render_to_string("circle/letter.html", letter_context(participant, token))
+        return render_to_string("circle/letter.html", letter_context(participant, token, code))
+
+
+def letter_filename(participant, on: date | None = None) -> str:
+    """`uitnodiging-daan-de-boer-2026-11-28.pdf`: per person and date, ASCII only, so that the
+    name is safe in a Content-Disposition header and letters are not mixed up."""
+    parts = ["uitnodiging", slugify(participant.name), (on or timezone.localdate()).isoformat()]
+    return "-".join(part for part in parts if part) + ".pdf"
 
 
 # PDF/UA-1: tagged, with title and language, so that a screen reader can read the letter aloud.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
-def letter_document(participant, token: str):
+def letter_document(participant, token: str, code: str):
     """The laid-out letter (a weasyprint Document): its pages and text boxes, before PDF."""
-    html = letter_html(participant, token)
+    html = letter_html(participant, token, code)
     fetcher = NoNetworkFetcher()
     fonts = FontConfiguration()
     stylesheet = CSS(
@@ -92,6 +112,7 @@ def letter_document(participant, token: str):
     return document.render(font_config=fonts, stylesheets=[stylesheet], **PDF_OPTIONS)
 
 
-def letter_pdf(participant, token: str) -> bytes:
-    """The invitation letter for `participant` with the personal link of `token`, as PDF."""
-    return letter_document(participant, token).write_pdf(**PDF_OPTIONS)
+def letter_pdf(participant, token: str, code: str) -> bytes:
+    """The invitation letter for `participant` with the personal link of `token` and its
+    letter code, as PDF."""
+    return letter_document(participant, token, code).write_pdf(**PDF_OPTIONS)

@@ -285,7 +285,7 @@ def invite(request, pk, participant_id):
 
     def done(sent):
         if sent.invitation.channel == "letter":
-            return _letter(participant, sent.token)
+            return _letter(participant, sent.token, sent.code)
         messages.success(
             request,
             _("The invitation is sent to %(name)s by e-mail.") % {"name": participant.name},
@@ -298,16 +298,28 @@ def invite(request, pk, participant_id):
         form,
         lambda data: actions.invite(participant, channel=data["channel"], by=request.user),
         done,
-    ) or _render_form(request, "circle/invite.html", case, form, participant, refusal=refusal)
+    ) or _render_form(
+        request,
+        "circle/invite.html",
+        case,
+        form,
+        participant,
+        refusal=refusal,
+        may=options(update=policy.may_update_participant(request.user, participant)),
+    )
 
 
-def _letter(participant, token):
-    """The printed invitation, downloaded once: it carries the personal link."""
-    from kring.circle.letters import letter_pdf  # WeasyPrint loads slowly: only when needed
+def _letter(participant, token, code):
+    """The printed invitation, downloaded once: it carries the personal link and its code."""
+    from kring.circle import letters  # WeasyPrint loads slowly: only when needed
 
-    response = HttpResponse(letter_pdf(participant, token), content_type="application/pdf")
-    # No name in the file name: downloads folders and browser histories are not private.
-    response["Content-Disposition"] = 'attachment; filename="kring-uitnodiging.pdf"'
+    response = HttpResponse(
+        letters.letter_pdf(participant, token, code), content_type="application/pdf"
+    )
+    # Named per person and date, so that letters for several people are not mixed up.
+    response["Content-Disposition"] = (
+        f'attachment; filename="{letters.letter_filename(participant)}"'
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -322,11 +334,11 @@ def reissue(request, pk, participant_id):
     error = refusal.message if refusal is not None else None
     if request.method == "POST" and refusal is None:
         try:
-            token = actions.reissue_link(participant, by=request.user)
+            issued = actions.reissue_link(participant, by=request.user)
         except Refused as exc:
             error = exc.reason
         else:
-            return _letter(participant, token)
+            return _letter(participant, issued.token, issued.code)
     if request.method != "POST":
         record("circle.viewed", actor=request.user, case=case, obj=participant)
     return render(
@@ -337,7 +349,10 @@ def reissue(request, pk, participant_id):
             "participant": participant,
             "error": error,
             "blocked": refusal is not None,
-            "may": options(invite=policy.may_invite(request.user, participant)),
+            "may": options(
+                invite=policy.may_invite(request.user, participant),
+                update=policy.may_update_participant(request.user, participant),
+            ),
         },
     )
 

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from kring.portal import questions, views
+from kring.portal import codes, questions, views
 
 app_name = "portal"
 urlpatterns = [
     path("p/<str:token>/", views.enter, name="enter"),
+    path("code/", codes.enter_code, name="code"),  # the short address on a letter
     path("portaal/", views.home, name="home"),
     path("portaal/antwoord/", views.respond, name="respond"),
     path("portaal/toestemming/", views.consent, name="consent"),

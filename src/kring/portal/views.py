@@ -47,11 +47,25 @@ def enter(request, token):
     # While throttled even a right link is refused: guessing must never be rewarded.
     if access.guessing_throttled(key, limit=limit):
         return _too_many(request)
-    link = links.find_live(token)
+    match, link = links.match_token(token)
+    if match is links.Match.SUPERSEDED:
+        # A real link from an older letter or e-mail: not a guess (issue 8, point 4).
+        return superseded(request)
     if link is None:
         if not access.count_wrong_guess(key, limit=limit):
             return _too_many(request)
         return invalid_link(request)
+    return entered(request, link)
+
+
+def superseded(request):
+    """A link or code that a newer invitation replaced: says so, and opens nothing."""
+    return render_plain(request, "portal/superseded.html", status=410)
+
+
+def entered(request, link):
+    """Start the portal session for a live link (opened, or typed as a letter code), and go to
+    the participant's page."""
     access.start_session(request, link)
     response = _see_other("portal:home")
     # The portal speaks the participant's language; the language switch still overrides it.
@@ -127,12 +141,21 @@ def _possible(participant) -> dict:
     return {
         "may": options(
             respond=policy.may_respond(me, participant),
-            consent=policy.may_consent(me, participant),
+            consent=_may_consent_for_anyone(me, participant),
             nominate=policy.may_nominate(me, participant),
             withdraw=policy.may_withdraw(me, participant),
             ask_question=policy.may_ask_question(me, participant),
         )
     }
+
+
+def _may_consent_for_anyone(me, participant):
+    """Consent is offered while the participant, or a minor they are guardian of, still has to
+    give it; once given (and counting) it is shown as given, not asked again (issue 8, point 6)."""
+    own = policy.may_consent(me, participant)
+    if own is not None and any(policy.may_consent(me, w) is None for w in _wards(participant)):
+        return None
+    return own
 
 
 @portal_page
@@ -163,11 +186,14 @@ def respond(request, participant):
 @portal_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def consent(request, participant):
-    wards = _wards(participant)
+    me = _me(participant)
+    # Only those who still have to consent are offered (issue 8, point 6).
+    wards = [ward for ward in _wards(participant) if policy.may_consent(me, ward) is None]
     form = ConsentForm(
         posted(request),
         participant=participant,
         wards=wards,
+        include_self=policy.may_consent(me, participant) is None,
         version=information.CURRENT_VERSION,
     )
     if request.method == "POST" and form.is_valid():
@@ -208,6 +234,9 @@ def consent(request, participant):
 @portal_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def nominate(request, participant):
+    if request.method != "POST" and policy.may_nominate(_me(participant), participant) is not None:
+        # Not offered to someone who stopped or said no (issue 8, point 6): their page instead.
+        return _see_other("portal:home")
     form = NominateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,10 +1,12 @@
 """The printed invitation (issue 3, point 6): a PDF/UA letter with the participant's own name and
 address, the personal link in full and as a QR code, and nobody else's contact details (R18)."""
 
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from pyhanko.pdf_utils.reader import PdfFileReader
 from weasyprint.formatting_structure import boxes
 
@@ -18,9 +20,13 @@ def _walk(box):
         yield from _walk(child)
 
 
-def letter_text(participant, token) -> str:
+# A letter code as circle.links makes them (the letter prints what it is given).
+CODE = "7KQ4M2XD9HBR"
+
+
+def letter_text(participant, token, code=CODE) -> str:
     """The text as laid out on the pages of the letter (the document the PDF is written from)."""
-    document = letters.letter_document(participant, token)
+    document = letters.letter_document(participant, token, code)
     lines = [
         box.text
         for page in document.pages
@@ -64,7 +70,7 @@ def joost_letter(circle_of_both, daan_acknowledged, carla):
 def test_letter_is_a_tagged_pdf_ua_document_with_title_and_language(joost_letter):
     joost, token = joost_letter
 
-    data = letters.letter_pdf(joost, token)
+    data = letters.letter_pdf(joost, token, CODE)
 
     assert data.startswith(b"%PDF-1.7")
     root = _pdf(data).root
@@ -96,15 +102,10 @@ def test_letter_shows_own_name_and_address_the_full_link_and_the_coordinator(joo
         "moment without giving a reason."
     )
     assert voluntary.split(". ")[0] + "." in text  # the first sentence; the lines break later
-    assert (
-        in_dutch(
-            "The link works for %(days)s day.",
-            "The link works for %(days)s days.",
-            30,
-            days=30,
-        )
-        in text
-    )
+    until = timezone.localdate() + timedelta(days=30)
+    with translation.override("nl"):
+        until_text = date_format(until, "j F Y")
+    assert in_dutch("The code and the link work until %(until)s.", until=until_text) in text
     # How to reach her coordinator (issue 8, point 3; accounts.contact): Carla has no work
     # number of her own in this test, so the organisation's address is given with her name.
     assert in_dutch("Questions? Contact %(name)s, your coordinator", name="Carla") in text
@@ -117,14 +118,14 @@ def test_the_link_in_the_letter_opens_the_participants_own_portal(joost_letter):
     live = links.find_live(token)
 
     assert live is not None and live.participant == joost
-    assert links.url(token) in letters.letter_html(joost, token)
+    assert links.url(token) in letters.letter_html(joost, token, CODE)
 
 
 def test_the_letter_speaks_the_participants_language_with_the_date_in_amsterdam(sanne, daan, carla):
     sanne_text = letter_text(sanne, "x" * 43)
-    daan_html = letters.letter_html(daan, "x" * 43)
+    daan_html = letters.letter_html(daan, "x" * 43, CODE)
 
-    assert '<html lang="en">' in letters.letter_html(sanne, "x" * 43)
+    assert '<html lang="en">' in letters.letter_html(sanne, "x" * 43, CODE)
     assert '<html lang="nl">' in daan_html
     # Month names: English for Sanne, Dutch (lower case) for Daan.
     assert any(
@@ -170,7 +171,7 @@ def test_a_responsible_persons_letter_never_shows_the_harmed_persons_contact_det
     joost, token = joost_letter
     for person in (daan, joost):
         text = letter_text(person, token)
-        html = letters.letter_html(person, token)
+        html = letters.letter_html(person, token, CODE)
         for secret in (SANNE_PHONE, SANNE_EMAIL, *SANNE_ADDRESS.splitlines()):
             assert secret not in text
             assert secret not in html

@@ -225,7 +225,11 @@ def test_invitation_by_letter_is_a_pdf_download_that_is_not_stored(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
-    assert "Daan" not in response["Content-Disposition"]
+    # Named per person and date (issue 8, point 4), ASCII only.
+    assert re.fullmatch(
+        r'attachment; filename="uitnodiging-daan-de-boer-\d{4}-\d{2}-\d{2}\.pdf"',
+        response["Content-Disposition"],
+    )
     assert "no-store" in response["Cache-Control"]
     assert response.content.startswith(b"%PDF")
     assert Invitation.objects.get().channel == Invitation.Channel.LETTER

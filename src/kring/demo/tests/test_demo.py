@@ -223,6 +223,21 @@ def test_the_demo_has_a_preparation_just_started_where_the_harmed_side_must_wait
 
 
 @pytest.mark.django_db
+def test_the_demo_letter_code_opens_greet_boss_page(client):
+    """Issue 8, point 4: the code published in the README works at the short address, also
+    after loading the demo again."""
+    from kring.demo.management.commands.load_demo import DEMO_LETTER_CODE
+
+    load_demo()
+    load_demo()
+
+    response = client.post(reverse("portal:code"), {"code": DEMO_LETTER_CODE.lower()})
+
+    assert response.status_code == 303
+    assert "Greet" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
 def test_the_demo_offers_the_people_named_in_the_request_on_the_circle_page(client):
     """Issue 8, points 8, 11 and 12: Thijs and Yvonne came from the request; the trainer and
     Thijs's father are offered; the circle is drawn and each person has a task list."""

@@ -27,11 +27,16 @@ from kring.cases import actions
 from kring.cases.lifecycle import State
 from kring.cases.models import Assignment, Case, DeclineReason, HandBackReason, StopReason
 from kring.circle import actions as circle_actions
-from kring.circle.models import Answer, Invitation, Mode, RiskFlag, Side
+from kring.circle import links
+from kring.circle.models import Answer, Invitation, Mode, PersonalLink, RiskFlag, Side
 from kring.referrals.actions import submit_referral
 from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
 
 PASSWORD = "kring-demo"  # noqa: S105 (published in the README: demo only)
+# Greet Bos's letter code, published in the README so that a reviewer can try the short address
+# (issue 8, point 4). A real code is random and exists only on the printed letter.
+DEMO_LETTER_CODE = "DEMO-CODE-2026"  # read as DEM0-C0DE-2026: Crockford reads O as zero
+DEMO_LETTER_NAME = "Greet Bos"
 
 # username, first name, last name, role, team
 USERS = [
@@ -323,6 +328,29 @@ class Command(BaseCommand):
             f"Demo data: {len(users)} users, {made} new requests "
             f"({len(REQUESTS) - made} already there)."
         )
+        if self.plant_letter_code():
+            self.stdout.write(
+                f"Letter code of {DEMO_LETTER_NAME}: {DEMO_LETTER_CODE} at {links.code_url()}"
+            )
+
+    def plant_letter_code(self) -> bool:
+        """Give Greet Bos's live personal link the published demo code (every run: a link the
+        demo re-issued gets it too). False when she has no live link."""
+        link = (
+            PersonalLink.objects.filter(
+                participant__name=DEMO_LETTER_NAME,
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .order_by("-issued_at")
+            .first()
+        )
+        if link is None:
+            return False
+        hashed = links.code_hash(links.normalise(DEMO_LETTER_CODE) or "")
+        PersonalLink.objects.filter(code_hash=hashed).exclude(pk=link.pk).update(code_hash=None)
+        PersonalLink.objects.filter(pk=link.pk).update(code_hash=hashed)
+        return True
 
     def reads_and_refusals(self, users: dict[str, User]) -> None:
         """What the manager's access log holds besides the timeline (issue 8, point 10): reads
