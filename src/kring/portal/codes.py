@@ -107,6 +107,9 @@ def enter_code(request):
     if not form.is_valid():
         return _page(request, form)
     typed = form.cleaned_data["code"]
+    if not links.squeeze(typed):  # only dashes or dots: nothing to check
+        form.add_error("code", CodeForm.base_fields["code"].error_messages["required"])
+        return _page(request, form)
     code = links.normalise(typed)
     if code is None:
         return _check_the_code(request, form, typed)  # cannot be a code: not a guess

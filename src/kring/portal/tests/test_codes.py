@@ -109,8 +109,9 @@ def test_what_cannot_be_a_code_gets_the_same_help_and_is_not_counted(browser, da
     assert _guesses() == 0
 
 
-def test_an_empty_code_asks_for_it(browser, daan_sent):
-    response = _post(browser, "   ")
+@pytest.mark.parametrize("typed", ["   ", " - - "])
+def test_an_empty_code_asks_for_it(browser, daan_sent, typed):
+    response = _post(browser, typed)
 
     assert "Type the code from your letter." in response.content.decode()
     assert _guesses() == 0
