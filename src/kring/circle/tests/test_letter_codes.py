@@ -269,3 +269,17 @@ def test_the_warning_reads_dutch(as_user, carla, preparing_case, daan):
         "Er is geen postadres bekend voor Daan de Boer: de brief kun je zo niet versturen. "
         "Vul eerst een adres in of geef de brief persoonlijk."
     )
+
+
+def test_the_letter_with_its_code_fits_on_one_page(joost_sent, carla):
+    """The code, the QR code and the long link stand side by side: one sheet to print."""
+    joost, sent = joost_sent
+    invitation = letters.letter_document(joost, sent.token, sent.code)
+    actions.respond(joost, accepts=True, mode="phone", by=carla)
+    joost.refresh_from_db()
+    issued = actions.reissue_link(joost, by=carla)
+
+    new_code = letters.letter_document(joost, issued.token, issued.code)
+
+    assert len(invitation.pages) == 1
+    assert len(new_code.pages) == 1
