@@ -130,23 +130,36 @@ def responsible_acknowledged(case, **_kw):
 
 def both_sides_take_part(case, **_kw):
     """R9: someone harmed and someone responsible have accepted; if every one of a side has
-    withdrawn or declined, there is no conference."""
+    withdrawn or declined, there is no conference. Before that, what is next: add someone,
+    invite them, wait for their answer ("no one takes part any more" only once someone did,
+    issue 8, point 6)."""
     people = _circle(case)
-    for side, gone, waiting in (
+    for side, absent, uninvited, waiting, gone in (
         (
             Side.HARMED,
-            _("No person harmed takes part any more."),
+            _("No person harmed is in the circle yet."),
+            _("No person harmed has been invited yet."),
             _("No person harmed has accepted the invitation yet."),
+            _("No person harmed takes part any more."),
         ),
         (
             Side.RESPONSIBLE,
-            _("No person responsible takes part any more."),
+            _("No person responsible is in the circle yet."),
+            _("No person responsible has been invited yet."),
             _("No person responsible has accepted the invitation yet."),
+            _("No person responsible takes part any more."),
         ),
     ):
         mine = [p for p in people if p.side == side]
-        if not any(p.status == Status.ACCEPTED for p in mine):
-            return waiting if any(p.takes_part for p in mine) else gone
+        if any(p.status == Status.ACCEPTED for p in mine):
+            continue
+        if not mine:
+            return absent
+        if not any(p.takes_part for p in mine):
+            return gone
+        if all(p.status == Status.TO_INVITE for p in mine if p.takes_part):
+            return uninvited
+        return waiting
     return None
 
 

@@ -18,7 +18,7 @@ from kring.cases import lifecycle
 from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.cases.policy import of_the_team, staff_role, the_coordinator
-from kring.circle import guards
+from kring.circle import guards, information
 from kring.circle.models import Nomination, Notice, Participant, Question, RiskFlag, Side, Status
 from kring.core.policy import Refusal, deny, first, rule
 from kring.referrals.models import ReferralPerson
@@ -294,6 +294,34 @@ def may_consent(actor: By, participant: Participant) -> Refusal | None:
         lambda: _preparing(participant.case),
         lambda: _takes_part(participant),
         lambda: _approachable(participant),
+        lambda: _consent_given(actor, participant),
+    )
+
+
+def _consent_given(actor: By, participant: Participant) -> Refusal | None:
+    """R9: a consent that counts (not superseded by a return) to the current information is not
+    asked again; a new version of the information asks anew. In the portal it is the one acting
+    whose consent counts (a guardian may still consent for a ward who has none); the coordinator
+    records for whoever still has to: the participant, and a minor's guardian (issue 8, point 6)."""
+    acting = _portal_participant(actor)
+    if acting is not None:
+        givers = {acting.pk}
+    else:
+        givers = {participant.pk}
+        if participant.is_minor and participant.guardian_id:
+            givers.add(participant.guardian_id)
+    current = {
+        c.given_by_id
+        for c in participant.consents.all()
+        if c.information_version == information.CURRENT_VERSION
+    }
+    if not givers <= current:
+        return None
+    if acting is not None and acting.pk == participant.pk:
+        return rule("consented", _("You have given your consent already."))
+    return rule(
+        "consented",
+        _("The consent for %(name)s has been given already.") % {"name": participant.name},
     )
 
 

@@ -19,6 +19,10 @@ from kring.core.models import RateLimitHit
 
 PARTICIPANT_KEY = "portal_participant"
 LINK_KEY = "portal_link"
+# Set when a portal session times out, so that the next page says the session ended rather than
+# that the link does not work (issue 8, point 6). Holds nothing but True: no participant, no
+# link; a browser that never had a portal session cannot be told apart from one with a bad link.
+ENDED_KEY = "portal_ended"
 GUESS_WINDOW_SECONDS = 3600
 
 
@@ -43,8 +47,13 @@ def start_session(request, link: PersonalLink) -> None:
 
 
 def end_session(request) -> None:
-    for key in (PARTICIPANT_KEY, LINK_KEY, sessions.LOGIN_AT, sessions.SEEN_AT):
+    for key in (PARTICIPANT_KEY, LINK_KEY, ENDED_KEY, sessions.LOGIN_AT, sessions.SEEN_AT):
         request.session.pop(key, None)
+
+
+def session_ended(request) -> bool:
+    """This browser's portal session timed out (and no new one has started since)."""
+    return bool(request.session.get(ENDED_KEY)) and not request.user.is_authenticated
 
 
 def participant_for(request):
@@ -59,6 +68,7 @@ def participant_for(request):
     if sessions.expired(request.session):
         # A phone left unlocked: after the idle time-out the link must be opened again.
         end_session(request)
+        request.session[ENDED_KEY] = True
         return None
     link = (
         PersonalLink.objects.select_related("participant__case__coordinator")

@@ -12,6 +12,7 @@ from kring.accounts import contact
 from kring.portal import access
 
 INVALID_TEMPLATE = "portal/invalid.html"
+ENDED_TEMPLATE = "portal/ended.html"
 
 
 def portal_headers(view):
@@ -50,9 +51,16 @@ def render_plain(request, template: str, *, status: int):
 
 
 def invalid_link(request):
-    """The one page for an unknown, expired or revoked link and for a portal session that has
-    ended: the same status and the same words for each, so none can be told apart."""
+    """The one page for an unknown, expired or revoked link and for a portal page without a
+    session: the same status and the same words for each, so none can be told apart. (A session
+    that timed out in this browser gets session_ended instead.)"""
     return render_plain(request, INVALID_TEMPLATE, status=404)
+
+
+def session_ended(request):
+    """The page after a portal session timed out: why, and how to continue. Shown only to the
+    browser that had the session; it names no one and says nothing about any link."""
+    return render_plain(request, ENDED_TEMPLATE, status=200)
 
 
 def portal_page(view):
@@ -64,6 +72,8 @@ def portal_page(view):
     def wrapper(request, *args, **kwargs):
         participant = access.participant_for(request)
         if participant is None:
+            if access.session_ended(request):
+                return session_ended(request)
             return invalid_link(request)
         _activate_language(request, participant)
         # The contact block of portal/layout.html: the coordinator, or the organisation.

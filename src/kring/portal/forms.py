@@ -49,7 +49,7 @@ class ConsentForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, participant, wards=(), version, **kwargs):
+    def __init__(self, *args, participant, wards=(), include_self=True, version, **kwargs):
         super().__init__(*args, **kwargs)
         self.participant = participant
         self.wards = {ward.pk: ward for ward in wards}
@@ -57,8 +57,10 @@ class ConsentForm(forms.Form):
             "I have read the information (version %(version)s) and I agree to take part."
         ) % {"version": version}
         if self.wards:
-            self.fields["person"].initial = participant.pk
-            self.fields["person"].choices = [(participant.pk, _("Myself"))] + [
+            # Only those who still have to consent: not oneself once one's consent counts.
+            own = [(participant.pk, _("Myself"))] if include_self else []
+            self.fields["person"].initial = participant.pk if include_self else None
+            self.fields["person"].choices = own + [
                 (ward.pk, _("%(name)s, as their parent or guardian") % {"name": ward.name})
                 for ward in wards
             ]

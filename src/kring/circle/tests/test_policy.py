@@ -225,6 +225,44 @@ def _sanne_came_back(world, circle):
     )
 
 
+def _consents(person, *, by_person=None):
+    """`person` consents in the portal to the current information (or `by_person`, their
+    guardian, for them)."""
+    acting = by_person or person
+    actions.give_consent(
+        person,
+        legal_advice="no",
+        interpreter="no",
+        support_person="no",
+        by=Actor.in_portal(acting, for_participant=person),
+    )
+
+
+def _daan_consented(world, circle):
+    _consents(circle["daan"])
+
+
+def _daan_consented_to_an_older_version(world, circle):
+    """Daan consented; the information has had a new version since."""
+    _consents(circle["daan"])
+    circle["daan"].consents.update(information_version="2025-1")
+
+
+def _sanne_consented_then_came_back(world, circle):
+    """Sanne consented, withdrew, and came back: her consent no longer counts (R9)."""
+    _consents(circle["sanne"])
+    _sanne_came_back(world, circle)
+
+
+def _ruben_consented(world, circle):
+    _consents(circle["ruben"])
+
+
+def _ruben_and_ingrid_consented(world, circle):
+    _consents(circle["ruben"])
+    _consents(circle["ruben"], by_person=circle["ingrid"])
+
+
 def _joost_spoken_with(world, circle):
     actions.record_conversation(
         circle["joost"], held_at=timezone.now(), mode=Mode.PHONE, by=world.fixture("carla")
@@ -284,6 +322,11 @@ SETUPS: dict[str, Callable] = {
     "with_a_minor_without_guardian": _then(_lotte_added),
     "sanne_withdrew": _then(_sanne_withdraws),
     "sanne_came_back": _then(_sanne_came_back),
+    "daan_consented": _then(_daan_consented),
+    "daan_consented_to_an_older_version": _then(_daan_consented_to_an_older_version),
+    "sanne_consented_then_came_back": _then(_sanne_consented_then_came_back),
+    "ruben_consented": _then(_ruben_consented),
+    "ruben_and_ingrid_consented": _then(_ruben_and_ingrid_consented),
     "daan_guardian_of_ruben": _then(_daan_made_guardian_of_ruben),
     "handed_back": _then(_hand_back),
     "sanne_added_from_the_request": _then(_sanne_added_from_the_request),
@@ -528,6 +571,22 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         # R9: someone who withdrew consents again once the coordinator recorded their return.
         Row("sanne_in_portal", "sanne_withdrew", refused("not_taking_part"), "sanne"),
         Row("sanne_in_portal", "sanne_came_back", ALLOWED, "sanne"),
+        # Issue 8, point 6: a consent that counts is not asked again; a new version of the
+        # information or a return (R9) asks anew; a guardian still consents for the ward.
+        Row("daan_in_portal", "daan_consented", refused("consented"), "daan"),
+        Row("coordinator", "daan_consented", refused("consented"), "daan"),
+        Row("daan_in_portal", "daan_consented_to_an_older_version", ALLOWED, "daan"),
+        Row("sanne_in_portal", "sanne_consented_then_came_back", ALLOWED, "sanne"),
+        Row("ruben_in_portal", "ruben_consented", refused("consented"), "ruben"),
+        Row("ingrid_in_portal_for_ruben", "ruben_consented", ALLOWED, "ruben"),
+        Row("coordinator", "ruben_consented", ALLOWED, "ruben"),  # Ingrid's is still missing
+        Row(
+            "ingrid_in_portal_for_ruben",
+            "ruben_and_ingrid_consented",
+            refused("consented"),
+            "ruben",
+        ),
+        Row("coordinator", "ruben_and_ingrid_consented", refused("consented"), "ruben"),
         Row(
             "coordinator",
             "before_acknowledgment",
