@@ -100,3 +100,15 @@ def test_the_requesters_emails_give_the_organisations_contact(kind, db):
     assert "Questions? Contact Eigen Kracht Centrale." in text
     assert f"Telephone: {ORGANISATION_PHONE}" in text and ORGANISATION_EMAIL in text
     assert ORGANISATION_PHONE in html
+
+
+def test_the_email_about_an_answer_names_the_coordinator_and_her_work_details(daan, carla):
+    from kring.audit.actors import Actor
+    from kring.notifications.models import OutgoingMail
+
+    question = actions.ask_question(daan, text="Hoe laat begint het?", by=Actor.in_portal(daan))
+    actions.answer_question(question, answer="Om tien uur.", by=carla)
+
+    sent = OutgoingMail.objects.get(kind="circle.answered")  # in Daan's language, Dutch
+    assert "Vragen? Neem contact op met je coördinator, Carla." in sent.body_text
+    assert CARLA_PHONE in sent.body_text and CARLA_EMAIL in sent.body_html
