@@ -301,3 +301,20 @@ def test_the_demo_has_a_decline_with_a_note_to_the_requester():
     assert declined.state == State.DECLINED and "Buurtbemiddeling" in declined.decline_note
     mail = OutgoingMail.objects.get(to="demo-11@example.org", kind="referral.declined")
     assert "Buurtbemiddeling" in mail.body_text
+
+
+@pytest.mark.django_db
+def test_the_demo_participant_page_shows_how_to_reach_carla_and_own_details_masked(client):
+    """Issue 8, points 3 and 5: Greet Bos's page names carla with her work number and address,
+    and shows Greet's own details only in part."""
+    from kring.demo.management.commands.load_demo import DEMO_LETTER_CODE, DEMO_LETTER_NAME
+
+    load_demo()
+    greet = Participant.objects.get(name=DEMO_LETTER_NAME)
+    response = client.post(reverse("portal:code"), {"code": DEMO_LETTER_CODE})
+
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "06 12 34 56 78" in page and "carla@herstel.example.org" in page
+    for detail in (greet.email, greet.phone, *greet.address.splitlines()):
+        if detail:
+            assert detail not in page

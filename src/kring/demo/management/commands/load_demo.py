@@ -51,6 +51,14 @@ USERS = [
     ("admin", "Ada", "Jacobs", Role.ADMINISTRATOR, None),
 ]
 
+# The coordinators' work contact details, which participants see on their page, in their
+# e-mails and letters (issue 8, point 3; accounts.contact). Invented numbers and addresses.
+WORK_CONTACT = {
+    "carla": ("06 12 34 56 78", "carla@herstel.example.org"),
+    "olaf": ("030 123 45 70", "olaf@herstel.example.org"),
+    "noor": ("038 123 45 67", "noor@herstel.example.org"),
+}
+
 # Where each team works (issue 8, point 7): a request from there goes to the team's inbox; a
 # request from anywhere else, or without a place, to the central inbox ("Zonder team").
 AREAS = {
@@ -402,6 +410,9 @@ class Command(BaseCommand):
             if created or not user.check_password(PASSWORD):
                 user.set_password(PASSWORD)
                 user.save(update_fields=["password"])
+            if username in WORK_CONTACT and not (user.work_phone or user.work_email):
+                user.work_phone, user.work_email = WORK_CONTACT[username]
+                user.save(update_fields=["work_phone", "work_email"])
             users[username] = user
         return users
 
