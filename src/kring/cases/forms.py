@@ -6,6 +6,14 @@ from kring.cases.actions import DECLINE_NOTE_MAX_LENGTH, decline_note_refusal
 from kring.cases.models import DeclineReason, HandBackReason, StopReason
 
 
+class _TextareaText(forms.CharField):
+    """A textarea's text with line ends as one character, so that the browser's maxlength
+    count and ours agree."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why is the request declined?"),
@@ -14,7 +22,7 @@ class DeclineForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the reason for declining.")},
     )
-    note = forms.CharField(
+    note = _TextareaText(
         label=_("A note to the requester (optional)"),
         help_text=_(
             "What help fits better, for example another organisation to ask. The requester "
@@ -36,8 +44,7 @@ class DeclineForm(forms.Form):
         self.case = case
 
     def clean_note(self):
-        # Line ends as one character, so that the browser's count and ours agree.
-        note = self.cleaned_data["note"].replace("\r\n", "\n").strip()
+        note = self.cleaned_data["note"]
         if self.case is not None:
             refusal = decline_note_refusal(self.case, note)
             if refusal is not None:

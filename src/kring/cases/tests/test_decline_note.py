@@ -139,3 +139,13 @@ def test_a_short_note_that_shares_a_few_words_with_the_account_is_fine(
         decline_page, {"reason": "other_help", "note": "Over de fiets: vraag de school."}
     )
     assert response.status_code == 302
+
+
+def test_line_ends_count_as_one_character_like_in_the_browser(
+    requested_case, decline_page, as_user, bram
+):
+    note = "\r\n".join(["a" * 99] * 10)  # 990 letters and 9 line ends: 999 in the browser
+    response = as_user(bram).post(decline_page, {"reason": "other_help", "note": note})
+    assert response.status_code == 302
+    requested_case.refresh_from_db()
+    assert requested_case.decline_note == note.replace("\r\n", "\n")
