@@ -230,7 +230,9 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
             "and will get in touch with you. You can take part again later, if you want to."
         )
     )
-    expect(ellen.get_by_text(nl("You have withdrawn. You no longer take part."))).to_be_visible()
+    expect(
+        ellen.get_by_text(nl("You have withdrawn. You no longer take part."), exact=True)
+    ).to_be_visible()
     axe.check(ellen)
 
     # --- Back with Carla: the circle drawn, and in words, shows all of it ---------------

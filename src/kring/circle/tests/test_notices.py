@@ -82,7 +82,7 @@ def test_my_cases_and_the_case_page_show_the_open_notice_until_it_is_marked_hand
     client = as_user(carla)
 
     my_cases = client.get(reverse("cases:my_cases")).content.decode()
-    assert "1 notice waiting" in my_cases
+    assert "Waiting for you: 1" in my_cases
     page = client.get(reverse("cases:detail", args=[preparing_case.pk])).content.decode()
     assert "Waiting for you" in page
     assert f"{SANNE.name}: stopped taking part" in page
@@ -96,7 +96,7 @@ def test_my_cases_and_the_case_page_show_the_open_notice_until_it_is_marked_hand
     notice.refresh_from_db()
     assert notice.handled_by == carla and not notice.is_open
     assert AuditEvent.objects.filter(action="circle.notice_handled").count() == 1
-    assert "notice waiting" not in client.get(reverse("cases:my_cases")).content.decode()
+    assert "Waiting for you:" not in client.get(reverse("cases:my_cases")).content.decode()
     page = client.get(reverse("cases:detail", args=[preparing_case.pk])).content.decode()
     assert "Waiting for you" not in page
 
