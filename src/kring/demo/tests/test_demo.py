@@ -21,6 +21,7 @@ from kring.circle.models import (
     Nomination,
     Participant,
     PersonalLink,
+    Question,
     RiskFlag,
     Side,
     Status,
@@ -321,3 +322,23 @@ def test_the_demo_participant_page_shows_how_to_reach_carla_and_own_details_mask
     for detail in (greet.email, greet.phone, *greet.address.splitlines()):
         if detail:
             assert detail not in page
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_return_and_questions_to_the_coordinator(client):
+    """Issue 8, points 1 and 3: Sandra stopped and came back (her consent is asked again);
+    Kevin's first question is answered on his page, his second waits in Carla's task list."""
+    load_demo()
+    case = preparing_cases_of_carla().get(participants__name="Greet Bos")
+    sandra = case.participants.get(name="Sandra de Wit")
+    assert sandra.status == Status.ACCEPTED and not guards.has_consent(sandra)
+    kinds = list(case.events.filter(data__participant=sandra.pk).values_list("kind", flat=True))
+    assert kinds.index("circle.withdrawn") < kinds.index("circle.returned")
+    answered, waiting = Question.objects.filter(participant__case=case).order_by("asked_at")
+    assert answered.answered and not waiting.answered
+    assert [n.question for n in case.notices.filter(handled_at__isnull=True)] == [waiting]
+
+    force_verified_login(client, case.coordinator)
+    assert "Waiting for you: 1" in client.get(reverse("cases:my_cases")).content.decode()
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("circle:answer", args=[case.pk, waiting.pk]) in page

@@ -28,7 +28,15 @@ from kring.cases.lifecycle import State
 from kring.cases.models import Assignment, Case, DeclineReason, HandBackReason, StopReason
 from kring.circle import actions as circle_actions
 from kring.circle import links
-from kring.circle.models import Answer, Invitation, Mode, PersonalLink, RiskFlag, Side
+from kring.circle.models import (
+    Answer,
+    Invitation,
+    Mode,
+    Participant,
+    PersonalLink,
+    RiskFlag,
+    Side,
+)
 from kring.referrals.actions import submit_referral
 from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
 
@@ -331,6 +339,7 @@ class Command(BaseCommand):
                 made += 1
             if request.circle:
                 self.prepare(request, users)
+        self.reachable(users["carla"])
         self.reads_and_refusals(users)
         self.stdout.write(
             f"Demo data: {len(users)} users, {made} new requests "
@@ -545,6 +554,56 @@ class Command(BaseCommand):
             "een oogje in het zeil. Mevrouw Bos voelt zich weer veilig.",
             by=carla,
         )
+
+    def reachable(self, carla: User) -> None:
+        """In the Bos case (issue 8, points 1 and 3): Kevin's mother Sandra stopped taking part
+        on her page, and came back after a call with Carla (the timeline shows both; her consent
+        is asked again); Kevin asked Carla two questions: one answered on his page, one waiting
+        in Carla's task list. Once only."""
+        kevin = Participant.objects.filter(name="Kevin de Wit", case__state=State.PREPARING).first()
+        if kevin is None or kevin.case.participants.filter(name="Sandra de Wit").exists():
+            return
+        with transaction.atomic():
+            sandra = circle_actions.add_participant(
+                kevin.case,
+                by=carla,
+                name="Sandra de Wit",
+                side=Side.SUPPORTER,
+                supports=kevin,
+                relation="moeder van Kevin",
+                email="sandra.dewit@example.org",
+            )
+            circle_actions.invite(sandra, channel=Invitation.Channel.EMAIL, by=carla)
+            sandra.refresh_from_db()
+            me = Actor.in_portal(sandra)
+            circle_actions.respond(sandra, accepts=True, by=me)
+            circle_actions.give_consent(
+                sandra,
+                legal_advice=Answer.NO,
+                interpreter=Answer.NO,
+                support_person=Answer.NO,
+                by=me,
+            )
+            circle_actions.withdraw(sandra, by=me)
+            circle_actions.record_return(
+                sandra, returned_at=timezone.now(), mode=Mode.PHONE, by=carla
+            )
+            for notice in kevin.case.notices.filter(handled_at__isnull=True):
+                circle_actions.handle_notice(notice, by=carla)
+            kevin_acts = Actor.in_portal(kevin)
+            answered = circle_actions.ask_question(
+                kevin, text="Mag mijn moeder ook mee naar de conferentie?", by=kevin_acts
+            )
+            circle_actions.answer_question(
+                answered,
+                answer="Ja, dat mag. Ik nodig haar uit; zij krijgt een eigen e-mail van mij.",
+                by=carla,
+            )
+            circle_actions.ask_question(
+                kevin,
+                text="Kan de conferentie op een zaterdag? Doordeweeks moet ik naar school.",
+                by=kevin_acts,
+            )
 
     def circle_meijer(self, case: Case, carla: User) -> None:
         """Just started: Thijs has been spoken with once and has not acknowledged his part.
