@@ -54,8 +54,8 @@ def _circle(world: World) -> None:
     """Carla's case in preparation: Daan (responsible) acknowledged, was invited by letter
     and accepted; he named his uncle; one risk is flagged. His brother Joost was just added:
     nothing has happened with him yet, so he can still be invited, or taken out."""
-    from kring.circle import actions as circle  # noqa: PLC0415 (issue 3, made on first use)
     from kring.audit.actors import Actor  # noqa: PLC0415
+    from kring.circle import actions as circle  # noqa: PLC0415 (issue 3, made on first use)
     from kring.circle.models import Mode, RiskFlag  # noqa: PLC0415
 
     carla, bram = world.users["coordinator"], world.users["office"]
