@@ -43,7 +43,8 @@ def submit_referral(
     """Store a request with the people named, open its case in the inbox of the team that
     works in the place it names (accounts.areas; none: the central inbox), and queue the
     confirmation to the requester and a notice to the office staff who see that inbox: the
-    team's, or every office user for the central inbox.
+    team's (its managers, when it has no office staff), or every office user for the central
+    inbox.
 
     `details` holds the request form's cleaned data (REQUESTER_FIELDS and privacy_consent);
     `people` the named people (name, side, contact). The e-mails carry the reference and what
@@ -78,9 +79,13 @@ def submit_referral(
             context={"referral": referral},
         )
         link = settings.SITE_URL + reverse("cases:request_detail", args=[case.pk])
-        office = User.objects.filter(role=Role.OFFICE, is_active=True).exclude(email="")
+        staff = User.objects.filter(is_active=True).exclude(email="")
+        office = staff.filter(role=Role.OFFICE)
         if case.team_id is not None:
             office = office.filter(team_id=case.team_id)
+            if not office.exists():
+                # A team without office staff: its manager, who sees the team's inbox, is told.
+                office = staff.filter(role=Role.MANAGER, team_id=case.team_id)
         for user in office.order_by("pk"):
             queue_mail(
                 "referral.office_notice",

@@ -180,3 +180,11 @@ def test_the_place_never_reaches_the_audit_log_or_any_mail(send, areas, bram, wi
 def test_the_managers_menu_has_the_teams_requests(as_user, vera):
     html = as_user(vera).get(reverse("cases:team_cases")).content.decode()
     assert f'href="{INBOX}"' in html
+
+
+def test_a_team_without_office_staff_has_its_manager_told(send, areas, vera, bram):
+    """No one of Team Zwolle's office: the request still reaches someone who sees it."""
+    case = send(place="Zwolle")
+    notices = [m.to[0] for m in mail.outbox if m.to != ["petra@example.org"]]
+    assert notices == ["vera@kring.test"]
+    assert reverse("cases:request_detail", args=[case.pk]) in mail.outbox[-1].body
