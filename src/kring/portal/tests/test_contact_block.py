@@ -112,3 +112,16 @@ def test_the_email_about_an_answer_names_the_coordinator_and_her_work_details(da
     sent = OutgoingMail.objects.get(kind="circle.answered")  # in Daan's language, Dutch
     assert "Vragen? Neem contact op met je coördinator, Carla." in sent.body_text
     assert CARLA_PHONE in sent.body_text and CARLA_EMAIL in sent.body_html
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["portal:home", "portal:consent", "portal:nominate", "portal:withdraw", "portal:question"],
+)
+def test_no_portal_page_shows_the_participants_own_details_in_full(as_sanne, name):
+    from kring.testing.people import SANNE_ADDRESS, SANNE_EMAIL, SANNE_PHONE
+
+    page = _text(as_sanne.get(reverse(name)))
+
+    for detail in (SANNE_EMAIL, SANNE_PHONE, *SANNE_ADDRESS.splitlines()):
+        assert detail not in page, name
