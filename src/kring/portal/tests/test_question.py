@@ -3,6 +3,7 @@ coordinator gets a notice and an e-mail without content, answers in Kring (or by
 and the participant reads the answer on their page and is told by e-mail, without content."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -63,6 +64,7 @@ def _signed_in(user) -> Client:
     """Another browser than the participant's: the coordinator's."""
     client = Client()
     force_verified_login(client, user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # these tests read English
     return client
 
 
