@@ -1,7 +1,8 @@
 """Issue 8, point 4, in a real browser on a phone, in Dutch: Daan has a printed letter with a
 short address and a personal code. Typed with one wrong character, the code gets the help
-message with the groups shown back; typed right, it opens Daan's page. axe-core (WCAG 2.2)
-checks the code page at phone width."""
+message with the groups shown back; typed right, it opens Daan's page; after a new letter the
+old code says there is a newer invitation. axe-core (WCAG 2.2) checks every page at phone
+width."""
 
 import pytest
 from django.urls import reverse
@@ -53,6 +54,16 @@ def test_a_mistyped_letter_code_gets_help_and_the_right_one_opens_daans_page(
 
     expect(phone.get_by_role("heading", level=1)).to_have_text(nl("Hello %(name)s", name="Daan"))
     assert phone.url.endswith(reverse("portal:home"))
+    axe.check(phone)
+
+    # Carla prints Daan a new letter: the old code now says that there is a newer one.
+    actions.reissue_link(daan_acknowledged, by=carla)
+    phone.goto(reverse("portal:code"))
+    phone.get_by_label(nl("Your personal code")).fill(on_the_letter)
+    phone.get_by_role("button", name=nl("Open my page")).click()
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text(nl("There is a newer invitation"))
+    assert nl("There is a newer invitation") == "Er is een nieuwere uitnodiging"
     axe.check(phone)
 
     axe.assert_no_violations()
