@@ -359,28 +359,6 @@ def _takes_part(participant: Participant) -> Refusal | None:
     return rule("not_taking_part", _("%(name)s does not take part.") % {"name": participant.name})
 
 
-# --- the people named in the request (issue 8, point 8) ------------------------------------------
-
-
-def may_add_from_request(actor: By, person: ReferralPerson) -> Refusal | None:
-    """The case's coordinator adds a person named in the request to the circle, or sets them
-    aside, once each, while the circle is prepared; never anyone else, never automatically.
-    `person.case` is the case (set by the caller; otherwise read through the request)."""
-    case = getattr(person, "case", None) or person.referral.case
-    return first(
-        lambda: may_prepare(actor, case),
-        lambda: (
-            rule(
-                "decided",
-                _("%(name)s from the request has been added or set aside already.")
-                % {"name": person.name},
-            )
-            if hasattr(person, "circle_choice")
-            else None
-        ),
-    )
-
-
 # --- reaching the coordinator, and coming back (issue 8) -----------------------------------------
 
 # A question can be asked while the participant still needs the portal; a withdrawn or declined
