@@ -12,7 +12,6 @@ from django.utils.text import capfirst
 from playwright.sync_api import Page, expect
 
 from kring.cases import actions as case_actions
-from kring.circle import information
 from kring.circle.models import Participant, Status
 from kring.testing import people
 from kring.testing.factories import ReferralFactory
@@ -169,12 +168,7 @@ def test_the_circle_is_prepared_in_the_order_of_the_method_and_answered_in_the_p
     axe.check(sanne)
     group = sanne.get_by_role("group", name=nl("Do you want to bring a support person?"))
     expect(group.get_by_label(nl("Yes, I want this"))).to_be_checked()
-    agree = sanne.get_by_label(
-        nl(
-            "I have read the information (version %(version)s) and I agree to take part.",
-            version=information.CURRENT_VERSION,
-        )
-    )
+    agree = sanne.get_by_label(nl("I have read the explanation above and I agree to take part."))
     expect(agree).to_have_accessible_description(re.compile(re.escape(problem)))
     agree.check()
     sanne.get_by_role("button", name=nl("Give consent")).click()

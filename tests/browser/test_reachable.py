@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from kring.circle import actions, information
+from kring.circle import actions
 from kring.circle.models import Answer, Invitation, Mode, Status
 from kring.testing import people
 from kring.testing.circle_people import add
@@ -167,12 +167,7 @@ def test_a_participant_who_stopped_comes_back_and_a_question_is_answered(
     choose(phone, "Do you want legal advice?", "No, thank you")
     choose(phone, "Do you want an interpreter?", "No, thank you")
     choose(phone, "Do you want to bring a support person?", "No, thank you")
-    phone.get_by_label(
-        nl(
-            "I have read the information (version %(version)s) and I agree to take part.",
-            version=information.CURRENT_VERSION,
-        )
-    ).check()
+    phone.get_by_label(nl("I have read the explanation above and I agree to take part.")).check()
     phone.get_by_role("button", name=nl("Give consent")).click()
     expect(phone.get_by_role("status")).to_contain_text(
         nl("Thank you. Your consent has been recorded.")

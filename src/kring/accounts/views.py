@@ -93,19 +93,22 @@ def login_view(request):
         address = client_ip(request)
         keys = [throttle.user_key(username)] + ([throttle.ip_key(address)] if address else [])
         target = User.objects.filter(username=username).first()
+        # Attempts on a team member's account belong to that team's access log, where its
+        # manager sees them marked as refused; an unknown name belongs to no team.
+        team_id = target.team_id if target is not None else None
         until = throttle.locked_until(keys)
         if until:
             # Refused even with the right password, until the cool-off has passed.
-            record("account.login_refused", obj=target)
+            record("account.login_refused", obj=target, team_id=team_id)
             form.add_error(None, _lock_message(until))
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 newly_locked = throttle.register_failure(keys)
-                record("account.login_failed", obj=target)
+                record("account.login_failed", obj=target, team_id=team_id)
                 form.add_error(None, _("The username or password is not correct."))
                 if newly_locked:
-                    record("account.locked", obj=target)
+                    record("account.locked", obj=target, team_id=team_id)
                     form.add_error(None, _lock_message(throttle.locked_until(keys)))
             else:
                 throttle.reset(throttle.user_key(username))

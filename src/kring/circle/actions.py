@@ -290,11 +290,15 @@ def respond(
         participant = _locked(participant)
         enforce(policy.may_respond(by, participant))
         mode = _mode(by, mode)
+        said_no_before = participant.status == Status.DECLINED
         _set_status(participant, Status.ACCEPTED if accepts else Status.DECLINED)
         kind = "circle.accepted" if accepts else "circle.declined"
         log_event(participant.case, kind, by=by, participant=participant.pk, mode=mode)
         if not accepts:
             _tell_coordinator(by, participant, notices.DECLINED)
+        elif said_no_before:
+            # The coordinator heard of the "no" and may have moved on: they hear of the "yes".
+            _tell_coordinator(by, participant, notices.ACCEPTED_AFTER_ALL)
     return participant
 
 

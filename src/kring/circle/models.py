@@ -32,7 +32,7 @@ class Mode(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     PHONE = "phone", _("By telephone")
     VIDEO = "video", _("By video call")
-    PORTAL = "portal", _("In the portal")
+    PORTAL = "portal", _("On their personal page")
     PAPER = "paper", _("On paper")
 
 

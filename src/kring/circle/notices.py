@@ -29,6 +29,7 @@ DECLINED = "circle.declined"
 NOMINATED = "circle.nominated"
 CONSENTED = "circle.consented"
 QUESTION = "circle.question"
+ACCEPTED_AFTER_ALL = "circle.accepted_after_all"
 
 # What happened, as the coordinator's task list says it ("Sanne: ...").
 _KINDS: dict[str, str | Promise] = {
@@ -37,6 +38,7 @@ _KINDS: dict[str, str | Promise] = {
     NOMINATED: _("named someone who should be there"),
     CONSENTED: _("gave consent"),
     QUESTION: _("asked you a question"),
+    ACCEPTED_AFTER_ALL: _("said yes after all, after saying no"),
 }
 # A withdrawal or a refusal: the coordinator gets in touch, and may record a return.
 LEAVING = (WITHDRAWN, DECLINED)

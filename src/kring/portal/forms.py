@@ -53,9 +53,10 @@ class ConsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.participant = participant
         self.wards = {ward.pk: ward for ward in wards}
+        # The version is recorded with the consent; the participant reads no version code.
         self.fields["agree"].label = _(
-            "I have read the information (version %(version)s) and I agree to take part."
-        ) % {"version": version}
+            "I have read the explanation above and I agree to take part."
+        )
         if self.wards:
             # Only those who still have to consent: not oneself once one's consent counts.
             own = [(participant.pk, _("Myself"))] if include_self else []

@@ -199,6 +199,15 @@ def test_logins_failures_and_locks_are_audited(client, carla, settings):
     assert failed.actor is None
     assert failed.object_id == str(carla.pk)
     assert failed.ip == "10.0.0.1"
+    # In her team's access log, where the manager sees them (issue 8, point 10).
+    assert set(AuditEvent.objects.values_list("team_id", flat=True)) == {carla.team_id}
+    assert carla.team_id is not None
+
+
+def test_a_failed_login_for_an_unknown_name_belongs_to_no_team(client, carla):
+    attempt(client, "nobody-here", WRONG)
+    failed = AuditEvent.objects.get(action="account.login_failed")
+    assert (failed.object_id, failed.team_id) == ("", None)
 
 
 def test_successful_login_is_audited_with_the_user(client, carla):

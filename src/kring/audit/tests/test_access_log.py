@@ -29,7 +29,8 @@ SOURCE = Path(kring.__file__).parent
 LOG = reverse("audit:log")
 KIND = re.compile(r"^[a-z]+\.[a-z_]+[a-z]$")
 # Dotted literals with a kind's first word that are not the kind of a row.
-NOT_KINDS = {"circle.question"}  # the kind of a notice for the coordinator (circle.notices)
+# Kinds of a notice for the coordinator (circle.notices), not rows of the log.
+NOT_KINDS = {"circle.question", "circle.accepted_after_all"}
 # The calls whose first argument is the kind of an audit row.
 RECORDING = {"record", "log_event", "_record_for_teams"}
 

@@ -64,6 +64,20 @@ def test_declining_naming_someone_and_consenting_in_the_portal_each_reach_the_co
     assert all("Kees" not in m.body_text + m.subject for m in _notice_mails())
 
 
+def test_saying_yes_after_saying_no_in_the_portal_reaches_the_coordinator_too(
+    as_user, preparing_case, daan_acknowledged, sanne, carla
+):
+    sanne = _invited(sanne, carla)
+    actions.respond(sanne, accepts=False, by=Actor.in_portal(sanne))
+    actions.respond(sanne, accepts=True, by=Actor.in_portal(sanne))
+
+    kinds = list(Notice.objects.filter(case=preparing_case).values_list("kind", flat=True))
+    assert kinds == ["circle.declined", "circle.accepted_after_all"]
+    assert len(_notice_mails()) == 2
+    page = as_user(carla).get(reverse("cases:detail", args=[preparing_case.pk])).content.decode()
+    assert f"{SANNE.name}: said yes after all, after saying no" in page
+
+
 def test_what_the_coordinator_records_herself_makes_no_notice(
     preparing_case, daan_acknowledged, sanne, carla
 ):

@@ -157,13 +157,11 @@ def test_consent_records_the_version_the_answers_and_the_portal(as_daan, daan):
     assert "information version" not in page  # an internal word (issue 8, point 6)
 
 
-def test_the_consent_page_shows_the_information_and_names_its_version(as_daan):
+def test_the_consent_page_shows_the_information_and_no_version_code(as_daan):
     page = _text(as_daan.get(reverse("portal:consent")))
 
-    assert (
-        f"I have read the information (version {information.CURRENT_VERSION}) "
-        "and I agree to take part." in page
-    )
+    assert "I have read the explanation above and I agree to take part." in page
+    assert information.CURRENT_VERSION not in page  # recorded with the consent, not shown
     for heading, _paragraph in information.sections():
         assert str(heading) in page
 
@@ -332,9 +330,7 @@ def test_withdrawing_is_possible_once_the_conference_is_scheduled(as_sanne, sann
 
 def test_withdrawing_is_refused_after_the_conference_with_a_message(as_sanne, sanne):
     Case.objects.filter(pk=sanne.case_id).update(state=State.CONFERENCE_HELD)
-    assert "Stopping here is no longer possible" in _text(
-        as_sanne.get(reverse("portal:withdraw"))
-    )
+    assert "Stopping here is no longer possible" in _text(as_sanne.get(reverse("portal:withdraw")))
 
     response = as_sanne.post(reverse("portal:withdraw"), follow=True)
 
