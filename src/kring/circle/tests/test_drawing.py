@@ -2,7 +2,11 @@
 with a text alternative; the harmed side on the left half, the responsible side on the right,
 each person's supporters beside them on the circle, the coordinator outside it; every state
 shown in words and not by colour alone (WCAG 1.4.1); minors and guardians said in words; and
-however many people, no two labels overlap and everyone is drawn once."""
+however many people, no two labels overlap and everyone is drawn once.
+
+The same circle is drawn a second time for phone width (the narrow picture): the harmed side at
+the top, the responsible side at the bottom, a number on each dot and a key under the circle,
+its text at least 12 CSS px when the picture is shown in a panel on a 360 px phone."""
 
 import itertools
 import math
@@ -14,7 +18,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from kring.circle.drawing import LOOKS, circle_drawing
+from kring.circle.drawing import LOOKS, NUMBER_SIZE, circle_drawing
 from kring.circle.models import Participant, Side, Status
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -69,8 +73,10 @@ def drawing(people, **kwargs):
         return circle_drawing(people, **kwargs)["drawing"]
 
 
-def svg_of(html: str) -> ET.Element:
-    return ET.fromstring(re.search(r"<svg.*</svg>", html, re.S).group(0))  # noqa: S314 - ours
+def svg_of(html: str, layout: str = "wide") -> ET.Element:
+    """The wide picture (tablet, desktop, paper) or the narrow one (phone)."""
+    found = re.search(rf'circle-drawing-{layout}">\s*(<svg.*?</svg>)', html, re.S)
+    return ET.fromstring(found.group(1))  # noqa: S314 - ours
 
 
 def nodes(svg: ET.Element) -> dict[str, ET.Element]:
@@ -79,7 +85,9 @@ def nodes(svg: ET.Element) -> dict[str, ET.Element]:
     for group in svg.iter(f"{SVG}g"):
         title = group.find(f"{SVG}title")
         if group.get("data-state") and title is not None:
-            name = title.text.split(": ", 1)[0]
+            name = re.sub(
+                r"^\d+\. ", "", title.text.split(": ", 1)[0]
+            )  # the narrow one is numbered
             assert name not in found, f"{name} is drawn twice"
             found[name] = group
     return found
@@ -224,7 +232,7 @@ def test_long_names_are_shortened_in_the_picture_but_whole_in_the_list():
     assert f">{long_name}</th>" in html
 
 
-@pytest.mark.parametrize("size", [1, 2, 6, 25, 40])
+@pytest.mark.parametrize("size", range(1, 41))
 def test_however_many_people_no_two_labels_or_dots_overlap(size):
     picture = drawing(crowd(size)[:size] if size < 4 else crowd(size), coordinator=CARLA)
     labels = [n.label_box for n in picture.nodes]
@@ -285,3 +293,145 @@ def test_drawing_people_fetched_with_only_some_fields_runs_no_queries(
         html = render(people)
 
     assert all(p.name in html for p in people)
+
+
+# --- the narrow picture, for phone width --------------------------------------------------------
+
+PANEL_ON_A_PHONE = 284  # CSS px the picture gets in the case page's panel on a 360 px phone
+SMALLEST_TEXT = 12  # CSS px
+
+
+def narrow(people, **kwargs):
+    return drawing(people, **kwargs).narrow
+
+
+def test_the_narrow_picture_numbers_everyone_once_with_name_state_and_mark_in_the_key():
+    people = [
+        person(1, "Ruben Verhoef", Side.HARMED, Status.INVITED, is_minor=True, guardian_id=2),
+        person(2, "Ingrid Verhoef", Side.SUPPORTER, Status.INVITED, supports=1),
+        person(3, "Daan de Boer", Side.RESPONSIBLE, Status.ACCEPTED),
+        person(4, "Joost de Boer", Side.SUPPORTER, Status.DECLINED, supports=3),
+        person(5, "Meester Kees", Side.OTHER, Status.WITHDRAWN),
+    ]
+    svg = svg_of(render(people, coordinator=CARLA), "narrow")
+    drawn = nodes(svg)
+
+    assert set(drawn) == {p.name for p in people}
+    numbers = {}
+    for p in people:
+        on_circle, in_key, *words = texts(drawn[p.name])
+        assert on_circle == in_key  # the number on the dot is the number in the key
+        numbers[p.name] = int(on_circle)
+        expected = [p.name, STATE_WORDS[p.status]]
+        assert words == expected + (
+            ["minor"] if p.pk == 1 else ["parent or guardian"] * (p.pk == 2)
+        )
+        title = drawn[p.name].find(f"{SVG}title").text
+        assert title.startswith(f"{on_circle}. {p.name}: {STATE_WORDS[p.status]}")
+    # Numbered per side as the key lists them: harmed, responsible, others.
+    assert sorted(numbers.values()) == [1, 2, 3, 4, 5]
+    assert numbers["Meester Kees"] == 5
+    assert {numbers["Ruben Verhoef"], numbers["Ingrid Verhoef"]} == {1, 2}
+    # Withdrawn and declined dashed, on the circle and in the key; the others solid.
+    for name in ("Joost de Boer", "Meester Kees"):
+        assert all(c.get("stroke-dasharray") for c in drawn[name].findall(f"{SVG}circle"))
+    for name in ("Ruben Verhoef", "Daan de Boer"):
+        assert not any(c.get("stroke-dasharray") for c in drawn[name].findall(f"{SVG}circle"))
+    # The state's symbol stands in the key, as in the wide picture.
+    wide = nodes(svg_of(render(people)))
+
+    def symbol(node):
+        return [ET.tostring(part) for part in node.find(f"{SVG}g")]
+
+    for name in drawn:
+        assert symbol(drawn[name]) == symbol(wide[name])
+    assert "Coordinator: Carla Visser" in ET.tostring(svg, encoding="unicode")
+
+
+def test_in_the_narrow_picture_the_sides_face_each_other_top_and_bottom(circle):
+    picture = narrow(circle, coordinator=CARLA)
+    at = {n.name: n for n in picture.nodes}
+
+    for name in ("Sanne Jansen", "Ria Jansen", "Wijkagent Bos"):
+        assert at[name].cy < picture.cy  # the harmed side on the top half
+    for name in ("Daan de Boer", "Joost de Boer"):
+        assert at[name].cy > picture.cy  # the responsible side on the bottom half
+    assert at["Meester Kees"].cx == pytest.approx(picture.cx - picture.radius)  # others: left
+    for node in picture.nodes:
+        assert math.dist((node.cx, node.cy), (picture.cx, picture.cy)) == pytest.approx(
+            picture.radius
+        )
+    # Sanne's people stand together, her in the middle; both circles marked by an arc.
+    sannes = sorted(at[n].angle for n in ("Sanne Jansen", "Ria Jansen", "Wijkagent Bos"))
+    assert sannes[1] == at["Sanne Jansen"].angle
+    others = [n.angle for n in picture.nodes if n.name not in ("Sanne Jansen", "Ria Jansen")]
+    assert not [a for a in others if sannes[0] < a < sannes[-1] and a not in sannes]
+    assert len(picture.arcs) == 2
+    # The coordinator above the circle, outside it.
+    box = picture.coordinator
+    assert box.y + box.height < picture.cy - picture.radius
+    # The key under the circle.
+    assert min(n.label_y for n in picture.nodes) > picture.cy + picture.radius
+
+
+@pytest.mark.parametrize("size", range(1, 41))
+def test_however_many_people_the_narrow_picture_has_no_overlap_and_fits(size):
+    picture = narrow(crowd(size)[:size] if size < 4 else crowd(size), coordinator=CARLA)
+    ring = [n.dot_box for n in picture.nodes]
+    key = [b for n in picture.nodes for b in (n.label_box, n.key_dot_box, n.number_box)]
+    fixed = [picture.coordinator.box] + [h.box for h in picture.headings]
+
+    assert sorted(n.pk for n in picture.nodes) == list(range(1, size + 1))  # everyone, once
+    assert sorted(n.number for n in picture.nodes) == list(range(1, size + 1))
+    for a, b in itertools.combinations(picture.nodes, 2):
+        assert math.dist((a.cx, a.cy), (b.cx, b.cy)) >= a.r + b.r + 4, f"{a.name} on {b.name}"
+    for a, b in itertools.combinations(key + fixed, 2):
+        assert not a.overlaps(b), f"overlap: {a} {b}"
+    for a, b in itertools.product(key + fixed, ring):
+        assert not a.overlaps(b), f"overlap: {a} {b}"
+    for node in picture.nodes:  # the number fits in its dot
+        assert CHAR_WIDTH_BOLD * NUMBER_SIZE * len(str(node.number)) <= 2 * node.r - 2
+    for box in ring + key + fixed:
+        assert box.x >= 0 and box.x + box.width <= picture.width
+        assert box.y >= 0 and box.y + box.height <= picture.height
+
+
+CHAR_WIDTH_BOLD = 0.62  # a bold digit is at most this many font sizes wide
+
+
+@pytest.mark.parametrize("size", range(1, 41))
+def test_the_narrow_pictures_key_stays_readable_on_a_phone_however_many_people(size):
+    picture = narrow(crowd(size)[:size] if size < 4 else crowd(size), coordinator=CARLA)
+    shown = PANEL_ON_A_PHONE / picture.width  # CSS px per unit of the picture
+
+    sizes = [h.size for h in picture.headings] + [picture.coordinator.size]
+    sizes += [s for n in picture.nodes for s in (n.name_size, n.state_size)]
+    assert min(sizes) * shown >= SMALLEST_TEXT
+    if size <= 20:  # the numbers on the circle too, until the circle must grow wider
+        assert NUMBER_SIZE * shown >= SMALLEST_TEXT
+
+
+def test_the_two_pictures_have_their_own_ids_and_share_one_list(circle):
+    html = render(circle, id_prefix="circle-7")
+    wide, small = svg_of(html), svg_of(html, "narrow")
+
+    assert wide.get("aria-labelledby") == "circle-7-title circle-7-desc"
+    assert small.get("aria-labelledby") == "circle-7-narrow-title circle-7-narrow-desc"
+    assert small.get("role") == "img"
+    assert "the harmed side at the top" in small.find(f"{SVG}desc").text
+    assert html.count("<details") == 1  # the text alternative once
+    assert len(re.findall(r'\sid="([^"]+)"', html)) == len(set(re.findall(r'\sid="([^"]+)"', html)))
+
+
+def test_in_dutch_the_narrow_picture_still_fits(circle):
+    # Dutch words are longer ("Kant van wie verantwoordelijk is", "Gestopt met meedoen").
+    people = [*circle, person(7, "Lotte", Side.HARMED, Status.WITHDRAWN, is_minor=True)]
+    with translation.override("nl"):
+        picture = circle_drawing(people, coordinator=CARLA)["drawing"].narrow
+    boxes = [picture.coordinator.box] + [h.box for h in picture.headings]
+    boxes += [b for n in picture.nodes for b in (n.label_box, n.number_box, n.dot_box)]
+
+    for box in boxes:
+        assert box.x >= 0 and box.x + box.width <= picture.width, box
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), f"overlap: {a} {b}"
