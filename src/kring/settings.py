@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "kring.cases",
     "kring.circle",
     "kring.portal",
+    "kring.scheduling",
     "kring.research",
     "kring.demo",
     "django.contrib.admin",
