@@ -20,7 +20,7 @@ from kring.circle import actions, information, links, policy
 from kring.circle.models import Status
 from kring.core.forms import posted
 from kring.core.policy import Refused, options
-from kring.portal import access
+from kring.portal import access, registry
 from kring.portal.decorators import invalid_link, portal_headers, portal_page, render_plain
 from kring.portal.forms import ConsentForm, NominateForm
 
@@ -125,6 +125,8 @@ def home(request, participant):
             "nominations": list(participant.nominations_made.all()),
             "questions": list(participant.questions.all()),
             "Status": Status,
+            # Panels of later stages (the date poll, ...), through portal.registry.
+            "panels": registry.home_panels(participant),
             **_possible(participant),
         },
     )
