@@ -1,0 +1,219 @@
+"""Fit (issue 9, point 3): does a venue at a time suit the people of a case?
+
+`warnings_for(venue, case=..., starts_at=..., ends_at=...)` returns plain sentences for the
+coordinator; an empty list means nothing to warn about. It decides nothing: the poll's grid
+shows the warnings per option, the confirm page before confirming. Three checks:
+
+- capacity: the participants who take part (not declined, not stopped) plus the coordinator;
+- accessibility: a participant's recorded needs (free text) are read for keywords, in Dutch
+  and English, and compared with the venue's features; a need that matches no feature gets a
+  gentle "check it yourself" naming the need;
+- the coordinator's other meetings: a live booking of the coordinator, or a confirmed meeting
+  of another case of theirs, that overlaps the time.
+
+The warnings name participants and their needs: they are shown only to staff who may see the
+case, never put in a URL, log or e-mail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kring.scheduling.models import Booking, Meeting, Venue
+
+
+@dataclass(frozen=True)
+class Feature:
+    field: str  # the Venue field
+    label: Promise  # what the venue lacks, for the warning
+    keywords: tuple[str, ...]  # word beginnings, lower case
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature(
+        "step_free",
+        _("step-free access"),
+        (
+            "rolstoel",
+            "rollator",
+            "drempel",
+            "lift",
+            "traplift",
+            "trap",
+            "wheelchair",
+            "step-free",
+            "stepfree",
+            "walker",
+            "stairs",
+            "mobiliteit",
+            "mobility",
+        ),
+    ),
+    Feature(
+        "hearing_loop",
+        _("a hearing loop"),
+        (
+            "slechthorend",
+            "gehoor",
+            "ringleiding",
+            "hoortoestel",
+            "hoorapparaat",
+            "doof",
+            "hearing",
+            "deaf",
+        ),
+    ),
+    Feature(
+        "quiet_room",
+        _("a quiet room for a break"),
+        (
+            "rust",
+            "prikkel",
+            "angst",
+            "pauze",
+            "paniek",
+            "quiet",
+            "anxiety",
+            "anxious",
+            "break",
+            "overprikkel",
+        ),
+    ),
+    Feature(
+        "parking",
+        _("parking"),
+        ("parkeer", "parkeren", "parkeerplaats", "auto", "invalidenparkeer", "parking", "car"),
+    ),
+    Feature(
+        "public_transport",
+        _("public transport nearby"),
+        ("ov", "bus", "trein", "tram", "metro", "openbaar", "train", "public"),
+    ),
+)
+
+# Keywords of two or three letters must be a whole word ("ov" is not "over").
+_WORD = re.compile(r"[\w-]+", re.UNICODE)
+
+
+def features_asked(need: str) -> list[Feature]:
+    """The venue features a free-text need asks for, in the order of FEATURES."""
+    words = [w.lower() for w in _WORD.findall(need or "")]
+    found = []
+    for feature in FEATURES:
+        for keyword in feature.keywords:
+            if any(w == keyword or (len(keyword) > 3 and w.startswith(keyword)) for w in words):
+                found.append(feature)
+                break
+    return found
+
+
+def taking_part(case) -> list:
+    """The participants of the case who take part (not declined, not stopped)."""
+    from kring.circle.models import Participant, Status
+
+    return list(
+        Participant.objects.filter(case=case)
+        .exclude(status__in=(Status.DECLINED, Status.WITHDRAWN))
+        .only("pk", "name", "accessibility_needs", "status")
+    )
+
+
+def _local(dt) -> str:
+    return date_format(timezone.localtime(dt), "DATETIME_FORMAT")
+
+
+def capacity_warning(venue: Venue, people: int) -> str | None:
+    if venue.capacity < people:
+        return gettext(
+            "%(venue)s holds %(capacity)s people; %(people)s take part, the coordinator included."
+        ) % {"venue": venue.name, "capacity": venue.capacity, "people": people}
+    return None
+
+
+def accessibility_warnings(venue: Venue, participants: Iterable) -> list[str]:
+    warnings = []
+    for participant in participants:
+        need = (participant.accessibility_needs or "").strip()
+        if not need:
+            continue
+        asked = features_asked(need)
+        if not asked:
+            warnings.append(
+                gettext("Check yourself whether %(venue)s suits %(name)s: “%(need)s”.")
+                % {"venue": venue.name, "name": participant.name, "need": need}
+            )
+            continue
+        for feature in asked:
+            if not getattr(venue, feature.field):
+                warnings.append(
+                    gettext("%(venue)s has no %(feature)s; %(name)s needs it: “%(need)s”.")
+                    % {
+                        "venue": venue.name,
+                        "feature": feature.label,
+                        "name": participant.name,
+                        "need": need,
+                    }
+                )
+    return warnings
+
+
+def coordinator_clashes(coordinator, *, case, starts_at, ends_at) -> list[Meeting]:
+    """The coordinator's other meetings (of other cases) overlapping the time: held by a live
+    booking, or confirmed."""
+    if coordinator is None:
+        return []
+    booked = Booking.objects.filter(
+        coordinator=coordinator,
+        released_at__isnull=True,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    ).values("meeting_id")
+    confirmed = Q(
+        status=Meeting.Status.CONFIRMED,
+        case__coordinator=coordinator,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    return list(
+        Meeting.objects.filter(confirmed | Q(pk__in=booked))
+        .exclude(case=case)
+        .select_related("case__referral")
+        .order_by("starts_at", "pk")
+    )
+
+
+def warnings_for(venue: Venue, *, case, starts_at, ends_at, participants=None) -> list[str]:
+    """Everything that does not fit about holding the case's meeting in `venue` from
+    `starts_at` to `ends_at`. `participants` (those who take part) may be passed in by a caller
+    that shows many options, to ask the database once."""
+    if participants is None:
+        participants = taking_part(case)
+    warnings: list[str] = []
+    people = len(participants) + (1 if case.coordinator_id else 0)
+    too_small = capacity_warning(venue, people)
+    if too_small:
+        warnings.append(too_small)
+    warnings.extend(accessibility_warnings(venue, participants))
+    for meeting in coordinator_clashes(
+        case.coordinator if case.coordinator_id else None,
+        case=case,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    ):
+        warnings.append(
+            gettext(
+                "The coordinator already has the meeting of case %(reference)s at that time "
+                "(%(start)s)."
+            )
+            % {"reference": meeting.case.reference, "start": _local(meeting.starts_at)}
+        )
+    return warnings
