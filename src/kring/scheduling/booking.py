@@ -1,17 +1,179 @@
-"""Booking a venue and a coordinator for a confirmed meeting (issue 9, point 4). Stub: the
-real work follows."""
+"""Booking a venue and a coordinator for a confirmed meeting (issue 9, point 4; R8).
+
+Confirming a meeting holds its venue and the case's coordinator for its time: two `Booking`
+rows. Two live bookings (not released) of the same venue, or of the same coordinator, never
+overlap. The database decides (docs/adr/0008-booking-without-double-booking.md):
+
+- PostgreSQL: two exclusion constraints (migration 0002) on the live bookings, one per venue and
+  one per coordinator, over `tstzrange(starts_at, ends_at)`. Two transactions that both pass the
+  check below both insert; the second waits for the first and then fails the constraint. That
+  IntegrityError becomes the same `Refused` as the check's.
+- SQLite: Kring opens every transaction with BEGIN IMMEDIATE (settings.py), which takes the
+  database's write lock at the start. Writers queue, so "check for an overlap, then insert" in
+  one transaction cannot interleave with another writer's.
+
+Both check first, so that the user reads which meeting holds the room or the coordinator: its
+case reference and its time, never what the case is about. Releasing a booking (a meeting moved
+or cancelled) frees its time; the row stays as history.
+
+Called by scheduling.actions inside their transaction (with the case locked).
+"""
 
 from __future__ import annotations
 
-from kring.scheduling.models import Booking, Meeting, PollOption
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from kring.core.policy import Refused, rule
+from kring.scheduling.models import Booking, Meeting, PollOption, Venue
+
+# The names of the exclusion constraints of migration 0002 (PostgreSQL only).
+VENUE_CONSTRAINT = "booking_venue_no_overlap"
+COORDINATOR_CONSTRAINT = "booking_coordinator_no_overlap"
 
 
-def book(meeting: Meeting, *, option: PollOption, by) -> list[Booking]:
+def _when(starts_at: datetime, ends_at: datetime) -> str:
+    start = timezone.localtime(starts_at)
+    end = timezone.localtime(ends_at)
+    return f"{date_format(start, 'j F Y')}, {date_format(start, 'H:i')}–{date_format(end, 'H:i')}"
+
+
+def _overlapping(starts_at: datetime, ends_at: datetime, *, exclude_meeting: int | None):
+    live = Booking.objects.filter(
+        released_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).select_related("meeting__case__referral")
+    if exclude_meeting is not None:
+        live = live.exclude(meeting_id=exclude_meeting)
+    return live
+
+
+def _refusal(holder: Booking, *, venue: bool) -> Refused:
+    params = {
+        "reference": holder.meeting.case.reference,
+        "when": _when(holder.starts_at, holder.ends_at),
+    }
+    if venue:
+        return Refused(
+            rule(
+                "venue_taken",
+                _(
+                    "This venue is already booked at this time, for the meeting of case "
+                    "%(reference)s on %(when)s."
+                )
+                % params,
+            )
+        )
+    return Refused(
+        rule(
+            "coordinator_taken",
+            _(
+                "The coordinator already has a meeting at this time: the meeting of case "
+                "%(reference)s on %(when)s."
+            )
+            % params,
+        )
+    )
+
+
+def holder_of(
+    *,
+    venue: Venue | None = None,
+    coordinator_id: int | None = None,
+    starts_at: datetime,
+    ends_at: datetime,
+    exclude_meeting: int | None = None,
+) -> Booking | None:
+    """The live booking that holds `venue` (or the coordinator) at some time in the period."""
+    live = _overlapping(starts_at, ends_at, exclude_meeting=exclude_meeting)
+    if venue is not None:
+        return live.filter(venue=venue).first()
+    return live.filter(coordinator_id=coordinator_id).first()
+
+
+def check_free(
+    meeting: Meeting, *, venue: Venue, starts_at: datetime, ends_at: datetime
+) -> Refused | None:
+    """The refusal if the venue or the case's coordinator is taken then (by another meeting)."""
+    holder = holder_of(
+        venue=venue, starts_at=starts_at, ends_at=ends_at, exclude_meeting=meeting.pk
+    )
+    if holder is not None:
+        return _refusal(holder, venue=True)
+    coordinator_id = meeting.case.coordinator_id
+    if coordinator_id is not None:
+        holder = holder_of(
+            coordinator_id=coordinator_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            exclude_meeting=meeting.pk,
+        )
+        if holder is not None:
+            return _refusal(holder, venue=False)
+    return None
+
+
+def book_time(
+    meeting: Meeting, *, venue: Venue, starts_at: datetime, ends_at: datetime
+) -> list[Booking]:
+    """Book `venue` and the case's coordinator for the period, or raise `Refused`."""
+    refused = check_free(meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)
+    if refused is not None:
+        raise refused
+    rows = [Booking(meeting=meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)]
+    if meeting.case.coordinator_id is not None:
+        rows.append(
+            Booking(
+                meeting=meeting,
+                coordinator_id=meeting.case.coordinator_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+            )
+        )
+    try:
+        # A savepoint: on PostgreSQL the constraint's error leaves the outer transaction usable
+        # for finding the meeting that won.
+        with transaction.atomic():
+            for row in rows:
+                row.save()
+    except IntegrityError as error:
+        text = str(error)
+        if VENUE_CONSTRAINT not in text and COORDINATOR_CONSTRAINT not in text:
+            raise
+        raise (
+            check_free(meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)
+            or _generic_refusal(venue=VENUE_CONSTRAINT in text)
+        ) from error
+    return rows
+
+
+def _generic_refusal(*, venue: bool) -> Refused:
+    # The winner's transaction is committed by now, so check_free finds it; this is a fallback.
+    if venue:
+        return Refused(rule("venue_taken", _("This venue is already booked at this time.")))
+    return Refused(
+        rule("coordinator_taken", _("The coordinator already has a meeting at this time."))
+    )
+
+
+def book(meeting: Meeting, *, option: PollOption, by=None) -> list[Booking]:
     """Book `option`'s venue and the case's coordinator for its time. Raises
     `kring.core.policy.Refused` naming the meeting that holds the room or the coordinator."""
-    raise NotImplementedError
+    return book_time(
+        meeting, venue=option.venue, starts_at=option.starts_at, ends_at=option.ends_at
+    )
 
 
 def release(meeting: Meeting) -> int:
-    """Release the meeting's live bookings; returns how many."""
-    raise NotImplementedError
+    """Release the meeting's live bookings, freeing their time; returns how many."""
+    return Booking.objects.filter(meeting=meeting, released_at__isnull=True).update(
+        released_at=timezone.now()
+    )
+
+
+def live_bookings(meeting: Meeting) -> list[Booking]:
+    return list(Booking.objects.filter(meeting=meeting, released_at__isnull=True))
+
