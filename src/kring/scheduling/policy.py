@@ -6,8 +6,12 @@ the app (venues and the calendar, the date poll, booking and confirming, invitat
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
-from kring.audit.actors import By, staff_user
+from kring.audit.actors import By, actor_of, staff_user
+from kring.cases.lifecycle import State
+from kring.cases.policy import the_coordinator
+from kring.circle.models import Status as ParticipantStatus
 from kring.core.policy import Refusal, deny, first, rule
+from kring.scheduling.models import Meeting
 
 NOT_ALLOWED = _("You are not allowed to do this.")
 
@@ -65,3 +69,192 @@ def may_reinstate_venue(actor: By, venue) -> Refusal | None:
 def may_view_calendar(actor: By, team) -> Refusal | None:
     """The team's week calendar of meetings: its office and manager."""
     return _office_or_manager_of(actor, getattr(team, "pk", None))
+
+
+# --- the date poll (issue 9, point 2) ------------------------------------------------------------
+# The case's coordinator runs the poll while the case is being prepared: opens it, proposes and
+# removes options until a date is confirmed, enters answers told by phone, reminds, and reads the
+# grid. A participant who accepted answers in their own portal (a minor through their own link).
+
+
+def _poll_case_preparing(case) -> Refusal | None:
+    if case.state == State.PREPARING:
+        return None
+    return rule("not_preparing", _("This is possible only while the case is being prepared."))
+
+
+def _polling(meeting) -> Refusal | None:
+    if meeting is not None and meeting.status == Meeting.Status.POLLING:
+        return None
+    return rule("not_polling", _("There is no open date poll: the date has been set already."))
+
+
+def open_meeting(case):
+    """The case's meeting that is not cancelled (polling or confirmed), or None."""
+    return Meeting.objects.exclude(status=Meeting.Status.CANCELLED).filter(case=case).first()
+
+
+def may_open_poll(actor: By, case) -> Refusal | None:
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: _poll_case_preparing(case),
+        lambda: (
+            rule("poll_open", _("This case already has a date poll."))
+            if open_meeting(case) is not None
+            else None
+        ),
+    )
+
+
+def may_see_grid(actor: By, case) -> Refusal | None:
+    """The poll and its answers: the case's coordinator (names and availability of the
+    participants; the office plans rooms from the calendar, not from the answers)."""
+    return the_coordinator(actor, case)
+
+
+def _change_options(actor: By, meeting) -> Refusal | None:
+    return first(
+        lambda: the_coordinator(actor, meeting.case),
+        lambda: _poll_case_preparing(meeting.case),
+        lambda: _polling(meeting),
+    )
+
+
+def may_add_option(actor: By, meeting) -> Refusal | None:
+    return _change_options(actor, meeting)
+
+
+def may_remove_option(actor: By, option) -> Refusal | None:
+    """Until a date is confirmed an option can be taken out (its answers go with it)."""
+    return _change_options(actor, option.meeting)
+
+
+def _answering(participant, meeting) -> Refusal | None:
+    return first(
+        lambda: _poll_case_preparing(participant.case),
+        lambda: _polling(meeting),
+        lambda: (
+            None
+            if participant.status == ParticipantStatus.ACCEPTED
+            else rule(
+                "not_accepted",
+                _("Only someone who has said they will take part can say when they can come."),
+            )
+        ),
+        lambda: (
+            rule("no_options", _("There are no dates to choose from yet."))
+            if not meeting.options.exists()
+            else None
+        ),
+    )
+
+
+def may_answer_poll(actor: By, participant, meeting=None) -> Refusal | None:
+    """The participant in their own portal, for themselves (a minor with their own link; a
+    parent does not answer for a minor), while the poll is open and they take part."""
+    acting = actor_of(actor)
+    if not acting.is_participant or acting.participant.pk != participant.pk:
+        return deny("not_self", _("You can only do this for yourself."))
+    if meeting is None:
+        meeting = open_meeting(participant.case)
+    return _answering(participant, meeting)
+
+
+def may_enter_answers(actor: By, participant, meeting=None) -> Refusal | None:
+    """Answers told by telephone, entered by the case's coordinator (marked as such)."""
+    if meeting is None:
+        meeting = open_meeting(participant.case)
+    return first(
+        lambda: the_coordinator(actor, participant.case),
+        lambda: _answering(participant, meeting),
+    )
+
+
+def may_remind_to_answer(actor: By, meeting) -> Refusal | None:
+    """A reminder to those who have not answered; who gets one is scheduling.poll's business
+    (at most once a day each, only with an e-mail address)."""
+    return first(
+        lambda: _change_options(actor, meeting),
+        lambda: (
+            rule("no_options", _("There are no dates to choose from yet."))
+            if not meeting.options.exists()
+            else None
+        ),
+    )
+
+
+# --- booking, confirming, moving and cancelling (issue 9, points 4, 5 and 7) --------------------
+# R8: the case's coordinator makes the meeting happen: they confirm a date of the poll (which
+# moves the case to "scheduled", with preparation's readiness guards), move the meeting to
+# another time or venue, or cancel it. Nobody else, and only in the right state.
+
+
+def _the_coordinator(actor: By, meeting) -> Refusal | None:
+    from kring.cases.policy import the_coordinator
+
+    return the_coordinator(actor, meeting.case)
+
+
+def _meeting_is(meeting, status: str) -> Refusal | None:
+    from kring.scheduling.models import Meeting
+
+    if meeting.status == status:
+        return None
+    if meeting.status == Meeting.Status.CANCELLED:
+        return rule("cancelled", _("This meeting is cancelled."))
+    if meeting.status == Meeting.Status.CONFIRMED:
+        return rule("confirmed", _("The date of this meeting is already set."))
+    return rule("not_confirmed", _("The date of this meeting is not set yet."))
+
+
+def _option_usable(meeting, option) -> Refusal | None:
+    from django.utils import timezone
+
+    if option is None:
+        return None
+    if option.meeting_id != meeting.pk:
+        return deny("other_meeting", NOT_ALLOWED)
+    if option.venue.retired_at is not None:
+        return rule("venue_retired", _("This venue is no longer in use. Choose another date."))
+    if option.starts_at <= timezone.now():
+        return rule("past", _("This date has passed. Choose another date."))
+    return None
+
+
+def may_confirm(actor: By, meeting, option=None) -> Refusal | None:
+    """Confirm a date of the poll (with `option`: that date): the case's coordinator, while
+    the poll is open and the case is ready to be scheduled (R3–R9 through the lifecycle's
+    `schedule` move)."""
+    from kring.cases import lifecycle
+
+    return first(
+        lambda: _the_coordinator(actor, meeting),
+        lambda: _option_usable(meeting, option),
+        lambda: _meeting_is(meeting, "polling"),
+        lambda: lifecycle.refusal(meeting.case, "schedule", confirming=meeting),
+    )
+
+
+def _scheduled(meeting) -> Refusal | None:
+    from kring.cases.lifecycle import State, state_refusal
+
+    return state_refusal(meeting.case, (State.SCHEDULED,))
+
+
+def may_move(actor: By, meeting) -> Refusal | None:
+    """Move a confirmed meeting to another time or venue: the case's coordinator."""
+    return first(
+        lambda: _the_coordinator(actor, meeting),
+        lambda: _meeting_is(meeting, "confirmed"),
+        lambda: _scheduled(meeting),
+    )
+
+
+def may_cancel(actor: By, meeting) -> Refusal | None:
+    """Cancel a confirmed meeting (the case goes back to preparation, or is stopped): the
+    case's coordinator."""
+    return first(
+        lambda: _the_coordinator(actor, meeting),
+        lambda: _meeting_is(meeting, "confirmed"),
+        lambda: _scheduled(meeting),
+    )
