@@ -134,6 +134,9 @@ MOVES: dict[str, Move] = {
         # The scheduling stage adds its action; the guards are registered by preparation
         # (R3–R9, circle/apps.py).
         Move("schedule", (State.PREPARING,), State.SCHEDULED, "case.scheduled"),
+        # R8: the meeting is cancelled and the case goes on: back to preparation for a new
+        # date (scheduling.actions.cancel; the other way is "stop").
+        Move("unschedule", (State.SCHEDULED,), State.PREPARING, "case.unscheduled"),
     )
 }
 

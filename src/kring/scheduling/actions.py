@@ -1,21 +1,149 @@
-"""The actions of the meeting (issue 9, points 5 and 7): confirm, move, cancel. Stub: the
-real work follows."""
+"""The actions of the meeting (issue 9, points 5 and 7; R8): confirm a date of the poll, move
+the meeting, cancel it. One function each (docs/architecture.md "Actions"): one transaction
+with the case locked, the policy (scheduling.policy) enforced, the bookings (scheduling.booking),
+the lifecycle move through cases.actions.make_move (its guards: preparation's readiness and
+`has_confirmed_meeting` below), the timeline event and the audit row, and the invitations and
+reminders (scheduling.invitations, scheduling.reminders), whose mail goes out after commit.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kring.accounts.models import User
+from kring.cases import actions as case_actions
+from kring.cases import policy as case_policy
+from kring.cases.models import Case, StopReason
+from kring.core.policy import Refused, enforce, rule
+from kring.scheduling import booking, invitations, policy, poll, reminders
 from kring.scheduling.models import Meeting, PollOption, Venue
 
-
-def confirm(meeting: Meeting, option: PollOption, *, by) -> Meeting:
-    raise NotImplementedError
+Then = Literal["prepare", "stop"]
 
 
-def move(meeting: Meeting, *, starts_at: datetime, ends_at: datetime, venue: Venue, by) -> Meeting:
-    raise NotImplementedError
+# --- the guard of the `schedule` move -----------------------------------------------------------
 
 
-def cancel(meeting: Meeting, *, then: Literal["prepare", "stop"], reason: str, by) -> Meeting:
-    raise NotImplementedError
+def has_confirmed_meeting(
+    case: Case, *, confirming: Meeting | None = None, **_kw: Any
+) -> str | Promise | None:
+    """R8: a case is scheduled only with a confirmed date and venue. `confirming`: the meeting
+    whose date is being confirmed (scheduling.policy.may_confirm asks before it is)."""
+    if (
+        confirming is not None
+        and confirming.case_id == case.pk
+        and confirming.status != Meeting.Status.CANCELLED
+    ):
+        return None
+    confirmed = Meeting.objects.filter(
+        case=case,
+        status=Meeting.Status.CONFIRMED,
+        starts_at__isnull=False,
+        venue__isnull=False,
+    )
+    if not confirmed.exists():
+        return _("First confirm a date and a venue for the meeting.")
+    return None
+
+
+# --- the actions --------------------------------------------------------------------------------
+
+
+def _lock(meeting: Meeting) -> tuple[Meeting, Case]:
+    """Lock the case (the order every action of a case takes), then re-read the meeting."""
+    case = case_actions.lock_case(meeting.case)
+    meeting = Meeting.objects.select_related("venue").get(pk=meeting.pk)
+    meeting.case = case
+    return meeting, case
+
+
+def confirm(meeting: Meeting, option: PollOption, *, by: User) -> Meeting:
+    """The coordinator confirms a date of the poll: the venue and the coordinator are booked
+    for it, the meeting gets its time and venue, the case moves to "scheduled", and everyone
+    who takes part is invited and will be reminded."""
+    with transaction.atomic():
+        meeting, case = _lock(meeting)
+        option = PollOption.objects.select_related("venue").get(pk=option.pk)
+        enforce(policy.may_confirm(by, meeting, option))
+        poll.check_option(
+            case, starts_at=option.starts_at, ends_at=option.ends_at, venue=option.venue
+        )
+        booking.book(meeting, option=option, by=by)
+        meeting.status = Meeting.Status.CONFIRMED
+        meeting.starts_at = option.starts_at
+        meeting.ends_at = option.ends_at
+        meeting.venue = option.venue
+        meeting.confirmed_at = timezone.now()
+        meeting.save(update_fields=["status", "starts_at", "ends_at", "venue", "confirmed_at"])
+        # The move's guards: preparation's readiness (R3–R9) and has_confirmed_meeting.
+        case_actions.make_move(case, "schedule", by=by, meeting=meeting.pk)
+        invitations.send(meeting, change="new")
+        reminders.plan(meeting)
+    return meeting
+
+
+def move(
+    meeting: Meeting, *, starts_at: datetime, ends_at: datetime, venue: Venue, by: User
+) -> Meeting:
+    """Move a confirmed meeting to another time or venue: the old bookings are released and the
+    new ones made in the same transaction (refused, and nothing changes, when taken); the
+    calendar files keep the UID with a higher SEQUENCE; everyone is told; reminders are
+    planned anew."""
+    with transaction.atomic():
+        meeting, case = _lock(meeting)
+        enforce(policy.may_move(by, meeting))
+        # Read afresh: a venue retired since the form was shown is refused.
+        fresh = Venue.objects.filter(pk=venue.pk).first() if venue is not None else None
+        poll.check_option(case, starts_at=starts_at, ends_at=ends_at, venue=fresh)
+        assert fresh is not None  # check_option refuses an unknown venue
+        venue = fresh
+        if (starts_at, ends_at, venue.pk) == (meeting.starts_at, meeting.ends_at, meeting.venue_id):
+            raise Refused(rule("unchanged", _("This is the time and venue the meeting has now.")))
+        # A savepoint: a refused booking leaves the old bookings as they were.
+        with transaction.atomic():
+            booking.release(meeting)
+            booking.book_time(meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)
+        meeting.starts_at = starts_at
+        meeting.ends_at = ends_at
+        meeting.venue = venue
+        meeting.sequence += 1
+        meeting.save(update_fields=["starts_at", "ends_at", "venue", "sequence"])
+        case_actions.log_event(case, "scheduling.moved", by=by, meeting=meeting.pk)
+        reminders.cancel(meeting)
+        invitations.send(meeting, change="moved")
+        reminders.plan(meeting)
+    return meeting
+
+
+def cancel(meeting: Meeting, *, then: Then, reason: str = "", by: User) -> Meeting:
+    """Cancel a confirmed meeting: its bookings are released, everyone is told (the calendar
+    file cancels the event), reminders are cancelled, and the case goes back to preparation
+    (`then="prepare"`) or is stopped with `reason`, a StopReason (`then="stop"`)."""
+    if then not in ("prepare", "stop"):
+        raise ValueError(then)
+    with transaction.atomic():
+        meeting, case = _lock(meeting)
+        enforce(policy.may_cancel(by, meeting))
+        if then == "stop":
+            enforce(case_policy.may_stop(by, case))
+            if reason not in StopReason.values:
+                raise Refused(rule("stop_reason", _("Choose why the case is stopped.")))
+        booking.release(meeting)
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.cancelled_at = timezone.now()
+        meeting.sequence += 1
+        meeting.save(update_fields=["status", "cancelled_at", "sequence"])
+        case_actions.log_event(case, "scheduling.cancelled", by=by, meeting=meeting.pk)
+        reminders.cancel(meeting)
+        invitations.send(meeting, change="cancelled")
+        if then == "prepare":
+            case_actions.make_move(case, "unschedule", by=by, meeting=meeting.pk)
+        else:
+            case_actions.stop(case, reason=reason, by=by)
+    return meeting

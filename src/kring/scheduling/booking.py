@@ -24,10 +24,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kring.accounts.models import User
 from kring.core.policy import Refused, rule
 from kring.scheduling.models import Booking, Meeting, PollOption, Venue
 
@@ -42,7 +44,9 @@ def _when(starts_at: datetime, ends_at: datetime) -> str:
     return f"{date_format(start, 'j F Y')}, {date_format(start, 'H:i')}–{date_format(end, 'H:i')}"
 
 
-def _overlapping(starts_at: datetime, ends_at: datetime, *, exclude_meeting: int | None):
+def _overlapping(
+    starts_at: datetime, ends_at: datetime, *, exclude_meeting: int | None
+) -> QuerySet[Booking]:
     live = Booking.objects.filter(
         released_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
     ).select_related("meeting__case__referral")
@@ -90,8 +94,11 @@ def holder_of(
     """The live booking that holds `venue` (or the coordinator) at some time in the period."""
     live = _overlapping(starts_at, ends_at, exclude_meeting=exclude_meeting)
     if venue is not None:
-        return live.filter(venue=venue).first()
-    return live.filter(coordinator_id=coordinator_id).first()
+        live = live.filter(venue=venue)
+    else:
+        live = live.filter(coordinator_id=coordinator_id)
+    holder: Booking | None = live.first()
+    return holder
 
 
 def check_free(
@@ -159,7 +166,7 @@ def _generic_refusal(*, venue: bool) -> Refused:
     )
 
 
-def book(meeting: Meeting, *, option: PollOption, by=None) -> list[Booking]:
+def book(meeting: Meeting, *, option: PollOption, by: User | None = None) -> list[Booking]:
     """Book `option`'s venue and the case's coordinator for its time. Raises
     `kring.core.policy.Refused` naming the meeting that holds the room or the coordinator."""
     return book_time(
@@ -176,4 +183,3 @@ def release(meeting: Meeting) -> int:
 
 def live_bookings(meeting: Meeting) -> list[Booking]:
     return list(Booking.objects.filter(meeting=meeting, released_at__isnull=True))
-
