@@ -114,7 +114,7 @@ def move(
         meeting.venue = venue
         meeting.sequence += 1
         meeting.save(update_fields=["starts_at", "ends_at", "venue", "sequence"])
-        case_actions.log_event(case, "scheduling.moved", by=by, meeting=meeting.pk)
+        case_actions.log_event(case, "scheduling.meeting_moved", by=by, meeting=meeting.pk)
         reminders.cancel(meeting)
         invitations.send(meeting, change="moved")
         reminders.plan(meeting)
@@ -139,7 +139,7 @@ def cancel(meeting: Meeting, *, then: Then, reason: str = "", by: User) -> Meeti
         meeting.cancelled_at = timezone.now()
         meeting.sequence += 1
         meeting.save(update_fields=["status", "cancelled_at", "sequence"])
-        case_actions.log_event(case, "scheduling.cancelled", by=by, meeting=meeting.pk)
+        case_actions.log_event(case, "scheduling.meeting_cancelled", by=by, meeting=meeting.pk)
         reminders.cancel(meeting)
         invitations.send(meeting, change="cancelled")
         if then == "prepare":

@@ -5,6 +5,7 @@ case panels, portal panels, audit labels)."""
 
 def register() -> None:
     _venues_and_calendar()
+    _confirming_and_changing()
 
 
 def _venues_and_calendar() -> None:
@@ -22,3 +23,26 @@ def _venues_and_calendar() -> None:
             "scheduling.calendar_viewed": _("Read the team's calendar of meetings"),
         }
     )
+
+
+def _confirming_and_changing() -> None:
+    """Issue 9, points 4, 5 and 7: the `schedule` move also needs a confirmed date and venue;
+    the timeline and the access log name moving and cancelling; the case page shows the
+    meeting; "scheduled" has its task-list step."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.cases.lifecycle import State
+    from kring.scheduling import actions, meeting_panel
+
+    registry.add_guards("schedule", actions.has_confirmed_meeting)
+    labels = {
+        "scheduling.meeting_moved": _("Meeting moved to another time or venue"),
+        "scheduling.meeting_cancelled": _("Meeting cancelled"),
+        "case.unscheduled": _("Back to preparation: the meeting was cancelled"),
+    }
+    registry.add_event_labels(labels)
+    add_labels({**labels, "scheduling.meeting_viewed": _("Read the meeting of a case")})
+    registry.add_case_panel(meeting_panel.case_panel)
+    registry.provide_step(State.SCHEDULED, next_step=meeting_panel.NEXT_STEP)
