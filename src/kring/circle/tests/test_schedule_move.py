@@ -4,6 +4,8 @@ scheduling stage will ask it. The move is the lifecycle's; its guards are prepar
 not ready is refused with each reason in turn; a fully ready one is allowed; a case in any other
 state is refused for its state, however ready its circle."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.utils import timezone
 
@@ -36,9 +38,11 @@ def prepare(participant, *, by):
 
 
 def scheduling_refused(case):
-    """The refusal of the `schedule` move for the case as it is in the database now."""
+    """The refusal of the `schedule` move for the case as it is in the database now, asked
+    the way scheduling asks it while a date is being confirmed (`confirming`): scheduling's
+    own guard, a confirmed date and venue, is tested in scheduling/tests/test_actions.py."""
     case.refresh_from_db()
-    return refusal(case, "schedule")
+    return refusal(case, "schedule", confirming=SimpleNamespace(case_id=case.pk, status=""))
 
 
 @pytest.fixture
