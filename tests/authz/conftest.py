@@ -95,6 +95,26 @@ def _circle(world: World) -> None:
     )
 
 
+def _venues(world: World) -> None:
+    """Two venues of Team Utrecht (bram's and mira's team): one in use, one out of use."""
+    from kring.scheduling.models import Venue  # noqa: PLC0415 (issue 9, made on first use)
+
+    team = world.obj("team")
+    world.objects["venue"] = Venue.objects.create(
+        team=team, name="Wijkcentrum De Pijler", address="Pijlerstraat 1, Utrecht", capacity=12
+    )
+    world.objects["retired_venue"] = Venue.objects.create(
+        team=team,
+        name="Oud buurthuis",
+        address="Oudestraat 2, Utrecht",
+        capacity=8,
+        retired_at=timezone.now(),
+    )
+
+
+VENUE_BUILDERS = dict.fromkeys(("venue", "retired_venue"), _venues)
+
+
 @pytest.fixture
 def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
     # Carla has set up her authenticator app, so the administrator's reset has something to reset.
@@ -137,5 +157,5 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             "user_without_cases": ruud,
             "empty_team": other_team,
         },
-        builders=dict.fromkeys(circle_objects, _circle),
+        builders={**dict.fromkeys(circle_objects, _circle), **VENUE_BUILDERS},
     )

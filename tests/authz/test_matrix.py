@@ -290,6 +290,10 @@ def _question(world) -> dict:
     return {"text": "Een vraag van een indringer"}
 
 
+def _venue_details(world) -> dict:
+    return {"name": "Zaal van een indringer", "address": "Indringerstraat 1", "capacity": "10"}
+
+
 # fmt: off
 TABLE: dict[str, Row | tuple[Row, ...]] = {
     # --- public (docs/rules.md "anyone"; R1) -----------------------------------------------------
@@ -427,6 +431,25 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     # Leaving ends a portal session, if there is one; it is nobody's page.
     "portal:leave": Row(EVERYONE, post_only=True, sees_description=NOBODY),
+    # --- scheduling: venues and the office's calendar (issue 9, points 1 and 8) -----------------
+    # The office and the manager of the venue's team; nobody else (the administrator neither:
+    # docs/architecture.md, "Scheduling"). The calendar shows references and coordinators only.
+    "scheduling:venues": Row({"office", "manager"}, sees_description=NOBODY),
+    "scheduling:venue_add": Row(
+        {"office", "manager"}, refused_post=_venue_details, sees_description=NOBODY
+    ),
+    "scheduling:venue_edit": Row(
+        {"office", "manager"}, obj="venue", refused_post=_venue_details, sees_description=NOBODY
+    ),
+    "scheduling:venue_retire": Row(
+        {"office", "manager"}, obj="venue", post_only=True, refused_post=_nothing,
+        redirect="scheduling:venues",
+    ),
+    "scheduling:venue_reinstate": Row(
+        {"office", "manager"}, obj="retired_venue", post_only=True, refused_post=_nothing,
+        redirect="scheduling:venues",
+    ),
+    "scheduling:calendar": Row({"office", "manager"}, sees_description=NOBODY),
     # --- research: anonymised figures only ----------------------------------------------------
     "research:home": Row({"researcher"}, sees_description=NOBODY),
     # --- administration (Django admin under /beheer/, accounts.admin) -------------------------

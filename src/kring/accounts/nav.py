@@ -6,11 +6,18 @@ from kring.accounts.models import Role
 # The menu per role; the first entry is the role's start page. Only URL names: the pages
 # themselves belong to the apps above.
 NAV = {
-    Role.OFFICE: [("cases:inbox", _("Requests")), ("cases:team_cases", _("Team cases"))],
+    Role.OFFICE: [
+        ("cases:inbox", _("Requests")),
+        ("cases:team_cases", _("Team cases")),
+        ("scheduling:calendar", _("Calendar")),
+        ("scheduling:venues", _("Venues")),
+    ],
     Role.COORDINATOR: [("cases:my_cases", _("My cases"))],
     Role.MANAGER: [
         ("cases:team_cases", _("Team cases")),
         ("cases:inbox", _("Requests")),
+        ("scheduling:calendar", _("Calendar")),
+        ("scheduling:venues", _("Venues")),
         ("audit:log", _("Access log")),
     ],
     Role.RESEARCHER: [("research:home", _("Figures"))],

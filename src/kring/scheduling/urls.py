@@ -1,5 +1,15 @@
 from django.urls import path  # noqa: F401  (the parts of scheduling add their pages here)
 
+from kring.scheduling import venue_views
+
 app_name = "scheduling"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- venues and the office's calendar (issue 9, points 1 and 8) ---
+    path("locaties/", venue_views.venue_list, name="venues"),
+    path("locaties/nieuw/", venue_views.venue_add, name="venue_add"),
+    path("locaties/<int:pk>/", venue_views.venue_edit, name="venue_edit"),
+    path("locaties/<int:pk>/buiten-gebruik/", venue_views.venue_retire, name="venue_retire"),
+    path("locaties/<int:pk>/weer-in-gebruik/", venue_views.venue_reinstate, name="venue_reinstate"),
+    path("agenda/", venue_views.week_calendar, name="calendar"),
+]
