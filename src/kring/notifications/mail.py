@@ -2,7 +2,8 @@
 <kind>.subject.txt, <kind>.txt and <kind>.html, rendered in the recipient's language.
 Subjects never carry a name, a case detail or free text (docs/rules.md, "Roles")."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -13,13 +14,28 @@ from kring.notifications import secrets
 from kring.notifications.models import OutgoingMail
 
 
+class Attachment(NamedTuple):
+    """A text file sent with a mail, e.g. `Attachment("afspraak.ics", ics_text,
+    "text/calendar; method=REQUEST")`. Stored in clear with the mail: never a secret."""
+
+    filename: str
+    content: str
+    content_type: str
+
+
 def queue_mail(
-    kind: str, *, to: str, language: str, context: dict[str, Any], secret_link: str = ""
+    kind: str,
+    *,
+    to: str,
+    language: str,
+    context: dict[str, Any],
+    secret_link: str = "",
+    attachments: Sequence[Attachment] = (),
 ) -> OutgoingMail:
     """Render and store a mail inside the caller's transaction; send it after commit.
 
     `secret_link` (a personal link) is stored encrypted and put in the body only when sending;
-    templates show it as {{ personal_link }}."""
+    templates show it as {{ personal_link }}. `attachments` are sent with it."""
     ctx = {
         "site_url": settings.SITE_URL,
         "organisation": settings.KRING_ORGANISATION,
@@ -38,6 +54,7 @@ def queue_mail(
         body_text=body_text,
         body_html=body_html,
         secret=secrets.seal(secret_link) if secret_link else "",
+        attachments=[attachment._asdict() for attachment in attachments],
     )
     from kring.notifications.tasks import send_mail  # here: the tasks module imports the models
 

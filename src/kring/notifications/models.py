@@ -19,6 +19,9 @@ class OutgoingMail(models.Model):
     # A personal link, encrypted (notifications.secrets), put into the body only when sending
     # and erased once sent: the outbox never holds a usable link in clear.
     secret = models.TextField(blank=True)
+    # Files sent with the mail, e.g. a calendar file (scheduling): a list of {"filename",
+    # "content_type", "content"} with text content. Attachments are never secrets.
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

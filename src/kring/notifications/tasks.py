@@ -1,4 +1,5 @@
 from datetime import timedelta
+from email.mime.text import MIMEText
 
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
@@ -12,6 +13,19 @@ from kring.notifications.models import OutgoingMail
 
 MAX_ATTEMPTS = 8
 CLAIM_SECONDS = 120
+
+
+def _attachment(attachment: dict) -> MIMEText:
+    """A stored text attachment as a MIME part; parameters of its type (e.g. `method=REQUEST`
+    of a calendar file) are kept on the part's Content-Type."""
+    main, *params = [part.strip() for part in attachment["content_type"].split(";")]
+    maintype, subtype = main.split("/", 1)
+    part = MIMEText(attachment["content"], subtype, "utf-8")
+    for param in params:
+        key, _, value = param.partition("=")
+        part.set_param(key.strip(), value.strip())
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 class MailNotSent(Exception):
@@ -49,6 +63,8 @@ def send_mail(mail_id: int) -> None:
     message = EmailMultiAlternatives(mail.subject, body_text, to=[mail.to])
     if body_html:
         message.attach_alternative(body_html, "text/html")
+    for attachment in mail.attachments:
+        message.attach(_attachment(attachment))
     try:
         message.send()
     except Exception as exc:
