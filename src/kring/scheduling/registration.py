@@ -6,6 +6,7 @@ case panels, portal panels, audit labels)."""
 def register() -> None:
     _venues_and_calendar()
     _confirming_and_changing()
+    _date_poll()
 
 
 def _venues_and_calendar() -> None:
@@ -46,3 +47,28 @@ def _confirming_and_changing() -> None:
     add_labels({**labels, "scheduling.meeting_viewed": _("Read the meeting of a case")})
     registry.add_case_panel(meeting_panel.case_panel)
     registry.provide_step(State.SCHEDULED, next_step=meeting_panel.NEXT_STEP)
+
+
+def _date_poll() -> None:
+    """Issue 9, point 2: the timeline and the access log name the poll's changes and reads; the
+    case page leads the coordinator to the poll; the participant's page asks for answers
+    (through kring.portal.registry)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.portal import registry as portal_registry
+    from kring.scheduling import poll_views, portal_views
+
+    labels = {
+        "scheduling.poll_opened": _("Date poll opened"),
+        "scheduling.option_added": _("Date proposed in the poll"),
+        "scheduling.option_removed": _("Date taken out of the poll"),
+        "scheduling.poll_answered": _("Said when they can come"),
+        "scheduling.poll_answers_entered": _("Answers to the date poll entered (by telephone)"),
+        "scheduling.poll_reminded": _("Reminder to answer the date poll sent"),
+    }
+    registry.add_event_labels(labels)
+    add_labels({**labels, "scheduling.poll_viewed": _("Read the date poll of a case")})
+    registry.add_case_panel(poll_views.case_panel)
+    portal_registry.add_home_panel(portal_views.home_panel)

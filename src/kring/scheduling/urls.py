@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of scheduling add their pages here)
 
-from kring.scheduling import venue_views
+from kring.scheduling import poll_views, portal_views, venue_views
 
 app_name = "scheduling"
 
@@ -12,4 +12,18 @@ urlpatterns: list = [
     path("locaties/<int:pk>/buiten-gebruik/", venue_views.venue_retire, name="venue_retire"),
     path("locaties/<int:pk>/weer-in-gebruik/", venue_views.venue_reinstate, name="venue_reinstate"),
     path("agenda/", venue_views.week_calendar, name="calendar"),
+    # --- the date poll (issue 9, point 2) ---
+    path("zaken/<int:pk>/datum/", poll_views.poll_page, name="poll"),
+    path(
+        "zaken/<int:pk>/datum/<int:option_id>/weghalen/",
+        poll_views.remove_option,
+        name="remove_option",
+    ),
+    path(
+        "zaken/<int:pk>/datum/telefonisch/<int:participant_id>/",
+        poll_views.enter_answers,
+        name="enter_answers",
+    ),
+    path("zaken/<int:pk>/datum/herinneren/", poll_views.remind, name="remind"),
+    path("portaal/datum/", portal_views.answer_poll, name="answer_poll"),
 ]
