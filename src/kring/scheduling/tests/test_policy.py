@@ -118,3 +118,146 @@ def test_venues_and_calendar_each_actor_gets_the_answer_in_the_table(venue_world
     target = venue_world.setup(row.given)
     actor = venue_world.person(row.actor)
     assert_answer(getattr(policy, name)(actor, target), row)
+
+
+# --- the date poll (issue 9, point 2) --------------------------------------------------------------
+# The case's coordinator runs the poll while the case is prepared and no date is set; a
+# participant who said yes answers for themselves in the portal. Daan (responsible) and Joost
+# said yes; Sanne (harmed) was invited and has not answered.
+
+NOT_THE_COORDINATOR = (
+    "other_coordinator",
+    "coordinator_other_team",
+    "office",
+    "manager",
+    "manager_other_team",
+    "researcher",
+    "administrator",
+    "inactive_coordinator",
+    "daan_in_portal",
+)
+
+
+def _poll_case(world, *, meeting=None, options=1, state=None) -> dict:
+    from datetime import timedelta  # noqa: PLC0415
+
+    from kring.circle import actions as circle  # noqa: PLC0415
+    from kring.circle.models import Mode  # noqa: PLC0415
+    from kring.scheduling.models import Meeting, PollOption, Venue  # noqa: PLC0415
+
+    carla = world.fixture("carla")
+    case = world.fixture("preparing_case")
+    daan, sanne = world.fixture("daan_acknowledged"), world.fixture("sanne")
+    circle.invite(daan, channel="letter", by=carla)
+    circle.respond(daan, accepts=True, mode=Mode.PHONE, by=carla)
+    circle.invite(sanne, channel="letter", by=carla)
+    objects = {"case": case, "daan": daan, "sanne": sanne}
+    if meeting is not None:
+        objects["meeting"] = made = Meeting.objects.create(
+            case=case, created_by=carla, status=meeting
+        )
+        venue = Venue.objects.create(
+            team=case.team, name="Buurthuis De Linde", address="Lindeplein 1", capacity=12
+        )
+        start = timezone.now() + timedelta(days=7)
+        for n in range(options):
+            objects["option"] = PollOption.objects.create(
+                meeting=made,
+                starts_at=start + timedelta(days=n),
+                ends_at=start + timedelta(days=n, hours=3),
+                venue=venue,
+            )
+    if state is not None:
+        type(case).objects.filter(pk=case.pk).update(state=state)
+    for obj in objects.values():
+        obj.refresh_from_db()
+    return objects
+
+
+POLL_SETUPS: dict[str, Callable] = {
+    "no_poll": lambda world: _poll_case(world),
+    "polling": lambda world: _poll_case(world, meeting="polling"),
+    "polling_without_dates": lambda world: _poll_case(world, meeting="polling", options=0),
+    "date_set": lambda world: _poll_case(world, meeting="confirmed"),
+    "polling_scheduled": lambda world: _poll_case(world, meeting="polling", state="scheduled"),
+}
+
+
+def _portal(name: str) -> Callable:
+    def make(world):
+        from kring.audit.actors import Actor  # noqa: PLC0415
+
+        return Actor.in_portal(world.fixture(name))
+
+    return make
+
+
+POLL_PEOPLE: dict[str, Callable] = {
+    **STAFF,
+    "daan_in_portal": _portal("daan_acknowledged"),
+    "sanne_in_portal": _portal("sanne"),
+}
+
+DENIED = denied("not_coordinator")
+
+POLL_TABLES: dict[str, list[Row]] = {
+    "may_open_poll": [
+        Row("coordinator", "no_poll", ALLOWED),
+        *each(NOT_THE_COORDINATOR, "no_poll", DENIED),
+        Row("coordinator", "polling", refused("poll_open")),
+        Row("coordinator", "date_set", refused("poll_open")),
+    ],
+    "may_see_grid": [
+        Row("coordinator", "polling", ALLOWED),
+        *each(NOT_THE_COORDINATOR, "polling", DENIED),
+    ],
+    "may_add_option": [
+        Row("coordinator", "polling", ALLOWED, target="meeting"),
+        Row("coordinator", "polling_without_dates", ALLOWED, target="meeting"),
+        *each(NOT_THE_COORDINATOR, "polling", DENIED, target="meeting"),
+        Row("coordinator", "date_set", refused("not_polling"), target="meeting"),
+        Row("coordinator", "polling_scheduled", refused("not_preparing"), target="meeting"),
+    ],
+    "may_remove_option": [
+        Row("coordinator", "polling", ALLOWED, target="option"),
+        *each(NOT_THE_COORDINATOR, "polling", DENIED, target="option"),
+        Row("coordinator", "date_set", refused("not_polling"), target="option"),
+    ],
+    "may_answer_poll": [
+        Row("daan_in_portal", "polling", ALLOWED, target="daan"),
+        # Only for oneself: not another participant, not the coordinator (who enters answers).
+        Row("sanne_in_portal", "polling", denied("not_self"), target="daan"),
+        Row("coordinator", "polling", denied("not_self"), target="daan"),
+        Row("office", "polling", denied("not_self"), target="daan"),
+        # Sanne was invited and has not said yes.
+        Row("sanne_in_portal", "polling", refused("not_accepted"), target="sanne"),
+        Row("daan_in_portal", "polling_without_dates", refused("no_options"), target="daan"),
+        Row("daan_in_portal", "date_set", refused("not_polling"), target="daan"),
+        Row("daan_in_portal", "no_poll", refused("not_polling"), target="daan"),
+        Row("daan_in_portal", "polling_scheduled", refused("not_preparing"), target="daan"),
+    ],
+    "may_enter_answers": [
+        Row("coordinator", "polling", ALLOWED, target="daan"),
+        *each(NOT_THE_COORDINATOR, "polling", DENIED, target="daan"),
+        Row("coordinator", "polling", refused("not_accepted"), target="sanne"),
+        Row("coordinator", "date_set", refused("not_polling"), target="daan"),
+    ],
+    "may_remind_to_answer": [
+        Row("coordinator", "polling", ALLOWED, target="meeting"),
+        *each(NOT_THE_COORDINATOR, "polling", DENIED, target="meeting"),
+        Row("coordinator", "polling_without_dates", refused("no_options"), target="meeting"),
+        Row("coordinator", "date_set", refused("not_polling"), target="meeting"),
+    ],
+}
+
+
+@pytest.fixture
+def poll_world(request) -> World:
+    return World(request, POLL_PEOPLE, POLL_SETUPS)
+
+
+@pytest.mark.parametrize(("name", "row"), params(POLL_TABLES))
+def test_date_poll_each_actor_gets_the_answer_in_the_table(poll_world, name, row):
+    objects = poll_world.setup(row.given)
+    actor = poll_world.person(row.actor)
+    assert_answer(getattr(policy, name)(actor, objects[row.target]), row)
