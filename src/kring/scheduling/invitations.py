@@ -1,15 +1,131 @@
-"""Invitations to a confirmed meeting (issue 9, point 5; R8): an e-mail with a calendar file to
-every participant who takes part and has an e-mail address, a letter for those without one,
-and a panel on their own page. Called by scheduling.actions inside their transaction; the
-mails go out after commit (kring.notifications.mail.queue_mail)."""
+"""Invitations to a confirmed meeting (issue 9, point 5; R8).
+
+Every participant who takes part at that moment (accepted, not declined or withdrawn) is told:
+by e-mail with the calendar file (scheduling.ics) when they have an address, otherwise by a
+letter the coordinator prints from the case page (scheduling.letters); and on their own page, a
+panel with the date, time, address, route and the venue's accessibility, with the calendar file
+to download. A participant who withdraws afterwards is no longer on the list: a later change or
+cancellation goes only to those who take part then.
+
+`send` is called by scheduling.actions inside their transaction; the mails are written to the
+outbox there and go out after commit (kring.notifications.mail.queue_mail). The mails carry no
+free text and no contact details of anyone else: only the date, the time and the venue."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from kring.accounts import contact
+from kring.circle.models import Participant, Status
+from kring.notifications.mail import Attachment, queue_mail
+from kring.scheduling import ics
+from kring.scheduling.models import Meeting
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from kring.cases.models import Case
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 Change = Literal["new", "moved", "cancelled"]
+MAIL_KINDS: dict[str, str] = {
+    "new": "scheduling.invitation",
+    "moved": "scheduling.moved",
+    "cancelled": "scheduling.cancelled",
+}
 
 
-def send(meeting, *, change: Change) -> None:
-    """Tell everyone who takes part about the meeting (stub: filled in by P4)."""
-    return None
+def taking_part(case: Case) -> QuerySet[Participant]:
+    """Who is invited to the meeting now: everyone in the circle who said yes and has not
+    withdrawn since."""
+    return case.participants.filter(status=Status.ACCEPTED).order_by("pk")
+
+
+def letters_needed(meeting: Meeting) -> list[Participant]:
+    """Who takes part but has no e-mail address: they get a printed letter."""
+    if meeting.status != Meeting.Status.CONFIRMED:
+        return []
+    return [p for p in taking_part(meeting.case) if not p.email]
+
+
+def details(meeting: Meeting) -> dict[str, Any]:
+    """What every invitation, letter and portal panel shows: the local date and times, the
+    venue with its address, route and accessibility."""
+    venue = meeting.venue
+    starts = meeting.starts_at.astimezone(AMSTERDAM) if meeting.starts_at else None
+    ends = meeting.ends_at.astimezone(AMSTERDAM) if meeting.ends_at else None
+    return {
+        "meeting": meeting,
+        "starts": starts,
+        "ends": ends,
+        "venue": venue,
+        "address_lines": [line.strip() for line in venue.address.splitlines() if line.strip()]
+        if venue
+        else [],
+        "accessibility": accessibility(venue),
+    }
+
+
+def accessibility(venue) -> list[str]:
+    """The venue's accessibility as short phrases (the model's field names, translated)."""
+    if venue is None:
+        return []
+    fields = ["step_free", "hearing_loop", "quiet_room", "parking", "public_transport"]
+    return [
+        str(venue._meta.get_field(name).verbose_name) for name in fields if getattr(venue, name)
+    ]
+
+
+def send(meeting: Meeting, *, change: Change) -> int:
+    """Tell everyone who takes part now about the meeting: `change` is "new" (the invitation),
+    "moved" (the same meeting at another time or place: the calendar file has the same UID and
+    a higher SEQUENCE) or "cancelled" (METHOD:CANCEL). Returns the number of mails queued;
+    those without e-mail are on letters_needed() for a new or moved meeting."""
+    if change not in MAIL_KINDS:
+        raise ValueError(f"unknown change {change!r}")
+    now = timezone.now()
+    attachment = Attachment(ics.FILENAME, ics.ics_text(meeting, now=now), ics.content_type(meeting))
+    case = meeting.case
+    who_to_contact = contact.for_case(case)
+    info = details(meeting)
+    queued = 0
+    for participant in taking_part(case):
+        if not participant.email:
+            continue
+        queue_mail(
+            MAIL_KINDS[change],
+            to=participant.email,
+            language=participant.language,
+            context={
+                **info,
+                "participant_first_name": participant.name.split()[0],
+                "contact": who_to_contact,
+            },
+            attachments=[attachment],
+        )
+        queued += 1
+    return queued
+
+
+def current_meeting(case: Case) -> Meeting | None:
+    """The case's confirmed meeting, if there is one."""
+    return (
+        Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED)
+        .select_related("venue")
+        .first()
+    )
+
+
+def portal_panel(participant: Participant) -> tuple[str, dict[str, Any]] | None:
+    """The meeting on the participant's own page (kring.portal.registry): only for someone who
+    takes part, once the date is set."""
+    if participant.status != Status.ACCEPTED:
+        return None
+    meeting = current_meeting(participant.case)
+    if meeting is None:
+        return None
+    return "scheduling/portal_meeting.html", details(meeting)

@@ -1,0 +1,120 @@
+"""Invitations to the meeting (issue 9, point 5): an e-mail with the calendar file to everyone
+who takes part and has an address, in their language, with the contact block; a letter for
+those without; a change or cancellation only to those who take part at that moment."""
+
+from email import message_from_bytes, policy
+
+import icalendar
+
+from kring.circle.models import Participant, Status
+from kring.notifications.models import OutgoingMail
+from kring.scheduling import invitations
+from kring.scheduling.models import Meeting
+from kring.scheduling.tests.meeting_fixtures import local
+
+
+def _send(meeting, change, capture):
+    with capture(execute=True):
+        return invitations.send(meeting, change=change)
+
+
+def _calendar(sent) -> icalendar.Calendar:
+    message = message_from_bytes(sent.message().as_bytes(), policy=policy.default)
+    [part] = list(message.iter_attachments())
+    assert part.get_content_type() == "text/calendar"
+    return icalendar.Calendar.from_ical(part.get_content())
+
+
+def test_everyone_who_takes_part_with_an_address_gets_the_invitation_with_the_calendar_file(
+    summer_meeting, mailoutbox, django_capture_on_commit_callbacks
+):
+    assert _send(summer_meeting, "new", django_capture_on_commit_callbacks) == 3
+    by_address = {sent.to[0]: sent for sent in mailoutbox}
+    # Ria has no e-mail address: she is on the letters list instead.
+    assert sorted(by_address) == ["daan@example.org", "joost@example.org", "sanne@example.org"]
+    assert [p.name for p in invitations.letters_needed(summer_meeting)] == ["Ria Jansen"]
+    daan = by_address["daan@example.org"]
+    assert daan.subject == "De datum van je Eigen Kracht-conferentie"
+    assert "Beste Daan," in daan.body
+    assert "donderdag 15 juli 2027" in daan.body
+    assert "19:00 – 21:30" in daan.body
+    assert "Buurthuis De Linde, Lindeplein 1, 3511 AA Utrecht" in daan.body
+    assert "Bus 8 tot halte Lindeplein" in daan.body
+    assert "Carla" in daan.body  # the contact block: their coordinator
+    # Sanne reads English, as she chose.
+    sanne = by_address["sanne@example.org"]
+    assert sanne.subject == "The date of your Eigen Kracht conference"
+    assert "Thursday 15 July 2027" in sanne.body
+    event = _calendar(daan).walk("VEVENT")[0]
+    assert str(event["UID"]) == summer_meeting.uid
+    assert event.decoded("DTSTART").hour == 19
+    assert _calendar(daan)["METHOD"] == "REQUEST"
+
+
+def test_the_subject_and_the_calendar_file_name_no_one(
+    summer_meeting, mailoutbox, django_capture_on_commit_callbacks
+):
+    _send(summer_meeting, "new", django_capture_on_commit_callbacks)
+    for sent in mailoutbox:
+        for name in ("Daan", "Sanne", "Joost", "Ria", summer_meeting.case.reference):
+            assert name not in sent.subject
+    stored = OutgoingMail.objects.filter(kind="scheduling.invitation").first()
+    assert "SUMMARY:Eigen Kracht-conferentie" in stored.attachments[0]["content"]
+    assert "Sanne" not in stored.attachments[0]["content"]
+
+
+def test_who_withdraws_after_the_invitation_hears_nothing_more(
+    summer_meeting, everyone_said_yes, mailoutbox, django_capture_on_commit_callbacks
+):
+    _send(summer_meeting, "new", django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 3
+    joost = everyone_said_yes["joost"]
+    Participant.objects.filter(pk=joost.pk).update(status=Status.WITHDRAWN)
+    mailoutbox.clear()
+    summer_meeting.sequence += 1
+    summer_meeting.starts_at = local(2027, 7, 22, 19, 0)
+    summer_meeting.ends_at = local(2027, 7, 22, 21, 30)
+    summer_meeting.save()
+    assert _send(summer_meeting, "moved", django_capture_on_commit_callbacks) == 2
+    assert sorted(sent.to[0] for sent in mailoutbox) == ["daan@example.org", "sanne@example.org"]
+    moved = next(sent for sent in mailoutbox if sent.to[0] == "daan@example.org")
+    assert moved.subject == "Je Eigen Kracht-conferentie is verplaatst"
+    assert "donderdag 22 juli 2027" in moved.body
+    event = _calendar(moved).walk("VEVENT")[0]
+    assert (str(event["UID"]), event["SEQUENCE"]) == (summer_meeting.uid, 1)
+
+    mailoutbox.clear()
+    summer_meeting.status = Meeting.Status.CANCELLED
+    summer_meeting.sequence += 1
+    summer_meeting.save()
+    assert _send(summer_meeting, "cancelled", django_capture_on_commit_callbacks) == 2
+    assert "joost@example.org" not in [sent.to[0] for sent in mailoutbox]
+    cancelled = next(sent for sent in mailoutbox if sent.to[0] == "daan@example.org")
+    assert cancelled.subject == "Je Eigen Kracht-conferentie gaat niet door"
+    calendar = _calendar(cancelled)
+    assert calendar["METHOD"] == "CANCEL"
+    assert calendar.walk("VEVENT")[0]["SEQUENCE"] == 2
+    # A cancelled meeting needs no letters.
+    assert invitations.letters_needed(summer_meeting) == []
+
+
+def test_nothing_is_sent_when_the_calling_action_rolls_back(summer_meeting, mailoutbox):
+    import pytest
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        invitations.send(summer_meeting, change="new")
+        raise RuntimeError
+    assert mailoutbox == []
+    assert not OutgoingMail.objects.filter(kind__startswith="scheduling.").exists()
+
+
+def test_someone_who_declined_or_was_never_asked_gets_nothing(
+    summer_meeting, everyone_said_yes, mailoutbox, django_capture_on_commit_callbacks
+):
+    daan = everyone_said_yes["daan"]
+    Participant.objects.filter(pk=daan.pk).update(status=Status.DECLINED)
+    joost = everyone_said_yes["joost"]
+    Participant.objects.filter(pk=joost.pk).update(status=Status.INVITED)
+    _send(summer_meeting, "new", django_capture_on_commit_callbacks)
+    assert [sent.to[0] for sent in mailoutbox] == ["sanne@example.org"]
