@@ -86,14 +86,14 @@ class Week:
 
 
 def meetings_in(team, start: dt.datetime, end: dt.datetime):
-    """The confirmed meetings of the team's cases, or in the team's venues, overlapping the
-    time from `start` to `end`."""
+    """The confirmed meetings of the team's cases, or in the team's venues, that start from
+    `start` until `end` (a meeting belongs to the day and week it starts in)."""
     return (
         Meeting.objects.filter(
             Q(case__team=team) | Q(venue__team=team),
             status=Meeting.Status.CONFIRMED,
+            starts_at__gte=start,
             starts_at__lt=end,
-            ends_at__gt=start,
         )
         .select_related("venue", "case__referral", "case__coordinator")
         .order_by("starts_at", "pk")
@@ -114,7 +114,7 @@ def week_grid(team, monday: dt.date) -> Week:
         if meeting.venue_id not in rows:  # a confirmed meeting always has a venue
             continue
         starts = meeting.starts_at.astimezone(zone)
-        index = max(0, (starts.date() - monday).days)
+        index = (starts.date() - monday).days
         rows[meeting.venue_id].days[index].append(
             Entry(meeting, starts, meeting.ends_at.astimezone(zone))
         )
