@@ -7,6 +7,7 @@ case gets a 404 (cases.access), anyone else who may see it a 403."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -85,6 +86,8 @@ def poll_page(request, pk):
                 return redirect(poll_url(case))
     table = grid.grid(meeting) if meeting is not None else None
     if table is not None:
+        # The policy asks whether the poll has dates: once, not once per participant.
+        prefetch_related_objects([meeting], "options")
         for row in table.rows:
             row.may = options(remove=policy.may_remove_option(user, row.option))
             row.confirm_url = _confirm_url(meeting, row.option)
