@@ -41,7 +41,7 @@ class Feature:
 FEATURES: tuple[Feature, ...] = (
     Feature(
         "step_free",
-        _("step-free access"),
+        _("access without steps"),
         (
             "rolstoel",
             "rollator",
@@ -74,7 +74,7 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "quiet_room",
-        _("a quiet room for a break"),
+        _("a room for a quiet break"),
         (
             "rust",
             "prikkel",
@@ -90,7 +90,7 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "parking",
-        _("parking"),
+        _("parking nearby"),
         ("parkeer", "parkeren", "parkeerplaats", "auto", "invalidenparkeer", "parking", "car"),
     ),
     Feature(

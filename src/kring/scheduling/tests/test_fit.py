@@ -63,7 +63,7 @@ def test_a_venue_without_what_a_need_asks_for_is_warned_about_naming_the_need(
 ):
     needs(sanne, "Sanne gebruikt een rolstoel")
     (warning,) = fit(room(team, step_free=False), preparing_case)
-    assert "step-free access" in warning
+    assert "access without steps" in warning
     assert "Sanne Jansen" in warning and "Sanne gebruikt een rolstoel" in warning
     assert fit(room(team, step_free=True), preparing_case) == []
 
@@ -74,7 +74,7 @@ def test_one_need_can_ask_for_several_features(preparing_case, team, daan):
     assert len(warnings) == 3
     assert any("hearing loop" in w for w in warnings)
     assert any("public transport" in w for w in warnings)
-    assert any("quiet room" in w for w in warnings)
+    assert any("quiet break" in w for w in warnings)
     fitting = room(
         team, name="De Pijler", hearing_loop=True, public_transport=True, quiet_room=True
     )
