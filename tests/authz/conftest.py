@@ -115,6 +115,64 @@ def _venues(world: World) -> None:
 VENUE_BUILDERS = dict.fromkeys(("venue", "retired_venue"), _venues)
 
 
+def _confirmed_meeting(world: World) -> None:
+    """The meeting of Carla's case in preparation, its date set at the venue (issue 9, point 5):
+    Daan, who takes part, gets its letter and its calendar file."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from kring.scheduling.models import Meeting  # noqa: PLC0415 (issue 9, made on first use)
+
+    starts = timezone.now() + timedelta(days=30)
+    world.objects["confirmed_meeting"] = Meeting.objects.create(
+        case=world.obj("preparing_case"),
+        status=Meeting.Status.CONFIRMED,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        venue=world.obj("venue"),
+        created_by=world.users["coordinator"],
+        confirmed_at=timezone.now(),
+    )
+
+
+MEETING_BUILDERS = {"confirmed_meeting": _confirmed_meeting}
+
+
+def _date_poll(world: World) -> None:
+    """The date poll of Carla's case in preparation (issue 9, point 2): one date proposed, at
+    the venue, three weeks ahead; Daan, who said yes, has not answered yet."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from kring.scheduling import poll  # noqa: PLC0415 (issue 9, made on first use)
+
+    case, carla = world.obj("preparing_case"), world.users["coordinator"]
+    meeting = poll.open_poll(case, by=carla)
+    starts = timezone.now() + timedelta(days=21)
+    option = poll.add_option(
+        meeting,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        venue=world.obj("venue"),
+        by=carla,
+    )
+    world.objects.update(poll_case=case, poll_meeting=meeting, poll_option=option)
+
+
+def _portal_with_poll(world: World) -> None:
+    """Daan's personal link, with the date poll open for him unless another meeting of the case
+    was made first: the portal's date page needs its options before the request is sent."""
+    from kring.scheduling.models import Meeting  # noqa: PLC0415 (issue 9, made on first use)
+
+    _circle(world)
+    if not Meeting.objects.filter(case=world.obj("preparing_case")).exists():
+        _date_poll(world)
+
+
+POLL_BUILDERS = {
+    **dict.fromkeys(("poll_case", "poll_meeting", "poll_option"), _date_poll),
+    "portal_token": _portal_with_poll,
+}
+
+
 @pytest.fixture
 def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
     # Carla has set up her authenticator app, so the administrator's reset has something to reset.
@@ -157,5 +215,10 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             "user_without_cases": ruud,
             "empty_team": other_team,
         },
-        builders={**dict.fromkeys(circle_objects, _circle), **VENUE_BUILDERS},
+        builders={
+            **dict.fromkeys(circle_objects, _circle),
+            **VENUE_BUILDERS,
+            **MEETING_BUILDERS,
+            **POLL_BUILDERS,
+        },
     )

@@ -190,6 +190,29 @@ def _set_password(world) -> dict:
     }
 
 
+def _poll_date(world) -> dict:
+    """A date for the poll: two weeks ahead, at the team's venue (issue 9, point 2)."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    day = timezone.localdate() + timedelta(days=14)
+    return {
+        "day": day.isoformat(),
+        "starts": "10:00",
+        "ends": "12:00",
+        "venue": world.obj("venue").pk,
+    }
+
+
+def _poll_answers(world) -> dict:
+    """Yes to every date of the poll. Read from the database, never built here: a refused
+    role's request must not be the one that makes the poll."""
+    from kring.scheduling.models import PollOption  # noqa: PLC0415 (issue 9)
+
+    return {f"option_{pk}": "yes" for pk in PollOption.objects.values_list("pk", flat=True)}
+
+
 def _confirm_delete(world) -> dict:
     return {"post": "yes"}
 
@@ -450,6 +473,33 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         redirect="scheduling:venues",
     ),
     "scheduling:calendar": Row({"office", "manager"}, sees_description=NOBODY),
+    # --- scheduling: invitations (issue 9, point 5) ----------------------------------------------
+    # The letter with the date and place: the case's coordinator, for someone who takes part.
+    "scheduling:meeting_letter": Row(
+        {"coordinator"}, obj="confirmed_meeting", sees_description=NOBODY
+    ),
+    # The calendar file: only a participant of the meeting's case, in their portal session.
+    "scheduling:calendar_file": Row(
+        {"participant"}, obj="confirmed_meeting", refusal="denied", sees_description=NOBODY
+    ),
+    # --- scheduling: the date poll (issue 9, point 2) -------------------------------------------
+    # Only the case's coordinator runs the poll and reads everyone's answers; a participant who
+    # said yes answers in their own portal session.
+    "scheduling:poll": Row(
+        {"coordinator"}, obj="poll_case", refused_post=_poll_date, sees_description=NOBODY
+    ),
+    "scheduling:remove_option": Row(
+        {"coordinator"}, obj="poll_case", post_only=True, refused_post=_nothing
+    ),
+    "scheduling:enter_answers": Row(
+        {"coordinator"}, obj="poll_case", refused_post=_poll_answers, sees_description=NOBODY
+    ),
+    "scheduling:remind": Row(
+        {"coordinator"}, obj="poll_case", post_only=True, refused_post=_nothing
+    ),
+    "scheduling:answer_poll": Row(
+        {"participant"}, refusal="denied", refused_post=_poll_answers, sees_description=NOBODY
+    ),
     # --- research: anonymised figures only ----------------------------------------------------
     "research:home": Row({"researcher"}, sees_description=NOBODY),
     # --- administration (Django admin under /beheer/, accounts.admin) -------------------------
@@ -557,6 +607,7 @@ ARGUMENT_OBJECTS = {
     "risk_id": "risk",
     "question_id": "question",
     "notice_id": "notice",
+    "option_id": "poll_option",  # a date of the poll (issue 9, point 2)
 }
 
 

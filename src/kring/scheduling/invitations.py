@@ -123,9 +123,17 @@ def current_meeting(case: Case) -> Meeting | None:
 def portal_panel(participant: Participant) -> tuple[str, dict[str, Any]] | None:
     """The meeting on the participant's own page (kring.portal.registry): only for someone who
     takes part, once the date is set."""
+    from kring.audit.actors import Actor
+    from kring.core.policy import options
+    from kring.scheduling import policy
+
     if participant.status != Status.ACCEPTED:
         return None
     meeting = current_meeting(participant.case)
     if meeting is None:
         return None
-    return "scheduling/portal_meeting.html", details(meeting)
+    me = Actor.in_portal(participant)
+    may = options(
+        download_calendar_file=policy.may_download_calendar_file(me, participant, meeting)
+    )
+    return "scheduling/portal_meeting.html", {**details(meeting), "may": may}

@@ -258,3 +258,50 @@ def may_cancel(actor: By, meeting) -> Refusal | None:
         lambda: _meeting_is(meeting, "confirmed"),
         lambda: _scheduled(meeting),
     )
+
+
+# --- invitations, letters and the meeting on the participant's page (issue 9, points 5, 6) ----
+# The case's coordinator prints the letter for a participant who takes part, once the date is
+# set. A participant who takes part downloads the meeting's calendar file from their own page.
+
+
+def _confirmed(meeting) -> Refusal | None:
+    if meeting is not None and meeting.status == Meeting.Status.CONFIRMED:
+        return None
+    return rule("not_confirmed", _("The date of this meeting is not set yet."))
+
+
+def _taking_part(participant) -> Refusal | None:
+    if participant.status == ParticipantStatus.ACCEPTED:
+        return None
+    return rule("not_taking_part", _("This person does not take part."))
+
+
+def _same_case(participant, meeting) -> Refusal | None:
+    if meeting is None or participant.case_id != meeting.case_id:
+        return deny("other_case", NOT_ALLOWED)
+    return None
+
+
+def may_print_meeting_letter(actor: By, participant, meeting) -> Refusal | None:
+    """The letter with the date and place for `participant`: the case's coordinator, for
+    someone in the meeting's case who takes part, while the date is set."""
+    return first(
+        lambda: _the_coordinator(actor, meeting),
+        lambda: _same_case(participant, meeting),
+        lambda: _confirmed(meeting),
+        lambda: _taking_part(participant),
+    )
+
+
+def may_download_calendar_file(actor: By, participant, meeting) -> Refusal | None:
+    """The meeting's calendar file on the participant's page: the participant themselves, in
+    their own portal, while they take part and the date is set."""
+    who = actor_of(actor)
+    if not who.is_participant or who.participant_id != participant.pk:
+        return deny("not_self", NOT_ALLOWED)
+    return first(
+        lambda: _same_case(participant, meeting),
+        lambda: _confirmed(meeting),
+        lambda: _taking_part(participant),
+    )

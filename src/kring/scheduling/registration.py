@@ -7,6 +7,7 @@ def register() -> None:
     _venues_and_calendar()
     _confirming_and_changing()
     _date_poll()
+    _invitations()
 
 
 def _venues_and_calendar() -> None:
@@ -72,3 +73,23 @@ def _date_poll() -> None:
     add_labels({**labels, "scheduling.poll_viewed": _("Read the date poll of a case")})
     registry.add_case_panel(poll_views.case_panel)
     portal_registry.add_home_panel(portal_views.home_panel)
+
+
+def _invitations() -> None:
+    """Issue 9, point 5: the participant's page shows the meeting (through kring.portal.registry),
+    the case page the letters to print; the access log names the letter and calendar file."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.portal import registry as portal_registry
+    from kring.scheduling import invitation_views, invitations
+
+    add_labels(
+        {
+            "scheduling.letter_printed": _("Printed the letter with the date of the meeting"),
+            "scheduling.calendar_file_downloaded": _("Downloaded the meeting's calendar file"),
+        }
+    )
+    registry.add_case_panel(invitation_views.letters_panel)
+    portal_registry.add_home_panel(invitations.portal_panel)

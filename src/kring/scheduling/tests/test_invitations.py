@@ -118,3 +118,93 @@ def test_someone_who_declined_or_was_never_asked_gets_nothing(
     Participant.objects.filter(pk=joost.pk).update(status=Status.INVITED)
     _send(summer_meeting, "new", django_capture_on_commit_callbacks)
     assert [sent.to[0] for sent in mailoutbox] == ["sanne@example.org"]
+
+
+# --- the letter, the case page's list and the participant's page --------------------------------
+
+
+def test_the_case_page_lists_who_needs_a_letter_and_the_letter_holds_date_place_and_contact(
+    summer_meeting, everyone_said_yes, carla, client
+):
+    from django.urls import reverse
+
+    from kring.scheduling import letters
+    from kring.testing.auth import force_verified_login
+
+    force_verified_login(client, carla)
+    page = client.get(reverse("cases:detail", args=[summer_meeting.case.pk]))
+    text = page.content.decode()
+    assert "Letters to print" in text  # Carla reads English in the tests
+    ria = everyone_said_yes["ria"]
+    url = reverse("scheduling:meeting_letter", args=[summer_meeting.pk, ria.pk])
+    assert url in text
+    # Only Ria: the others have an e-mail address.
+    daans = reverse(
+        "scheduling:meeting_letter", args=[summer_meeting.pk, everyone_said_yes["daan"].pk]
+    )
+    assert daans not in text
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="conferentie-ria-jansen-' in response["Content-Disposition"]
+    html = letters.letter_html(ria, summer_meeting)
+    for words in (
+        "Ria Jansen",
+        "Tantelaan 9",
+        "donderdag 15 juli 2027",
+        "19:00 – 21:30",
+        "Buurthuis De Linde",
+        "Lindeplein 1",
+        "Bus 8 tot halte Lindeplein",
+        "drempelvrij, ringleiding",
+        "Carla",
+    ):
+        assert words in html
+    # No one else's name or address (R18).
+    for other in ("Daan", "Sanne", "Joost", "Daanstraat", "Lindelaan 4"):
+        assert other not in html
+
+
+def test_the_participants_page_shows_the_meeting_and_its_calendar_file(
+    summer_meeting, everyone_said_yes, carla, client
+):
+    from django.urls import reverse
+
+    from kring.circle import links
+
+    daan = everyone_said_yes["daan"]
+    issued = links.issue(daan, by=carla)
+    assert client.get(reverse("portal:enter", args=[issued.token])).status_code == 303
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "Je Eigen Kracht-conferentie" in home
+    assert "donderdag 15 juli 2027" in home
+    assert "Lindeplein 1" in home and "Bus 8 tot halte Lindeplein" in home
+    assert "drempelvrij, ringleiding" in home
+    url = reverse("scheduling:calendar_file", args=[summer_meeting.pk])
+    assert url in home
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; method=REQUEST"
+    event = icalendar.Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["UID"]) == summer_meeting.uid
+    assert event.decoded("DTSTART").hour == 19
+
+
+def test_who_withdrew_no_longer_sees_the_meeting_nor_gets_its_file(
+    summer_meeting, everyone_said_yes, carla, client
+):
+    from django.urls import reverse
+
+    from kring.circle import links
+
+    daan = everyone_said_yes["daan"]
+    issued = links.issue(daan, by=carla)
+    client.get(reverse("portal:enter", args=[issued.token]))
+    url = reverse("scheduling:calendar_file", args=[summer_meeting.pk])
+    assert client.get(url).status_code == 200
+    Participant.objects.filter(pk=daan.pk).update(status=Status.WITHDRAWN)
+    home = client.get(reverse("portal:home"))
+    assert "Lindeplein 1" not in home.content.decode()
+    assert client.get(url).status_code == 404

@@ -261,3 +261,76 @@ def test_date_poll_each_actor_gets_the_answer_in_the_table(poll_world, name, row
     objects = poll_world.setup(row.given)
     actor = poll_world.person(row.actor)
     assert_answer(getattr(policy, name)(actor, objects[row.target]), row)
+
+
+# --- invitations: the letter and the calendar file (issue 9, point 5) ---------------------------
+# The case's coordinator prints the letter for someone who takes part once the date is set; a
+# participant who takes part downloads the calendar file in their own portal. Daan said yes;
+# Sanne was invited and has not.
+
+
+def _invited_case(world, *, status="confirmed", other_case=False) -> dict:
+    from datetime import timedelta  # noqa: PLC0415
+
+    from kring.cases import actions  # noqa: PLC0415
+    from kring.scheduling.models import Meeting, Venue  # noqa: PLC0415
+    from kring.testing.factories import ReferralFactory  # noqa: PLC0415
+
+    objects = _poll_case(world)
+    case = actions.open_case(ReferralFactory()) if other_case else objects["case"]
+    starts = timezone.now() + timedelta(days=14)
+    venue = Venue.objects.create(
+        team=objects["case"].team, name="Buurthuis De Linde", address="Lindeplein 1", capacity=9
+    )
+    objects["meeting"] = Meeting.objects.create(
+        case=case,
+        created_by=world.fixture("carla"),
+        status=status,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        venue=venue,
+    )
+    return objects
+
+
+INVITATION_SETUPS: dict[str, Callable] = {
+    "date_set": lambda world: _invited_case(world),
+    "polling": lambda world: _invited_case(world, status="polling"),
+    "cancelled": lambda world: _invited_case(world, status="cancelled"),
+    "other_case": lambda world: _invited_case(world, other_case=True),
+}
+
+INVITATION_TABLES: dict[str, list[Row]] = {
+    "may_print_meeting_letter": [
+        Row("coordinator", "date_set", ALLOWED, target="daan"),
+        *each(NOT_THE_COORDINATOR, "date_set", DENIED, target="daan"),
+        Row("coordinator", "date_set", refused("not_taking_part"), target="sanne"),
+        Row("coordinator", "polling", refused("not_confirmed"), target="daan"),
+        Row("coordinator", "cancelled", refused("not_confirmed"), target="daan"),
+        # Daan is not in the case of that meeting (and Carla is not its coordinator either).
+        Row("coordinator", "other_case", DENIED, target="daan"),
+    ],
+    "may_download_calendar_file": [
+        Row("daan_in_portal", "date_set", ALLOWED, target="daan"),
+        Row("sanne_in_portal", "date_set", denied("not_self"), target="daan"),
+        Row("coordinator", "date_set", denied("not_self"), target="daan"),
+        Row("office", "date_set", denied("not_self"), target="daan"),
+        Row("sanne_in_portal", "date_set", refused("not_taking_part"), target="sanne"),
+        Row("daan_in_portal", "polling", refused("not_confirmed"), target="daan"),
+        Row("daan_in_portal", "cancelled", refused("not_confirmed"), target="daan"),
+        Row("daan_in_portal", "other_case", denied("other_case"), target="daan"),
+    ],
+}
+
+
+@pytest.fixture
+def invitation_world(request) -> World:
+    return World(request, POLL_PEOPLE, INVITATION_SETUPS)
+
+
+@pytest.mark.parametrize(("name", "row"), params(INVITATION_TABLES))
+def test_invitations_each_actor_gets_the_answer_in_the_table(invitation_world, name, row):
+    objects = invitation_world.setup(row.given)
+    actor = invitation_world.person(row.actor)
+    answer = getattr(policy, name)(actor, objects[row.target], objects["meeting"])
+    assert_answer(answer, row)
