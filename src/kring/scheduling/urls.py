@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of scheduling add their pages here)
 
-from kring.scheduling import poll_views, portal_views, venue_views
+from kring.scheduling import invitation_views, poll_views, portal_views, venue_views
 
 app_name = "scheduling"
 
@@ -26,4 +26,11 @@ urlpatterns: list = [
     ),
     path("zaken/<int:pk>/datum/herinneren/", poll_views.remind, name="remind"),
     path("portaal/datum/", portal_views.answer_poll, name="answer_poll"),
+    # --- invitations: the letter and the calendar file (issue 9, point 5) ---
+    path(
+        "conferenties/<int:pk>/brief/<int:participant_id>/",
+        invitation_views.letter,
+        name="meeting_letter",
+    ),
+    path("portaal/conferentie/<int:pk>.ics", invitation_views.calendar_file, name="calendar_file"),
 ]
