@@ -342,3 +342,16 @@ def test_the_demo_shows_a_return_and_questions_to_the_coordinator(client):
     assert "Waiting for you: 1" in client.get(reverse("cases:my_cases")).content.decode()
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reverse("circle:answer", args=[case.pk, waiting.pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_demo_has_venues_for_bram_one_out_of_use_and_none_of_zwolle(client):
+    """Issue 9, point 1: Bram's list shows Team Utrecht's rooms, the retired one apart."""
+    load_demo()
+    force_verified_login(client, User.objects.get(username="bram"))
+    page = client.get(reverse("scheduling:venues")).content.decode()
+    in_use, _, retired = page.partition('id="venues-retired"')
+    assert "Buurthuis De Linde" in in_use and "Wijkcentrum De Pijler" in in_use
+    assert "Oud buurthuis Zuilen" in retired and "Oud buurthuis Zuilen" not in in_use
+    assert "Wijkhuis Assendorp" not in page
+    assert client.get(reverse("scheduling:calendar")).status_code == 200

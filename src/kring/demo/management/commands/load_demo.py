@@ -10,7 +10,7 @@ account has the same published password.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -39,6 +39,7 @@ from kring.circle.models import (
 )
 from kring.referrals.actions import submit_referral
 from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
+from kring.scheduling.models import Venue
 
 PASSWORD = "kring-demo"  # noqa: S105 (published in the README: demo only)
 # Greet Bos's letter code, published in the README so that a reviewer can try the short address
@@ -316,6 +317,55 @@ REQUESTS = [
 ]
 
 
+# The venues of the teams (issue 9, point 1): team, name, details. "Oud buurthuis Zuilen" is out of use:
+# it shows apart on the venue list and is never offered for a date.
+VENUES = [
+    (
+        "Team Utrecht",
+        "Buurthuis De Linde",
+        {
+            "address": "Lindeplein 1\n3511 AA Utrecht",
+            "capacity": 14,
+            "step_free": True,
+            "hearing_loop": True,
+            "quiet_room": True,
+            "public_transport": True,
+            "route": "Bus 8 tot halte Lindeplein. De ingang is om de hoek, naast de bakker.",
+            "notes": "Sleutel bij de beheerder, Henk: balie op de begane grond.",
+        },
+    ),
+    (
+        "Team Utrecht",
+        "Wijkcentrum De Pijler",
+        {
+            "address": "Pijlerstraat 1\n3512 AB Utrecht",
+            "capacity": 8,
+            "parking": True,
+            "route": "Gratis parkeren achter het gebouw. Zaal 2 is op de eerste verdieping.",
+        },
+    ),
+    (
+        "Team Utrecht",
+        "Oud buurthuis Zuilen",
+        {
+            "address": "Amsterdamsestraatweg 500\n3553 EK Utrecht",
+            "capacity": 20,
+            "retired_at": datetime(2026, 1, 1, 9, 0, tzinfo=UTC),
+        },
+    ),
+    (
+        "Team Zwolle",
+        "Wijkhuis Assendorp",
+        {
+            "address": "Assendorperstraat 10\n8012 DH Zwolle",
+            "capacity": 12,
+            "step_free": True,
+            "public_transport": True,
+        },
+    ),
+]
+
+
 def _days_ago(days: int):
     return timezone.now() - timedelta(days=days)
 
@@ -331,6 +381,7 @@ class Command(BaseCommand):
             )
         users = self.load_users()
         self.load_areas()
+        self.load_venues()
         made = 0
         for request in REQUESTS:
             if not Referral.objects.filter(requester_email=request.email).exists():
@@ -388,6 +439,13 @@ class Command(BaseCommand):
             record("portal.viewed", actor=Actor.in_portal(greet), case=case, obj=greet)
         record_refused_access(olaf, case)
         record_refused_access(users["noor"], case)
+
+    def load_venues(self) -> None:
+        """The rooms of each team (issue 9, point 1): found by team and name, so loading again
+        changes nothing; one of Team Utrecht's is out of use."""
+        for team_name, name, details in VENUES:
+            team = Team.objects.get_or_create(name=team_name)[0]
+            Venue.objects.get_or_create(team=team, name=name, defaults=dict(details))
 
     def load_areas(self) -> None:
         for team_name, areas in AREAS.items():
