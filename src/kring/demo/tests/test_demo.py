@@ -355,3 +355,45 @@ def test_the_demo_has_venues_for_bram_one_out_of_use_and_none_of_zwolle(client):
     assert "Oud buurthuis Zuilen" in retired and "Oud buurthuis Zuilen" not in in_use
     assert "Wijkhuis Assendorp" not in page
     assert client.get(reverse("scheduling:calendar")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_scheduled_case_with_invitations_and_an_open_poll(client):
+    """Issue 9, point 9: the Visser case is scheduled from a filled-in poll (booked, invited,
+    reminders planned, Bert's letter waiting); the Bos case has an open poll with answers."""
+    from kring.scheduling.models import Booking, Meeting, PollAnswer, Reminder
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    visser = Case.objects.get(referral__requester_email="demo-16@example.org")
+    assert visser.state == State.SCHEDULED
+    meeting = Meeting.objects.get(case=visser)
+    assert meeting.status == Meeting.Status.CONFIRMED
+    assert meeting.venue.name == "Buurthuis De Linde"
+    assert PollAnswer.objects.filter(option__meeting=meeting).count() == 12
+    assert (
+        PollAnswer.objects.filter(option__meeting=meeting, recorded_by__isnull=False).count() == 3
+    )
+    assert Booking.objects.filter(meeting=meeting, released_at__isnull=True).count() == 2
+    assert Reminder.objects.filter(meeting=meeting).count() == 5  # four people and carla
+    invited = OutgoingMail.objects.filter(kind="scheduling.invitation")
+    assert sorted(invited.values_list("to", flat=True)) == [
+        "ingrid.visser@example.org",
+        "lars.hendriks@example.org",
+        "petra.hendriks@example.org",
+    ]
+    force_verified_login(client, User.objects.get(username="carla"))
+    page = client.get(reverse("cases:detail", args=[visser.pk])).content.decode()
+    bert = visser.participants.get(name="Bert Visser")
+    assert reverse("scheduling:meeting_letter", args=[meeting.pk, bert.pk]) in page
+
+    bos = Case.objects.get(referral__requester_email="demo-13@example.org")
+    assert bos.state == State.PREPARING
+    poll = Meeting.objects.get(case=bos)
+    assert poll.status == Meeting.Status.POLLING
+    assert poll.options.count() == 3
+    answered = set(
+        PollAnswer.objects.filter(option__meeting=poll).values_list("participant__name", flat=True)
+    )
+    assert answered == {"Kevin de Wit", "Greet Bos"}
+    assert client.get(reverse("scheduling:poll", args=[bos.pk])).status_code == 200

@@ -10,7 +10,7 @@ account has the same published password.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -279,6 +279,24 @@ REQUESTS = [
         organisation="Sporthal De Brug",
         circle="meijer",
     ),
+    # Scheduled (issue 9, point 9): everyone prepared, the date poll filled in, a date
+    # confirmed at Buurthuis De Linde, the venue and carla booked, the invitations sent (Bert
+    # Visser has no e-mail: his letter waits on the case page), the reminders planned.
+    DemoRequest(
+        16,
+        "Ingrid Visser",
+        RequesterRelation.HARMED,
+        "Twee weken geleden heeft een jongen uit de buurt onze schutting vol graffiti gespoten. "
+        "Ik wil weten waarom, en dat hij helpt het schoon te maken.",
+        [("Ingrid Visser", PersonSide.HARMED), ("Lars", PersonSide.RESPONSIBLE)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("accept", "carla"),
+            ("start_preparation", "carla"),
+        ],
+        circle="visser",
+    ),
     # Declined by the office.
     DemoRequest(
         11,
@@ -392,6 +410,7 @@ class Command(BaseCommand):
                 self.prepare(request, users)
         self.reachable(users["carla"])
         self.reads_and_refusals(users)
+        self.poll_bos(users["carla"])
         self.stdout.write(
             f"Demo data: {len(users)} users, {made} new requests "
             f"({len(REQUESTS) - made} already there)."
@@ -662,6 +681,132 @@ class Command(BaseCommand):
                 text="Kan de conferentie op een zaterdag? Doordeweeks moet ik naar school.",
                 by=kevin_acts,
             )
+
+    def circle_visser(self, case: Case, carla: User) -> None:
+        """Lars sprayed graffiti on the Vissers' fence (issue 9, point 9). Everyone is prepared
+        and said yes; the date poll is answered (Bert by telephone) and carla confirmed the best
+        date: the case is scheduled, the invitations are out, the reminders planned."""
+        from kring.scheduling import actions as meeting_actions  # noqa: PLC0415
+        from kring.scheduling import poll  # noqa: PLC0415
+
+        def add(**data):
+            return circle_actions.add_participant(case, by=carla, **data)
+
+        lars = add(
+            name="Lars Hendriks",
+            side=Side.RESPONSIBLE,
+            relation="buurjongen",
+            email="lars.hendriks@example.org",
+        )
+        mother = add(
+            name="Petra Hendriks",
+            side=Side.SUPPORTER,
+            supports=lars,
+            relation="moeder van Lars",
+            email="petra.hendriks@example.org",
+        )
+        ingrid = add(
+            name="Ingrid Visser",
+            side=Side.HARMED,
+            relation="buurvrouw van Lars",
+            email="ingrid.visser@example.org",
+        )
+        bert = add(
+            name="Bert Visser",
+            side=Side.SUPPORTER,
+            supports=ingrid,
+            relation="man van Ingrid",
+            address="Schuttingweg 3\n3583 BC Utrecht",
+        )
+        circle_actions.record_conversation(
+            lars, held_at=_days_ago(20), mode=Mode.IN_PERSON, notes="Thuis gesproken.", by=carla
+        )
+        circle_actions.record_acknowledgment(
+            lars, acknowledges=True, given_at=_days_ago(20), mode=Mode.IN_PERSON, by=carla
+        )
+        everyone = (lars, mother, ingrid, bert)
+        for person in everyone:
+            if person is not lars:
+                circle_actions.record_conversation(
+                    person, held_at=_days_ago(15), mode=Mode.PHONE, notes="", by=carla
+                )
+            channel = Invitation.Channel.EMAIL if person.email else Invitation.Channel.LETTER
+            circle_actions.invite(person, channel=channel, by=carla)
+            circle_actions.respond(person, accepts=True, mode=Mode.PHONE, by=carla)
+            circle_actions.give_consent(
+                person,
+                mode=Mode.PHONE,
+                legal_advice=Answer.NO,
+                interpreter=Answer.NO,
+                support_person=Answer.NO,
+                by=carla,
+            )
+        team = case.team
+        linde = Venue.objects.get(team=team, name="Buurthuis De Linde")
+        pijler = Venue.objects.get(team=team, name="Wijkcentrum De Pijler")
+        meeting = poll.open_poll(case, by=carla)
+        first = timezone.localdate() + timedelta(days=24)
+        options = [
+            poll.add_option(
+                meeting,
+                starts_at=poll.local(first + timedelta(days=days), time(19, 0)),
+                ends_at=poll.local(first + timedelta(days=days), time(21, 30)),
+                venue=venue,
+                by=carla,
+            )
+            for days, venue in ((0, linde), (2, pijler), (7, linde))
+        ]
+        # The first date suits everyone; the second is no good for Ingrid.
+        answers = {
+            lars: ("yes", "yes", "if_need_be"),
+            mother: ("yes", "if_need_be", "yes"),
+            ingrid: ("yes", "no", "if_need_be"),
+            bert: ("if_need_be", "yes", "yes"),
+        }
+        for person, given in answers.items():
+            by = carla if person is bert else Actor.in_portal(person)
+            poll.answer(person, dict(zip([o.pk for o in options], given, strict=True)), by=by)
+        meeting_actions.confirm(meeting, options[0], by=carla)
+
+    def poll_bos(self, carla: User) -> None:
+        """The Bos case looks for a date (issue 9, point 9): three Saturday mornings, as Kevin
+        asked; Kevin answered on his own page, Greet by telephone; the third date is at a venue
+        without a quiet room, which Greet needs. Once: skipped when the case has a meeting."""
+        from kring.scheduling import poll  # noqa: PLC0415
+        from kring.scheduling.models import Meeting  # noqa: PLC0415
+
+        case = Case.objects.filter(referral__requester_email="demo-13@example.org").first()
+        if case is None or case.state != State.PREPARING:
+            return
+        if Meeting.objects.filter(case=case).exists():
+            return
+        kevin = case.participants.filter(name="Kevin de Wit").first()
+        greet = case.participants.filter(name="Greet Bos").first()
+        linde = Venue.objects.get(team=case.team, name="Buurthuis De Linde")
+        pijler = Venue.objects.get(team=case.team, name="Wijkcentrum De Pijler")
+        today = timezone.localdate()
+        saturday = today + timedelta(days=14 + (5 - today.weekday()) % 7)
+        with transaction.atomic():
+            meeting = poll.open_poll(case, by=carla)
+            options = [
+                poll.add_option(
+                    meeting,
+                    starts_at=poll.local(saturday + timedelta(weeks=weeks), time(10, 0)),
+                    ends_at=poll.local(saturday + timedelta(weeks=weeks), time(12, 30)),
+                    venue=venue,
+                    by=carla,
+                )
+                for weeks, venue in ((0, linde), (1, linde), (2, pijler))
+            ]
+            ids = [option.pk for option in options]
+            if kevin is not None and kevin.status == "accepted":
+                poll.answer(
+                    kevin,
+                    dict(zip(ids, ("yes", "if_need_be", "yes"), strict=True)),
+                    by=Actor.in_portal(kevin),
+                )
+            if greet is not None and greet.status == "accepted":
+                poll.answer(greet, dict(zip(ids, ("yes", "yes", "no"), strict=True)), by=carla)
 
     def circle_meijer(self, case: Case, carla: User) -> None:
         """Just started: Thijs has been spoken with once and has not acknowledged his part.
