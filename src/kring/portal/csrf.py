@@ -13,7 +13,8 @@ SameSite=Lax. Every other origin, and every other view, is checked exactly as Dj
 
 from django.middleware.csrf import CsrfViewMiddleware
 
-# Where forms on portal pages post: the portal's own views and the language switch.
+# Where forms on portal pages post: the portal's own views, the language switch, and any view
+# wearing decorators.portal_page (a later stage's page in the portal, such as the date poll).
 NULL_ORIGIN_NAMESPACES = frozenset({"portal"})
 NULL_ORIGIN_URL_NAMES = frozenset({"set_language"})
 
@@ -29,4 +30,9 @@ def _posted_from_portal(request) -> bool:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return False
-    return match.namespace in NULL_ORIGIN_NAMESPACES or match.url_name in NULL_ORIGIN_URL_NAMES
+    return (
+        match.namespace in NULL_ORIGIN_NAMESPACES
+        or match.url_name in NULL_ORIGIN_URL_NAMES
+        # A page of a later stage in the participant's portal (decorators.portal_page).
+        or getattr(match.func, "portal_page", False)
+    )

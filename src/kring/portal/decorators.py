@@ -80,6 +80,9 @@ def portal_page(view):
         request.portal_contact = contact.for_case(participant.case)
         return view(request, participant, *args, **kwargs)
 
+    # Its forms post with `Origin: null` (no-referrer): kring.portal.csrf accepts that for every
+    # portal page, also those of later stages (the date poll) outside the portal's namespace.
+    wrapper.portal_page = True
     return wrapper
 
 
