@@ -89,7 +89,10 @@ def poll_page(request, pk):
         # The policy asks whether the poll has dates: once, not once per participant.
         prefetch_related_objects([meeting], "options")
         for row in table.rows:
-            row.may = options(remove=policy.may_remove_option(user, row.option))
+            row.may = options(
+                remove=policy.may_remove_option(user, row.option),
+                confirm=policy.may_confirm(user, meeting, row.option),
+            )
             row.confirm_url = _confirm_url(meeting, row.option)
         for participant in table.participants:
             participant.case = case

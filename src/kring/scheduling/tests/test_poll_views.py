@@ -175,3 +175,27 @@ def test_someone_who_has_not_said_yes_is_not_asked(client, meeting, accepted, ca
     data = {f"option_{o.pk}": "yes" for o in meeting.options.all()}
     response = client.post(reverse("scheduling:answer_poll"), data)
     assert not PollAnswer.objects.filter(participant=ria).exists()
+
+
+def test_each_usable_date_links_to_the_confirm_page_once_the_case_is_ready(
+    client, carla, preparing_case, linde, daan_acknowledged, sanne
+):
+    """ "Choose this date" leads to the confirm page (scheduling:confirm) when the case may be
+    scheduled; before that the page says why not, and links nowhere."""
+    from kring.audit.actors import Actor  # noqa: PLC0415
+    from kring.scheduling import poll  # noqa: PLC0415
+    from kring.scheduling.tests.booking_fixtures import prepare  # noqa: PLC0415
+
+    meeting = poll.open_poll(preparing_case, by=carla)
+    start, end = in_a_week(7)
+    good = poll.add_option(meeting, starts_at=start, ends_at=end, venue=linde, by=carla)
+    start, end = in_a_week(8)
+    bad = poll.add_option(meeting, starts_at=start, ends_at=end, venue=linde, by=carla)
+    _as_carla(client, carla)
+    assert "Not possible now:" in _page(client, preparing_case)
+    for person in (daan_acknowledged, sanne):
+        prepare(person, by=carla)
+        poll.answer(person, {good.pk: "yes", bad.pk: "no"}, by=Actor.in_portal(person))
+    page = _page(client, preparing_case)
+    assert reverse("scheduling:confirm", args=[meeting.pk, good.pk]) in page
+    assert reverse("scheduling:confirm", args=[meeting.pk, bad.pk]) not in page  # not usable
