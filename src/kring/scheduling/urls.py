@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of scheduling add their pages here)
 
-from kring.scheduling import invitation_views, poll_views, portal_views, venue_views
+from kring.scheduling import invitation_views, poll_views, portal_views, venue_views, views
 
 app_name = "scheduling"
 
@@ -26,6 +26,14 @@ urlpatterns: list = [
     ),
     path("zaken/<int:pk>/datum/herinneren/", poll_views.remind, name="remind"),
     path("portaal/datum/", portal_views.answer_poll, name="answer_poll"),
+    # --- confirming, moving and cancelling the meeting (issue 9, points 5 and 7) ---
+    path(
+        "conferenties/<int:pk>/datum/<int:option_id>/vastleggen/",
+        views.confirm,
+        name="confirm",
+    ),
+    path("conferenties/<int:pk>/verplaatsen/", views.move, name="move"),
+    path("conferenties/<int:pk>/afzeggen/", views.cancel, name="cancel"),
     # --- invitations: the letter and the calendar file (issue 9, point 5) ---
     path(
         "conferenties/<int:pk>/brief/<int:participant_id>/",
