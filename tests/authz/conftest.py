@@ -167,6 +167,38 @@ def _portal_with_poll(world: World) -> None:
         _date_poll(world)
 
 
+def _scheduled_meeting(world: World) -> None:
+    """A case of Carla's that is scheduled (issue 9, points 5 and 7): its meeting confirmed at
+    the venue four weeks ahead, the venue and Carla booked. The state is set directly: the move
+    itself is tested in scheduling/tests/test_actions.py."""
+    from datetime import time, timedelta  # noqa: PLC0415
+
+    from kring.cases.lifecycle import State  # noqa: PLC0415
+    from kring.scheduling import booking, poll  # noqa: PLC0415 (issue 9, made on first use)
+    from kring.scheduling.models import Meeting  # noqa: PLC0415
+
+    carla = world.users["coordinator"]
+    case = _accepted_by(carla, world.users["office"])
+    Case.objects.filter(pk=case.pk).update(state=State.SCHEDULED)
+    case.refresh_from_db()
+    # 10:00-12:00 Dutch time, so that moving it a week on stays within one day.
+    starts = poll.local(timezone.localdate() + timedelta(days=28), time(10, 0))
+    meeting = Meeting.objects.create(
+        case=case,
+        status=Meeting.Status.CONFIRMED,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        venue=world.obj("venue"),
+        created_by=carla,
+        confirmed_at=timezone.now(),
+    )
+    booking.book_time(meeting, venue=meeting.venue, starts_at=starts, ends_at=meeting.ends_at)
+    world.objects["scheduled_meeting"] = meeting
+
+
+MEETING_BUILDERS["scheduled_meeting"] = _scheduled_meeting
+
+
 POLL_BUILDERS = {
     **dict.fromkeys(("poll_case", "poll_meeting", "poll_option"), _date_poll),
     "portal_token": _portal_with_poll,

@@ -213,6 +213,27 @@ def _poll_answers(world) -> dict:
     return {f"option_{pk}": "yes" for pk in PollOption.objects.values_list("pk", flat=True)}
 
 
+def _move_meeting(world) -> dict:
+    """The scheduled meeting to a week later, same hours and venue (issue 9, point 7)."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    meeting = world.obj("scheduled_meeting")
+    starts = timezone.localtime(meeting.starts_at) + timedelta(days=7)
+    ends = timezone.localtime(meeting.ends_at) + timedelta(days=7)
+    return {
+        "day": starts.date().isoformat(),
+        "starts": starts.strftime("%H:%M"),
+        "ends": ends.strftime("%H:%M"),
+        "venue": meeting.venue_id,
+    }
+
+
+def _cancel_meeting(world) -> dict:
+    return {"then": "prepare"}
+
+
 def _confirm_delete(world) -> dict:
     return {"post": "yes"}
 
@@ -499,6 +520,18 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     "scheduling:answer_poll": Row(
         {"participant"}, refusal="denied", refused_post=_poll_answers, sees_description=NOBODY
+    ),
+    # --- scheduling: confirming, moving and cancelling (issue 9, points 5 and 7) ----------------
+    # The case's coordinator only. The confirm page of a case not ready yet still opens, and
+    # says why it cannot be confirmed (a refused POST: scheduling/tests/test_views.py).
+    "scheduling:confirm": Row({"coordinator"}, obj="poll_meeting", sees_description=NOBODY),
+    "scheduling:move": Row(
+        {"coordinator"}, obj="scheduled_meeting", refused_post=_move_meeting,
+        sees_description=NOBODY,
+    ),
+    "scheduling:cancel": Row(
+        {"coordinator"}, obj="scheduled_meeting", refused_post=_cancel_meeting,
+        sees_description=NOBODY,
     ),
     # --- research: anonymised figures only ----------------------------------------------------
     "research:home": Row({"researcher"}, sees_description=NOBODY),
