@@ -334,3 +334,103 @@ def test_invitations_each_actor_gets_the_answer_in_the_table(invitation_world, n
     actor = invitation_world.person(row.actor)
     answer = getattr(policy, name)(actor, objects[row.target], objects["meeting"])
     assert_answer(answer, row)
+
+
+# --- confirming, moving and cancelling (issue 9, points 4, 5 and 7) -----------------------------
+# The case's coordinator confirms a date of the poll once preparation is complete (the
+# `schedule` move's guards), and moves or cancels the meeting of a scheduled case. Daan and
+# Sanne are prepared in full ("ready"); in "not_ready" Sanne has not said yes yet.
+
+
+def _meeting_case(world, *, ready=True, status="polling", state=None, option="future") -> dict:
+    from datetime import timedelta  # noqa: PLC0415
+
+    from kring.scheduling.models import Meeting, PollOption, Venue  # noqa: PLC0415
+    from kring.scheduling.tests.booking_fixtures import prepare  # noqa: PLC0415
+
+    carla = world.fixture("carla")
+    case = world.fixture("preparing_case")
+    daan, sanne = world.fixture("daan_acknowledged"), world.fixture("sanne")
+    if ready:
+        prepare(daan, by=carla)
+        prepare(sanne, by=carla)
+    venue = Venue.objects.create(
+        team=case.team, name="Buurthuis De Linde", address="Lindeplein 1", capacity=12
+    )
+    start = timezone.now() + timedelta(days=7)
+    meeting = Meeting.objects.create(case=case, created_by=carla, status=status)
+    if status != "polling":
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=start, ends_at=start + timedelta(hours=3), venue=venue
+        )
+    if option == "past":
+        start = timezone.now() - timedelta(hours=1)
+    if option == "retired":
+        Venue.objects.filter(pk=venue.pk).update(retired_at=timezone.now())
+    of = meeting
+    if option == "other_meeting":
+        of = Meeting.objects.create(case=case, created_by=carla, status="cancelled")
+    made = PollOption.objects.create(
+        meeting=of, starts_at=start, ends_at=start + timedelta(hours=3), venue=venue
+    )
+    if state is not None:
+        type(case).objects.filter(pk=case.pk).update(state=state)
+    meeting.refresh_from_db()
+    made.refresh_from_db()
+    return {"meeting": meeting, "option": made}
+
+
+CONFIRM_SETUPS: dict[str, Callable] = {
+    "ready": lambda world: _meeting_case(world),
+    "not_ready": lambda world: _meeting_case(world, ready=False),
+    "ready_past_date": lambda world: _meeting_case(world, option="past"),
+    "ready_retired_venue": lambda world: _meeting_case(world, option="retired"),
+    "ready_option_of_another_meeting": lambda world: _meeting_case(world, option="other_meeting"),
+    "date_set": lambda world: _meeting_case(world, status="confirmed", state="scheduled"),
+    "date_set_not_scheduled": lambda world: _meeting_case(world, status="confirmed"),
+    "cancelled": lambda world: _meeting_case(world, status="cancelled", state="scheduled"),
+}
+
+CONFIRM_TABLES: dict[str, list[Row]] = {
+    "may_confirm": [
+        Row("coordinator", "ready", ALLOWED, target="option"),
+        *each(NOT_THE_COORDINATOR, "ready", DENIED, target="option"),
+        Row("coordinator", "not_ready", refused("schedule.both_sides_take_part"), "option"),
+        Row("coordinator", "ready_past_date", refused("past"), target="option"),
+        Row("coordinator", "ready_retired_venue", refused("venue_retired"), target="option"),
+        Row("coordinator", "ready_option_of_another_meeting", denied("other_meeting"), "option"),
+        Row("coordinator", "date_set", refused("confirmed"), target="option"),
+    ],
+    "may_move": [
+        Row("coordinator", "date_set", ALLOWED, target="meeting"),
+        *each(NOT_THE_COORDINATOR, "date_set", DENIED, target="meeting"),
+        Row("coordinator", "ready", refused("not_confirmed"), target="meeting"),
+        Row("coordinator", "cancelled", refused("cancelled"), target="meeting"),
+        Row("coordinator", "date_set_not_scheduled", refused("state"), target="meeting"),
+    ],
+    "may_cancel": [
+        Row("coordinator", "date_set", ALLOWED, target="meeting"),
+        *each(NOT_THE_COORDINATOR, "date_set", DENIED, target="meeting"),
+        Row("coordinator", "ready", refused("not_confirmed"), target="meeting"),
+        Row("coordinator", "cancelled", refused("cancelled"), target="meeting"),
+        Row("coordinator", "date_set_not_scheduled", refused("state"), target="meeting"),
+    ],
+}
+
+
+@pytest.fixture
+def confirm_world(request) -> World:
+    return World(request, POLL_PEOPLE, CONFIRM_SETUPS)
+
+
+@pytest.mark.parametrize(("name", "row"), params(CONFIRM_TABLES))
+def test_confirming_and_changing_each_actor_gets_the_answer_in_the_table(
+    confirm_world, name, row
+):
+    objects = confirm_world.setup(row.given)
+    actor = confirm_world.person(row.actor)
+    if name == "may_confirm":
+        answer = policy.may_confirm(actor, objects["meeting"], objects["option"])
+    else:
+        answer = getattr(policy, name)(actor, objects["meeting"])
+    assert_answer(answer, row)
