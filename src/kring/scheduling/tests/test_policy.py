@@ -424,9 +424,7 @@ def confirm_world(request) -> World:
 
 
 @pytest.mark.parametrize(("name", "row"), params(CONFIRM_TABLES))
-def test_confirming_and_changing_each_actor_gets_the_answer_in_the_table(
-    confirm_world, name, row
-):
+def test_confirming_and_changing_each_actor_gets_the_answer_in_the_table(confirm_world, name, row):
     objects = confirm_world.setup(row.given)
     actor = confirm_world.person(row.actor)
     if name == "may_confirm":
