@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,6 +36,8 @@ from kring.scheduling.models import Booking, Meeting, PollOption, Venue
 # The names of the exclusion constraints of migration 0002 (PostgreSQL only).
 VENUE_CONSTRAINT = "booking_venue_no_overlap"
 COORDINATOR_CONSTRAINT = "booking_coordinator_no_overlap"
+DEADLOCK = "40P01"  # PostgreSQL's deadlock_detected
+DEADLOCK_ATTEMPTS = 3
 
 
 def _when(starts_at: datetime, ends_at: datetime) -> str:
@@ -130,31 +132,43 @@ def book_time(
     refused = check_free(meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)
     if refused is not None:
         raise refused
-    rows = [Booking(meeting=meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)]
-    if meeting.case.coordinator_id is not None:
-        rows.append(
-            Booking(
-                meeting=meeting,
-                coordinator_id=meeting.case.coordinator_id,
-                starts_at=starts_at,
-                ends_at=ends_at,
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+        rows = [Booking(meeting=meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)]
+        if meeting.case.coordinator_id is not None:
+            rows.append(
+                Booking(
+                    meeting=meeting,
+                    coordinator_id=meeting.case.coordinator_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
             )
-        )
-    try:
-        # A savepoint: on PostgreSQL the constraint's error leaves the outer transaction usable
-        # for finding the meeting that won.
-        with transaction.atomic():
-            for row in rows:
-                row.save()
-    except IntegrityError as error:
-        text = str(error)
-        if VENUE_CONSTRAINT not in text and COORDINATOR_CONSTRAINT not in text:
-            raise
-        raise (
-            check_free(meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)
-            or _generic_refusal(venue=VENUE_CONSTRAINT in text)
-        ) from error
-    return rows
+        try:
+            # A savepoint: on PostgreSQL the constraint's error leaves the outer transaction
+            # usable for finding the meeting that won.
+            with transaction.atomic():
+                for row in rows:
+                    row.save()
+        except IntegrityError as error:
+            text = str(error)
+            if VENUE_CONSTRAINT not in text and COORDINATOR_CONSTRAINT not in text:
+                raise
+            raise (
+                check_free(meeting, venue=venue, starts_at=starts_at, ends_at=ends_at)
+                or _generic_refusal(venue=VENUE_CONSTRAINT in text)
+            ) from error
+        except OperationalError as error:
+            # Two racing inserts into an exclusion constraint each wait for the other's
+            # transaction; PostgreSQL ends one with a deadlock. Its savepoint is rolled back and
+            # it inserts again: now it waits for the winner, and gets the constraint's error.
+            if (
+                getattr(error.__cause__, "sqlstate", None) != DEADLOCK
+                or attempt == DEADLOCK_ATTEMPTS
+            ):
+                raise
+        else:
+            return rows
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _generic_refusal(*, venue: bool) -> Refused:
