@@ -272,3 +272,18 @@ def test_a_cancelled_meeting_cannot_be_moved(confirmed, carla, eik):
     with pytest.raises(Refused):
         actions.move(confirmed, starts_at=start, ends_at=end, venue=eik, by=carla)
     assert live(confirmed) == []
+
+
+def test_a_participant_may_still_withdraw_once_the_case_is_scheduled(confirmed, sanne):
+    """R9: withdrawing stays possible after the date is set (who is then told nothing more
+    is scheduling.invitations', tested in test_invitations.py)."""
+    from kring.audit.actors import Actor  # noqa: PLC0415
+    from kring.circle import actions as circle  # noqa: PLC0415
+    from kring.circle.models import Status  # noqa: PLC0415
+
+    circle.withdraw(sanne, by=Actor.in_portal(sanne))
+
+    sanne.refresh_from_db()
+    assert sanne.status == Status.WITHDRAWN
+    confirmed.case.refresh_from_db()
+    assert confirmed.case.state == State.SCHEDULED
