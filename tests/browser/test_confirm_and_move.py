@@ -108,4 +108,19 @@ def test_carla_confirms_the_best_date_and_moves_the_meeting(
     assert moved["SEQUENCE"] == 1
     start = moved.decoded("DTSTART")
     assert (start.date(), start.hour, start.minute) == (new_day, 10, 0)
+
+    # --- and the cancel page: a reason is asked only for stopping; back to preparation -----
+    phone.get_by_role("region", name=nl("The meeting")).get_by_role(
+        "link", name=nl("Cancel the meeting")
+    ).click()
+    axe.check(phone)
+    phone.get_by_label(nl("Back to preparation, to find a new date")).check()
+    phone.get_by_role("button", name=nl("Cancel the meeting")).click()
+    expect(
+        phone.get_by_text(nl("The meeting is cancelled. Everyone who takes part is told."))
+    ).to_be_visible()
+    axe.check(phone)
+    preparing_case.refresh_from_db()
+    assert preparing_case.state == State.PREPARING
+    assert _event(Meeting.objects.get(pk=meeting.pk))["SEQUENCE"] == 2
     axe.assert_no_violations()
