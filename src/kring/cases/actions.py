@@ -317,4 +317,5 @@ def stop(case: Case, *, reason: str, by: User) -> Case:
         case.assignments.filter(status__in=OPEN).update(
             status=Assignment.Status.ENDED, ended_at=timezone.now()
         )
+        registry.case_stopped(case, by)
     return case

@@ -12,7 +12,8 @@
 - `add_case_panel(fn)`: a panel on the case page;
 - `on_coordinator_accepted(fn)`: what follows when a (new) coordinator accepts the case;
 - `add_waiting(fn)`: how many things wait for the user in each case (the circle's notices),
-  shown in "Mijn zaken".
+  shown in "Mijn zaken";
+- `on_case_stopped(fn)`: what a stage ends when the case is stopped (a meeting, its bookings).
 
 The registry holds functions only, filled once at start-up; nothing here changes at run time.
 """
@@ -42,6 +43,7 @@ class TimelineDetails(Protocol):
 People: TypeAlias = "Callable[[Case, Collection[int]], Mapping[int, Person]]"
 CasePanel: TypeAlias = "Callable[[Case, User], tuple[str, dict[str, Any]] | None]"
 CoordinatorAccepted: TypeAlias = "Callable[[Case, User], None]"
+CaseStopped: TypeAlias = "Callable[[Case, User], None]"
 Waiting: TypeAlias = "Callable[[User, Collection[int]], Mapping[int, int]]"
 
 _T = TypeVar("_T")
@@ -53,6 +55,7 @@ _timeline_details: list[TimelineDetails] = []
 _people: list[People] = []
 _case_panels: list[CasePanel] = []
 _coordinator_accepted: list[CoordinatorAccepted] = []
+_case_stopped: list[CaseStopped] = []
 _waiting: list[Waiting] = []
 
 
@@ -155,3 +158,14 @@ def waiting(user: User, case_ids: Collection[int]) -> dict[int, int]:
             for case_id, n in fn(user, case_ids).items():
                 counts[case_id] += n
     return dict(counts)
+
+
+def on_case_stopped(fn: CaseStopped) -> None:
+    """`fn(case, by)`: called in the stopping transaction, after the move, so that a stage ends
+    what it holds for the case (for example, a meeting that will not take place)."""
+    _add_once(_case_stopped, fn)
+
+
+def case_stopped(case: Case, by: User) -> None:
+    for fn in _case_stopped:
+        fn(case, by)

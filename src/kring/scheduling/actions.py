@@ -134,16 +134,46 @@ def cancel(meeting: Meeting, *, then: Then, reason: str = "", by: User) -> Meeti
             enforce(case_policy.may_stop(by, case))
             if reason not in StopReason.values:
                 raise Refused(rule("stop_reason", _("Choose why the case is stopped.")))
-        booking.release(meeting)
-        meeting.status = Meeting.Status.CANCELLED
-        meeting.cancelled_at = timezone.now()
-        meeting.sequence += 1
-        meeting.save(update_fields=["status", "cancelled_at", "sequence"])
-        case_actions.log_event(case, "scheduling.meeting_cancelled", by=by, meeting=meeting.pk)
-        reminders.cancel(meeting)
-        invitations.send(meeting, change="cancelled")
+        _call_off(meeting, case, by=by)
         if then == "prepare":
             case_actions.make_move(case, "unschedule", by=by, meeting=meeting.pk)
         else:
             case_actions.stop(case, reason=reason, by=by)
     return meeting
+
+
+def end_with_case(case: Case, by: User) -> None:
+    """The case is stopped (cases.actions.stop, through cases.registry.on_case_stopped), so its
+    open meeting will not take place: a confirmed one is called off as `cancel` does, an open
+    poll is closed. Runs inside the stopping transaction, with the case locked; a meeting that
+    `cancel` called off already is left alone."""
+    for meeting in Meeting.objects.filter(case=case).exclude(status=Meeting.Status.CANCELLED):
+        _call_off(meeting, case, by=by)
+
+
+def _call_off(meeting: Meeting, case: Case, *, by: User) -> None:
+    """Cancel `meeting`: the bookings released, the reminders cancelled, and, once it had a
+    date, everyone who takes part told (the calendar file cancels the event: SEQUENCE up)."""
+    had_a_date = meeting.status == Meeting.Status.CONFIRMED
+    booking.release(meeting)
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancelled_at = timezone.now()
+    if had_a_date:
+        meeting.sequence += 1
+    meeting.save(update_fields=["status", "cancelled_at", "sequence"])
+    case_actions.log_event(case, "scheduling.meeting_cancelled", by=by, meeting=meeting.pk)
+    reminders.cancel(meeting)
+    if had_a_date:
+        invitations.send(meeting, change="cancelled")
+
+
+def follow_new_coordinator(case: Case, coordinator: User) -> None:
+    """A new coordinator accepted the case (cases.registry.on_coordinator_accepted), inside the
+    accepting transaction: the confirmed meeting books them instead of the one before. If they
+    have another meeting then, the timeline says so and the meeting must be moved."""
+    for meeting in Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED):
+        meeting.case = case
+        if booking.follow_coordinator(meeting) is not None:
+            case_actions.log_event(
+                case, "scheduling.coordinator_not_booked", by=coordinator, meeting=meeting.pk
+            )

@@ -188,6 +188,38 @@ def book(meeting: Meeting, *, option: PollOption, by: User | None = None) -> lis
     )
 
 
+def follow_coordinator(meeting: Meeting) -> Booking | None:
+    """The case has a new coordinator (reassigned, or taken over after a hand-back): the booking
+    of the one before is released and the new one is booked for the meeting's time. Returns the
+    booking that holds the new coordinator then, if another meeting does (they are not booked:
+    the meeting must move), else None."""
+    coordinator_id = meeting.case.coordinator_id
+    now = timezone.now()
+    Booking.objects.filter(
+        meeting=meeting, coordinator__isnull=False, released_at__isnull=True
+    ).exclude(coordinator_id=coordinator_id).update(released_at=now)
+    if (
+        coordinator_id is None
+        or Booking.objects.filter(
+            meeting=meeting, coordinator_id=coordinator_id, released_at__isnull=True
+        ).exists()
+    ):
+        return None
+    assert meeting.starts_at is not None and meeting.ends_at is not None
+    period = {"starts_at": meeting.starts_at, "ends_at": meeting.ends_at}
+    holder = holder_of(coordinator_id=coordinator_id, exclude_meeting=meeting.pk, **period)
+    if holder is not None:
+        return holder
+    try:
+        with transaction.atomic():  # a savepoint, as in book_time
+            Booking.objects.create(meeting=meeting, coordinator_id=coordinator_id, **period)
+    except IntegrityError as error:
+        if COORDINATOR_CONSTRAINT not in str(error):
+            raise
+        return holder_of(coordinator_id=coordinator_id, exclude_meeting=meeting.pk, **period)
+    return None
+
+
 def release(meeting: Meeting) -> int:
     """Release the meeting's live bookings, freeing their time; returns how many."""
     return Booking.objects.filter(meeting=meeting, released_at__isnull=True).update(

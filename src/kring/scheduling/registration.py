@@ -39,9 +39,14 @@ def _confirming_and_changing() -> None:
     from kring.scheduling import actions, meeting_panel
 
     registry.add_guards("schedule", actions.has_confirmed_meeting)
+    registry.on_case_stopped(actions.end_with_case)
+    registry.on_coordinator_accepted(actions.follow_new_coordinator)
     labels = {
         "scheduling.meeting_moved": _("Meeting moved to another time or venue"),
         "scheduling.meeting_cancelled": _("Meeting cancelled"),
+        "scheduling.coordinator_not_booked": _(
+            "The new coordinator has another meeting at this time: move this meeting"
+        ),
         "case.unscheduled": _("Back to preparation: the meeting was cancelled"),
     }
     registry.add_event_labels(labels)

@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from kring.cases import actions as case_actions
 from kring.cases.lifecycle import State
 from kring.cases.models import CaseEvent
 from kring.core.policy import NotAllowed, Refused
+from kring.notifications.models import OutgoingMail
 from kring.scheduling import actions, booking, poll
 from kring.scheduling.models import Booking, Meeting, PollOption
 from kring.scheduling.tests.booking_fixtures import (
@@ -246,6 +248,65 @@ def test_cancelling_and_stopping_the_case(confirmed, carla):
     confirmed.case.refresh_from_db()
     assert confirmed.case.state == State.STOPPED
     assert confirmed.case.stop_reason == "safety"
+
+
+def test_stopping_a_scheduled_case_from_the_case_page_calls_the_meeting_off(confirmed, carla):
+    """Stopped through cases.actions.stop (the case page's "Stop the case"), not through the
+    meeting: the meeting is cancelled all the same, its bookings freed, everyone told once."""
+    case_actions.stop(confirmed.case, reason="safety", by=carla)
+
+    confirmed.refresh_from_db()
+    assert confirmed.status == Meeting.Status.CANCELLED
+    assert confirmed.sequence == 1
+    assert live(confirmed) == []
+    kinds = list(OutgoingMail.objects.values_list("kind", flat=True))
+    assert kinds.count("scheduling.cancelled") == kinds.count("scheduling.invitation") > 0
+    assert CaseEvent.objects.filter(kind="scheduling.meeting_cancelled").count() == 1
+
+
+def test_stopping_a_case_with_an_open_poll_closes_the_poll_and_tells_no_one(polling, carla):
+    case_actions.stop(polling.case, reason="safety", by=carla)
+
+    polling.refresh_from_db()
+    assert (polling.status, polling.sequence) == (Meeting.Status.CANCELLED, 0)
+    assert not OutgoingMail.objects.filter(kind="scheduling.cancelled").exists()
+
+
+def _handed_over(case, *, to, manager):
+    assignment = case_actions.offer_to_coordinator(case, coordinator=to, by=manager)
+    case_actions.accept_assignment(assignment, declares_independence=True, by=to)
+
+
+def test_a_new_coordinator_is_booked_instead_of_the_one_before(confirmed, carla, olaf, mira):
+    _handed_over(confirmed.case, to=olaf, manager=mira)
+
+    assert [
+        b.coordinator_id
+        for b in Booking.objects.filter(meeting=confirmed)
+        if b.coordinator_id and b.released_at is None
+    ] == [olaf.pk]
+    # Carla's time is free again.
+    assert (
+        booking.holder_of(
+            coordinator_id=carla.pk, starts_at=confirmed.starts_at, ends_at=confirmed.ends_at
+        )
+        is None
+    )
+
+
+def test_a_new_coordinator_with_another_meeting_then_is_not_double_booked(
+    confirmed, olaf, mira, eik
+):
+    other = meeting_for(olaf)
+    booking.book_time(other, venue=eik, starts_at=confirmed.starts_at, ends_at=confirmed.ends_at)
+
+    _handed_over(confirmed.case, to=olaf, manager=mira)
+
+    holders = Booking.objects.filter(coordinator=olaf, released_at__isnull=True)
+    assert [b.meeting_id for b in holders] == [other.pk]
+    assert CaseEvent.objects.filter(
+        case=confirmed.case, kind="scheduling.coordinator_not_booked"
+    ).exists()
 
 
 def test_stopping_needs_a_reason(confirmed, carla):
