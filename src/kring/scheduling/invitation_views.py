@@ -26,7 +26,7 @@ from kring.scheduling.models import Meeting
 def letters_panel(case, user) -> tuple[str, dict[str, Any]] | None:
     """On the case page, for the coordinator: who takes part without an e-mail address and so
     needs a printed letter, each with its download."""
-    meeting = invitations.current_meeting(case)
+    meeting = invitations.meeting_for_letters(case)
     if meeting is None:
         return None
     meeting.case = case

@@ -21,7 +21,7 @@ from django.utils import timezone
 from kring.accounts import contact
 from kring.circle.models import Participant, Status
 from kring.notifications.mail import Attachment, queue_mail
-from kring.scheduling import ics
+from kring.scheduling import ics, policy
 from kring.scheduling.models import Meeting
 
 if TYPE_CHECKING:
@@ -47,9 +47,20 @@ def taking_part(case: Case) -> QuerySet[Participant]:
 
 def letters_needed(meeting: Meeting) -> list[Participant]:
     """Who takes part but has no e-mail address: they get a printed letter."""
-    if meeting.status != Meeting.Status.CONFIRMED:
+    if not policy.has_letters(meeting):
         return []
     return [p for p in taking_part(meeting.case) if not p.email]
+
+
+def meeting_for_letters(case: Case) -> Meeting | None:
+    """The meeting whose letters the case page offers: the confirmed one, else the one last
+    cancelled after its date was set."""
+    return current_meeting(case) or (
+        Meeting.objects.filter(case=case, status=Meeting.Status.CANCELLED, starts_at__isnull=False)
+        .select_related("venue")
+        .order_by("-cancelled_at", "-pk")
+        .first()
+    )
 
 
 def details(meeting: Meeting) -> dict[str, Any]:

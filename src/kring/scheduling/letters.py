@@ -18,6 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from kring.accounts import contact
 from kring.circle.letters import PDF_OPTIONS, STYLESHEET, NoNetworkFetcher
 from kring.scheduling import invitations
+from kring.scheduling.models import Meeting
 
 
 def letter_context(participant, meeting) -> dict:
@@ -33,6 +34,7 @@ def letter_context(participant, meeting) -> dict:
         "venue_address_lines": invitations.details(meeting)["address_lines"],
         "date": timezone.localdate(),
         "contact": contact.for_case(meeting.case),
+        "cancelled": meeting.status == Meeting.Status.CANCELLED,
     }
 
 

@@ -285,13 +285,28 @@ def _same_case(participant, meeting) -> Refusal | None:
 
 def may_print_meeting_letter(actor: By, participant, meeting) -> Refusal | None:
     """The letter with the date and place for `participant`: the case's coordinator, for
-    someone in the meeting's case who takes part, while the date is set."""
+    someone in the meeting's case who takes part, while the date is set, and once a meeting
+    with a date is cancelled, the letter that says so."""
     return first(
         lambda: _the_coordinator(actor, meeting),
         lambda: _same_case(participant, meeting),
-        lambda: _confirmed(meeting),
+        lambda: _has_letters(meeting),
         lambda: _taking_part(participant),
     )
+
+
+def has_letters(meeting: Meeting) -> bool:
+    """A meeting with a date has letters: the invitation while it is confirmed, and the news
+    that it will not take place once it is cancelled (issue 9, point 7: everyone is told)."""
+    return meeting.status == Meeting.Status.CONFIRMED or (
+        meeting.status == Meeting.Status.CANCELLED and meeting.starts_at is not None
+    )
+
+
+def _has_letters(meeting) -> Refusal | None:
+    if meeting is not None and has_letters(meeting):
+        return None
+    return rule("not_confirmed", _("The date of this meeting is not set yet."))
 
 
 def may_download_calendar_file(actor: By, participant, meeting) -> Refusal | None:

@@ -94,8 +94,8 @@ def test_who_withdraws_after_the_invitation_hears_nothing_more(
     calendar = _calendar(cancelled)
     assert calendar["METHOD"] == "CANCEL"
     assert calendar.walk("VEVENT")[0]["SEQUENCE"] == 2
-    # A cancelled meeting needs no letters.
-    assert invitations.letters_needed(summer_meeting) == []
+    # Who has no e-mail address gets the letter that it will not take place.
+    assert [p.name for p in invitations.letters_needed(summer_meeting)] == ["Ria Jansen"]
 
 
 def test_nothing_is_sent_when_the_calling_action_rolls_back(summer_meeting, mailoutbox):
@@ -165,6 +165,36 @@ def test_the_case_page_lists_who_needs_a_letter_and_the_letter_holds_date_place_
     # No one else's name or address (R18).
     for other in ("Daan", "Sanne", "Joost", "Daanstraat", "Lindelaan 4"):
         assert other not in html
+
+
+def test_after_a_cancellation_the_case_page_offers_the_letter_that_says_so(
+    summer_meeting, everyone_said_yes, carla, client
+):
+    """Point 7, everyone is told: who has no e-mail address gets a letter that the meeting
+    will not take place."""
+    from django.urls import reverse
+
+    from kring.cases.lifecycle import State
+    from kring.cases.models import Case
+    from kring.scheduling import actions, letters
+    from kring.testing.auth import force_verified_login
+
+    ria = everyone_said_yes["ria"]
+    Case.objects.filter(pk=summer_meeting.case.pk).update(state=State.SCHEDULED)
+    actions.cancel(summer_meeting, then="prepare", by=carla)
+    summer_meeting.refresh_from_db()
+
+    force_verified_login(client, carla)
+    text = client.get(reverse("cases:detail", args=[summer_meeting.case.pk])).content.decode()
+    assert "The meeting will not take place." in text
+    url = reverse("scheduling:meeting_letter", args=[summer_meeting.pk, ria.pk])
+    assert url in text
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    html = letters.letter_html(ria, summer_meeting)
+    assert "gaat niet door" in html
+    assert "donderdag 15 juli 2027" in html
+    assert "Je bent welkom" not in html
 
 
 def test_the_participants_page_shows_the_meeting_and_its_calendar_file(

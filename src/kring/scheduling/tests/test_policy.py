@@ -306,7 +306,8 @@ INVITATION_TABLES: dict[str, list[Row]] = {
         *each(NOT_THE_COORDINATOR, "date_set", DENIED, target="daan"),
         Row("coordinator", "date_set", refused("not_taking_part"), target="sanne"),
         Row("coordinator", "polling", refused("not_confirmed"), target="daan"),
-        Row("coordinator", "cancelled", refused("not_confirmed"), target="daan"),
+        # Once a meeting with a date is cancelled, the letter says it will not take place.
+        Row("coordinator", "cancelled", ALLOWED, target="daan"),
         # Daan is not in the case of that meeting (and Carla is not its coordinator either).
         Row("coordinator", "other_case", DENIED, target="daan"),
     ],
