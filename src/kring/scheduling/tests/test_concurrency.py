@@ -61,6 +61,10 @@ def _file_copy(tmp_path) -> str:
     connection.ensure_connection()
     target = sqlite3.connect(path)
     connection.connection.backup(target)
+    # In WAL mode before the children connect: switching a database to WAL needs it to
+    # itself, so two connections switching at once would fail "database is locked" at once,
+    # without waiting (Kring's init_command asks for WAL; on a WAL file that changes nothing).
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     return path
 
