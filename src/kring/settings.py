@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "kring.circle",
     "kring.portal",
     "kring.scheduling",
+    "kring.conference",
     "kring.research",
     "kring.demo",
     "django.contrib.admin",

@@ -137,6 +137,9 @@ MOVES: dict[str, Move] = {
         # R8: the meeting is cancelled and the case goes on: back to preparation for a new
         # date (scheduling.actions.cancel; the other way is "stop").
         Move("unschedule", (State.SCHEDULED,), State.PREPARING, "case.unscheduled"),
+        # R10: the conference opens after check-in (conference.actions.start); its guards are
+        # registered by the conference stage (someone of each side is present).
+        Move("hold", (State.SCHEDULED,), State.CONFERENCE_HELD, "case.conference_held"),
     )
 }
 

@@ -1,0 +1,144 @@
+"""Who may do what at the conference, now (ADR 0005): one function per action, None when allowed
+or a Refusal (kring.core.policy). The actions (conference.actions, conference.editing,
+conference.versions) enforce these; views and templates read them through `options(...)`, so a
+button shows only when its action is allowed.
+
+The conference is run by the case's coordinator alone: check-in, the rounds, the plan, the
+second screen (shown from the coordinator's own session on a projector) and the printout. The
+team's manager may read the plan and print it (every case of the team, docs/rules.md "Roles");
+the office sees that the conference was held, never the plan. The rules of the method (R10–R13)
+are the `rule` refusals below, each defined once."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kring.accounts.models import Role
+from kring.audit.actors import By, staff_user
+from kring.cases import lifecycle
+from kring.cases.lifecycle import State
+from kring.cases.policy import of_the_team, the_coordinator
+from kring.core.policy import Refusal, first, rule
+
+# --- the states a step needs --------------------------------------------------------------------
+
+
+def _scheduled(case) -> Refusal | None:
+    return lifecycle.state_refusal(case, (State.SCHEDULED,))
+
+
+def _held(case) -> Refusal | None:
+    """The conference opened and its plan is being made or signed."""
+    return lifecycle.state_refusal(case, (State.CONFERENCE_HELD,))
+
+
+def _not_begun(conference) -> Refusal | None:
+    if conference is not None and (conference.started_at or conference.not_held_at):
+        return rule("begun", _("The conference has begun already."))
+    return None
+
+
+def _started(conference) -> Refusal | None:
+    if conference is None or conference.started_at is None:
+        return rule("not_started", _("The conference has not begun yet."))
+    return None
+
+
+def rounds_refusal(conference) -> Refusal | None:
+    """R12: nothing of a plan before the meeting has begun and the rounds are done."""
+    if conference is None or conference.rounds_done_at is None:
+        return rule(
+            "rounds_not_done",
+            _("The plan begins after the rounds: first finish every round."),
+        )
+    return None
+
+
+# --- who ----------------------------------------------------------------------------------------
+
+
+def coordinator_or_manager(actor: By, case) -> Refusal | None:
+    """The case's coordinator, or the manager of its team (reading only)."""
+    user = staff_user(actor)
+    if user is not None and user.role == Role.MANAGER:
+        return of_the_team(actor, case)
+    return the_coordinator(actor, case)
+
+
+# --- conference mode: check-in, start, not held (issue 10, points 1 and 6) ----------------------
+
+
+def may_run(actor: By, case) -> Refusal | None:
+    """Open conference mode for the case's meeting: its coordinator, from the day the case is
+    scheduled until the plan is signed."""
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: lifecycle.state_refusal(case, (State.SCHEDULED, State.CONFERENCE_HELD)),
+    )
+
+
+def may_check_in(actor: By, case, conference=None) -> Refusal | None:
+    """Record who is present, and who was expected and did not come, before the start."""
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: _scheduled(case),
+        lambda: _not_begun(conference),
+    )
+
+
+def may_start(actor: By, case, conference=None) -> Refusal | None:
+    """Open the conference after check-in: the case moves to "conference_held" (the `hold`
+    move's guards: someone of each side is present)."""
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: _not_begun(conference),
+        lambda: lifecycle.refusal(case, "hold", conference=conference),
+    )
+
+
+def may_record_not_held(actor: By, case, conference=None) -> Refusal | None:
+    """Record that the meeting did not take place; the case goes back to preparation for a new
+    date (the `unschedule` move), or is stopped."""
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: _scheduled(case),
+        lambda: _not_begun(conference),
+    )
+
+
+# --- the introductions and the rounds (issue 10, point 1; R10) ---------------------------------
+
+
+def may_mark_introductions(actor: By, conference) -> Refusal | None:
+    return first(
+        lambda: the_coordinator(actor, conference.case),
+        lambda: _started(conference),
+        lambda: (
+            rule("introduced", _("The introductions are done already."))
+            if conference.introductions_done_at is not None
+            else None
+        ),
+    )
+
+
+# --- the plan (issue 10, points 2, 4 and 5; R11, R12) -------------------------------------------
+
+
+def may_edit_plan(actor: By, conference) -> Refusal | None:
+    """Begin and write the plan: the coordinator, once the rounds are done (R12), while the
+    case is at its conference."""
+    return first(
+        lambda: the_coordinator(actor, conference.case),
+        lambda: _held(conference.case),
+        lambda: rounds_refusal(conference),
+    )
+
+
+def may_read_plan(actor: By, case) -> Refusal | None:
+    """The plan, its versions and its printout: the coordinator and the team's manager."""
+    return coordinator_or_manager(actor, case)
+
+
+def may_show_second_screen(actor: By, case) -> Refusal | None:
+    """The second screen is the coordinator's own, on a projector at the meeting."""
+    return the_coordinator(actor, case)
