@@ -199,6 +199,115 @@ def _scheduled_meeting(world: World) -> None:
 MEETING_BUILDERS["scheduled_meeting"] = _scheduled_meeting
 
 
+def _conference(world: World, *, stage: str) -> None:
+    """A case of Carla's at its conference (issue 10), one per stage, each with its own meeting
+    (no bookings: the pages read the conference, not the calendar): Daan (responsible,
+    acknowledged) and Sanne (harmed) said yes and are checked in. The rows are made with the
+    models: the actions are tested in kring.conference.tests.
+    - "checking_in": the case is scheduled; check-in has begun (the conference may start);
+    - "rounds": the conference started (the case "conference_held"), the introductions done,
+      no round done yet;
+    - "plan": every round done; a plan that can be finalised, with version 1 and an edit after
+      it (so it can be finalised again)."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from kring.cases.lifecycle import State  # noqa: PLC0415
+    from kring.circle import actions as circle  # noqa: PLC0415
+    from kring.circle.models import Participant  # noqa: PLC0415
+    from kring.circle.models import Status as ParticipantStatus  # noqa: PLC0415
+    from kring.conference import content  # noqa: PLC0415 (issue 10, made on first use)
+    from kring.conference.models import (  # noqa: PLC0415
+        Agreement,
+        Attendance,
+        Conference,
+        Plan,
+        PlanVersion,
+        Round,
+    )
+    from kring.scheduling.models import Meeting  # noqa: PLC0415
+    from kring.testing.circle_people import acknowledge  # noqa: PLC0415
+    from kring.testing.people import SANNE  # noqa: PLC0415
+
+    carla = world.users["coordinator"]
+    case = circle.start_preparation(_accepted_by(carla, world.users["office"]), by=carla)
+    daan = add(DAAN, case, by=carla)
+    acknowledge(daan, by=carla)
+    sanne = add(SANNE, case, by=carla)
+    Participant.objects.filter(case=case).update(status=ParticipantStatus.ACCEPTED)
+    state = State.SCHEDULED if stage == "checking_in" else State.CONFERENCE_HELD
+    Case.objects.filter(pk=case.pk).update(state=state)
+    case.refresh_from_db()
+    now = timezone.now()
+    starts = now + timedelta(days={"checking_in": 40, "rounds": 41, "plan": 42}[stage])
+    meeting = Meeting.objects.create(
+        case=case,
+        status=Meeting.Status.CONFIRMED,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        venue=world.obj("venue"),
+        created_by=carla,
+        confirmed_at=now,
+    )
+    conference = Conference.objects.create(case=case, meeting=meeting, created_by=carla)
+    for person in (daan, sanne):
+        Attendance.objects.create(
+            conference=conference,
+            participant=person,
+            present=True,
+            recorded_at=now,
+            recorded_by=carla,
+        )
+    world.objects[f"conference_{stage}"] = case
+    if stage == "checking_in":
+        return
+    done = now if stage == "plan" else None
+    first = Round.objects.create(conference=conference, participant=daan, position=1, done_at=done)
+    Round.objects.create(conference=conference, participant=sanne, position=2, done_at=done)
+    conference.started_at = conference.introductions_done_at = now
+    conference.rounds_done_at = done
+    conference.save()
+    world.objects["round"] = first
+    if stage == "rounds":
+        return
+    plan = Plan.objects.create(
+        case=case,
+        conference=conference,
+        created_by=carla,
+        good_outcome="Dat het niet meer gebeurt.",
+        good_outcome_by=sanne,
+        evaluation_date=(starts + timedelta(days=90)).date(),
+        if_not_kept="We komen opnieuw bij elkaar.",
+        edit_count=1,
+    )
+    Agreement.objects.create(
+        plan=plan,
+        position=1,
+        what="Daan fietst niet meer via de Lindelaan.",
+        who=daan,
+        prevents_repeat=True,
+    )
+    form = content.canonical(plan)
+    world.objects["plan_version"] = PlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        content=form,
+        content_hash=content.content_hash(form),
+        edit_count=1,
+        finalised_at=now,
+        finalised_by=carla,
+    )
+    Plan.objects.filter(pk=plan.pk).update(edit_count=2)
+
+
+CONFERENCE_BUILDERS = {
+    "conference_checking_in": lambda world: _conference(world, stage="checking_in"),
+    "conference_rounds": lambda world: _conference(world, stage="rounds"),
+    "round": lambda world: world.obj("conference_rounds"),
+    "conference_plan": lambda world: _conference(world, stage="plan"),
+    "plan_version": lambda world: world.obj("conference_plan"),
+}
+
+
 POLL_BUILDERS = {
     **dict.fromkeys(("poll_case", "poll_meeting", "poll_option"), _date_poll),
     "portal_token": _portal_with_poll,
@@ -252,5 +361,6 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             **VENUE_BUILDERS,
             **MEETING_BUILDERS,
             **POLL_BUILDERS,
+            **CONFERENCE_BUILDERS,
         },
     )
