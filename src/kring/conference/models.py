@@ -14,12 +14,19 @@ revision is a conflict to resolve, never a silent overwrite (conference.editing)
 `edit_count` goes up with every change of the plan or its rows, so a version records the
 count it froze and the plan is final while no edit came after it."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kring.core.models import ChoiceLabels
+
+
+def new_client_id() -> str:
+    """A row's id as the editor's page makes it, for rows made without the page's script."""
+    return str(uuid.uuid4())
 
 
 class NotHeldReason(models.TextChoices):
@@ -165,6 +172,10 @@ class Plan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now=True)
+    # Who saved the plan's own fields last (a conflict names them; conference.editing).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("plan")
@@ -190,9 +201,18 @@ class Idea(models.Model):
     )
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Made by the editor's page (a UUID): a row sent again after a lost answer is not made twice.
+    client_id = models.CharField(max_length=36, default=new_client_id)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "client_id"], name="idea_client_id_once")
+        ]
 
     def __str__(self) -> str:
         return f"idea {self.position} of plan {self.plan_id}"
@@ -223,9 +243,18 @@ class Agreement(ChoiceLabels, models.Model):
     prevents_repeat = models.BooleanField(_("prevents a repeat"), default=False)
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Made by the editor's page (a UUID): a row sent again after a lost answer is not made twice.
+    client_id = models.CharField(max_length=36, default=new_client_id)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "client_id"], name="agreement_client_id_once")
+        ]
 
     def __str__(self) -> str:
         return f"agreement {self.position} of plan {self.plan_id}"
