@@ -8,11 +8,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kring.accounts.models import User
+from kring.audit.log import record
+from kring.cases.actions import lock_case, log_event, make_move
 from kring.cases.models import Case
-from kring.circle.models import Side
+from kring.circle.models import Participant, Side
+from kring.conference import policy
+from kring.conference.models import Attendance, Conference, Round
+from kring.conference.queries import present_participants
+from kring.core.policy import Refused, enforce, rule
+from kring.scheduling.models import Meeting
+
+__all__ = [
+    "both_sides_present",
+    "check_in",
+    "mark_introductions",
+    "mark_repair_round",
+    "mark_round_done",
+    "open_conference",
+    "present_participants",
+    "round_order",
+    "start",
+]
+
+NOTE_MAX = 500  # a short note, never a transcript (Round.note)
 
 # --- the guard of the `hold` move ---------------------------------------------------------------
 
@@ -36,3 +60,168 @@ def both_sides_present(case: Case, *, conference=None, **_kw: Any) -> str | Prom
     if Side.HARMED not in present:
         return _("Check in the person harmed first: without them there is no conference.")
     return None
+
+
+# --- conference mode (issue 10, point 1; R10) ---------------------------------------------------
+
+
+def _locked(conference: Conference) -> Conference:
+    """The conference and its case read again under the case's row lock, with its rounds."""
+    case = lock_case(conference.case)
+    fresh = Conference.objects.prefetch_related("rounds__participant").get(pk=conference.pk)
+    fresh.case = case
+    return fresh
+
+
+def open_conference(case: Case, *, by: User) -> Conference:
+    """Check-in begins: the conference of the case's confirmed meeting, made once (a second
+    call returns the same one)."""
+    with transaction.atomic():
+        case = lock_case(case)
+        meeting = Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED).first()
+        existing = (
+            Conference.objects.filter(meeting=meeting).first() if meeting is not None else None
+        )
+        if existing is not None:
+            enforce(policy.may_run(by, case))
+            existing.case = case
+            return existing
+        enforce(policy.may_check_in(by, case))
+        if meeting is None:
+            raise Refused(rule("no_meeting", _("This case has no meeting with a date set.")))
+        conference = Conference.objects.create(case=case, meeting=meeting, created_by=by)
+        conference.case = case
+        record("conference.opened", actor=by, case=case, obj=conference)
+    return conference
+
+
+def check_in(
+    conference: Conference, participant: Participant, *, present: bool, by: User
+) -> Attendance:
+    """Mark one person present, or expected and not there, before the conference opens. One
+    audit row per change; check-in itself is no line on the timeline."""
+    with transaction.atomic():
+        conference = _locked(conference)
+        participant = Participant.objects.get(pk=participant.pk)
+        enforce(policy.may_check_in(by, conference.case, conference, participant))
+        attendance, _created = Attendance.objects.update_or_create(
+            conference=conference,
+            participant=participant,
+            defaults={"present": present, "recorded_at": timezone.now(), "recorded_by": by},
+        )
+        record(
+            "conference.checked_in",
+            actor=by,
+            case=conference.case,
+            obj=attendance,
+            data={"participant": participant.pk, "present": present},
+        )
+    return attendance
+
+
+def round_order(people: list[Participant]) -> list[Participant]:
+    """R10: the responsible side first, then the harmed side, then everyone else: those in the
+    circle of someone responsible, then of someone harmed, then the others; by name within each.
+    `people` with `supports` fetched."""
+
+    def group(p: Participant) -> int:
+        if p.side == Side.RESPONSIBLE:
+            return 0
+        if p.side == Side.HARMED:
+            return 1
+        supports = p.supports.side if p.supports is not None else None
+        if supports == Side.RESPONSIBLE:
+            return 2
+        if supports == Side.HARMED:
+            return 3
+        return 4
+
+    return sorted(people, key=lambda p: (group(p), p.name.casefold(), p.pk))
+
+
+def start(conference: Conference, *, by: User) -> Conference:
+    """The conference opens (the `hold` move: someone of each side is present). Whoever was
+    expected and not checked in is recorded as not there; the rounds are made in R10's order
+    for everyone present."""
+    with transaction.atomic():
+        conference = _locked(conference)
+        case = conference.case
+        enforce(policy.may_start(by, case, conference))
+        now = timezone.now()
+        make_move(case, "hold", by=by, conference=conference)
+        checked = set(
+            Attendance.objects.filter(conference=conference).values_list(
+                "participant_id", flat=True
+            )
+        )
+        Attendance.objects.bulk_create(
+            Attendance(
+                conference=conference,
+                participant=p,
+                present=False,
+                recorded_at=now,
+                recorded_by=by,
+            )
+            for p in case.participants.all()
+            if policy.expected(p) and p.pk not in checked
+        )
+        present = list(present_participants(conference).select_related("supports"))
+        Round.objects.bulk_create(
+            Round(conference=conference, participant=p, position=position)
+            for position, p in enumerate(round_order(present), start=1)
+        )
+        conference.started_at = now
+        conference.save(update_fields=["started_at"])
+    return conference
+
+
+def mark_introductions(conference: Conference, *, by: User) -> Conference:
+    """R10: everyone present was introduced by name."""
+    with transaction.atomic():
+        conference = _locked(conference)
+        enforce(policy.may_mark_introductions(by, conference))
+        conference.introductions_done_at = timezone.now()
+        conference.save(update_fields=["introductions_done_at"])
+        log_event(conference.case, "conference.introductions_done", by=by)
+    return conference
+
+
+def mark_round_done(turn: Round, *, note: str = "", by: User) -> Round:
+    """R10: one person's round is done, in turn (conference.policy.may_mark_round). `note`: a
+    short note if the coordinator wishes; it never goes into the timeline, the audit log or a
+    URL."""
+    note = note.strip()
+    with transaction.atomic():
+        conference = _locked(turn.conference)
+        turn = next(r for r in conference.rounds.all() if r.pk == turn.pk)
+        enforce(policy.may_mark_round(by, turn))
+        if len(note) > NOTE_MAX:
+            raise Refused(
+                rule(
+                    "note_too_long",
+                    _("Keep the note short: at most %(max)s characters.") % {"max": NOTE_MAX},
+                )
+            )
+        turn.done_at = timezone.now()
+        turn.note = note
+        turn.save(update_fields=["done_at", "note"])
+        log_event(
+            conference.case,
+            "conference.round_done",
+            by=by,
+            participant=turn.participant_id,
+            position=turn.position,
+        )
+    return turn
+
+
+def mark_repair_round(conference: Conference, *, by: User) -> Conference:
+    """R10: after every round, whoever wants to put something right has responded; the plan may
+    begin (R12)."""
+    with transaction.atomic():
+        conference = _locked(conference)
+        enforce(policy.may_mark_repair_round(by, conference))
+        conference.rounds_done_at = timezone.now()
+        conference.save(update_fields=["rounds_done_at"])
+        log_event(conference.case, "conference.rounds_done", by=by)
+    return conference

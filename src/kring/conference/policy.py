@@ -11,6 +11,8 @@ are the `rule` refusals below, each defined once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
@@ -18,7 +20,11 @@ from kring.audit.actors import By, staff_user
 from kring.cases import lifecycle
 from kring.cases.lifecycle import State
 from kring.cases.policy import of_the_team, the_coordinator
-from kring.core.policy import Refusal, first, rule
+from kring.circle.models import Status
+from kring.core.policy import Refusal, deny, first, rule
+
+if TYPE_CHECKING:
+    from kring.conference.models import Round
 
 # --- the states a step needs --------------------------------------------------------------------
 
@@ -77,12 +83,29 @@ def may_run(actor: By, case) -> Refusal | None:
     )
 
 
-def may_check_in(actor: By, case, conference=None) -> Refusal | None:
-    """Record who is present, and who was expected and did not come, before the start."""
+def expected(participant) -> bool:
+    """Expected at the meeting: they said yes and take part (R9)."""
+    return participant.status == Status.ACCEPTED
+
+
+def may_check_in(actor: By, case, conference=None, participant=None) -> Refusal | None:
+    """Record who is present, and who was expected and did not come, before the start. Anyone of
+    the case's circle who still takes part may be checked in (someone invited who came after
+    all); not someone who declined or stopped taking part (R9: they would first come back)."""
     return first(
         lambda: the_coordinator(actor, case),
+        lambda: (
+            deny("other_case", _("This person is not in this case."))
+            if participant is not None and participant.case_id != case.pk
+            else None
+        ),
         lambda: _scheduled(case),
         lambda: _not_begun(conference),
+        lambda: (
+            rule("not_taking_part", _("%(name)s does not take part.") % {"name": participant.name})
+            if participant is not None and not participant.takes_part
+            else None
+        ),
     )
 
 
@@ -109,15 +132,87 @@ def may_record_not_held(actor: By, case, conference=None) -> Refusal | None:
 # --- the introductions and the rounds (issue 10, point 1; R10) ---------------------------------
 
 
+def _introduced(conference) -> Refusal | None:
+    if conference.introductions_done_at is None:
+        return rule("not_introduced", _("First introduce everyone present by name."))
+    return None
+
+
+def next_round(conference) -> Round | None:
+    """R10: the round to do now: the first one not done, in the order of the rounds (read from
+    `conference.rounds`, prefetched by the pages that show them all). None when all are done."""
+    for turn in conference.rounds.all():
+        if turn.done_at is None:
+            return turn
+    return None
+
+
 def may_mark_introductions(actor: By, conference) -> Refusal | None:
+    """R10: the coordinator opens by introducing everyone present by name."""
     return first(
         lambda: the_coordinator(actor, conference.case),
+        lambda: _held(conference.case),
         lambda: _started(conference),
         lambda: (
             rule("introduced", _("The introductions are done already."))
             if conference.introductions_done_at is not None
             else None
         ),
+    )
+
+
+def may_mark_round(actor: By, turn) -> Refusal | None:
+    """R10: one person's round is done, in the order of the rounds: the responsible side first,
+    then the harmed side, then everyone else; never one out of turn."""
+    conference = turn.conference
+
+    def in_turn() -> Refusal | None:
+        current = next_round(conference)
+        if current is not None and current.pk != turn.pk:
+            return rule(
+                "out_of_order",
+                _("First finish the round of %(name)s.") % {"name": current.participant.name},
+            )
+        return None
+
+    return first(
+        lambda: the_coordinator(actor, conference.case),
+        lambda: _held(conference.case),
+        lambda: _started(conference),
+        lambda: _introduced(conference),
+        lambda: (
+            rule("round_done", _("This round is done already."))
+            if turn.done_at is not None
+            else None
+        ),
+        in_turn,
+    )
+
+
+def may_mark_repair_round(actor: By, conference) -> Refusal | None:
+    """R10: after every round, whoever wants to put something right is invited to respond;
+    once that is done the plan may begin (R12)."""
+
+    def rounds_finished() -> Refusal | None:
+        current = next_round(conference)
+        if current is not None:
+            return rule(
+                "rounds_open",
+                _("First finish every round. Next: %(name)s.") % {"name": current.participant.name},
+            )
+        return None
+
+    return first(
+        lambda: the_coordinator(actor, conference.case),
+        lambda: _held(conference.case),
+        lambda: _started(conference),
+        lambda: _introduced(conference),
+        lambda: (
+            rule("repair_done", _("This round is done already."))
+            if conference.rounds_done_at is not None
+            else None
+        ),
+        rounds_finished,
     )
 
 

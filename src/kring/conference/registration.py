@@ -11,11 +11,34 @@ def register() -> None:
 
 
 def _conference_mode() -> None:
-    """Issue 10, point 1: the `hold` move needs both sides present (R10)."""
+    """Issue 10, point 1: the `hold` move needs both sides present (R10); the timeline and the
+    access log name the steps of conference mode (never a round's note); the case page leads
+    the coordinator into conference mode; "conference held" has its task-list step."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
     from kring.cases import registry
-    from kring.conference import actions
+    from kring.cases.lifecycle import State
+    from kring.conference import actions, mode_panel
 
     registry.add_guards("hold", actions.both_sides_present)
+    registry.add_event_labels(
+        {
+            "case.conference_held": _("Conference started"),
+            "conference.introductions_done": _("Everyone present was introduced"),
+            "conference.round_done": _("Round done"),
+            "conference.rounds_done": _("Every round done: the plan may begin"),
+        }
+    )
+    add_labels(
+        {
+            "conference.opened": _("Began check-in for the conference"),
+            "conference.checked_in": _("Marked someone present or not there"),
+            "conference.mode_viewed": _("Read conference mode of a case"),
+        }
+    )
+    registry.add_case_panel(mode_panel.case_panel)
+    registry.provide_step(State.CONFERENCE_HELD, next_step=mode_panel.NEXT_STEP)
 
 
 def _plan() -> None:

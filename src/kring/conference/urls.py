@@ -1,9 +1,21 @@
 from django.urls import path  # noqa: F401  (the parts of the conference add their pages here)
 
+from kring.conference import views as mode_views
+
 app_name = "conference"
 
 urlpatterns: list = [
     # --- conference mode: check-in, the rounds (issue 10, points 1 and 6) ---
+    path("zaken/<int:pk>/conferentie/", mode_views.mode, name="mode"),
+    path("zaken/<int:pk>/conferentie/aanwezig/", mode_views.check_in, name="check_in"),
+    path("zaken/<int:pk>/conferentie/beginnen/", mode_views.start, name="start"),
+    path("zaken/<int:pk>/conferentie/voorstellen/", mode_views.introductions, name="introductions"),
+    path(
+        "zaken/<int:pk>/conferentie/ronde/<int:round_id>/",
+        mode_views.round_done,
+        name="round_done",
+    ),
+    path("zaken/<int:pk>/conferentie/rechtzetten/", mode_views.repair_round, name="repair_round"),
     # --- the plan and its editing (issue 10, points 2 and 4) ---
     # --- versions (issue 10, point 5) ---
     # --- the second screen and the printout (issue 10, points 3 and 7) ---

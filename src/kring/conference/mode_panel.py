@@ -1,0 +1,49 @@
+"""Conference mode on the case page (issue 10, point 1): for the case's coordinator, the way into
+conference mode from the day the case is scheduled, and after the start how far the
+conference is (started at, how many are present, the rounds done). Everyone else who may see
+the case (the office, the team's manager) reads only that the conference took place, and when;
+never a note. Registered with kring.cases.registry in conference.registration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kring.cases.lifecycle import State
+from kring.conference import policy
+from kring.conference.models import Attendance
+from kring.conference.queries import current_conference
+from kring.core.policy import options
+
+# The states in which a case has (or is about to have) its conference.
+AROUND_THE_CONFERENCE = (
+    State.SCHEDULED,
+    State.CONFERENCE_HELD,
+    State.FOLLOWING_UP,
+    State.CLOSED,
+)
+
+NEXT_STEP = _("Go through the rounds, make the plan together, and let everyone sign it.")
+
+
+def case_panel(case, user) -> tuple[str, dict[str, Any]] | None:
+    if case.state not in AROUND_THE_CONFERENCE:
+        return None
+    may_run = policy.may_run(user, case)
+    conference = current_conference(case, with_rounds=may_run is None)
+    started = conference is not None and conference.started_at is not None
+    if may_run is not None and not started:
+        return None
+    context: dict[str, Any] = {
+        "case": case,
+        "conference": conference,
+        "started": started,
+        "may": options(run=may_run),
+    }
+    if started and may_run is None:
+        rounds = list(conference.rounds.all())
+        context["present"] = Attendance.objects.filter(conference=conference, present=True).count()
+        context["rounds_total"] = len(rounds)
+        context["rounds_done"] = sum(1 for r in rounds if r.done_at is not None)
+    return "conference/_mode_panel.html", context
