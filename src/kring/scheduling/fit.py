@@ -4,7 +4,8 @@
 coordinator; an empty list means nothing to warn about. It decides nothing: the poll's grid
 shows the warnings per option, the confirm page before confirming. Three checks:
 
-- capacity: the participants who take part (not declined, not stopped) plus the coordinator;
+- capacity: the participants who may come (`may_come`: all of the circle but who declined or
+  stopped, so invited people who may still say yes too) plus the coordinator;
 - accessibility: a participant's recorded needs (free text) are read for keywords, in Dutch
   and English, and compared with the venue's features; a need that matches no feature gets a
   gentle "check it yourself" naming the need;
@@ -116,13 +117,17 @@ def features_asked(need: str) -> list[Feature]:
     return found
 
 
-def taking_part(case) -> list:
-    """The participants of the case who take part (not declined, not stopped)."""
-    from kring.circle.models import Participant, Status
+def may_come(case) -> list:
+    """The participants of the case who may come: everyone in the circle who has not declined
+    or stopped (the circle's `Participant.takes_part`), so also who is invited and may still say
+    yes: the room must hold them. Wider than who takes part in the meeting (said yes:
+    scheduling.policy.taking_part), which decides who is invited and reminded."""
+    from kring.circle.models import Participant
+    from kring.circle.policy import HAS_LEFT
 
     return list(
         Participant.objects.filter(case=case)
-        .exclude(status__in=(Status.DECLINED, Status.WITHDRAWN))
+        .exclude(status__in=HAS_LEFT)
         .only("pk", "name", "accessibility_needs", "status")
     )
 
@@ -193,10 +198,10 @@ def coordinator_clashes(coordinator, *, case, starts_at, ends_at) -> list[Meetin
 
 def warnings_for(venue: Venue, *, case, starts_at, ends_at, participants=None) -> list[str]:
     """Everything that does not fit about holding the case's meeting in `venue` from
-    `starts_at` to `ends_at`. `participants` (those who take part) may be passed in by a caller
+    `starts_at` to `ends_at`. `participants` (those who may come) may be passed in by a caller
     that shows many options, to ask the database once."""
     if participants is None:
-        participants = taking_part(case)
+        participants = may_come(case)
     warnings: list[str] = []
     people = len(participants) + (1 if case.coordinator_id else 0)
     too_small = capacity_warning(venue, people)

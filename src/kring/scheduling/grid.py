@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kring.circle.models import Participant
-from kring.circle.models import Status as ParticipantStatus
-from kring.scheduling import fit
+from kring.scheduling import fit, policy
 from kring.scheduling.models import Availability, Meeting, PollAnswer, PollOption
 
 SCORES = {Availability.YES: 2, Availability.IF_NEED_BE: 1, Availability.NO: 0}
@@ -45,7 +44,7 @@ class Row:
 @dataclass
 class Grid:
     meeting: Meeting
-    participants: list[Participant]  # those who take part and can answer (accepted)
+    participants: list[Participant]  # those who take part and can answer (policy.taking_part)
     rows: list[Row]  # the options, best first
     not_answered: list[Participant]  # who has not answered every option yet
 
@@ -56,10 +55,10 @@ class Grid:
 
 
 def answering(meeting: Meeting) -> list[Participant]:
-    """The participants who answer the poll: those who accepted (a minor too, with their own
-    link). One query."""
+    """The participants who answer the poll: those who take part (policy.taking_part; a minor
+    too, with their own link). One query."""
     return list(
-        Participant.objects.filter(case_id=meeting.case_id, status=ParticipantStatus.ACCEPTED)
+        policy.taking_part(meeting.case_id)
         .only("pk", "name", "side", "status", "case_id")
         .order_by("name", "pk")
     )
@@ -94,7 +93,7 @@ def grid(meeting: Meeting, *, with_fit: bool = True) -> Grid:
         row.cannot_come.sort(key=lambda p: (p.name, p.pk))
     if with_fit and options:
         case = meeting.case
-        people = fit.taking_part(case)
+        people = fit.may_come(case)
         for row in rows.values():
             row.warnings = fit.warnings_for(
                 row.option.venue,

@@ -1,6 +1,6 @@
 """Invitations to a confirmed meeting (issue 9, point 5; R8).
 
-Every participant who takes part at that moment (accepted, not declined or withdrawn) is told:
+Every participant who takes part at that moment (scheduling.policy.taking_part) is told:
 by e-mail with the calendar file (scheduling.ics) when they have an address, otherwise by a
 letter the coordinator prints from the case page (scheduling.letters); and on their own page, a
 panel with the date, time, address, route and the venue's accessibility, with the calendar file
@@ -19,14 +19,12 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from kring.accounts import contact
-from kring.circle.models import Participant, Status
+from kring.circle.models import Participant
 from kring.notifications.mail import Attachment, queue_mail
 from kring.scheduling import ics, policy
 from kring.scheduling.models import Meeting
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
     from kring.cases.models import Case
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -39,17 +37,11 @@ MAIL_KINDS: dict[str, str] = {
 }
 
 
-def taking_part(case: Case) -> QuerySet[Participant]:
-    """Who is invited to the meeting now: everyone in the circle who said yes and has not
-    withdrawn since."""
-    return case.participants.filter(status=Status.ACCEPTED).order_by("pk")
-
-
 def letters_needed(meeting: Meeting) -> list[Participant]:
     """Who takes part but has no e-mail address: they get a printed letter."""
     if not policy.has_letters(meeting):
         return []
-    return [p for p in taking_part(meeting.case) if not p.email]
+    return [p for p in policy.taking_part(meeting.case) if not p.email]
 
 
 def meeting_for_letters(case: Case) -> Meeting | None:
@@ -104,7 +96,7 @@ def send(meeting: Meeting, *, change: Change) -> int:
     who_to_contact = contact.for_case(case)
     info = details(meeting)
     queued = 0
-    for participant in taking_part(case):
+    for participant in policy.taking_part(case):
         if not participant.email:
             continue
         queue_mail(
@@ -136,9 +128,8 @@ def portal_panel(participant: Participant) -> tuple[str, dict[str, Any]] | None:
     takes part, once the date is set."""
     from kring.audit.actors import Actor
     from kring.core.policy import options
-    from kring.scheduling import policy
 
-    if participant.status != Status.ACCEPTED:
+    if not policy.is_taking_part(participant):
         return None
     meeting = current_meeting(participant.case)
     if meeting is None:

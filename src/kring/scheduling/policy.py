@@ -3,17 +3,44 @@ a Refusal (kring.core.policy). The actions enforce these; views and templates re
 `options(...)`, so that a button shows only when its action is allowed. One section per part of
 the app (venues and the calendar, the date poll, booking and confirming, invitations)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
 from kring.audit.actors import By, actor_of, staff_user
 from kring.cases.lifecycle import State
 from kring.cases.policy import the_coordinator
+from kring.circle.models import Participant
 from kring.circle.models import Status as ParticipantStatus
 from kring.core.policy import Refusal, deny, first, rule
 from kring.scheduling.models import Meeting
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 NOT_ALLOWED = _("You are not allowed to do this.")
+
+
+# --- who takes part in the meeting ---------------------------------------------------------------
+# One definition for the whole app: those who said yes and have not stopped since answer the date
+# poll, are invited (by e-mail, else by letter), are reminded, are told of a change, and find the
+# meeting on their own page. Not the circle's `Participant.takes_part`, which counts everyone still
+# in the circle (also who is yet to be invited or has not answered): scheduling.fit counts those
+# for a room's size, as they may still say yes.
+TAKING_PART = (ParticipantStatus.ACCEPTED,)
+
+
+def is_taking_part(participant: Participant) -> bool:
+    """Whether `participant` takes part in the meeting (TAKING_PART; see above)."""
+    return participant.status in TAKING_PART
+
+
+def taking_part(case) -> QuerySet[Participant]:
+    """The participants of `case` (a Case or its pk) who take part in the meeting, by pk."""
+    return Participant.objects.filter(case=case, status__in=TAKING_PART).order_by("pk")
 
 
 # --- venues and the office's calendar (issue 9, points 1 and 8) ---------------------------------
@@ -135,7 +162,7 @@ def _answering(participant, meeting) -> Refusal | None:
         lambda: _polling(meeting),
         lambda: (
             None
-            if participant.status == ParticipantStatus.ACCEPTED
+            if is_taking_part(participant)
             else rule(
                 "not_accepted",
                 _("Only someone who has said they will take part can say when they can come."),
@@ -272,7 +299,7 @@ def _confirmed(meeting) -> Refusal | None:
 
 
 def _taking_part(participant) -> Refusal | None:
-    if participant.status == ParticipantStatus.ACCEPTED:
+    if is_taking_part(participant):
         return None
     return rule("not_taking_part", _("This person does not take part."))
 

@@ -31,7 +31,6 @@ from kring.cases.actions import lock_case, log_event
 from kring.cases.models import Case
 from kring.circle import links
 from kring.circle.models import Participant
-from kring.circle.models import Status as ParticipantStatus
 from kring.core.policy import Refused, enforce
 from kring.notifications.mail import queue_mail
 from kring.scheduling import policy
@@ -178,11 +177,10 @@ def describe(option: PollOption) -> str:
 
 
 def waiting_for(meeting: Meeting) -> list[Participant]:
-    """The participants who take part (accepted) and have not answered every option yet."""
+    """The participants who take part (policy.taking_part) and have not answered every option
+    yet."""
     options = meeting.options.count()
-    people = Participant.objects.filter(
-        case_id=meeting.case_id, status=ParticipantStatus.ACCEPTED
-    ).order_by("name", "pk")
+    people = policy.taking_part(meeting.case_id).order_by("name", "pk")
     answered = {}
     for participant_id in PollAnswer.objects.filter(option__meeting=meeting).values_list(
         "participant_id", flat=True

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kring.accounts import contact
-from kring.circle.models import Status
 from kring.notifications.mail import queue_mail
+from kring.scheduling import policy
 from kring.scheduling.models import Meeting, Reminder
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -48,8 +48,6 @@ def plan(meeting: Meeting) -> list[Reminder]:
     """Store the reminders of the confirmed `meeting` for its current sequence: one per
     participant who takes part now, and one for the coordinator. Unsent reminders of an
     earlier version of the meeting are cancelled; planning twice adds nothing."""
-    from kring.scheduling.invitations import taking_part
-
     Reminder.objects.filter(
         meeting=meeting, sent_at__isnull=True, cancelled_at__isnull=True
     ).exclude(sequence=meeting.sequence).update(cancelled_at=timezone.now())
@@ -60,7 +58,7 @@ def plan(meeting: Meeting) -> list[Reminder]:
     )
     wanted: list[Reminder] = []
     participant_due = due_at(meeting, PARTICIPANT_DAYS_BEFORE)
-    for participant in taking_part(meeting.case):
+    for participant in policy.taking_part(meeting.case):
         if (Reminder.Kind.PARTICIPANT, participant.pk) not in existing:
             wanted.append(
                 Reminder(
@@ -108,9 +106,7 @@ def _still_wanted(reminder: Reminder, now: datetime) -> bool:
     participant = reminder.participant
     # Never to someone who withdrew (or declined) since the reminder was planned.
     return (
-        participant is not None
-        and participant.status == Status.ACCEPTED
-        and bool(participant.email)
+        participant is not None and policy.is_taking_part(participant) and bool(participant.email)
     )
 
 
