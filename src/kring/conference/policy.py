@@ -121,11 +121,13 @@ def may_start(actor: By, case, conference=None) -> Refusal | None:
 
 def may_record_not_held(actor: By, case, conference=None) -> Refusal | None:
     """Record that the meeting did not take place; the case goes back to preparation for a new
-    date (the `unschedule` move), or is stopped."""
+    date (the `unschedule` move), or is stopped. Only before the start: once the conference
+    opened, the meeting took place."""
     return first(
         lambda: the_coordinator(actor, case),
         lambda: _scheduled(case),
         lambda: _not_begun(conference),
+        lambda: _has_confirmed_meeting(case),
     )
 
 
@@ -237,3 +239,69 @@ def may_read_plan(actor: By, case) -> Refusal | None:
 def may_show_second_screen(actor: By, case) -> Refusal | None:
     """The second screen is the coordinator's own, on a projector at the meeting."""
     return the_coordinator(actor, case)
+
+
+# --- versions, the informal part, a meeting not held (issue 10, points 5 and 6; R11, R13) -----
+
+
+def _has_confirmed_meeting(case) -> Refusal | None:
+    from kring.scheduling.models import Meeting
+
+    if Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED).exists():
+        return None
+    return rule("no_meeting", _("This case has no meeting with a date set."))
+
+
+def _not_final(plan) -> Refusal | None:
+    from kring.conference import versions
+
+    if versions.is_final(plan):
+        return rule(
+            "final",
+            _("This plan is final already. Change something in it first to make a new version."),
+        )
+    return None
+
+
+def _complete(plan) -> Refusal | None:
+    """R11: an agreement that prevents a repeat, an evaluation date, what happens when an
+    agreement is not kept, and the harmed person's good outcome (conference.versions.missing)."""
+    from kring.conference import versions
+
+    missing = versions.missing(plan)
+    if missing:
+        return rule("incomplete", versions.missing_message(missing))
+    return None
+
+
+def may_finalise(actor: By, plan) -> Refusal | None:
+    """Make the plan as it stands a final version (R14: a later change makes the next one): the
+    coordinator, at the conference, once the plan is complete (R11) and changed since the last
+    version."""
+    return first(
+        lambda: the_coordinator(actor, plan.case),
+        lambda: _held(plan.case),
+        lambda: rounds_refusal(plan.conference),
+        lambda: _not_final(plan),
+        lambda: _complete(plan),
+    )
+
+
+def may_mark_informal(actor: By, conference) -> Refusal | None:
+    """R13: the informal part comes after the plan, so once a version of it is final."""
+    from kring.conference.models import PlanVersion
+
+    return first(
+        lambda: the_coordinator(actor, conference.case),
+        lambda: _held(conference.case),
+        lambda: (
+            rule("informal_done", _("The informal part has begun already."))
+            if conference.informal_at is not None
+            else None
+        ),
+        lambda: (
+            None
+            if PlanVersion.objects.filter(plan__conference=conference).exists()
+            else rule("no_version", _("The informal part comes after the plan: finalise it first."))
+        ),
+    )

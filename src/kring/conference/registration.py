@@ -46,7 +46,29 @@ def _plan() -> None:
 
 
 def _versions_and_lifecycle() -> None:
-    """Issue 10, points 5 and 6: versions, the informal part, a meeting that did not take place."""
+    """Issue 10, points 5 and 6: versions, the informal part, a meeting that did not take place:
+    how the timeline and the access log name them, and which version a timeline line is about."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.conference import presentation_versions
+
+    labels = {
+        "conference.plan_finalised": _("Plan made final"),
+        "conference.informal_part": _("The informal part began"),
+        "conference.not_held": _("The conference did not go on"),
+        "scheduling.meeting_not_held": _("Meeting ended: the conference did not go on"),
+    }
+    registry.add_event_labels(labels)
+    add_labels(
+        {
+            **labels,
+            "conference.versions_viewed": _("Read the versions of a plan"),
+            "conference.version_viewed": _("Read a version of a plan"),
+        }
+    )
+    registry.add_timeline_details(presentation_versions.timeline_detail)
 
 
 def _second_screen_and_print() -> None:

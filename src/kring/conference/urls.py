@@ -1,5 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of the conference add their pages here)
 
+from kring.conference import versions_views
 from kring.conference import views as mode_views
 
 app_name = "conference"
@@ -18,5 +19,18 @@ urlpatterns: list = [
     path("zaken/<int:pk>/conferentie/rechtzetten/", mode_views.repair_round, name="repair_round"),
     # --- the plan and its editing (issue 10, points 2 and 4) ---
     # --- versions (issue 10, point 5) ---
+    path("zaken/<int:pk>/plan/vaststellen/", versions_views.finalise, name="finalise"),
+    path("zaken/<int:pk>/plan/versies/", versions_views.version_list, name="versions"),
+    path(
+        "zaken/<int:pk>/plan/versies/<int:number>/",
+        versions_views.version_detail,
+        name="version",
+    ),
+    path("zaken/<int:pk>/conferentie/informeel/", versions_views.informal, name="informal"),
+    path(
+        "zaken/<int:pk>/conferentie/niet-doorgegaan/",
+        versions_views.record_not_held,
+        name="not_held",
+    ),
     # --- the second screen and the printout (issue 10, points 3 and 7) ---
 ]

@@ -177,3 +177,15 @@ def follow_new_coordinator(case: Case, coordinator: User) -> None:
             case_actions.log_event(
                 case, "scheduling.coordinator_not_booked", by=coordinator, meeting=meeting.pk
             )
+
+
+def end_not_held(meeting: Meeting, case: Case, *, by: User) -> None:
+    """The meeting did not take place (conference.not_held, inside its transaction with the
+    case locked): the bookings released, the meeting ended, its reminders cancelled. Nobody is
+    sent a cancellation: the day has come, and the coordinator tells who was there."""
+    booking.release(meeting)
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancelled_at = timezone.now()
+    meeting.save(update_fields=["status", "cancelled_at"])
+    case_actions.log_event(case, "scheduling.meeting_not_held", by=by, meeting=meeting.pk)
+    reminders.cancel(meeting)

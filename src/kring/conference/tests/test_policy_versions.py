@@ -1,0 +1,191 @@
+"""The policy tables of finalising the plan, the informal part and a meeting that did not take
+place (issue 10, points 5 and 6), in the shape of cases/tests/test_policy.py; gathered by
+test_policy.py. Carla is the case's coordinator; the plan is Sanne's (conftest `plan`)."""
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.db.models import F
+from django.utils import timezone
+
+from kring.cases.tests.test_policy import (
+    ALLOWED,
+    STAFF,
+    Row,
+    World,
+    assert_answer,
+    denied,
+    each,
+    params,
+    refused,
+)
+from kring.conference import policy
+
+pytestmark = pytest.mark.django_db
+
+NOT_THE_COORDINATOR = (
+    "other_coordinator",
+    "coordinator_other_team",
+    "office",
+    "manager",
+    "manager_other_team",
+    "researcher",
+    "administrator",
+    "inactive_coordinator",
+    "daan_in_portal",
+)
+DENIED = denied("not_coordinator")
+
+
+def _in_portal(world):
+    from kring.audit.actors import Actor  # noqa: PLC0415
+
+    return Actor.in_portal(world.fixture("daan"))
+
+
+PEOPLE: dict[str, Callable] = {**STAFF, "daan_in_portal": _in_portal}
+
+
+# --- finalising and the informal part (issue 10, point 5 and 6; R11, R13, R14) -----------------
+
+
+def _plan(world, *, complete=True, final=False, changed=False, informal=False, state=None):
+    from kring.cases.models import Case  # noqa: PLC0415
+    from kring.conference import versions  # noqa: PLC0415
+    from kring.conference.models import Agreement, Conference, Plan  # noqa: PLC0415
+
+    plan = world.fixture("plan")
+    if complete:
+        Agreement.objects.create(
+            plan=plan,
+            position=1,
+            what="Daan fietst via de Kerkstraat.",
+            who=world.fixture("daan"),
+            prevents_repeat=True,
+        )
+        Plan.objects.filter(pk=plan.pk).update(
+            evaluation_date=date(2027, 9, 16),
+            if_not_kept="Opnieuw praten.",
+            edit_count=F("edit_count") + 2,
+        )
+        plan.refresh_from_db()
+    if final:
+        versions.finalise(plan, by=world.fixture("carla"))
+    if changed:
+        Plan.objects.filter(pk=plan.pk).update(
+            if_not_kept="Carla belt iedereen.", edit_count=F("edit_count") + 1
+        )
+    if informal:
+        Conference.objects.filter(pk=plan.conference_id).update(informal_at=timezone.now())
+    if state is not None:
+        Case.objects.filter(pk=plan.case_id).update(state=state)
+    plan = Plan.objects.select_related("case", "conference__case").get(pk=plan.pk)
+    return {"plan": plan, "conference": plan.conference}
+
+
+PLAN_SETUPS: dict[str, Callable] = {
+    "complete": lambda world: _plan(world),
+    "incomplete": lambda world: _plan(world, complete=False),
+    "final": lambda world: _plan(world, final=True),
+    "changed_after_final": lambda world: _plan(world, final=True, changed=True),
+    "informal_begun": lambda world: _plan(world, final=True, informal=True),
+    "complete_following_up": lambda world: _plan(world, state="following_up"),
+    "final_following_up": lambda world: _plan(world, final=True, state="following_up"),
+}
+
+VERSION_TABLES: dict[str, list[Row]] = {
+    "may_finalise": [
+        Row("coordinator", "complete", ALLOWED, target="plan"),
+        # R14: a change after a final version makes the next one.
+        Row("coordinator", "changed_after_final", ALLOWED, target="plan"),
+        *each(NOT_THE_COORDINATOR, "complete", DENIED, target="plan"),
+        # R11: a preventive agreement, an evaluation date and what happens if one is not kept.
+        Row("coordinator", "incomplete", refused("incomplete"), target="plan"),
+        Row("coordinator", "final", refused("final"), target="plan"),
+        Row("coordinator", "complete_following_up", refused("state"), target="plan"),
+    ],
+    "may_mark_informal": [
+        Row("coordinator", "final", ALLOWED, target="conference"),
+        Row("coordinator", "changed_after_final", ALLOWED, target="conference"),
+        *each(NOT_THE_COORDINATOR, "final", DENIED, target="conference"),
+        # R13: the informal part comes after the plan.
+        Row("coordinator", "complete", refused("no_version"), target="conference"),
+        Row("coordinator", "informal_begun", refused("informal_done"), target="conference"),
+        Row("coordinator", "final_following_up", refused("state"), target="conference"),
+    ],
+}
+
+
+@pytest.fixture
+def plan_world(request) -> World:
+    return World(request, PEOPLE, PLAN_SETUPS)
+
+
+@pytest.mark.parametrize(("name", "row"), params(VERSION_TABLES))
+def test_versions_each_actor_gets_the_answer_in_the_table(plan_world, name, row):
+    objects = plan_world.setup(row.given)
+    actor = plan_world.person(row.actor)
+    assert_answer(getattr(policy, name)(actor, objects[row.target]), row)
+
+
+# --- a meeting that did not take place (issue 10, point 6) -------------------------------------
+
+
+def _scheduled(world, *, check_in=False, started=False, meeting="confirmed"):
+    from kring.scheduling.models import Meeting  # noqa: PLC0415
+
+    if check_in:
+        conference = world.fixture("checking_in")
+        if started:
+            type(conference).objects.filter(pk=conference.pk).update(started_at=timezone.now())
+            conference.refresh_from_db()
+        return {"case": conference.case, "conference": conference}
+    case = world.fixture("scheduled_case")
+    Meeting.objects.filter(pk=world.fixture("summer_meeting").pk).update(status=meeting)
+    return {"case": case, "conference": None}
+
+
+def _preparing(world):
+    world.fixture("summer_meeting")
+    return {"case": world.fixture("preparing_case"), "conference": None}
+
+
+def _held(world):
+    conference = world.fixture("rounds_done")
+    return {"case": conference.case, "conference": conference}
+
+
+NOT_HELD_SETUPS: dict[str, Callable] = {
+    "scheduled": lambda world: _scheduled(world),
+    "checking_in": lambda world: _scheduled(world, check_in=True),
+    # The start moves the case on in the same transaction; the conference's own mark counts too.
+    "started": lambda world: _scheduled(world, check_in=True, started=True),
+    "meeting_cancelled": lambda world: _scheduled(world, meeting="cancelled"),
+    "preparing": _preparing,
+    "held": _held,
+}
+
+NOT_HELD_TABLES: dict[str, list[Row]] = {
+    "may_record_not_held": [
+        Row("coordinator", "scheduled", ALLOWED),
+        Row("coordinator", "checking_in", ALLOWED),
+        *each(NOT_THE_COORDINATOR, "scheduled", DENIED),
+        Row("coordinator", "started", refused("begun")),
+        Row("coordinator", "held", refused("state")),
+        Row("coordinator", "preparing", refused("state")),
+        Row("coordinator", "meeting_cancelled", refused("no_meeting")),
+    ],
+}
+
+
+@pytest.fixture
+def not_held_world(request) -> World:
+    return World(request, PEOPLE, NOT_HELD_SETUPS)
+
+
+@pytest.mark.parametrize(("name", "row"), params(NOT_HELD_TABLES))
+def test_not_held_each_actor_gets_the_answer_in_the_table(not_held_world, name, row):
+    objects = not_held_world.setup(row.given)
+    actor = not_held_world.person(row.actor)
+    assert_answer(getattr(policy, name)(actor, objects["case"], objects["conference"]), row)
