@@ -241,6 +241,35 @@ def may_show_second_screen(actor: By, case) -> Refusal | None:
     return the_coordinator(actor, case)
 
 
+# --- the second screen and the printout (issue 10, points 3 and 7) ------------------------------
+
+
+def _on_paper_not_yet(conference) -> Refusal | None:
+    if conference.on_paper:
+        return rule("on_paper", _("The plan is marked as made on paper already."))
+    return None
+
+
+def may_print_paper_form(actor: By, case) -> Refusal | None:
+    """The empty A4 form to go on on paper when the tablet does not work: the coordinator, while
+    the meeting is planned or under way (it names everyone expected)."""
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: lifecycle.state_refusal(case, (State.SCHEDULED, State.CONFERENCE_HELD)),
+    )
+
+
+def may_mark_on_paper(actor: By, conference) -> Refusal | None:
+    """Mark the plan as made on paper and typed in afterwards: the coordinator, once the
+    conference has begun, until the plan is signed (the case leaves "conference_held")."""
+    return first(
+        lambda: the_coordinator(actor, conference.case),
+        lambda: _started(conference),
+        lambda: _held(conference.case),
+        lambda: _on_paper_not_yet(conference),
+    )
+
+
 # --- versions, the informal part, a meeting not held (issue 10, points 5 and 6; R11, R13) -----
 
 

@@ -73,3 +73,18 @@ def _versions_and_lifecycle() -> None:
 
 def _second_screen_and_print() -> None:
     """Issue 10, points 3 and 7: the second screen and the printout."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+
+    labels = {"conference.marked_on_paper": _("Plan marked as made on paper, typed in afterwards")}
+    registry.add_event_labels(labels)
+    add_labels(
+        {
+            **labels,
+            "conference.screen_viewed": _("Opened the second screen of a plan"),
+            "conference.plan_printed": _("Printed the plan"),
+            "conference.paper_form_printed": _("Printed the paper form of a plan"),
+        }
+    )

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of the conference add their pages here)
 
-from kring.conference import versions_views
+from kring.conference import versions_views, views_print, views_screen
 from kring.conference import views as mode_views
 
 app_name = "conference"
@@ -33,4 +33,9 @@ urlpatterns: list = [
         name="not_held",
     ),
     # --- the second screen and the printout (issue 10, points 3 and 7) ---
+    path("zaken/<int:pk>/plan/scherm/", views_screen.screen, name="screen"),
+    path("zaken/<int:pk>/plan/scherm/inhoud/", views_screen.screen_content, name="screen_content"),
+    path("zaken/<int:pk>/plan/afdrukken/", views_print.print_plan, name="print"),
+    path("zaken/<int:pk>/plan/papier/", views_print.paper_form, name="paper_form"),
+    path("zaken/<int:pk>/conferentie/op-papier/", views_print.on_paper, name="on_paper"),
 ]

@@ -1,0 +1,92 @@
+"""How the plan is shown outside its editor (issue 10, points 3 and 7): the second screen, the
+printout and the paper form. The plan itself is always rendered by `conference/_plan.html` from
+its canonical dict (conference.content), whether the plan as it stands or a frozen version.
+
+- `conference_of(case)`: the case's conference, that of its current meeting
+  (conference.queries.current_conference).
+- `screen_state(case)`: one cheap query that tells the second screen whether anything it shows
+  has changed since it last looked (the plan's edit count and revision, the paper mark).
+- `as_date`: the canonical dict holds dates as ISO strings; the template filter
+  (templatetags/conference_plan.py) turns them back into dates to format."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Subquery
+
+from kring.cases.models import Case
+from kring.circle.models import Participant, Status
+from kring.conference import queries
+from kring.conference.models import Attendance, Conference
+from kring.scheduling.models import Meeting
+
+
+def as_date(value: str | date | None) -> date | None:
+    """An ISO date of the canonical dict ("2027-10-14") as a date; anything else None."""
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def conference_of(case: Case) -> Conference | None:
+    """The case's conference: that of its current meeting (conference.queries)."""
+    return queries.current_conference(case)
+
+
+def screen_state(case: Case) -> str:
+    """What the second screen shows, as a short token of numbers (never content): it changes
+    with every edit of the plan (edit_count, revision), when the plan begins, and when the plan
+    is marked as made on paper. One query (the current meeting as a subquery, as
+    conference.queries.current_meeting picks it), whatever the size of the plan."""
+    meeting = (
+        Meeting.objects.filter(case=case)
+        .exclude(status=Meeting.Status.POLLING)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    row = (
+        Conference.objects.filter(meeting=Subquery(meeting))
+        .values_list("pk", "on_paper", "plan__pk", "plan__edit_count", "plan__revision")
+        .first()
+    )
+    if row is None:
+        return "0"
+    pk, on_paper, plan_pk, edit_count, revision = row
+    return f"{pk}.{int(on_paper)}.{plan_pk or 0}.{edit_count or 0}.{revision or 0}"
+
+
+def expected_names(case: Case, conference: Conference | None) -> list[str]:
+    """The names on the paper form: once check-in has begun, who is present; before, everyone
+    who said yes (the circle's "accepted")."""
+    if conference is not None:
+        present = list(
+            Attendance.objects.filter(conference=conference, present=True)
+            .order_by("participant__name", "participant__pk")
+            .values_list("participant__name", flat=True)
+        )
+        if present:
+            return present
+    return list(
+        Participant.objects.filter(case=case, status=Status.ACCEPTED)
+        .order_by("name", "pk")
+        .values_list("name", flat=True)
+    )
+
+
+def meeting_date(case: Case, conference: Conference | None):
+    """The start of the meeting the printout or the paper form is for: the conference's meeting,
+    or before check-in the case's confirmed meeting (None when it has no date)."""
+    if conference is not None:
+        return conference.meeting.starts_at
+    meeting = (
+        Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED)
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    return meeting.starts_at if meeting is not None else None
