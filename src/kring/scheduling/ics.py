@@ -20,6 +20,8 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
+from kring.scheduling.models import Meeting
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODID = "-//Kring//Eigen Kracht-conferentie//NL"
 SUMMARY = "Eigen Kracht-conferentie"
@@ -32,8 +34,8 @@ def organiser_email() -> str:
     return settings.KRING_CONTACT_EMAIL or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
 
-def method_for(meeting) -> Method:
-    return "CANCEL" if meeting.status == "cancelled" else "REQUEST"
+def method_for(meeting: Meeting) -> Method:
+    return "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
 
 
 def location(venue) -> str:

@@ -42,7 +42,11 @@ def letters_panel(case, user) -> tuple[str, dict[str, Any]] | None:
     rows = [row for row in rows if row["may"]["print_letter"]]
     if not rows:
         return None
-    return "scheduling/_letters_panel.html", {"meeting": meeting, "rows": rows}
+    return "scheduling/_letters_panel.html", {
+        "meeting": meeting,
+        "cancelled": meeting.status == Meeting.Status.CANCELLED,
+        "rows": rows,
+    }
 
 
 @require_safe

@@ -31,4 +31,8 @@ def case_panel(case, user) -> tuple[str, dict[str, Any]] | None:
         return None
     meeting.case = case
     may = options(move=policy.may_move(user, meeting), cancel=policy.may_cancel(user, meeting))
-    return "scheduling/_meeting_panel.html", {"meeting": meeting, "may": may}
+    return "scheduling/_meeting_panel.html", {
+        "meeting": meeting,
+        "confirmed": meeting.status == Meeting.Status.CONFIRMED,
+        "may": may,
+    }

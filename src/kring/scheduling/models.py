@@ -82,6 +82,7 @@ class Meeting(ChoiceLabels, models.Model):
             # One meeting of a case is open (polling or confirmed) at a time.
             models.UniqueConstraint(
                 fields=["case"],
+                # Status.CANCELLED: the model's names are out of reach in Meta.
                 condition=~models.Q(status="cancelled"),
                 name="meeting_one_open_per_case",
             )

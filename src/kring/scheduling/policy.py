@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
 from kring.audit.actors import By, actor_of, staff_user
-from kring.cases.lifecycle import State
+from kring.cases import lifecycle
+from kring.cases.lifecycle import State, state_refusal
 from kring.cases.policy import the_coordinator
 from kring.circle.models import Participant
 from kring.circle.models import Status as ParticipantStatus
@@ -217,14 +219,10 @@ def may_remind_to_answer(actor: By, meeting) -> Refusal | None:
 
 
 def _the_coordinator(actor: By, meeting) -> Refusal | None:
-    from kring.cases.policy import the_coordinator
-
     return the_coordinator(actor, meeting.case)
 
 
-def _meeting_is(meeting, status: str) -> Refusal | None:
-    from kring.scheduling.models import Meeting
-
+def _meeting_is(meeting, status: Meeting.Status) -> Refusal | None:
     if meeting.status == status:
         return None
     if meeting.status == Meeting.Status.CANCELLED:
@@ -235,8 +233,6 @@ def _meeting_is(meeting, status: str) -> Refusal | None:
 
 
 def _option_usable(meeting, option) -> Refusal | None:
-    from django.utils import timezone
-
     if option is None:
         return None
     if option.meeting_id != meeting.pk:
@@ -252,19 +248,15 @@ def may_confirm(actor: By, meeting, option=None) -> Refusal | None:
     """Confirm a date of the poll (with `option`: that date): the case's coordinator, while
     the poll is open and the case is ready to be scheduled (R3–R9 through the lifecycle's
     `schedule` move)."""
-    from kring.cases import lifecycle
-
     return first(
         lambda: _the_coordinator(actor, meeting),
         lambda: _option_usable(meeting, option),
-        lambda: _meeting_is(meeting, "polling"),
+        lambda: _meeting_is(meeting, Meeting.Status.POLLING),
         lambda: lifecycle.refusal(meeting.case, "schedule", confirming=meeting),
     )
 
 
 def _scheduled(meeting) -> Refusal | None:
-    from kring.cases.lifecycle import State, state_refusal
-
     return state_refusal(meeting.case, (State.SCHEDULED,))
 
 
@@ -272,7 +264,7 @@ def may_move(actor: By, meeting) -> Refusal | None:
     """Move a confirmed meeting to another time or venue: the case's coordinator."""
     return first(
         lambda: _the_coordinator(actor, meeting),
-        lambda: _meeting_is(meeting, "confirmed"),
+        lambda: _meeting_is(meeting, Meeting.Status.CONFIRMED),
         lambda: _scheduled(meeting),
     )
 
@@ -282,7 +274,7 @@ def may_cancel(actor: By, meeting) -> Refusal | None:
     case's coordinator."""
     return first(
         lambda: _the_coordinator(actor, meeting),
-        lambda: _meeting_is(meeting, "confirmed"),
+        lambda: _meeting_is(meeting, Meeting.Status.CONFIRMED),
         lambda: _scheduled(meeting),
     )
 
