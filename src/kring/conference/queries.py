@@ -34,7 +34,9 @@ def current_conference(case: Case, *, with_rounds: bool = False) -> Conference |
         conferences = conferences.prefetch_related(
             Prefetch(
                 "rounds",
-                queryset=Round.objects.select_related("participant").order_by("position", "pk"),
+                queryset=Round.objects.select_related("participant__supports").order_by(
+                    "position", "pk"
+                ),
             )
         )
     conference = conferences.first()

@@ -94,9 +94,9 @@ def _check_in_rows(case: Case, conference: Conference | None, user) -> tuple[lis
     expected, others = [], []
     for p in case.participants.select_related("supports").order_by("name", "pk"):
         p.case = case
-        p.attendance = attendance.get(p.pk)
+        p.checked = attendance.get(p.pk)
         p.may = options(check_in=policy.may_check_in(user, case, conference, p))
-        if policy.expected(p) or p.attendance is not None:
+        if policy.expected(p) or p.checked is not None:
             expected.append(p)
         elif p.takes_part:
             others.append(p)
