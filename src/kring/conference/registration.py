@@ -42,7 +42,29 @@ def _conference_mode() -> None:
 
 
 def _plan() -> None:
-    """Issue 10, points 2 and 4: the plan and its editing."""
+    """Issue 10, points 2 and 4: the plan and its editing. The timeline says the plan was begun;
+    each save is in the access log only (ids and field names, never the text)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+
+    labels = {"conference.plan_begun": _("Plan begun")}
+    registry.add_event_labels(labels)
+    add_labels(
+        {
+            **labels,
+            "conference.plan_viewed": _("Read the plan editor of a case"),
+            "conference.plan_changed": _("Changed the plan"),
+            "conference.idea_added": _("Added an idea to the plan"),
+            "conference.idea_changed": _("Changed an idea of the plan"),
+            "conference.idea_removed": _("Removed an idea from the plan"),
+            "conference.agreement_added": _("Added an agreement to the plan"),
+            "conference.agreement_changed": _("Changed an agreement of the plan"),
+            "conference.agreement_removed": _("Removed an agreement from the plan"),
+            "conference.agreement_moved": _("Moved an agreement in the plan"),
+        }
+    )
 
 
 def _versions_and_lifecycle() -> None:

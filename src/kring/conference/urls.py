@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of the conference add their pages here)
 
-from kring.conference import versions_views, views_print, views_screen
+from kring.conference import versions_views, views_plan, views_print, views_screen
 from kring.conference import views as mode_views
 
 app_name = "conference"
@@ -18,6 +18,31 @@ urlpatterns: list = [
     ),
     path("zaken/<int:pk>/conferentie/rechtzetten/", mode_views.repair_round, name="repair_round"),
     # --- the plan and its editing (issue 10, points 2 and 4) ---
+    path("zaken/<int:pk>/plan/", views_plan.plan_page, name="plan"),
+    path("zaken/<int:pk>/plan/opslaan/", views_plan.plan_save, name="plan_save"),
+    path("zaken/<int:pk>/plan/ideeen/", views_plan.idea_add, name="idea_add"),
+    path("zaken/<int:pk>/plan/ideeen/<int:row_id>/", views_plan.idea_save, name="idea_save"),
+    path(
+        "zaken/<int:pk>/plan/ideeen/<int:row_id>/weghalen/",
+        views_plan.idea_remove,
+        name="idea_remove",
+    ),
+    path("zaken/<int:pk>/plan/afspraken/", views_plan.agreement_add, name="agreement_add"),
+    path(
+        "zaken/<int:pk>/plan/afspraken/<int:row_id>/",
+        views_plan.agreement_save,
+        name="agreement_save",
+    ),
+    path(
+        "zaken/<int:pk>/plan/afspraken/<int:row_id>/weghalen/",
+        views_plan.agreement_remove,
+        name="agreement_remove",
+    ),
+    path(
+        "zaken/<int:pk>/plan/afspraken/<int:row_id>/verplaatsen/",
+        views_plan.agreement_move,
+        name="agreement_move",
+    ),
     # --- versions (issue 10, point 5) ---
     path("zaken/<int:pk>/plan/vaststellen/", versions_views.finalise, name="finalise"),
     path("zaken/<int:pk>/plan/versies/", versions_views.version_list, name="versions"),

@@ -1,0 +1,450 @@
+"""The plan editor (issue 10, points 2 and 4; R11, R12): the coordinator writes the plan on a
+tablet while the participants make it. The page works without script: each part is a form with
+a Save button, a new idea and a new agreement each a form at the bottom. With script
+(static/conference/plan.js) each field is saved while typing, kept on the device while the
+connection is down, and a conflict with another device is shown with both texts.
+
+Every endpoint takes a POST for one action of conference.editing and answers the page (a
+redirect, or the page again with the errors) or, asked for JSON, the row's new revision (200),
+the errors at the fields (400), the conflict with the other text, who and when (409), or the
+reason a rule refuses (422). Anyone who may not see the case gets a 404 (cases.access), anyone
+else who may not write the plan a 403 (conference.policy.may_edit_plan)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kring.audit.log import record
+from kring.cases.access import case_for
+from kring.circle.models import Participant
+from kring.conference import editing, policy, versions
+from kring.conference.models import Agreement, Conference, Idea, Plan
+from kring.core.policy import Refusal, Refused, enforce, options
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
+
+
+# --- reading the request ------------------------------------------------------------------------
+
+
+def _conference(request: HttpRequest, pk: int) -> Conference:
+    """The case's current conference (of its latest meeting), if the user may see the case."""
+    case = case_for(request.user, pk)
+    conference = (
+        Conference.objects.filter(case=case)
+        .select_related("meeting")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if conference is None:
+        raise Http404
+    conference.case = case
+    return conference
+
+
+def _access(refusal: Refusal | None) -> None:
+    enforce(refusal if refusal is not None and refusal.access else None)
+
+
+def _plan(request: HttpRequest, pk: int) -> Plan:
+    conference = _conference(request, pk)
+    _access(policy.may_edit_plan(request.user, conference))
+    plan = Plan.objects.filter(conference=conference).first()
+    if plan is None:
+        raise Http404
+    plan.conference = conference
+    plan.case = conference.case
+    return plan
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _participant(plan: Plan, raw: str, name: str, errors: dict) -> Participant | None:
+    if not raw:
+        return None
+    try:
+        return Participant.objects.get(case_id=plan.case_id, pk=int(raw))
+    except (ValueError, Participant.DoesNotExist):
+        errors[name] = _("Choose someone who is present.")
+        return None
+
+
+def _date(raw: str, name: str, errors: dict) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Enter a date as day, month and year, for example 1-9-2027.")
+        return None
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    # The form sends a hidden "0" before the checkbox's "1": the last value counts.
+    return request.POST.getlist(name)[-1] in ("1", "on", "true")
+
+
+def _changes(request: HttpRequest, plan: Plan, names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields sent (a page saving while typing sends one at a time), read into values;
+    a value that cannot be read is an error at its field."""
+    errors: dict = {}
+    out: dict[str, Any] = {}
+    for name in names:
+        if name not in request.POST:
+            continue
+        raw = request.POST.get(name, "")
+        if name in ("good_outcome_by", "brought_in_by", "who"):
+            out[name] = _participant(plan, raw, name, errors)
+        elif name in ("evaluation_date", "by_when"):
+            out[name] = _date(raw, name, errors)
+        elif name == "prevents_repeat":
+            out[name] = _flag(request, name)
+        else:
+            out[name] = raw
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _revision(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError as error:
+        raise ValidationError({"revision": _("Reload the page and try again.")}) from error
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+
+def _display(plan: Plan, values: dict[str, Any]) -> dict[str, str]:
+    """How the other device's values read, for the conflict shown beside one's own."""
+    names = dict(Participant.objects.filter(case_id=plan.case_id).values_list("pk", "name"))
+    out = {}
+    for name, value in values.items():
+        if name in ("good_outcome_by", "brought_in_by", "who"):
+            out[name] = names.get(value, "")
+        elif name in ("evaluation_date", "by_when"):
+            out[name] = formats.date_format(date.fromisoformat(value)) if value else ""
+        elif name == "prevents_repeat":
+            out[name] = _("Prevents a repeat") if value else _("Does not prevent a repeat")
+        else:
+            out[name] = value
+    return out
+
+
+def _conflict_json(plan: Plan, conflict: editing.Conflict) -> dict[str, Any]:
+    when = timezone.localtime(conflict.changed_at) if conflict.changed_at else None
+    return {
+        "conflict": True,
+        "id": conflict.pk,
+        "revision": conflict.revision,
+        "values": conflict.values,
+        "display": _display(plan, conflict.values),
+        "changed_by": conflict.changed_by,
+        "changed_at": formats.date_format(when, "H:i") if when else "",
+        "message": _("Saved on another device in the meantime: choose which text to keep."),
+    }
+
+
+def _row_json(kind: str, plan: Plan, row) -> dict[str, Any]:
+    data: dict[str, Any] = {"saved": True, "id": row.pk, "revision": row.revision}
+    if kind != "plan":
+        data["client_id"] = row.client_id
+        data["urls"] = _row_urls(kind, plan, row)
+    return data
+
+
+def _row_urls(kind: str, plan: Plan, row) -> dict[str, str]:
+    args = [plan.case_id, row.pk]
+    urls = {
+        "save": reverse(f"conference:{kind}_save", args=args),
+        "remove": reverse(f"conference:{kind}_remove", args=args),
+    }
+    if kind == "agreement":
+        urls["move"] = reverse("conference:agreement_move", args=args)
+    return urls
+
+
+def _answer(request: HttpRequest, plan: Plan, kind: str, run, anchor: str) -> HttpResponse:
+    """Run one action and answer the page or the script."""
+    try:
+        row = run()
+    except editing.Conflict as conflict:
+        if _wants_json(request):
+            return JsonResponse(_conflict_json(plan, conflict), status=409)
+        return _editor(request, plan, conflict=(kind, conflict), status=409)
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"errors": _messages(error)}, status=400)
+        return _editor(request, plan, errors=(kind, _row_id(request), _messages(error)), status=400)
+    except Refused as refused:
+        if _wants_json(request):
+            return JsonResponse({"refused": str(refused.reason)}, status=422)
+        messages.error(request, str(refused.reason))
+        return redirect("conference:plan", plan.case_id)
+    except (Idea.DoesNotExist, Agreement.DoesNotExist):
+        if _wants_json(request):
+            return JsonResponse({"gone": True}, status=404)
+        messages.error(request, _("This was removed in the meantime."))
+        return redirect("conference:plan", plan.case_id)
+    if _wants_json(request):
+        return JsonResponse(_row_json(kind, plan, row) if row is not None else {"saved": True})
+    messages.success(request, _("Saved."))
+    return redirect(reverse("conference:plan", args=[plan.case_id]) + f"#{anchor}")
+
+
+def _messages(error: ValidationError) -> dict[str, str]:
+    return {name: " ".join(str(m) for m in items) for name, items in error.message_dict.items()}
+
+
+def _row_id(request: HttpRequest) -> str:
+    return request.resolver_match.kwargs.get("row_id", "new") if request.resolver_match else ""
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def _editor(
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    conflict: tuple[str, editing.Conflict] | None = None,
+    errors: tuple[str, Any, dict] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The editor: a fixed number of queries, however many ideas and agreements."""
+    conference = plan.conference
+    people = editing.present(conference)
+    harmed = sorted(
+        (p for p in people if editing.is_harmed_side(p)), key=lambda p: p.side != "harmed"
+    )
+    ideas = list(plan.ideas.select_related("changed_by").order_by("position", "pk"))
+    agreements = list(plan.agreements.select_related("changed_by").order_by("position", "pk"))
+    latest = versions.latest_version(plan)
+    missing = versions.missing(plan)
+    case = conference.case
+    # What failed (a conflict or errors) is shown at its own card, with what was sent.
+    failed_kind, failed_id, failed = "", "", {}
+    if errors is not None:
+        failed_kind, failed_id, failed = errors
+    if conflict is not None:
+        failed_kind, failed_id = conflict[0], str(conflict[1].pk)
+    sent = {k: request.POST.get(k, "") for k in request.POST} if status != 200 else {}
+    if "prevents_repeat" in request.POST:
+        sent["prevents_repeat"] = _flag(request, "prevents_repeat")
+    for name in ("good_outcome_by", "brought_in_by", "who"):
+        if name in sent:
+            sent[name] = int(sent[name]) if sent[name].isdigit() else None
+
+    def card(kind: str, row, row_id: str) -> dict[str, Any]:
+        values = editing.values_of(row) if row is not None else {}
+        mine = failed_kind == kind and str(failed_id) == row_id
+        out: dict[str, Any] = {
+            "row": row,
+            "id": row_id,
+            "v": {**values, **(sent if mine else {})},
+            "errors": failed if mine and errors is not None else {},
+            "revision": row.revision if row is not None else 0,
+        }
+        if mine and conflict is not None:
+            other = conflict[1]
+            out["conflict"] = _conflict_json(plan, other)
+            out["revision"] = other.revision
+        return out
+
+    context = {
+        "case": case,
+        "conference": conference,
+        "plan": plan,
+        "plan_card": card("plan", plan, str(plan.pk)),
+        "people": people,
+        "harmed": harmed,
+        "ideas": [card("idea", i, str(i.pk)) for i in ideas],
+        "new_idea": card("idea", None, "new"),
+        "agreements": [card("agreement", a, str(a.pk)) for a in agreements],
+        "new_agreement": card("agreement", None, "new"),
+        "missing": missing,
+        "latest": latest,
+        "is_draft_of_next": latest is not None and latest.edit_count != plan.edit_count,
+        "next_number": (latest.number + 1) if latest is not None else 1,
+        "has_errors": errors is not None or conflict is not None,
+        "meeting_day": editing.meeting_day(conference).isoformat(),
+        "may": options(
+            edit_plan=policy.may_edit_plan(request.user, conference),
+            show_second_screen=policy.may_show_second_screen(request.user, case),
+            read_plan=policy.may_read_plan(request.user, case),
+            finalise=policy.may_finalise(request.user, plan),
+        ),
+    }
+    record("conference.plan_viewed", actor=request.user, case=case, obj=plan)
+    return render(request, "conference/plan.html", context, status=status)
+
+
+@require_http_methods(FORM_METHODS)
+@login_required
+@never_cache
+def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the editor (or, before the plan is begun, why not yet or the button to begin it).
+    POST: begin the plan (conference.editing.begin_plan)."""
+    conference = _conference(request, pk)
+    refusal = policy.may_edit_plan(request.user, conference)
+    _access(refusal)
+    plan = Plan.objects.filter(conference=conference).first()
+    if request.method == "POST" and refusal is None:
+        try:
+            plan = editing.begin_plan(conference, by=request.user)
+        except Refused as refused:
+            messages.error(request, str(refused.reason))
+        return redirect("conference:plan", pk)
+    if plan is None:
+        record("conference.plan_viewed", actor=request.user, case=conference.case)
+        return render(
+            request,
+            "conference/plan_begin.html",
+            {
+                "case": conference.case,
+                "conference": conference,
+                "may": options(edit_plan=refusal),
+            },
+        )
+    plan.conference = conference
+    plan.case = conference.case
+    return _editor(request, plan)
+
+
+# --- the endpoints ------------------------------------------------------------------------------
+
+
+def _post(view):
+    return require_POST(login_required(never_cache(view)))
+
+
+@_post
+def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's own fields: the good outcome and in whose words, the evaluation date, what
+    happens when an agreement is not kept."""
+    plan = _plan(request, pk)
+
+    def run():
+        changes = _changes(request, plan, editing.PLAN_FIELDS)
+        return editing.save_plan_fields(
+            plan, revision=_revision(request), by=request.user, **changes
+        )
+
+    return _answer(request, plan, "plan", run, "plan-fields")
+
+
+@_post
+def idea_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+
+    def run():
+        changes = _changes(request, plan, editing.IDEA_FIELDS)
+        return editing.add_idea(
+            plan,
+            text=changes.get("text", ""),
+            brought_in_by=changes.get("brought_in_by"),
+            client_id=request.POST.get("client_id", "")[:36] or None,
+            by=request.user,
+        )
+
+    return _answer(request, plan, "idea", run, "ideas")
+
+
+def _row(model, plan: Plan, row_id: int):
+    row = model.objects.filter(plan=plan, pk=row_id).first()
+    if row is None:
+        raise model.DoesNotExist
+    return row
+
+
+@_post
+def idea_save(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+    plan = _plan(request, pk)
+
+    def run():
+        changes = _changes(request, plan, editing.IDEA_FIELDS)
+        idea = _row(Idea, plan, row_id)
+        return editing.save_idea(idea, revision=_revision(request), by=request.user, **changes)
+
+    return _answer(request, plan, "idea", run, f"idea-{row_id}")
+
+
+@_post
+def idea_remove(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+    plan = _plan(request, pk)
+
+    def run():
+        idea = Idea.objects.filter(plan=plan, pk=row_id).first()
+        if idea is not None:
+            editing.remove_idea(idea, revision=_revision(request), by=request.user)
+
+    return _answer(request, plan, "idea", run, "ideas")
+
+
+@_post
+def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+
+    def run():
+        changes = _changes(request, plan, editing.AGREEMENT_FIELDS)
+        changes.setdefault("what", "")
+        return editing.add_agreement(
+            plan,
+            client_id=request.POST.get("client_id", "")[:36] or None,
+            by=request.user,
+            **changes,
+        )
+
+    return _answer(request, plan, "agreement", run, "agreements")
+
+
+@_post
+def agreement_save(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+    plan = _plan(request, pk)
+
+    def run():
+        changes = _changes(request, plan, editing.AGREEMENT_FIELDS)
+        agreement = _row(Agreement, plan, row_id)
+        return editing.save_agreement(
+            agreement, revision=_revision(request), by=request.user, **changes
+        )
+
+    return _answer(request, plan, "agreement", run, f"agreement-{row_id}")
+
+
+@_post
+def agreement_remove(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+    plan = _plan(request, pk)
+
+    def run():
+        agreement = Agreement.objects.filter(plan=plan, pk=row_id).first()
+        if agreement is not None:
+            editing.remove_agreement(agreement, revision=_revision(request), by=request.user)
+
+    return _answer(request, plan, "agreement", run, "agreements")
+
+
+@_post
+def agreement_move(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    up = request.POST.get("direction") == "up"
+
+    def run():
+        editing.move_agreement(_row(Agreement, plan, row_id), up=up, by=request.user)
+
+    return _answer(request, plan, "agreement", run, f"agreement-{row_id}")
