@@ -88,6 +88,7 @@ def _versions_and_lifecycle() -> None:
             **labels,
             "conference.versions_viewed": _("Read the versions of a plan"),
             "conference.version_viewed": _("Read a version of a plan"),
+            "conference.finalise_viewed": _("Read the plan before making it final"),
         }
     )
     registry.add_timeline_details(presentation_versions.timeline_detail)

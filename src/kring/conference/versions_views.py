@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.conference import not_held, policy, versions
+from kring.conference import content, not_held, policy, versions
 from kring.conference.models import Plan
 from kring.conference.not_held_forms import NotHeldForm
 from kring.core.forms import posted
@@ -37,26 +37,45 @@ def _plan(case) -> Plan:
     return plan
 
 
-@require_POST
+@require_http_methods(FORM_METHODS)
 @login_required
 @never_cache
 def finalise(request, pk):
-    """Make the plan as it stands a final version; a plan not complete yet goes back to the
-    editor, which says what it still needs."""
+    """The plan as it will be made final, what changed since the last version, and the button;
+    a POST makes it the next version. A plan not complete yet shows what it still needs."""
     case = case_for(request.user, pk)
     plan = _plan(case)
     refusal = policy.may_finalise(request.user, plan)
     _access(refusal)
-    try:
-        version = versions.finalise(plan, by=request.user)
-    except Refused as refused:
-        messages.error(request, str(refused.reason))
-        return redirect("conference:plan", case.pk)
-    messages.success(
+    error = ""
+    if request.method == "POST":
+        try:
+            version = versions.finalise(plan, by=request.user)
+        except Refused as refused:
+            error = str(refused.reason)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s of the plan is final.") % {"number": version.number},
+            )
+            return redirect("conference:versions", case.pk)
+    latest = versions.latest_version(plan)
+    now = content.canonical(plan)
+    record("conference.finalise_viewed", actor=request.user, case=case, obj=plan)
+    return render(
         request,
-        _("Version %(number)s of the plan is final.") % {"number": version.number},
+        "conference/finalise.html",
+        {
+            "case": case,
+            "plan": plan,
+            "content": now,
+            "latest": latest,
+            "changed": versions.changes(latest.content, now) if latest else None,
+            "missing": versions.missing(plan),
+            "may": options(finalise=refusal),
+            "error": error,
+        },
     )
-    return redirect("conference:versions", case.pk)
 
 
 @require_safe
