@@ -27,6 +27,7 @@ from kring.conference.tests.conftest import (
     scheduled_case,
     summer_meeting,
 )
+from tests.browser.conftest import PHONE
 from tests.browser.ui import log_in, nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -147,4 +148,22 @@ def test_each_agreement_is_on_the_second_screen_within_two_seconds(
     )
     axe.check(editor)
     axe.check(screen)
+    axe.assert_no_violations()
+
+
+def test_the_printout_and_the_paper_form_read_well_on_a_phone(
+    new_context, axe, authenticator, carla, plan, daan
+):
+    editing.add_agreement(
+        plan, what=AGREEMENTS[0], who=daan, for_whom="Sanne", prevents_repeat=True, by=carla
+    )
+    page = axe.watch(new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page())
+    log_in(page, carla, authenticator(carla), axe)
+    for name in ("conference:print", "conference:paper_form"):
+        page.goto(reverse(name, args=[plan.case_id]))
+        expect(page.get_by_role("heading", level=1)).to_have_text(nl("Restoration plan"))
+        assert page.evaluate(
+            "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+        ), f"{name} scrolls sideways on a phone"
+        axe.check(page)
     axe.assert_no_violations()
