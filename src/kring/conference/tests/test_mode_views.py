@@ -92,7 +92,7 @@ def test_check_in_lists_everyone_expected_with_their_side_and_big_toggles(
     assert "Degene die de dupe is" in text
     assert "Bij Daan de Boer" in text  # Joost, in Daan's circle
     assert text.count("Nog niet aangegeven") == 4
-    assert text.count(">Aanwezig<span") == 4
+    assert text.count(">Aanwezig</button>") == 4
     # Not yet: the reason, not the button.
     assert (
         "Meld eerst degene die verantwoordelijk is aan" in text
