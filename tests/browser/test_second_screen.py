@@ -99,6 +99,8 @@ def test_each_agreement_is_on_the_second_screen_within_two_seconds(
         agreement = screen.locator(".plan-agreement").nth(number - 1)
         expect(agreement).to_contain_text(what, timeout=2000)
         expect(agreement).to_contain_text(nl("Agreement %(number)s", number=number))
+        # Brought into view on the projector, however long the plan has grown.
+        expect(agreement).to_be_in_viewport()
     expect(screen.locator(".plan-agreement")).to_have_count(len(AGREEMENTS))
     expect(screen.locator(".plan-agreement").nth(2)).to_contain_text(nl("Prevents a repeat"))
     expect(screen.get_by_role("main")).to_contain_text("woensdag 1 september 2027")
