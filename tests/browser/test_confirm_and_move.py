@@ -68,7 +68,7 @@ def test_carla_confirms_the_best_date_and_moves_the_meeting(
     expect(
         page.get_by_text(nl("The date is set. Everyone who takes part gets an invitation."))
     ).to_be_visible()
-    panel = page.get_by_role("region", name=nl("The meeting"))
+    panel = page.get_by_role("region", name=nl("The meeting"), exact=True)
     expect(panel).to_contain_text(nl(Meeting.Status.CONFIRMED.label))
     expect(panel).to_contain_text("Buurthuis De Linde")
     axe.check(page)
@@ -83,7 +83,7 @@ def test_carla_confirms_the_best_date_and_moves_the_meeting(
     phone = axe.watch(new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page())
     log_in(phone, carla, authenticator(carla), axe)
     phone.goto(reverse("cases:detail", args=[preparing_case.pk]))
-    phone.get_by_role("region", name=nl("The meeting")).get_by_role(
+    phone.get_by_role("region", name=nl("The meeting"), exact=True).get_by_role(
         "link", name=nl("Move the meeting")
     ).click()
     axe.check(phone)
@@ -97,7 +97,7 @@ def test_carla_confirms_the_best_date_and_moves_the_meeting(
     expect(
         phone.get_by_text(nl("The meeting is moved. Everyone who takes part is told."))
     ).to_be_visible()
-    expect(phone.get_by_role("region", name=nl("The meeting"))).to_contain_text(
+    expect(phone.get_by_role("region", name=nl("The meeting"), exact=True)).to_contain_text(
         "Wijkcentrum De Eik"
     )
     axe.check(phone)
@@ -110,7 +110,7 @@ def test_carla_confirms_the_best_date_and_moves_the_meeting(
     assert (start.date(), start.hour, start.minute) == (new_day, 10, 0)
 
     # --- and the cancel page: a reason is asked only for stopping; back to preparation -----
-    phone.get_by_role("region", name=nl("The meeting")).get_by_role(
+    phone.get_by_role("region", name=nl("The meeting"), exact=True).get_by_role(
         "link", name=nl("Cancel the meeting")
     ).click()
     axe.check(phone)
