@@ -188,6 +188,13 @@
     card.id = kind + "-" + key;
     card.removeAttribute("data-new");
     list.appendChild(card);
+    // It reads as a card of the list now: its own title, label and button.
+    var title = card.querySelector(".card-title");
+    if (title) { title.textContent = text("agreement-title").replace("#", list.children.length); }
+    var label = kind === "idea" ? card.querySelector("label[for$='-text']") : null;
+    if (label) { label.textContent = text("idea-label"); }
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.textContent = text("save"); }
     var blank = blanks[kind].cloneNode(true);
     holder.appendChild(blank);
     watch(blank.querySelector("form.autosave"));
@@ -419,7 +426,8 @@
     versions.className = "versions";
     function column(heading, values) {
       var col = document.createElement("div");
-      var h = document.createElement("h4");
+      var h = document.createElement("p");
+      h.className = "version-title";
       h.textContent = heading;
       col.appendChild(h);
       Object.keys(conflict.mine).forEach(function (n) {
