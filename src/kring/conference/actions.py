@@ -41,7 +41,9 @@ NOTE_MAX = 500  # a short note, never a transcript (Round.note)
 # --- the guard of the `hold` move ---------------------------------------------------------------
 
 
-def both_sides_present(case: Case, *, conference=None, **_kw: Any) -> str | Promise | None:
+def both_sides_present(
+    case: Case, *, conference: Conference | None = None, **_kw: Any
+) -> str | Promise | None:
     """R10: the conference opens with someone of the responsible side and someone of the harmed
     side present (the rounds begin with them)."""
     from kring.conference.models import Attendance
@@ -172,6 +174,8 @@ def start(conference: Conference, *, by: User) -> Conference:
         )
         conference.started_at = now
         conference.save(update_fields=["started_at"])
+        # The rounds read under the lock were none; the caller reads the ones just made.
+        getattr(conference, "_prefetched_objects_cache", {}).pop("rounds", None)
     return conference
 
 

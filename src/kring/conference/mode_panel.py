@@ -10,7 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kring.accounts.models import User
 from kring.cases.lifecycle import State
+from kring.cases.models import Case
 from kring.conference import policy
 from kring.conference.models import Attendance
 from kring.conference.queries import current_conference
@@ -27,7 +29,7 @@ AROUND_THE_CONFERENCE = (
 NEXT_STEP = _("Go through the rounds, make the plan together, and let everyone sign it.")
 
 
-def case_panel(case, user) -> tuple[str, dict[str, Any]] | None:
+def case_panel(case: Case, user: User) -> tuple[str, dict[str, Any]] | None:
     if case.state not in AROUND_THE_CONFERENCE:
         return None
     may_run = policy.may_run(user, case)
@@ -41,7 +43,7 @@ def case_panel(case, user) -> tuple[str, dict[str, Any]] | None:
         "started": started,
         "may": options(run=may_run),
     }
-    if started and may_run is None:
+    if conference is not None and started and may_run is None:
         rounds = list(conference.rounds.all())
         context["present"] = Attendance.objects.filter(conference=conference, present=True).count()
         context["rounds_total"] = len(rounds)

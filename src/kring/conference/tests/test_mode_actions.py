@@ -303,3 +303,14 @@ def test_only_the_coordinator_runs_the_rounds(checking_in, everyone_said_yes, ca
             actions.mark_introductions(checking_in, by=other)
     checking_in.refresh_from_db()
     assert checking_in.introductions_done_at is None
+
+
+def test_the_conference_that_start_returns_knows_its_rounds(checking_in, everyone_said_yes, carla):
+    from kring.conference.policy import next_round
+
+    started = _started(checking_in, everyone_said_yes, carla)
+    assert [r.participant.name for r in started.rounds.all()][:2] == [
+        "Daan de Boer",
+        "Sanne Jansen",
+    ]
+    assert next_round(started).participant == everyone_said_yes["daan"]
