@@ -376,7 +376,8 @@ def test_the_demo_has_a_scheduled_case_with_invitations_and_an_open_poll(client)
     )
     assert Booking.objects.filter(meeting=meeting, released_at__isnull=True).count() == 2
     assert Reminder.objects.filter(meeting=meeting).count() == 5  # four people and carla
-    invited = OutgoingMail.objects.filter(kind="scheduling.invitation")
+    visser_addresses = [p.email for p in visser.participants.all()]
+    invited = OutgoingMail.objects.filter(kind="scheduling.invitation", to__in=visser_addresses)
     assert sorted(invited.values_list("to", flat=True)) == [
         "ingrid.visser@example.org",
         "lars.hendriks@example.org",
@@ -397,3 +398,40 @@ def test_the_demo_has_a_scheduled_case_with_invitations_and_an_open_poll(client)
     )
     assert answered == {"Kevin de Wit", "Greet Bos"}
     assert client.get(reverse("scheduling:poll", args=[bos.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_held_conference_with_a_plan(client):
+    """Issue 10, point 9: the El Amrani case's conference was held: five present and Mila
+    noted as not there, every round done in order, a finalised plan with four agreements (two
+    prevent a repeat), and the informal part. Carla opens conference mode and the plan; the
+    manager reads the plan; the office does not."""
+    from kring.conference.models import Attendance, Conference, Plan
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    case = Case.objects.get(referral__requester_email="demo-17@example.org")
+    assert case.state == State.CONFERENCE_HELD
+    conference = Conference.objects.get(case=case)
+    assert conference.informal_at is not None
+    absent = Attendance.objects.filter(conference=conference, present=False)
+    assert [a.participant.name for a in absent] == ["Mila Jansen"]
+    assert Attendance.objects.filter(conference=conference, present=True).count() == 5
+    rounds = list(conference.rounds.select_related("participant"))
+    assert rounds[0].participant.name == "Noah Jansen"
+    assert rounds[1].participant.name == "Fatima El Amrani"
+    assert all(turn.done_at for turn in rounds)
+    plan = Plan.objects.get(case=case)
+    assert plan.agreements.count() == 4
+    assert plan.agreements.filter(prevents_repeat=True).count() == 2
+    assert plan.versions.count() == 1
+
+    force_verified_login(client, User.objects.get(username="carla"))
+    page = client.get(reverse("conference:plan", args=[case.pk])).content.decode()
+    assert "Noah fietst na school niet meer" in page
+    assert client.get(reverse("conference:mode", args=[case.pk])).status_code == 200
+    force_verified_login(client, User.objects.get(username="mira"))
+    page = client.get(reverse("conference:print", args=[case.pk])).content.decode()
+    assert "Noah fietst na school niet meer" in page
+    force_verified_login(client, User.objects.get(username="bram"))
+    assert client.get(reverse("conference:print", args=[case.pk])).status_code in (403, 404)

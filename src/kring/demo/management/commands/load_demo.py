@@ -297,6 +297,25 @@ REQUESTS = [
         ],
         circle="visser",
     ),
+    # The conference held (issue 10, point 9): six days ago at Wijkcentrum De Pijler, Noah,
+    # his father, Fatima, her sister and Noah's teacher were there, Noah's sister Mila did not
+    # come; the rounds were done in order and the plan was made and finalised (version 1),
+    # then the informal part. It waits for the signatures (the next stage).
+    DemoRequest(
+        17,
+        "Fatima El Amrani",
+        RequesterRelation.HARMED,
+        "Een jongen van de school naast ons huis heeft mijn scooter omgegooid en de spiegels "
+        "kapotgetrapt. Hij heeft het toegegeven. Ik wil dat hij weet wat dit voor mij betekent.",
+        [("Fatima El Amrani", PersonSide.HARMED), ("Noah", PersonSide.RESPONSIBLE)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("accept", "carla"),
+            ("start_preparation", "carla"),
+        ],
+        circle="held",
+    ),
     # Declined by the office.
     DemoRequest(
         11,
@@ -767,6 +786,183 @@ class Command(BaseCommand):
             by = carla if person is bert else Actor.in_portal(person)
             poll.answer(person, dict(zip([o.pk for o in options], given, strict=True)), by=by)
         meeting_actions.confirm(meeting, options[0], by=carla)
+
+    def circle_held(self, case: Case, carla: User) -> None:
+        """Noah kicked over Fatima's scooter (issue 10, point 9). Everyone was prepared and said
+        yes; carla confirmed a date, which then passed (the demo moves the meeting six days
+        back, as time would have): at the conference five came and Mila did not, the rounds
+        went in order, and the plan was made together, finalised, and followed by the informal
+        part. Everything through the real actions."""
+        from kring.conference import actions as conference  # noqa: PLC0415
+        from kring.conference import editing, versions  # noqa: PLC0415
+        from kring.conference.policy import next_round  # noqa: PLC0415
+        from kring.scheduling import actions as meeting_actions  # noqa: PLC0415
+        from kring.scheduling import poll, reminders  # noqa: PLC0415
+        from kring.scheduling.models import Booking, Meeting  # noqa: PLC0415
+
+        def add(**data):
+            return circle_actions.add_participant(case, by=carla, **data)
+
+        noah = add(
+            name="Noah Jansen",
+            side=Side.RESPONSIBLE,
+            relation="leerling van de school naast Fatima",
+            email="noah.jansen@example.org",
+        )
+        erik = add(
+            name="Erik Jansen",
+            side=Side.SUPPORTER,
+            supports=noah,
+            relation="vader van Noah",
+            email="erik.jansen@example.org",
+        )
+        mila = add(
+            name="Mila Jansen",
+            side=Side.SUPPORTER,
+            supports=noah,
+            relation="zus van Noah",
+            email="mila.jansen@example.org",
+        )
+        fatima = add(
+            name="Fatima El Amrani",
+            side=Side.HARMED,
+            relation="buurvrouw van de school",
+            email="fatima.elamrani@example.org",
+        )
+        samira = add(
+            name="Samira El Amrani",
+            side=Side.SUPPORTER,
+            supports=fatima,
+            relation="zus van Fatima",
+            email="samira.elamrani@example.org",
+        )
+        teacher = add(
+            name="Hans de Boer",
+            side=Side.OTHER,
+            relation="mentor van Noah",
+            email="hans.deboer@example.org",
+        )
+        circle_actions.record_conversation(
+            noah, held_at=_days_ago(30), mode=Mode.IN_PERSON, notes="Op school gesproken.", by=carla
+        )
+        circle_actions.record_acknowledgment(
+            noah, acknowledges=True, given_at=_days_ago(30), mode=Mode.IN_PERSON, by=carla
+        )
+        everyone = (noah, erik, mila, fatima, samira, teacher)
+        for person in everyone:
+            if person is not noah:
+                circle_actions.record_conversation(
+                    person, held_at=_days_ago(25), mode=Mode.PHONE, notes="", by=carla
+                )
+            circle_actions.invite(person, channel=Invitation.Channel.EMAIL, by=carla)
+            circle_actions.respond(person, accepts=True, mode=Mode.PHONE, by=carla)
+            circle_actions.give_consent(
+                person,
+                mode=Mode.PHONE,
+                legal_advice=Answer.NO,
+                interpreter=Answer.NO,
+                support_person=Answer.NO,
+                by=carla,
+            )
+        pijler = Venue.objects.get(team=case.team, name="Wijkcentrum De Pijler")
+        meeting = poll.open_poll(case, by=carla)
+        later = timezone.localdate() + timedelta(days=21)
+        option = poll.add_option(
+            meeting,
+            starts_at=poll.local(later, time(19, 0)),
+            ends_at=poll.local(later, time(21, 30)),
+            venue=pijler,
+            by=carla,
+        )
+        meeting_actions.confirm(meeting, option, by=carla)
+        # Time passes: the meeting was six days ago (its reminders went with it).
+        reminders.cancel(meeting)
+        held_on = timezone.localdate() - timedelta(days=6)
+        starts, ends = poll.local(held_on, time(19, 0)), poll.local(held_on, time(21, 30))
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, ends_at=ends)
+        Booking.objects.filter(meeting=meeting).update(starts_at=starts, ends_at=ends)
+        case.refresh_from_db()
+
+        held = conference.open_conference(case, by=carla)
+        for person in everyone:
+            conference.check_in(held, person, present=person is not mila, by=carla)
+        held = conference.start(held, by=carla)
+        held = conference.mark_introductions(held, by=carla)
+        notes = {noah.pk: "Noah vertelde het zelf, rustig.", fatima.pk: ""}
+        while (turn := next_round(held)) is not None:
+            conference.mark_round_done(turn, note=notes.get(turn.participant_id, ""), by=carla)
+            held.refresh_from_db()
+        held = conference.mark_repair_round(held, by=carla)
+
+        plan = editing.begin_plan(held, by=carla)
+        plan = editing.save_plan_fields(
+            plan,
+            revision=plan.revision,
+            by=carla,
+            good_outcome=(
+                "Dat Noah begrijpt dat ik een week niet naar mijn werk kon, en dat mijn scooter "
+                "weer heel is. En dat ik weer rustig langs de school kan."
+            ),
+            good_outcome_by=fatima,
+            evaluation_date=timezone.localdate() + timedelta(days=84),
+            if_not_kept=(
+                "Carla belt eerst met Noah en zijn vader. Lukt het dan nog niet, dan komen we "
+                "opnieuw bij elkaar."
+            ),
+        )
+        for text, who in (
+            ("Noah betaalt de spiegels van zijn bijbaan.", erik),
+            ("Noah helpt een middag in de fietsenstalling van de school.", teacher),
+            ("Fatima en Noah groeten elkaar gewoon als ze elkaar zien.", samira),
+        ):
+            editing.add_idea(plan, text=text, brought_in_by=who, by=carla)
+        for what, who, for_whom, days, checked, prevents in (
+            (
+                "Noah betaalt de twee spiegels (€ 86) in drie delen.",
+                noah,
+                "Fatima",
+                60,
+                "Erik kijkt elke maand of het bedrag is overgemaakt.",
+                False,
+            ),
+            (
+                "Noah schrijft Fatima een brief over wat hij heeft geleerd.",
+                noah,
+                "Fatima",
+                14,
+                "Carla vraagt Fatima of de brief is aangekomen.",
+                False,
+            ),
+            (
+                "Noah fietst na school niet meer via het pad langs Fatima's huis, maar via de "
+                "hoofdweg.",
+                noah,
+                "Fatima",
+                None,
+                "Hans de Boer spreekt Noah er elke maand op aan.",
+                True,
+            ),
+            (
+                "Hans de Boer vertelt in Noahs klas wat de gevolgen van vernielen zijn.",
+                teacher,
+                "de klas van Noah",
+                30,
+                "Hans laat het Carla weten.",
+                True,
+            ),
+        ):
+            editing.add_agreement(
+                plan,
+                what=what,
+                who=who,
+                for_whom=for_whom,
+                by_when=timezone.localdate() + timedelta(days=days) if days else None,
+                how_checked=checked,
+                prevents_repeat=prevents,
+                by=carla,
+            )
+        versions.finalise(plan, by=carla)
+        versions.mark_informal(held, by=carla)
 
     def poll_bos(self, carla: User) -> None:
         """The Bos case looks for a date (issue 9, point 9): three Saturday mornings, as Kevin
