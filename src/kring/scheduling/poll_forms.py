@@ -75,6 +75,7 @@ class AnswersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.options = list(options)
         initial_answers = initial_answers or {}
+        self.answered_before = bool(initial_answers)
         for option in self.options:
             label = poll.describe(option)
             self.fields[field_name(option)] = forms.ChoiceField(

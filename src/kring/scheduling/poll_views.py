@@ -38,6 +38,33 @@ def poll_url(case) -> str:
     return reverse("scheduling:poll", args=[case.pk])
 
 
+def answers_form(request, participant, meeting, refusal, *, by) -> tuple[AnswersForm, bool]:
+    """The form with `participant`'s answers to every option of `meeting`, and on a POST
+    whether they were saved (scheduling.poll.answer, as `by`). Shared by the coordinator's page
+    for answers told by phone and the participant's own page: a rule's `refusal` is said on the
+    form and nothing is saved."""
+    option_list = list(meeting.options.select_related("venue")) if meeting is not None else []
+    mine = (
+        {a.option_id: a.answer for a in participant.poll_answers.filter(option__meeting=meeting)}
+        if meeting is not None
+        else {}
+    )
+    form = AnswersForm(posted(request), options=option_list, initial_answers=mine)
+    if request.method != "POST":
+        return form, False
+    if refusal is not None:
+        form.is_valid()
+        form.add_error(None, refusal.message)
+    elif form.is_valid():
+        try:
+            poll.answer(participant, form.answers(), by=by)
+        except Refused as refused:
+            form.add_error(None, refused.reason)
+        else:
+            return form, True
+    return form, False
+
+
 def _confirm_url(meeting: Meeting, option: PollOption) -> str:
     """P3's confirm page ("kies deze datum"), once it exists."""
     try:
@@ -188,29 +215,13 @@ def enter_answers(request, pk, participant_id):
     meeting = policy.open_meeting(case)
     refusal = policy.may_enter_answers(request.user, participant, meeting)
     enforce(refusal if refusal is not None and refusal.access else None)
-    option_list = list(meeting.options.select_related("venue")) if meeting is not None else []
-    mine = (
-        {a.option_id: a.answer for a in participant.poll_answers.filter(option__meeting=meeting)}
-        if meeting is not None
-        else {}
-    )
-    form = AnswersForm(posted(request), options=option_list, initial_answers=mine)
-    if request.method == "POST":
-        if refusal is not None:
-            form.is_valid()
-            form.add_error(None, refusal.message)
-        elif form.is_valid():
-            try:
-                poll.answer(participant, form.answers(), by=request.user)
-            except Refused as refused:
-                form.add_error(None, refused.reason)
-            else:
-                messages.success(
-                    request,
-                    _("The answers of %(name)s have been saved.") % {"name": participant.name},
-                )
-                return redirect(poll_url(case))
-    else:
+    form, saved = answers_form(request, participant, meeting, refusal, by=request.user)
+    if saved:
+        messages.success(
+            request, _("The answers of %(name)s have been saved.") % {"name": participant.name}
+        )
+        return redirect(poll_url(case))
+    if request.method != "POST":
         record("scheduling.poll_viewed", actor=request.user, case=case, obj=participant)
     return render(
         request,

@@ -14,11 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from kring.audit.actors import Actor
 from kring.audit.log import record
-from kring.core.forms import posted
-from kring.core.policy import Refused, options
+from kring.core.policy import options
 from kring.portal.decorators import portal_page
-from kring.scheduling import policy, poll
-from kring.scheduling.poll_forms import AnswersForm
+from kring.scheduling import policy
+from kring.scheduling.poll_views import answers_form
 
 
 def _see_other(name: str):
@@ -51,25 +50,11 @@ def answer_poll(request, participant):
     if refusal is not None and request.method != "POST":
         # Nothing to answer (no poll, the date is set, not taking part): their page instead.
         return _see_other("portal:home")
-    option_list = list(meeting.options.select_related("venue")) if meeting is not None else []
-    mine = {a.option_id: a.answer for a in participant.poll_answers.filter(option__meeting=meeting)}
-    form = AnswersForm(posted(request), options=option_list, initial_answers=mine)
-    if request.method == "POST":
-        if refusal is not None:
-            form.is_valid()
-            form.add_error(None, refusal.message)
-        elif form.is_valid():
-            try:
-                poll.answer(participant, form.answers(), by=me)
-            except Refused as refused:
-                form.add_error(None, refused.reason)
-            else:
-                messages.success(
-                    request,
-                    _("Thank you. Your coordinator can see when you can come."),
-                )
-                return _see_other("portal:home")
-    else:
+    form, saved = answers_form(request, participant, meeting, refusal, by=me)
+    if saved:
+        messages.success(request, _("Thank you. Your coordinator can see when you can come."))
+        return _see_other("portal:home")
+    if request.method != "POST":
         record("portal.viewed", actor=me, case=participant.case, obj=participant)
     return render(
         request,
@@ -77,8 +62,8 @@ def answer_poll(request, participant):
         {
             "participant": participant,
             "form": form,
-            "option_list": option_list,
-            "answered_before": bool(mine),
+            "option_list": form.options,
+            "answered_before": form.answered_before,
             "may": options(answer=refusal),
         },
     )
