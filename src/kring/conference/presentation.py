@@ -90,3 +90,32 @@ def meeting_date(case: Case, conference: Conference | None):
         .first()
     )
     return meeting.starts_at if meeting is not None else None
+
+
+def case_panel(case: Case, user) -> tuple[str, dict] | None:
+    """The plan on paper, on the case page (cases.registry): the printout of the plan for the
+    coordinator and the team's manager once a plan exists, and for the coordinator the paper
+    form while the meeting is planned or under way. Nothing for anyone else."""
+    from kring.cases.lifecycle import State
+    from kring.conference import policy
+    from kring.conference.models import Plan
+    from kring.core.policy import options
+
+    if case.state not in (State.SCHEDULED, State.CONFERENCE_HELD, State.FOLLOWING_UP, State.CLOSED):
+        return None
+    may = options(
+        read_plan=policy.may_read_plan(user, case),
+        print_paper_form=policy.may_print_paper_form(user, case),
+    )
+    if not may["read_plan"] and not may["print_paper_form"]:
+        return None
+    conference = conference_of(case)
+    has_plan = conference is not None and Plan.objects.filter(conference=conference).exists()
+    if not has_plan and not may["print_paper_form"]:
+        return None
+    return "conference/_paper_panel.html", {
+        "case": case,
+        "conference": conference,
+        "has_plan": has_plan,
+        "may": may,
+    }

@@ -95,11 +95,15 @@ def _versions_and_lifecycle() -> None:
 
 
 def _second_screen_and_print() -> None:
-    """Issue 10, points 3 and 7: the second screen and the printout."""
+    """Issue 10, points 3 and 7: the second screen and the printout; the case page offers the
+    printout and the paper form."""
     from django.utils.translation import gettext_lazy as _
 
     from kring.audit.labels import add_labels
     from kring.cases import registry
+    from kring.conference import presentation
+
+    registry.add_case_panel(presentation.case_panel)
 
     labels = {"conference.marked_on_paper": _("Plan marked as made on paper, typed in afterwards")}
     registry.add_event_labels(labels)

@@ -229,3 +229,28 @@ def test_marking_on_paper_after_the_plan_is_signed_is_refused(carla, full_plan):
     type(full_plan.case).objects.filter(pk=full_plan.case_id).update(state=State.FOLLOWING_UP)
     with pytest.raises(Refused):
         paper.mark_on_paper(Conference.objects.get(pk=full_plan.conference_id), by=carla)
+
+
+def test_the_case_page_offers_the_printout_and_the_paper_form_to_who_may(
+    as_user, carla, mira, bram, plan
+):
+    case_page = reverse("cases:detail", args=[plan.case_id])
+    printout = reverse("conference:print", args=[plan.case_id])
+    form = reverse("conference:paper_form", args=[plan.case_id])
+    coordinator = as_user(carla).get(case_page).content.decode()
+    assert printout in coordinator and form in coordinator
+    manager = as_user(mira).get(case_page).content.decode()
+    assert printout in manager and form not in manager
+    office = as_user(bram).get(case_page).content.decode()
+    assert printout not in office and form not in office
+
+
+def test_before_the_plan_the_case_page_offers_the_paper_form_only(
+    as_user, carla, mira, scheduled_case
+):
+    case_page = reverse("cases:detail", args=[scheduled_case.pk])
+    coordinator = as_user(carla).get(case_page).content.decode()
+    assert reverse("conference:paper_form", args=[scheduled_case.pk]) in coordinator
+    assert reverse("conference:print", args=[scheduled_case.pk]) not in coordinator
+    manager = as_user(mira).get(case_page).content.decode()
+    assert reverse("conference:paper_form", args=[scheduled_case.pk]) not in manager
