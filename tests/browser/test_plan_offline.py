@@ -157,3 +157,36 @@ def test_two_devices_editing_one_plan_get_a_conflict_to_resolve(
     # the page reads, not a file that failed to load.
     axe.browser_errors = [e for e in axe.browser_errors if " 409 for " not in e]
     axe.assert_no_violations()
+
+
+def test_what_was_typed_offline_is_sent_when_the_page_is_opened_again(
+    new_context, axe, authenticator, carla, plan
+):
+    context = new_context(viewport=TABLET)
+    page = _editor(context, axe, carla, authenticator, plan)
+    not_kept = nl("What happens when an agreement is not kept?")
+    context.set_offline(True)
+    page.get_by_label(not_kept).fill("Dan komen we opnieuw bij elkaar.")
+    _card(page, nl("New agreement")).get_by_label(nl("What is agreed?")).fill(
+        "Daan helpt twee zaterdagen in de tuin."
+    )
+    expect(_card(page, nl("Agreement %(number)s", number=1)).get_by_role("status")).to_have_text(
+        nl("Kept on this device, not sent yet")
+    )
+    axe.check(page)
+    # The tablet's page is closed before the connection returns; nothing was sent.
+    page.close()
+    assert Plan.objects.get(pk=plan.pk).if_not_kept == "" and not Agreement.objects.exists()
+
+    context.set_offline(False)
+    again = axe.watch(context.new_page())
+    again.goto(reverse("conference:plan", args=[plan.case_id]))
+    first = _card(again, nl("Agreement %(number)s", number=1))
+    expect(first.get_by_role("status")).to_have_text(nl("Saved"))
+    expect(again.get_by_label(not_kept)).to_have_value("Dan komen we opnieuw bij elkaar.")
+    axe.check(again)
+    assert Plan.objects.get(pk=plan.pk).if_not_kept == "Dan komen we opnieuw bij elkaar."
+    assert list(Agreement.objects.values_list("what", flat=True)) == [
+        "Daan helpt twee zaterdagen in de tuin."
+    ]
+    axe.assert_no_violations()
