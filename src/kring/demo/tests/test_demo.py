@@ -430,6 +430,10 @@ def test_the_demo_has_a_held_conference_with_a_plan(client):
     page = client.get(reverse("conference:plan", args=[case.pk])).content.decode()
     assert "Noah fietst na school niet meer" in page
     assert client.get(reverse("conference:mode", args=[case.pk])).status_code == 200
+    # The second screen shows the plan, never a round's note or who stayed away.
+    screen = client.get(reverse("conference:screen", args=[case.pk])).content.decode()
+    assert "Noah fietst na school niet meer" in screen and "Mila Jansen" not in screen
+    assert "Noah vertelde het zelf" not in screen
     force_verified_login(client, User.objects.get(username="mira"))
     page = client.get(reverse("conference:print", args=[case.pk])).content.decode()
     assert "Noah fietst na school niet meer" in page
