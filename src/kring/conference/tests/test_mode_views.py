@@ -94,10 +94,11 @@ def test_check_in_lists_everyone_expected_with_their_side_and_big_toggles(
     assert text.count("Nog niet aangegeven") == 4
     assert text.count(">Aanwezig</button>") == 4
     # Not yet: the reason, not the button.
-    assert (
-        "Meld eerst degene die verantwoordelijk is aan" in text
-        or "Begin de conferentie" not in text
-    )
+    assert "Meld eerst degene die verantwoordelijk is aan" in text
+    assert "Begin de conferentie" not in text
+    # Before the start, the way to record that the meeting is not taking place.
+    assert "De conferentie gaat niet door" in text
+    assert url("not_held", scheduled_case) in text
 
 
 def test_carla_checks_in_and_begins_and_the_page_moves_to_the_introductions(
