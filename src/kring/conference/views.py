@@ -108,7 +108,11 @@ def _check_in_rows(case: Case, conference: Conference | None, user) -> tuple[lis
 @never_cache
 def mode(request: HttpRequest, pk: int) -> HttpResponse:
     """Conference mode: the one current step, and what is done."""
-    case = case_for(request.user, pk)
+    return _mode_page(request, case_for(request.user, pk))
+
+
+def _mode_page(request: HttpRequest, case: Case, *, feedback: str = "") -> HttpResponse:
+    """The page; `feedback`: what the last check-in did, when htmx swaps only the check-in."""
     user = request.user
     refusal = policy.may_run(user, case)
     _access(refusal)
@@ -121,6 +125,7 @@ def mode(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": _steps(step),
         "refusal": refusal.message if refusal else "",
         "note_max": NOTE_MAX,
+        "feedback": feedback,
     }
     if refusal is None:
         may = {"start": policy.may_start(user, case, conference)}
@@ -169,12 +174,20 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     if present not in ("yes", "no"):
         messages.error(request, _("Choose present or not there."))
         return redirect(mode_url(case))
+    feedback = ""
     try:
         if conference is None:
             conference = actions.open_conference(case, by=request.user)
         actions.check_in(conference, participant, present=present == "yes", by=request.user)
     except Refused as refused:
-        _refused(request, refused)
+        if not getattr(request, "htmx", False):
+            _refused(request, refused)
+        feedback = str(refused.reason)
+    if getattr(request, "htmx", False):
+        # htmx swaps the check-in part of the page in place (kring.js stays out of it); the
+        # same page without JavaScript comes back through the redirect.
+        done = _("%(name)s: present.") if present == "yes" else _("%(name)s: not there.")
+        return _mode_page(request, case, feedback=feedback or done % {"name": participant.name})
     return redirect(mode_url(case, f"person-{participant.pk}"))
 
 

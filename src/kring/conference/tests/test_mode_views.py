@@ -162,6 +162,22 @@ def test_someone_who_came_unexpectedly_can_be_checked_in(
     assert Attendance.objects.get(participant=kees).present
 
 
+def test_with_htmx_a_check_in_answers_with_the_page_and_what_changed(
+    client, scheduled_case, everyone_said_yes, carla
+):
+    daan = everyone_said_yes["daan"]
+    response = dutch(client, carla).post(
+        url("check_in", scheduled_case),
+        {"participant": daan.pk, "present": "yes"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Daan de Boer: aanwezig." in text
+    assert 'id="checkin"' in text
+    assert Attendance.objects.get(participant=daan).present
+
+
 def test_a_check_in_without_a_choice_changes_nothing(
     client, scheduled_case, everyone_said_yes, carla
 ):
