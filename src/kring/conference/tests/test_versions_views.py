@@ -123,6 +123,9 @@ def test_one_version_reads_from_what_was_frozen_with_its_fingerprint(client, com
     assert "Daan fietst niet meer via de Lindelaan." in shown
     assert "Iets anders." not in shown
     assert version.content_hash in shown
+    printed = url("print", complete.case) + "?versie=1"
+    assert f'<a href="{printed}">Druk deze versie af</a>' in shown
+    assert client.get(printed).status_code == 200
     assert client.get(url("version", complete.case, 2)).status_code == 404
     assert AuditEvent.objects.filter(action="conference.version_viewed").exists()
 
@@ -183,7 +186,7 @@ def test_recording_that_the_conference_did_not_go_on(client, scheduled_case, sum
     in_dutch(client, carla)
     not_held = url("not_held", scheduled_case)
     shown = page(client.get(not_held))
-    assert "De conferentie van zaak" in shown and "is niet doorgegaan" in shown
+    assert f"Vastleggen dat de conferentie van zaak {scheduled_case.reference} niet is" in shown
     assert "Degene die de dupe is, kwam niet" in shown
     assert "Niemand krijgt een e-mail dat de conferentie niet doorgaat" in shown
     # To stop, a reason is needed: nothing changes without it.
