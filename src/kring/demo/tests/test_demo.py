@@ -439,3 +439,32 @@ def test_the_demo_has_a_held_conference_with_a_plan(client):
     assert "Noah fietst na school niet meer" in page
     force_verified_login(client, User.objects.get(username="bram"))
     assert client.get(reverse("conference:print", args=[case.pk])).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_conference_that_did_not_go_on(client):
+    """Issue 10, point 6: the Bakker case's meeting was yesterday and Tim did not come: the
+    conference is recorded as not held, the meeting ended without a cancellation e-mail and its
+    booking released, and the case is back in preparation, where a new date can be sought."""
+    from kring.conference.models import Conference, NotHeldReason
+    from kring.scheduling.models import Booking, Meeting
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    case = Case.objects.get(referral__requester_email="demo-18@example.org")
+    assert case.state == State.PREPARING
+    conference = Conference.objects.get(case=case)
+    assert conference.not_held_reason == NotHeldReason.RESPONSIBLE_ABSENT
+    assert conference.started_at is None
+    meeting = Meeting.objects.get(case=case)
+    assert meeting.status == Meeting.Status.CANCELLED
+    assert not Booking.objects.filter(meeting=meeting, released_at__isnull=True).exists()
+    assert not OutgoingMail.objects.filter(
+        kind="scheduling.cancelled", to="els.bakker@example.org"
+    ).exists()
+    kinds = list(case.events.order_by("pk").values_list("kind", flat=True))
+    assert kinds[-3:] == ["conference.not_held", "scheduling.meeting_not_held", "case.unscheduled"]
+
+    force_verified_login(client, User.objects.get(username="carla"))
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "The conference did not go on" in page

@@ -316,6 +316,24 @@ REQUESTS = [
         ],
         circle="held",
     ),
+    # A conference that did not go on (issue 10, point 6): the date was yesterday at Buurthuis
+    # De Linde; Tim, who is responsible, did not come. Carla recorded it, the booking was
+    # released without a cancellation e-mail, and the case is back in preparation for a new date.
+    DemoRequest(
+        18,
+        "Els Bakker",
+        RequesterRelation.HARMED,
+        "Een jongen uit de straat heeft met stenen de ruiten van onze moestuinkas ingegooid. "
+        "Zijn moeder heeft het ons verteld. We willen graag met hem praten.",
+        [("Els Bakker", PersonSide.HARMED), ("Tim", PersonSide.RESPONSIBLE)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("accept", "carla"),
+            ("start_preparation", "carla"),
+        ],
+        circle="not_held",
+    ),
     # Declined by the office.
     DemoRequest(
         11,
@@ -963,6 +981,82 @@ class Command(BaseCommand):
             )
         versions.finalise(plan, by=carla)
         versions.mark_informal(held, by=carla)
+
+    def circle_not_held(self, case: Case, carla: User) -> None:
+        """Tim threw stones through the Bakkers' greenhouse (issue 10, point 6). Everyone was
+        prepared and said yes; carla confirmed a date, which then passed (the demo moves the
+        meeting to yesterday): Tim did not come, so carla recorded that the conference did not
+        go on and the case went back to preparation for a new date. Through the real actions."""
+        from kring.conference import not_held  # noqa: PLC0415
+        from kring.conference.models import NotHeldReason  # noqa: PLC0415
+        from kring.scheduling import actions as meeting_actions  # noqa: PLC0415
+        from kring.scheduling import poll, reminders  # noqa: PLC0415
+        from kring.scheduling.models import Booking, Meeting  # noqa: PLC0415
+
+        def add(**data):
+            return circle_actions.add_participant(case, by=carla, **data)
+
+        tim = add(
+            name="Tim Kramer",
+            side=Side.RESPONSIBLE,
+            relation="jongen uit de straat",
+            email="tim.kramer@example.org",
+        )
+        mother = add(
+            name="Anja Kramer",
+            side=Side.SUPPORTER,
+            supports=tim,
+            relation="moeder van Tim",
+            email="anja.kramer@example.org",
+        )
+        els = add(
+            name="Els Bakker",
+            side=Side.HARMED,
+            relation="eigenaar van de moestuin",
+            email="els.bakker@example.org",
+        )
+        circle_actions.record_conversation(
+            tim, held_at=_days_ago(25), mode=Mode.IN_PERSON, notes="Thuis gesproken.", by=carla
+        )
+        circle_actions.record_acknowledgment(
+            tim, acknowledges=True, given_at=_days_ago(25), mode=Mode.IN_PERSON, by=carla
+        )
+        for person in (tim, mother, els):
+            if person is not tim:
+                circle_actions.record_conversation(
+                    person, held_at=_days_ago(20), mode=Mode.PHONE, notes="", by=carla
+                )
+            circle_actions.invite(person, channel=Invitation.Channel.EMAIL, by=carla)
+            circle_actions.respond(person, accepts=True, mode=Mode.PHONE, by=carla)
+            circle_actions.give_consent(
+                person,
+                mode=Mode.PHONE,
+                legal_advice=Answer.NO,
+                interpreter=Answer.NO,
+                support_person=Answer.NO,
+                by=carla,
+            )
+        linde = Venue.objects.get(team=case.team, name="Buurthuis De Linde")
+        meeting = poll.open_poll(case, by=carla)
+        later = timezone.localdate() + timedelta(days=22)
+        option = poll.add_option(
+            meeting,
+            starts_at=poll.local(later, time(19, 0)),
+            ends_at=poll.local(later, time(21, 0)),
+            venue=linde,
+            by=carla,
+        )
+        meeting_actions.confirm(meeting, option, by=carla)
+        # Time passes: the meeting was yesterday (its reminders went with it).
+        reminders.cancel(meeting)
+        day = timezone.localdate() - timedelta(days=1)
+        starts, ends = poll.local(day, time(19, 0)), poll.local(day, time(21, 0))
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, ends_at=ends)
+        Booking.objects.filter(meeting=meeting).update(starts_at=starts, ends_at=ends)
+        case.refresh_from_db()
+        not_held.record_not_held(
+            case, reason=NotHeldReason.RESPONSIBLE_ABSENT, then="prepare", by=carla
+        )
 
     def poll_bos(self, carla: User) -> None:
         """The Bos case looks for a date (issue 9, point 9): three Saturday mornings, as Kevin
