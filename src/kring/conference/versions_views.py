@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,6 +20,7 @@ from kring.conference.models import Plan
 from kring.conference.not_held_forms import NotHeldForm
 from kring.core.forms import posted
 from kring.core.policy import Refusal, Refused, enforce, options
+from kring.scheduling import policy as scheduling_policy
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -191,6 +193,12 @@ def record_not_held(request, pk):
             return redirect("cases:detail", case.pk)
     if meeting is not None:
         record("scheduling.meeting_viewed", actor=request.user, case=case, obj=meeting)
+    # Before the meeting's day, cancelling is what tells everyone; this page sends nothing.
+    ahead = (
+        meeting is not None
+        and meeting.starts_at is not None
+        and timezone.localdate(meeting.starts_at) > timezone.localdate()
+    )
     return render(
         request,
         "conference/not_held.html",
@@ -199,5 +207,9 @@ def record_not_held(request, pk):
             "meeting": meeting,
             "form": form,
             "refusal": refusal.message if refusal else "",
+            "ahead": ahead,
+            "may": options(cancel=scheduling_policy.may_cancel(request.user, meeting))
+            if ahead
+            else {},
         },
     )

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from kring.audit.models import AuditEvent
 from kring.cases.lifecycle import State
@@ -189,6 +190,10 @@ def test_recording_that_the_conference_did_not_go_on(client, scheduled_case, sum
     assert f"Vastleggen dat de conferentie van zaak {scheduled_case.reference} niet is" in shown
     assert "Degene die de dupe is, kwam niet" in shown
     assert "Niemand krijgt een e-mail dat de conferentie niet doorgaat" in shown
+    # The date (15 July 2027) has not come: cancelling, which tells everyone, is offered.
+    assert "De dag van deze conferentie is er nog niet." in shown
+    cancel = reverse("scheduling:cancel", args=[summer_meeting.pk])
+    assert f'<a href="{cancel}">' in shown
     # To stop, a reason is needed: nothing changes without it.
     shown = page(client.post(not_held, {"reason": NotHeldReason.HARMED_ABSENT, "then": "stop"}))
     assert "Kies de reden om te stoppen." in shown
@@ -217,3 +222,14 @@ def test_only_the_coordinator_records_it(client, scheduled_case, summer_meeting,
         assert post.status_code == 403
     summer_meeting.refresh_from_db()
     assert summer_meeting.status == Meeting.Status.CONFIRMED
+
+
+def test_on_the_day_itself_no_cancelling_is_suggested(
+    client, scheduled_case, summer_meeting, carla
+):
+    now = timezone.now()
+    Meeting.objects.filter(pk=summer_meeting.pk).update(starts_at=now, ends_at=now)
+    in_dutch(client, carla)
+    shown = page(client.get(url("not_held", scheduled_case)))
+    assert "De dag van deze conferentie is er nog niet." not in shown
+    assert reverse("scheduling:cancel", args=[summer_meeting.pk]) not in shown
