@@ -8,6 +8,7 @@ contact details (R18). Rendering fetches nothing: the stylesheet is read from di
 is inline, fonts come from the system (DejaVu Sans), and every other URL is refused."""
 
 import base64
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -53,18 +54,27 @@ def coordinator_name(case) -> str:
     return user.get_full_name() or user.first_name or user.username
 
 
+def addressee(participant) -> dict:
+    """The part of a letter's context that every letter to a participant shares (this one and
+    scheduling.letters): its language and sender, and the addressee, who is this participant
+    only, never anyone else's details (R18)."""
+    words = participant.name.split()
+    return {
+        "language": participant.language,
+        "organisation": settings.KRING_ORGANISATION,
+        "name": participant.name,
+        "first_name": words[0] if words else "",
+        "address_lines": [
+            line.strip() for line in participant.address.splitlines() if line.strip()
+        ],
+    }
+
+
 def letter_context(participant, token: str, code: str) -> dict:
     link = links.url(token)
     case = participant.case
     return {
-        "language": participant.language,
-        "organisation": settings.KRING_ORGANISATION,
-        # The addressee: this participant only, never anyone else's details (R18).
-        "name": participant.name,
-        "first_name": participant.name.split()[0] if participant.name.split() else "",
-        "address_lines": [
-            line.strip() for line in participant.address.splitlines() if line.strip()
-        ],
+        **addressee(participant),
         "date": timezone.localdate(),
         "personal_link": link,
         "qr_code": qr_data_uri(link),
@@ -84,9 +94,18 @@ def letter_context(participant, token: str, code: str) -> dict:
     }
 
 
-def letter_html(participant, token: str, code: str) -> str:
+def render_html(template: str, participant, context: Callable[[], dict]) -> str:
+    """A letter to `participant` as HTML, in their language. `context` is made in that language
+    too, since it may translate words as it goes (a venue's accessibility in the meeting letter);
+    it holds `addressee(participant)`."""
     with translation.override(participant.language):
-        return render_to_string("circle/letter.html", letter_context(participant, token, code))
+        return render_to_string(template, context())
+
+
+def letter_html(participant, token: str, code: str) -> str:
+    return render_html(
+        "circle/letter.html", participant, lambda: letter_context(participant, token, code)
+    )
 
 
 def letter_filename(participant, on: date | None = None) -> str:
@@ -100,9 +119,10 @@ def letter_filename(participant, on: date | None = None) -> str:
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
-def letter_document(participant, token: str, code: str):
-    """The laid-out letter (a weasyprint Document): its pages and text boxes, before PDF."""
-    html = letter_html(participant, token, code)
+def render_document(template: str, participant, context: Callable[[], dict]):
+    """A letter laid out (a weasyprint Document: its pages and text boxes, before PDF) with the
+    letters' stylesheet, the system fonts and no network."""
+    html = render_html(template, participant, context)
     fetcher = NoNetworkFetcher()
     fonts = FontConfiguration()
     stylesheet = CSS(
@@ -112,7 +132,23 @@ def letter_document(participant, token: str, code: str):
     return document.render(font_config=fonts, stylesheets=[stylesheet], **PDF_OPTIONS)
 
 
+def render_pdf(template: str, participant, context: Callable[[], dict]) -> bytes:
+    """A letter to `participant` as a tagged PDF/UA-1 document: `template` (extending
+    circle/letter_base.html) with what `context()` gives (see render_html). scheduling.letters
+    uses it too."""
+    return render_document(template, participant, context).write_pdf(**PDF_OPTIONS)
+
+
+def letter_document(participant, token: str, code: str):
+    """The laid-out invitation letter, before PDF (the tests read its text)."""
+    return render_document(
+        "circle/letter.html", participant, lambda: letter_context(participant, token, code)
+    )
+
+
 def letter_pdf(participant, token: str, code: str) -> bytes:
     """The invitation letter for `participant` with the personal link of `token` and its
     letter code, as PDF."""
-    return letter_document(participant, token, code).write_pdf(**PDF_OPTIONS)
+    return render_pdf(
+        "circle/letter.html", participant, lambda: letter_context(participant, token, code)
+    )

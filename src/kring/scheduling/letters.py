@@ -8,15 +8,11 @@ The letter carries the participant's own name and postal address only (R18)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from kring.accounts import contact
-from kring.circle.letters import PDF_OPTIONS, STYLESHEET, NoNetworkFetcher
+from kring.circle.letters import addressee, render_html, render_pdf
 from kring.scheduling import invitations
 from kring.scheduling.models import Meeting
 
@@ -24,13 +20,8 @@ from kring.scheduling.models import Meeting
 def letter_context(participant, meeting) -> dict:
     return {
         **invitations.details(meeting),
-        "language": participant.language,
-        "organisation": settings.KRING_ORGANISATION,
-        "name": participant.name,
-        "first_name": participant.name.split()[0] if participant.name.split() else "",
-        "address_lines": [
-            line.strip() for line in participant.address.splitlines() if line.strip()
-        ],
+        # The addressee's lines replace the venue's "address_lines" of the details.
+        **addressee(participant),
         "venue_address_lines": invitations.details(meeting)["address_lines"],
         "date": timezone.localdate(),
         "contact": contact.for_case(meeting.case),
@@ -39,8 +30,9 @@ def letter_context(participant, meeting) -> dict:
 
 
 def letter_html(participant, meeting) -> str:
-    with translation.override(participant.language):
-        return render_to_string("scheduling/letter.html", letter_context(participant, meeting))
+    return render_html(
+        "scheduling/letter.html", participant, lambda: letter_context(participant, meeting)
+    )
 
 
 def letter_filename(participant) -> str:
@@ -50,12 +42,6 @@ def letter_filename(participant) -> str:
 
 
 def letter_pdf(participant, meeting) -> bytes:
-    html = letter_html(participant, meeting)
-    fetcher = NoNetworkFetcher()
-    fonts = FontConfiguration()
-    stylesheet = CSS(
-        string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher, font_config=fonts
+    return render_pdf(
+        "scheduling/letter.html", participant, lambda: letter_context(participant, meeting)
     )
-    document = HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=fetcher)
-    rendered = document.render(font_config=fonts, stylesheets=[stylesheet], **PDF_OPTIONS)
-    return rendered.write_pdf(**PDF_OPTIONS)

@@ -188,3 +188,20 @@ def test_the_letter_fetches_nothing_but_its_inline_qr_code():
             fetcher.fetch(url)
     response = fetcher.fetch(letters.qr_data_uri("https://kring.example/p/abc/"))
     assert b"<svg" in response.read()
+
+
+def test_every_letter_is_addressed_to_the_participant_alone_in_their_own_language(daan, settings):
+    """circle.letters.addressee: what every letter to a participant (this invitation, the
+    meeting letter of scheduling) says of whom it goes to (R18)."""
+    daan.address = "  Daanstraat 1\n\n   \n1234 AB Utrecht  \n"
+
+    assert letters.addressee(daan) == {
+        "language": "nl",
+        "organisation": settings.KRING_ORGANISATION,
+        "name": DAAN.name,
+        "first_name": DAAN.name.split()[0],
+        "address_lines": ["Daanstraat 1", "1234 AB Utrecht"],
+    }
+    html = letters.letter_html(daan, "x" * 43, CODE)
+    assert "Daanstraat 1<br>1234 AB Utrecht" in html
+    assert f"{DAAN.name.split()[0]}," in html
