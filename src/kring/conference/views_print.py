@@ -85,7 +85,12 @@ def print_plan(request, pk):
 def paper_form(request, pk):
     """The empty form for a meeting without a working tablet."""
     case = case_for(request.user, pk)
-    enforce(policy.may_print_paper_form(request.user, case))
+    refusal = policy.may_print_paper_form(request.user, case)
+    enforce(refusal if refusal is not None and refusal.access else None)
+    if refusal is not None:  # not now: the page says why
+        return render(
+            request, "conference/paper_form.html", {"case": case, "refusal": refusal.message}
+        )
     conference = presentation.conference_of(case)
     record("conference.paper_form_printed", actor=request.user, case=case, obj=conference or case)
     # Before check-in there is no conference to mark: the step is not shown at all.

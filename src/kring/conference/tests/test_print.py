@@ -254,3 +254,13 @@ def test_before_the_plan_the_case_page_offers_the_paper_form_only(
     assert reverse("conference:print", args=[scheduled_case.pk]) not in coordinator
     manager = as_user(mira).get(case_page).content.decode()
     assert reverse("conference:paper_form", args=[scheduled_case.pk]) not in manager
+
+
+def test_the_paper_form_in_preparation_says_why_not(as_user, carla, preparing_case):
+    answer = as_user(carla).get(reverse("conference:paper_form", args=[preparing_case.pk]))
+    assert answer.status_code == 200
+    text = answer.content.decode()
+    assert "Wat zou een goede uitkomst zijn?" not in text
+    assert "What would be a good outcome?" not in text
+    assert "In voorbereiding" in text or "Preparing" in text  # the reason: the case's state
+    assert AuditEvent.objects.filter(action="conference.paper_form_printed").count() == 0
