@@ -4,7 +4,7 @@ met, or the reason in plain words, citing the rule, when it is not. The lifecycl
 
 from django.utils.translation import gettext as _
 
-from kring.circle.models import RiskFlag, Side, Status
+from kring.circle.models import HAS_LEFT, RiskFlag, Side, Status
 
 
 def main_person(participant):
@@ -77,7 +77,7 @@ def may_be_approached(participant):
 def may_be_invited(participant) -> str | None:
     """The order of the method: the responsible side first, the harmed side only after an
     acknowledgment (R3, R4, R5); a minor only with a parent or guardian (R9)."""
-    if participant.status in (Status.DECLINED, Status.WITHDRAWN):
+    if participant.status in HAS_LEFT:
         return _("%(name)s has declined or withdrawn; taking part is voluntary.") % {
             "name": participant.name
         }

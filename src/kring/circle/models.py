@@ -26,6 +26,12 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("participant", "Withdrawn")
 
 
+# Who said no or stopped taking part (R9: they may come back until the plan is signed). Defined
+# here, the one place, so that the model, the guards and the policy (circle.policy.HAS_LEFT) read
+# the same set without importing each other in a circle.
+HAS_LEFT = (Status.DECLINED, Status.WITHDRAWN)
+
+
 class Mode(models.TextChoices):
     """How something was said or given."""
 
@@ -105,7 +111,7 @@ class Participant(ChoiceLabels, models.Model):
 
     @property
     def takes_part(self) -> bool:
-        return self.status not in (Status.DECLINED, Status.WITHDRAWN)
+        return self.status not in HAS_LEFT
 
 
 class Conversation(ChoiceLabels, models.Model):

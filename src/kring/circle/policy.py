@@ -19,7 +19,16 @@ from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.cases.policy import of_the_team, staff_role, the_coordinator
 from kring.circle import guards, information
-from kring.circle.models import Nomination, Notice, Participant, Question, RiskFlag, Side, Status
+from kring.circle.models import (
+    HAS_LEFT,
+    Nomination,
+    Notice,
+    Participant,
+    Question,
+    RiskFlag,
+    Side,
+    Status,
+)
 from kring.core.policy import Refusal, deny, first, rule
 from kring.referrals.models import ReferralPerson
 
@@ -366,7 +375,7 @@ def _takes_part(participant: Participant) -> Refusal | None:
 QUESTIONS_OPEN = LINKS_IN_USE
 # R9: someone who withdrew or declined may come back, until the plan is signed.
 RETURNABLE = WITHDRAWABLE
-HAS_LEFT = (Status.DECLINED, Status.WITHDRAWN)
+# Who declined or withdrew: HAS_LEFT, defined with the statuses in circle.models, read from here.
 
 
 def may_ask_question(actor: By, participant: Participant) -> Refusal | None:
