@@ -190,3 +190,32 @@ def test_what_was_typed_offline_is_sent_when_the_page_is_opened_again(
         "Daan helpt twee zaterdagen in de tuin."
     ]
     axe.assert_no_violations()
+
+
+def test_when_the_session_has_ended_the_page_keeps_what_was_typed_until_carla_is_back(
+    new_context, axe, authenticator, carla, plan
+):
+    context = new_context(viewport=TABLET)
+    device = authenticator(carla)
+    page = _editor(context, axe, carla, authenticator, plan, device=device)
+    # The session ended (timed out, or signed out elsewhere); the CSRF cookie stays.
+    context.clear_cookies(name="sessionid")
+    not_kept = nl("What happens when an agreement is not kept?")
+    page.get_by_label(not_kept).fill("Dan belt Carla met Daan en zijn vader.")
+    expect(
+        page.get_by_role("status").filter(
+            has_text=nl(
+                "Not sent: you are no longer signed in. Sign in again in another window; what "
+                "you typed stays on this device and is sent when this page is opened again."
+            )
+        )
+    ).to_be_visible()
+    axe.check(page)
+    assert Plan.objects.get(pk=plan.pk).if_not_kept == ""
+
+    again = _editor(context, axe, carla, authenticator, plan, device=device)
+    expect(again.get_by_label(not_kept)).to_have_value("Dan belt Carla met Daan en zijn vader.")
+    expect(again.get_by_role("status").filter(has_text=nl("Saved")).first).to_be_visible()
+    axe.check(again)
+    assert Plan.objects.get(pk=plan.pk).if_not_kept == "Dan belt Carla met Daan en zijn vader."
+    axe.assert_no_violations()

@@ -297,15 +297,20 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": token },
     }).then(function (response) {
+      if ((response.headers.get("Content-Type") || "").indexOf("application/json") < 0) {
+        // Not our answer: the sign-in page after the session ended, or a refused form.
+        return { status: 0, data: null };
+      }
       return response.json().then(function (data) {
         return { status: response.status, data: data };
       });
     }).then(function (answer) {
       sending = false;
       entry.inflight = false;
+      if (answer.status === 0) { signedOut(); return; }
       answered(entry, answer.status, answer.data);
     }, function () {
-      // No connection (or an answer that is not ours, such as a login page): keep it, retry.
+      // No connection: keep it, and try again.
       sending = false;
       entry.inflight = false;
       persist();
@@ -360,6 +365,12 @@
     persist();
     if (!state.queue.length && navigator.onLine !== false) { banner(""); }
     pump();
+  }
+
+  function signedOut() {
+    persist();
+    banner(text("signed-out"));
+    state.queue.forEach(function (e) { status(e.key, text("waiting")); });
   }
 
   function offline() {
