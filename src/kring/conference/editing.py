@@ -16,9 +16,10 @@ page's `client_id`, so a row sent again after a lost answer is not made twice.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,6 +35,10 @@ from kring.circle.models import Participant, Side
 from kring.conference import policy
 from kring.conference.models import Agreement, Attendance, Conference, Idea, Plan
 from kring.core.policy import enforce
+
+Row = Plan | Idea | Agreement
+RowT = TypeVar("RowT", Idea, Agreement)
+Errors = dict[str, Any]
 
 # How far ahead a date in the plan may be: further is a typing error (2072 for 2027).
 FURTHEST = timedelta(days=5 * 366)
@@ -115,8 +120,8 @@ def _check_date(conference: Conference, value: date | None, name: str, errors: d
         errors[name] = _("Choose a date within five years of the conference.")
 
 
-def _check_length(model, name: str, value: Any, errors: dict) -> None:
-    limit = model._meta.get_field(name).max_length
+def _check_length(model: type[Row], name: str, value: Any, errors: Errors) -> None:
+    limit = model._meta.get_field(name).max_length  # type: ignore[union-attr]
     if isinstance(value, str) and limit and len(value) > limit:
         errors[name] = _("Write at most %(limit)d characters (now %(count)d).") % {
             "limit": limit,
@@ -125,7 +130,12 @@ def _check_length(model, name: str, value: Any, errors: dict) -> None:
 
 
 def _check_present(
-    conference: Conference, person: Participant | None, name: str, errors: dict, *, harmed=False
+    conference: Conference,
+    person: Participant | None,
+    name: str,
+    errors: Errors,
+    *,
+    harmed: bool = False,
 ) -> None:
     if person is None:
         return
@@ -155,7 +165,7 @@ def values_of(row: Plan | Idea | Agreement) -> dict[str, Any]:
     names = {Plan: PLAN_FIELDS, Idea: IDEA_FIELDS, Agreement: AGREEMENT_FIELDS}[type(row)]
     out = {}
     for name in names:
-        attname = row._meta.get_field(name).attname
+        attname = row._meta.get_field(name).attname  # type: ignore[union-attr]
         value = getattr(row, attname)
         out[name] = value.isoformat() if isinstance(value, date) else value
     return out
@@ -207,6 +217,7 @@ def begin_plan(conference: Conference, *, by: By) -> Plan:
         plan = Plan.objects.filter(conference=conference).first()
         if plan is not None:
             return plan
+        assert user is not None  # the policy lets only the coordinator begin it
         plan = Plan.objects.create(case=conference.case, conference=conference, created_by=user)
         case_actions.log_event(conference.case, "conference.plan_begun", by=by, plan=plan.pk)
     return plan
@@ -249,12 +260,12 @@ def save_plan_fields(plan: Plan, *, revision: int, by: By, **changes: Any) -> Pl
     return Plan.objects.get(pk=plan.pk)
 
 
-def _next_position(model, plan: Plan) -> int:
+def _next_position(model: type[Idea] | type[Agreement], plan: Plan) -> int:
     highest = model.objects.filter(plan=plan).aggregate(n=Max("position"))["n"]
     return (highest or 0) + 1
 
 
-def _made_before(model, plan: Plan, client_id: str | None):
+def _made_before(model: type[RowT], plan: Plan, client_id: str | None) -> RowT | None:
     if not client_id:
         return None
     return model.objects.filter(plan=plan, client_id=client_id).first()
@@ -296,7 +307,15 @@ def add_idea(
     return idea
 
 
-def _save_row(model, kind: str, row, revision: int, changes: dict, by: By, check) -> Any:
+def _save_row(
+    model: type[RowT],
+    kind: str,
+    row: RowT,
+    revision: int,
+    changes: dict[str, Any],
+    by: By,
+    check: Callable[[Conference, dict[str, Any], Errors], None],
+) -> RowT:
     with transaction.atomic():
         conference, user = _lock(row.plan.conference_id, by)
         current = model.objects.select_related("changed_by").filter(pk=row.pk).first()
@@ -326,7 +345,7 @@ def _save_row(model, kind: str, row, revision: int, changes: dict, by: By, check
     return model.objects.get(pk=row.pk)
 
 
-def _check_idea(conference, changes, errors) -> None:
+def _check_idea(conference: Conference, changes: dict[str, Any], errors: Errors) -> None:
     if "text" in changes and not changes["text"]:
         errors["text"] = _("Write the idea, or remove it.")
     _check_present(conference, changes.get("brought_in_by"), "brought_in_by", errors)
@@ -340,7 +359,7 @@ def save_idea(idea: Idea, *, revision: int, by: By, **changes: Any) -> Idea:
     return _save_row(Idea, "idea", idea, revision, _strip(changes), by, _check_idea)
 
 
-def _remove_row(model, kind: str, row, revision: int, by: By) -> None:
+def _remove_row(model: type[RowT], kind: str, row: RowT, revision: int, by: By) -> None:
     with transaction.atomic():
         conference, _user = _lock(row.plan.conference_id, by)
         current = model.objects.select_related("changed_by").filter(pk=row.pk).first()
@@ -364,7 +383,7 @@ def remove_idea(idea: Idea, *, revision: int, by: By) -> None:
     _remove_row(Idea, "idea", idea, revision, by)
 
 
-def _check_agreement(conference, changes, errors) -> None:
+def _check_agreement(conference: Conference, changes: dict[str, Any], errors: Errors) -> None:
     if "what" in changes and not changes["what"]:
         errors["what"] = _("Write what is agreed, or remove the agreement.")
     if changes.get("who") is not None and changes.get("who_other"):
