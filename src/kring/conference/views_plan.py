@@ -29,7 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kring.audit.log import record
 from kring.cases.access import case_for
 from kring.circle.models import Participant
-from kring.conference import editing, policy, versions
+from kring.conference import content, editing, policy, versions
 from kring.conference.models import Agreement, Conference, Idea, Plan
 from kring.core.policy import Refusal, Refused, enforce, options
 
@@ -290,6 +290,9 @@ def _editor(
             finalise=policy.may_finalise(request.user, plan),
         ),
     }
+    if not context["may"]["edit_plan"]:
+        # Not to be written now (the case moved on): the plan as it stands, read only.
+        context["content"] = content.canonical(plan)
     record("conference.plan_viewed", actor=request.user, case=case, obj=plan)
     return render(request, "conference/plan.html", context, status=status)
 

@@ -214,3 +214,17 @@ def test_the_editor_reads_as_many_rows_for_3_as_for_30_agreements(client, plan, 
         page = client.get(url("plan", plan))
     assert page.content.decode().count('class="card agreement') == 31  # and the new one
     assert len(many) == len(few), json.dumps([q["sql"] for q in many.captured_queries])[:3000]
+
+
+def test_once_the_case_has_moved_on_the_page_shows_the_plan_without_forms(client, plan, carla):
+    from kring.cases.lifecycle import State
+
+    type(plan.case).objects.filter(pk=plan.case_id).update(state=State.FOLLOWING_UP)
+    page = signed_in(client, carla).get(url("plan", plan))
+    assert page.status_code == 200
+    seen = text(page)
+    assert "Dat Daan begrijpt wat het met me deed" in seen
+    assert "Opslaan" not in seen and "data-plan=" not in page.content.decode()
+    answer = client.post(url("plan_save", plan), {"revision": 1, "if_not_kept": "Bellen."}, **JSON)
+    assert answer.status_code == 422 and answer.json()["refused"]
+    assert Plan.objects.get(pk=plan.pk).if_not_kept == ""
