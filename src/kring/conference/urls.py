@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("zaken/<int:pk>/conferentie/rechtzetten/", mode_views.repair_round, name="repair_round"),
     # --- the plan and its editing (issue 10, points 2 and 4) ---
     path("zaken/<int:pk>/plan/", views_plan.plan_page, name="plan"),
+    path("zaken/<int:pk>/plan/beginnen/", views_plan.plan_begin, name="plan_begin"),
     path("zaken/<int:pk>/plan/opslaan/", views_plan.plan_save, name="plan_save"),
     path("zaken/<int:pk>/plan/ideeen/", views_plan.idea_add, name="idea_add"),
     path("zaken/<int:pk>/plan/ideeen/<int:row_id>/", views_plan.idea_save, name="idea_save"),

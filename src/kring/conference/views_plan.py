@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from kring.audit.log import record
 from kring.cases.access import case_for
@@ -32,9 +32,6 @@ from kring.circle.models import Participant
 from kring.conference import content, editing, policy, versions
 from kring.conference.models import Agreement, Conference, Idea, Plan
 from kring.core.policy import Refusal, Refused, enforce, options
-
-FORM_METHODS = ["GET", "HEAD", "POST"]
-
 
 # --- reading the request ------------------------------------------------------------------------
 
@@ -297,22 +294,15 @@ def _editor(
     return render(request, "conference/plan.html", context, status=status)
 
 
-@require_http_methods(FORM_METHODS)
+@require_safe
 @login_required
 @never_cache
 def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: the editor (or, before the plan is begun, why not yet or the button to begin it).
-    POST: begin the plan (conference.editing.begin_plan)."""
+    """The editor; before the plan is begun, why not yet or the button to begin it."""
     conference = _conference(request, pk)
     refusal = policy.may_edit_plan(request.user, conference)
     _access(refusal)
     plan = Plan.objects.filter(conference=conference).first()
-    if request.method == "POST" and refusal is None:
-        try:
-            plan = editing.begin_plan(conference, by=request.user)
-        except Refused as refused:
-            messages.error(request, str(refused.reason))
-        return redirect("conference:plan", pk)
     if plan is None:
         record("conference.plan_viewed", actor=request.user, case=conference.case)
         return render(
@@ -327,6 +317,20 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan.conference = conference
     plan.case = conference.case
     return _editor(request, plan)
+
+
+@require_POST
+@login_required
+@never_cache
+def plan_begin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Begin the plan (conference.editing.begin_plan), then the editor."""
+    conference = _conference(request, pk)
+    _access(policy.may_edit_plan(request.user, conference))
+    try:
+        editing.begin_plan(conference, by=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused.reason))
+    return redirect("conference:plan", pk)
 
 
 # --- the endpoints ------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def test_before_the_rounds_the_page_says_why_and_a_post_makes_no_plan(client, ch
     page = client.get(reverse("conference:plan", args=[checking_in.case_id]))
     assert "Het plan begint na de rondes" in text(page)
     assert "Begin met het plan" not in text(page)
-    client.post(reverse("conference:plan", args=[checking_in.case_id]))
+    client.post(reverse("conference:plan_begin", args=[checking_in.case_id]))
     assert not Plan.objects.exists()
 
 
@@ -84,7 +84,7 @@ def test_carla_begins_the_plan_from_the_page(client, rounds_done, carla):
     signed_in(client, carla)
     page = client.get(reverse("conference:plan", args=[rounds_done.case_id]))
     assert "Begin met het plan" in text(page)
-    answer = client.post(reverse("conference:plan", args=[rounds_done.case_id]))
+    answer = client.post(reverse("conference:plan_begin", args=[rounds_done.case_id]))
     assert answer.status_code == 302
     assert Plan.objects.filter(conference=rounds_done).exists()
 
