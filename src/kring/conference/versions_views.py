@@ -74,7 +74,10 @@ def finalise(request, pk):
             "latest": latest,
             "changed": versions.changes(latest.content, now) if latest else None,
             "missing": versions.missing(plan),
-            "may": options(finalise=refusal),
+            "may": options(
+                finalise=refusal,
+                edit_plan=policy.may_edit_plan(request.user, plan.conference),
+            ),
             "error": error,
         },
     )
