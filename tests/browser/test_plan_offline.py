@@ -66,9 +66,12 @@ def test_what_carla_types_while_the_network_is_down_is_sent_when_it_is_back(
 
     # A new agreement: saved while she types, its card becomes "Afspraak 1".
     new = _card(page, nl("New agreement"))
+    # Nothing to move or remove before it is saved.
+    expect(new.get_by_role("button", name=nl("Remove this agreement"))).to_have_count(0)
     new.get_by_label(nl("What is agreed?")).fill("Daan betaalt de reparatie van de fiets.")
     first = _card(page, nl("Agreement %(number)s", number=1))
     expect(first.get_by_role("status")).to_have_text(nl("Saved"))
+    expect(first.get_by_role("button", name=nl("Remove this agreement"))).to_be_visible()
     first.get_by_label(nl("Who does it?")).select_option(label=daan.name)
     expect(first.get_by_role("status")).to_have_text(nl("Saved"))
 
