@@ -204,11 +204,15 @@ def _conference(world: World, *, stage: str) -> None:
     (no bookings: the pages read the conference, not the calendar): Daan (responsible,
     acknowledged) and Sanne (harmed) said yes and are checked in. The rows are made with the
     models: the actions are tested in kring.conference.tests.
-    - "checking_in": the case is scheduled; check-in has begun (the conference may start);
-    - "rounds": the conference started (the case "conference_held"), the introductions done,
-      no round done yet;
-    - "plan": every round done; a plan that can be finalised, with version 1 and an edit after
-      it (so it can be finalised again)."""
+    - "checking_in": the case is scheduled, its meeting began an hour ago; check-in has begun
+      (the conference may start, or be recorded as not held);
+    - "started": the conference started (the case "conference_held"), the rounds made, the
+      introductions not done yet;
+    - "rounds": the introductions done, no round done yet;
+    - "last_round": every round done, the round for putting something right not yet;
+    - "rounds_done": that round done too: the plan may begin, and has not;
+    - "plan": every round done; a plan that can be finalised, with an idea, an agreement,
+      version 1 and an edit after it (so it can be finalised again)."""
     from datetime import timedelta  # noqa: PLC0415
 
     from kring.cases.lifecycle import State  # noqa: PLC0415
@@ -220,6 +224,7 @@ def _conference(world: World, *, stage: str) -> None:
         Agreement,
         Attendance,
         Conference,
+        Idea,
         Plan,
         PlanVersion,
         Round,
@@ -238,7 +243,15 @@ def _conference(world: World, *, stage: str) -> None:
     Case.objects.filter(pk=case.pk).update(state=state)
     case.refresh_from_db()
     now = timezone.now()
-    starts = now + timedelta(days={"checking_in": 40, "rounds": 41, "plan": 42}[stage])
+    days = {
+        "checking_in": 0,
+        "started": 41,
+        "rounds": 42,
+        "last_round": 43,
+        "rounds_done": 44,
+        "plan": 45,
+    }[stage]
+    starts = now + timedelta(days=days) - timedelta(hours=1)
     meeting = Meeting.objects.create(
         case=case,
         status=Meeting.Status.CONFIRMED,
@@ -258,16 +271,19 @@ def _conference(world: World, *, stage: str) -> None:
             recorded_by=carla,
         )
     world.objects[f"conference_{stage}"] = case
+    world.objects[f"conference_{stage}_harmed"] = sanne
     if stage == "checking_in":
         return
-    done = now if stage == "plan" else None
+    done = now if stage in ("last_round", "rounds_done", "plan") else None
     first = Round.objects.create(conference=conference, participant=daan, position=1, done_at=done)
     Round.objects.create(conference=conference, participant=sanne, position=2, done_at=done)
-    conference.started_at = conference.introductions_done_at = now
-    conference.rounds_done_at = done
+    conference.started_at = now
+    conference.introductions_done_at = None if stage == "started" else now
+    conference.rounds_done_at = now if stage in ("rounds_done", "plan") else None
     conference.save()
-    world.objects["round"] = first
     if stage == "rounds":
+        world.objects["round"] = first
+    if stage != "plan":
         return
     plan = Plan.objects.create(
         case=case,
@@ -286,6 +302,12 @@ def _conference(world: World, *, stage: str) -> None:
         who=daan,
         prevents_repeat=True,
     )
+    world.objects["agreement"] = Agreement.objects.create(
+        plan=plan, position=2, what="Daan betaalt het slot.", who=daan, for_whom="Sanne"
+    )
+    world.objects["idea"] = Idea.objects.create(
+        plan=plan, position=1, text="Samen de fiets maken.", brought_in_by=daan
+    )
     form = content.canonical(plan)
     world.objects["plan_version"] = PlanVersion.objects.create(
         plan=plan,
@@ -300,11 +322,14 @@ def _conference(world: World, *, stage: str) -> None:
 
 
 CONFERENCE_BUILDERS = {
-    "conference_checking_in": lambda world: _conference(world, stage="checking_in"),
-    "conference_rounds": lambda world: _conference(world, stage="rounds"),
+    **{
+        f"conference_{stage}": (lambda world, stage=stage: _conference(world, stage=stage))
+        for stage in ("checking_in", "started", "rounds", "last_round", "rounds_done", "plan")
+    },
     "round": lambda world: world.obj("conference_rounds"),
-    "conference_plan": lambda world: _conference(world, stage="plan"),
-    "plan_version": lambda world: world.obj("conference_plan"),
+    **dict.fromkeys(
+        ("plan_version", "idea", "agreement"), lambda world: world.obj("conference_plan")
+    ),
 }
 
 

@@ -234,6 +234,43 @@ def _cancel_meeting(world) -> dict:
     return {"then": "prepare"}
 
 
+def _sanne_not_there(world) -> dict:
+    """Check-in: Sanne, checked in as present, is marked as not there (issue 10, point 1)."""
+    return {"participant": world.obj("conference_checking_in_harmed").pk, "present": "no"}
+
+
+def _plan_fields(world) -> dict:
+    return {"revision": "1", "if_not_kept": "We bellen elkaar en komen opnieuw bij elkaar."}
+
+
+def _new_text(world) -> dict:
+    return {"text": "Daan helpt een middag bij de fietsenmaker."}
+
+
+def _other_text(world) -> dict:
+    return {"revision": "1", "text": "Daan en Sanne maken samen de fiets."}
+
+
+def _first_revision(world) -> dict:
+    return {"revision": "1"}
+
+
+def _new_agreement(world) -> dict:
+    return {"what": "Daan schrijft Sanne een brief."}
+
+
+def _other_agreement(world) -> dict:
+    return {"revision": "1", "what": "Daan betaalt het slot en de bel."}
+
+
+def _move_up(world) -> dict:
+    return {"direction": "up"}
+
+
+def _not_held(world) -> dict:
+    return {"reason": "other", "then": "prepare"}
+
+
 def _confirm_delete(world) -> dict:
     return {"post": "yes"}
 
@@ -533,6 +570,83 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         {"coordinator"}, obj="scheduled_meeting", refused_post=_cancel_meeting,
         sees_description=NOBODY,
     ),
+    # --- the conference (issue 10): the case's coordinator runs it; the team's manager reads
+    # the plan, its versions and its printout; nobody else. Each page opens Carla's case at the
+    # stage where its action would change something (tests/authz/conftest.py, _conference).
+    "conference:mode": Row({"coordinator"}, obj="conference_checking_in", sees_description=NOBODY),
+    "conference:check_in": Row(
+        {"coordinator"}, obj="conference_checking_in", post_only=True,
+        refused_post=_sanne_not_there, sees_description=NOBODY,
+    ),
+    "conference:start": Row(
+        {"coordinator"}, obj="conference_checking_in", post_only=True, refused_post=_nothing,
+    ),
+    "conference:introductions": Row(
+        {"coordinator"}, obj="conference_started", post_only=True, refused_post=_nothing,
+    ),
+    "conference:round_done": Row(
+        {"coordinator"}, obj="conference_rounds", post_only=True, refused_post=_nothing,
+    ),
+    "conference:repair_round": Row(
+        {"coordinator"}, obj="conference_last_round", post_only=True, refused_post=_nothing,
+    ),
+    "conference:plan": Row({"coordinator"}, obj="conference_plan", sees_description=NOBODY),
+    "conference:plan_begin": Row(
+        {"coordinator"}, obj="conference_rounds_done", post_only=True, refused_post=_nothing,
+    ),
+    "conference:plan_save": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_plan_fields,
+    ),
+    "conference:idea_add": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_new_text,
+    ),
+    "conference:idea_save": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_other_text,
+    ),
+    "conference:idea_remove": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_first_revision,
+    ),
+    "conference:agreement_add": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_new_agreement,
+    ),
+    "conference:agreement_save": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_other_agreement,
+    ),
+    "conference:agreement_remove": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_first_revision,
+    ),
+    "conference:agreement_move": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_move_up,
+    ),
+    "conference:finalise": Row(
+        {"coordinator"}, obj="conference_plan", refused_post=_nothing, sees_description=NOBODY,
+    ),
+    "conference:versions": Row(
+        {"coordinator", "manager"}, obj="conference_plan", sees_description=NOBODY,
+    ),
+    "conference:version": Row(
+        {"coordinator", "manager"}, obj="conference_plan", sees_description=NOBODY,
+    ),
+    "conference:informal": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_nothing,
+    ),
+    "conference:not_held": Row(
+        {"coordinator"}, obj="conference_checking_in", refused_post=_not_held,
+        sees_description=NOBODY,
+    ),
+    "conference:screen": Row({"coordinator"}, obj="conference_plan", sees_description=NOBODY),
+    "conference:screen_content": Row(
+        {"coordinator"}, obj="conference_plan", sees_description=NOBODY,
+    ),
+    "conference:print": Row(
+        {"coordinator", "manager"}, obj="conference_plan", sees_description=NOBODY,
+    ),
+    "conference:paper_form": Row(
+        {"coordinator"}, obj="conference_plan", sees_description=NOBODY,
+    ),
+    "conference:on_paper": Row(
+        {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_nothing,
+    ),
     # --- research: anonymised figures only ----------------------------------------------------
     "research:home": Row({"researcher"}, sees_description=NOBODY),
     # --- administration (Django admin under /beheer/, accounts.admin) -------------------------
@@ -641,6 +755,7 @@ ARGUMENT_OBJECTS = {
     "question_id": "question",
     "notice_id": "notice",
     "option_id": "poll_option",  # a date of the poll (issue 9, point 2)
+    "round_id": "round",  # a round of the conference (issue 10, point 1)
 }
 
 
@@ -651,6 +766,10 @@ def _argument(name: str, group: str, world, row: Row, pattern: Pattern) -> str:
         return str(world.obj(row.participant).pk)
     if name in ARGUMENT_OBJECTS:
         return str(world.obj(ARGUMENT_OBJECTS[name]).pk)
+    if name == "row_id":  # an idea or an agreement of the plan (issue 10, point 2)
+        return str(world.obj("idea" if ":idea_" in pattern.key else "agreement").pk)
+    if name == "number":  # a version of the plan (issue 10, point 5)
+        return str(world.obj("plan_version").number)
     if name == "person_id":  # a person named in the case's request (issue 8, point 8)
         return str(_object(world, row, pattern).referral.people.order_by("pk").first().pk)
     if name == "token":
