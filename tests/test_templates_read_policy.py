@@ -2,8 +2,8 @@
 that leads to an action that changes a case stands inside an `{% if %}` that reads the action's
 policy (`may.<action>`, `p.may.<action>`), which the view fills from the app's policy.py.
 
-The actions are found from the URL resolver: every view of cases, circle and portal that takes
-a POST, apart from the few listed below with their reason."""
+The actions are found from the URL resolver: every view of cases, circle, portal, scheduling and
+the conference that takes a POST, apart from the few listed below with their reason."""
 
 import re
 from pathlib import Path
@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import kring
 
 ROOT = Path(kring.__file__).parent
-APPS = ("cases", "circle", "portal")
+APPS = ("cases", "circle", "portal", "scheduling", "conference")
 # Views that take a POST but are no case action whose availability a template could decide.
 NOT_ACTIONS = {
     "portal:enter": "exchanges a personal link for a session (GET only)",
@@ -22,6 +22,9 @@ NOT_ACTIONS = {
     "portal:leave": "ends the participant's own session",
     # The list of offers holds only the open offers of this coordinator (cases.access).
     "cases:offer": "reached from the list of the coordinator's own open offers",
+    # The date poll's page is read (GET) by the case's coordinator; its own forms (propose a
+    # date, open the poll) read the policy inside it. The links to it are "back to the dates".
+    "scheduling:poll": "the poll's page, whose forms read the policy themselves",
 }
 TAG = re.compile(r"{%\s*(\w+)(.*?)%}", re.S)
 URL = re.compile(r"""url\s+['"]([\w:]+)['"]""")
