@@ -8,13 +8,13 @@ from kring.cases.registry import Person
 from kring.circle import notices, policy
 from kring.circle.drawing import circle_drawing
 from kring.circle.models import (
+    HAS_LEFT,
     Acknowledgment,
     Consent,
     Conversation,
     Participant,
     RiskFlag,
     Side,
-    Status,
 )
 from kring.core.policy import deny, options
 
@@ -154,6 +154,6 @@ def _side_gone(people) -> list[str]:
     gone = []
     for side in (Side.HARMED, Side.RESPONSIBLE):
         mine = [p for p in people if p.side == side]
-        if mine and all(p.status in (Status.DECLINED, Status.WITHDRAWN) for p in mine):
+        if mine and all(p.status in HAS_LEFT for p in mine):
             gone.append(side)
     return gone
