@@ -20,9 +20,9 @@ from kring.cases.models import Case
 from kring.circle.models import Participant, Side
 from kring.conference import policy
 from kring.conference.models import Attendance, Conference, Round
-from kring.conference.queries import present_participants
+from kring.conference.queries import conference_of, confirmed_meeting, present_participants
 from kring.core.policy import Refused, enforce, rule
-from kring.scheduling.models import Meeting
+from kring.scheduling.policy import is_taking_part
 
 __all__ = [
     "both_sides_present",
@@ -31,7 +31,6 @@ __all__ = [
     "mark_repair_round",
     "mark_round_done",
     "open_conference",
-    "present_participants",
     "round_order",
     "start",
 ]
@@ -46,14 +45,8 @@ def both_sides_present(
 ) -> str | Promise | None:
     """R10: the conference opens with someone of the responsible side and someone of the harmed
     side present (the rounds begin with them)."""
-    from kring.conference.models import Attendance
-
     present = (
-        set(
-            Attendance.objects.filter(
-                conference=conference, present=True, participant__case=case
-            ).values_list("participant__side", flat=True)
-        )
+        set(present_participants(conference).filter(case=case).values_list("side", flat=True))
         if conference is not None
         else set()
     )
@@ -80,10 +73,8 @@ def open_conference(case: Case, *, by: User) -> Conference:
     call returns the same one)."""
     with transaction.atomic():
         case = lock_case(case)
-        meeting = Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED).first()
-        existing = (
-            Conference.objects.filter(meeting=meeting).first() if meeting is not None else None
-        )
+        meeting = confirmed_meeting(case)
+        existing = conference_of(meeting)
         if existing is not None:
             enforce(policy.may_run(by, case))
             existing.case = case
@@ -165,7 +156,7 @@ def start(conference: Conference, *, by: User) -> Conference:
                 recorded_by=by,
             )
             for p in case.participants.all()
-            if policy.expected(p) and p.pk not in checked
+            if is_taking_part(p) and p.pk not in checked
         )
         present = list(present_participants(conference).select_related("supports"))
         Round.objects.bulk_create(

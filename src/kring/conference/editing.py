@@ -31,9 +31,9 @@ from kring.accounts.models import User
 from kring.audit.actors import By, staff_user
 from kring.audit.log import record
 from kring.cases import actions as case_actions
-from kring.circle.models import Participant, Side
-from kring.conference import policy
-from kring.conference.models import Agreement, Attendance, Conference, Idea, Plan
+from kring.circle.models import Participant
+from kring.conference import policy, queries
+from kring.conference.models import Agreement, Conference, Idea, Plan
 from kring.core.policy import enforce
 
 Row = Plan | Idea | Agreement
@@ -73,33 +73,7 @@ class Conflict(Exception):
         return f"{self.kind} {self.pk} is at revision {self.revision}"
 
 
-# --- who is there, and what may be chosen --------------------------------------------------------
-
-
-def present(conference: Conference) -> list[Participant]:
-    """Everyone checked in as present, by name: who may bring in an idea or take on an
-    agreement (R11: only the participants there make the plan, R12)."""
-    return [
-        a.participant
-        for a in Attendance.objects.filter(conference=conference, present=True)
-        .select_related("participant__supports")
-        .order_by("participant__name", "participant__pk")
-    ]
-
-
-def is_harmed_side(participant: Participant) -> bool:
-    """A person harmed, or someone in the circle of one (R11: the plan opens with their words)."""
-    if participant.side == Side.HARMED:
-        return True
-    supports = participant.supports
-    return supports is not None and supports.side == Side.HARMED
-
-
-def harmed_side_present(conference: Conference) -> list[Participant]:
-    """Who may answer "what would be a good outcome?": the harmed side present, the persons
-    harmed first."""
-    people = [p for p in present(conference) if is_harmed_side(p)]
-    return sorted(people, key=lambda p: p.side != Side.HARMED)
+# --- the day of the conference -------------------------------------------------------------------
 
 
 def meeting_day(conference: Conference) -> date:
@@ -139,7 +113,8 @@ def _check_present(
 ) -> None:
     if person is None:
         return
-    allowed = harmed_side_present(conference) if harmed else present(conference)
+    people = list(queries.present_participants(conference).select_related("supports"))
+    allowed = queries.harmed_side(people) if harmed else people
     if person.pk not in {p.pk for p in allowed}:
         errors[name] = (
             _("Choose someone of the harmed side who is present.")

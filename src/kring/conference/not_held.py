@@ -17,23 +17,11 @@ from kring.cases import policy as case_policy
 from kring.cases.models import Case, StopReason
 from kring.conference import policy
 from kring.conference.models import Conference, NotHeldReason
+from kring.conference.queries import conference_of, confirmed_meeting
 from kring.core.policy import Refused, enforce, rule
 from kring.scheduling import actions as scheduling_actions
-from kring.scheduling.models import Meeting
 
 Then = Literal["prepare", "stop"]
-
-
-def confirmed_meeting(case: Case) -> Meeting | None:
-    """The meeting whose date is set: the one that would be held."""
-    return Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED).first()
-
-
-def conference_of(meeting: Meeting | None) -> Conference | None:
-    """The conference of the meeting, once check-in began."""
-    if meeting is None:
-        return None
-    return Conference.objects.filter(meeting=meeting).first()
 
 
 def record_not_held(

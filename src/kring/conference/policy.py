@@ -20,7 +20,6 @@ from kring.audit.actors import By, staff_user
 from kring.cases import lifecycle
 from kring.cases.lifecycle import State
 from kring.cases.policy import of_the_team, the_coordinator
-from kring.circle.models import Status
 from kring.core.policy import Refusal, deny, first, rule
 
 if TYPE_CHECKING:
@@ -81,11 +80,6 @@ def may_run(actor: By, case) -> Refusal | None:
         lambda: the_coordinator(actor, case),
         lambda: lifecycle.state_refusal(case, (State.SCHEDULED, State.CONFERENCE_HELD)),
     )
-
-
-def expected(participant) -> bool:
-    """Expected at the meeting: they said yes and take part (R9)."""
-    return participant.status == Status.ACCEPTED
 
 
 def may_check_in(actor: By, case, conference=None, participant=None) -> Refusal | None:
@@ -274,9 +268,9 @@ def may_mark_on_paper(actor: By, conference) -> Refusal | None:
 
 
 def _has_confirmed_meeting(case) -> Refusal | None:
-    from kring.scheduling.models import Meeting
+    from kring.conference.queries import confirmed_meeting
 
-    if Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED).exists():
+    if confirmed_meeting(case) is not None:
         return None
     return rule("no_meeting", _("This case has no meeting with a date set."))
 

@@ -2,8 +2,6 @@
 printout and the paper form. The plan itself is always rendered by `conference/_plan.html` from
 its canonical dict (conference.content), whether the plan as it stands or a frozen version.
 
-- `conference_of(case)`: the case's conference, that of its current meeting
-  (conference.queries.current_conference).
 - `screen_state(case)`: one cheap query that tells the second screen whether anything it shows
   has changed since it last looked (the plan's edit count and revision, the paper mark).
 - `as_date`: the canonical dict holds dates as ISO strings; the template filter
@@ -16,10 +14,9 @@ from datetime import date
 from django.db.models import Subquery
 
 from kring.cases.models import Case
-from kring.circle.models import Participant, Status
 from kring.conference import queries
-from kring.conference.models import Attendance, Conference
-from kring.scheduling.models import Meeting
+from kring.conference.models import Conference
+from kring.scheduling.policy import taking_part
 
 
 def as_date(value: str | date | None) -> date | None:
@@ -34,22 +31,12 @@ def as_date(value: str | date | None) -> date | None:
         return None
 
 
-def conference_of(case: Case) -> Conference | None:
-    """The case's conference: that of its current meeting (conference.queries)."""
-    return queries.current_conference(case)
-
-
 def screen_state(case: Case) -> str:
     """What the second screen shows, as a short token of numbers (never content): it changes
     with every edit of the plan (edit_count, revision), when the plan begins, and when the plan
-    is marked as made on paper. One query (the current meeting as a subquery, as
-    conference.queries.current_meeting picks it), whatever the size of the plan."""
-    meeting = (
-        Meeting.objects.filter(case=case)
-        .exclude(status=Meeting.Status.POLLING)
-        .order_by("-created_at", "-pk")
-        .values("pk")[:1]
-    )
+    is marked as made on paper. One query (the current meeting, conference.queries, as a
+    subquery), whatever the size of the plan."""
+    meeting = queries.current_meetings(case).values("pk")[:1]
     row = (
         Conference.objects.filter(meeting=Subquery(meeting))
         .values_list("pk", "on_paper", "plan__pk", "plan__edit_count", "plan__revision")
@@ -63,20 +50,12 @@ def screen_state(case: Case) -> str:
 
 def expected_names(case: Case, conference: Conference | None) -> list[str]:
     """The names on the paper form: once check-in has begun, who is present; before, everyone
-    who said yes (the circle's "accepted")."""
+    who takes part in the meeting (scheduling.policy.taking_part)."""
     if conference is not None:
-        present = list(
-            Attendance.objects.filter(conference=conference, present=True)
-            .order_by("participant__name", "participant__pk")
-            .values_list("participant__name", flat=True)
-        )
+        present = list(queries.present_participants(conference).values_list("name", flat=True))
         if present:
             return present
-    return list(
-        Participant.objects.filter(case=case, status=Status.ACCEPTED)
-        .order_by("name", "pk")
-        .values_list("name", flat=True)
-    )
+    return list(taking_part(case).order_by("name", "pk").values_list("name", flat=True))
 
 
 def meeting_date(case: Case, conference: Conference | None):
@@ -84,11 +63,7 @@ def meeting_date(case: Case, conference: Conference | None):
     or before check-in the case's confirmed meeting (None when it has no date)."""
     if conference is not None:
         return conference.meeting.starts_at
-    meeting = (
-        Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED)
-        .order_by("-starts_at", "-pk")
-        .first()
-    )
+    meeting = queries.confirmed_meeting(case)
     return meeting.starts_at if meeting is not None else None
 
 
@@ -109,7 +84,7 @@ def case_panel(case: Case, user) -> tuple[str, dict] | None:
     )
     if not may["read_plan"] and not may["print_paper_form"]:
         return None
-    conference = conference_of(case)
+    conference = queries.current_conference(case)
     has_plan = conference is not None and Plan.objects.filter(conference=conference).exists()
     if not has_plan and not may["print_paper_form"]:
         return None

@@ -15,28 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.conference import content, not_held, policy, versions
-from kring.conference.models import Plan
+from kring.conference import content, not_held, policy, queries, versions
 from kring.conference.not_held_forms import NotHeldForm
+from kring.conference.view_helpers import access, plan_or_404
 from kring.core.forms import posted
-from kring.core.policy import Refusal, Refused, enforce, options
+from kring.core.policy import Refused, enforce, options
 from kring.scheduling import policy as scheduling_policy
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def _access(refusal: Refusal | None) -> None:
-    """Refuse with a 403 the actor who may never do this; a rule refusal is shown."""
-    enforce(refusal if refusal is not None and refusal.access else None)
-
-
-def _plan(case) -> Plan:
-    """The case's plan (a case has one: only one conference of it can open), or 404."""
-    plan = Plan.objects.filter(case=case).select_related("conference").first()
-    if plan is None:
-        raise Http404
-    plan.case = plan.conference.case = case
-    return plan
 
 
 @require_http_methods(FORM_METHODS)
@@ -46,9 +32,9 @@ def finalise(request, pk):
     """The plan as it will be made final, what changed since the last version, and the button;
     a POST makes it the next version. A plan not complete yet shows what it still needs."""
     case = case_for(request.user, pk)
-    plan = _plan(case)
+    plan = plan_or_404(case)
     refusal = policy.may_finalise(request.user, plan)
-    _access(refusal)
+    access(refusal)
     error = ""
     if request.method == "POST":
         try:
@@ -91,7 +77,7 @@ def version_list(request, pk):
     before; whether the plan is final now or a draft of the next version."""
     case = case_for(request.user, pk)
     enforce(policy.may_read_plan(request.user, case))
-    plan = _plan(case)
+    plan = plan_or_404(case)
     found = list(plan.versions.select_related("finalised_by").order_by("number"))
     latest = found[-1] if found else None
     record("conference.versions_viewed", actor=request.user, case=case, obj=plan)
@@ -121,7 +107,7 @@ def version_detail(request, pk, number):
     """One version as it was made final, read from its stored content, with its hash."""
     case = case_for(request.user, pk)
     enforce(policy.may_read_plan(request.user, case))
-    plan = _plan(case)
+    plan = plan_or_404(case)
     version = plan.versions.select_related("finalised_by").filter(number=number).first()
     if version is None:
         raise Http404
@@ -146,9 +132,9 @@ def version_detail(request, pk, number):
 def informal(request, pk):
     """R13: the informal part begins, after the plan."""
     case = case_for(request.user, pk)
-    plan = _plan(case)
+    plan = plan_or_404(case)
     refusal = policy.may_mark_informal(request.user, plan.conference)
-    _access(refusal)
+    access(refusal)
     try:
         versions.mark_informal(plan.conference, by=request.user)
     except Refused as refused:
@@ -165,9 +151,9 @@ def record_not_held(request, pk):
     """The meeting did not take place: why, and whether the case goes back to preparation for a
     new date or stops."""
     case = case_for(request.user, pk)
-    meeting = not_held.confirmed_meeting(case)
-    refusal = policy.may_record_not_held(request.user, case, not_held.conference_of(meeting))
-    _access(refusal)
+    meeting = queries.confirmed_meeting(case)
+    refusal = policy.may_record_not_held(request.user, case, queries.conference_of(meeting))
+    access(refusal)
     form = NotHeldForm(posted(request))
     if request.method == "POST" and refusal is None and form.is_valid():
         try:

@@ -28,12 +28,9 @@ from kring.conference import actions, policy
 from kring.conference.actions import NOTE_MAX
 from kring.conference.models import Conference
 from kring.conference.queries import attendance_of, current_conference
-from kring.core.policy import Refusal, Refused, enforce, options
-
-
-def _access(refusal: Refusal | None) -> None:
-    """Refuse with a 403 the actor who may never do this; a rule refusal is shown."""
-    enforce(refusal if refusal is not None and refusal.access else None)
+from kring.conference.view_helpers import access
+from kring.core.policy import Refused, enforce, options
+from kring.scheduling.policy import is_taking_part
 
 
 def _url(name: str, case: Case) -> str:
@@ -96,7 +93,7 @@ def _check_in_rows(case: Case, conference: Conference | None, user) -> tuple[lis
         p.case = case
         p.checked = attendance.get(p.pk)
         p.may = options(check_in=policy.may_check_in(user, case, conference, p))
-        if policy.expected(p) or p.checked is not None:
+        if is_taking_part(p) or p.checked is not None:
             expected.append(p)
         elif p.takes_part:
             others.append(p)
@@ -115,7 +112,7 @@ def _mode_page(request: HttpRequest, case: Case, *, feedback: str = "") -> HttpR
     """The page; `feedback`: what the last check-in did, when htmx swaps only the check-in."""
     user = request.user
     refusal = policy.may_run(user, case)
-    _access(refusal)
+    access(refusal)
     conference = current_conference(case, with_rounds=True)
     step = current_step(conference)
     context: dict[str, Any] = {
@@ -153,7 +150,7 @@ def _mode_page(request: HttpRequest, case: Case, *, feedback: str = "") -> HttpR
 
 def _conference(request: HttpRequest, pk: int) -> tuple[Case, Conference | None]:
     case = case_for(request.user, pk)
-    _access(policy.may_run(request.user, case))
+    access(policy.may_run(request.user, case))
     return case, current_conference(case)
 
 
@@ -209,17 +206,26 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(mode_url(case))
 
 
-@require_POST
-@login_required
-def introductions(request: HttpRequest, pk: int) -> HttpResponse:
+def _mark(request: HttpRequest, pk: int, action, done: str = "") -> HttpResponse:
+    """One step of the whole conference (`action(conference, by=…)`), then back to the page,
+    saying `done` if it went."""
     case, conference = _conference(request, pk)
     if conference is None:
         return redirect(mode_url(case))
     try:
-        actions.mark_introductions(conference, by=request.user)
+        action(conference, by=request.user)
     except Refused as refused:
         _refused(request, refused)
+    else:
+        if done:
+            messages.success(request, done)
     return redirect(mode_url(case))
+
+
+@require_POST
+@login_required
+def introductions(request: HttpRequest, pk: int) -> HttpResponse:
+    return _mark(request, pk, actions.mark_introductions)
 
 
 @require_POST
@@ -246,13 +252,9 @@ def round_done(request: HttpRequest, pk: int, round_id: int) -> HttpResponse:
 @login_required
 def repair_round(request: HttpRequest, pk: int) -> HttpResponse:
     """The round for whoever wants to put something right is done: the plan may begin."""
-    case, conference = _conference(request, pk)
-    if conference is None:
-        return redirect(mode_url(case))
-    try:
-        actions.mark_repair_round(conference, by=request.user)
-    except Refused as refused:
-        _refused(request, refused)
-    else:
-        messages.success(request, _("Every round is done. Now make the plan together."))
-    return redirect(mode_url(case))
+    return _mark(
+        request,
+        pk,
+        actions.mark_repair_round,
+        _("Every round is done. Now make the plan together."),
+    )

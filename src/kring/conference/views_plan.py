@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -29,41 +29,23 @@ from django.views.decorators.http import require_POST, require_safe
 from kring.audit.log import record
 from kring.cases.access import case_for
 from kring.circle.models import Participant
-from kring.conference import content, editing, policy, versions
+from kring.conference import content, editing, policy, queries, versions, view_helpers
 from kring.conference.models import Agreement, Conference, Idea, Plan
-from kring.core.policy import Refusal, Refused, enforce, options
+from kring.conference.view_helpers import access
+from kring.core.policy import Refused, options
 
 # --- reading the request ------------------------------------------------------------------------
 
 
 def _conference(request: HttpRequest, pk: int) -> Conference:
-    """The case's current conference (of its latest meeting), if the user may see the case."""
-    case = case_for(request.user, pk)
-    conference = (
-        Conference.objects.filter(case=case)
-        .select_related("meeting")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    if conference is None:
-        raise Http404
-    conference.case = case
-    return conference
-
-
-def _access(refusal: Refusal | None) -> None:
-    enforce(refusal if refusal is not None and refusal.access else None)
+    """The case's current conference (conference.queries), if the user may see the case."""
+    return view_helpers.conference_or_404(case_for(request.user, pk))
 
 
 def _plan(request: HttpRequest, pk: int) -> Plan:
     conference = _conference(request, pk)
-    _access(policy.may_edit_plan(request.user, conference))
-    plan = Plan.objects.filter(conference=conference).first()
-    if plan is None:
-        raise Http404
-    plan.conference = conference
-    plan.case = conference.case
-    return plan
+    access(policy.may_edit_plan(request.user, conference))
+    return view_helpers.plan_or_404(conference.case, conference)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -225,10 +207,8 @@ def _editor(
 ) -> HttpResponse:
     """The editor: a fixed number of queries, however many ideas and agreements."""
     conference = plan.conference
-    people = editing.present(conference)
-    harmed = sorted(
-        (p for p in people if editing.is_harmed_side(p)), key=lambda p: p.side != "harmed"
-    )
+    people = list(queries.present_participants(conference).select_related("supports"))
+    harmed = queries.harmed_side(people)
     ideas = list(plan.ideas.select_related("changed_by").order_by("position", "pk"))
     agreements = list(plan.agreements.select_related("changed_by").order_by("position", "pk"))
     latest = versions.latest_version(plan)
@@ -301,8 +281,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The editor; before the plan is begun, why not yet or the button to begin it."""
     conference = _conference(request, pk)
     refusal = policy.may_edit_plan(request.user, conference)
-    _access(refusal)
-    plan = Plan.objects.filter(conference=conference).first()
+    access(refusal)
+    plan = queries.plan_of(conference)
     if plan is None:
         record("conference.plan_viewed", actor=request.user, case=conference.case)
         return render(
@@ -325,7 +305,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_begin(request: HttpRequest, pk: int) -> HttpResponse:
     """Begin the plan (conference.editing.begin_plan), then the editor."""
     conference = _conference(request, pk)
-    _access(policy.may_edit_plan(request.user, conference))
+    access(policy.may_edit_plan(request.user, conference))
     try:
         editing.begin_plan(conference, by=request.user)
     except Refused as refused:
@@ -391,16 +371,21 @@ def idea_save(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
     return _answer(request, plan, "idea", run, f"idea-{row_id}")
 
 
-@_post
-def idea_remove(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+def _remove(request: HttpRequest, pk: int, row_id: int, model, remove, kind: str) -> HttpResponse:
+    """Remove an idea or agreement; one removed in the meantime is gone already."""
     plan = _plan(request, pk)
 
     def run():
-        idea = Idea.objects.filter(plan=plan, pk=row_id).first()
-        if idea is not None:
-            editing.remove_idea(idea, revision=_revision(request), by=request.user)
+        row = model.objects.filter(plan=plan, pk=row_id).first()
+        if row is not None:
+            remove(row, revision=_revision(request), by=request.user)
 
-    return _answer(request, plan, "idea", run, "ideas")
+    return _answer(request, plan, kind, run, f"{kind}s")
+
+
+@_post
+def idea_remove(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+    return _remove(request, pk, row_id, Idea, editing.remove_idea, "idea")
 
 
 @_post
@@ -436,14 +421,7 @@ def agreement_save(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
 
 @_post
 def agreement_remove(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
-    plan = _plan(request, pk)
-
-    def run():
-        agreement = Agreement.objects.filter(plan=plan, pk=row_id).first()
-        if agreement is not None:
-            editing.remove_agreement(agreement, revision=_revision(request), by=request.user)
-
-    return _answer(request, plan, "agreement", run, "agreements")
+    return _remove(request, pk, row_id, Agreement, editing.remove_agreement, "agreement")
 
 
 @_post

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.conference import content, paper, policy, presentation
+from kring.conference import content, paper, policy, presentation, queries
 from kring.conference.models import Plan, PlanVersion
+from kring.conference.view_helpers import access, conference_or_404
 from kring.core.policy import Refused, enforce, options
 
 
@@ -47,8 +48,8 @@ def print_plan(request, pk):
     """The plan on A4: the fixed texts, the plan (conference/_plan.html) and who was present."""
     case = case_for(request.user, pk)
     enforce(policy.may_read_plan(request.user, case))
-    conference = presentation.conference_of(case)
-    plan = Plan.objects.filter(conference=conference).first() if conference is not None else None
+    conference = queries.current_conference(case)
+    plan = queries.plan_of(conference)
     version = _version(plan, request.GET.get("versie"))
     latest = plan.versions.order_by("-number").first() if plan is not None else None
     if version is not None:
@@ -86,12 +87,12 @@ def paper_form(request, pk):
     """The empty form for a meeting without a working tablet."""
     case = case_for(request.user, pk)
     refusal = policy.may_print_paper_form(request.user, case)
-    enforce(refusal if refusal is not None and refusal.access else None)
+    access(refusal)
     if refusal is not None:  # not now: the page says why
         return render(
             request, "conference/paper_form.html", {"case": case, "refusal": refusal.message}
         )
-    conference = presentation.conference_of(case)
+    conference = queries.current_conference(case)
     record("conference.paper_form_printed", actor=request.user, case=case, obj=conference or case)
     # Before check-in there is no conference to mark: the step is not shown at all.
     may = (
@@ -127,11 +128,8 @@ def _after_marking(case) -> str:
 def on_paper(request, pk):
     """Mark the plan as made on paper and typed in afterwards."""
     case = case_for(request.user, pk)
-    conference = presentation.conference_of(case)
-    if conference is None:
-        raise Http404
-    refusal = policy.may_mark_on_paper(request.user, conference)
-    enforce(refusal if refusal is not None and refusal.access else None)
+    conference = conference_or_404(case)
+    access(policy.may_mark_on_paper(request.user, conference))
     try:
         paper.mark_on_paper(conference, by=request.user)
     except Refused as refused:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.conference import content, policy, presentation
+from kring.conference import content, policy, presentation, queries
 from kring.core.policy import enforce
 
 STOP_POLLING = 286  # htmx stops polling on this status (and swaps what it is given)
@@ -37,7 +37,7 @@ def _case(request, pk):
 
 
 def _context(case, *, token: str, paused: bool = False) -> dict:
-    conference = presentation.conference_of(case)
+    conference = queries.current_conference(case)
     plan = getattr(conference, "plan", None) if conference is not None else None
     query = urlencode({"seen": token, "since": int(time.time())})
     return {

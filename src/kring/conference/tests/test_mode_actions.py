@@ -9,7 +9,7 @@ from kring.audit.models import AuditEvent
 from kring.cases.lifecycle import State
 from kring.cases.models import CaseEvent
 from kring.circle.models import Participant, Side, Status
-from kring.conference import actions
+from kring.conference import actions, queries
 from kring.conference.models import Attendance, Conference, Round
 from kring.conference.tests.mode_fixtures import said_yes, six_supporters
 from kring.core.policy import Refused
@@ -174,7 +174,7 @@ def test_attendance_decides_who_is_present(checking_in, everyone_said_yes, carla
     _present(checking_in, people["daan"], people["sanne"], people["ria"], by=carla)
     actions.check_in(checking_in, people["ria"], present=False, by=carla)
     actions.start(checking_in, by=carla)
-    assert list(actions.present_participants(checking_in)) == [people["daan"], people["sanne"]]
+    assert list(queries.present_participants(checking_in)) == [people["daan"], people["sanne"]]
 
 
 def test_check_in_is_refused_once_the_conference_has_begun(checking_in, everyone_said_yes, carla):
