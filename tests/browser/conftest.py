@@ -15,6 +15,22 @@ import shutil
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+# The conference's browser tests (issue 10) start where the conference app's own tests start:
+# Carla's case scheduled at De Linde, check-in begun, the rounds done, the plan begun. A test
+# module that defines a fixture of the same name uses its own.
+from kring.conference.tests.conftest import (  # noqa: F401  (fixtures: pytest finds them by name)
+    checking_in,
+    daan,
+    everyone_said_yes,
+    joost,
+    linde,
+    plan,
+    ria,
+    rounds_done,
+    sanne,
+    scheduled_case,
+    summer_meeting,
+)
 from kring.testing.auth import confirmed_device
 from tests.browser.audit import AccessibilityAudit
 from tests.browser.smtp import SmtpServer
@@ -32,6 +48,7 @@ CHROMIUM_ARGS = [
 ]
 
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 1024, "height": 768}  # landscape: conference mode on a table (issue 10)
 
 
 @pytest.fixture(scope="session")

@@ -10,41 +10,11 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from kring.conference.models import Agreement, Plan
-from kring.conference.tests.conftest import (
-    checking_in,
-    daan,
-    everyone_said_yes,
-    joost,
-    linde,
-    plan,
-    ria,
-    rounds_done,
-    sanne,
-    scheduled_case,
-    summer_meeting,
-)
+from tests.browser.conference import card
+from tests.browser.conftest import TABLET
 from tests.browser.ui import log_in, nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = [
-    "checking_in",
-    "daan",
-    "everyone_said_yes",
-    "joost",
-    "linde",
-    "plan",
-    "ria",
-    "rounds_done",
-    "sanne",
-    "scheduled_case",
-    "summer_meeting",
-]
-TABLET = {"width": 1024, "height": 768}
-
-
-def _card(page, title):
-    """The card of one agreement, found by its heading."""
-    return page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=title))
 
 
 def _editor(context, axe, carla, authenticator, plan, *, device=None):
@@ -65,11 +35,11 @@ def test_what_carla_types_while_the_network_is_down_is_sent_when_it_is_back(
     axe.check(page)
 
     # A new agreement: saved while she types, its card becomes "Afspraak 1".
-    new = _card(page, nl("New agreement"))
+    new = card(page, nl("New agreement"))
     # Nothing to move or remove before it is saved.
     expect(new.get_by_role("button", name=nl("Remove this agreement"))).to_have_count(0)
     new.get_by_label(nl("What is agreed?")).fill("Daan betaalt de reparatie van de fiets.")
-    first = _card(page, nl("Agreement %(number)s", number=1))
+    first = card(page, nl("Agreement %(number)s", number=1))
     expect(first.get_by_role("status")).to_have_text(nl("Saved"))
     expect(first.get_by_role("button", name=nl("Remove this agreement"))).to_be_visible()
     first.get_by_label(nl("Who does it?")).select_option(label=daan.name)
@@ -88,10 +58,10 @@ def test_what_carla_types_while_the_network_is_down_is_sent_when_it_is_back(
         )
     ).to_be_visible()
     # And a second agreement, made offline.
-    _card(page, nl("New agreement")).get_by_label(nl("What is agreed?")).fill(
+    card(page, nl("New agreement")).get_by_label(nl("What is agreed?")).fill(
         "Daan zegt sorry tegen Sanne, in een brief."
     )
-    second = _card(page, nl("Agreement %(number)s", number=2))
+    second = card(page, nl("Agreement %(number)s", number=2))
     expect(second.get_by_role("status")).to_have_text(nl("Kept on this device, not sent yet"))
     axe.check(page)
     assert Agreement.objects.count() == 1
@@ -113,7 +83,7 @@ def test_what_carla_types_while_the_network_is_down_is_sent_when_it_is_back(
     # Loaded again, the page shows what the database holds.
     page.reload()
     expect(
-        _card(page, nl("Agreement %(number)s", number=1)).get_by_label(nl("How is it checked?"))
+        card(page, nl("Agreement %(number)s", number=1)).get_by_label(nl("How is it checked?"))
     ).to_have_value("Sanne laat het Carla weten.")
     axe.check(page)
     axe.assert_no_violations()
@@ -170,10 +140,10 @@ def test_what_was_typed_offline_is_sent_when_the_page_is_opened_again(
     not_kept = nl("What happens when an agreement is not kept?")
     context.set_offline(True)
     page.get_by_label(not_kept).fill("Dan komen we opnieuw bij elkaar.")
-    _card(page, nl("New agreement")).get_by_label(nl("What is agreed?")).fill(
+    card(page, nl("New agreement")).get_by_label(nl("What is agreed?")).fill(
         "Daan helpt twee zaterdagen in de tuin."
     )
-    expect(_card(page, nl("Agreement %(number)s", number=1)).get_by_role("status")).to_have_text(
+    expect(card(page, nl("Agreement %(number)s", number=1)).get_by_role("status")).to_have_text(
         nl("Kept on this device, not sent yet")
     )
     axe.check(page)
@@ -184,7 +154,7 @@ def test_what_was_typed_offline_is_sent_when_the_page_is_opened_again(
     context.set_offline(False)
     again = axe.watch(context.new_page())
     again.goto(reverse("conference:plan", args=[plan.case_id]))
-    first = _card(again, nl("Agreement %(number)s", number=1))
+    first = card(again, nl("Agreement %(number)s", number=1))
     expect(first.get_by_role("status")).to_have_text(nl("Saved"))
     expect(again.get_by_label(not_kept)).to_have_value("Dan komen we opnieuw bij elkaar.")
     axe.check(again)

@@ -13,36 +13,10 @@ from playwright.sync_api import expect
 from kring.cases.lifecycle import State
 from kring.conference import editing
 from kring.conference.models import NotHeldReason, PlanVersion
-from kring.conference.tests.conftest import (
-    checking_in,
-    daan,
-    everyone_said_yes,
-    joost,
-    linde,
-    plan,
-    ria,
-    rounds_done,
-    sanne,
-    scheduled_case,
-    summer_meeting,
-)
+from tests.browser.conftest import TABLET
 from tests.browser.ui import log_in, nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = [
-    "checking_in",
-    "daan",
-    "everyone_said_yes",
-    "joost",
-    "linde",
-    "plan",
-    "ria",
-    "rounds_done",
-    "sanne",
-    "scheduled_case",
-    "summer_meeting",
-]
-TABLET = {"width": 1024, "height": 768}
 
 
 def test_carla_makes_the_plan_final_changes_it_and_makes_version_2(
