@@ -9,7 +9,8 @@ import hashlib
 import json
 from typing import Any
 
-from kring.conference.models import Attendance, Plan
+from kring.conference.models import Plan
+from kring.conference.queries import present_participants
 
 FORMAT = 1  # raise when the shape below changes; a version keeps the format it was made with
 
@@ -25,17 +26,12 @@ def _date(value) -> str:
 def canonical(plan: Plan) -> dict[str, Any]:
     """The plan as it stands: a fixed number of queries, however many rows it has."""
     conference = plan.conference
-    present = (
-        Attendance.objects.filter(conference=conference, present=True)
-        .select_related("participant")
-        .order_by("participant__name", "participant__pk")
-    )
     ideas = plan.ideas.select_related("brought_in_by").order_by("position", "pk")
     agreements = plan.agreements.select_related("who").order_by("position", "pk")
     return {
         "format": FORMAT,
         "reference": plan.case.reference,
-        "present": [a.participant.name for a in present],
+        "present": list(present_participants(conference).values_list("name", flat=True)),
         "on_paper": conference.on_paper,
         "good_outcome": {"text": plan.good_outcome, "by": _name(plan.good_outcome_by)},
         "ideas": [{"text": i.text, "by": _name(i.brought_in_by)} for i in ideas],

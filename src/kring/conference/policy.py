@@ -143,6 +143,17 @@ def next_round(conference) -> Round | None:
     return None
 
 
+def _in_the_rounds(actor: By, conference) -> Refusal | None:
+    """R10: the rounds are the coordinator's, once the conference began and everyone present
+    was introduced (what a round and the round for putting things right both need)."""
+    return first(
+        lambda: the_coordinator(actor, conference.case),
+        lambda: _held(conference.case),
+        lambda: _started(conference),
+        lambda: _introduced(conference),
+    )
+
+
 def may_mark_introductions(actor: By, conference) -> Refusal | None:
     """R10: the coordinator opens by introducing everyone present by name."""
     return first(
@@ -172,10 +183,7 @@ def may_mark_round(actor: By, turn) -> Refusal | None:
         return None
 
     return first(
-        lambda: the_coordinator(actor, conference.case),
-        lambda: _held(conference.case),
-        lambda: _started(conference),
-        lambda: _introduced(conference),
+        lambda: _in_the_rounds(actor, conference),
         lambda: (
             rule("round_done", _("This round is done already."))
             if turn.done_at is not None
@@ -199,10 +207,7 @@ def may_mark_repair_round(actor: By, conference) -> Refusal | None:
         return None
 
     return first(
-        lambda: the_coordinator(actor, conference.case),
-        lambda: _held(conference.case),
-        lambda: _started(conference),
-        lambda: _introduced(conference),
+        lambda: _in_the_rounds(actor, conference),
         lambda: (
             rule("repair_done", _("This round is done already."))
             if conference.rounds_done_at is not None

@@ -29,7 +29,23 @@ class MoveForm(OptionForm):
         super().__init__(*args, case=meeting.case, **kwargs)
 
 
-class CancelForm(forms.Form):
+def stop_reason_field() -> forms.ChoiceField:
+    """Why the case stops, if it does (a StopReason of the case; required then, see ThenForm)."""
+    return forms.ChoiceField(
+        label=_("If the case stops: why?"),
+        choices=StopReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+class ThenForm(forms.Form):
+    """What happens to the case when its meeting is not held: back to preparation to find a new
+    date, or the case stops, and then why (the field named `STOP_REASON`). Cancelling a meeting
+    and recording a conference that did not go on (conference.not_held_forms) ask it alike."""
+
+    STOP_REASON = "reason"
+
     then = forms.ChoiceField(
         label=_("What happens to the case?"),
         choices=[
@@ -39,15 +55,13 @@ class CancelForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what happens to the case.")},
     )
-    reason = forms.ChoiceField(
-        label=_("If the case stops: why?"),
-        choices=StopReason.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
 
     def clean(self):
         data = super().clean()
-        if data.get("then") == "stop" and not data.get("reason"):
-            self.add_error("reason", _("Choose the reason for stopping."))
+        if data.get("then") == "stop" and not data.get(self.STOP_REASON):
+            self.add_error(self.STOP_REASON, _("Choose the reason for stopping."))
         return data
+
+
+class CancelForm(ThenForm):
+    reason = stop_reason_field()
