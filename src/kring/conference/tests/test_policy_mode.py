@@ -11,7 +11,6 @@ import pytest
 from kring.cases.lifecycle import State
 from kring.cases.tests.test_policy import (
     ALLOWED,
-    STAFF,
     Row,
     World,
     assert_answer,
@@ -21,30 +20,9 @@ from kring.cases.tests.test_policy import (
     refused,
 )
 from kring.conference import actions, policy
+from kring.conference.tests.policy_world import DENIED, NOT_THE_COORDINATOR, PEOPLE, set_state
 
 pytestmark = pytest.mark.django_db
-
-NOT_THE_COORDINATOR = (
-    "other_coordinator",
-    "coordinator_other_team",
-    "office",
-    "manager",
-    "manager_other_team",
-    "researcher",
-    "administrator",
-    "inactive_coordinator",
-    "sanne_in_portal",
-)
-DENIED = denied("not_coordinator")
-
-
-def _in_portal(world):
-    from kring.audit.actors import Actor  # noqa: PLC0415
-
-    return Actor.in_portal(world.fixture("everyone_said_yes")["sanne"])
-
-
-PEOPLE: dict[str, Callable] = {**STAFF, "sanne_in_portal": _in_portal}
 
 
 def _objects(world, conference=None, case=None) -> dict:
@@ -95,9 +73,7 @@ def _started(world, *, introduced=False, done=0, repaired=False):
 def _state(setup: Callable, state: str) -> Callable:
     def build(world):
         objects = setup(world)
-        case = objects["case"]
-        type(case).objects.filter(pk=case.pk).update(state=state)
-        case.refresh_from_db()
+        case = set_state(objects["case"], state)
         if objects["conference"] is not None:
             objects["conference"].case = case
         return objects

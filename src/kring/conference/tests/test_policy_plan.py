@@ -9,46 +9,23 @@ import pytest
 from kring.cases.lifecycle import State
 from kring.cases.tests.test_policy import (
     ALLOWED,
-    STAFF,
     Row,
     World,
     assert_answer,
-    denied,
     each,
     params,
     refused,
 )
 from kring.conference import policy
+from kring.conference.tests.policy_world import DENIED, NOT_THE_COORDINATOR, PEOPLE, set_state
 
 pytestmark = pytest.mark.django_db
-
-NOT_THE_COORDINATOR = (
-    "other_coordinator",
-    "coordinator_other_team",
-    "office",
-    "manager",
-    "manager_other_team",
-    "researcher",
-    "administrator",
-    "inactive_coordinator",
-    "sanne_in_portal",
-)
-
-
-def _in_portal(name: str) -> Callable:
-    def make(world):
-        from kring.audit.actors import Actor  # noqa: PLC0415
-
-        return Actor.in_portal(world.fixture(name))
-
-    return make
 
 
 def _set_state(fixture: str, state: str) -> Callable:
     def build(world):
         conference = world.fixture(fixture)
-        type(conference.case).objects.filter(pk=conference.case_id).update(state=state)
-        conference.case.refresh_from_db()
+        set_state(conference.case, state)
         return conference
 
     return build
@@ -71,12 +48,10 @@ PLAN_SETUPS: dict[str, Callable] = {
     "following_up": _set_state("rounds_done", State.FOLLOWING_UP),
 }
 
-PLAN_PEOPLE: dict[str, Callable] = {**STAFF, "sanne_in_portal": _in_portal("sanne")}
-
 PLAN_TABLES: dict[str, list[Row]] = {
     "may_edit_plan": [
         Row("coordinator", "rounds_done", ALLOWED, target="conference"),
-        *each(NOT_THE_COORDINATOR, "rounds_done", denied("not_coordinator"), "conference"),
+        *each(NOT_THE_COORDINATOR, "rounds_done", DENIED, "conference"),
         # R12: nothing of a plan before the meeting has begun and the rounds are done.
         Row("coordinator", "checking_in", refused("state"), target="conference"),
         Row("coordinator", "in_the_rounds", refused("rounds_not_done"), target="conference"),
@@ -88,7 +63,7 @@ PLAN_TABLES: dict[str, list[Row]] = {
 
 @pytest.fixture
 def plan_world(request) -> World:
-    return World(request, PLAN_PEOPLE, PLAN_SETUPS)
+    return World(request, PEOPLE, PLAN_SETUPS)
 
 
 @pytest.mark.parametrize(("name", "row"), params(PLAN_TABLES))

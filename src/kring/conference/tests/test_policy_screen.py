@@ -11,7 +11,6 @@ import pytest
 from kring.cases.lifecycle import State
 from kring.cases.tests.test_policy import (
     ALLOWED,
-    STAFF,
     Row,
     World,
     assert_answer,
@@ -21,30 +20,12 @@ from kring.cases.tests.test_policy import (
     refused,
 )
 from kring.conference import policy
+from kring.conference.tests.policy_world import DENIED, NOT_THE_COORDINATOR, PEOPLE, set_state
 
 pytestmark = pytest.mark.django_db
 
-NOT_OF_THE_CASE = (
-    "other_coordinator",
-    "coordinator_other_team",
-    "office",
-    "manager_other_team",
-    "researcher",
-    "administrator",
-    "inactive_coordinator",
-    "inactive_manager",
-    "sanne_in_portal",
-)
-NOT_THE_COORDINATOR = (*NOT_OF_THE_CASE, "manager")
-
-
-def _in_portal(name: str) -> Callable:
-    def make(world):
-        from kring.audit.actors import Actor  # noqa: PLC0415
-
-        return Actor.in_portal(world.fixture(name))
-
-    return make
+# The second screen, the paper form and the paper mark: not even the team's manager, active or not.
+SCREEN_NOT_THE_COORDINATOR = (*NOT_THE_COORDINATOR, "inactive_manager")
 
 
 def _case_of(fixture: str, state: str | None = None) -> Callable:
@@ -53,8 +34,7 @@ def _case_of(fixture: str, state: str | None = None) -> Callable:
     def build(world):
         case = world.fixture(fixture).case
         if state is not None:
-            type(case).objects.filter(pk=case.pk).update(state=state)
-            case.refresh_from_db()
+            set_state(case, state)
         return case
 
     return build
@@ -65,8 +45,7 @@ def _conference(fixture: str, *, state: str | None = None, on_paper: bool = Fals
         conference = world.fixture(fixture)
         conference = getattr(conference, "conference", conference)  # the plan's conference
         if state is not None:
-            type(conference.case).objects.filter(pk=conference.case_id).update(state=state)
-            conference.case.refresh_from_db()
+            set_state(conference.case, state)
         if on_paper:
             conference.on_paper = True
             conference.save(update_fields=["on_paper"])
@@ -88,13 +67,11 @@ SCREEN_SETUPS: dict[str, Callable] = {
     "signed": _conference("plan", state=State.FOLLOWING_UP),
 }
 
-SCREEN_PEOPLE: dict[str, Callable] = {**STAFF, "sanne_in_portal": _in_portal("sanne")}
-
 SCREEN_TABLES: dict[str, list[Row]] = {
     "may_show_second_screen": [
         Row("coordinator", "at_the_conference", ALLOWED),
         Row("coordinator", "scheduled", ALLOWED),  # "no plan yet" until the rounds are done
-        *each(NOT_THE_COORDINATOR, "at_the_conference", denied("not_coordinator")),
+        *each(SCREEN_NOT_THE_COORDINATOR, "at_the_conference", DENIED),
     ],
     "may_read_plan": [
         Row("coordinator", "at_the_conference", ALLOWED),
@@ -113,7 +90,7 @@ SCREEN_TABLES: dict[str, list[Row]] = {
     "may_print_paper_form": [
         Row("coordinator", "scheduled", ALLOWED),
         Row("coordinator", "at_the_conference", ALLOWED),
-        *each(NOT_THE_COORDINATOR, "scheduled", denied("not_coordinator")),
+        *each(SCREEN_NOT_THE_COORDINATOR, "scheduled", DENIED),
         # It names everyone expected: only for the meeting, not in preparation or afterwards.
         Row("coordinator", "preparing", refused("state")),
         Row("coordinator", "following_up", refused("state")),
@@ -121,7 +98,7 @@ SCREEN_TABLES: dict[str, list[Row]] = {
     "may_mark_on_paper": [
         Row("coordinator", "plan", ALLOWED, target="conference"),
         Row("coordinator", "rounds_done", ALLOWED, target="conference"),
-        *each(NOT_THE_COORDINATOR, "plan", denied("not_coordinator"), target="conference"),
+        *each(SCREEN_NOT_THE_COORDINATOR, "plan", DENIED, target="conference"),
         Row("coordinator", "checking_in", refused("not_started"), target="conference"),
         Row("coordinator", "on_paper", refused("on_paper"), target="conference"),
         # Until the plan is signed (the case leaves "conference_held").
@@ -132,7 +109,7 @@ SCREEN_TABLES: dict[str, list[Row]] = {
 
 @pytest.fixture
 def screen_world(request) -> World:
-    return World(request, SCREEN_PEOPLE, SCREEN_SETUPS)
+    return World(request, PEOPLE, SCREEN_SETUPS)
 
 
 @pytest.mark.parametrize(("name", "row"), params(SCREEN_TABLES))

@@ -11,40 +11,20 @@ from django.utils import timezone
 
 from kring.cases.tests.test_policy import (
     ALLOWED,
-    STAFF,
     Row,
     World,
     assert_answer,
-    denied,
     each,
     params,
     refused,
 )
 from kring.conference import policy
+from kring.conference.tests.policy_world import DENIED, PEOPLE, STAFF_NOT_THE_COORDINATOR
 
 pytestmark = pytest.mark.django_db
 
-NOT_THE_COORDINATOR = (
-    "other_coordinator",
-    "coordinator_other_team",
-    "office",
-    "manager",
-    "manager_other_team",
-    "researcher",
-    "administrator",
-    "inactive_coordinator",
-    "daan_in_portal",
-)
-DENIED = denied("not_coordinator")
-
-
-def _in_portal(world):
-    from kring.audit.actors import Actor  # noqa: PLC0415
-
-    return Actor.in_portal(world.fixture("daan"))
-
-
-PEOPLE: dict[str, Callable] = {**STAFF, "daan_in_portal": _in_portal}
+# Daan is the participant in the portal here (the plan is Sanne's).
+NOT_THE_COORDINATOR = (*STAFF_NOT_THE_COORDINATOR, "daan_in_portal")
 
 
 # --- finalising and the informal part (issue 10, point 5 and 6; R11, R13, R14) -----------------
