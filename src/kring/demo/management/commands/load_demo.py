@@ -719,6 +719,78 @@ class Command(BaseCommand):
                 by=kevin_acts,
             )
 
+    def prepare_everyone(
+        self,
+        everyone: tuple[Participant, ...],
+        *,
+        responsible: Participant,
+        notes: str,
+        acknowledged: int,
+        spoken: int,
+        carla: User,
+    ) -> None:
+        """Everyone prepared and said yes (R3-R7): carla spoke with the person responsible in
+        person (`notes`) and he acknowledged his part, `acknowledged` days ago; she phoned each
+        of the others `spoken` days ago; each was invited (by e-mail, by letter without an
+        address), said yes and gave consent by telephone."""
+        circle_actions.record_conversation(
+            responsible,
+            held_at=_days_ago(acknowledged),
+            mode=Mode.IN_PERSON,
+            notes=notes,
+            by=carla,
+        )
+        circle_actions.record_acknowledgment(
+            responsible,
+            acknowledges=True,
+            given_at=_days_ago(acknowledged),
+            mode=Mode.IN_PERSON,
+            by=carla,
+        )
+        for person in everyone:
+            if person is not responsible:
+                circle_actions.record_conversation(
+                    person, held_at=_days_ago(spoken), mode=Mode.PHONE, notes="", by=carla
+                )
+            channel = Invitation.Channel.EMAIL if person.email else Invitation.Channel.LETTER
+            circle_actions.invite(person, channel=channel, by=carla)
+            circle_actions.respond(person, accepts=True, mode=Mode.PHONE, by=carla)
+            circle_actions.give_consent(
+                person,
+                mode=Mode.PHONE,
+                legal_advice=Answer.NO,
+                interpreter=Answer.NO,
+                support_person=Answer.NO,
+                by=carla,
+            )
+
+    def meeting_passed(
+        self, case: Case, venue: str, *, ahead: int, ago: int, ends: time, carla: User
+    ) -> None:
+        """carla confirms a date `ahead` days from now at `venue`, from 19:00 to `ends`; then
+        time passes, as the demo cannot wait: the meeting (and its bookings) moved to `ago` days
+        ago, its reminders cancelled as they would have been sent."""
+        from kring.scheduling import actions as meeting_actions  # noqa: PLC0415
+        from kring.scheduling import poll, reminders  # noqa: PLC0415
+        from kring.scheduling.models import Booking, Meeting  # noqa: PLC0415
+
+        meeting = poll.open_poll(case, by=carla)
+        later = timezone.localdate() + timedelta(days=ahead)
+        option = poll.add_option(
+            meeting,
+            starts_at=poll.local(later, time(19, 0)),
+            ends_at=poll.local(later, ends),
+            venue=Venue.objects.get(team=case.team, name=venue),
+            by=carla,
+        )
+        meeting_actions.confirm(meeting, option, by=carla)
+        reminders.cancel(meeting)
+        day = timezone.localdate() - timedelta(days=ago)
+        starts, until = poll.local(day, time(19, 0)), poll.local(day, ends)
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, ends_at=until)
+        Booking.objects.filter(meeting=meeting).update(starts_at=starts, ends_at=until)
+        case.refresh_from_db()
+
     def circle_visser(self, case: Case, carla: User) -> None:
         """Lars sprayed graffiti on the Vissers' fence (issue 9, point 9). Everyone is prepared
         and said yes; the date poll is answered (Bert by telephone) and carla confirmed the best
@@ -755,29 +827,14 @@ class Command(BaseCommand):
             relation="man van Ingrid",
             address="Schuttingweg 3\n3583 BC Utrecht",
         )
-        circle_actions.record_conversation(
-            lars, held_at=_days_ago(20), mode=Mode.IN_PERSON, notes="Thuis gesproken.", by=carla
+        self.prepare_everyone(
+            (lars, mother, ingrid, bert),
+            responsible=lars,
+            notes="Thuis gesproken.",
+            acknowledged=20,
+            spoken=15,
+            carla=carla,
         )
-        circle_actions.record_acknowledgment(
-            lars, acknowledges=True, given_at=_days_ago(20), mode=Mode.IN_PERSON, by=carla
-        )
-        everyone = (lars, mother, ingrid, bert)
-        for person in everyone:
-            if person is not lars:
-                circle_actions.record_conversation(
-                    person, held_at=_days_ago(15), mode=Mode.PHONE, notes="", by=carla
-                )
-            channel = Invitation.Channel.EMAIL if person.email else Invitation.Channel.LETTER
-            circle_actions.invite(person, channel=channel, by=carla)
-            circle_actions.respond(person, accepts=True, mode=Mode.PHONE, by=carla)
-            circle_actions.give_consent(
-                person,
-                mode=Mode.PHONE,
-                legal_advice=Answer.NO,
-                interpreter=Answer.NO,
-                support_person=Answer.NO,
-                by=carla,
-            )
         team = case.team
         linde = Venue.objects.get(team=team, name="Buurthuis De Linde")
         pijler = Venue.objects.get(team=team, name="Wijkcentrum De Pijler")
@@ -814,9 +871,6 @@ class Command(BaseCommand):
         from kring.conference import actions as conference  # noqa: PLC0415
         from kring.conference import editing, versions  # noqa: PLC0415
         from kring.conference.policy import next_round  # noqa: PLC0415
-        from kring.scheduling import actions as meeting_actions  # noqa: PLC0415
-        from kring.scheduling import poll, reminders  # noqa: PLC0415
-        from kring.scheduling.models import Booking, Meeting  # noqa: PLC0415
 
         def add(**data):
             return circle_actions.add_participant(case, by=carla, **data)
@@ -860,46 +914,19 @@ class Command(BaseCommand):
             relation="mentor van Noah",
             email="hans.deboer@example.org",
         )
-        circle_actions.record_conversation(
-            noah, held_at=_days_ago(30), mode=Mode.IN_PERSON, notes="Op school gesproken.", by=carla
-        )
-        circle_actions.record_acknowledgment(
-            noah, acknowledges=True, given_at=_days_ago(30), mode=Mode.IN_PERSON, by=carla
-        )
         everyone = (noah, erik, mila, fatima, samira, teacher)
-        for person in everyone:
-            if person is not noah:
-                circle_actions.record_conversation(
-                    person, held_at=_days_ago(25), mode=Mode.PHONE, notes="", by=carla
-                )
-            circle_actions.invite(person, channel=Invitation.Channel.EMAIL, by=carla)
-            circle_actions.respond(person, accepts=True, mode=Mode.PHONE, by=carla)
-            circle_actions.give_consent(
-                person,
-                mode=Mode.PHONE,
-                legal_advice=Answer.NO,
-                interpreter=Answer.NO,
-                support_person=Answer.NO,
-                by=carla,
-            )
-        pijler = Venue.objects.get(team=case.team, name="Wijkcentrum De Pijler")
-        meeting = poll.open_poll(case, by=carla)
-        later = timezone.localdate() + timedelta(days=21)
-        option = poll.add_option(
-            meeting,
-            starts_at=poll.local(later, time(19, 0)),
-            ends_at=poll.local(later, time(21, 30)),
-            venue=pijler,
-            by=carla,
+        self.prepare_everyone(
+            everyone,
+            responsible=noah,
+            notes="Op school gesproken.",
+            acknowledged=30,
+            spoken=25,
+            carla=carla,
         )
-        meeting_actions.confirm(meeting, option, by=carla)
-        # Time passes: the meeting was six days ago (its reminders went with it).
-        reminders.cancel(meeting)
-        held_on = timezone.localdate() - timedelta(days=6)
-        starts, ends = poll.local(held_on, time(19, 0)), poll.local(held_on, time(21, 30))
-        Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, ends_at=ends)
-        Booking.objects.filter(meeting=meeting).update(starts_at=starts, ends_at=ends)
-        case.refresh_from_db()
+        # Time passes: the meeting was six days ago.
+        self.meeting_passed(
+            case, "Wijkcentrum De Pijler", ahead=21, ago=6, ends=time(21, 30), carla=carla
+        )
 
         held = conference.open_conference(case, by=carla)
         for person in everyone:
@@ -989,9 +1016,6 @@ class Command(BaseCommand):
         go on and the case went back to preparation for a new date. Through the real actions."""
         from kring.conference import not_held  # noqa: PLC0415
         from kring.conference.models import NotHeldReason  # noqa: PLC0415
-        from kring.scheduling import actions as meeting_actions  # noqa: PLC0415
-        from kring.scheduling import poll, reminders  # noqa: PLC0415
-        from kring.scheduling.models import Booking, Meeting  # noqa: PLC0415
 
         def add(**data):
             return circle_actions.add_participant(case, by=carla, **data)
@@ -1015,45 +1039,18 @@ class Command(BaseCommand):
             relation="eigenaar van de moestuin",
             email="els.bakker@example.org",
         )
-        circle_actions.record_conversation(
-            tim, held_at=_days_ago(25), mode=Mode.IN_PERSON, notes="Thuis gesproken.", by=carla
+        self.prepare_everyone(
+            (tim, mother, els),
+            responsible=tim,
+            notes="Thuis gesproken.",
+            acknowledged=25,
+            spoken=20,
+            carla=carla,
         )
-        circle_actions.record_acknowledgment(
-            tim, acknowledges=True, given_at=_days_ago(25), mode=Mode.IN_PERSON, by=carla
+        # Time passes: the meeting was yesterday.
+        self.meeting_passed(
+            case, "Buurthuis De Linde", ahead=22, ago=1, ends=time(21, 0), carla=carla
         )
-        for person in (tim, mother, els):
-            if person is not tim:
-                circle_actions.record_conversation(
-                    person, held_at=_days_ago(20), mode=Mode.PHONE, notes="", by=carla
-                )
-            circle_actions.invite(person, channel=Invitation.Channel.EMAIL, by=carla)
-            circle_actions.respond(person, accepts=True, mode=Mode.PHONE, by=carla)
-            circle_actions.give_consent(
-                person,
-                mode=Mode.PHONE,
-                legal_advice=Answer.NO,
-                interpreter=Answer.NO,
-                support_person=Answer.NO,
-                by=carla,
-            )
-        linde = Venue.objects.get(team=case.team, name="Buurthuis De Linde")
-        meeting = poll.open_poll(case, by=carla)
-        later = timezone.localdate() + timedelta(days=22)
-        option = poll.add_option(
-            meeting,
-            starts_at=poll.local(later, time(19, 0)),
-            ends_at=poll.local(later, time(21, 0)),
-            venue=linde,
-            by=carla,
-        )
-        meeting_actions.confirm(meeting, option, by=carla)
-        # Time passes: the meeting was yesterday (its reminders went with it).
-        reminders.cancel(meeting)
-        day = timezone.localdate() - timedelta(days=1)
-        starts, ends = poll.local(day, time(19, 0)), poll.local(day, time(21, 0))
-        Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, ends_at=ends)
-        Booking.objects.filter(meeting=meeting).update(starts_at=starts, ends_at=ends)
-        case.refresh_from_db()
         not_held.record_not_held(
             case, reason=NotHeldReason.RESPONSIBLE_ABSENT, then="prepare", by=carla
         )
