@@ -185,7 +185,29 @@ class Plan(models.Model):
         return f"plan of case {self.case_id}"
 
 
-class Idea(models.Model):
+class PlanRow(models.Model):
+    """What an idea and an agreement share: a place in the plan (`position`, set by each), a
+    `revision` that goes up with every save (conference.editing), who changed it last, and the
+    editor page's `client_id`."""
+
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Made by the editor's page (a UUID): a row sent again after a lost answer is not made twice.
+    client_id = models.CharField(max_length=36, default=new_client_id)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "client_id"], name="%(class)s_client_id_once")
+        ]
+
+
+class Idea(PlanRow):
     """An idea brought in by someone present (R11), before the agreements are written."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ideas")
@@ -199,26 +221,12 @@ class Idea(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    revision = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Made by the editor's page (a UUID): a row sent again after a lost answer is not made twice.
-    client_id = models.CharField(max_length=36, default=new_client_id)
-    changed_at = models.DateTimeField(null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "client_id"], name="idea_client_id_once")
-        ]
 
     def __str__(self) -> str:
         return f"idea {self.position} of plan {self.plan_id}"
 
 
-class Agreement(ChoiceLabels, models.Model):
+class Agreement(ChoiceLabels, PlanRow):
     """One agreement (R11): who does what, for whom, by when, how it is checked, and whether
     it prevents a repeat. `who` is a participant, or `who_other` names someone outside the
     circle (a school, a club)."""
@@ -241,20 +249,6 @@ class Agreement(ChoiceLabels, models.Model):
     by_when = models.DateField(pgettext_lazy("agreement", "by when"), null=True, blank=True)
     how_checked = models.TextField(_("how it is checked"), max_length=1000, blank=True)
     prevents_repeat = models.BooleanField(_("prevents a repeat"), default=False)
-    revision = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Made by the editor's page (a UUID): a row sent again after a lost answer is not made twice.
-    client_id = models.CharField(max_length=36, default=new_client_id)
-    changed_at = models.DateTimeField(null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "client_id"], name="agreement_client_id_once")
-        ]
 
     def __str__(self) -> str:
         return f"agreement {self.position} of plan {self.plan_id}"
