@@ -38,6 +38,7 @@ from kring.core.policy import enforce
 
 Row = Plan | Idea | Agreement
 RowT = TypeVar("RowT", Idea, Agreement)
+SavedT = TypeVar("SavedT", Plan, Idea, Agreement)
 Errors = dict[str, Any]
 
 # How far ahead a date in the plan may be: further is a typing error (2072 for 2027).
@@ -204,35 +205,56 @@ def save_plan_fields(plan: Plan, *, revision: int, by: By, **changes: Any) -> Pl
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"not a field of the plan: {', '.join(sorted(unknown))}")
-    changes = _strip(changes)
+    return _save_row(Plan, "plan", plan, revision, _strip(changes), by, _check_plan)
+
+
+def _check_plan(conference: Conference, changes: dict[str, Any], errors: Errors) -> None:
+    _check_date(conference, changes.get("evaluation_date"), "evaluation_date", errors)
+    _check_present(
+        conference, changes.get("good_outcome_by"), "good_outcome_by", errors, harmed=True
+    )
+
+
+def _save_row(
+    model: type[SavedT],
+    kind: str,
+    row: SavedT,
+    revision: int,
+    changes: dict[str, Any],
+    by: By,
+    check: Callable[[Conference, dict[str, Any], Errors], None],
+) -> SavedT:
+    """Save `changes` of the plan's own fields or of one of its rows on top of `revision`: the
+    database's compare-and-set, a Conflict when someone saved first, nothing when nothing
+    changes; `check` adds the errors of the row's own rules."""
+    plan = row if isinstance(row, Plan) else row.plan
     with transaction.atomic():
         conference, user = _lock(plan.conference_id, by)
-        current = Plan.objects.select_related("changed_by").get(pk=plan.pk)
+        current = model.objects.select_related("changed_by").filter(pk=row.pk).first()
+        if current is None:
+            raise model.DoesNotExist
         errors: dict = {}
         for name, value in changes.items():
-            _check_length(Plan, name, value, errors)
-        _check_date(conference, changes.get("evaluation_date"), "evaluation_date", errors)
-        _check_present(
-            conference, changes.get("good_outcome_by"), "good_outcome_by", errors, harmed=True
-        )
+            _check_length(model, name, value, errors)
+        check(conference, changes, errors)
         _raise(errors)
         changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
         if not changed:
             return current
-        updated = Plan.objects.filter(pk=plan.pk, revision=revision).update(
+        updated = model.objects.filter(pk=row.pk, revision=revision).update(
             **changed, revision=F("revision") + 1, changed_by=user, changed_at=timezone.now()
         )
         if updated != 1:
-            raise _conflict("plan", current)
+            raise _conflict(kind, current)
         _changed(plan.pk)
         record(
-            "conference.plan_changed",
+            f"conference.{kind}_changed",
             actor=by,
             case=conference.case,
             obj=current,
             data={"fields": sorted(changed)},
         )
-    return Plan.objects.get(pk=plan.pk)
+    return model.objects.get(pk=row.pk)
 
 
 def _next_position(model: type[Idea] | type[Agreement], plan: Plan) -> int:
@@ -280,44 +302,6 @@ def add_idea(
         _changed(plan.pk)
         record("conference.idea_added", actor=by, case=conference.case, obj=idea)
     return idea
-
-
-def _save_row(
-    model: type[RowT],
-    kind: str,
-    row: RowT,
-    revision: int,
-    changes: dict[str, Any],
-    by: By,
-    check: Callable[[Conference, dict[str, Any], Errors], None],
-) -> RowT:
-    with transaction.atomic():
-        conference, user = _lock(row.plan.conference_id, by)
-        current = model.objects.select_related("changed_by").filter(pk=row.pk).first()
-        if current is None:
-            raise model.DoesNotExist
-        errors: dict = {}
-        for name, value in changes.items():
-            _check_length(model, name, value, errors)
-        check(conference, changes, errors)
-        _raise(errors)
-        changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
-        if not changed:
-            return current
-        updated = model.objects.filter(pk=row.pk, revision=revision).update(
-            **changed, revision=F("revision") + 1, changed_by=user, changed_at=timezone.now()
-        )
-        if updated != 1:
-            raise _conflict(kind, current)
-        _changed(current.plan_id)
-        record(
-            f"conference.{kind}_changed",
-            actor=by,
-            case=conference.case,
-            obj=current,
-            data={"fields": sorted(changed)},
-        )
-    return model.objects.get(pk=row.pk)
 
 
 def _check_idea(conference: Conference, changes: dict[str, Any], errors: Errors) -> None:
