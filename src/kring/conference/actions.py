@@ -6,6 +6,7 @@ and the audit row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +22,7 @@ from kring.circle.models import Participant, Side
 from kring.conference import policy
 from kring.conference.models import Attendance, Conference, Round
 from kring.conference.queries import conference_of, confirmed_meeting, present_participants
-from kring.core.policy import Refused, enforce, rule
+from kring.core.policy import Refusal, Refused, enforce, rule
 from kring.scheduling.policy import is_taking_part
 
 __all__ = [
@@ -66,6 +67,28 @@ def _locked(conference: Conference) -> Conference:
     fresh = Conference.objects.prefetch_related("rounds__participant").get(pk=conference.pk)
     fresh.case = case
     return fresh
+
+
+def mark(
+    conference: Conference,
+    moment: str,
+    may: Callable[[User, Conference], Refusal | None],
+    event: str,
+    /,
+    *,
+    by: User,
+    **data: Any,
+) -> Conference:
+    """The conference reached a moment (`moment`, the field of its time: the introductions, the
+    rounds, the informal part): under the case's lock, as `may` allows, with the timeline's
+    `event`. One body for the steps that are no more than that."""
+    with transaction.atomic():
+        conference = _locked(conference)
+        enforce(may(by, conference))
+        setattr(conference, moment, timezone.now())
+        conference.save(update_fields=[moment])
+        log_event(conference.case, event, by=by, **data)
+    return conference
 
 
 def open_conference(case: Case, *, by: User) -> Conference:
@@ -172,13 +195,13 @@ def start(conference: Conference, *, by: User) -> Conference:
 
 def mark_introductions(conference: Conference, *, by: User) -> Conference:
     """R10: everyone present was introduced by name."""
-    with transaction.atomic():
-        conference = _locked(conference)
-        enforce(policy.may_mark_introductions(by, conference))
-        conference.introductions_done_at = timezone.now()
-        conference.save(update_fields=["introductions_done_at"])
-        log_event(conference.case, "conference.introductions_done", by=by)
-    return conference
+    return mark(
+        conference,
+        "introductions_done_at",
+        policy.may_mark_introductions,
+        "conference.introductions_done",
+        by=by,
+    )
 
 
 def mark_round_done(turn: Round, *, note: str = "", by: User) -> Round:
@@ -213,10 +236,6 @@ def mark_round_done(turn: Round, *, note: str = "", by: User) -> Round:
 def mark_repair_round(conference: Conference, *, by: User) -> Conference:
     """R10: after every round, whoever wants to put something right has responded; the plan may
     begin (R12)."""
-    with transaction.atomic():
-        conference = _locked(conference)
-        enforce(policy.may_mark_repair_round(by, conference))
-        conference.rounds_done_at = timezone.now()
-        conference.save(update_fields=["rounds_done_at"])
-        log_event(conference.case, "conference.rounds_done", by=by)
-    return conference
+    return mark(
+        conference, "rounds_done_at", policy.may_mark_repair_round, "conference.rounds_done", by=by
+    )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from kring.accounts.models import User
 from kring.cases import actions as case_actions
-from kring.conference import content, policy
+from kring.conference import actions, content, policy
 from kring.conference.models import Conference, Plan, PlanVersion
 from kring.core.policy import enforce
 
@@ -116,15 +116,14 @@ def finalise(plan: Plan, *, by: User) -> PlanVersion:
 
 def mark_informal(conference: Conference, *, by: User) -> Conference:
     """R13: the plan is made; the informal part begins, where people talk in their own way."""
-    with transaction.atomic():
-        case = case_actions.lock_case(conference.case)
-        conference = Conference.objects.get(pk=conference.pk)
-        conference.case = case
-        enforce(policy.may_mark_informal(by, conference))
-        conference.informal_at = timezone.now()
-        conference.save(update_fields=["informal_at"])
-        case_actions.log_event(case, "conference.informal_part", by=by, conference=conference.pk)
-    return conference
+    return actions.mark(
+        conference,
+        "informal_at",
+        policy.may_mark_informal,
+        "conference.informal_part",
+        by=by,
+        conference=conference.pk,
+    )
 
 
 # --- what changed between two versions ----------------------------------------------------------
