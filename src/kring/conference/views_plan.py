@@ -345,11 +345,17 @@ def idea_add(request: HttpRequest, pk: int) -> HttpResponse:
             plan,
             text=changes.get("text", ""),
             brought_in_by=changes.get("brought_in_by"),
-            client_id=request.POST.get("client_id", "")[:36] or None,
+            client_id=_client_id(request),
             by=request.user,
         )
 
     return _answer(request, plan, "idea", run, "ideas")
+
+
+def _client_id(request: HttpRequest) -> str | None:
+    """The id the editor's page gave a new row (a UUID), so that one sent again is not made
+    twice; None from a page without script."""
+    return request.POST.get("client_id", "")[:36] or None
 
 
 def _row(model, plan: Plan, row_id: int):
@@ -359,16 +365,23 @@ def _row(model, plan: Plan, row_id: int):
     return row
 
 
-@_post
-def idea_save(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+def _save(
+    request: HttpRequest, pk: int, row_id: int, model, fields: tuple[str, ...], save, kind: str
+) -> HttpResponse:
+    """Save the fields sent of an idea or agreement on top of the revision sent."""
     plan = _plan(request, pk)
 
     def run():
-        changes = _changes(request, plan, editing.IDEA_FIELDS)
-        idea = _row(Idea, plan, row_id)
-        return editing.save_idea(idea, revision=_revision(request), by=request.user, **changes)
+        changes = _changes(request, plan, fields)
+        row = _row(model, plan, row_id)
+        return save(row, revision=_revision(request), by=request.user, **changes)
 
-    return _answer(request, plan, "idea", run, f"idea-{row_id}")
+    return _answer(request, plan, kind, run, f"{kind}-{row_id}")
+
+
+@_post
+def idea_save(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
+    return _save(request, pk, row_id, Idea, editing.IDEA_FIELDS, editing.save_idea, "idea")
 
 
 def _remove(request: HttpRequest, pk: int, row_id: int, model, remove, kind: str) -> HttpResponse:
@@ -397,7 +410,7 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
         changes.setdefault("what", "")
         return editing.add_agreement(
             plan,
-            client_id=request.POST.get("client_id", "")[:36] or None,
+            client_id=_client_id(request),
             by=request.user,
             **changes,
         )
@@ -407,16 +420,15 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_post
 def agreement_save(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
-    plan = _plan(request, pk)
-
-    def run():
-        changes = _changes(request, plan, editing.AGREEMENT_FIELDS)
-        agreement = _row(Agreement, plan, row_id)
-        return editing.save_agreement(
-            agreement, revision=_revision(request), by=request.user, **changes
-        )
-
-    return _answer(request, plan, "agreement", run, f"agreement-{row_id}")
+    return _save(
+        request,
+        pk,
+        row_id,
+        Agreement,
+        editing.AGREEMENT_FIELDS,
+        editing.save_agreement,
+        "agreement",
+    )
 
 
 @_post
