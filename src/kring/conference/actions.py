@@ -61,10 +61,15 @@ def both_sides_present(
 # --- conference mode (issue 10, point 1; R10) ---------------------------------------------------
 
 
-def _locked(conference: Conference) -> Conference:
-    """The conference and its case read again under the case's row lock, with its rounds."""
+def locked(conference: Conference, *, with_rounds: bool = True) -> Conference:
+    """The conference and its case read again under the case's row lock (the order every action
+    of a case takes), with its meeting; `with_rounds`: and its rounds with their participants
+    (what the rounds' policy reads)."""
     case = lock_case(conference.case)
-    fresh = Conference.objects.prefetch_related("rounds__participant").get(pk=conference.pk)
+    conferences = Conference.objects.select_related("meeting")
+    if with_rounds:
+        conferences = conferences.prefetch_related("rounds__participant")
+    fresh = conferences.get(pk=conference.pk)
     fresh.case = case
     return fresh
 
@@ -83,7 +88,7 @@ def mark(
     rounds, the informal part): under the case's lock, as `may` allows, with the timeline's
     `event`. One body for the steps that are no more than that."""
     with transaction.atomic():
-        conference = _locked(conference)
+        conference = locked(conference)
         enforce(may(by, conference))
         setattr(conference, moment, timezone.now())
         conference.save(update_fields=[moment])
@@ -117,7 +122,7 @@ def check_in(
     """Mark one person present, or expected and not there, before the conference opens. One
     audit row per change; check-in itself is no line on the timeline."""
     with transaction.atomic():
-        conference = _locked(conference)
+        conference = locked(conference)
         participant = Participant.objects.get(pk=participant.pk)
         enforce(policy.may_check_in(by, conference.case, conference, participant))
         attendance, _created = Attendance.objects.update_or_create(
@@ -160,7 +165,7 @@ def start(conference: Conference, *, by: User) -> Conference:
     expected and not checked in is recorded as not there; the rounds are made in R10's order
     for everyone present."""
     with transaction.atomic():
-        conference = _locked(conference)
+        conference = locked(conference)
         case = conference.case
         enforce(policy.may_start(by, case, conference))
         now = timezone.now()
@@ -210,7 +215,7 @@ def mark_round_done(turn: Round, *, note: str = "", by: User) -> Round:
     URL."""
     note = note.strip()
     with transaction.atomic():
-        conference = _locked(turn.conference)
+        conference = locked(turn.conference)
         turn = next(r for r in conference.rounds.all() if r.pk == turn.pk)
         enforce(policy.may_mark_round(by, turn))
         if len(note) > NOTE_MAX:

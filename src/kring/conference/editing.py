@@ -32,7 +32,7 @@ from kring.audit.actors import By, staff_user
 from kring.audit.log import record
 from kring.cases import actions as case_actions
 from kring.circle.models import Participant
-from kring.conference import policy, queries
+from kring.conference import actions, policy, queries
 from kring.conference.models import Agreement, Conference, Idea, Plan
 from kring.core.policy import enforce
 
@@ -170,10 +170,8 @@ def _conflict(kind: str, row: Plan | Idea | Agreement) -> Conflict:
 def _lock(conference_id: int, by: By) -> tuple[Conference, User | None]:
     """Lock the case (the order every action of a case takes), re-read the conference and
     enforce the policy."""
-    conference = Conference.objects.select_related("case", "meeting").get(pk=conference_id)
-    case = case_actions.lock_case(conference.case)
-    conference = Conference.objects.select_related("meeting").get(pk=conference_id)
-    conference.case = case
+    conference = Conference.objects.select_related("case").get(pk=conference_id)
+    conference = actions.locked(conference, with_rounds=False)
     enforce(policy.may_edit_plan(by, conference))
     return conference, staff_user(by)
 

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from kring.audit.actors import By
 from kring.cases import actions as case_actions
-from kring.conference import policy
+from kring.conference import actions, policy
 from kring.conference.models import Conference, Plan
 from kring.core.policy import enforce
 
@@ -19,9 +19,8 @@ def mark_on_paper(conference: Conference, *, by: By) -> Conference:
     form, so a plan that exists counts one edit more (a final version is then a draft again,
     and the next version carries the mark)."""
     with transaction.atomic():
-        case = case_actions.lock_case(conference.case)
-        conference = Conference.objects.get(pk=conference.pk)
-        conference.case = case
+        conference = actions.locked(conference, with_rounds=False)
+        case = conference.case
         enforce(policy.may_mark_on_paper(by, conference))
         conference.on_paper = True
         conference.save(update_fields=["on_paper"])
