@@ -7,19 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from kring.conference.models import Plan
 from kring.conference.queries import present_participants
 
+if TYPE_CHECKING:
+    from kring.circle.models import Participant
+
 FORMAT = 1  # raise when the shape below changes; a version keeps the format it was made with
 
 
-def _name(participant) -> str:
+def _name(participant: Participant | None) -> str:
     return participant.name if participant is not None else ""
 
 
-def _date(value) -> str:
+def _date(value: date | None) -> str:
     return value.isoformat() if value is not None else ""
 
 

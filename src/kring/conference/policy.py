@@ -23,33 +23,35 @@ from kring.cases.policy import of_the_team, the_coordinator
 from kring.core.policy import Refusal, deny, first, rule
 
 if TYPE_CHECKING:
-    from kring.conference.models import Round
+    from kring.cases.models import Case
+    from kring.circle.models import Participant
+    from kring.conference.models import Conference, Plan, Round
 
 # --- the states a step needs --------------------------------------------------------------------
 
 
-def _scheduled(case) -> Refusal | None:
+def _scheduled(case: Case) -> Refusal | None:
     return lifecycle.state_refusal(case, (State.SCHEDULED,))
 
 
-def _held(case) -> Refusal | None:
+def _held(case: Case) -> Refusal | None:
     """The conference opened and its plan is being made or signed."""
     return lifecycle.state_refusal(case, (State.CONFERENCE_HELD,))
 
 
-def _not_begun(conference) -> Refusal | None:
+def _not_begun(conference: Conference | None) -> Refusal | None:
     if conference is not None and (conference.started_at or conference.not_held_at):
         return rule("begun", _("The conference has begun already."))
     return None
 
 
-def _started(conference) -> Refusal | None:
+def _started(conference: Conference | None) -> Refusal | None:
     if conference is None or conference.started_at is None:
         return rule("not_started", _("The conference has not begun yet."))
     return None
 
 
-def rounds_refusal(conference) -> Refusal | None:
+def rounds_refusal(conference: Conference | None) -> Refusal | None:
     """R12: nothing of a plan before the meeting has begun and the rounds are done."""
     if conference is None or conference.rounds_done_at is None:
         return rule(
@@ -62,7 +64,7 @@ def rounds_refusal(conference) -> Refusal | None:
 # --- who ----------------------------------------------------------------------------------------
 
 
-def coordinator_or_manager(actor: By, case) -> Refusal | None:
+def coordinator_or_manager(actor: By, case: Case) -> Refusal | None:
     """The case's coordinator, or the manager of its team (reading only)."""
     user = staff_user(actor)
     if user is not None and user.role == Role.MANAGER:
@@ -73,7 +75,7 @@ def coordinator_or_manager(actor: By, case) -> Refusal | None:
 # --- conference mode: check-in, start, not held (issue 10, points 1 and 6) ----------------------
 
 
-def may_run(actor: By, case) -> Refusal | None:
+def may_run(actor: By, case: Case) -> Refusal | None:
     """Open conference mode for the case's meeting: its coordinator, from the day the case is
     scheduled until the plan is signed."""
     return first(
@@ -82,7 +84,12 @@ def may_run(actor: By, case) -> Refusal | None:
     )
 
 
-def may_check_in(actor: By, case, conference=None, participant=None) -> Refusal | None:
+def may_check_in(
+    actor: By,
+    case: Case,
+    conference: Conference | None = None,
+    participant: Participant | None = None,
+) -> Refusal | None:
     """Record who is present, and who was expected and did not come, before the start. Anyone of
     the case's circle who still takes part may be checked in (someone invited who came after
     all); not someone who declined or stopped taking part (R9: they would first come back)."""
@@ -103,7 +110,7 @@ def may_check_in(actor: By, case, conference=None, participant=None) -> Refusal 
     )
 
 
-def may_start(actor: By, case, conference=None) -> Refusal | None:
+def may_start(actor: By, case: Case, conference: Conference | None = None) -> Refusal | None:
     """Open the conference after check-in: the case moves to "conference_held" (the `hold`
     move's guards: someone of each side is present)."""
     return first(
@@ -113,7 +120,9 @@ def may_start(actor: By, case, conference=None) -> Refusal | None:
     )
 
 
-def may_record_not_held(actor: By, case, conference=None) -> Refusal | None:
+def may_record_not_held(
+    actor: By, case: Case, conference: Conference | None = None
+) -> Refusal | None:
     """Record that the meeting did not take place; the case goes back to preparation for a new
     date (the `unschedule` move), or is stopped. Only before the start: once the conference
     opened, the meeting took place."""
@@ -128,13 +137,13 @@ def may_record_not_held(actor: By, case, conference=None) -> Refusal | None:
 # --- the introductions and the rounds (issue 10, point 1; R10) ---------------------------------
 
 
-def _introduced(conference) -> Refusal | None:
+def _introduced(conference: Conference) -> Refusal | None:
     if conference.introductions_done_at is None:
         return rule("not_introduced", _("First introduce everyone present by name."))
     return None
 
 
-def next_round(conference) -> Round | None:
+def next_round(conference: Conference) -> Round | None:
     """R10: the round to do now: the first one not done, in the order of the rounds (read from
     `conference.rounds`, prefetched by the pages that show them all). None when all are done."""
     for turn in conference.rounds.all():
@@ -143,7 +152,7 @@ def next_round(conference) -> Round | None:
     return None
 
 
-def _in_the_rounds(actor: By, conference) -> Refusal | None:
+def _in_the_rounds(actor: By, conference: Conference) -> Refusal | None:
     """R10: the rounds are the coordinator's, once the conference began and everyone present
     was introduced (what a round and the round for putting things right both need)."""
     return first(
@@ -154,7 +163,7 @@ def _in_the_rounds(actor: By, conference) -> Refusal | None:
     )
 
 
-def may_mark_introductions(actor: By, conference) -> Refusal | None:
+def may_mark_introductions(actor: By, conference: Conference) -> Refusal | None:
     """R10: the coordinator opens by introducing everyone present by name."""
     return first(
         lambda: the_coordinator(actor, conference.case),
@@ -168,7 +177,7 @@ def may_mark_introductions(actor: By, conference) -> Refusal | None:
     )
 
 
-def may_mark_round(actor: By, turn) -> Refusal | None:
+def may_mark_round(actor: By, turn: Round) -> Refusal | None:
     """R10: one person's round is done, in the order of the rounds: the responsible side first,
     then the harmed side, then everyone else; never one out of turn."""
     conference = turn.conference
@@ -193,7 +202,7 @@ def may_mark_round(actor: By, turn) -> Refusal | None:
     )
 
 
-def may_mark_repair_round(actor: By, conference) -> Refusal | None:
+def may_mark_repair_round(actor: By, conference: Conference) -> Refusal | None:
     """R10: after every round, whoever wants to put something right is invited to respond;
     once that is done the plan may begin (R12)."""
 
@@ -220,7 +229,7 @@ def may_mark_repair_round(actor: By, conference) -> Refusal | None:
 # --- the plan (issue 10, points 2, 4 and 5; R11, R12) -------------------------------------------
 
 
-def may_edit_plan(actor: By, conference) -> Refusal | None:
+def may_edit_plan(actor: By, conference: Conference) -> Refusal | None:
     """Begin and write the plan: the coordinator, once the rounds are done (R12), while the
     case is at its conference."""
     return first(
@@ -230,12 +239,12 @@ def may_edit_plan(actor: By, conference) -> Refusal | None:
     )
 
 
-def may_read_plan(actor: By, case) -> Refusal | None:
+def may_read_plan(actor: By, case: Case) -> Refusal | None:
     """The plan, its versions and its printout: the coordinator and the team's manager."""
     return coordinator_or_manager(actor, case)
 
 
-def may_show_second_screen(actor: By, case) -> Refusal | None:
+def may_show_second_screen(actor: By, case: Case) -> Refusal | None:
     """The second screen is the coordinator's own, on a projector at the meeting."""
     return the_coordinator(actor, case)
 
@@ -243,13 +252,13 @@ def may_show_second_screen(actor: By, case) -> Refusal | None:
 # --- the second screen and the printout (issue 10, points 3 and 7) ------------------------------
 
 
-def _on_paper_not_yet(conference) -> Refusal | None:
+def _on_paper_not_yet(conference: Conference) -> Refusal | None:
     if conference.on_paper:
         return rule("on_paper", _("The plan is marked as made on paper already."))
     return None
 
 
-def may_print_paper_form(actor: By, case) -> Refusal | None:
+def may_print_paper_form(actor: By, case: Case) -> Refusal | None:
     """The empty A4 form to go on on paper when the tablet does not work: the coordinator, while
     the meeting is planned or under way (it names everyone expected)."""
     return first(
@@ -258,7 +267,7 @@ def may_print_paper_form(actor: By, case) -> Refusal | None:
     )
 
 
-def may_mark_on_paper(actor: By, conference) -> Refusal | None:
+def may_mark_on_paper(actor: By, conference: Conference) -> Refusal | None:
     """Mark the plan as made on paper and typed in afterwards: the coordinator, once the
     conference has begun, until the plan is signed (the case leaves "conference_held")."""
     return first(
@@ -272,7 +281,7 @@ def may_mark_on_paper(actor: By, conference) -> Refusal | None:
 # --- versions, the informal part, a meeting not held (issue 10, points 5 and 6; R11, R13) -----
 
 
-def _has_confirmed_meeting(case) -> Refusal | None:
+def _has_confirmed_meeting(case: Case) -> Refusal | None:
     from kring.conference.queries import confirmed_meeting
 
     if confirmed_meeting(case) is not None:
@@ -280,7 +289,7 @@ def _has_confirmed_meeting(case) -> Refusal | None:
     return rule("no_meeting", _("This case has no meeting with a date set."))
 
 
-def _not_final(plan) -> Refusal | None:
+def _not_final(plan: Plan) -> Refusal | None:
     from kring.conference import versions
 
     if versions.is_final(plan):
@@ -291,7 +300,7 @@ def _not_final(plan) -> Refusal | None:
     return None
 
 
-def _complete(plan) -> Refusal | None:
+def _complete(plan: Plan) -> Refusal | None:
     """R11: an agreement that prevents a repeat, an evaluation date, what happens when an
     agreement is not kept, and the harmed person's good outcome (conference.versions.missing)."""
     from kring.conference import versions
@@ -302,7 +311,7 @@ def _complete(plan) -> Refusal | None:
     return None
 
 
-def may_finalise(actor: By, plan) -> Refusal | None:
+def may_finalise(actor: By, plan: Plan) -> Refusal | None:
     """Make the plan as it stands a final version (R14: a later change makes the next one): the
     coordinator, at the conference, once the plan is complete (R11) and changed since the last
     version."""
@@ -315,7 +324,7 @@ def may_finalise(actor: By, plan) -> Refusal | None:
     )
 
 
-def may_mark_informal(actor: By, conference) -> Refusal | None:
+def may_mark_informal(actor: By, conference: Conference) -> Refusal | None:
     """R13: the informal part comes after the plan, so once a version of it is final."""
     from kring.conference.models import PlanVersion
 
