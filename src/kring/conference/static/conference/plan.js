@@ -187,7 +187,16 @@
     });
     card.id = kind + "-" + key;
     card.removeAttribute("data-new");
+    // Moving the card takes the focus from the field being typed in: give it back, with the
+    // cursor where it was, so the next keys land in the same field.
+    var typing = card.contains(document.activeElement) ? document.activeElement : null;
+    var caret = typing && typeof typing.selectionStart === "number"
+      ? [typing.selectionStart, typing.selectionEnd] : null;
     list.appendChild(card);
+    if (typing && document.activeElement !== typing) {
+      typing.focus({ preventScroll: true });
+      if (caret) { typing.setSelectionRange(caret[0], caret[1]); }
+    }
     // It reads as a card of the list now: its own title, label and button.
     var title = card.querySelector(".card-title");
     if (title) { title.textContent = text("agreement-title").replace("#", list.children.length); }
