@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from kring.circle.models import Participant, Side, Status
 from kring.conference import editing
 from kring.conference.models import Attendance, Round
-from tests.browser.conference import ScreenPolls
+from tests.browser.conference import ScreenPolls, answer_to
 from tests.browser.conftest import PHONE, TABLET
 from tests.browser.ui import log_in, nl
 
@@ -72,7 +72,7 @@ def test_each_agreement_is_on_the_second_screen_within_two_seconds(
             prevents_repeat=number == 3,
             by=carla,
         )
-        saved = polls.mark()  # the save is done: the next poll, or the one after, brings it
+        saved = polls.now()  # the save is done: the next poll, or the one after, brings it
         # The requirement itself: on the screen within two seconds (tests/browser/conference.py).
         agreement = screen.locator(".plan-agreement").nth(number - 1)
         polls.assert_shows(agreement, what, after=saved)
@@ -120,17 +120,17 @@ def test_each_agreement_is_on_the_second_screen_within_two_seconds(
     editor.emulate_media(media="screen")
 
     # Typed in afterwards: the mark shows on the screen too.
-    marked = polls.on_answer_of(editor, reverse("conference:on_paper", args=[plan.case_id]))
-    editor.get_by_role(
-        "button", name=nl("The plan was made on paper: mark it as typed in afterwards")
-    ).click()
+    with answer_to(editor, path=reverse("conference:on_paper", args=[plan.case_id])) as marked:
+        editor.get_by_role(
+            "button", name=nl("The plan was made on paper: mark it as typed in afterwards")
+        ).click()
     expect(
         editor.get_by_text(nl("The plan is marked as made on paper and typed in afterwards."))
     ).to_be_visible()
     polls.assert_shows(
         screen.get_by_role("main"),
         nl("Made on paper and typed in afterwards."),
-        after=marked.last(),
+        after=marked.at,
     )
     axe.check(editor)
     axe.check(screen)
