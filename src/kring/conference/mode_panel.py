@@ -14,8 +14,7 @@ from kring.accounts.models import User
 from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.conference import policy
-from kring.conference.models import Attendance
-from kring.conference.queries import current_conference
+from kring.conference.queries import current_conference, present_participants
 from kring.core.policy import options
 
 # The states in which a case has (or is about to have) its conference.
@@ -45,7 +44,7 @@ def case_panel(case: Case, user: User) -> tuple[str, dict[str, Any]] | None:
     }
     if conference is not None and started and may_run is None:
         rounds = list(conference.rounds.all())
-        context["present"] = Attendance.objects.filter(conference=conference, present=True).count()
+        context["present"] = present_participants(conference).count()
         context["rounds_total"] = len(rounds)
         context["rounds_done"] = sum(1 for r in rounds if r.done_at is not None)
     return "conference/_mode_panel.html", context
