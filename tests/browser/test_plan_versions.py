@@ -1,7 +1,8 @@
 """Issue 10, points 5 and 6, in a real browser, in Dutch, at tablet size (1024×768): Carla reads
 what the plan still needs, makes it final, reads version 1 with its fingerprint, changes the plan
 (through the editor's own actions) and makes version 2, which says what changed; then the
-informal part. And a meeting that did not take place: recorded, the case back in preparation.
+informal part. And a meeting that did not take place (it began an hour ago): recorded, the case
+back in preparation.
 axe-core checks every page."""
 
 from datetime import date
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from kring.cases.lifecycle import State
 from kring.conference import editing
 from kring.conference.models import NotHeldReason, PlanVersion
+from kring.conference.tests.conftest import meeting_an_hour_ago  # noqa: F401  (a fixture)
 from tests.browser.conftest import TABLET
 from tests.browser.ui import log_in, nl
 
@@ -100,8 +102,9 @@ def test_carla_makes_the_plan_final_changes_it_and_makes_version_2(
     axe.assert_no_violations()
 
 
+@pytest.mark.usefixtures("meeting_an_hour_ago")
 def test_carla_records_that_the_conference_did_not_go_on(
-    new_context, axe, authenticator, carla, scheduled_case, summer_meeting
+    new_context, axe, authenticator, carla, scheduled_case
 ):
     page = axe.watch(new_context(viewport=TABLET).new_page())
     log_in(page, carla, authenticator(carla), axe)

@@ -1,7 +1,9 @@
-"""A meeting that did not take place (issue 10, point 6): recorded before the conference opened,
-with why. The meeting ends without a cancellation mail (scheduling.actions.end_not_held: the
-bookings released, the reminders cancelled), and the case goes back to preparation for a new
-date (the lifecycle's `unschedule` move) or is stopped with a reason (cases.actions.stop)."""
+"""A meeting that did not take place (issue 10, point 6): recorded from the meeting's day on
+(before it, cancelling the meeting is what tells everyone: conference.policy), before the
+conference opened, with why. The meeting ends without a cancellation mail
+(scheduling.actions.end_not_held: the bookings released, the reminders cancelled), and the case
+goes back to preparation for a new date (the lifecycle's `unschedule` move) or is stopped with a
+reason (cases.actions.stop)."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
@@ -124,13 +125,14 @@ def may_record_not_held(
     actor: By, case: Case, conference: Conference | None = None
 ) -> Refusal | None:
     """Record that the meeting did not take place; the case goes back to preparation for a new
-    date (the `unschedule` move), or is stopped. Only before the start: once the conference
-    opened, the meeting took place."""
+    date (the `unschedule` move), or is stopped. From the meeting's day on (`_the_day_has_come`),
+    and only before the start: once the conference opened, the meeting took place."""
     return first(
         lambda: the_coordinator(actor, case),
         lambda: _scheduled(case),
         lambda: _not_begun(conference),
         lambda: _has_confirmed_meeting(case),
+        lambda: _the_day_has_come(case),
     )
 
 
@@ -287,6 +289,30 @@ def _has_confirmed_meeting(case: Case) -> Refusal | None:
     if confirmed_meeting(case) is not None:
         return None
     return rule("no_meeting", _("This case has no meeting with a date set."))
+
+
+BEFORE_THE_DAY = "before_the_day"
+
+
+def _the_day_has_come(case: Case) -> Refusal | None:
+    """Recording that a meeting did not take place tells nobody (on the day, the coordinator
+    tells the participants), so it waits for the meeting's day: its start's local date
+    (Europe/Amsterdam) is today or earlier. Before that, cancelling the meeting is what tells
+    everyone who takes part (scheduling's `cancel`); the page offers it with this refusal."""
+    from kring.conference.queries import confirmed_meeting
+
+    meeting = confirmed_meeting(case)
+    if meeting is None or meeting.starts_at is None:
+        return None
+    if timezone.localdate(meeting.starts_at) <= timezone.localdate():
+        return None
+    return rule(
+        BEFORE_THE_DAY,
+        _(
+            "The day of this conference has not come yet. If it will not take place, cancel "
+            "it: then everyone who takes part is told."
+        ),
+    )
 
 
 def _not_final(plan: Plan) -> Refusal | None:

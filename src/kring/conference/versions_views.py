@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -182,12 +181,8 @@ def record_not_held(request, pk):
             return redirect("cases:detail", case.pk)
     if meeting is not None:
         record("scheduling.meeting_viewed", actor=request.user, case=case, obj=meeting)
-    # Before the meeting's day, cancelling is what tells everyone; this page sends nothing.
-    ahead = (
-        meeting is not None
-        and meeting.starts_at is not None
-        and timezone.localdate(meeting.starts_at) > timezone.localdate()
-    )
+    # Before the meeting's day (the policy's refusal), cancelling is what tells everyone.
+    before_the_day = refusal is not None and refusal.code == policy.BEFORE_THE_DAY
     return render(
         request,
         "conference/not_held.html",
@@ -196,9 +191,8 @@ def record_not_held(request, pk):
             "meeting": meeting,
             "form": form,
             "refusal": refusal.message if refusal else "",
-            "ahead": ahead,
             "may": options(cancel=scheduling_policy.may_cancel(request.user, meeting))
-            if ahead
+            if before_the_day
             else {},
         },
     )

@@ -85,3 +85,19 @@ def plan(rounds_done, carla, sanne):
         good_outcome="Dat Daan begrijpt wat het met me deed, en dat het niet meer gebeurt.",
         good_outcome_by=sanne,
     )
+
+
+@pytest.fixture
+def meeting_an_hour_ago(summer_meeting):
+    """The summer meeting moved to now: it began an hour ago and ends in an hour and a half.
+    Its day has come, so it may be recorded as not held (conference.policy)."""
+    from datetime import timedelta
+
+    from kring.scheduling.models import Meeting
+
+    now = timezone.now()
+    Meeting.objects.filter(pk=summer_meeting.pk).update(
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(minutes=90)
+    )
+    summer_meeting.refresh_from_db()
+    return summer_meeting

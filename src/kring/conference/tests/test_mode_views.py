@@ -96,7 +96,17 @@ def test_check_in_lists_everyone_expected_with_their_side_and_big_toggles(
     # Not yet: the reason, not the button.
     assert "Meld eerst degene die verantwoordelijk is aan" in text
     assert "Begin de conferentie" not in text
-    # Before the start, the way to record that the meeting is not taking place.
+    # The meeting's day (15 July 2027) has not come: no way to record it as not held (the
+    # case page offers cancelling, which tells everyone).
+    assert "De conferentie gaat niet door" not in text
+    assert url("not_held", scheduled_case) not in text
+
+
+def test_on_the_day_check_in_offers_recording_that_the_meeting_is_not_taking_place(
+    client, scheduled_case, everyone_said_yes, meeting_an_hour_ago, carla
+):
+    text = page(dutch(client, carla), scheduled_case)
+    assert "Wie is er?" in text
     assert "De conferentie gaat niet door" in text
     assert url("not_held", scheduled_case) in text
 

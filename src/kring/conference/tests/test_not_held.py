@@ -1,8 +1,12 @@
-"""A meeting that did not take place (issue 10, point 6): recorded before the conference opens;
-the meeting ends without a cancellation mail (bookings released, reminders cancelled), and the
-case goes back to preparation for a new date or is stopped with a reason."""
+"""A meeting that did not take place (issue 10, point 6): recorded from the meeting's day on,
+before the conference opens; the meeting ends without a cancellation mail (bookings released,
+reminders cancelled), and the case goes back to preparation for a new date or is stopped with a
+reason. Before its day it is refused: cancelling the meeting is what tells everyone."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from kring.cases.lifecycle import State
 from kring.cases.models import CaseEvent
@@ -18,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def booked(scheduled_case, summer_meeting, linde):
-    """The summer meeting holds De Linde and Carla, and its reminders are planned."""
+    """The summer meeting (15 July 2027) holds De Linde and Carla, and its reminders are
+    planned."""
     booking.book_time(
         summer_meeting,
         venue=linde,
@@ -26,9 +31,28 @@ def booked(scheduled_case, summer_meeting, linde):
         ends_at=summer_meeting.ends_at,
     )
     reminders.plan(summer_meeting)
-    assert Booking.objects.filter(meeting=summer_meeting, released_at__isnull=True).count() == 2
-    assert Reminder.objects.filter(meeting=summer_meeting, cancelled_at__isnull=True).exists()
+    assert held_open(summer_meeting)
     return summer_meeting
+
+
+@pytest.fixture
+def booked_today(meeting_an_hour_ago, booked):
+    """The booked meeting, which began an hour ago (its bookings moved with it)."""
+    Booking.objects.filter(meeting=booked).update(
+        starts_at=booked.starts_at, ends_at=booked.ends_at
+    )
+    return booked
+
+
+def held_open(meeting) -> bool:
+    """The meeting still holds its room and its coordinator, and its reminders will go."""
+    return (
+        meeting.status == Meeting.Status.CONFIRMED
+        and Booking.objects.filter(meeting=meeting, released_at__isnull=True).count() == 2
+        and Reminder.objects.filter(
+            meeting=meeting, sent_at__isnull=True, cancelled_at__isnull=True
+        ).exists()
+    )
 
 
 def mails() -> list[str]:
@@ -42,8 +66,9 @@ def kinds(case) -> list[str]:
 
 
 def test_back_to_preparation_ends_the_meeting_without_mail_and_a_new_poll_can_open(
-    scheduled_case, booked, carla
+    scheduled_case, booked_today, carla
 ):
+    booked = booked_today
     conference = record_not_held(
         scheduled_case, reason=NotHeldReason.HARMED_ABSENT, then="prepare", by=carla
     )
@@ -69,7 +94,8 @@ def test_back_to_preparation_ends_the_meeting_without_mail_and_a_new_poll_can_op
     assert poll.open_poll(scheduled_case, by=carla).status == Meeting.Status.POLLING
 
 
-def test_stopping_records_the_reason_and_sends_nothing(scheduled_case, booked, carla):
+def test_stopping_records_the_reason_and_sends_nothing(scheduled_case, booked_today, carla):
+    booked = booked_today
     record_not_held(
         scheduled_case,
         reason=NotHeldReason.SAFETY,
@@ -89,7 +115,8 @@ def test_stopping_records_the_reason_and_sends_nothing(scheduled_case, booked, c
     assert kinds(scheduled_case)[-1] == "case.stopped"
 
 
-def test_stopping_needs_a_stop_reason(scheduled_case, booked, carla):
+def test_stopping_needs_a_stop_reason(scheduled_case, booked_today, carla):
+    booked = booked_today
     with pytest.raises(Refused) as refused:
         record_not_held(scheduled_case, reason=NotHeldReason.OTHER, then="stop", by=carla)
     assert refused.value.code == "stop_reason"
@@ -98,7 +125,9 @@ def test_stopping_needs_a_stop_reason(scheduled_case, booked, carla):
     assert not Conference.objects.exists()
 
 
-def test_the_conference_of_a_check_in_begun_is_the_one_recorded(checking_in, carla):
+def test_the_conference_of_a_check_in_begun_is_the_one_recorded(
+    checking_in, meeting_an_hour_ago, carla
+):
     recorded = record_not_held(
         checking_in.case, reason=NotHeldReason.RESPONSIBLE_ABSENT, then="prepare", by=carla
     )
@@ -106,7 +135,7 @@ def test_the_conference_of_a_check_in_begun_is_the_one_recorded(checking_in, car
     assert Conference.objects.count() == 1
 
 
-def test_refused_once_the_conference_has_begun(rounds_done, carla):
+def test_refused_once_the_conference_has_begun(rounds_done, meeting_an_hour_ago, carla):
     case = rounds_done.case
     with pytest.raises(Refused) as refused:
         record_not_held(case, reason=NotHeldReason.OTHER, then="prepare", by=carla)
@@ -118,9 +147,38 @@ def test_refused_once_the_conference_has_begun(rounds_done, carla):
     assert rounds_done.meeting.status == Meeting.Status.CONFIRMED
 
 
-def test_only_the_coordinator_records_it(scheduled_case, booked, mira, olaf):
+def test_only_the_coordinator_records_it(scheduled_case, booked_today, mira, olaf):
+    booked = booked_today
     for someone in (mira, olaf):
         with pytest.raises(NotAllowed):
             record_not_held(scheduled_case, reason=NotHeldReason.OTHER, then="prepare", by=someone)
     booked.refresh_from_db()
     assert booked.status == Meeting.Status.CONFIRMED
+
+
+def test_refused_before_the_meetings_day_and_recorded_on_it(scheduled_case, booked, carla):
+    """Recording it tells nobody, so weeks ahead it would leave everyone expecting a meeting:
+    before its day it changes nothing; on the day the same call records it."""
+    with pytest.raises(Refused) as refused:
+        record_not_held(scheduled_case, reason=NotHeldReason.OTHER, then="prepare", by=carla)
+    assert refused.value.code == "before_the_day"
+    assert "cancel it: then everyone who takes part is told" in str(refused.value.reason)
+    scheduled_case.refresh_from_db()
+    booked.refresh_from_db()
+    assert scheduled_case.state == State.SCHEDULED
+    assert held_open(booked)
+    assert not Conference.objects.exists()
+    assert "conference.not_held" not in kinds(scheduled_case)
+
+    # The same meeting, its day come (it began an hour ago): recorded.
+    now = timezone.now()
+    Meeting.objects.filter(pk=booked.pk).update(
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(minutes=90)
+    )
+    record_not_held(scheduled_case, reason=NotHeldReason.OTHER, then="prepare", by=carla)
+    scheduled_case.refresh_from_db()
+    booked.refresh_from_db()
+    assert scheduled_case.state == State.PREPARING
+    assert booked.status == Meeting.Status.CANCELLED
+    assert not held_open(booked)
+    assert Conference.objects.get().not_held_reason == NotHeldReason.OTHER

@@ -3,7 +3,7 @@ place (issue 10, points 5 and 6), in the shape of cases/tests/test_policy.py; ga
 test_policy.py. Carla is the case's coordinator; the plan is Sanne's (conftest `plan`)."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db.models import F
@@ -112,9 +112,33 @@ def test_versions_each_actor_gets_the_answer_in_the_table(plan_world, name, row)
 # --- a meeting that did not take place (issue 10, point 6) -------------------------------------
 
 
-def _scheduled(world, *, check_in=False, started=False, meeting="confirmed"):
+def _on_the_day(hour: int, minute: int, *, days: int = 0) -> datetime:
+    """`hour:minute` in Amsterdam, `days` after today there (`timezone.localdate`)."""
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+# When the summer meeting begins (the fixture's own date, 15 July 2027, when not named): the
+# day has come from its start's date in Amsterdam on, before or after its hour.
+WHEN: dict[str, Callable[[], datetime]] = {
+    "an_hour_ago": lambda: timezone.now() - timedelta(hours=1),
+    # Later today: 23:59, on today's date even when the test runs at 23:58.
+    "later_today": lambda: _on_the_day(23, 59),
+    "yesterday": lambda: _on_the_day(19, 0, days=-1),
+    # Tomorrow just after midnight in Amsterdam, the day before in UTC: not the day yet.
+    "tomorrow_early": lambda: _on_the_day(0, 30, days=1),
+}
+
+
+def _scheduled(world, *, check_in=False, started=False, meeting="confirmed", when="an_hour_ago"):
     from kring.scheduling.models import Meeting  # noqa: PLC0415
 
+    summer = world.fixture("summer_meeting")
+    if when != "summer":
+        starts = WHEN[when]()
+        Meeting.objects.filter(pk=summer.pk).update(
+            starts_at=starts, ends_at=starts + timedelta(hours=2)
+        )
     if check_in:
         conference = world.fixture("checking_in")
         if started:
@@ -122,7 +146,7 @@ def _scheduled(world, *, check_in=False, started=False, meeting="confirmed"):
             conference.refresh_from_db()
         return {"case": conference.case, "conference": conference}
     case = world.fixture("scheduled_case")
-    Meeting.objects.filter(pk=world.fixture("summer_meeting").pk).update(status=meeting)
+    Meeting.objects.filter(pk=summer.pk).update(status=meeting)
     return {"case": case, "conference": None}
 
 
@@ -137,8 +161,16 @@ def _held(world):
 
 
 NOT_HELD_SETUPS: dict[str, Callable] = {
+    # The meeting began an hour ago, and nobody has opened the conference.
     "scheduled": lambda world: _scheduled(world),
     "checking_in": lambda world: _scheduled(world, check_in=True),
+    # Its day has come: from its date on, before its hour too.
+    "later_today": lambda world: _scheduled(world, when="later_today"),
+    "yesterday": lambda world: _scheduled(world, when="yesterday"),
+    # Its day has not come (cancelling it tells everyone; recording it as not held tells nobody).
+    "ahead": lambda world: _scheduled(world, when="summer"),
+    "checking_in_ahead": lambda world: _scheduled(world, check_in=True, when="summer"),
+    "tomorrow_early": lambda world: _scheduled(world, when="tomorrow_early"),
     # The start moves the case on in the same transaction; the conference's own mark counts too.
     "started": lambda world: _scheduled(world, check_in=True, started=True),
     "meeting_cancelled": lambda world: _scheduled(world, meeting="cancelled"),
@@ -150,7 +182,13 @@ NOT_HELD_TABLES: dict[str, list[Row]] = {
     "may_record_not_held": [
         Row("coordinator", "scheduled", ALLOWED),
         Row("coordinator", "checking_in", ALLOWED),
+        Row("coordinator", "later_today", ALLOWED),
+        Row("coordinator", "yesterday", ALLOWED),
         *each(NOT_THE_COORDINATOR, "scheduled", DENIED),
+        *each(NOT_THE_COORDINATOR, "ahead", DENIED),
+        Row("coordinator", "ahead", refused("before_the_day")),
+        Row("coordinator", "checking_in_ahead", refused("before_the_day")),
+        Row("coordinator", "tomorrow_early", refused("before_the_day")),
         Row("coordinator", "started", refused("begun")),
         Row("coordinator", "held", refused("state")),
         Row("coordinator", "preparing", refused("state")),

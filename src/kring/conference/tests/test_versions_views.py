@@ -4,7 +4,7 @@ the list of versions with what changed, one version with its fingerprint, and re
 conference did not go on. Who may: Carla (the coordinator) acts; Mira (the team's manager)
 reads; Bram (the office) is refused; Olaf (another coordinator) does not find the case."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import F
@@ -14,8 +14,9 @@ from django.utils import timezone
 from kring.audit.models import AuditEvent
 from kring.cases.lifecycle import State
 from kring.conference import versions
-from kring.conference.models import Agreement, NotHeldReason, Plan, PlanVersion
-from kring.scheduling.models import Meeting
+from kring.conference.models import Agreement, Conference, NotHeldReason, Plan, PlanVersion
+from kring.scheduling import booking
+from kring.scheduling.models import Booking, Meeting
 from kring.testing.auth import force_verified_login
 
 pytestmark = pytest.mark.django_db
@@ -183,17 +184,19 @@ def test_the_informal_part_is_marked_from_the_versions_page(client, complete, ca
     assert "Het informele deel begon om" in shown
 
 
-def test_recording_that_the_conference_did_not_go_on(client, scheduled_case, summer_meeting, carla):
+def test_recording_that_the_conference_did_not_go_on(
+    client, scheduled_case, meeting_an_hour_ago, carla
+):
+    summer_meeting = meeting_an_hour_ago
     in_dutch(client, carla)
     not_held = url("not_held", scheduled_case)
     shown = page(client.get(not_held))
     assert f"Vastleggen dat de conferentie van zaak {scheduled_case.reference} niet is" in shown
     assert "Degene die de dupe is, kwam niet" in shown
     assert "Niemand krijgt een e-mail dat de conferentie niet doorgaat" in shown
-    # The date (15 July 2027) has not come: cancelling, which tells everyone, is offered.
-    assert "De dag van deze conferentie is er nog niet." in shown
-    cancel = reverse("scheduling:cancel", args=[summer_meeting.pk])
-    assert f'<a href="{cancel}">' in shown
+    # Its day has come (it began an hour ago): no cancelling is suggested.
+    assert "De dag van deze conferentie is er nog niet." not in shown
+    assert reverse("scheduling:cancel", args=[summer_meeting.pk]) not in shown
     # To stop, a reason is needed: nothing changes without it.
     shown = page(client.post(not_held, {"reason": NotHeldReason.HARMED_ABSENT, "then": "stop"}))
     assert "Kies de reden om te stoppen." in shown
@@ -214,22 +217,71 @@ def test_recording_that_the_conference_did_not_go_on(client, scheduled_case, sum
     assert '<form method="post" novalidate>' not in shown
 
 
-def test_only_the_coordinator_records_it(client, scheduled_case, summer_meeting, mira, bram):
+def test_only_the_coordinator_records_it(client, scheduled_case, meeting_an_hour_ago, mira, bram):
     for someone in (mira, bram):
         in_dutch(client, someone)
         assert client.get(url("not_held", scheduled_case)).status_code == 403
         post = client.post(url("not_held", scheduled_case), {"reason": "other", "then": "prepare"})
         assert post.status_code == 403
-    summer_meeting.refresh_from_db()
-    assert summer_meeting.status == Meeting.Status.CONFIRMED
+    meeting_an_hour_ago.refresh_from_db()
+    assert meeting_an_hour_ago.status == Meeting.Status.CONFIRMED
 
 
-def test_on_the_day_itself_no_cancelling_is_suggested(
-    client, scheduled_case, summer_meeting, carla
+def test_before_the_day_the_page_offers_cancelling_and_a_post_changes_nothing(
+    client, scheduled_case, summer_meeting, linde, carla
 ):
-    now = timezone.now()
-    Meeting.objects.filter(pk=summer_meeting.pk).update(starts_at=now, ends_at=now)
+    """Recording it tells nobody: weeks ahead (15 July 2027) it is refused, and the page offers
+    cancelling, which tells everyone. On the day, the same POST records it."""
+    booking.book_time(
+        summer_meeting,
+        venue=linde,
+        starts_at=summer_meeting.starts_at,
+        ends_at=summer_meeting.ends_at,
+    )
     in_dutch(client, carla)
+    not_held = url("not_held", scheduled_case)
+    shown = page(client.get(not_held))
+    assert (
+        "De dag van deze conferentie is er nog niet. Gaat ze niet door? Zeg haar dan af: dan "
+        "krijgt iedereen die meedoet bericht." in shown
+    )
+    cancel = reverse("scheduling:cancel", args=[summer_meeting.pk])
+    assert f'<a href="{cancel}">Conferentie afzeggen</a>' in shown
+    assert '<form method="post" novalidate>' not in shown
+
+    posted = {"reason": NotHeldReason.HARMED_ABSENT, "then": "prepare"}
+    shown = page(client.post(not_held, posted))
+    assert "De dag van deze conferentie is er nog niet." in shown
+    scheduled_case.refresh_from_db()
+    summer_meeting.refresh_from_db()
+    assert scheduled_case.state == State.SCHEDULED
+    assert summer_meeting.status == Meeting.Status.CONFIRMED
+    assert Booking.objects.filter(meeting=summer_meeting, released_at__isnull=True).count() == 2
+    assert not Conference.objects.exists()
+
+    # Its day has come: the same POST records it.
+    now = timezone.now()
+    Meeting.objects.filter(pk=summer_meeting.pk).update(
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(minutes=90)
+    )
+    response = client.post(not_held, posted)
+    assert response.status_code == 302
+    scheduled_case.refresh_from_db()
+    summer_meeting.refresh_from_db()
+    assert scheduled_case.state == State.PREPARING
+    assert summer_meeting.status == Meeting.Status.CANCELLED
+    assert not Booking.objects.filter(meeting=summer_meeting, released_at__isnull=True).exists()
+    assert Conference.objects.get().not_held_reason == NotHeldReason.HARMED_ABSENT
+
+
+def test_another_refusal_offers_no_cancelling(client, scheduled_case, summer_meeting, carla):
+    """The link to cancel comes with the refusal before the day only: a case no longer
+    scheduled shows why, without it (and without the form)."""
+    from kring.cases.models import Case
+
+    in_dutch(client, carla)
+    Case.objects.filter(pk=scheduled_case.pk).update(state=State.PREPARING)
     shown = page(client.get(url("not_held", scheduled_case)))
-    assert "De dag van deze conferentie is er nog niet." not in shown
+    assert "Deze stap kan niet zolang de zaak de status" in shown
     assert reverse("scheduling:cancel", args=[summer_meeting.pk]) not in shown
+    assert '<form method="post" novalidate>' not in shown
