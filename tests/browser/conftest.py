@@ -35,6 +35,33 @@ from kring.testing.auth import confirmed_device
 from tests.browser.audit import AccessibilityAudit
 from tests.browser.smtp import SmtpServer
 
+
+def _one_request_at_a_time_on_sqlite() -> None:
+    """On SQLite the test database lives in memory, and pytest-django hands the live server the
+    test's own connection: every server thread then shares that one connection. Two requests at
+    once (the second screen polling while the editor saves, issue 10) can then collide inside
+    it ("database table is locked"), which a real database file (WAL, its own connection per
+    thread, a busy timeout) never does. So on SQLite the live server answers one request at a
+    time, closing each connection (Django does that when the server does not thread); the
+    browser waits its turn, and no test depends on two requests running at once. PostgreSQL
+    keeps the threaded server: each thread has its own connection there."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        """The live server's thread answers each request itself, with its shared connection."""
+
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        LiveServerThread.server_class = OneRequestAtATime
+
+
+_one_request_at_a_time_on_sqlite()
+
 CHROMIUM = os.environ.get("KRING_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
