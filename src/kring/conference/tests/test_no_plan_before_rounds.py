@@ -49,3 +49,23 @@ def test_a_plan_cannot_be_moved_to_a_conference_without_rounds(plan, carla, summ
     with pytest.raises(REFUSED, match="R12"), transaction.atomic():
         Plan.objects.filter(pk=plan.pk).update(conference=other)
     assert Plan.objects.get().conference_id == plan.conference_id
+
+
+@pytest.mark.parametrize("field", ["rounds_done_at", "started_at"])
+def test_a_conference_with_a_plan_keeps_its_start_and_its_rounds(plan, field):
+    from kring.conference.models import Conference
+
+    conference_id = plan.conference_id
+    before = Conference.objects.values(field).get(pk=conference_id)[field]
+    assert before is not None
+    with pytest.raises(REFUSED, match="R12"), transaction.atomic():
+        Conference.objects.filter(pk=conference_id).update(**{field: None})
+    assert Conference.objects.values(field).get(pk=conference_id)[field] == before
+
+
+def test_without_a_plan_the_end_of_the_rounds_may_be_cleared(rounds_done):
+    """The trigger refuses only because of the plan: the same update passes without one."""
+    from kring.conference.models import Conference
+
+    Conference.objects.filter(pk=rounds_done.pk).update(rounds_done_at=None)
+    assert Conference.objects.get(pk=rounds_done.pk).rounds_done_at is None
