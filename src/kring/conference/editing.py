@@ -33,6 +33,7 @@ from kring.audit.log import record
 from kring.cases import actions as case_actions
 from kring.circle.models import Participant
 from kring.conference import actions, policy, queries
+from kring.conference.inputs import NUL_MESSAGE, nul_refused
 from kring.conference.models import Agreement, Conference, Idea, Plan
 from kring.core.policy import enforce
 
@@ -96,6 +97,11 @@ def _check_date(conference: Conference, value: date | None, name: str, errors: d
 
 
 def _check_length(model: type[Row], name: str, value: Any, errors: Errors) -> None:
+    """A typed text fits its field: not too long, and no NUL character (PostgreSQL cannot
+    store one: a message at the field instead of a 500)."""
+    if nul_refused(value):
+        errors[name] = NUL_MESSAGE
+        return
     limit = model._meta.get_field(name).max_length  # type: ignore[union-attr]
     if isinstance(value, str) and limit and len(value) > limit:
         errors[name] = _("Write at most %(limit)d characters (now %(count)d).") % {

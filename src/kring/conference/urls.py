@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401  (the parts of the conference add their pages here)
+from django.urls import path
 
 from kring.conference import versions_views, views_plan, views_print, views_screen
 from kring.conference import views as mode_views

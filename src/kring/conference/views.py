@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -26,20 +26,12 @@ from kring.cases.models import Case
 from kring.circle.models import Participant
 from kring.conference import actions, policy
 from kring.conference.actions import NOTE_MAX
+from kring.conference.inputs import whole_number
 from kring.conference.models import Conference
 from kring.conference.queries import attendance_of, current_conference
 from kring.conference.view_helpers import access
 from kring.core.policy import Refused, enforce, options
 from kring.scheduling.policy import is_taking_part
-
-
-def _url(name: str, case: Case) -> str:
-    """The page of another part of the conference (the plan, the second screen, a meeting not
-    held), or "" while that part is not there."""
-    try:
-        return reverse(name, args=[case.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def mode_url(case: Case, anchor: str = "") -> str:
@@ -129,7 +121,7 @@ def _mode_page(request: HttpRequest, case: Case, *, feedback: str = "") -> HttpR
         if step == "check_in":
             context["expected"], context["others"] = _check_in_rows(case, conference, user)
             may["record_not_held"] = policy.may_record_not_held(user, case, conference)
-            context["not_held_url"] = _url("conference:not_held", case)
+            context["not_held_url"] = reverse("conference:not_held", args=[case.pk])
         if conference is not None and conference.started_at is not None:
             rounds = list(conference.rounds.all())
             for turn in rounds:
@@ -140,9 +132,9 @@ def _mode_page(request: HttpRequest, case: Case, *, feedback: str = "") -> HttpR
             may["mark_introductions"] = policy.may_mark_introductions(user, conference)
             may["mark_repair_round"] = policy.may_mark_repair_round(user, conference)
             may["edit_plan"] = policy.may_edit_plan(user, conference)
-            context["plan_url"] = _url("conference:plan", case)
+            context["plan_url"] = reverse("conference:plan", args=[case.pk])
         may["show_second_screen"] = policy.may_show_second_screen(user, case)
-        context["screen_url"] = _url("conference:screen", case)
+        context["screen_url"] = reverse("conference:screen", args=[case.pk])
         context["may"] = options(**may)
     record("conference.mode_viewed", actor=user, case=case, obj=conference or case)
     return render(request, "conference/mode.html", context)
@@ -165,7 +157,9 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     conference is made) with the first one."""
     case, conference = _conference(request, pk)
     participant = get_object_or_404(
-        Participant.objects.all(), pk=request.POST.get("participant") or 0, case=case
+        Participant.objects.all(),
+        pk=whole_number(request.POST.get("participant")) or 0,
+        case=case,
     )
     present = request.POST.get("present")
     if present not in ("yes", "no"):

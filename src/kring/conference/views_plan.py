@@ -12,6 +12,7 @@ else who may not write the plan a 403 (conference.policy.may_edit_plan)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from kring.audit.log import record
 from kring.cases.access import case_for
 from kring.circle.models import Participant
 from kring.conference import content, editing, policy, queries, versions, view_helpers
+from kring.conference.inputs import nul_refused, whole_number
 from kring.conference.models import Agreement, Conference, Idea, Plan
 from kring.conference.view_helpers import access
 from kring.core.policy import Refused, options
@@ -55,11 +57,10 @@ def _wants_json(request: HttpRequest) -> bool:
 def _participant(plan: Plan, raw: str, name: str, errors: dict) -> Participant | None:
     if not raw:
         return None
-    try:
-        return Participant.objects.get(case_id=plan.case_id, pk=int(raw))
-    except (ValueError, Participant.DoesNotExist):
+    person = Participant.objects.filter(case_id=plan.case_id, pk=whole_number(raw) or 0).first()
+    if person is None:
         errors[name] = _("Choose someone who is present.")
-        return None
+    return person
 
 
 def _date(raw: str, name: str, errors: dict) -> date | None:
@@ -100,10 +101,10 @@ def _changes(request: HttpRequest, plan: Plan, names: tuple[str, ...]) -> dict[s
 
 
 def _revision(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("revision", ""))
-    except ValueError as error:
-        raise ValidationError({"revision": _("Reload the page and try again.")}) from error
+    revision = whole_number(request.POST.get("revision"))
+    if revision is None:
+        raise ValidationError({"revision": _("Reload the page and try again.")})
+    return revision
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -169,7 +170,9 @@ def _answer(request: HttpRequest, plan: Plan, kind: str, run, anchor: str) -> Ht
     except ValidationError as error:
         if _wants_json(request):
             return JsonResponse({"errors": _messages(error)}, status=400)
-        return _editor(request, plan, errors=(kind, _row_id(request), _messages(error)), status=400)
+        # The plan's own card is keyed by the plan's id; a row's by its id in the address.
+        row_id = str(plan.pk) if kind == "plan" else _row_id(request)
+        return _editor(request, plan, errors=(kind, row_id, _messages(error)), status=400)
     except Refused as refused:
         if _wants_json(request):
             return JsonResponse({"refused": str(refused.reason)}, status=422)
@@ -225,7 +228,7 @@ def _editor(
         sent["prevents_repeat"] = _flag(request, "prevents_repeat")
     for name in ("good_outcome_by", "brought_in_by", "who"):
         if name in sent:
-            sent[name] = int(sent[name]) if sent[name].isdigit() else None
+            sent[name] = whole_number(sent[name])
 
     def card(kind: str, row, row_id: str) -> dict[str, Any]:
         values = editing.values_of(row) if row is not None else {}
@@ -236,6 +239,10 @@ def _editor(
             "v": {**values, **(sent if mine else {})},
             "errors": failed if mine and errors is not None else {},
             "revision": row.revision if row is not None else 0,
+            # A new card's own id, so that the form sent twice without script makes one row.
+            "client_id": (getattr(row, "client_id", None) or "")
+            if row is not None
+            else (sent.get("client_id") if mine else "") or str(uuid.uuid4()),
         }
         if mine and conflict is not None:
             other = conflict[1]
@@ -256,7 +263,7 @@ def _editor(
         "new_agreement": card("agreement", None, "new"),
         "missing": missing,
         "latest": latest,
-        "is_draft_of_next": latest is not None and latest.edit_count != plan.edit_count,
+        "is_draft_of_next": latest is not None and not versions.is_final(plan, latest),
         "next_number": (latest.number + 1) if latest is not None else 1,
         "has_errors": errors is not None or conflict is not None,
         "meeting_day": editing.meeting_day(conference).isoformat(),
@@ -355,7 +362,8 @@ def idea_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _client_id(request: HttpRequest) -> str | None:
     """The id the editor's page gave a new row (a UUID), so that one sent again is not made
     twice; None from a page without script."""
-    return request.POST.get("client_id", "")[:36] or None
+    raw = request.POST.get("client_id", "")[:36]
+    return None if nul_refused(raw) else raw or None
 
 
 def _row(model, plan: Plan, row_id: int):
@@ -439,7 +447,15 @@ def agreement_remove(request: HttpRequest, pk: int, row_id: int) -> HttpResponse
 @_post
 def agreement_move(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
     plan = _plan(request, pk)
-    up = request.POST.get("direction") == "up"
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        # Only a tampered form sends anything else: nothing moves.
+        message = _("Choose up or down.")
+        if _wants_json(request):
+            return JsonResponse({"errors": {"direction": message}}, status=400)
+        messages.error(request, message)
+        return redirect(reverse("conference:plan", args=[plan.case_id]) + f"#agreement-{row_id}")
+    up = direction == "up"
 
     def run():
         editing.move_agreement(_row(Agreement, plan, row_id), up=up, by=request.user)

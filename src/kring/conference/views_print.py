@@ -15,14 +15,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.conference import content, paper, policy, presentation, queries
+from kring.conference import content, paper, policy, presentation, queries, versions
+from kring.conference.inputs import whole_number
 from kring.conference.models import Plan, PlanVersion
 from kring.conference.view_helpers import access, conference_or_404
 from kring.core.policy import Refused, enforce, options
@@ -33,9 +33,10 @@ def _version(plan: Plan | None, number: str | None) -> PlanVersion | None:
     as it stands."""
     if number is None:
         return None
-    if plan is None or not number.isdigit():
+    wanted = whole_number(number)
+    if plan is None or wanted is None:
         raise Http404
-    version = plan.versions.filter(number=int(number)).first()
+    version = plan.versions.filter(number=wanted).first()
     if version is None:
         raise Http404
     return version
@@ -51,7 +52,12 @@ def print_plan(request, pk):
     conference = queries.current_conference(case)
     plan = queries.plan_of(conference)
     version = _version(plan, request.GET.get("versie"))
-    latest = plan.versions.order_by("-number").first() if plan is not None else None
+    if version is None and plan is not None:
+        # The plan as it stands: while it is final, exactly the stored (hashed) text of its
+        # latest version; otherwise the live plan, marked as a draft.
+        latest = versions.latest_version(plan)
+        if latest is not None and versions.is_final(plan, latest):
+            version = latest
     if version is not None:
         shown = version.content
     elif plan is not None:
@@ -72,9 +78,7 @@ def print_plan(request, pk):
             "case": case,
             "content": shown,
             "version": version,
-            # The plan as it stands is final while no edit came after its latest version.
-            "final": version
-            or (latest if latest is not None and latest.edit_count == plan.edit_count else None),
+            "final": version,
             "held_on": presentation.meeting_date(case, conference),
         },
     )
@@ -115,14 +119,6 @@ def paper_form(request, pk):
     )
 
 
-def _after_marking(case) -> str:
-    """Back to the plan's editor, where the plan is typed in (the case page if there is none)."""
-    try:
-        return reverse("conference:plan", args=[case.pk])
-    except NoReverseMatch:
-        return reverse("cases:detail", args=[case.pk])
-
-
 @require_POST
 @login_required
 def on_paper(request, pk):
@@ -136,4 +132,5 @@ def on_paper(request, pk):
         messages.error(request, refused.reason)
         return redirect("conference:paper_form", case.pk)
     messages.success(request, _("The plan is marked as made on paper and typed in afterwards."))
-    return redirect(_after_marking(case))
+    # Back to the plan's editor, where the plan is typed in.
+    return redirect("conference:plan", case.pk)

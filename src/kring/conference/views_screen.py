@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 from kring.audit.log import record
 from kring.cases.access import case_for
 from kring.conference import content, policy, presentation, queries
+from kring.conference.inputs import whole_number
 from kring.core.policy import enforce
 
 STOP_POLLING = 286  # htmx stops polling on this status (and swaps what it is given)
@@ -66,10 +67,10 @@ def screen(request, pk):
 
 
 def _since(request) -> int:
-    try:
-        return int(request.GET.get("since", ""))
-    except ValueError:
-        return 0
+    """When the screen was opened (seconds since 1970); a missing or unreadable value counts as
+    now, so that junk never stops the polling at once."""
+    since = whole_number(request.GET.get("since"))
+    return int(time.time()) if since is None else since
 
 
 @require_safe

@@ -28,6 +28,18 @@ def dutch():
         yield
 
 
+def _held_on(case) -> str:
+    """The printout's first fixed text, with the day of the case's meeting as Dutch reads it."""
+    from django.utils.formats import date_format
+
+    from kring.scheduling.models import Meeting
+
+    meeting = Meeting.objects.filter(case=case).order_by("-starts_at").first()
+    with translation.override("nl"):
+        day = date_format(timezone.localtime(meeting.starts_at), "l j F Y")
+    return f"Dit is het herstelplan van de Eigen Kracht-conferentie van {day}."
+
+
 def _nl(client):
     client.cookies["django_language"] = "nl"
     return client
@@ -78,9 +90,7 @@ def test_the_printout_shows_the_fixed_texts_the_plan_and_who_was_there(as_user, 
     text = html.content.decode()
     assert html.status_code == 200
     assert "Herstelplan" in text
-    assert (
-        "Dit is het herstelplan van de Eigen Kracht-conferentie van donderdag 15 juli 2027." in text
-    )
+    assert _held_on(full_plan.case) in text
     assert INTRO in text
     assert "Iedereen die erbij was, ondertekent het plan. Iedereen krijgt een kopie." in text
     assert "In de woorden van Sanne Jansen" in text
@@ -126,6 +136,34 @@ def test_a_version_prints_as_it_was_frozen(as_user, carla, full_plan):
     assert client.get(url, {"versie": "x"}).status_code == 404
 
 
+def test_a_final_plan_prints_the_stored_text_of_its_latest_version(as_user, carla, full_plan):
+    """While the plan is final (versions.is_final), the printout is exactly the hashed text of
+    its latest version, not the live plan relabelled as that version."""
+    frozen = content.canonical(full_plan)
+    PlanVersion.objects.create(
+        plan=full_plan,
+        number=1,
+        content=frozen,
+        content_hash=content.content_hash(frozen),
+        edit_count=full_plan.edit_count,
+        finalised_at=timezone.now(),
+        finalised_by=carla,
+    )
+    # A row changed behind the editor's back (edit_count not raised): still final.
+    Agreement.objects.filter(plan=full_plan, position=1).update(what="Daan verft de fiets.")
+    client = _nl(as_user(carla))
+    url = reverse("conference:print", args=[full_plan.case_id])
+    now = client.get(url).content.decode()
+    assert "versie 1 van" in now and "concept" not in now
+    assert "Daan betaalt de reparatie van de fiets." in now
+    assert "Daan verft de fiets." not in now
+    # Once an edit counts, it is the live plan, marked as a draft.
+    Plan.objects.filter(pk=full_plan.pk).update(edit_count=full_plan.edit_count + 1)
+    draft = client.get(url).content.decode()
+    assert "Daan verft de fiets." in draft and "concept, nog niet vastgesteld" in draft
+    assert "versie 1 van" not in draft
+
+
 def test_the_manager_may_print_the_plan_the_office_and_another_coordinator_may_not(
     as_user, full_plan, mira, bram, olaf
 ):
@@ -147,9 +185,7 @@ def test_the_paper_form_has_the_fixed_texts_the_empty_spaces_and_the_names(
     text = _nl(as_user(carla)).get(reverse("conference:paper_form", args=[scheduled_case.pk]))
     html = text.content.decode()
     assert text.status_code == 200
-    assert (
-        "Dit is het herstelplan van de Eigen Kracht-conferentie van donderdag 15 juli 2027." in html
-    )
+    assert _held_on(scheduled_case) in html
     assert INTRO in html
     assert "Wat zou een goede uitkomst zijn?" in html
     assert "In de woorden van:" in html
@@ -262,5 +298,6 @@ def test_the_paper_form_in_preparation_says_why_not(as_user, carla, preparing_ca
     text = answer.content.decode()
     assert "Wat zou een goede uitkomst zijn?" not in text
     assert "What would be a good outcome?" not in text
-    assert "In voorbereiding" in text or "Preparing" in text  # the reason: the case's state
+    # The reason: the case's state (the test client reads English, conftest.py).
+    assert "Preparing" in text
     assert AuditEvent.objects.filter(action="conference.paper_form_printed").count() == 0
