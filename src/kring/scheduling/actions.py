@@ -151,19 +151,28 @@ def end_with_case(case: Case, by: User) -> None:
         _call_off(meeting, case, by=by)
 
 
-def _call_off(meeting: Meeting, case: Case, *, by: User) -> None:
-    """Cancel `meeting`: the bookings released, the reminders cancelled, and, once it had a
-    date, everyone who takes part told (the calendar file cancels the event: SEQUENCE up)."""
-    had_a_date = meeting.status == Meeting.Status.CONFIRMED
+def _call_off(
+    meeting: Meeting,
+    case: Case,
+    *,
+    by: User,
+    tell: bool = True,
+    event: str = "scheduling.meeting_cancelled",
+) -> None:
+    """End `meeting`: the bookings released, the meeting cancelled, the reminders cancelled and
+    `event` on the timeline. With `tell`, once it had a date, everyone who takes part is told
+    (the calendar file cancels the event: SEQUENCE up); without it nobody is sent anything and
+    the calendar files stay as they were."""
+    tell = tell and meeting.status == Meeting.Status.CONFIRMED
     booking.release(meeting)
     meeting.status = Meeting.Status.CANCELLED
     meeting.cancelled_at = timezone.now()
-    if had_a_date:
+    if tell:
         meeting.sequence += 1
     meeting.save(update_fields=["status", "cancelled_at", "sequence"])
-    case_actions.log_event(case, "scheduling.meeting_cancelled", by=by, meeting=meeting.pk)
+    case_actions.log_event(case, event, by=by, meeting=meeting.pk)
     reminders.cancel(meeting)
-    if had_a_date:
+    if tell:
         invitations.send(meeting, change="cancelled")
 
 
@@ -183,9 +192,4 @@ def end_not_held(meeting: Meeting, case: Case, *, by: User) -> None:
     """The meeting did not take place (conference.not_held, inside its transaction with the
     case locked): the bookings released, the meeting ended, its reminders cancelled. Nobody is
     sent a cancellation: the day has come, and the coordinator tells who was there."""
-    booking.release(meeting)
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.cancelled_at = timezone.now()
-    meeting.save(update_fields=["status", "cancelled_at"])
-    case_actions.log_event(case, "scheduling.meeting_not_held", by=by, meeting=meeting.pk)
-    reminders.cancel(meeting)
+    _call_off(meeting, case, by=by, tell=False, event="scheduling.meeting_not_held")
