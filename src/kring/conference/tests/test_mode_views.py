@@ -96,10 +96,6 @@ def test_check_in_lists_everyone_expected_with_their_side_and_big_toggles(
     # Not yet: the reason, not the button.
     assert "Meld eerst degene die verantwoordelijk is aan" in text
     assert "Begin de conferentie" not in text
-    # The meeting's day (15 July 2027) has not come: no way to record it as not held (the
-    # case page offers cancelling, which tells everyone).
-    assert "De conferentie gaat niet door" not in text
-    assert url("not_held", scheduled_case) not in text
 
 
 def test_on_the_day_check_in_offers_recording_that_the_meeting_is_not_taking_place(
@@ -330,3 +326,24 @@ def test_the_query_count_of_the_rounds_does_not_grow_with_the_circle(
     for position, person in enumerate(extra, start=5):
         Round.objects.create(conference=checking_in, participant=person, position=position)
     assert _queries(client, checking_in.case) == four
+
+
+def test_the_query_count_of_the_plan_stage_does_not_grow_with_the_agreements(client, plan, carla):
+    """The issue: conference mode costs the same for a plan of 3 and of 30 agreements (rounds
+    done, the plan begun: the page's last step)."""
+    from kring.conference.models import Agreement
+
+    def agree(start, n):
+        Agreement.objects.bulk_create(
+            Agreement(plan=plan, position=p, what=f"Afspraak {p}.", prevents_repeat=p == 1)
+            for p in range(start, start + n)
+        )
+
+    client = dutch(client, carla)
+    agree(1, 3)
+    page = client.get(url("mode", plan.case))
+    assert reverse("conference:plan", args=[plan.case_id]) in page.content.decode()
+    three = _queries(client, plan.case)
+    agree(4, 27)
+    assert Agreement.objects.filter(plan=plan).count() == 30
+    assert _queries(client, plan.case) == three
