@@ -26,7 +26,7 @@ from kring.cases.models import Case
 from kring.circle.models import Participant
 from kring.conference import actions, policy
 from kring.conference.actions import NOTE_MAX
-from kring.conference.inputs import whole_number
+from kring.conference.inputs import NUL_MESSAGE, nul_refused, whole_number
 from kring.conference.models import Conference
 from kring.conference.queries import attendance_of, current_conference
 from kring.conference.view_helpers import access
@@ -231,8 +231,13 @@ def round_done(request: HttpRequest, pk: int, round_id: int) -> HttpResponse:
         raise Http404
     turn = get_object_or_404(conference.rounds.select_related("participant"), pk=round_id)
     turn.conference = conference
+    note = request.POST.get("note", "")
+    if nul_refused(note):
+        # PostgreSQL cannot store it: the round stays open, the message says why.
+        messages.error(request, NUL_MESSAGE)
+        return redirect(mode_url(case, "current-round"))
     try:
-        actions.mark_round_done(turn, note=request.POST.get("note", ""), by=request.user)
+        actions.mark_round_done(turn, note=note, by=request.user)
     except Refused as refused:
         _refused(request, refused)
     else:

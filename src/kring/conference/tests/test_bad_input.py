@@ -206,3 +206,30 @@ def test_a_screen_poll_without_seen_gets_the_plan(client, plan, carla):
     assert answer.status_code == 200
     assert "Dat Daan begrijpt wat het met me deed" in answer.content.decode()
     assert versions.latest_version(plan) is None
+
+
+# --- the round note (point 6) -------------------------------------------------------------------
+
+
+def test_a_round_note_with_a_nul_character_leaves_the_round_open(
+    client, checking_in, everyone_said_yes, carla
+):
+    from django.contrib.messages import get_messages
+
+    from kring.conference import actions
+    from kring.conference.models import Round
+
+    for person in everyone_said_yes.values():
+        actions.check_in(checking_in, person, present=True, by=carla)
+    actions.start(checking_in, by=carla)
+    actions.mark_introductions(checking_in, by=carla)
+    first = Round.objects.order_by("position").first()
+    signed_in(client, carla)
+    done = reverse("conference:round_done", args=[checking_in.case_id, first.pk])
+    answer = client.post(done, {"note": "wil sorry\x00 zeggen"}, follow=True)
+    assert any(NUL_SHOWN in str(m) for m in get_messages(answer.wsgi_request))
+    first.refresh_from_db()
+    assert first.done_at is None and first.note == ""
+    client.post(done, {"note": "wil sorry zeggen"})
+    first.refresh_from_db()
+    assert first.done_at is not None and first.note == "wil sorry zeggen"
