@@ -12,6 +12,7 @@
   var timers = {};
   var retryTimer = null;
   var blanks = {};
+  var waitingAction = null;
 
   // --- the store on this device ---------------------------------------------------------------
 
@@ -24,6 +25,8 @@
   }
 
   function persist() {
+    // Signing out has just cleared this device's store (kring.js): nothing is written back.
+    if (document.documentElement.hasAttribute("data-signing-out")) { return; }
     try { window.localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* full */ }
   }
 
@@ -82,6 +85,8 @@
   }
 
   function status(key, words, kind) {
+    // A move or removal waits for this card's saves: the card keeps saying so.
+    if (!kind && waitingAction && waitingAction.key === key) { words = text("action-waiting"); }
     formsOf(key).forEach(function (form) {
       var place = form.querySelector("[data-status]");
       if (!place) { return; }
@@ -110,21 +115,51 @@
     });
   }
 
-  function clearErrors(form) {
+  // An error shown by this script is linked to its field, as the page's own errors are.
+  function unlink(field, id) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (one) {
+      return one && one !== id;
+    });
+    if (ids.length) { field.setAttribute("aria-describedby", ids.join(" ")); } else { field.removeAttribute("aria-describedby"); }
+    field.removeAttribute("aria-invalid");
+  }
+
+  // Clears the errors of the fields named (all of the card's when none are named).
+  function clearErrors(form, names) {
     var card = cardOf(form) || form;
-    card.querySelectorAll(".field-error[data-js]").forEach(function (el) { el.remove(); });
+    card.querySelectorAll(".field-error[data-js]").forEach(function (el) {
+      var name = el.getAttribute("data-field");
+      if (names && names.indexOf(name) < 0) { return; }
+      var field = card.querySelector("#" + CSS.escape(el.getAttribute("data-for") || ""));
+      if (field) { unlink(field, el.id); }
+      el.remove();
+    });
+  }
+
+  function hasErrors(key) {
+    return formsOf(key).some(function (form) {
+      return !!(cardOf(form) || form).querySelector(".field-error[data-js]");
+    });
   }
 
   function showErrors(key, errors) {
+    formsOf(key).forEach(function (form) { clearErrors(form, Object.keys(errors)); });
     Object.keys(errors).forEach(function (name) {
       var field = fieldOf(key, name);
       var holder = field ? field.closest(".field") : null;
       var message = document.createElement("p");
       message.className = "field-error";
       message.setAttribute("data-js", "");
+      message.setAttribute("data-field", name);
       message.textContent = errors[name];
       if (holder) {
+        message.id = field.id + "-error-js";
+        message.setAttribute("data-for", field.id);
         holder.insertBefore(message, field);
+        var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        if (ids.indexOf(message.id) < 0) { ids.push(message.id); }
+        field.setAttribute("aria-describedby", ids.join(" "));
+        field.setAttribute("aria-invalid", "true");
       } else {
         var form = formsOf(key)[0];
         if (form) { form.insertBefore(message, form.firstChild); }
@@ -307,16 +342,24 @@
       headers: { "Accept": "application/json", "X-CSRFToken": token },
     }).then(function (response) {
       if ((response.headers.get("Content-Type") || "").indexOf("application/json") < 0) {
-        // Not our answer: the sign-in page after the session ended, or a refused form.
-        return { status: 0, data: null };
+        // Not our answer. Only the sign-in page means the session ended; anything else (a
+        // server being restarted, a refused form) keeps what was typed and tries again.
+        var login = text("login");
+        var signIn = login && new URL(response.url, window.location.href).pathname === login;
+        return { status: signIn ? 0 : -1, code: response.status, data: null };
       }
       return response.json().then(function (data) {
         return { status: response.status, data: data };
-      });
+      }, function () { return { status: -1, code: response.status, data: null }; });
     }).then(function (answer) {
       sending = false;
       entry.inflight = false;
       if (answer.status === 0) { signedOut(); return; }
+      if (answer.status === -1) {
+        persist();
+        if (answer.code >= 500 || !answer.code) { offline(); } else { notSent(); }
+        return;
+      }
       answered(entry, answer.status, answer.data);
     }, function () {
       // No connection: keep it, and try again.
@@ -339,8 +382,9 @@
 
   function answered(entry, code, data) {
     var key = entry.key;
-    formsOf(key).forEach(clearErrors);
+    var sent = Object.keys(entry.fields || {});
     if (code === 200) {
+      formsOf(key).forEach(function (form) { clearErrors(form, sent); });
       done(entry);
       if (entry.op === "remove") {
         delete state.rows[key];
@@ -352,17 +396,28 @@
         rebase(key, from, data.revision);
         setRevision(key, data.revision);
       }
-      if (!pending(key)) { status(key, text("saved"), "saved"); }
+      if (!pending(key)) {
+        if (hasErrors(key)) { status(key, text("failed"), "failed"); } else { status(key, text("saved"), "saved"); }
+      }
     } else if (code === 409 && data.conflict) {
       done(entry);
       conflictOn(entry, data);
     } else if (code === 400 && data.errors) {
-      done(entry);
-      if (entry.op === "add") {
+      // The server refuses the whole save for one wrong field: the other fields stay queued and
+      // are sent again without it; the wrong one waits until it is corrected.
+      var required = { idea: "text", agreement: "what" }[entry.kind];
+      Object.keys(data.errors).forEach(function (n) { if (entry.fields) { delete entry.fields[n]; } });
+      var left = Object.keys(entry.fields || {}).filter(function (n) { return n !== "client_id"; });
+      if (entry.op === "add" && (data.errors[required] || !left.length)) {
         // Not made: later edits of the card wait for the next try.
         state.queue = state.queue.filter(function (e) { return e.key !== key; });
+      } else if (!left.length) {
+        done(entry);
       }
       showErrors(key, data.errors);
+    } else if (code === 404 && data.gone) {
+      done(entry);
+      goneOn(entry);
     } else if (code === 404 || code === 422 || code === 403) {
       done(entry);
       status(key, data.refused || text("failed"), "failed");
@@ -374,6 +429,15 @@
     persist();
     if (!state.queue.length && navigator.onLine !== false) { banner(""); }
     pump();
+    runWaitingAction();
+  }
+
+  function notSent() {
+    banner(text("not-sent"));
+    state.queue.forEach(function (e) { status(e.key, text("waiting")); });
+    if (retryTimer === null) {
+      retryTimer = window.setTimeout(function () { retryTimer = null; pump(); }, RETRY);
+    }
   }
 
   function signedOut() {
@@ -424,11 +488,111 @@
     drawConflict(key);
   }
 
+  // The row was removed on another device: what was typed in it is offered back, never dropped.
+  function goneOn(entry) {
+    var key = entry.key;
+    var form = formsOf(key)[0];
+    var mine = form ? allFields(form) : {};
+    Object.keys(entry.fields || {}).forEach(function (n) { mine[n] = entry.fields[n]; });
+    state.queue = state.queue.filter(function (e) {
+      if (e.key !== key) { return true; }
+      Object.keys(e.fields || {}).forEach(function (n) { mine[n] = e.fields[n]; });
+      return false;
+    });
+    state.conflicts[key] = { mine: mine, gone: true, kind: entry.kind };
+    persist();
+    drawConflict(key);
+  }
+
+  function drawGone(key, card) {
+    var conflict = state.conflicts[key];
+    var box = document.createElement("div");
+    box.className = "conflict";
+    box.setAttribute("data-js", "");
+    box.setAttribute("role", "alert");
+    var title = document.createElement("p");
+    var strong = document.createElement("strong");
+    strong.textContent = text("gone");
+    title.appendChild(strong);
+    box.appendChild(title);
+    var actions = document.createElement("div");
+    actions.className = "card-actions";
+    var again = document.createElement("button");
+    again.type = "button";
+    again.className = "button";
+    again.textContent = text(conflict.kind === "idea" ? "add-again-idea" : "add-again-agreement");
+    again.addEventListener("click", function () { addAgain(key); });
+    var drop = document.createElement("button");
+    drop.type = "button";
+    drop.className = "button secondary";
+    drop.textContent = text("discard");
+    drop.addEventListener("click", function () { discard(key); });
+    actions.appendChild(again);
+    actions.appendChild(drop);
+    box.appendChild(actions);
+    card.insertBefore(box, card.firstChild.nextSibling);
+    status(key, text("gone"), "failed");
+    return again;
+  }
+
+  function addAgain(key) {
+    var conflict = state.conflicts[key];
+    var form = formsOf(key)[0];
+    if (!conflict || !form) { return; }
+    delete state.conflicts[key];
+    delete state.rows[key];
+    var card = cardOf(form);
+    var box = card.querySelector(".conflict[data-js]");
+    if (box) { box.remove(); }
+    Object.keys(conflict.mine).forEach(function (n) { setValue(fieldOf(key, n), conflict.mine[n]); });
+    var fresh = newKey();
+    form.setAttribute("data-key", fresh);
+    form.querySelector("input[name=client_id]").value = fresh;
+    var actions = card.querySelector(".row-actions");
+    if (actions) { actions.hidden = true; }
+    var remove = card.querySelector("form.remove");
+    if (remove) { remove.hidden = true; }
+    var row = rowOf(fresh);
+    row.kind = conflict.kind;
+    row.add = addUrl(conflict.kind);
+    row.created = false;
+    form.setAttribute("action", row.add);
+    state.queue.push({ key: fresh, kind: conflict.kind, op: "add", fields: allFields(form) });
+    persist();
+    status(fresh, text("saving"));
+    var first = editable(form)[0];
+    if (first && (card.contains(document.activeElement) || document.activeElement === document.body)) { first.focus(); }
+    pump();
+  }
+
+  function discard(key) {
+    var form = formsOf(key)[0];
+    delete state.conflicts[key];
+    delete state.rows[key];
+    persist();
+    if (!form) { return; }
+    // The card goes; the focus (on the button that went with it) goes to its list's heading.
+    var heading = root.querySelector(form.getAttribute("data-kind") === "idea" ? "#ideas-title" : "#agreements-title");
+    cardOf(form).remove();
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+  }
+
   function drawConflict(key) {
     var conflict = state.conflicts[key];
     var form = formsOf(key)[0];
     if (!conflict || !form) { return; }
     var card = cardOf(form);
+    // The focus moves to the choice only when it is not in another field: keys being typed
+    // elsewhere must never choose (the alert announces the choice either way).
+    var typingElsewhere = document.activeElement && document.activeElement !== document.body
+      && !card.contains(document.activeElement);
+    if (conflict.gone) {
+      var old0 = card.querySelector(".conflict[data-js]");
+      if (old0) { old0.remove(); }
+      var again = drawGone(key, card);
+      if (!typingElsewhere && !card.contains(document.activeElement)) { again.focus(); }
+      return;
+    }
     var old = card.querySelector(".conflict[data-js]");
     if (old) { old.remove(); }
     var data = conflict.data;
@@ -485,7 +649,7 @@
     box.appendChild(actions);
     card.insertBefore(box, card.firstChild.nextSibling);
     status(key, data.message, "failed");
-    keepMine.focus();
+    if (!typingElsewhere && !card.contains(document.activeElement)) { keepMine.focus(); }
   }
 
   function resolve(key, keepMine) {
@@ -515,19 +679,23 @@
 
   function schedule(form, field) {
     var id = (form.getAttribute("data-key") || "new-" + form.getAttribute("data-kind")) + ":" + field.name;
-    window.clearTimeout(timers[id]);
-    timers[id] = window.setTimeout(function () {
-      delete timers[id];
-      var fields = {};
-      fields[field.name] = valueOf(field);
-      enqueue(form, fields);
-    }, DEBOUNCE);
+    if (timers[id]) { window.clearTimeout(timers[id].timer); }
+    timers[id] = {
+      form: form,
+      field: field,
+      timer: window.setTimeout(function () {
+        delete timers[id];
+        var fields = {};
+        fields[field.name] = valueOf(field);
+        enqueue(form, fields);
+      }, DEBOUNCE),
+    };
   }
 
   function flush(form, field) {
     var id = (form.getAttribute("data-key") || "new-" + form.getAttribute("data-kind")) + ":" + field.name;
     if (timers[id]) {
-      window.clearTimeout(timers[id]);
+      window.clearTimeout(timers[id].timer);
       delete timers[id];
     }
     var fields = {};
@@ -554,20 +722,73 @@
     });
   }
 
-  // Moving and removing go to the server as ordinary forms, once everything typed is sent.
+  // The page is being closed, reloaded or put away: the words typed in the last moment are
+  // queued at once, and so kept on this device (sending needs no wait).
+  function flushAll() {
+    if (document.documentElement.hasAttribute("data-signing-out")) { return; }
+    Object.keys(timers).forEach(function (id) {
+      var pendingField = timers[id];
+      flush(pendingField.form, pendingField.field);
+    });
+  }
+
+  // Moving and removing go to the server as ordinary forms, once everything typed is sent: the
+  // card says so, and the move or removal follows as soon as the queue is empty.
   function watchActions(card) {
     card.querySelectorAll("form.row-action").forEach(function (form) {
       form.addEventListener("submit", function (event) {
+        flushAll();
         if (!state.queue.length && navigator.onLine !== false) { return; }
         event.preventDefault();
+        var autosave = card.querySelector("form.autosave");
+        waitingAction = {
+          form: form,
+          button: event.submitter || null,
+          key: autosave ? autosave.getAttribute("data-key") : "",
+        };
         banner(navigator.onLine === false ? text("offline") : text("saving"), navigator.onLine !== false);
         pump();
+        if (waitingAction && waitingAction.key) { status(waitingAction.key, text("action-waiting")); }
       });
     });
   }
 
+  function runWaitingAction() {
+    if (!waitingAction || state.queue.length || sending) { return; }
+    var action = waitingAction;
+    waitingAction = null;
+    if (!document.body.contains(action.form)) { return; }
+    if (action.form.requestSubmit) { action.form.requestSubmit(action.button); } else { action.form.submit(); }
+  }
+
   // What was kept on this device before the page was loaded again: back into the fields.
+  // A card for a row this page no longer shows (removed on another device): a blank card, given
+  // the row's key, so that what was typed there can be offered back.
+  function cardFor(key, kind) {
+    if (formsOf(key).length) { return true; }
+    var form = root.querySelector(".new-card form.autosave[data-kind='" + kind + "']");
+    if (!form) { return false; }
+    form.setAttribute("data-key", key);
+    form.querySelector("input[name=client_id]").value = key;
+    promote(form);
+    return true;
+  }
+
   function restore() {
+    // Saves for a row removed meanwhile (not on this page any more): offered back.
+    state.queue.filter(function (entry) {
+      return entry.op !== "add" && entry.key !== "plan" && !formsOf(entry.key).length;
+    }).forEach(function (entry) {
+      var mine = (state.conflicts[entry.key] || {}).mine || {};
+      state.queue = state.queue.filter(function (e) {
+        if (e.key !== entry.key) { return true; }
+        Object.keys(e.fields || {}).forEach(function (n) { mine[n] = e.fields[n]; });
+        return false;
+      });
+      if (entry.op !== "remove" || state.conflicts[entry.key]) {
+        state.conflicts[entry.key] = { mine: mine, gone: true, kind: entry.kind || rowOf(entry.key).kind };
+      }
+    });
     state.queue.forEach(function (entry) {
       entry.inflight = false;
       if (!formsOf(entry.key).length && entry.op === "add") {
@@ -585,21 +806,26 @@
       status(entry.key, text("waiting"));
     });
     Object.keys(state.conflicts).forEach(function (key) {
-      if (formsOf(key).length) {
-        Object.keys(state.conflicts[key].mine).forEach(function (n) {
-          setValue(fieldOf(key, n), state.conflicts[key].mine[n]);
-        });
-        drawConflict(key);
-      } else {
-        delete state.conflicts[key];
+      var conflict = state.conflicts[key];
+      if (!formsOf(key).length) {
+        // Its row was removed meanwhile: what was typed is offered back, never dropped unseen.
+        conflict.gone = true;
+        conflict.kind = conflict.kind || rowOf(key).kind;
+        delete conflict.data;
+        if (!cardFor(key, conflict.kind)) { return; }
       }
+      Object.keys(conflict.mine).forEach(function (n) { setValue(fieldOf(key, n), conflict.mine[n]); });
+      drawConflict(key);
     });
+    persist();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     root = document.querySelector(".plan-editor[data-plan]");
     if (!root || !window.fetch) { return; }
-    storeKey = "kring-plan-" + root.getAttribute("data-plan");
+    // Kept per plan and per user: another user of this device never sees or sends it, and
+    // signing out clears it (kring.js).
+    storeKey = "kring-plan-" + root.getAttribute("data-plan") + "-" + root.getAttribute("data-user");
     token = root.querySelector("input[name=csrfmiddlewaretoken]").value;
     state = load();
     state.conflicts = state.conflicts || {};
@@ -610,6 +836,10 @@
     root.querySelectorAll("form.autosave").forEach(watch);
     root.querySelectorAll(".card").forEach(watchActions);
     restore();
+    window.addEventListener("pagehide", flushAll);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { flushAll(); }
+    });
     window.addEventListener("offline", offline);
     window.addEventListener("online", function () {
       if (state.queue.length) { banner(text("back-online"), true); }
