@@ -24,6 +24,7 @@ from kring.conference.tests.conftest import (  # noqa: F401  (fixtures: pytest f
     everyone_said_yes,
     joost,
     linde,
+    meeting_an_hour_ago,
     plan,
     ria,
     rounds_done,

@@ -18,7 +18,7 @@ from kring.accounts.models import User
 from kring.audit.log import record
 from kring.cases.actions import lock_case, log_event, make_move
 from kring.cases.models import Case
-from kring.circle.models import Participant, Side
+from kring.circle.models import HAS_LEFT, Participant, Side
 from kring.conference import policy
 from kring.conference.models import Attendance, Conference, Round
 from kring.conference.queries import conference_of, confirmed_meeting, present_participants
@@ -108,8 +108,7 @@ def open_conference(case: Case, *, by: User) -> Conference:
             existing.case = case
             return existing
         enforce(policy.may_check_in(by, case))
-        if meeting is None:
-            raise Refused(rule("no_meeting", _("This case has no meeting with a date set.")))
+        assert meeting is not None  # may_check_in refuses a case without one
         conference = Conference.objects.create(case=case, meeting=meeting, created_by=by)
         conference.case = case
         record("conference.opened", actor=by, case=case, obj=conference)
@@ -161,9 +160,10 @@ def round_order(people: list[Participant]) -> list[Participant]:
 
 
 def start(conference: Conference, *, by: User) -> Conference:
-    """The conference opens (the `hold` move: someone of each side is present). Whoever was
-    expected and not checked in is recorded as not there; the rounds are made in R10's order
-    for everyone present."""
+    """The conference opens (the `hold` move: on the meeting's day, someone of each side is
+    present). Whoever was expected and not checked in is recorded as not there, and so is
+    whoever was checked in and has since stopped taking part (circle.models.HAS_LEFT); the
+    rounds are made in R10's order for everyone present (queries.present_participants)."""
     with transaction.atomic():
         conference = locked(conference)
         case = conference.case
@@ -186,6 +186,18 @@ def start(conference: Conference, *, by: User) -> Conference:
             for p in case.participants.all()
             if is_taking_part(p) and p.pk not in checked
         )
+        for attendance in Attendance.objects.filter(
+            conference=conference, present=True, participant__status__in=HAS_LEFT
+        ):
+            attendance.present, attendance.recorded_at, attendance.recorded_by = False, now, by
+            attendance.save(update_fields=["present", "recorded_at", "recorded_by"])
+            record(
+                "conference.checked_in",
+                actor=by,
+                case=case,
+                obj=attendance,
+                data={"participant": attendance.participant_id, "present": False},
+            )
         present = list(present_participants(conference).select_related("supports"))
         Round.objects.bulk_create(
             Round(conference=conference, participant=p, position=position)

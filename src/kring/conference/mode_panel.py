@@ -11,30 +11,23 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import User
-from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.conference import policy
 from kring.conference.queries import current_conference, present_participants
 from kring.core.policy import options
 
-# The states in which a case has (or is about to have) its conference.
-AROUND_THE_CONFERENCE = (
-    State.SCHEDULED,
-    State.CONFERENCE_HELD,
-    State.FOLLOWING_UP,
-    State.CLOSED,
-)
-
 NEXT_STEP = _("Go through the rounds, make the plan together, and let everyone sign it.")
 
 
 def case_panel(case: Case, user: User) -> tuple[str, dict[str, Any]] | None:
-    if case.state not in AROUND_THE_CONFERENCE:
+    if case.state not in policy.AROUND_THE_CONFERENCE:
         return None
     may_run = policy.may_run(user, case)
     conference = current_conference(case, with_rounds=may_run is None)
     started = conference is not None and conference.started_at is not None
-    if may_run is not None and not started:
+    # Before the meeting's day the coordinator reads on which day conference mode opens.
+    waits = may_run is not None and may_run.code == policy.BEFORE_THE_DAY
+    if may_run is not None and not started and not waits:
         return None
     context: dict[str, Any] = {
         "case": case,

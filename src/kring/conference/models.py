@@ -85,14 +85,6 @@ class Conference(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"conference {self.pk} of case {self.case_id}"
 
-    @property
-    def is_started(self) -> bool:
-        return self.started_at is not None
-
-    @property
-    def rounds_done(self) -> bool:
-        return self.rounds_done_at is not None
-
 
 class Attendance(models.Model):
     """Check-in: one participant of the case, present or expected and not there. Who is

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
@@ -24,11 +24,20 @@ from kring.cases.policy import of_the_team, the_coordinator
 from kring.core.policy import Refusal, deny, first, rule
 
 if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
     from kring.cases.models import Case
     from kring.circle.models import Participant
     from kring.conference.models import Conference, Plan, Round
+    from kring.scheduling.models import Meeting
 
 # --- the states a step needs --------------------------------------------------------------------
+
+# The meeting is planned or under way: conference mode and the paper form.
+AT_THE_MEETING = (State.SCHEDULED, State.CONFERENCE_HELD)
+
+# The case has (or is about to have) its conference: the case page's panels of the conference.
+AROUND_THE_CONFERENCE = (*AT_THE_MEETING, State.FOLLOWING_UP, State.CLOSED)
 
 
 def _scheduled(case: Case) -> Refusal | None:
@@ -73,15 +82,65 @@ def coordinator_or_manager(actor: By, case: Case) -> Refusal | None:
     return the_coordinator(actor, case)
 
 
+# --- the meeting's day (R12: a plan exists only from the meeting on) ----------------------------
+
+BEFORE_THE_DAY = "before_the_day"
+
+
+def _meeting(case: Case, conference: Conference | None) -> Meeting | None:
+    """The meeting a step is for: the conference's, once check-in began (read with it), else the
+    case's confirmed one."""
+    from kring.conference.queries import confirmed_meeting
+
+    return conference.meeting if conference is not None else confirmed_meeting(case)
+
+
+def _has_confirmed_meeting(case: Case, conference: Conference | None = None) -> Refusal | None:
+    if _meeting(case, conference) is not None:
+        return None
+    return rule("no_meeting", _("This case has no meeting with a date set."))
+
+
+def the_day_has_come(case: Case, conference: Conference | None = None) -> Refusal | None:
+    """R12: the conference happens on its day: the start of the case's confirmed meeting (the
+    conference's, once check-in began), as a local date (Europe/Amsterdam), is today or
+    earlier. Check-in and the start wait for it (and so the rounds and the plan); so does
+    recording that the meeting did not take place. Also a guard of the `hold` move
+    (`on_its_day`), so that no other path opens the conference early. Without a meeting (or its
+    date) there is no day to wait for: the callers refuse that themselves
+    (`_has_confirmed_meeting`)."""
+    meeting = _meeting(case, conference)
+    if meeting is None or meeting.starts_at is None:
+        return None
+    day = timezone.localdate(meeting.starts_at)
+    if day <= timezone.localdate():
+        return None
+    return rule(
+        BEFORE_THE_DAY,
+        _("Conference mode opens on the day of the conference, %(date)s.")
+        % {"date": formats.date_format(day, "l j F Y")},
+    )
+
+
+def on_its_day(
+    case: Case, *, conference: Conference | None = None, **_kw: object
+) -> str | Promise | None:
+    """The `hold` move's guard (conference.registration): `the_day_has_come`, as its reason."""
+    refused = the_day_has_come(case, conference)
+    return refused.message if refused is not None else None
+
+
 # --- conference mode: check-in, start, not held (issue 10, points 1 and 6) ----------------------
 
 
 def may_run(actor: By, case: Case) -> Refusal | None:
-    """Open conference mode for the case's meeting: its coordinator, from the day the case is
-    scheduled until the plan is signed."""
+    """Open conference mode for the case's meeting: its coordinator, on the meeting's day (the
+    page shows before then on which day it opens, and nothing to do), until the plan is
+    signed."""
     return first(
         lambda: the_coordinator(actor, case),
-        lambda: lifecycle.state_refusal(case, (State.SCHEDULED, State.CONFERENCE_HELD)),
+        lambda: lifecycle.state_refusal(case, AT_THE_MEETING),
+        lambda: the_day_has_come(case) if case.state == State.SCHEDULED else None,
     )
 
 
@@ -103,6 +162,8 @@ def may_check_in(
         ),
         lambda: _scheduled(case),
         lambda: _not_begun(conference),
+        lambda: _has_confirmed_meeting(case, conference),
+        lambda: the_day_has_come(case, conference),
         lambda: (
             rule("not_taking_part", _("%(name)s does not take part.") % {"name": participant.name})
             if participant is not None and not participant.takes_part
@@ -112,11 +173,12 @@ def may_check_in(
 
 
 def may_start(actor: By, case: Case, conference: Conference | None = None) -> Refusal | None:
-    """Open the conference after check-in: the case moves to "conference_held" (the `hold`
-    move's guards: someone of each side is present)."""
+    """Open the conference after check-in, on its day: the case moves to "conference_held" (the
+    `hold` move's guards: the day has come, someone of each side is present)."""
     return first(
         lambda: the_coordinator(actor, case),
         lambda: _not_begun(conference),
+        lambda: the_day_has_come(case, conference),
         lambda: lifecycle.refusal(case, "hold", conference=conference),
     )
 
@@ -125,14 +187,30 @@ def may_record_not_held(
     actor: By, case: Case, conference: Conference | None = None
 ) -> Refusal | None:
     """Record that the meeting did not take place; the case goes back to preparation for a new
-    date (the `unschedule` move), or is stopped. From the meeting's day on (`_the_day_has_come`),
+    date (the `unschedule` move), or is stopped. From the meeting's day on (`the_day_has_come`),
     and only before the start: once the conference opened, the meeting took place."""
     return first(
         lambda: the_coordinator(actor, case),
         lambda: _scheduled(case),
         lambda: _not_begun(conference),
-        lambda: _has_confirmed_meeting(case),
-        lambda: _the_day_has_come(case),
+        lambda: _has_confirmed_meeting(case, conference),
+        lambda: _not_held_waits_for_the_day(case, conference),
+    )
+
+
+def _not_held_waits_for_the_day(case: Case, conference: Conference | None) -> Refusal | None:
+    """Recording that a meeting did not take place tells nobody (on the day, the coordinator
+    tells the participants), so it waits for the meeting's day (`the_day_has_come`). Before
+    that, cancelling the meeting is what tells everyone who takes part (scheduling's `cancel`);
+    the page offers it with this refusal."""
+    if the_day_has_come(case, conference) is None:
+        return None
+    return rule(
+        BEFORE_THE_DAY,
+        _(
+            "The day of this conference has not come yet. If it will not take place, cancel "
+            "it: then everyone who takes part is told."
+        ),
     )
 
 
@@ -265,7 +343,7 @@ def may_print_paper_form(actor: By, case: Case) -> Refusal | None:
     the meeting is planned or under way (it names everyone expected)."""
     return first(
         lambda: the_coordinator(actor, case),
-        lambda: lifecycle.state_refusal(case, (State.SCHEDULED, State.CONFERENCE_HELD)),
+        lambda: lifecycle.state_refusal(case, AT_THE_MEETING),
     )
 
 
@@ -281,38 +359,6 @@ def may_mark_on_paper(actor: By, conference: Conference) -> Refusal | None:
 
 
 # --- versions, the informal part, a meeting not held (issue 10, points 5 and 6; R11, R13) -----
-
-
-def _has_confirmed_meeting(case: Case) -> Refusal | None:
-    from kring.conference.queries import confirmed_meeting
-
-    if confirmed_meeting(case) is not None:
-        return None
-    return rule("no_meeting", _("This case has no meeting with a date set."))
-
-
-BEFORE_THE_DAY = "before_the_day"
-
-
-def _the_day_has_come(case: Case) -> Refusal | None:
-    """Recording that a meeting did not take place tells nobody (on the day, the coordinator
-    tells the participants), so it waits for the meeting's day: its start's local date
-    (Europe/Amsterdam) is today or earlier. Before that, cancelling the meeting is what tells
-    everyone who takes part (scheduling's `cancel`); the page offers it with this refusal."""
-    from kring.conference.queries import confirmed_meeting
-
-    meeting = confirmed_meeting(case)
-    if meeting is None or meeting.starts_at is None:
-        return None
-    if timezone.localdate(meeting.starts_at) <= timezone.localdate():
-        return None
-    return rule(
-        BEFORE_THE_DAY,
-        _(
-            "The day of this conference has not come yet. If it will not take place, cancel "
-            "it: then everyone who takes part is told."
-        ),
-    )
 
 
 def _not_final(plan: Plan) -> Refusal | None:

@@ -71,12 +71,11 @@ def case_panel(case: Case, user) -> tuple[str, dict] | None:
     """The plan on paper, on the case page (cases.registry): the printout of the plan for the
     coordinator and the team's manager once a plan exists, and for the coordinator the paper
     form while the meeting is planned or under way. Nothing for anyone else."""
-    from kring.cases.lifecycle import State
     from kring.conference import policy
     from kring.conference.models import Plan
     from kring.core.policy import options
 
-    if case.state not in (State.SCHEDULED, State.CONFERENCE_HELD, State.FOLLOWING_UP, State.CLOSED):
+    if case.state not in policy.AROUND_THE_CONFERENCE:
         return None
     may = options(
         read_plan=policy.may_read_plan(user, case),

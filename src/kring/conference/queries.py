@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from kring.cases.models import Case
-from kring.circle.models import Participant, Side
+from kring.circle.models import HAS_LEFT, Participant, Side
 from kring.conference.models import Attendance, Conference, Plan, Round
 from kring.scheduling.models import Meeting
 
@@ -87,11 +87,16 @@ def plan_of(conference: Conference | None) -> Plan | None:
 
 
 def present_participants(conference: Conference) -> QuerySet[Participant]:
-    """Who was there (the attendance recorded at check-in), by name: who makes the plan (R11),
-    signs it (R14) and is counted in the figures (R16)."""
-    return Participant.objects.filter(
-        attendance__conference=conference, attendance__present=True
-    ).order_by("name", "pk")
+    """Who is there (the attendance recorded at check-in), by name: who makes the plan (R11),
+    signs it (R14) and is counted in the figures (R16). Not whoever has stopped taking part
+    (declined or withdrew, circle.models.HAS_LEFT, R9) since check-in: before the start they
+    do not count for it (conference.actions.both_sides_present) and get no round; after it,
+    they keep their round done, but are no longer offered in the plan nor listed in it."""
+    return (
+        Participant.objects.filter(attendance__conference=conference, attendance__present=True)
+        .exclude(status__in=HAS_LEFT)
+        .order_by("name", "pk")
+    )
 
 
 def is_harmed_side(participant: Participant) -> bool:

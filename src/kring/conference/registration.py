@@ -11,17 +11,18 @@ def register() -> None:
 
 
 def _conference_mode() -> None:
-    """Issue 10, point 1: the `hold` move needs both sides present (R10); the timeline and the
-    access log name the steps of conference mode (never a round's note); the case page leads
-    the coordinator into conference mode; "conference held" has its task-list step."""
+    """Issue 10, point 1: the `hold` move waits for the meeting's day (R12) and needs both sides
+    present (R10); the timeline and the access log name the steps of conference mode (never a
+    round's note); the case page leads the coordinator into conference mode, or says on which
+    day it opens; "conference held" has its task-list step."""
     from django.utils.translation import gettext_lazy as _
 
     from kring.audit.labels import add_labels
     from kring.cases import registry
     from kring.cases.lifecycle import State
-    from kring.conference import actions, mode_panel
+    from kring.conference import actions, mode_panel, policy
 
-    registry.add_guards("hold", actions.both_sides_present)
+    registry.add_guards("hold", policy.on_its_day, actions.both_sides_present)
     registry.add_event_labels(
         {
             "case.conference_held": _("Conference started"),

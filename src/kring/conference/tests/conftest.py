@@ -1,5 +1,6 @@
-"""Shared conference fixtures (issue 10): Carla's case scheduled for Thursday 15 July 2027 at
-De Linde, with Daan (responsible), Sanne (harmed), Joost (Daan's brother) and Ria (Sanne's aunt)
+"""Shared conference fixtures (issue 10): Carla's case scheduled at De Linde, its meeting begun
+an hour ago (the summer meeting of 15 July 2027 moved to today: the conference happens on its
+day), with Daan (responsible), Sanne (harmed), Joost (Daan's brother) and Ria (Sanne's aunt)
 taking part. The conference rows are made with the models here, so that each part's tests
 start where they need to; the actions are tested in their own modules. Each part of the app
 appends its fixtures below."""
@@ -24,9 +25,12 @@ __all__ = [
 
 
 @pytest.fixture
-def scheduled_case(preparing_case, summer_meeting):
+def scheduled_case(preparing_case, meeting_an_hour_ago):
     """Carla's case, scheduled: its meeting is confirmed (the state set directly; confirming is
-    scheduling's action, tested there)."""
+    scheduling's action, tested there), and its day has come: the summer meeting began an hour
+    ago (`meeting_an_hour_ago`; check-in and the start wait for the day,
+    conference.policy.the_day_has_come). A test of the days before moves it back
+    (`meeting_ahead`)."""
     from kring.cases.lifecycle import State
     from kring.cases.models import Case
 
@@ -36,11 +40,14 @@ def scheduled_case(preparing_case, summer_meeting):
 
 
 @pytest.fixture
-def checking_in(scheduled_case, summer_meeting, carla):
-    """The conference of the summer meeting, with check-in begun and nobody checked in yet."""
+def checking_in(scheduled_case, meeting_an_hour_ago, carla):
+    """The conference of the summer meeting, on its day, with check-in begun and nobody checked
+    in yet."""
     from kring.conference.models import Conference
 
-    return Conference.objects.create(case=scheduled_case, meeting=summer_meeting, created_by=carla)
+    return Conference.objects.create(
+        case=scheduled_case, meeting=meeting_an_hour_ago, created_by=carla
+    )
 
 
 @pytest.fixture
@@ -90,7 +97,8 @@ def plan(rounds_done, carla, sanne):
 @pytest.fixture
 def meeting_an_hour_ago(summer_meeting):
     """The summer meeting moved to now: it began an hour ago and ends in an hour and a half.
-    Its day has come, so it may be recorded as not held (conference.policy)."""
+    Its day has come, so check-in may begin and it may be recorded as not held
+    (conference.policy.the_day_has_come)."""
     from datetime import timedelta
 
     from kring.scheduling.models import Meeting
@@ -98,6 +106,20 @@ def meeting_an_hour_ago(summer_meeting):
     now = timezone.now()
     Meeting.objects.filter(pk=summer_meeting.pk).update(
         starts_at=now - timedelta(hours=1), ends_at=now + timedelta(minutes=90)
+    )
+    summer_meeting.refresh_from_db()
+    return summer_meeting
+
+
+@pytest.fixture
+def meeting_ahead(summer_meeting):
+    """The summer meeting on its own date again, weeks ahead: Thursday 15 July 2027, 19:00-21:30
+    in Amsterdam. Its day has not come."""
+    from kring.scheduling.models import Meeting
+    from kring.scheduling.tests.meeting_fixtures import local
+
+    Meeting.objects.filter(pk=summer_meeting.pk).update(
+        starts_at=local(2027, 7, 15, 19, 0), ends_at=local(2027, 7, 15, 21, 30)
     )
     summer_meeting.refresh_from_db()
     return summer_meeting

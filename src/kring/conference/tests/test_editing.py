@@ -2,11 +2,12 @@
 plan of Daan and Sanne's conference on 15 July 2027, with Joost (Daan's brother) and Ria
 (Sanne's aunt) present. Every refusal is shown to refuse what would otherwise have happened."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from kring.audit.models import AuditEvent
 from kring.cases.models import CaseEvent
@@ -132,17 +133,19 @@ def test_the_good_outcome_is_in_the_words_of_the_harmed_side_present(plan, carla
 @pytest.mark.parametrize(
     ("day", "message"),
     [
-        (date(2027, 7, 14), "on or after the day of the conference"),
-        (date(2072, 7, 15), "within five years"),
+        # The day before the conference's (it is held on its day: today).
+        (lambda: timezone.localdate() - timedelta(days=1), "on or after the day of the conference"),
+        (lambda: date(2072, 7, 15), "within five years"),
     ],
 )
 def test_the_evaluation_date_is_after_the_meeting_and_not_absurd(plan, carla, day, message):
     with pytest.raises(ValidationError) as error:
-        editing.save_plan_fields(plan, revision=1, evaluation_date=day, by=carla)
+        editing.save_plan_fields(plan, revision=1, evaluation_date=day(), by=carla)
     assert message in str(error.value.message_dict["evaluation_date"])
     assert Plan.objects.get(pk=plan.pk).evaluation_date is None
-    editing.save_plan_fields(plan, revision=1, evaluation_date=date(2027, 7, 15), by=carla)
-    assert Plan.objects.get(pk=plan.pk).evaluation_date == date(2027, 7, 15)
+    the_day = timezone.localdate(plan.conference.meeting.starts_at)
+    editing.save_plan_fields(plan, revision=1, evaluation_date=the_day, by=carla)
+    assert Plan.objects.get(pk=plan.pk).evaluation_date == the_day
 
 
 def test_texts_longer_than_the_model_allows_are_refused(plan, carla):

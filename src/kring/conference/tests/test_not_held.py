@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def booked(scheduled_case, summer_meeting, linde):
-    """The summer meeting (15 July 2027) holds De Linde and Carla, and its reminders are
-    planned."""
+    """The summer meeting (on its day, or on 15 July 2027 after `meeting_ahead`) holds De Linde
+    and Carla, and its reminders are planned."""
     booking.book_time(
         summer_meeting,
         venue=linde,
@@ -156,7 +156,9 @@ def test_only_the_coordinator_records_it(scheduled_case, booked_today, mira, ola
     assert booked.status == Meeting.Status.CONFIRMED
 
 
-def test_refused_before_the_meetings_day_and_recorded_on_it(scheduled_case, booked, carla):
+def test_refused_before_the_meetings_day_and_recorded_on_it(
+    scheduled_case, meeting_ahead, booked, carla
+):
     """Recording it tells nobody, so weeks ahead it would leave everyone expecting a meeting:
     before its day it changes nothing; on the day the same call records it."""
     with pytest.raises(Refused) as refused:

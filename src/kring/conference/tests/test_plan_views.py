@@ -5,12 +5,13 @@ the same for a plan of 3 and of 30 agreements."""
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kring.audit.models import AuditEvent
 from kring.conference import editing
@@ -142,7 +143,9 @@ def test_without_script_a_conflict_shows_both_texts(client, plan, carla):
 def test_errors_are_at_their_field_and_nothing_is_saved(client, plan, carla):
     signed_in(client, carla)
     answer = client.post(
-        url("plan_save", plan), {"revision": 1, "evaluation_date": "2027-07-01"}, **JSON
+        url("plan_save", plan),
+        {"revision": 1, "evaluation_date": (timezone.localdate() - timedelta(days=2)).isoformat()},
+        **JSON,
     )
     assert answer.status_code == 400
     assert "op of na de dag van de conferentie" in answer.json()["errors"]["evaluation_date"]

@@ -94,6 +94,31 @@ def _other_case(world):
     return objects
 
 
+def _meeting_moved(setup: Callable, *, ahead: bool = False, status: str = "") -> Callable:
+    """`setup`, with the summer meeting back on its own date, weeks ahead (its day has not come:
+    conference.policy.the_day_has_come), or given `status` (no confirmed meeting)."""
+
+    def build(world):
+        from kring.scheduling.models import Meeting  # noqa: PLC0415
+        from kring.scheduling.tests.meeting_fixtures import local  # noqa: PLC0415
+
+        objects = setup(world)
+        meeting = world.fixture("summer_meeting")
+        if ahead:
+            meeting.starts_at = local(2027, 7, 15, 19, 0)
+            meeting.ends_at = local(2027, 7, 15, 21, 30)
+        if status:
+            meeting.status = status
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=meeting.starts_at, ends_at=meeting.ends_at, status=meeting.status
+        )
+        if objects["conference"] is not None:
+            objects["conference"].meeting = meeting
+        return objects
+
+    return build
+
+
 SETUPS: dict[str, Callable] = {
     "preparing": lambda world: _objects(world, case=world.fixture("preparing_case")),
     "scheduled": lambda world: _objects(world),
@@ -106,6 +131,11 @@ SETUPS: dict[str, Callable] = {
     "every_round_done": lambda world: _started(world, introduced=True, done=4),
     "repaired": lambda world: _started(world, introduced=True, done=4, repaired=True),
     "following_up": _state(lambda world: _started(world, introduced=True), State.FOLLOWING_UP),
+    # R12: the conference happens on its day; the other setups are on it (an hour ago).
+    "ahead": _meeting_moved(lambda world: _objects(world), ahead=True),
+    "checking_in_ahead": _meeting_moved(_scheduled, ahead=True),
+    "started_then_moved": _meeting_moved(_started, ahead=True),
+    "no_meeting": _meeting_moved(lambda world: _objects(world), status="cancelled"),
 }
 
 
@@ -128,6 +158,10 @@ MODE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "started", ALLOWED),
         Row("coordinator", "preparing", refused("state")),
         Row("coordinator", "following_up", refused("state")),
+        Row("coordinator", "ahead", refused("before_the_day")),
+        *each(NOT_THE_COORDINATOR, "ahead", DENIED),
+        # Once begun, the conference took place: its page stays open.
+        Row("coordinator", "started_then_moved", ALLOWED),
     ],
     "may_check_in": [
         Row("coordinator", "scheduled", ALLOWED),
@@ -138,6 +172,10 @@ MODE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "other_case", denied("other_case"), target="stranger"),
         Row("coordinator", "preparing", refused("state"), target="daan"),
         Row("coordinator", "started", refused("state"), target="joost"),
+        Row("coordinator", "ahead", refused("before_the_day")),
+        Row("coordinator", "ahead", refused("before_the_day"), target="daan"),
+        Row("coordinator", "checking_in_ahead", refused("before_the_day"), target="joost"),
+        Row("coordinator", "no_meeting", refused("no_meeting")),
     ],
     "may_start": [
         Row("coordinator", "checking_in", ALLOWED),
@@ -145,6 +183,7 @@ MODE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "scheduled", refused("hold.both_sides_present")),
         Row("coordinator", "sanne_not_there", refused("hold.both_sides_present")),
         Row("coordinator", "started", refused("begun")),
+        Row("coordinator", "checking_in_ahead", refused("before_the_day")),
     ],
     "may_mark_introductions": [
         Row("coordinator", "started", ALLOWED, target="conference"),

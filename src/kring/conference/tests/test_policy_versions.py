@@ -130,22 +130,32 @@ WHEN: dict[str, Callable[[], datetime]] = {
 }
 
 
+def _summer() -> datetime:
+    """The summer meeting's own date: Thursday 15 July 2027, 19:00 in Amsterdam."""
+    from kring.scheduling.tests.meeting_fixtures import local  # noqa: PLC0415
+
+    return local(2027, 7, 15, 19, 0)
+
+
 def _scheduled(world, *, check_in=False, started=False, meeting="confirmed", when="an_hour_ago"):
     from kring.scheduling.models import Meeting  # noqa: PLC0415
 
     summer = world.fixture("summer_meeting")
-    if when != "summer":
-        starts = WHEN[when]()
-        Meeting.objects.filter(pk=summer.pk).update(
-            starts_at=starts, ends_at=starts + timedelta(hours=2)
-        )
-    if check_in:
-        conference = world.fixture("checking_in")
+    # Check-in begins on the meeting's day (checking_in: it began an hour ago); "summer" with
+    # check-in is a meeting whose date was set later again after check-in began.
+    conference = world.fixture("checking_in") if check_in else None
+    case = world.fixture("scheduled_case")  # (its meeting moved to an hour ago first)
+    starts = _summer() if when == "summer" else WHEN[when]()
+    Meeting.objects.filter(pk=summer.pk).update(
+        starts_at=starts, ends_at=starts + timedelta(hours=2)
+    )
+    summer.refresh_from_db()
+    if conference is not None:
+        conference.meeting.refresh_from_db()
         if started:
             type(conference).objects.filter(pk=conference.pk).update(started_at=timezone.now())
             conference.refresh_from_db()
         return {"case": conference.case, "conference": conference}
-    case = world.fixture("scheduled_case")
     Meeting.objects.filter(pk=summer.pk).update(status=meeting)
     return {"case": case, "conference": None}
 

@@ -228,8 +228,9 @@ def test_only_the_coordinator_records_it(client, scheduled_case, meeting_an_hour
 
 
 def test_before_the_day_the_page_offers_cancelling_and_a_post_changes_nothing(
-    client, scheduled_case, summer_meeting, linde, carla
+    client, scheduled_case, meeting_ahead, linde, carla
 ):
+    summer_meeting = meeting_ahead
     """Recording it tells nobody: weeks ahead (15 July 2027) it is refused, and the page offers
     cancelling, which tells everyone. On the day, the same POST records it."""
     booking.book_time(
