@@ -339,7 +339,7 @@
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": token },
+      headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
     }).then(function (response) {
       if ((response.headers.get("Content-Type") || "").indexOf("application/json") < 0) {
         // Not our answer. Only the sign-in page means the session ended; anything else (a
@@ -368,6 +368,12 @@
       persist();
       offline();
     });
+  }
+
+  // The CSRF cookie as it is now (signing in again in another window renews it), else the page's.
+  function csrfToken() {
+    var found = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return found ? decodeURIComponent(found[1]) : token;
   }
 
   function addUrl(kind) {
