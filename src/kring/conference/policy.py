@@ -92,7 +92,13 @@ def _meeting(case: Case, conference: Conference | None) -> Meeting | None:
     case's confirmed one."""
     from kring.conference.queries import confirmed_meeting
 
-    return conference.meeting if conference is not None else confirmed_meeting(case)
+    if conference is not None:
+        return conference.meeting
+    # Read once per case object: the check-in page asks this for every person of the circle
+    # before check-in begins. The actions read their case afresh under its lock.
+    if not hasattr(case, "_confirmed_meeting"):
+        case._confirmed_meeting = confirmed_meeting(case)  # type: ignore[attr-defined]
+    return case._confirmed_meeting  # type: ignore[attr-defined]
 
 
 def _has_confirmed_meeting(case: Case, conference: Conference | None = None) -> Refusal | None:

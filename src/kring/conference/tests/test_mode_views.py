@@ -310,6 +310,17 @@ def test_the_query_count_of_check_in_does_not_grow_with_the_circle(
     assert _queries(client, checking_in.case) == four
 
 
+def test_the_query_count_before_the_first_check_in_does_not_grow_with_the_circle(
+    client, scheduled_case, everyone_said_yes, carla
+):
+    """On the day, before anyone is checked in (no conference row yet): the check-in list asks
+    the policy for every person, and the meeting is read once."""
+    client = dutch(client, carla)
+    four = _queries(client, scheduled_case)
+    _more_people(scheduled_case, everyone_said_yes, 16)
+    assert _queries(client, scheduled_case) == four
+
+
 def test_the_query_count_of_the_rounds_does_not_grow_with_the_circle(
     client, checking_in, everyone_said_yes, carla, scheduled_case, summer_meeting
 ):
