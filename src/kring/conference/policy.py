@@ -98,7 +98,8 @@ def _meeting(case: Case, conference: Conference | None) -> Meeting | None:
     # before check-in begins. The actions read their case afresh under its lock.
     if not hasattr(case, "_confirmed_meeting"):
         case._confirmed_meeting = confirmed_meeting(case)  # type: ignore[attr-defined]
-    return case._confirmed_meeting  # type: ignore[attr-defined]
+    meeting: Meeting | None = case._confirmed_meeting  # type: ignore[attr-defined]
+    return meeting
 
 
 def _has_confirmed_meeting(case: Case, conference: Conference | None = None) -> Refusal | None:
