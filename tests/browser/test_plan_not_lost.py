@@ -203,11 +203,14 @@ def test_words_typed_just_before_the_page_is_closed_are_kept_and_sent(
     # Offline, so that only this device can keep them; the page closes at once after typing.
     context.set_offline(True)
     page.get_by_label(not_kept).fill("Dan komen we opnieuw bij elkaar.")
-    page.close(run_before_unload=True)
+    # The close is asked for and then happens on its own: wait until the page is gone (its
+    # pagehide has run) before touching the context again, or the two race.
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
     assert Plan.objects.get(pk=plan.pk).if_not_kept == ""
 
-    context.set_offline(False)
     again = axe.watch(context.new_page())
+    context.set_offline(False)
     again.goto(reverse("conference:plan", args=[plan.case_id]))
     expect(again.get_by_label(not_kept)).to_have_value("Dan komen we opnieuw bij elkaar.")
     expect(again.get_by_role("status").filter(has_text=nl("Saved")).first).to_be_visible()
