@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "kring.portal",
     "kring.scheduling",
     "kring.conference",
+    "kring.signing",
     "kring.research",
     "kring.demo",
     "django.contrib.admin",
@@ -236,6 +237,20 @@ KRING_CONTACT_EMAIL = env_str("KRING_CONTACT_EMAIL", "")
 KRING_CONTACT_PHONE = env_str("KRING_CONTACT_PHONE", "")
 # The organisation's name as participants and requesters see it.
 KRING_ORGANISATION = env_str("KRING_ORGANISATION", "Eigen Kracht Centrale")
+
+# Signing (R14, docs/operations.md "The seal"): the signed plan's PDF is sealed with the
+# organisation's certificate, a PKCS#12 file named here, with its passphrase. Without one, only
+# the demo and development generate a self-signed seal of their own (in KRING_VAR_DIR).
+KRING_SEAL_PKCS12 = env_str("KRING_SEAL_PKCS12", "")
+KRING_SEAL_PASSPHRASE = env_str("KRING_SEAL_PASSPHRASE", "")
+KRING_SEAL_DEMO = env_bool("KRING_SEAL_DEMO", DEMO_MODE or DEBUG)
+# Where sealed PDFs are kept: "database" (the default), or the name of an entry in STORAGES (an
+# object store configured by the operator). Never a local disk that other servers cannot read.
+KRING_DOCUMENT_STORAGE = env_str("KRING_DOCUMENT_STORAGE", "database")
+# Remote signing: the one-time code e-mailed to a participant, how long it lives and how many
+# wrong tries it takes.
+KRING_SIGNING_CODE_MINUTES = env_int("KRING_SIGNING_CODE_MINUTES", 15)
+KRING_SIGNING_CODE_TRIES = env_int("KRING_SIGNING_CODE_TRIES", 5)
 
 # Background work: Huey with SQLite storage embedded, Redis when several machines share a queue.
 _TASKS_BACKEND = env_str("KRING_TASKS_BACKEND", "sqlite")

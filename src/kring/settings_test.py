@@ -18,3 +18,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The tests seal with a self-signed demo certificate made in their own KRING_VAR_DIR.
+KRING_SEAL_DEMO = True

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kring.portal.urls")),
     path("", include("kring.scheduling.urls")),
     path("", include("kring.conference.urls")),
+    path("", include("kring.signing.urls")),
     path("", include("kring.research.urls")),
     path("account/", include("kring.accounts.urls")),
     path("team/logboek/", include("kring.audit.urls")),

@@ -31,6 +31,7 @@ class Via(models.TextChoices):
     """How a participant's own act reached Kring."""
 
     PORTAL = "portal", _("via the personal page")
+    IN_PERSON = "in_person", _("in person, on the coordinator's tablet")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,20 @@ class Actor:
             participant=participant,
             for_participant=for_participant,
             via=Via.PORTAL,
+        )
+
+    @classmethod
+    def in_person(cls, participant: Any, *, for_participant: Any = None) -> Actor:
+        """A participant acting in person on the coordinator's tablet (signing the plan, R14):
+        the act is theirs, not the coordinator's, who only hosts it (the host is recorded with
+        the act itself, e.g. signing.models.Signature.hosted_by)."""
+        if for_participant is not None and for_participant.pk == participant.pk:
+            for_participant = None
+        return cls(
+            ActorKind.PARTICIPANT,
+            participant=participant,
+            for_participant=for_participant,
+            via=Via.IN_PERSON,
         )
 
     @property

@@ -140,6 +140,9 @@ MOVES: dict[str, Move] = {
         # R10: the conference opens after check-in (conference.actions.start); its guards are
         # registered by the conference stage (someone of each side is present).
         Move("hold", (State.SCHEDULED,), State.CONFERENCE_HELD, "case.conference_held"),
+        # R14: the last required signature of the final plan (signing.actions.sign); the case
+        # goes into follow-up. Its guards are registered by the signing stage.
+        Move("follow_up", (State.CONFERENCE_HELD,), State.FOLLOWING_UP, "case.plan_signed"),
     )
 }
 

@@ -148,6 +148,8 @@ def actor_label(event, people) -> str:
             }
         if event.via == Via.PORTAL:
             words = _("%(who)s, via the personal page") % {"who": words}
+        elif event.via == Via.IN_PERSON:
+            words = _("%(who)s, in person") % {"who": words}
         return str(words)
     return str(ActorKind(event.actor_kind).label) if event.actor_kind else ""
 
