@@ -30,7 +30,7 @@ class Role(models.TextChoices):
 
 
 class Method(models.TextChoices):
-    IN_PERSON = "in_person", _("in person")
+    IN_PERSON = "in_person", _("in person, at the conference")
     REMOTE = "remote", _("through the personal page")
 
 
@@ -135,7 +135,7 @@ class SignedDocument(ChoiceLabels, models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("being made")
-        MADE = "made", _("ready")
+        MADE = "made", _("made and sealed")
         FAILED = "failed", _("could not be made")
 
     version = models.OneToOneField(
