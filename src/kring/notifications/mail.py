@@ -15,12 +15,25 @@ from kring.notifications.models import OutgoingMail
 
 
 class Attachment(NamedTuple):
-    """A text file sent with a mail, e.g. `Attachment("afspraak.ics", ics_text,
-    "text/calendar; method=REQUEST")`. Stored in clear with the mail: never a secret."""
+    """A file sent with a mail. A text file, e.g. `Attachment("afspraak.ics", ics_text,
+    "text/calendar; method=REQUEST")`, is stored in clear with the mail: never a secret. A file
+    fetched when the mail is sent names its loader and id instead (kring.notifications.
+    attachments), e.g. `Attachment("plan.pdf", "", "application/pdf", source=("signing.document",
+    12))`: the outbox row holds the name and the id, never the bytes."""
 
     filename: str
     content: str
     content_type: str
+    source: tuple[str, int] | None = None
+
+
+def _stored(attachment: Attachment) -> dict[str, Any]:
+    """An attachment as the outbox row keeps it (a text file's dict has no "source")."""
+    stored = attachment._asdict()
+    source = stored.pop("source")
+    if source is not None:
+        stored["source"] = [source[0], source[1]]
+    return stored
 
 
 def queue_mail(
@@ -54,7 +67,7 @@ def queue_mail(
         body_text=body_text,
         body_html=body_html,
         secret=secrets.seal(secret_link) if secret_link else "",
-        attachments=[attachment._asdict() for attachment in attachments],
+        attachments=[_stored(attachment) for attachment in attachments],
     )
     from kring.notifications.tasks import send_mail  # here: the tasks module imports the models
 

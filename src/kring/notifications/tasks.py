@@ -8,7 +8,7 @@ from django.utils.html import escape
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from kring.notifications import secrets
+from kring.notifications import attachments, secrets
 from kring.notifications.models import OutgoingMail
 
 MAX_ATTEMPTS = 8
@@ -26,6 +26,17 @@ def _attachment(attachment: dict) -> MIMEText:
         part.set_param(key.strip(), value.strip())
     part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
     return part
+
+
+def _attach(message: EmailMultiAlternatives, attachment: dict) -> None:
+    """A stored attachment onto the message: a text file as stored, a file with a "source"
+    fetched now from its loader (kring.notifications.attachments; raises Unavailable)."""
+    source = attachment.get("source")
+    if source:
+        data = attachments.load(source[0], source[1])
+        message.attach(attachment["filename"], data, attachment["content_type"])
+        return
+    message.attach(_attachment(attachment))
 
 
 class MailNotSent(Exception):
@@ -63,9 +74,9 @@ def send_mail(mail_id: int) -> None:
     message = EmailMultiAlternatives(mail.subject, body_text, to=[mail.to])
     if body_html:
         message.attach_alternative(body_html, "text/html")
-    for attachment in mail.attachments:
-        message.attach(_attachment(attachment))
     try:
+        for attachment in mail.attachments:
+            _attach(message, attachment)
         message.send()
     except Exception as exc:
         status = OutgoingMail.Status.FAILED if mail.attempts >= MAX_ATTEMPTS else mail.status
