@@ -25,4 +25,26 @@ def _staff_pages() -> None:
 
 
 def _portal() -> None:
-    """Remote signing and the copy in the portal (issue 11, points 1 and 4)."""
+    """Remote signing and the copy in the portal (issue 11, points 1 and 4): the panel on the
+    participant's page, the sealed PDF as a mail attachment fetched when sending, the access
+    log's words for the code and the copies."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.notifications import attachments
+    from kring.portal import registry as portal_registry
+    from kring.signing import deliveries, portal_views
+
+    portal_registry.add_home_panel(portal_views.home_panel)
+    attachments.add_source(deliveries.SOURCE, deliveries.load_pdf)
+    add_labels(
+        {
+            "signing.code_sent": _("Code to sign the plan sent by e-mail"),
+            "signing.code_checked": _("Code to sign the plan typed"),
+            "signing.plan_read": _("Read the plan to sign it on the personal page"),
+            "signing.copy_sent": _("Copy of the signed plan sent by e-mail"),
+            "signing.copy_resent": _("Copy of the signed plan sent by e-mail again"),
+            "signing.copy_downloaded": _("Copy of the signed plan downloaded"),
+            "signing.copy_printed": _("Copy of the signed plan printed"),
+        }
+    )
