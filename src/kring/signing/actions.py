@@ -2,8 +2,6 @@
 actor (a participant, never the hosting coordinator), the policy, the audit event and the side
 effects after commit.
 
-To be filled in by the core of issue 11; the contract:
-
 - `sign(version, participant_id, role, *, by, typed_name, agreed, consent_text, drawing="",
   host=None, address=None, user_agent="") -> tuple[Signature, bool]`:
   `by` is Actor.in_person(signer, for_participant=minor) with `host` the coordinator's User,
@@ -18,4 +16,320 @@ To be filled in by the core of issue 11; the contract:
 - `decline(version, participant_id, role, *, by, reason, host=None) -> Declination`:
   the reason is stored on the row only (never in the event's data). Timeline event
   "signing.declined".
+
+What is typed is checked here, once, for every page that signs (the tablet, the portal):
+- the typed name: required (not empty once stripped), at most `NAME_MAX` characters; it need
+  not match the recorded name (people sign as they call themselves), the page shows whose turn
+  it is;
+- the drawing: optional SVG path data (`DRAWING_CHARACTERS` only, at most `DRAWING_MAX`
+  characters), never required;
+- the reason for declining: required, at most `REASON_MAX` characters;
+- no NUL character anywhere (PostgreSQL cannot store it).
+The typed name and the reason never go into the timeline, the audit log or an e-mail.
+
+The actor of every row and timeline line is the participant (via "in person" on the tablet, or
+via the personal page); a guardian's act names the minor they sign for (`for_participant`). The
+hosting coordinator is on the row (`hosted_by`) and in the event's data (`host`, a user id).
 """
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kring.audit.actors import SYSTEM, Actor, Via, actor_of
+from kring.cases.actions import lock_case, log_event, make_move
+from kring.cases.lifecycle import State
+from kring.conference.models import PlanVersion
+from kring.core.policy import NotAllowed, Refused, deny, enforce, rule
+from kring.signing import documents, policy, queries
+from kring.signing.models import Declination, Method, Role, Signature, SignedDocument
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kring.accounts.models import User
+    from kring.audit.actors import By
+    from kring.cases.models import Case
+    from kring.signing.queries import Slot
+
+__all__ = ["DRAWING_MAX", "NAME_MAX", "REASON_MAX", "decline", "fully_signed", "sign"]
+
+NAME_MAX = 200  # Signature.typed_name
+REASON_MAX = 1000  # Declination.reason
+DRAWING_MAX = 20_000
+USER_AGENT_MAX = 400  # Signature.user_agent
+# SVG path data: commands, numbers, separators. Nothing else (no tags, no quotes, no script).
+DRAWING_CHARACTERS = re.compile(r"[MmLlHhVvCcSsQqTtAaZz0-9 .,\-]*")
+
+
+# --- the guard of the `follow_up` move ----------------------------------------------------------
+
+
+def fully_signed(case: Case, **_kw: Any) -> str | Promise | None:
+    """R14: the case goes into follow-up once every slot of the version to sign is signed (the
+    `follow_up` move's guard, registered by signing.registration), so no other path moves it
+    early."""
+    version = queries.version_to_sign(case)
+    if version is None:
+        return _("There is no final plan to sign yet.")
+    if not queries.is_fully_signed(version):
+        return _("Not everyone present has signed the plan yet.")
+    return None
+
+
+# --- what is typed ------------------------------------------------------------------------------
+
+
+def _no_nul(*texts: str) -> None:
+    if any("\x00" in text for text in texts):
+        raise Refused(rule("bad_character", _("Remove the invisible character from the text.")))
+
+
+def _typed_name(typed_name: str) -> str:
+    name = (typed_name or "").strip()
+    if not name:
+        raise Refused(rule("no_name", _("Type your name to sign.")))
+    if len(name) > NAME_MAX:
+        raise Refused(
+            rule(
+                "name_too_long",
+                _("Your name is too long: at most %(max)s characters.") % {"max": NAME_MAX},
+            )
+        )
+    return name
+
+
+def _drawing(drawing: str) -> str:
+    drawing = (drawing or "").strip()
+    if len(drawing) > DRAWING_MAX or not DRAWING_CHARACTERS.fullmatch(drawing):
+        raise Refused(
+            rule(
+                "bad_drawing",
+                _("The drawn signature could not be used. Clear it and draw again, or leave it."),
+            )
+        )
+    return drawing
+
+
+def _address(address: str | None) -> str | None:
+    """The browser's address as Kring got it, or None when it is not an IP address (the
+    database's `inet` on PostgreSQL refuses anything else)."""
+    if not address:
+        return None
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None
+
+
+# --- who acts -----------------------------------------------------------------------------------
+
+
+def _acting(by: By, slot: Slot, host: User | None) -> By:
+    """The participant's actor for this slot: a guardian acts for the minor whose slot it is
+    (R9: the timeline says so), their own slot for themselves. The way it reached Kring follows
+    the host: hosted on the coordinator's tablet is in person, else through the personal page;
+    an actor that says otherwise is a programming error."""
+    actor = actor_of(by)
+    if not actor.is_participant:
+        return by  # the policy refuses it
+    if (host is not None) != (actor.via == Via.IN_PERSON):
+        raise ValueError("signing in person needs its host, and remote signing none")
+    minor = slot.participant if slot.role == Role.GUARDIAN else None
+    return Actor(actor.kind, participant=actor.participant, for_participant=minor, via=actor.via)
+
+
+def _locked(version: PlanVersion, participant_id: int, role: str) -> tuple[Case, PlanVersion, Slot]:
+    """The case locked, the version read again under the lock, and the slot (NotAllowed when
+    there is no such place to sign: someone not present, not a minor, of another case)."""
+    case = lock_case(version.plan.case)
+    version = PlanVersion.objects.select_related("plan").get(pk=version.pk)
+    version.plan.case = case
+    slot = queries.slot_of(version, participant_id, role) if role in Role.values else None
+    if slot is None:
+        raise NotAllowed(deny("no_slot", policy.NOT_THE_SIGNER))
+    return case, version, slot
+
+
+def _host_data(host: User | None) -> dict[str, int]:
+    return {"host": host.pk} if host is not None else {}
+
+
+# --- signing ------------------------------------------------------------------------------------
+
+
+def sign(
+    version: PlanVersion,
+    participant_id: int,
+    role: str,
+    *,
+    by: By,
+    typed_name: str,
+    agreed: bool,
+    consent_text: str,
+    drawing: str = "",
+    host: User | None = None,
+    address: str | None = None,
+    user_agent: str = "",
+) -> tuple[Signature, bool]:
+    """R14: `by` signs the slot (`participant_id`, `role`) of `version`. Returns the signature
+    and whether it was made now (False: this signer had signed it already, a retry)."""
+    if not consent_text:
+        raise ValueError("a signature records the consent text shown")
+    with transaction.atomic():
+        case, version, slot = _locked(version, participant_id, role)
+        actor = _acting(by, slot, host)
+        existing = _own(slot.signature, actor)
+        if existing is not None:
+            return existing, False
+        if host is not None:
+            enforce(policy.may_host_signing(host, case))
+        enforce(policy.may_sign(actor, slot, version))
+        if not agreed:
+            raise Refused(rule("not_agreed", _("Tick that you agree with this plan to sign it.")))
+        name = _typed_name(typed_name)
+        drawn = _drawing(drawing)
+        _no_nul(name, consent_text)
+        signer = slot.signer
+        assert signer is not None  # the policy refuses a slot without a signer
+        remote = host is None
+        try:
+            with transaction.atomic():
+                signature = Signature.objects.create(
+                    version=version,
+                    participant=slot.participant,
+                    role=slot.role,
+                    signed_by=signer,
+                    content_hash=version.content_hash,
+                    consent_text=consent_text,
+                    typed_name=name,
+                    drawing=drawn,
+                    signed_at=timezone.now(),
+                    method=Method.REMOTE if remote else Method.IN_PERSON,
+                    hosted_by=host,
+                    remote_address=_address(address) if remote else None,
+                    user_agent=(user_agent or "")[:USER_AGENT_MAX] if remote else "",
+                )
+        except IntegrityError:
+            # A second line of defence: another app server signed this slot between our read
+            # and our insert (the case lock makes that rare; the constraint makes it harmless).
+            raced = Signature.objects.filter(
+                version=version, participant_id=participant_id, role=slot.role
+            ).first()
+            existing = _own(raced, actor)
+            if existing is not None:
+                return existing, False
+            raise Refused(rule("signed", _("This has been signed already."))) from None
+        log_event(
+            case,
+            "signing.signed",
+            by=actor,
+            version=version.number,
+            participant=slot.participant.pk,
+            role=slot.role,
+            **_host_data(host),
+        )
+        _complete(case, version)
+    return signature, True
+
+
+def _own(signature: Signature | None, actor: By) -> Signature | None:
+    """`signature` when `actor` is the participant who made it (a retry), else None."""
+    if signature is None or not isinstance(actor, Actor) or not actor.is_participant:
+        return None
+    return signature if signature.signed_by_id == actor.participant_id else None
+
+
+def _complete(case: Case, version: PlanVersion) -> None:
+    """The last slot was signed (R14): the case goes into follow-up (Kring moves it, once
+    everyone signed; the last signer's own act is the line just before) and the signed PDF is
+    begun. A version signed again after a change, in follow-up already, gets its own PDF."""
+    if not queries.is_fully_signed(version):
+        return
+    if case.state == State.CONFERENCE_HELD:
+        make_move(case, "follow_up", by=SYSTEM, version=version.number)
+    if not SignedDocument.objects.filter(version=version).exists():
+        documents.start(version)
+
+
+# --- declining ----------------------------------------------------------------------------------
+
+
+def decline(
+    version: PlanVersion,
+    participant_id: int,
+    role: str,
+    *,
+    by: By,
+    reason: str,
+    host: User | None = None,
+) -> Declination:
+    """R14: `by` declines to sign the slot, with a reason the coordinator sees. A retry returns
+    the declination already recorded. A later signature of the slot still counts."""
+    with transaction.atomic():
+        case, version, slot = _locked(version, participant_id, role)
+        actor = _acting(by, slot, host)
+        existing = _own_declination(slot.declination, actor)
+        if existing is not None and slot.signature is None:
+            return existing
+        if host is not None:
+            enforce(policy.may_host_signing(host, case))
+        enforce(policy.may_decline(actor, slot, version))
+        why = (reason or "").strip()
+        if not why:
+            raise Refused(rule("no_reason", _("Say why you do not sign.")))
+        if len(why) > REASON_MAX:
+            raise Refused(
+                rule(
+                    "reason_too_long",
+                    _("Make it shorter: at most %(max)s characters.") % {"max": REASON_MAX},
+                )
+            )
+        _no_nul(why)
+        signer = slot.signer
+        assert signer is not None  # the policy refuses a slot without a signer
+        try:
+            with transaction.atomic():
+                declination = Declination.objects.create(
+                    version=version,
+                    participant=slot.participant,
+                    role=slot.role,
+                    declined_by=signer,
+                    reason=why,
+                    declined_at=timezone.now(),
+                    method=Method.REMOTE if host is None else Method.IN_PERSON,
+                    hosted_by=host,
+                )
+        except IntegrityError:
+            raced = Declination.objects.filter(
+                version=version, participant_id=participant_id, role=slot.role
+            ).first()
+            existing = _own_declination(raced, actor)
+            if existing is not None:
+                return existing
+            raise Refused(
+                rule("declined", _("Declining to sign has been recorded already."))
+            ) from None
+        log_event(
+            case,
+            "signing.declined",
+            by=actor,
+            version=version.number,
+            participant=slot.participant.pk,
+            role=slot.role,
+            **_host_data(host),
+        )
+    return declination
+
+
+def _own_declination(declination: Declination | None, actor: By) -> Declination | None:
+    if declination is None or not isinstance(actor, Actor) or not actor.is_participant:
+        return None
+    return declination if declination.declined_by_id == actor.participant_id else None

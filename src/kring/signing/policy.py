@@ -2,34 +2,172 @@
 Refusal (kring.core.policy). The actions (signing.actions, signing.codes, signing.deliveries)
 enforce these; views, templates and the portal read them through `options(...)`.
 
-To be filled in by the core of issue 11 (see each function's docstring for its contract)."""
+R14: everyone present at the conference signs the final version of the plan, and gets a copy.
+A signature is the act of a participant (Actor.in_person on the coordinator's tablet, or
+Actor.in_portal through their personal page), never of a staff user: the coordinator only
+hosts it. The rules of signing are the `rule` refusals below, each defined once:
+
+- `SIGNING_STATES`: signing happens while the case is "conference_held" (until the last slot
+  is signed) and "following_up" (a changed plan is signed again, a signer who declined signs
+  after all).
+- `to_sign_now`: the version is the one to sign now (queries.version_to_sign): an older one no
+  longer counts once the plan changed, and nothing is signed while it is being changed.
+- `not_signed` / `not_declined`: a slot is signed once; a declination may be followed by a
+  signature, not by a second declination.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kring.core.policy import Refusal
+from django.utils.translation import gettext_lazy as _
+
+from kring.audit.actors import Actor, Via, actor_of, staff_user
+from kring.cases import lifecycle
+from kring.cases.lifecycle import State
+from kring.cases.policy import the_coordinator
+from kring.conference.policy import coordinator_or_manager
+from kring.core.policy import Refusal, deny, first, rule
+from kring.signing import queries
 
 if TYPE_CHECKING:
     from kring.audit.actors import By
     from kring.cases.models import Case
+    from kring.circle.models import Participant
     from kring.conference.models import PlanVersion
     from kring.signing.models import SignedDocument
     from kring.signing.queries import Slot
+
+# --- the rules, each once -----------------------------------------------------------------------
+
+# The case has had its conference and its plan is signed (or signed again after a change).
+SIGNING_STATES = (State.CONFERENCE_HELD, State.FOLLOWING_UP)
+
+NOT_THE_SIGNER = _("Only the person whose turn it is can sign here.")
+
+
+def _case_of(version: PlanVersion) -> Case:
+    return version.plan.case
+
+
+def _signing_state(case: Case) -> Refusal | None:
+    return lifecycle.state_refusal(case, SIGNING_STATES)
+
+
+def something_to_sign(case: Case) -> Refusal | None:
+    """There is a final version to sign (the plan is not being changed, and was made final)."""
+    if queries.version_to_sign(case) is None:
+        return rule(
+            "no_version",
+            _("There is no final plan to sign. The plan is signed once it is made final."),
+        )
+    return None
+
+
+def to_sign_now(version: PlanVersion) -> Refusal | None:
+    """R14: only the latest final version counts; after a change everyone signs the new one."""
+    now = queries.version_to_sign(_case_of(version))
+    if now is None:
+        return rule(
+            "not_final",
+            _("The plan is being changed. You can sign once the new version is final."),
+        )
+    if now.pk != version.pk:
+        return rule(
+            "changed",
+            _("The plan was changed. Read the new version and sign that one."),
+        )
+    return None
+
+
+def _not_signed(slot: Slot) -> Refusal | None:
+    if slot.signature is not None:
+        return rule("signed", _("This has been signed already."))
+    return None
+
+
+def _not_declined(slot: Slot) -> Refusal | None:
+    if slot.declination is not None:
+        return rule("declined", _("Declining to sign has been recorded already."))
+    return None
+
+
+# --- who ----------------------------------------------------------------------------------------
+
+
+def _participant(actor: By) -> Actor | None:
+    """The participant acting (in person or in the portal), or None for anyone else."""
+    if actor is None or staff_user(actor) is not None:
+        return None
+    found = actor_of(actor)
+    return found if found.is_participant and found.participant is not None else None
+
+
+def the_signer(actor: By, slot: Slot) -> Refusal | None:
+    """The slot's signer: the participant themselves, or the minor's parent or guardian. A
+    staff user never signs (the coordinator hosts; the act is the participant's)."""
+    found = _participant(actor)
+    if found is None or slot.signer is None or found.participant_id != slot.signer.pk:
+        return deny("not_signer", NOT_THE_SIGNER)
+    return None
+
+
+def _signed_version(participant_id: int | None, document: SignedDocument) -> bool:
+    """`participant_id` signed the document's version (their own slot, or as guardian)."""
+    from kring.signing.models import Signature  # noqa: PLC0415
+
+    return (
+        participant_id is not None
+        and Signature.objects.filter(
+            version_id=document.version_id, signed_by_id=participant_id
+        ).exists()
+    )
+
+
+def _a_signer(document: SignedDocument, participant: Participant) -> Refusal | None:
+    """The participant a copy is for signed the document's version."""
+    if participant.case_id != document.case_id or not _signed_version(participant.pk, document):
+        return deny("not_signer", _("This person did not sign this plan."))
+    return None
+
+
+def _made(document: SignedDocument) -> Refusal | None:
+    from kring.signing.models import SignedDocument as Document  # noqa: PLC0415
+
+    if document.status == Document.Status.MADE:
+        return None
+    if document.status == Document.Status.FAILED:
+        return rule("not_made", _("The signed plan could not be made yet. Kring tries again."))
+    return rule("not_made", _("The signed plan is being made. Try again in a minute."))
+
+
+def _has_email(participant: Participant) -> Refusal | None:
+    if not participant.email:
+        return rule(
+            "no_email", _("There is no e-mail address for %(name)s.") % {"name": participant.name}
+        )
+    return None
+
+
+# --- the signing page and signing (issue 11, points 1 and 2) ------------------------------------
 
 
 def may_read_signing(actor: By, case: Case) -> Refusal | None:
     """The signing overview of a case (who signed, who declined and why, who has not yet, the
     copies): the case's coordinator; the team's manager reads it too. Never the office (as for
     the plan, conference.policy.may_read_plan), never a researcher."""
-    raise NotImplementedError
+    return coordinator_or_manager(actor, case)
 
 
 def may_host_signing(actor: By, case: Case) -> Refusal | None:
     """Hosting signing in person on the tablet: the case's coordinator only, while the case is
     "conference_held" or "following_up" and there is a version to sign
     (queries.version_to_sign)."""
-    raise NotImplementedError
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: _signing_state(case),
+        lambda: something_to_sign(case),
+    )
 
 
 def may_sign(actor: By, slot: Slot, version: PlanVersion) -> Refusal | None:
@@ -37,36 +175,88 @@ def may_sign(actor: By, slot: Slot, version: PlanVersion) -> Refusal | None:
     they are the slot's signer; `version` is the version to sign now (not an older one, the plan
     not being changed); the slot is not signed yet; the case is "conference_held" or
     "following_up". A staff user never signs."""
-    raise NotImplementedError
+    return first(
+        lambda: the_signer(actor, slot),
+        lambda: _signing_state(_case_of(version)),
+        lambda: to_sign_now(version),
+        lambda: _not_signed(slot),
+    )
 
 
 def may_decline(actor: By, slot: Slot, version: PlanVersion) -> Refusal | None:
     """As may_sign, and the slot is not declined already (a declination may be followed by a
     signature, not by a second declination)."""
-    raise NotImplementedError
+    return first(
+        lambda: may_sign(actor, slot, version),
+        lambda: _not_declined(slot),
+    )
 
 
-def may_send_signing_code(actor: By, participant) -> Refusal | None:
+def may_send_signing_code(actor: By, participant: Participant) -> Refusal | None:
     """A participant in the portal asks for a one-time code to sign remotely: they have an
     e-mail address, and something to sign (a slot of the version to sign that is theirs and
     not signed)."""
-    raise NotImplementedError
+
+    def theirs() -> Refusal | None:
+        found = _participant(actor)
+        if found is None or found.via != Via.PORTAL or found.participant_id != participant.pk:
+            return deny("not_yours", _("You can ask for a code only on your own page."))
+        return None
+
+    def unsigned_slot() -> Refusal | None:
+        version = queries.version_to_sign(participant.case)
+        if version is None or not any(
+            not slot.is_signed for slot in queries.slots_for_signer(version, participant)
+        ):
+            return rule("nothing_to_sign", _("There is nothing for you to sign now."))
+        return None
+
+    return first(
+        theirs,
+        lambda: _signing_state(participant.case),
+        lambda: _has_email(participant),
+        unsigned_slot,
+    )
+
+
+# --- the copies (issue 11, point 4) -------------------------------------------------------------
 
 
 def may_download_document(actor: By, document: SignedDocument) -> Refusal | None:
     """The sealed PDF: the case's coordinator and the team's manager; a participant who signed
     the document's version (their own slot, or as guardian); only once it is made."""
-    raise NotImplementedError
+
+    def who() -> Refusal | None:
+        found = _participant(actor)
+        if found is None:
+            return coordinator_or_manager(actor, document.case)
+        if found.participant.case_id != document.case_id or not _signed_version(
+            found.participant_id, document
+        ):
+            return deny("not_signer", _("Only those who signed this plan can download it."))
+        return None
+
+    return first(who, lambda: _made(document))
 
 
 def may_record_printed_copy(actor: By, document: SignedDocument, participant) -> Refusal | None:
     """The coordinator records that a signer's copy was printed (with its cover letter) and
-    given or posted: the case's coordinator; the participant signed the document's version."""
-    raise NotImplementedError
+    given or posted: the case's coordinator; the participant signed the document's version;
+    the document is made (there is something to print)."""
+    return first(
+        lambda: the_coordinator(actor, document.case),
+        lambda: _a_signer(document, participant),
+        lambda: _made(document),
+    )
 
 
 def may_resend_copy(actor: By, document: SignedDocument, participant) -> Refusal | None:
     """The coordinator sends a signer's copy by e-mail again (the first failed, or it was
     lost): the case's coordinator; the document is made; the participant has an e-mail
     address and signed its version."""
-    raise NotImplementedError
+    return first(
+        lambda: the_coordinator(actor, document.case),
+        lambda: _a_signer(document, participant),
+        lambda: _made(document),
+        lambda: _has_email(participant),
+    )

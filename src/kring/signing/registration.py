@@ -11,8 +11,25 @@ def register() -> None:
 
 
 def _signing() -> None:
-    """The core (issue 11, points 1 and 2): the `follow_up` move's guard, the timeline labels of
-    signing and declining."""
+    """The core (issue 11, points 1 and 2): the `follow_up` move's guard (every slot of the
+    version to sign is signed), the timeline labels of signing and declining (which version,
+    never the typed name or the reason), and what follows once the plan is signed."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.cases import registry
+    from kring.cases.lifecycle import State
+    from kring.signing import actions, presentation
+
+    registry.add_guards("follow_up", actions.fully_signed)
+    registry.add_event_labels(
+        {
+            "signing.signed": _("Signed the plan"),
+            "signing.declined": _("Declined to sign the plan"),
+            "case.plan_signed": _("Everyone present signed the plan"),
+        }
+    )
+    registry.add_timeline_details(presentation.timeline_detail)
+    registry.provide_step(State.FOLLOWING_UP, next_step=presentation.NEXT_STEP)
 
 
 def _document() -> None:

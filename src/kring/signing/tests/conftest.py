@@ -72,3 +72,26 @@ def final_version(complete_plan, carla):
     from kring.conference import versions
 
     return versions.finalise(complete_plan, by=carla)
+
+
+# --- the core: signing and declining (helper A) -------------------------------------------------
+
+
+@pytest.fixture
+def ellen(preparing_case, carla, sanne):
+    """Sanne's mother, in Sanne's circle; not at the meeting."""
+    from kring.testing.circle_people import add
+    from kring.testing.people import ELLEN
+
+    return add(ELLEN, preparing_case, by=carla, supports=sanne)
+
+
+@pytest.fixture
+def sanne_a_minor(ellen, final_version, sanne):
+    """Sanne is a minor, Ellen her mother and guardian: Ellen co-signs in Sanne's "guardian"
+    slot (R9), remotely, since she was not at the meeting. Returns the version to sign."""
+    from kring.circle.models import Participant
+
+    Participant.objects.filter(pk=sanne.pk).update(is_minor=True, guardian=ellen)
+    sanne.refresh_from_db()
+    return final_version
