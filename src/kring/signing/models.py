@@ -147,6 +147,7 @@ class SignedDocument(ChoiceLabels, models.Model):
     created_at = models.DateTimeField()
     made_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # a worker is making it (tasks)
     last_error = models.CharField(max_length=300, blank=True)
     signer_count = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)

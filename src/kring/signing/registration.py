@@ -34,6 +34,15 @@ def _signing() -> None:
 
 def _document() -> None:
     """The sealed PDF and its verification (issue 11, points 3, 5 and 6)."""
+    from django.core import checks
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.signing import seal_checks
+    from kring.signing.verify_views import VERIFIED
+
+    add_labels({VERIFIED: _("Checked a signed plan on the verification page")})
+    checks.register(seal_checks.seal_configured, checks.Tags.security, deploy=True)
 
 
 def _staff_pages() -> None:

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of signing add their pages here)
 
-from kring.signing import portal_views
+from kring.signing import portal_views, verify_views
 
 app_name = "signing"
 
@@ -13,4 +13,5 @@ urlpatterns: list = [
     path("portaal/ondertekenen/weigeren/", portal_views.portal_decline, name="portal_decline"),
     path("portaal/plan.pdf", portal_views.portal_document, name="portal_document"),
     # --- the public verification page (issue 11, point 5) ---
+    path("controleren/", verify_views.verify_page, name="verify"),
 ]

@@ -1,0 +1,160 @@
+"""The public verification page (issue 11, point 5), through the test client: an intact sealed
+plan is recognised, a changed one refused; by code the record's facts; never a name or a case
+reference; rate-limited per address; every check in the access log."""
+
+import io
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from pyhanko.pdf_utils.generic import pdf_string
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from kring.signing import documents, verify_views
+from kring.signing.tests.document_fixtures import made_document, pending_document, signed_version
+
+__all__ = ["made_document", "pending_document", "signed_version"]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client):
+    """A visitor whose browser asks for Dutch, the organisation's language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    return client
+
+
+URL = reverse("signing:verify")
+INTACT = "Dit is een ongeschonden herstelplan van Kring met een geldig zegel."
+CHANGED = "Dit bestand is geen ongeschonden herstelplan van Kring"
+
+
+def _upload(client, data: bytes, name: str = "plan.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(name, data, content_type="application/pdf")
+    return client.post(URL, {"how": "upload", "upload-file": upload})
+
+
+def _text(response) -> str:
+    """What the page says, without its markup."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def _no_case_data(response, document):
+    page = response.content.decode()
+    for name in document.version.content["present"]:
+        assert name not in page
+    assert document.version.content["reference"] not in page
+    assert document.case.reference not in page
+
+
+def test_anyone_sees_the_page_and_it_is_never_cached(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "Controleer een ondertekend plan" in _text(response)
+
+
+def test_an_intact_plan_is_recognised_with_its_date_and_number_of_signers(client, made_document):
+    from kring.audit.models import AuditEvent
+
+    response = _upload(client, documents.pdf_bytes(made_document))
+    text = _text(response)
+    assert response.status_code == 200
+    assert INTACT in text
+    assert f"Aantal mensen dat tekende {made_document.signer_count}" in text
+    assert "no-store" in response["Cache-Control"]
+    _no_case_data(response, made_document)
+    event = AuditEvent.objects.get(action="signing.verified")
+    assert event.data["found"] is True and event.data["how"] == "upload"
+
+
+def test_one_changed_byte_is_refused(client, made_document):
+    data = bytearray(documents.pdf_bytes(made_document))
+    middle = data.index(b"/Contents <") // 2
+    data[middle] = ord("X") if data[middle] != ord("X") else ord("Y")
+    text = _text(_upload(client, bytes(data)))
+    assert CHANGED in text and INTACT not in text
+    assert _text(_upload(client, documents.pdf_bytes(made_document))).count(INTACT) == 1
+
+
+def test_an_incremental_update_after_the_seal_is_refused(client, made_document):
+    writer = IncrementalPdfFileWriter(io.BytesIO(documents.pdf_bytes(made_document)))
+    writer.root["/Lang"] = pdf_string("en")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    text = _text(_upload(client, out.getvalue()))
+    assert CHANGED in text and INTACT not in text
+
+
+def test_a_pdf_without_the_seal_and_a_file_that_is_no_pdf(client, made_document):
+    from kring.signing import pdf
+
+    text = _text(_upload(client, pdf.render(made_document)))
+    assert "Dit bestand heeft niet het zegel van Kring." in text
+    response = _upload(client, b"GIF89a not a plan", name="plan.gif")
+    assert "Dit bestand is geen pdf. Kies de pdf van het plan." in _text(response)
+
+
+def test_a_file_over_10_mb_gets_a_clear_message(client):
+    response = _upload(client, b"%PDF-1.7\n" + b"0" * (verify_views.MAX_BYTES + 1))
+    text = _text(response)
+    assert "Dit bestand is groter dan 10 MB." in text
+    assert INTACT not in text
+
+
+def test_by_code_the_facts_of_the_record(client, made_document):
+    typed = documents.grouped(made_document.code).lower().replace("-", " ")
+    response = client.post(URL, {"how": "code", "code-code": typed})
+    text = _text(response)
+    assert "Deze code hoort bij een ondertekend herstelplan van Kring met een geldig zegel." in text
+    assert f"Aantal mensen dat tekende {made_document.signer_count}" in text
+    assert "niet meer" not in text
+    _no_case_data(response, made_document)
+
+
+def test_by_code_it_says_when_a_newer_version_replaced_the_plan(client, made_document, carla):
+    from kring.conference import versions
+
+    plan = made_document.version.plan
+    plan.if_not_kept = "We praten opnieuw, met Carla en Joost."
+    plan.edit_count += 1
+    plan.save()
+    versions.finalise(plan, by=carla)
+    text = _text(client.post(URL, {"how": "code", "code-code": made_document.code}))
+    assert "Deze versie geldt niet meer." in text
+
+
+def test_an_unknown_code_a_pending_one_and_no_code_at_all(client, pending_document):
+    text = _text(client.post(URL, {"how": "code", "code-code": "7KQ4-M2XD-9HBR"}))
+    assert "Kring kent geen ondertekend plan met deze code of dit bestand." in text
+    text = _text(client.post(URL, {"how": "code", "code-code": pending_document.code}))
+    assert "wordt nog gemaakt" in text
+    text = _text(client.post(URL, {"how": "code", "code-code": "hallo"}))
+    assert "Dit is geen controlecode." in text
+
+
+def test_too_many_checks_from_one_address_are_refused(client, made_document):
+    for _ in range(verify_views.CHECKS_PER_HOUR):
+        response = client.post(URL, {"how": "code", "code-code": made_document.code})
+        assert response.status_code == 200
+    response = client.post(URL, {"how": "code", "code-code": made_document.code})
+    assert response.status_code == 429
+    text = _text(response)
+    assert "Te veel controles vanaf dit adres" in text
+    assert "met een geldig zegel" not in text
+
+
+def test_a_plan_made_in_a_transaction_that_rolled_back_is_unknown(client, signed_version):
+    try:
+        with transaction.atomic():
+            code = documents.start(signed_version).code
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    text = _text(client.post(URL, {"how": "code", "code-code": code}))
+    assert "Kring kent geen ondertekend plan" in text
