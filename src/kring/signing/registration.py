@@ -46,8 +46,27 @@ def _document() -> None:
 
 
 def _staff_pages() -> None:
-    """The signing page on the tablet and the copies (issue 11, points 1 and 4): the case panel,
-    the task-list step of "conference_held"."""
+    """The signing page on the tablet and the copies (issue 11, points 1 and 4): the case panel
+    and what the access log calls the reads. The task-list step of "conference_held" is the
+    conference's (conference.mode_panel.NEXT_STEP, which ends with everyone signing): the
+    registry holds one step per state."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.signing import panel
+
+    registry.add_case_panel(panel.case_panel)
+    add_labels(
+        {
+            "signing.overview_viewed": _("Read who signed the plan of a case"),
+            "signing.sign_page_viewed": _("Opened the plan on the tablet for someone to sign"),
+            "signing.decline_page_viewed": _("Opened the page to decline to sign on the tablet"),
+            "signing.copies_viewed": _("Read who has a copy of the signed plan"),
+            "signing.document_read": _("Downloaded the signed plan (PDF)"),
+            "signing.cover_letter_printed": _("Printed the letter with a copy of the signed plan"),
+        }
+    )
 
 
 def _portal() -> None:

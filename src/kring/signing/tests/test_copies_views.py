@@ -1,0 +1,185 @@
+"""The copies of the signed plan (issue 11, point 4; R14), as Carla reads them in Dutch: who has
+a copy (e-mail sent, failed, downloaded, printed) and who not yet, standing out; the cover letter
+for a signer without e-mail, recording a printed copy, sending a failed mail again, the sealed
+PDF itself. Mira (the team's manager) reads; only Carla acts; Bram (the office) is refused;
+Olaf (another coordinator) does not find the case."""
+
+import pytest
+from django.urls import reverse
+
+from kring.audit.models import AuditEvent
+from kring.notifications.models import OutgoingMail
+from kring.signing import letters
+from kring.signing.models import Delivery, SignedDocument
+from kring.signing.tests.document_fixtures import made_document, pending_document, signed_version
+from kring.testing.auth import force_verified_login
+
+__all__ = ["made_document", "pending_document", "signed_version"]
+
+pytestmark = pytest.mark.django_db
+
+
+def dutch(client, user):
+    force_verified_login(client, user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    client.cookies["django_language"] = "nl"
+    return client
+
+
+def row(page: str, name: str) -> str:
+    """The table row of `name` on the copies page."""
+    return page.split("<table", 1)[1].split(name, 1)[1].split("</tr>", 1)[0]
+
+
+def text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return " ".join(response.content.decode().split())
+
+
+def url(name, case, *args):
+    return reverse(f"signing:{name}", args=[case.pk, *args])
+
+
+def test_carla_sees_who_has_no_copy_yet_and_what_to_do_about_it(
+    client, made_document, carla, ria, daan
+):
+    case = made_document.case
+    page = text(dutch(client, carla).get(url("copies", case)))
+    assert "Kopieën van het ondertekende plan" in page
+    assert made_document.code[:4] in page
+    # Ria has no e-mail address: no copy yet, said in words, with the letter to print.
+    ria_row = row(page, ria.name)
+    assert "Nog geen kopie" in ria_row
+    assert "Geen e-mailadres" in ria_row
+    assert url("cover_letter", case, ria.pk) in page
+    assert url("mark_printed", case, ria.pk) in page
+    assert "Nog geen kopie: 1." in page or "Nog geen kopie:" in page
+    # Daan's copy was e-mailed: nothing to send again.
+    assert url("resend", case, daan.pk) not in page
+    assert AuditEvent.objects.filter(action="signing.copies_viewed", case=case).exists()
+
+
+def test_mira_reads_the_copies_without_buttons_and_bram_and_olaf_are_refused(
+    client, made_document, mira, bram, olaf, ria
+):
+    case = made_document.case
+    page = text(dutch(client, mira).get(url("copies", case)))
+    assert ria.name in page
+    assert url("mark_printed", case, ria.pk) not in page
+    assert url("cover_letter", case, ria.pk) not in page
+    assert dutch(client, bram).get(url("copies", case)).status_code == 403
+    assert dutch(client, olaf).get(url("copies", case)).status_code == 404
+
+
+def test_a_printed_copy_is_recorded_by_carla_only(client, made_document, carla, mira, ria):
+    case = made_document.case
+    assert dutch(client, mira).post(url("mark_printed", case, ria.pk)).status_code == 403
+    assert not Delivery.objects.filter(channel=Delivery.Channel.PRINT).exists()
+    answer = dutch(client, carla).post(url("mark_printed", case, ria.pk))
+    assert answer.status_code == 302
+    delivery = Delivery.objects.get(channel=Delivery.Channel.PRINT)
+    assert (delivery.participant, delivery.by) == (ria, carla)
+    page = text(client.get(answer["Location"]))
+    assert f"Vastgelegd: {ria.name} heeft een afgedrukte kopie." in page
+    ria_row = row(page, ria.name)
+    assert "Nog geen kopie" not in ria_row
+    assert "door" in ria_row
+
+
+def test_the_cover_letter_is_addressed_to_the_signer_with_the_code_to_check(
+    client, made_document, carla, mira, ria
+):
+    case = made_document.case
+    assert dutch(client, mira).get(url("cover_letter", case, ria.pk)).status_code == 403
+    answer = dutch(client, carla).get(url("cover_letter", case, ria.pk))
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert "attachment" in answer["Content-Disposition"]
+    layout = letters.cover_letter_document(made_document, ria)
+    words = " ".join(
+        box.text
+        for page in layout.pages
+        for box in _boxes(page._page_box)
+        if getattr(box, "text", None)
+    )
+    assert ria.name in words
+    assert "Je kopie van het plan" in words
+    assert "/controleren/" in words
+    assert made_document.code[:4] in words
+    assert AuditEvent.objects.filter(action="signing.cover_letter_printed").exists()
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def test_a_failed_mail_is_sent_again_by_carla(client, made_document, carla, mira, daan):
+    case = made_document.case
+    first = Delivery.objects.get(participant=daan, channel=Delivery.Channel.EMAIL)
+    OutgoingMail.objects.filter(pk=first.mail_id).update(status=OutgoingMail.Status.FAILED)
+    client = dutch(client, carla)
+    page = text(client.get(url("copies", case)))
+    daan_row = row(page, daan.name)
+    assert "Kon niet worden verstuurd" in daan_row
+    assert "Nog geen kopie" in daan_row
+    assert url("resend", case, daan.pk) in page
+    assert dutch(client, mira).post(url("resend", case, daan.pk)).status_code == 403
+    assert Delivery.objects.filter(participant=daan, channel=Delivery.Channel.EMAIL).count() == 1
+    answer = dutch(client, carla).post(url("resend", case, daan.pk))
+    assert answer.status_code == 302
+    assert Delivery.objects.filter(participant=daan, channel=Delivery.Channel.EMAIL).count() == 2
+
+
+def test_the_sealed_pdf_is_served_to_carla_and_mira_never_cached(
+    client, made_document, carla, mira, bram
+):
+    case = made_document.case
+    for user in (carla, mira):
+        answer = dutch(client, user).get(url("document_pdf", case))
+        assert answer.status_code == 200
+        assert answer.content.startswith(b"%PDF")
+        assert answer["Content-Disposition"] == (
+            f'attachment; filename="herstelplan-{case.reference.lower()}-v1.pdf"'
+        )
+        assert "no-store" in answer["Cache-Control"] or "max-age=0" in answer["Cache-Control"]
+    assert AuditEvent.objects.filter(action="signing.document_read").count() == 2
+    assert dutch(client, bram).get(url("document_pdf", case)).status_code == 403
+
+
+def test_while_the_pdf_is_being_made_the_page_says_so_and_asks_again(
+    client, pending_document, carla
+):
+    case = pending_document.case
+    assert pending_document.status == SignedDocument.Status.PENDING
+    page = text(dutch(client, carla).get(url("copies", case)))
+    assert "De pdf wordt gemaakt…" in page
+    assert 'hx-trigger="every 3s"' in page
+    assert url("document_pdf", case) not in page
+    # A poll while it is still pending is no new read in the access log.
+    reads = AuditEvent.objects.filter(action="signing.copies_viewed").count()
+    client.get(url("copies", case), HTTP_HX_REQUEST="true")
+    assert AuditEvent.objects.filter(action="signing.copies_viewed").count() == reads
+    # The PDF is not there yet: back to the page that says so.
+    answer = client.get(url("document_pdf", case))
+    assert answer.status_code == 302
+    assert answer["Location"] == url("copies", case)
+
+
+def test_a_failed_pdf_says_kring_tries_again(client, pending_document, carla):
+    case = pending_document.case
+    SignedDocument.objects.filter(pk=pending_document.pk).update(status="failed")
+    page = text(dutch(client, carla).get(url("copies", case)))
+    assert "De pdf kon nog niet worden gemaakt. Kring probeert het vanzelf opnieuw." in page
+    assert "hx-trigger" not in page
+
+
+def test_the_case_page_counts_the_copies(client, made_document, carla, bram):
+    case = made_document.case
+    for user in (carla, bram):
+        page = text(dutch(client, user).get(reverse("cases:detail", args=[case.pk])))
+        assert "Iedereen heeft getekend." in page
+        assert "Kopieën: " in page
+    assert url("copies", case) not in page  # Bram: counts only
