@@ -181,13 +181,10 @@ def portal_sign(request, participant):
         except Refused as refused:
             form.add_error(None, refused.reason)
         else:
-            messages.success(
-                request,
-                _(
-                    "Thank you. You have signed the plan. When everyone has signed, you will "
-                    "get the plan as a PDF file by e-mail."
-                ),
-            )
+            if any(not s.is_signed and s.key != slot.key for s in mine):
+                # Another place is still open (a guardian's for the minor): say this one is done.
+                # When none is, the page itself thanks them.
+                messages.success(request, _("Thank you. You have signed this part."))
             return _see_other("signing:portal_sign")
     return _page(request, participant, forms={slot.key: form}, status=400)
 

@@ -1,0 +1,136 @@
+"""Issue 11, "How it is checked": one signs remotely with the e-mailed code. Daan is the last
+of the four present to sign: on his phone he opens his personal link, asks for the code, reads
+it from the mail that reached a real SMTP server, types it, reads the plan and signs. Carla's
+signing page then shows his signature as made through the personal page; the sealed PDF is
+made and the copy mail reaches Daan with the PDF attached (its text has his name); his page
+offers the download. axe reports nothing on each page at phone width."""
+
+import io
+import re
+import time
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from kring.audit.actors import Actor
+from kring.circle import links
+from kring.signing import actions, consent
+from kring.signing.models import Method, Role, Signature, SignedDocument
+from kring.signing.tests.conftest import complete_plan, final_version  # noqa: F401
+from kring.testing.people import DAAN
+from tests.browser.conftest import PHONE
+from tests.browser.ui import log_in, nl
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NARROW = {"width": 320, "height": 640}
+
+
+def _wait_for(smtp_server, to: str, subject: str, timeout: float = 20.0):
+    """The message to `to` with `subject`, waiting on the server's own condition."""
+    deadline = time.monotonic() + timeout
+    inbox = smtp_server._inbox
+    with inbox.arrived:
+        while True:
+            for mail in inbox.messages:
+                if to in mail.envelope_to and mail.subject == subject:
+                    return mail
+            left = deadline - time.monotonic()
+            assert left > 0, f"no mail {subject!r} to {to} within {timeout} s"
+            inbox.arrived.wait(left)
+
+
+def _others_sign(version, *people):
+    for person in people:
+        actions.sign(
+            version,
+            person.pk,
+            Role.OWN,
+            by=Actor.in_portal(person),
+            typed_name=person.name,
+            agreed=True,
+            consent_text=consent.consent_text(version, "nl"),
+        )
+
+
+def test_daan_signs_on_his_phone_with_the_e_mailed_code(
+    final_version,  # noqa: F811
+    daan,
+    sanne,
+    joost,
+    ria,
+    carla,
+    smtp_server,
+    new_context,
+    axe,
+    authenticator,
+):
+    _others_sign(final_version, sanne, joost, ria)
+    token = links.issue(daan, by=carla).token
+
+    phone = axe.watch(new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page())
+    phone.goto(reverse("portal:enter", args=[token]))
+    panel = phone.get_by_role("region", name=nl("Sign the plan"))
+    axe.check(phone)
+    panel.get_by_role("link", name=nl("Read and sign the plan")).click()
+
+    expect(phone.get_by_role("heading", level=1)).to_have_text(nl("Sign the plan"))
+    axe.check(phone)
+    phone.get_by_role("button", name=nl("Send me a code")).click()
+    code_field = phone.get_by_label(nl("The code from the e-mail"))
+    expect(code_field).to_be_visible()
+    axe.check(phone)
+
+    mail = _wait_for(smtp_server, DAAN.email, nl("Your code to sign the plan"))
+    assert "Daan" not in mail.subject + mail.text
+    [code] = re.findall(r"^\s*(\d{6})\s*$", mail.text, re.MULTILINE)
+    code_field.fill(code)
+    phone.get_by_role("button", name=nl("Check the code")).click()
+
+    # The whole plan, then the tick and the name.
+    expect(phone.get_by_text("Daan betaalt de nieuwe fiets van Sanne terug")).to_be_visible()
+    axe.check(phone)
+    phone.set_viewport_size(NARROW)
+    axe.check(phone)
+    sentence = consent.consent_text(final_version, "nl")
+    phone.get_by_label(sentence).check()
+    phone.get_by_label(nl("Type your name")).fill("Daan de Boer")
+    phone.get_by_role("button", name=nl("Sign"), exact=True).click()
+    expect(phone.get_by_text(nl("Thank you. You have signed the plan."))).to_be_visible()
+    axe.check(phone)
+
+    signature = Signature.objects.get(signed_by=daan)
+    assert signature.method == Method.REMOTE
+    assert signature.remote_address == "127.0.0.1"
+    assert "Chrome" in signature.user_agent
+
+    # The last signature: the PDF is made and the copy mail arrives with it attached.
+    copy = _wait_for(smtp_server, DAAN.email, nl("Your copy of the plan"), timeout=60)
+    [pdf] = [
+        p for p in copy.message.iter_attachments() if p.get_content_type() == "application/pdf"
+    ]
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.get_content())).pages)
+    assert "Daan de Boer" in text
+    assert SignedDocument.objects.get().status == SignedDocument.Status.MADE
+
+    # His page offers the download.
+    phone.goto(reverse("portal:home"))
+    link = phone.get_by_role("link", name=nl("Download your copy of the plan (PDF)"))
+    expect(link).to_be_visible()
+    axe.check(phone)
+    with phone.expect_download() as download:
+        link.click()
+    with open(download.value.path(), "rb") as downloaded:
+        assert downloaded.read(5) == b"%PDF-"
+
+    # Carla's signing page shows the signature made through the personal page.
+    tablet = axe.watch(new_context().new_page())
+    log_in(tablet, carla, authenticator(carla), axe)
+    axe.check(tablet)
+    tablet.goto(reverse("signing:overview", args=[final_version.plan.case.pk]))
+    row = tablet.get_by_text(str(nl(Method.REMOTE.label)))
+    expect(row.first).to_be_visible()
+    axe.check(tablet)
+    axe.assert_no_violations()
