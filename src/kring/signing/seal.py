@@ -17,14 +17,18 @@ docs/deployment.md, "The seal", says how an operator gets and configures a certi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
 import tempfile
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -40,6 +44,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+
+T = TypeVar("T")
 
 FIELD_NAME = "KringZegel"
 DEMO_FILE = "seal-demo.p12"
@@ -193,6 +199,18 @@ def trusted_certificates() -> list[asn1_x509.Certificate]:
 # --- sealing and checking ----------------------------------------------------------------------
 
 
+def _outside_any_event_loop(work: Callable[[], T]) -> T:
+    """pyHanko's synchronous calls run their own event loop (asyncio.run), which fails in a
+    thread that runs one already (an async caller, Playwright's sync API in a test): there the
+    work runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def seal(pdf: bytes, *, signer: signers.Signer | None = None) -> bytes:
     """`pdf` certified with the organisation's seal (PAdES B-B, no changes allowed after it)."""
     meta = signers.PdfSignatureMetadata(
@@ -207,8 +225,9 @@ def seal(pdf: bytes, *, signer: signers.Signer | None = None) -> bytes:
         embed_validation_info=False,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(writer, meta, signer=signer or load_signer())
-    return out.getvalue()
+    chosen = signer or load_signer()
+    out = _outside_any_event_loop(lambda: signers.sign_pdf(writer, meta, signer=chosen))
+    return bytes(out.getvalue())
 
 
 @dataclass(frozen=True)
@@ -235,8 +254,9 @@ def check(pdf: bytes) -> SealCheck:
         sealed = [s for s in reader.embedded_signatures if s.field_name == FIELD_NAME]
         if len(reader.embedded_signatures) != 1 or len(sealed) != 1:
             return SealCheck(False, "no_seal" if not reader.embedded_signatures else "changed")
-        status = validate_pdf_signature(
-            sealed[0], signer_validation_context=_validation_context(trusted_certificates())
+        context = _validation_context(trusted_certificates())
+        status = _outside_any_event_loop(
+            lambda: validate_pdf_signature(sealed[0], signer_validation_context=context)
         )
     except Exception:  # a damaged file or a damaged signature: not an intact sealed plan
         return SealCheck(False, "changed")
