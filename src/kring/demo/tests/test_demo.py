@@ -242,6 +242,26 @@ def test_the_demo_letter_code_opens_greet_boss_page(client):
 
 
 @pytest.mark.django_db
+def test_the_demo_signing_code_opens_fatimas_page_with_the_plan_to_sign(client):
+    """Issue 11: the code published in the README opens Fatima's page in the held case, which
+    offers to sign the plan remotely (the one-time code comes by e-mail)."""
+    from kring.demo.management.commands.load_demo import DEMO_SIGN_CODE
+
+    load_demo()
+    load_demo()
+
+    response = client.post(reverse("portal:code"), {"code": DEMO_SIGN_CODE.lower()})
+
+    assert response.status_code == 303
+    client.cookies["django_language"] = "en"
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "Fatima" in home
+    assert reverse("signing:portal_sign") in home
+    page = client.get(reverse("signing:portal_sign")).content.decode()
+    assert "Send me a code" in page
+
+
+@pytest.mark.django_db
 def test_the_demo_offers_the_people_named_in_the_request_on_the_circle_page(client):
     """Issue 8, points 8, 11 and 12: Thijs and Yvonne came from the request; the trainer and
     Thijs's father are offered; the circle is drawn and each person has a task list."""

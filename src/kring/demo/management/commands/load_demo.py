@@ -46,6 +46,10 @@ PASSWORD = "kring-demo"  # noqa: S105 (published in the README: demo only)
 # (issue 8, point 4). A real code is random and exists only on the printed letter.
 DEMO_LETTER_CODE = "DEMO-CODE-2026"  # read as DEM0-C0DE-2026: Crockford reads O as zero
 DEMO_LETTER_NAME = "Greet Bos"
+# Fatima El Amrani's code (issue 11): her page in the held case offers to sign the plan remotely;
+# the one-time code she asks for there is printed in the terminal with the demo's other e-mail.
+DEMO_SIGN_CODE = "DEMO-SIGN-2026"  # read as DEM0-S1GN-2026
+DEMO_SIGN_NAME = "Fatima El Amrani"
 
 # username, first name, last name, role, team
 USERS = [
@@ -456,6 +460,29 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Letter code of {DEMO_LETTER_NAME}: {DEMO_LETTER_CODE} at {links.code_url()}"
             )
+        if self.plant_signing_code():
+            self.stdout.write(
+                f"Code of {DEMO_SIGN_NAME} (signs remotely): {DEMO_SIGN_CODE} at {links.code_url()}"
+            )
+
+    def plant_signing_code(self) -> bool:
+        """Give Fatima El Amrani's live personal link the published code of remote signing
+        (issue 11), as plant_letter_code does for Greet Bos. False when she has no live link."""
+        link = (
+            PersonalLink.objects.filter(
+                participant__name=DEMO_SIGN_NAME,
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
+            .order_by("-issued_at")
+            .first()
+        )
+        if link is None:
+            return False
+        hashed = links.code_hash(links.normalise(DEMO_SIGN_CODE) or "")
+        PersonalLink.objects.filter(code_hash=hashed).exclude(pk=link.pk).update(code_hash=None)
+        PersonalLink.objects.filter(pk=link.pk).update(code_hash=hashed)
+        return True
 
     def plant_letter_code(self) -> bool:
         """Give Greet Bos's live personal link the published demo code (every run: a link the
