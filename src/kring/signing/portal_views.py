@@ -101,7 +101,7 @@ def home_panel(participant):
         "signing/portal/_home_panel.html",
         {
             "to_sign": bool(open_slots) and may_sign is None,
-            "signed": bool(mine) and not open_slots,
+            "signed": bool(mine) and not open_slots,  # else, refused: nothing to show
             "document": document,
             "may": options(
                 sign=may_sign if open_slots else None,
