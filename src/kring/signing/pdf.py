@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -76,34 +77,43 @@ def verify_address() -> str:
     return settings.SITE_URL + reverse("signing:verify")
 
 
-def html(document: SignedDocument) -> str:
-    """The PDF's HTML, in Dutch."""
+def context(document: SignedDocument) -> dict[str, Any]:
+    """What the template shows of `document`: its version (number, hash, canonical content),
+    its signatures, its code and where to check it."""
     from kring.signing.documents import grouped
 
     version = document.version
+    return {
+        "version": version,
+        "content": version.content,
+        "reference": version.content.get("reference", ""),
+        "signers": signer_lines(document),
+        "code": grouped(document.code),
+        "finalised_at": version.finalised_at,
+    }
+
+
+def html(values: dict[str, Any]) -> str:
+    """The PDF's HTML, in Dutch, from `context(...)` (or the benchmark's made-up plan)."""
     with translation.override(LANGUAGE), timezone.override(LOCAL_TIME):
         return render_to_string(
             "signing/pdf/plan.html",
             {
-                "document": document,
-                "version": version,
-                "content": version.content,
-                "reference": version.content.get("reference", ""),
-                "signers": signer_lines(document),
-                "code": grouped(document.code),
+                **values,
+                "finalised_at": values["finalised_at"].astimezone(LOCAL_TIME),
                 "verify_address": verify_address(),
                 "organisation": settings.KRING_ORGANISATION,
                 "title": TITLE,
-                "finalised_at": version.finalised_at.astimezone(LOCAL_TIME),
             },
         )
 
 
+def render_html(page_html: str) -> bytes:
+    """WeasyPrint, PDF/UA-1 (tagged), nothing fetched."""
+    page = HTML(string=page_html, base_url="data:,", url_fetcher=OfflineFetcher())
+    return bytes(page.write_pdf(pdf_variant="pdf/ua-1"))
+
+
 def render(document: SignedDocument) -> bytes:
-    """The unsealed PDF of `document` (PDF/UA-1, tagged)."""
-    page = HTML(string=html(document), base_url="data:,", url_fetcher=OfflineFetcher())
-    return page.write_pdf(
-        pdf_variant="pdf/ua-1",
-        custom_metadata=False,
-        uncompressed_pdf=False,
-    )
+    """The unsealed PDF of `document`."""
+    return render_html(html(context(document)))
