@@ -227,3 +227,49 @@ def test_the_copy_is_downloaded_by_a_signer_once_made(
 def test_without_a_portal_session_nothing_is_shown(client, final_version, name):
     response = client.get(reverse(f"signing:{name}"))
     assert response.status_code == 404
+
+
+def test_a_changed_plan_is_signed_again_and_the_page_says_so(
+    client, final_version, daan, carla, django_capture_on_commit_callbacks
+):
+    from kring.conference import versions
+
+    enter(client, daan, carla)
+    verify(client, daan, django_capture_on_commit_callbacks)
+    assert sign_post(client, f"{daan.pk}-own").status_code == 303
+    plan = final_version.plan
+    plan.edit_count += 1
+    plan.save()
+    second = versions.finalise(plan, by=carla)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "Read and sign the plan" in home
+    page = client.get(reverse("signing:portal_sign")).content.decode()
+    assert "The plan has changed since you signed it." in page
+    assert sign_post(client, f"{daan.pk}-own").status_code == 303
+    assert list(Signature.objects.values_list("version__number", flat=True)) == [1, 2]
+    assert Signature.objects.get(version=second).consent_text.startswith(
+        "I have read this plan (version 2 of"
+    )
+
+
+def test_someone_without_a_place_to_sign_is_sent_to_their_page(
+    client, ellen, final_version, daan, carla, django_capture_on_commit_callbacks
+):
+    enter(client, ellen, carla)  # in the circle, not at the meeting, no minor to sign for
+    response = client.get(reverse("signing:portal_sign"))
+    assert response.status_code == 303
+    assert response["Location"] == reverse("portal:home")
+    assert "Sign the plan" not in client.get(reverse("portal:home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("signing:portal_code"), {"send": "1"})
+    assert not OutgoingMail.objects.filter(kind="signing.code").exists()
+    assert sign_post(client, f"{daan.pk}-own").status_code == 303
+    assert not Signature.objects.exists()
+
+
+def test_a_staff_user_never_reaches_these_pages(client, final_version, carla):
+    from kring.testing.auth import force_verified_login
+
+    force_verified_login(client, carla)  # the case's coordinator: still not a participant
+    for name in ("portal_sign", "portal_document", "portal_decline"):
+        assert client.get(reverse(f"signing:{name}")).status_code == 404
