@@ -39,6 +39,8 @@ from kring.signing import policy
 from kring.signing.models import SigningCode
 
 if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
+
     from kring.circle.models import Participant
 
 DIGITS = 6
@@ -110,13 +112,14 @@ def send(participant: Participant) -> SigningCode:
     return code
 
 
-def check(participant: Participant, typed: str, session) -> bool:
+def check(participant: Participant, typed: str, session: SessionBase) -> bool:
     """True when `typed` is the participant's live code: it is used up and `session` verified
     for signing. A wrong code counts a try; so many tries end the code."""
     me = Actor.in_portal(participant)
     typed = "".join(str(typed or "").split())
     now = timezone.now()
     ok = False
+    used: int | None = None
     with transaction.atomic():
         code = (
             SigningCode.objects.select_for_update()
@@ -132,7 +135,7 @@ def check(participant: Participant, typed: str, session) -> bool:
         if code is not None:
             if len(typed) == DIGITS and hmac.compare_digest(code.code_hash, _digest(code, typed)):
                 SigningCode.objects.filter(pk=code.pk).update(used_at=now)
-                ok = True
+                ok, used = True, code.pk
             else:
                 SigningCode.objects.filter(pk=code.pk).update(wrong_tries=F("wrong_tries") + 1)
         record(
@@ -142,12 +145,12 @@ def check(participant: Participant, typed: str, session) -> bool:
             obj=participant,
             data={"ok": ok},
         )
-    if ok:
-        session[SESSION_KEY] = code.pk
+    if used is not None:
+        session[SESSION_KEY] = used
     return ok
 
 
-def verified(participant: Participant, session) -> bool:
+def verified(participant: Participant, session: SessionBase) -> bool:
     """This session typed `participant`'s code less than VERIFIED_MINUTES ago. Asked on every
     request: a code of someone else (the session changed hands) never counts."""
     code_id = session.get(SESSION_KEY)
@@ -157,11 +160,6 @@ def verified(participant: Participant, session) -> bool:
     return SigningCode.objects.filter(
         pk=code_id, participant=participant, used_at__gt=since
     ).exists()
-
-
-def forget(session) -> None:
-    """The session is no longer verified (after signing or declining everything)."""
-    session.pop(SESSION_KEY, None)
 
 
 def has_live_code(participant: Participant) -> bool:
