@@ -488,3 +488,31 @@ def test_the_demo_has_a_conference_that_did_not_go_on(client):
     force_verified_login(client, User.objects.get(username="carla"))
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "The conference did not go on" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_held_case_was_partly_signed_on_carlas_tablet(client):
+    """Issue 11, points 1 and 2: in the El Amrani case Noah, Erik and Hans signed on Carla's
+    tablet (their own acts, hosted by Carla), Samira did not sign yet and said why; Fatima
+    signs remotely. Carla's signing page shows each state and Samira's reason; the office reads
+    only the counts on the case page."""
+    from kring.signing.models import Declination, Signature
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    case = Case.objects.get(referral__requester_email="demo-17@example.org")
+    signatures = Signature.objects.filter(version__plan__case=case)
+    assert sorted(s.signed_by.name for s in signatures) == [
+        "Erik Jansen",
+        "Hans de Boer",
+        "Noah Jansen",
+    ]
+    assert {s.hosted_by.username for s in signatures} == {"carla"}
+    reason = Declination.objects.get(version__plan__case=case).reason
+    force_verified_login(client, User.objects.get(username="carla"))
+    page = client.get(reverse("signing:overview", args=[case.pk])).content.decode()
+    assert reason in page
+    assert "Fatima El Amrani" in page
+    force_verified_login(client, User.objects.get(username="bram"))
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reason not in page

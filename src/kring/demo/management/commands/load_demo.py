@@ -1033,8 +1033,38 @@ class Command(BaseCommand):
                 prevents_repeat=prevents,
                 by=carla,
             )
-        versions.finalise(plan, by=carla)
+        version = versions.finalise(plan, by=carla)
         versions.mark_informal(held, by=carla)
+        self.signed_on_the_tablet(version, (noah, erik, teacher), samira, carla=carla)
+
+    def signed_on_the_tablet(self, version, signers, decliner, *, carla: User) -> None:
+        """Issue 11, points 1 and 2: on carla's tablet, right after the plan, `signers` read it
+        and signed (the tick and their typed name; the act is theirs, carla hosted it), and
+        `decliner` did not sign yet and said why; whoever is left signs remotely. Carla's
+        signing page (ondertekenen/) shows each state and the reason."""
+        from kring.audit.actors import Actor  # noqa: PLC0415
+        from kring.signing import actions as signing  # noqa: PLC0415
+        from kring.signing.consent import consent_text  # noqa: PLC0415
+
+        for person in signers:
+            signing.sign(
+                version,
+                person.pk,
+                "own",
+                by=Actor.in_person(person),
+                typed_name=person.name,
+                agreed=True,
+                consent_text=consent_text(version, person.language or "nl"),
+                host=carla,
+            )
+        signing.decline(
+            version,
+            decliner.pk,
+            "own",
+            by=Actor.in_person(decliner),
+            reason="Ik wil eerst met Fatima overleggen of afspraak 2 haalbaar is.",
+            host=carla,
+        )
 
     def circle_not_held(self, case: Case, carla: User) -> None:
         """Tim threw stones through the Bakkers' greenhouse (issue 10, point 6). Everyone was
