@@ -497,3 +497,43 @@ def test_once_everyone_signed_a_retry_returns_the_signature_and_nobody_else_sign
         )
     assert Signature.objects.count() == 4
     assert SignedDocument.objects.count() == 1
+
+
+# --- the case's timeline ------------------------------------------------------------------------
+
+
+def test_the_timeline_names_the_signer_how_and_which_version_never_what_was_typed(
+    client, sanne_a_minor, daan, sanne, joost, ria, ellen, carla
+):
+    from django.urls import reverse  # noqa: PLC0415
+
+    from kring.testing.auth import force_verified_login  # noqa: PLC0415
+
+    version = sanne_a_minor
+    in_person(version, daan, carla, name="D. de B. handtekening")
+    actions.sign(
+        version,
+        sanne.pk,
+        Role.GUARDIAN,
+        by=Actor.in_portal(ellen, for_participant=sanne),
+        typed_name="Ellen J. handtekening",
+        agreed=True,
+        consent_text=CONSENT,
+    )
+    actions.decline(
+        version, joost.pk, Role.OWN, by=Actor.in_portal(joost), reason="Geheime reden van Joost"
+    )
+    force_verified_login(client, carla)
+
+    page = client.get(reverse("cases:detail", args=[version.plan.case_id])).content.decode()
+
+    assert "Signed the plan" in page
+    assert "Daan de Boer, in person" in page
+    assert "Ellen Jansen (parent or guardian), for Sanne Jansen, via the personal page" in page
+    assert "Declined to sign the plan" in page
+    assert "Version 1" in page
+    for typed in ("D. de B. handtekening", "Ellen J. handtekening"):
+        assert typed not in page
+    # The reason is for the coordinator on the signing page, never on the timeline or the log.
+    assert "Geheime reden" not in str(list(AuditEvent.objects.values()))
+    assert "Geheime reden" not in str(list(CaseEvent.objects.values()))
