@@ -94,6 +94,8 @@ def test_daan_signs_on_his_phone_with_the_e_mailed_code(
     axe.check(phone)
     phone.set_viewport_size(NARROW)
     axe.check(phone)
+    # Nothing wider than the narrowest phone: no sideways scrolling to read the plan.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     sentence = consent.consent_text(final_version, "nl")
     phone.get_by_label(sentence).check()
     phone.get_by_label(nl("Type your name")).fill("Daan de Boer")
