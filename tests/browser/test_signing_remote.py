@@ -18,7 +18,7 @@ from kring.audit.actors import Actor
 from kring.circle import links
 from kring.signing import actions, consent
 from kring.signing.models import Method, Role, Signature, SignedDocument
-from kring.signing.tests.conftest import complete_plan, final_version  # noqa: F401
+from kring.signing.tests.conftest import complete_plan, ellen, final_version  # noqa: F401
 from kring.testing.people import DAAN
 from tests.browser.conftest import PHONE
 from tests.browser.ui import log_in, nl
@@ -135,4 +135,71 @@ def test_daan_signs_on_his_phone_with_the_e_mailed_code(
     row = tablet.get_by_text(str(nl(Method.REMOTE.label)))
     expect(row.first).to_be_visible()
     axe.check(tablet)
+    axe.assert_no_violations()
+
+
+def en(msgid, **params) -> str:
+    """What a visitor reading English sees: the source text."""
+    return msgid % params if params else msgid
+
+
+def test_ellen_co_signs_for_sanne_after_first_saying_why_not(
+    ellen,  # noqa: F811
+    final_version,  # noqa: F811
+    sanne,
+    carla,
+    smtp_server,
+    new_context,
+    axe,
+):
+    """A guardian who was not at the meeting co-signs remotely for the minor (R9, R14); she
+    first declines with a reason (the page says what is missing when she gives none), then
+    signs after all. Ellen reads English (her language), so the page's words are the source
+    texts."""
+    from kring.circle.models import Participant
+    from kring.signing.models import Declination
+    from kring.testing.people import ELLEN
+
+    Participant.objects.filter(pk=sanne.pk).update(is_minor=True, guardian=ellen)
+    token = links.issue(ellen, by=carla).token
+    phone = axe.watch(new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page())
+    phone.goto(reverse("portal:enter", args=[token]))
+    phone.get_by_role("link", name=en("Read and sign the plan")).click()
+    phone.get_by_role("button", name=en("Send me a code")).click()
+    mail = _wait_for(smtp_server, ELLEN.email, en("Your code to sign the plan"))
+    [code] = re.findall(r"^\s*(\d{6})\s*$", mail.text, re.MULTILINE)
+    phone.get_by_label(en("The code from the e-mail")).fill(code)
+    phone.get_by_role("button", name=en("Check the code")).click()
+    heading = en("Sign as parent or guardian of %(name)s", name="Sanne Jansen")
+    expect(phone.get_by_role("heading", name=heading)).to_be_visible()
+    axe.check(phone)
+
+    phone.get_by_role("link", name=en("I do not sign")).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(en("I do not sign"))
+    axe.check(phone)
+    phone.get_by_role("button", name=en("Send")).click()
+    expect(phone.get_by_role("alert")).to_be_visible()
+    axe.check(phone)
+    assert not Declination.objects.exists()
+    phone.get_by_label(en("Why do you not sign?")).fill("Ik wil het eerst met Sanne bespreken.")
+    phone.get_by_role("button", name=en("Send")).click()
+    expect(phone.get_by_role("heading", name=heading)).to_be_visible()
+    axe.check(phone)
+    declination = Declination.objects.get()
+    assert (declination.participant_id, declination.declined_by_id) == (sanne.pk, ellen.pk)
+
+    sentence = consent.consent_text(
+        final_version, "en", role=Role.GUARDIAN, minor_name="Sanne Jansen"
+    )
+    phone.get_by_label(sentence).check()
+    phone.get_by_label(en("Type your name")).fill("Ellen Jansen")
+    phone.get_by_role("button", name=en("Sign"), exact=True).click()
+    expect(phone.get_by_text(en("Thank you. You have signed the plan."))).to_be_visible()
+    axe.check(phone)
+    signature = Signature.objects.get()
+    assert (signature.participant_id, signature.role, signature.signed_by_id) == (
+        sanne.pk,
+        Role.GUARDIAN,
+        ellen.pk,
+    )
     axe.assert_no_violations()
