@@ -11,6 +11,8 @@ never cached."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -116,10 +118,37 @@ def _slot_for_hosting(request, pk, participant_id, role):
     host = policy.may_host_signing(request.user, case)
     access(host)
     version = queries.version_to_sign(case)
-    slot = queries.slot_of(version, participant_id, role) if version is not None else None
+    if version is None:
+        # The plan is being changed (or not final yet): the overview says what to do.
+        raise NothingToSign(case)
+    slot = queries.slot_of(version, participant_id, role)
     if slot is None or slot.signer is None:
         raise Http404
     return case, version, slot, host
+
+
+class NothingToSign(Exception):
+    def __init__(self, case):
+        super().__init__("no version to sign")
+        self.case = case
+
+
+def _to_overview(view):
+    """A tablet page opened while there is no version to sign goes back to the overview, which
+    says why (the plan must be made final first)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NothingToSign as nothing:
+            messages.info(
+                request,
+                _("Nobody can sign yet: the plan must be made final first."),
+            )
+            return redirect("signing:overview", nothing.case.pk)
+
+    return wrapper
 
 
 def _page_context(request, case, version, slot, host) -> dict:
@@ -137,6 +166,7 @@ def _page_context(request, case, version, slot, host) -> dict:
 @require_http_methods(FORM_METHODS)
 @login_required
 @never_cache
+@_to_overview
 def sign_in_person(request, pk, participant_id, role):
     """The page for the person holding the tablet: the whole plan, the tick, the name, an
     optional drawing. A POST signs (idempotent: a second POST of the same slot makes no second
@@ -196,6 +226,7 @@ def sign_in_person(request, pk, participant_id, role):
 @require_http_methods(FORM_METHODS)
 @login_required
 @never_cache
+@_to_overview
 def decline_in_person(request, pk, participant_id, role):
     """The person holding the tablet does not sign, and says why: the reason is for the
     coordinator (and the team's manager) only."""

@@ -400,3 +400,21 @@ def test_only_carla_hosts_declining(client, final_version, mira, ria):
     case = final_version.plan.case
     assert dutch(client, mira).post(decline_url(case, ria), {"reason": "nee"}).status_code == 403
     assert not Declination.objects.exists()
+
+
+def test_the_tablet_page_of_a_plan_being_changed_goes_back_to_the_overview(
+    client, final_version, carla, daan
+):
+    """Carla changed the plan after it was final: the tablet's page signs nothing and the
+    overview says the plan must be made final first."""
+    case = final_version.plan.case
+    plan = final_version.plan
+    editing.add_agreement(plan, what="Nog een afspraak.", who=daan, for_whom="Sanne", by=carla)
+    client = dutch(client, carla)
+    answer = client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "Daan"})
+    assert answer.status_code == 302
+    assert answer["Location"] == overview_url(case)
+    assert not Signature.objects.exists()
+    page = text(client.get(answer["Location"]))
+    assert "eerst moet het plan worden vastgesteld" in page
+    assert client.get(decline_url(case, daan)).status_code == 302
