@@ -133,6 +133,7 @@ def _page(request, participant, *, code_form=None, forms=None, status=200):
     if open_slots and not verified:
         context["may"] = options(send_code=policy.may_send_signing_code(me, participant))
         context["code_sent"] = codes.has_live_code(participant)
+        context["no_email"] = not participant.email
         context["code_form"] = code_form or CodeForm()
         context["form"] = context["code_form"]  # the error summary
     elif open_slots:

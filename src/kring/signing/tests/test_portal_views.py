@@ -273,3 +273,16 @@ def test_a_staff_user_never_reaches_these_pages(client, final_version, carla):
     force_verified_login(client, carla)  # the case's coordinator: still not a participant
     for name in ("portal_sign", "portal_document", "portal_decline"):
         assert client.get(reverse(f"signing:{name}")).status_code == 404
+
+
+def test_without_an_e_mail_address_the_page_says_to_sign_with_the_coordinator(
+    client, final_version, ria, carla, django_capture_on_commit_callbacks
+):
+    enter(client, ria, carla)
+    page = client.get(reverse("signing:portal_sign")).content.decode()
+    assert "We have no e-mail address of yours, so we cannot send you a code." in page
+    assert "Send me a code" not in page
+    assert "Carla" in page  # the contact block names her coordinator
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("signing:portal_code"), {"send": "1"})
+    assert not OutgoingMail.objects.filter(kind="signing.code").exists()
