@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,8 +52,6 @@ from kring.signing import documents, policy, queries
 from kring.signing.models import Declination, Method, Role, Signature, SignedDocument
 
 if TYPE_CHECKING:
-    from typing import Any
-
     from kring.accounts.models import User
     from kring.audit.actors import By
     from kring.cases.models import Case
@@ -158,8 +156,17 @@ def _locked(version: PlanVersion, participant_id: int, role: str) -> tuple[Case,
     return case, version, slot
 
 
-def _host_data(host: User | None) -> dict[str, int]:
-    return {"host": host.pk} if host is not None else {}
+def _event_data(version: PlanVersion, slot: Slot, host: User | None) -> dict[str, Any]:
+    """What a timeline line of signing says: which version and place, and the host's user id
+    when in person. Never the typed name, the drawing or the reason."""
+    data: dict[str, Any] = {
+        "version": version.number,
+        "participant": slot.participant.pk,
+        "role": slot.role,
+    }
+    if host is not None:
+        data["host"] = host.pk
+    return data
 
 
 # --- signing ------------------------------------------------------------------------------------
@@ -227,15 +234,7 @@ def sign(
             if existing is not None:
                 return existing, False
             raise Refused(rule("signed", _("This has been signed already."))) from None
-        log_event(
-            case,
-            "signing.signed",
-            by=actor,
-            version=version.number,
-            participant=slot.participant.pk,
-            role=slot.role,
-            **_host_data(host),
-        )
+        log_event(case, "signing.signed", by=actor, **_event_data(version, slot, host))
         _complete(case, version)
     return signature, True
 
@@ -317,15 +316,7 @@ def decline(
             raise Refused(
                 rule("declined", _("Declining to sign has been recorded already."))
             ) from None
-        log_event(
-            case,
-            "signing.declined",
-            by=actor,
-            version=version.number,
-            participant=slot.participant.pk,
-            role=slot.role,
-            **_host_data(host),
-        )
+        log_event(case, "signing.declined", by=actor, **_event_data(version, slot, host))
     return declination
 
 

@@ -54,9 +54,18 @@ def _signing_state(case: Case) -> Refusal | None:
     return lifecycle.state_refusal(case, SIGNING_STATES)
 
 
+def _version_to_sign(case: Case) -> PlanVersion | None:
+    """queries.version_to_sign, read once per case object: a page asks the policy of every slot
+    of the version. The actions read their case afresh under its lock."""
+    if not hasattr(case, "_version_to_sign"):
+        case._version_to_sign = queries.version_to_sign(case)  # type: ignore[attr-defined]
+    found: PlanVersion | None = case._version_to_sign  # type: ignore[attr-defined]
+    return found
+
+
 def something_to_sign(case: Case) -> Refusal | None:
     """There is a final version to sign (the plan is not being changed, and was made final)."""
-    if queries.version_to_sign(case) is None:
+    if _version_to_sign(case) is None:
         return rule(
             "no_version",
             _("There is no final plan to sign. The plan is signed once it is made final."),
@@ -66,7 +75,7 @@ def something_to_sign(case: Case) -> Refusal | None:
 
 def to_sign_now(version: PlanVersion) -> Refusal | None:
     """R14: only the latest final version counts; after a change everyone signs the new one."""
-    now = queries.version_to_sign(_case_of(version))
+    now = _version_to_sign(_case_of(version))
     if now is None:
         return rule(
             "not_final",
@@ -204,7 +213,7 @@ def may_send_signing_code(actor: By, participant: Participant) -> Refusal | None
         return None
 
     def unsigned_slot() -> Refusal | None:
-        version = queries.version_to_sign(participant.case)
+        version = _version_to_sign(participant.case)
         if version is None or not any(
             not slot.is_signed for slot in queries.slots_for_signer(version, participant)
         ):
@@ -239,7 +248,9 @@ def may_download_document(actor: By, document: SignedDocument) -> Refusal | None
     return first(who, lambda: _made(document))
 
 
-def may_record_printed_copy(actor: By, document: SignedDocument, participant) -> Refusal | None:
+def may_record_printed_copy(
+    actor: By, document: SignedDocument, participant: Participant
+) -> Refusal | None:
     """The coordinator records that a signer's copy was printed (with its cover letter) and
     given or posted: the case's coordinator; the participant signed the document's version;
     the document is made (there is something to print)."""
@@ -250,7 +261,9 @@ def may_record_printed_copy(actor: By, document: SignedDocument, participant) ->
     )
 
 
-def may_resend_copy(actor: By, document: SignedDocument, participant) -> Refusal | None:
+def may_resend_copy(
+    actor: By, document: SignedDocument, participant: Participant
+) -> Refusal | None:
     """The coordinator sends a signer's copy by e-mail again (the first failed, or it was
     lost): the case's coordinator; the document is made; the participant has an e-mail
     address and signed its version."""
