@@ -516,3 +516,30 @@ def test_the_demo_held_case_was_partly_signed_on_carlas_tablet(client):
     force_verified_login(client, User.objects.get(username="bram"))
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reason not in page
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_signed_plan_in_follow_up(client):
+    """Issue 11, point 7: in the Smit case everyone present signed the final plan, three on
+    Carla's tablet and Karin Mulder from home; the last signature moved the case into follow-up
+    (by Kring) and began the signed document, whose PDF the task queue makes."""
+    from kring.signing.models import Method, Signature, SignedDocument
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    case = Case.objects.get(referral__requester_email="demo-19@example.org")
+    assert case.state == State.FOLLOWING_UP
+    signatures = Signature.objects.filter(version__plan__case=case)
+    assert sorted((s.signed_by.name, s.method) for s in signatures) == [
+        ("Anouk Smit", Method.IN_PERSON),
+        ("Bas Mulder", Method.IN_PERSON),
+        ("Jan Smit", Method.IN_PERSON),
+        ("Karin Mulder", Method.REMOTE),
+    ]
+    document = SignedDocument.objects.get(case=case)
+    assert document.version.number == 1
+    moved = CaseEvent.objects.get(case=case, kind="case.plan_signed")
+    assert (moved.actor_kind, moved.to_state) == ("system", State.FOLLOWING_UP)
+    force_verified_login(client, User.objects.get(username="carla"))
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Karin Mulder" in page

@@ -338,6 +338,25 @@ REQUESTS = [
         ],
         circle="not_held",
     ),
+    # A signed plan (issue 11, point 7): the conference was held twelve days ago at Wijkcentrum
+    # De Pijler; Bas, his mother, Anouk and her father Jan signed the final plan, three of them
+    # on Carla's tablet and Bas's mother later from home: the case is in follow-up and the task
+    # queue makes the sealed PDF; Jan has no e-mail address, so Carla prints his copy.
+    DemoRequest(
+        19,
+        "Anouk Smit",
+        RequesterRelation.HARMED,
+        "Op oudejaarsavond heeft een jongen uit de buurt vuurwerk in onze brievenbus gestopt. De "
+        "deur is beschadigd en mijn vader schrok erg. Ik wil dat hij hoort wat het met ons deed.",
+        [("Anouk Smit", PersonSide.HARMED), ("Bas", PersonSide.RESPONSIBLE)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("accept", "carla"),
+            ("start_preparation", "carla"),
+        ],
+        circle="signed",
+    ),
     # Declined by the office.
     DemoRequest(
         11,
@@ -1110,6 +1129,131 @@ class Command(BaseCommand):
         )
         not_held.record_not_held(
             case, reason=NotHeldReason.RESPONSIBLE_ABSENT, then="prepare", by=carla
+        )
+
+    def circle_signed(self, case: Case, carla: User) -> None:
+        """Bas put fireworks in the Smits' letterbox (issue 11, point 7). Everyone was prepared
+        and said yes, the conference was held twelve days ago, the plan made and finalised;
+        Bas, Anouk and her father Jan signed on Carla's tablet (their own acts, hosted by her),
+        Bas's mother Karin signed later on her own page. The last signature moved the case into
+        follow-up and began the signed PDF (made by the task queue once this commits). Through
+        the real actions."""
+        from kring.audit.actors import Actor  # noqa: PLC0415
+        from kring.conference import actions as conference  # noqa: PLC0415
+        from kring.conference import editing, versions  # noqa: PLC0415
+        from kring.conference.policy import next_round  # noqa: PLC0415
+        from kring.signing import actions as signing  # noqa: PLC0415
+        from kring.signing.consent import consent_text  # noqa: PLC0415
+
+        def add(**data):
+            return circle_actions.add_participant(case, by=carla, **data)
+
+        bas = add(
+            name="Bas Mulder",
+            side=Side.RESPONSIBLE,
+            relation="jongen uit de buurt",
+            email="bas.mulder@example.org",
+        )
+        karin = add(
+            name="Karin Mulder",
+            side=Side.SUPPORTER,
+            supports=bas,
+            relation="moeder van Bas",
+            email="karin.mulder@example.org",
+        )
+        anouk = add(
+            name="Anouk Smit",
+            side=Side.HARMED,
+            relation="woont op het adres",
+            email="anouk.smit@example.org",
+        )
+        jan = add(
+            name="Jan Smit",
+            side=Side.SUPPORTER,
+            supports=anouk,
+            relation="vader van Anouk",
+            address="Meidoornlaan 7\n3523 BK Utrecht",
+        )
+        everyone = (bas, karin, anouk, jan)
+        self.prepare_everyone(
+            everyone,
+            responsible=bas,
+            notes="Bij Bas thuis gesproken, met zijn moeder erbij.",
+            acknowledged=40,
+            spoken=35,
+            carla=carla,
+        )
+        self.meeting_passed(
+            case, "Wijkcentrum De Pijler", ahead=23, ago=12, ends=time(21, 0), carla=carla
+        )
+        held = conference.open_conference(case, by=carla)
+        for person in everyone:
+            conference.check_in(held, person, present=True, by=carla)
+        held = conference.start(held, by=carla)
+        held = conference.mark_introductions(held, by=carla)
+        while (turn := next_round(held)) is not None:
+            conference.mark_round_done(turn, note="", by=carla)
+            held.refresh_from_db()
+        held = conference.mark_repair_round(held, by=carla)
+        plan = editing.begin_plan(held, by=carla)
+        plan = editing.save_plan_fields(
+            plan,
+            revision=plan.revision,
+            by=carla,
+            good_outcome="Dat Bas weet hoe erg mijn vader schrok, en dat de deur weer heel is.",
+            good_outcome_by=anouk,
+            evaluation_date=timezone.localdate() + timedelta(days=70),
+            if_not_kept="Carla belt Bas en zijn moeder; daarna praten we opnieuw met elkaar.",
+        )
+        for what, who, days, checked, prevents in (
+            (
+                "Bas betaalt de nieuwe brievenbus (€ 65) in twee delen.",
+                bas,
+                45,
+                "Karin kijkt of het geld is overgemaakt.",
+                False,
+            ),
+            (
+                "Bas steekt geen vuurwerk meer af in de straat van Anouk.",
+                bas,
+                None,
+                "Karin praat er elke maand met Bas over.",
+                True,
+            ),
+        ):
+            editing.add_agreement(
+                plan,
+                what=what,
+                who=who,
+                for_whom="Anouk en Jan",
+                by_when=timezone.localdate() + timedelta(days=days) if days else None,
+                how_checked=checked,
+                prevents_repeat=prevents,
+                by=carla,
+            )
+        version = versions.finalise(plan, by=carla)
+        versions.mark_informal(held, by=carla)
+        for person in (bas, anouk, jan):
+            signing.sign(
+                version,
+                person.pk,
+                "own",
+                by=Actor.in_person(person),
+                typed_name=person.name,
+                agreed=True,
+                consent_text=consent_text(version, person.language or "nl"),
+                host=carla,
+            )
+        signing.sign(
+            version,
+            karin.pk,
+            "own",
+            by=Actor.in_portal(karin),
+            typed_name="K. Mulder",
+            agreed=True,
+            consent_text=consent_text(version, karin.language or "nl"),
+            address="192.0.2.44",
+            user_agent="Mozilla/5.0 (Linux; Android 14) Mobile",
         )
 
     def poll_bos(self, carla: User) -> None:
