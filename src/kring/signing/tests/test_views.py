@@ -185,11 +185,6 @@ def _queries(client, case) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="signing.policy.to_sign_now asks queries.version_to_sign again for every slot "
-    "(4 queries a person); to be memoised in the policy (issue 11, reported to the lead)",
-)
 def test_the_query_count_of_the_overview_does_not_grow_with_the_people_signing(
     client, final_version, carla, daan, sanne
 ):
