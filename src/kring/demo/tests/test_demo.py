@@ -543,3 +543,31 @@ def test_the_demo_has_a_signed_plan_in_follow_up(client):
     force_verified_login(client, User.objects.get(username="carla"))
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Karin Mulder" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_signed_plan_is_sealed_and_the_verification_page_recognises_it(
+    client, django_capture_on_commit_callbacks
+):
+    """Issue 11, points 3 and 5: the Smit case's signed plan is made into a sealed PDF (the
+    demo's own self-signed seal), and the public verification page recognises the file and its
+    code without naming anyone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kring.signing import documents
+    from kring.signing.models import SignedDocument
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    case = Case.objects.get(referral__requester_email="demo-19@example.org")
+    document = SignedDocument.objects.get(case=case)
+    assert document.status == SignedDocument.Status.MADE
+    data = documents.pdf_bytes(document)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    upload = SimpleUploadedFile("plan.pdf", data, content_type="application/pdf")
+    page = client.post(reverse("signing:verify"), {"how": "upload", "upload-file": upload})
+    text = page.content.decode()
+    assert "Dit is een ongeschonden herstelplan van Kring met een geldig zegel." in text
+    assert "Anouk Smit" not in text and case.reference not in text
+    page = client.post(reverse("signing:verify"), {"how": "code", "code-code": document.code})
+    assert "Deze code hoort bij een ondertekend herstelplan van Kring" in page.content.decode()
