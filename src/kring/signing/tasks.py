@@ -32,7 +32,8 @@ def _claimable():
 
 def make(document_id: int) -> bool:
     """Make, seal and store the document's PDF once; True when this call made it. A document
-    already made, given up, or held by another worker is left alone (one UPDATE claims it)."""
+    already made, given up, or held by another worker is left alone (one UPDATE claims it).
+    The copies are the task's next step (`make_document`)."""
     claimed = (
         _claimable()
         .filter(pk=document_id)
@@ -64,15 +65,19 @@ def make(document_id: int) -> bool:
         sha256=document.sha256,
         size=document.size,
     )
-    document.refresh_from_db()
-    deliveries.send_copies(document)
     return True
 
 
 @db_task(retries=MAX_ATTEMPTS - 1, retry_delay=RETRY_SECONDS)
 def make_document(document_id: int) -> None:
-    """Make the sealed PDF of one document (its id only), then queue its copies."""
+    """Make the sealed PDF of one document (its id only), then queue its copies. The copies are
+    asked for whenever the document is made, also when this run did not make it: a run retried
+    after the PDF was stored but the mail could not be queued still sends them, and
+    deliveries.send_copies queues each signer's mail once, however often it is called."""
     make(document_id)
+    document = SignedDocument.objects.get(pk=document_id)
+    if document.status == SignedDocument.Status.MADE:
+        deliveries.send_copies(document)
 
 
 @db_periodic_task(crontab(minute="*/5"))

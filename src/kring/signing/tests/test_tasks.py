@@ -48,13 +48,27 @@ def test_the_task_makes_seals_and_stores_the_pdf(made_document):
 
 
 def test_the_task_makes_each_document_once_even_when_called_twice(made_document):
+    from kring.signing.models import Delivery
+
     before = documents.pdf_bytes(made_document)
+    copies = Delivery.objects.filter(document=made_document).count()
+    assert copies >= 3  # Daan, Sanne and Joost have an e-mail address; Ria has none
     assert tasks.make(made_document.pk) is False
     tasks.make_document(made_document.pk)  # queued again (run at once in the tests)
     made_document.refresh_from_db()
     assert made_document.attempts == 1
     assert StoredPdf.objects.filter(document=made_document).count() == 1
     assert documents.pdf_bytes(made_document) == before
+    assert Delivery.objects.filter(document=made_document).count() == copies
+
+
+def test_a_run_retried_after_the_pdf_was_stored_still_sends_the_copies(pending_document):
+    from kring.signing.models import Delivery
+
+    assert tasks.make(pending_document.pk) is True  # the PDF stored, then the worker died
+    assert not Delivery.objects.filter(document=pending_document).exists()
+    tasks.make_document(pending_document.pk)  # Huey's retry, or the same task queued again
+    assert Delivery.objects.filter(document=pending_document).count() >= 3
 
 
 def test_a_document_another_worker_holds_is_left_alone(pending_document):
