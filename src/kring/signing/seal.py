@@ -226,7 +226,16 @@ def seal(pdf: bytes, *, signer: signers.Signer | None = None) -> bytes:
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     chosen = signer or load_signer()
-    out = _outside_any_event_loop(lambda: signers.sign_pdf(writer, meta, signer=chosen))
+    # An invisible seal: its widget is hidden (PDF/UA asks a visible annotation to be tagged) and
+    # the field says what it is to a screen reader (/TU).
+    field = fields.SigFieldSpec(
+        sig_field_name=FIELD_NAME,
+        readable_field_name=f"Zegel van {settings.KRING_ORGANISATION}",
+        invis_sig_settings=fields.InvisSigSettings(set_hidden_flag=True, set_print_flag=False),
+    )
+    out = _outside_any_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=chosen, new_field_spec=field)
+    )
     return bytes(out.getvalue())
 
 

@@ -94,3 +94,12 @@ def test_what_a_participant_typed_is_text_in_the_pdf_not_markup(signed_version, 
         document = documents.start(signed_version)
     text = _text(pdf.render(document))
     assert _squeezed('<img src="http://127.0.0.1:9/x.png">Daan') in _squeezed(text)
+
+
+def test_the_seal_is_a_hidden_field_that_says_what_it_is(made_document):
+    reader = PdfReader(io.BytesIO(documents.pdf_bytes(made_document)))
+    (field,) = [f.get_object() for f in reader.trailer["/Root"]["/AcroForm"]["/Fields"]]
+    assert field["/T"] == "KringZegel"
+    assert field["/TU"] == "Zegel van Eigen Kracht Centrale"
+    assert field["/F"] & 2  # hidden: no untagged annotation on the page (PDF/UA)
+    assert reader.trailer["/Root"]["/StructTreeRoot"]  # the seal kept the tagging
