@@ -199,7 +199,7 @@ def _scheduled_meeting(world: World) -> None:
 MEETING_BUILDERS["scheduled_meeting"] = _scheduled_meeting
 
 
-def _conference(world: World, *, stage: str) -> None:
+def _conference(world: World, *, stage: str, name: str = "", days: int | None = None) -> None:
     """A case of Carla's at its conference (issue 10), one per stage, each with its own meeting
     (no bookings: the pages read the conference, not the calendar): Daan (responsible,
     acknowledged) and Sanne (harmed) said yes and are checked in. The rows are made with the
@@ -243,14 +243,19 @@ def _conference(world: World, *, stage: str) -> None:
     Case.objects.filter(pk=case.pk).update(state=state)
     case.refresh_from_db()
     now = timezone.now()
-    days = {
-        "checking_in": 0,
-        "started": 41,
-        "rounds": 42,
-        "last_round": 43,
-        "rounds_done": 44,
-        "plan": 45,
-    }[stage]
+    name = name or stage
+    days = (
+        days
+        if days is not None
+        else {
+            "checking_in": 0,
+            "started": 41,
+            "rounds": 42,
+            "last_round": 43,
+            "rounds_done": 44,
+            "plan": 45,
+        }[stage]
+    )
     starts = now + timedelta(days=days) - timedelta(hours=1)
     meeting = Meeting.objects.create(
         case=case,
@@ -270,8 +275,8 @@ def _conference(world: World, *, stage: str) -> None:
             recorded_at=now,
             recorded_by=carla,
         )
-    world.objects[f"conference_{stage}"] = case
-    world.objects[f"conference_{stage}_harmed"] = sanne
+    world.objects[f"conference_{name}"] = case
+    world.objects[f"conference_{name}_harmed"] = sanne
     if stage == "checking_in":
         return
     done = now if stage in ("last_round", "rounds_done", "plan") else None
@@ -302,21 +307,25 @@ def _conference(world: World, *, stage: str) -> None:
         who=daan,
         prevents_repeat=True,
     )
-    world.objects["agreement"] = Agreement.objects.create(
+    agreement = Agreement.objects.create(
         plan=plan, position=2, what="Daan betaalt het slot.", who=daan, for_whom="Sanne"
     )
-    world.objects["idea"] = Idea.objects.create(
+    idea = Idea.objects.create(
         plan=plan, position=1, text="Samen de fiets maken.", brought_in_by=daan
     )
+    if name == stage:
+        world.objects.update(agreement=agreement, idea=idea)
     form = content.canonical(plan)
-    world.objects["plan_version"] = PlanVersion.objects.create(
-        plan=plan,
-        number=1,
-        content=form,
-        content_hash=content.content_hash(form),
-        edit_count=1,
-        finalised_at=now,
-        finalised_by=carla,
+    world.objects["plan_version" if name == stage else f"plan_version_{name}"] = (
+        PlanVersion.objects.create(
+            plan=plan,
+            number=1,
+            content=form,
+            content_hash=content.content_hash(form),
+            edit_count=1,
+            finalised_at=now,
+            finalised_by=carla,
+        )
     )
     Plan.objects.filter(pk=plan.pk).update(edit_count=2)
 
@@ -330,6 +339,91 @@ CONFERENCE_BUILDERS = {
     **dict.fromkeys(
         ("plan_version", "idea", "agreement"), lambda world: world.obj("conference_plan")
     ),
+}
+
+
+def _signing(world: World, *, stage: str) -> None:
+    """A case of Carla's after its conference (issue 11), its plan final as version 1, with Daan
+    (responsible) and Sanne (harmed) present. Sanne has a personal link and typed her one-time
+    code (a used SigningCode, which the matrix puts in her portal session: rows with `code`).
+    - "open": nobody signed yet: the case "conference_held";
+    - "done": both signed, the case "following_up", the sealed PDF made (its bytes stand in:
+      the pages serve them, the PDF itself is tested in kring.signing.tests)."""
+    import hashlib  # noqa: PLC0415
+    from datetime import timedelta  # noqa: PLC0415
+
+    from kring.circle import links  # noqa: PLC0415
+    from kring.signing.models import (  # noqa: PLC0415 (issue 11, made on first use)
+        Method,
+        Role,
+        Signature,
+        SignedDocument,
+        SigningCode,
+        StoredPdf,
+    )
+
+    _conference(world, stage="plan", name=f"plan_{stage}", days={"open": 46, "done": 47}[stage])
+    case = world.obj(f"conference_plan_{stage}")
+    version = world.obj(f"plan_version_plan_{stage}")
+    Plan = type(version.plan)  # noqa: N806
+    Plan.objects.filter(pk=version.plan_id).update(edit_count=version.edit_count)
+    sanne = world.obj(f"conference_plan_{stage}_harmed")
+    daan = case.participants.exclude(pk=sanne.pk).get(side="responsible")
+    carla = world.users["coordinator"]
+    now = timezone.now()
+    token = links.issue(sanne, by=carla).token
+    code = SigningCode.objects.create(
+        participant=sanne,
+        code_hash="0" * 64,
+        created_at=now,
+        expires_at=now + timedelta(minutes=15),
+        used_at=now,
+    )
+    world.objects.update(
+        {
+            f"signing_{stage}": case,
+            f"signing_{stage}_responsible": daan,
+            f"signing_{stage}_harmed": sanne,
+            f"signing_{stage}_token": token,
+            f"signing_{stage}_code": code.pk,
+        }
+    )
+    if stage != "done":
+        return
+    for person in (daan, sanne):
+        Signature.objects.create(
+            version=version,
+            participant=person,
+            role=Role.OWN,
+            signed_by=person,
+            content_hash=version.content_hash,
+            consent_text="Ik ga akkoord met dit plan.",
+            typed_name=person.name,
+            signed_at=now,
+            method=Method.IN_PERSON,
+            hosted_by=carla,
+        )
+    Case.objects.filter(pk=case.pk).update(state="following_up")
+    data = b"%PDF-1.7 (the sealed plan stands in)"
+    document = SignedDocument.objects.create(
+        version=version,
+        case=case,
+        code="DEMO0MATRIX0",
+        status=SignedDocument.Status.MADE,
+        created_at=now,
+        made_at=now,
+        signer_count=2,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        storage="database",
+    )
+    StoredPdf.objects.create(document=document, data=data)
+
+
+SIGNING_BUILDERS = {
+    f"signing_{stage}{suffix}": (lambda world, stage=stage: _signing(world, stage=stage))
+    for stage in ("open", "done")
+    for suffix in ("", "_responsible", "_harmed", "_token", "_code")
 }
 
 
@@ -387,5 +481,6 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             **MEETING_BUILDERS,
             **POLL_BUILDERS,
             **CONFERENCE_BUILDERS,
+            **SIGNING_BUILDERS,
         },
     )

@@ -85,6 +85,9 @@ class Row:
     refusal: how a refused visitor who is not signed in is turned away: "login" (sent to the
         login page) or "denied" (403 or 404 like everyone else: the participant portal, where
         a staff login does not help).
+    portal: the world object holding the personal link the participant role opens.
+    code: the world object holding a used one-time signing code put in the participant's
+        session (remote signing, issue 11): the row's page is reached after typing it.
     """
 
     allowed: frozenset[str]
@@ -97,6 +100,8 @@ class Row:
     refused_post: Callable[..., dict] | None = None
     sees_description: frozenset[str] | None = None
     refusal: str = "login"
+    portal: str = "portal_token"
+    code: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "allowed", frozenset(self.allowed))
@@ -111,6 +116,31 @@ class Row:
     def may_see_description(self, role: str) -> bool:
         seers = self.allowed if self.sees_description is None else self.sees_description
         return role in seers
+
+
+def _sign_in_person(world) -> dict:
+    return {"agreed": "on", "typed_name": "Daan de Vries"}
+
+
+def _decline_to_sign(world) -> dict:
+    return {"reason": "Ik wil er eerst nog een nacht over slapen."}
+
+
+def _sanne_slot(world) -> str:
+    return f"{world.obj('signing_open_harmed').pk}-own"
+
+
+def _sign_in_portal(world) -> dict:
+    slot = _sanne_slot(world)
+    return {"slot": slot, f"{slot}-agreed": "on", f"{slot}-typed_name": "Sanne Jansen"}
+
+
+def _decline_in_portal(world) -> dict:
+    return {"slot": _sanne_slot(world), "reason": "Ik wil er eerst nog een nacht over slapen."}
+
+
+def _send_signing_code(world) -> dict:
+    return {"send": "1"}
 
 
 def _nothing(world) -> dict:
@@ -512,6 +542,53 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     # Leaving ends a portal session, if there is one; it is nobody's page.
     "portal:leave": Row(EVERYONE, post_only=True, sees_description=NOBODY),
+    # --- signing (issue 11): the case's coordinator hosts signing on the tablet; the team's
+    # manager reads who signed and the copies; the office sees counts on the case page only. A
+    # participant signs and downloads in their own portal session, after the one-time code. ---
+    "signing:overview": Row(
+        {"coordinator", "manager"}, obj="signing_open", sees_description=NOBODY
+    ),
+    "signing:sign_in_person": Row(
+        {"coordinator"}, obj="signing_open", participant="signing_open_responsible",
+        refused_post=_sign_in_person, sees_description=NOBODY,
+    ),
+    "signing:decline_in_person": Row(
+        {"coordinator"}, obj="signing_open", participant="signing_open_responsible",
+        refused_post=_decline_to_sign, sees_description=NOBODY,
+    ),
+    "signing:copies": Row({"coordinator", "manager"}, obj="signing_done", sees_description=NOBODY),
+    "signing:document_pdf": Row(
+        {"coordinator", "manager"}, obj="signing_done", sees_description=NOBODY
+    ),
+    "signing:cover_letter": Row(
+        {"coordinator"}, obj="signing_done", participant="signing_done_responsible",
+        sees_description=NOBODY,
+    ),
+    "signing:mark_printed": Row(
+        {"coordinator"}, obj="signing_done", participant="signing_done_responsible",
+        post_only=True, refused_post=_nothing,
+    ),
+    "signing:resend": Row(
+        {"coordinator"}, obj="signing_done", participant="signing_done_responsible",
+        post_only=True, refused_post=_nothing,
+    ),
+    "signing:portal_sign": Row(
+        {"participant"}, refusal="denied", portal="signing_open_token", code="signing_open_code",
+        refused_post=_sign_in_portal, sees_description=NOBODY,
+    ),
+    "signing:portal_code": Row(
+        {"participant"}, refusal="denied", portal="signing_open_token", post_only=True,
+        refused_post=_send_signing_code, redirect="signing:portal_sign", sees_description=NOBODY,
+    ),
+    "signing:portal_decline": Row(
+        {"participant"}, refusal="denied", portal="signing_open_token", code="signing_open_code",
+        refused_post=_decline_in_portal, redirect="signing:portal_sign", sees_description=NOBODY,
+    ),
+    "signing:portal_document": Row(
+        {"participant"}, refusal="denied", portal="signing_done_token", sees_description=NOBODY
+    ),
+    # The public check of a signed plan: anyone, signed in or not; it names no one.
+    "signing:verify": Row(EVERYONE, sees_description=NOBODY),
     # --- scheduling: venues and the office's calendar (issue 9, points 1 and 8) -----------------
     # The office and the manager of the venue's team; nobody else (the administrator neither:
     # docs/architecture.md, "Scheduling"). The calendar shows references and coordinators only.
@@ -768,6 +845,8 @@ def _argument(name: str, group: str, world, row: Row, pattern: Pattern) -> str:
         return str(world.obj(ARGUMENT_OBJECTS[name]).pk)
     if name == "row_id":  # an idea or an agreement of the plan (issue 10, point 2)
         return str(world.obj("idea" if ":idea_" in pattern.key else "agreement").pk)
+    if name == "role":  # a place to sign: the participant's own (issue 11, point 1)
+        return "own"
     if name == "number":  # a version of the plan (issue 10, point 5)
         return str(world.obj("plan_version").number)
     if name == "person_id":  # a person named in the case's request (issue 8, point 8)
@@ -875,10 +954,17 @@ def skip_if_not_built(pattern: Pattern) -> None:
         pytest.skip(f"{pattern.key}: the view is not built yet")
 
 
-def login_as(client, world, role: str) -> None:
+def login_as(client, world, role: str, row: Row | None = None) -> None:
     if role == "participant":
-        response = client.get(reverse("portal:enter", args=[world.obj("portal_token")]))
+        token = world.obj(row.portal if row is not None else "portal_token")
+        response = client.get(reverse("portal:enter", args=[token]))
         assert _target(response) == "portal:home", f"the personal link: {describe(response)}"
+        if row is not None and row.code is not None:
+            from kring.signing import codes  # noqa: PLC0415 (issue 11)
+
+            session = client.session
+            session[codes.SESSION_KEY] = world.obj(row.code)
+            session.save()
     elif role != "anonymous":
         force_verified_login(client, world.user(role))
 
@@ -985,7 +1071,7 @@ def test_access(check, world, client):
         pytest.fail(f"{check.pattern.key} is not in the authorization table of {__file__}")
     skip_if_not_built(check.pattern)
     path = url_for(check.pattern, row, world)
-    login_as(client, world, check.role)
+    login_as(client, world, check.role, check.row)
     allowed = check.role in row.allowed
     method = row.method if allowed else "GET"
     response = _send(client, method, path, row.data(world) if row.data and allowed else None)
@@ -1003,9 +1089,10 @@ def test_refused_post_changes_nothing(check, world, client):
     """A role without access that POSTs anyway is refused, and no state changes."""
     skip_if_not_built(check.pattern)
     path = url_for(check.pattern, check.row, world)
-    login_as(client, world, check.role)
+    login_as(client, world, check.role, check.row)
+    data = check.row.refused_post(world)  # made first: the objects it names are not a change
     before = snapshot()
-    response = client.post(path, check.row.refused_post(world))
+    response = client.post(path, data)
     problem = refusal_problem(check, client, response, method="POST")
     assert problem is None, f"POST {check}: {problem}"
     after = snapshot()
@@ -1069,9 +1156,10 @@ def test_the_refused_post_would_have_changed_something(check, world, client):
     A payload that the form or the rules turn down for everyone proves nothing."""
     skip_if_not_built(check.pattern)
     path = url_for(check.pattern, check.row, world)
-    login_as(client, world, check.role)
+    login_as(client, world, check.role, check.row)
+    data = check.row.refused_post(world)  # made first: the objects it names are not a change
     before = snapshot()
-    response = client.post(path, check.row.refused_post(world))
+    response = client.post(path, data)
     after = snapshot()
     changed = [what for what in before if before[what] != after[what]]
     assert changed, (
