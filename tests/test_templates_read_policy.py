@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import kring
 
 ROOT = Path(kring.__file__).parent
-APPS = ("cases", "circle", "portal", "scheduling", "conference")
+APPS = ("cases", "circle", "portal", "scheduling", "conference", "signing")
 # Views that take a POST but are no case action whose availability a template could decide.
 NOT_ACTIONS = {
     "portal:enter": "exchanges a personal link for a session (GET only)",
@@ -25,6 +25,12 @@ NOT_ACTIONS = {
     # The date poll's page is read (GET) by the case's coordinator; its own forms (propose a
     # date, open the poll) read the policy inside it. The links to it are "back to the dates".
     "scheduling:poll": "the poll's page, whose forms read the policy themselves",
+    # The participant's signing page (issue 11): its forms read the policy per place to sign;
+    # the decline page links back to it.
+    "signing:portal_sign": "the signing page, whose forms read the policy themselves",
+    # The public check of a signed plan (issue 11, point 5): anyone may use it; it changes
+    # nothing and names no one.
+    "signing:verify": "the public verification page, open to everyone",
 }
 TAG = re.compile(r"{%\s*(\w+)(.*?)%}", re.S)
 URL = re.compile(r"""url\s+['"]([\w:]+)['"]""")
