@@ -147,7 +147,13 @@ def _demo_signer() -> signers.SimpleSigner:
 
 
 def load_pkcs12_file(path: Path | str, passphrase: bytes | None) -> signers.SimpleSigner:
-    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase or None)
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase or None)
+    except (OSError, ValueError) as exc:  # missing, unreadable, or the wrong passphrase
+        raise ImproperlyConfigured(
+            f"The seal's PKCS#12 file {path} cannot be read ({type(exc).__name__}): check the "
+            "file, its permissions and KRING_SEAL_PASSPHRASE."
+        ) from exc
     if signer is None:
         raise ImproperlyConfigured(
             f"The seal's PKCS#12 file {path} cannot be read: check the file and "

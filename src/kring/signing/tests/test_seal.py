@@ -139,3 +139,10 @@ def test_the_configured_seal_from_make_seal_seals_and_is_trusted(
         assert seal.check(sealed).problem == "untrusted"  # the demo does not trust it
     settings.KRING_SEAL_PASSPHRASE = "fout"
     assert [m.id for m in seal_checks.seal_configured(None)] == ["kring.E002"]
+    with pytest.raises(ImproperlyConfigured):
+        seal.seal(plain_pdf)
+    assert seal.check(sealed).problem == "untrusted"  # the page answers, it does not fail
+    settings.KRING_SEAL_PASSPHRASE = "geheim genoeg"
+    settings.KRING_SEAL_PKCS12 = str(tmp_path / "gone.p12")
+    assert [m.id for m in seal_checks.seal_configured(None)] == ["kring.E002"]
+    assert seal.check(sealed).problem == "untrusted"
