@@ -13,7 +13,7 @@ How:
   would be doubles. After each answered call (sign returned: its transaction committed) the
   process appends "version,participant,role,created" to a file of its own, written with one
   `write` and fsync'ed, before its next call.
-- The parent waits until a victim has written `HALFWAY` lines (it says so on a queue: a
+- The parent waits until a victim has written `HALFWAY` lines (it says so on its own pipe: a
   condition, not a time), then kills it with SIGKILL wherever it is by then: between two
   calls, inside a transaction (it is rolled back), or while writing its line (an unfinished last
   line is not counted: it was not answered).
@@ -38,6 +38,7 @@ import random
 import signal
 import sqlite3
 from collections import Counter
+from multiprocessing.connection import wait
 
 import pytest
 from django.db import connection, connections
@@ -221,7 +222,7 @@ def _signing_process(database, places, seed, lines_path, halfway):
             os.fsync(out)
             answered += 1
             if answered == HALFWAY and halfway is not None:
-                halfway.put(seed)
+                halfway.send(seed)
     finally:
         os.close(out)
         conn.close()
@@ -258,14 +259,16 @@ def test_signing_in_8_processes_of_which_3_are_killed_loses_and_doubles_nothing(
     database = _file_copy(tmp_path)
 
     context = multiprocessing.get_context("fork")
-    halfway = context.Queue()  # a victim puts its number there once it is halfway
+    # A victim says on its own pipe that it is halfway. Not a shared queue or event: a process
+    # killed while holding their lock (shared by all processes) would block the next victim.
+    pipes = [context.Pipe(duplex=False) for _ in range(VICTIMS)]
     files = [str(tmp_path / f"answered-{n}.txt") for n in range(PROCESSES)]
     # The children open connections of their own (on PostgreSQL the parent's is closed first).
     connections.close_all()
     processes = [
         context.Process(
             target=_signing_process,
-            args=(database, places, n, files[n], halfway if n < VICTIMS else None),
+            args=(database, places, n, files[n], pipes[n][1] if n < VICTIMS else None),
         )
         for n in range(PROCESSES)
     ]
@@ -273,8 +276,14 @@ def test_signing_in_8_processes_of_which_3_are_killed_loses_and_doubles_nothing(
         process.start()
     try:
         # Each victim is killed as soon as it says it is halfway, wherever it is by then.
-        for _ in range(VICTIMS):
-            os.kill(processes[halfway.get(timeout=SAFETY_NET)].pid, signal.SIGKILL)
+        waiting = {pipes[n][0]: n for n in range(VICTIMS)}
+        while waiting:
+            ready = wait(list(waiting), timeout=SAFETY_NET)
+            assert ready, f"processes {sorted(waiting.values())} never got halfway"
+            for reader in ready:
+                n = waiting.pop(reader)
+                assert reader.recv() == n
+                os.kill(processes[n].pid, signal.SIGKILL)
         for process in processes:
             process.join(timeout=SAFETY_NET)
     finally:
@@ -283,11 +292,13 @@ def test_signing_in_8_processes_of_which_3_are_killed_loses_and_doubles_nothing(
                 process.kill()
                 process.join()
 
-    assert [p.exitcode for p in processes[:VICTIMS]] == [-signal.SIGKILL] * VICTIMS
+    answered_by = [len(_answered(path)) for path in files]
+    exits = [p.exitcode for p in processes]
+    assert exits[:VICTIMS] == [-signal.SIGKILL] * VICTIMS, (exits, answered_by)
     answered = [line for path in files for line in _answered(path)]
     errors = [line for line in answered if line[0] == "error"]
     assert not errors, errors
-    assert [p.exitcode for p in processes[VICTIMS:]] == [0] * (PROCESSES - VICTIMS)
+    assert exits[VICTIMS:] == [0] * (PROCESSES - VICTIMS), (exits, answered_by)
     # The victims were killed halfway: each answered some of its calls, not all of them.
     for path in files[:VICTIMS]:
         assert HALFWAY <= len(_answered(path)) < len(places)
