@@ -1,7 +1,7 @@
 """Attachments whose bytes are fetched when a mail is sent, not stored with it (issue 11,
 point 4): a later app registers a loader for a kind of file from its `AppConfig.ready()`, and a
 mail refers to a file by that name and an id (`kring.notifications.mail.Attachment(...,
-source=("signing.document", 12))`). The outbox row then holds only the name and the id, so a
+source=("signed-document", 12))`). The outbox row then holds only the name and the id, so a
 large file (a sealed PDF) is not copied into every mail that carries it.
 
 - `add_source(name, fn)`: `fn(key)` returns the file's bytes, or None when it is gone.

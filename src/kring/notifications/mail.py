@@ -18,7 +18,7 @@ class Attachment(NamedTuple):
     """A file sent with a mail. A text file, e.g. `Attachment("afspraak.ics", ics_text,
     "text/calendar; method=REQUEST")`, is stored in clear with the mail: never a secret. A file
     fetched when the mail is sent names its loader and id instead (kring.notifications.
-    attachments), e.g. `Attachment("plan.pdf", "", "application/pdf", source=("signing.document",
+    attachments), e.g. `Attachment("plan.pdf", "", "application/pdf", source=("signed-document",
     12))`: the outbox row holds the name and the id, never the bytes."""
 
     filename: str

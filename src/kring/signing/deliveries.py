@@ -5,7 +5,7 @@
   person: a guardian who also signs for themselves gets one) and records a Delivery (channel
   e-mail, with its mail) for each. Idempotent: a signer who has an e-mail delivery of this
   document gets nothing twice. The PDF is attached by reference (kring.notifications.
-  attachments, source "signing.document"): the outbox row holds the document's id, and its
+  attachments, source "signed-document"): the outbox row holds the document's id, and its
   bytes are read from signing.storage when the mail is sent. The mail names no one and holds no
   plan text; the PDF carries the plan's words to the signer's own address, as R14 asks.
 - `record_download(document, participant)`: a copy downloaded on the personal page.
@@ -42,7 +42,7 @@ from kring.signing.models import Delivery, Signature, SignedDocument
 if TYPE_CHECKING:
     from kring.circle.models import Participant
 
-SOURCE = "signing.document"
+SOURCE = "signed-document"
 
 
 def filename(document: SignedDocument) -> str:
