@@ -151,7 +151,16 @@ def _to_overview(view):
     return wrapper
 
 
-def _page_context(request, case, version, slot, host) -> dict:
+def _page_context(request, case, version, slot, host, *, viewed: str) -> dict:
+    """The context the signing and declining pages share, after recording in the audit log that
+    the page `viewed` of this slot was shown."""
+    record(
+        viewed,
+        actor=request.user,
+        case=case,
+        obj=version,
+        data={"participant": slot.participant.pk, "role": slot.role},
+    )
     return {
         "case": case,
         "version": version,
@@ -194,14 +203,7 @@ def sign_in_person(request, pk, participant_id, role):
             form.add_error(None, str(refused.reason))
         else:
             return redirect("signing:sign_in_person", case.pk, slot.participant.pk, slot.role)
-    record(
-        "signing.sign_page_viewed",
-        actor=request.user,
-        case=case,
-        obj=version,
-        data={"participant": slot.participant.pk, "role": slot.role},
-    )
-    context = _page_context(request, case, version, slot, host)
+    context = _page_context(request, case, version, slot, host, viewed="signing.sign_page_viewed")
     context.update(
         {
             "form": form,
@@ -253,14 +255,9 @@ def decline_in_person(request, pk, participant_id, role):
                 % {"name": slot.signer.name},
             )
             return redirect("signing:overview", case.pk)
-    record(
-        "signing.decline_page_viewed",
-        actor=request.user,
-        case=case,
-        obj=version,
-        data={"participant": slot.participant.pk, "role": slot.role},
+    context = _page_context(
+        request, case, version, slot, host, viewed="signing.decline_page_viewed"
     )
-    context = _page_context(request, case, version, slot, host)
     context.update(
         {
             "form": form,
