@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kring.accounts.models import User
 from kring.audit.log import record
 from kring.cases.access import case_for
+from kring.cases.models import Case
 from kring.circle.models import Participant
 from kring.core.policy import Refused, enforce, options
 from kring.signing import deliveries, documents, policy, queries
@@ -58,6 +59,27 @@ def _document_or_404(case) -> SignedDocument:
 
 def _signer_or_404(document: SignedDocument, participant_id: int) -> Participant:
     return get_object_or_404(Participant, pk=participant_id, case_id=document.case_id)
+
+
+def _signers_copy(request, pk, participant_id) -> tuple[Case, SignedDocument, Participant]:
+    """The case (404 unless the user may see it), after the policy allows reading its signing,
+    with its signed document and the signer `participant_id` of it (404 when there is none)."""
+    case = case_for(request.user, pk)
+    enforce(policy.may_read_signing(request.user, case))
+    document = _document_or_404(case)
+    return case, document, _signer_or_404(document, participant_id)
+
+
+def _act_on_copy(request, case: Case, act, success: str):
+    """Does `act()` (a deliveries action) and says `success`, or the refusal's reason, on the
+    copies page it goes back to."""
+    try:
+        act()
+    except Refused as refused:
+        messages.error(request, str(refused.reason))
+    else:
+        messages.success(request, success)
+    return redirect("signing:copies", case.pk)
 
 
 @require_safe
@@ -146,10 +168,7 @@ def document_pdf(request, pk):
 def cover_letter(request, pk, participant_id):
     """The cover letter (a PDF to print) that goes with a signer's printed copy: addressed to
     them, in their language and plain words, with the verification address and the code."""
-    case = case_for(request.user, pk)
-    enforce(policy.may_read_signing(request.user, case))
-    document = _document_or_404(case)
-    participant = _signer_or_404(document, participant_id)
+    case, document, participant = _signers_copy(request, pk, participant_id)
     enforce(policy.may_record_printed_copy(request.user, document, participant))
     from kring.signing import letters  # WeasyPrint loads slowly: only when needed
 
@@ -168,19 +187,13 @@ def cover_letter(request, pk, participant_id):
 @never_cache
 def mark_printed(request, pk, participant_id):
     """The coordinator printed a signer's copy with its letter and gave or posted it."""
-    case = case_for(request.user, pk)
-    enforce(policy.may_read_signing(request.user, case))
-    document = _document_or_404(case)
-    participant = _signer_or_404(document, participant_id)
-    try:
-        deliveries.record_printed(document, participant, by=request.user)
-    except Refused as refused:
-        messages.error(request, str(refused.reason))
-    else:
-        messages.success(
-            request, _("Recorded: %(name)s has a printed copy.") % {"name": participant.name}
-        )
-    return redirect("signing:copies", case.pk)
+    case, document, participant = _signers_copy(request, pk, participant_id)
+    return _act_on_copy(
+        request,
+        case,
+        lambda: deliveries.record_printed(document, participant, by=request.user),
+        _("Recorded: %(name)s has a printed copy.") % {"name": participant.name},
+    )
 
 
 @require_POST
@@ -188,17 +201,10 @@ def mark_printed(request, pk, participant_id):
 @never_cache
 def resend(request, pk, participant_id):
     """A signer's copy by e-mail again."""
-    case = case_for(request.user, pk)
-    enforce(policy.may_read_signing(request.user, case))
-    document = _document_or_404(case)
-    participant = _signer_or_404(document, participant_id)
-    try:
-        deliveries.resend(document, participant, by=request.user)
-    except Refused as refused:
-        messages.error(request, str(refused.reason))
-    else:
-        messages.success(
-            request,
-            _("The copy for %(name)s is being sent again.") % {"name": participant.name},
-        )
-    return redirect("signing:copies", case.pk)
+    case, document, participant = _signers_copy(request, pk, participant_id)
+    return _act_on_copy(
+        request,
+        case,
+        lambda: deliveries.resend(document, participant, by=request.user),
+        _("The copy for %(name)s is being sent again.") % {"name": participant.name},
+    )
