@@ -914,9 +914,6 @@ class Command(BaseCommand):
         back, as time would have): at the conference five came and Mila did not, the rounds
         went in order, and the plan was made together, finalised, and followed by the informal
         part. Everything through the real actions."""
-        from kring.conference import actions as conference  # noqa: PLC0415
-        from kring.conference import editing, versions  # noqa: PLC0415
-        from kring.conference.policy import next_round  # noqa: PLC0415
 
         def add(**data):
             return circle_actions.add_participant(case, by=carla, **data)
@@ -974,74 +971,126 @@ class Command(BaseCommand):
             case, "Wijkcentrum De Pijler", ahead=21, ago=6, ends=time(21, 30), carla=carla
         )
 
+        held = self.hold_conference(
+            case,
+            everyone,
+            absent=(mila,),
+            notes={noah.pk: "Noah vertelde het zelf, rustig."},
+            carla=carla,
+        )
+        version = self.plan_made(
+            held,
+            good_outcome=(
+                "Dat Noah begrijpt dat ik een week niet naar mijn werk kon, en dat mijn scooter "
+                "weer heel is. En dat ik weer rustig langs de school kan."
+            ),
+            good_outcome_by=fatima,
+            evaluation_in=84,
+            if_not_kept=(
+                "Carla belt eerst met Noah en zijn vader. Lukt het dan nog niet, dan komen we "
+                "opnieuw bij elkaar."
+            ),
+            ideas=(
+                ("Noah betaalt de spiegels van zijn bijbaan.", erik),
+                ("Noah helpt een middag in de fietsenstalling van de school.", teacher),
+                ("Fatima en Noah groeten elkaar gewoon als ze elkaar zien.", samira),
+            ),
+            agreements=(
+                (
+                    "Noah betaalt de twee spiegels (€ 86) in drie delen.",
+                    noah,
+                    "Fatima",
+                    60,
+                    "Erik kijkt elke maand of het bedrag is overgemaakt.",
+                    False,
+                ),
+                (
+                    "Noah schrijft Fatima een brief over wat hij heeft geleerd.",
+                    noah,
+                    "Fatima",
+                    14,
+                    "Carla vraagt Fatima of de brief is aangekomen.",
+                    False,
+                ),
+                (
+                    "Noah fietst na school niet meer via het pad langs Fatima's huis, maar via de "
+                    "hoofdweg.",
+                    noah,
+                    "Fatima",
+                    None,
+                    "Hans de Boer spreekt Noah er elke maand op aan.",
+                    True,
+                ),
+                (
+                    "Hans de Boer vertelt in Noahs klas wat de gevolgen van vernielen zijn.",
+                    teacher,
+                    "de klas van Noah",
+                    30,
+                    "Hans laat het Carla weten.",
+                    True,
+                ),
+            ),
+            carla=carla,
+        )
+        self.signed_on_the_tablet(version, (noah, erik, teacher), samira, carla=carla)
+
+    def hold_conference(
+        self,
+        case: Case,
+        everyone: tuple[Participant, ...],
+        *,
+        absent: tuple[Participant, ...] = (),
+        notes: dict[int, str] | None = None,
+        carla: User,
+    ):
+        """carla holds the conference of `case`: she opens it and checks in `everyone` (all but
+        `absent` present), starts it, marks the introductions, every round in order (with the
+        note in `notes` for that participant's pk, if any) and the repair round."""
+        from kring.conference import actions as conference  # noqa: PLC0415
+        from kring.conference.policy import next_round  # noqa: PLC0415
+
+        notes = notes or {}
         held = conference.open_conference(case, by=carla)
         for person in everyone:
-            conference.check_in(held, person, present=person is not mila, by=carla)
+            conference.check_in(held, person, present=person not in absent, by=carla)
         held = conference.start(held, by=carla)
         held = conference.mark_introductions(held, by=carla)
-        notes = {noah.pk: "Noah vertelde het zelf, rustig.", fatima.pk: ""}
         while (turn := next_round(held)) is not None:
             conference.mark_round_done(turn, note=notes.get(turn.participant_id, ""), by=carla)
             held.refresh_from_db()
-        held = conference.mark_repair_round(held, by=carla)
+        return conference.mark_repair_round(held, by=carla)
+
+    def plan_made(
+        self,
+        held,
+        *,
+        good_outcome: str,
+        good_outcome_by: Participant,
+        evaluation_in: int,
+        if_not_kept: str,
+        ideas: tuple = (),
+        agreements: tuple,
+        carla: User,
+    ):
+        """carla writes the plan of the conference `held` as it was made together: its fields
+        (the evaluation `evaluation_in` days from now), the `ideas` (text, brought in by) and
+        the `agreements` (what, who, for whom, days until due or None, how checked, whether it
+        prevents a repeat); she finalises it and marks the informal part. Returns the version."""
+        from kring.conference import editing, versions  # noqa: PLC0415
 
         plan = editing.begin_plan(held, by=carla)
         plan = editing.save_plan_fields(
             plan,
             revision=plan.revision,
             by=carla,
-            good_outcome=(
-                "Dat Noah begrijpt dat ik een week niet naar mijn werk kon, en dat mijn scooter "
-                "weer heel is. En dat ik weer rustig langs de school kan."
-            ),
-            good_outcome_by=fatima,
-            evaluation_date=timezone.localdate() + timedelta(days=84),
-            if_not_kept=(
-                "Carla belt eerst met Noah en zijn vader. Lukt het dan nog niet, dan komen we "
-                "opnieuw bij elkaar."
-            ),
+            good_outcome=good_outcome,
+            good_outcome_by=good_outcome_by,
+            evaluation_date=timezone.localdate() + timedelta(days=evaluation_in),
+            if_not_kept=if_not_kept,
         )
-        for text, who in (
-            ("Noah betaalt de spiegels van zijn bijbaan.", erik),
-            ("Noah helpt een middag in de fietsenstalling van de school.", teacher),
-            ("Fatima en Noah groeten elkaar gewoon als ze elkaar zien.", samira),
-        ):
+        for text, who in ideas:
             editing.add_idea(plan, text=text, brought_in_by=who, by=carla)
-        for what, who, for_whom, days, checked, prevents in (
-            (
-                "Noah betaalt de twee spiegels (€ 86) in drie delen.",
-                noah,
-                "Fatima",
-                60,
-                "Erik kijkt elke maand of het bedrag is overgemaakt.",
-                False,
-            ),
-            (
-                "Noah schrijft Fatima een brief over wat hij heeft geleerd.",
-                noah,
-                "Fatima",
-                14,
-                "Carla vraagt Fatima of de brief is aangekomen.",
-                False,
-            ),
-            (
-                "Noah fietst na school niet meer via het pad langs Fatima's huis, maar via de "
-                "hoofdweg.",
-                noah,
-                "Fatima",
-                None,
-                "Hans de Boer spreekt Noah er elke maand op aan.",
-                True,
-            ),
-            (
-                "Hans de Boer vertelt in Noahs klas wat de gevolgen van vernielen zijn.",
-                teacher,
-                "de klas van Noah",
-                30,
-                "Hans laat het Carla weten.",
-                True,
-            ),
-        ):
+        for what, who, for_whom, days, checked, prevents in agreements:
             editing.add_agreement(
                 plan,
                 what=what,
@@ -1054,13 +1103,15 @@ class Command(BaseCommand):
             )
         version = versions.finalise(plan, by=carla)
         versions.mark_informal(held, by=carla)
-        self.signed_on_the_tablet(version, (noah, erik, teacher), samira, carla=carla)
+        return version
 
-    def signed_on_the_tablet(self, version, signers, decliner, *, carla: User) -> None:
+    def signed_on_the_tablet(
+        self, version, signers, decliner: Participant | None = None, *, carla: User
+    ) -> None:
         """Issue 11, points 1 and 2: on carla's tablet, right after the plan, `signers` read it
         and signed (the tick and their typed name; the act is theirs, carla hosted it), and
-        `decliner` did not sign yet and said why; whoever is left signs remotely. Carla's
-        signing page (ondertekenen/) shows each state and the reason."""
+        `decliner` (if any) did not sign yet and said why; whoever is left signs remotely.
+        Carla's signing page (ondertekenen/) shows each state and the reason."""
         from kring.audit.actors import Actor  # noqa: PLC0415
         from kring.signing import actions as signing  # noqa: PLC0415
         from kring.signing.consent import consent_text  # noqa: PLC0415
@@ -1076,6 +1127,8 @@ class Command(BaseCommand):
                 consent_text=consent_text(version, person.language or "nl"),
                 host=carla,
             )
+        if decliner is None:
+            return
         signing.decline(
             version,
             decliner.pk,
@@ -1139,9 +1192,6 @@ class Command(BaseCommand):
         follow-up and began the signed PDF (made by the task queue once this commits). Through
         the real actions."""
         from kring.audit.actors import Actor  # noqa: PLC0415
-        from kring.conference import actions as conference  # noqa: PLC0415
-        from kring.conference import editing, versions  # noqa: PLC0415
-        from kring.conference.policy import next_round  # noqa: PLC0415
         from kring.signing import actions as signing  # noqa: PLC0415
         from kring.signing.consent import consent_text  # noqa: PLC0415
 
@@ -1186,64 +1236,34 @@ class Command(BaseCommand):
         self.meeting_passed(
             case, "Wijkcentrum De Pijler", ahead=23, ago=12, ends=time(21, 0), carla=carla
         )
-        held = conference.open_conference(case, by=carla)
-        for person in everyone:
-            conference.check_in(held, person, present=True, by=carla)
-        held = conference.start(held, by=carla)
-        held = conference.mark_introductions(held, by=carla)
-        while (turn := next_round(held)) is not None:
-            conference.mark_round_done(turn, note="", by=carla)
-            held.refresh_from_db()
-        held = conference.mark_repair_round(held, by=carla)
-        plan = editing.begin_plan(held, by=carla)
-        plan = editing.save_plan_fields(
-            plan,
-            revision=plan.revision,
-            by=carla,
+        held = self.hold_conference(case, everyone, carla=carla)
+        version = self.plan_made(
+            held,
             good_outcome="Dat Bas weet hoe erg mijn vader schrok, en dat de deur weer heel is.",
             good_outcome_by=anouk,
-            evaluation_date=timezone.localdate() + timedelta(days=70),
+            evaluation_in=70,
             if_not_kept="Carla belt Bas en zijn moeder; daarna praten we opnieuw met elkaar.",
+            agreements=(
+                (
+                    "Bas betaalt de nieuwe brievenbus (€ 65) in twee delen.",
+                    bas,
+                    "Anouk en Jan",
+                    45,
+                    "Karin kijkt of het geld is overgemaakt.",
+                    False,
+                ),
+                (
+                    "Bas steekt geen vuurwerk meer af in de straat van Anouk.",
+                    bas,
+                    "Anouk en Jan",
+                    None,
+                    "Karin praat er elke maand met Bas over.",
+                    True,
+                ),
+            ),
+            carla=carla,
         )
-        for what, who, days, checked, prevents in (
-            (
-                "Bas betaalt de nieuwe brievenbus (€ 65) in twee delen.",
-                bas,
-                45,
-                "Karin kijkt of het geld is overgemaakt.",
-                False,
-            ),
-            (
-                "Bas steekt geen vuurwerk meer af in de straat van Anouk.",
-                bas,
-                None,
-                "Karin praat er elke maand met Bas over.",
-                True,
-            ),
-        ):
-            editing.add_agreement(
-                plan,
-                what=what,
-                who=who,
-                for_whom="Anouk en Jan",
-                by_when=timezone.localdate() + timedelta(days=days) if days else None,
-                how_checked=checked,
-                prevents_repeat=prevents,
-                by=carla,
-            )
-        version = versions.finalise(plan, by=carla)
-        versions.mark_informal(held, by=carla)
-        for person in (bas, anouk, jan):
-            signing.sign(
-                version,
-                person.pk,
-                "own",
-                by=Actor.in_person(person),
-                typed_name=person.name,
-                agreed=True,
-                consent_text=consent_text(version, person.language or "nl"),
-                host=carla,
-            )
+        self.signed_on_the_tablet(version, (bas, anouk, jan), carla=carla)
         signing.sign(
             version,
             karin.pk,
