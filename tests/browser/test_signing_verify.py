@@ -4,6 +4,7 @@ then its code, then a copy with one byte changed and a file that is no PDF. The 
 nobody. axe-core (WCAG 2.2) checks every state of the page at phone width."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -15,6 +16,7 @@ from tests.browser.ui import nl
 
 __all__ = ["complete_plan", "final_version", "made_document", "signed_version"]
 
+ORG = settings.KRING_ORGANISATION  # who sealed the plan, as the page says it
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -35,7 +37,9 @@ def test_a_stranger_checks_a_signed_plan_by_file_and_by_code_and_a_changed_copy_
     phone.get_by_label(nl("The PDF of the plan")).set_input_files(_file("plan.pdf", sealed))
     phone.get_by_role("button", name=nl("Check the file")).click()
     result = phone.get_by_role("status")
-    expect(result).to_contain_text(nl("This is an intact Kring plan with a valid seal."))
+    expect(result).to_contain_text(
+        nl("This is an intact plan of %(organisation)s with a valid seal.", organisation=ORG)
+    )
     expect(result).to_contain_text(str(made_document.signer_count))
     for name in made_document.version.content["present"]:
         expect(phone.locator("main")).not_to_contain_text(name)
@@ -47,7 +51,10 @@ def test_a_stranger_checks_a_signed_plan_by_file_and_by_code_and_a_changed_copy_
     phone.get_by_label(nl("Code to check the plan")).fill(typed)
     phone.get_by_role("button", name=nl("Check the code")).click()
     expect(phone.get_by_role("status")).to_contain_text(
-        nl("This code belongs to a signed Kring plan with a valid seal.")
+        nl(
+            "This code belongs to a signed plan of %(organisation)s with a valid seal.",
+            organisation=ORG,
+        )
     )
     axe.check(phone)
 
@@ -59,8 +66,9 @@ def test_a_stranger_checks_a_signed_plan_by_file_and_by_code_and_a_changed_copy_
     phone.get_by_role("button", name=nl("Check the file")).click()
     expect(phone.get_by_role("status")).to_contain_text(
         nl(
-            "This file is not an intact Kring plan: it was changed after it was sealed, "
-            "or it is damaged."
+            "This file is not an intact plan of %(organisation)s: it was changed after it was "
+            "sealed, or it is damaged.",
+            organisation=ORG,
         )
     )
     axe.check(phone)

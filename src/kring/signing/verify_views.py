@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from kring.audit.log import record
@@ -18,6 +19,9 @@ from kring.signing import verify
 
 TEMPLATE = "signing/verify.html"
 MAX_BYTES = 10 * 1024 * 1024  # a plan of a few pages is far below; a scan of one would not be
+# A request body may be this much larger than the file: the form's fields and multipart framing.
+MAX_BODY = MAX_BYTES + 64 * 1024
+TOO_BIG = _("This file is larger than 10 MB. Choose the PDF of the plan.")
 CHECKS_PER_HOUR = 30
 WINDOW_SECONDS = 3600
 VERIFIED = "signing.verified"
@@ -34,9 +38,7 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("This file is larger than 10 MB. Choose the PDF of the plan."), code="too_big"
-            )
+            raise forms.ValidationError(TOO_BIG, code="too_big")
         data = upload.read(MAX_BYTES + 1)
         if not data.startswith(b"%PDF-"):
             raise forms.ValidationError(
@@ -88,6 +90,16 @@ def _answered(request, answer: verify.Answer, how: str) -> HttpResponse:
     return _page(request, answer=answer, how=how)
 
 
+def _too_big(request: HttpRequest) -> bool:
+    """Is the request's body announced larger than a file we accept plus its form? Read from the
+    header only: the body is not read (Django would spool a large upload to disk)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY
+    except ValueError:
+        return True
+
+
+@csrf_exempt  # checked in _check, after the size: the CSRF middleware would read the whole body
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Controleren: anyone may check a copy of a signed plan."""
@@ -97,6 +109,15 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         response = _page(request, status=429, throttled=True)
         response["Retry-After"] = str(WINDOW_SECONDS)
         return response
+    if _too_big(request):
+        upload_form = UploadForm(data={}, files={}, prefix="upload")
+        upload_form.errors["file"] = upload_form.error_class([TOO_BIG])
+        return _page(request, status=413, upload_form=upload_form, bad_form=upload_form)
+    return _check(request)
+
+
+@csrf_protect
+def _check(request: HttpRequest) -> HttpResponse:
     if request.POST.get("how") == "code":
         code_form = CodeForm(request.POST, prefix="code")
         if not code_form.is_valid():

@@ -567,7 +567,9 @@ def test_the_demo_signed_plan_is_sealed_and_the_verification_page_recognises_it(
     upload = SimpleUploadedFile("plan.pdf", data, content_type="application/pdf")
     page = client.post(reverse("signing:verify"), {"how": "upload", "upload-file": upload})
     text = page.content.decode()
-    assert "Dit is een ongeschonden herstelplan van Kring met een geldig zegel." in text
+    intact = "Dit is een ongeschonden herstelplan van Eigen Kracht Centrale met een geldig zegel."
+    assert intact in text
     assert "Anouk Smit" not in text and case.reference not in text
     page = client.post(reverse("signing:verify"), {"how": "code", "code-code": document.code})
-    assert "Deze code hoort bij een ondertekend herstelplan van Kring" in page.content.decode()
+    by_code = "Deze code hoort bij een ondertekend herstelplan van Eigen Kracht Centrale"
+    assert by_code in page.content.decode()

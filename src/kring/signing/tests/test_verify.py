@@ -27,8 +27,8 @@ def client(client):
 
 
 URL = reverse("signing:verify")
-INTACT = "Dit is een ongeschonden herstelplan van Kring met een geldig zegel."
-CHANGED = "Dit bestand is geen ongeschonden herstelplan van Kring"
+INTACT = "Dit is een ongeschonden herstelplan van Eigen Kracht Centrale met een geldig zegel."
+CHANGED = "Dit bestand is geen ongeschonden herstelplan van Eigen Kracht Centrale"
 
 
 def _upload(client, data: bytes, name: str = "plan.pdf"):
@@ -95,7 +95,7 @@ def test_a_pdf_without_the_seal_and_a_file_that_is_no_pdf(client, made_document)
     from kring.signing import pdf
 
     text = _text(_upload(client, pdf.render(made_document)))
-    assert "Dit bestand heeft niet het zegel van Kring." in text
+    assert "Dit bestand heeft niet het zegel van Eigen Kracht Centrale." in text
     response = _upload(client, b"GIF89a not a plan", name="plan.gif")
     assert "Dit bestand is geen pdf. Kies de pdf van het plan." in _text(response)
 
@@ -111,7 +111,10 @@ def test_by_code_the_facts_of_the_record(client, made_document):
     typed = documents.grouped(made_document.code).lower().replace("-", " ")
     response = client.post(URL, {"how": "code", "code-code": typed})
     text = _text(response)
-    assert "Deze code hoort bij een ondertekend herstelplan van Kring met een geldig zegel." in text
+    assert (
+        "Deze code hoort bij een ondertekend herstelplan van Eigen Kracht Centrale met een geldig zegel."
+        in text
+    )
     assert f"Aantal mensen dat tekende {made_document.signer_count}" in text
     assert "niet meer" not in text
     _no_case_data(response, made_document)
@@ -131,7 +134,7 @@ def test_by_code_it_says_when_a_newer_version_replaced_the_plan(client, made_doc
 
 def test_an_unknown_code_a_pending_one_and_no_code_at_all(client, pending_document):
     text = _text(client.post(URL, {"how": "code", "code-code": "7KQ4-M2XD-9HBR"}))
-    assert "Kring kent geen ondertekend plan met deze code of dit bestand." in text
+    assert "Eigen Kracht Centrale heeft geen ondertekend plan met deze code of dit bestand." in text
     text = _text(client.post(URL, {"how": "code", "code-code": pending_document.code}))
     assert "wordt nog gemaakt" in text
     text = _text(client.post(URL, {"how": "code", "code-code": "hallo"}))
@@ -157,4 +160,34 @@ def test_a_plan_made_in_a_transaction_that_rolled_back_is_unknown(client, signed
     except RuntimeError:
         pass
     text = _text(client.post(URL, {"how": "code", "code-code": code}))
-    assert "Kring kent geen ondertekend plan" in text
+    assert "Eigen Kracht Centrale heeft geen ondertekend plan" in text
+
+
+def test_a_body_over_10_mb_is_refused_before_it_is_read(client):
+    """The announced length decides: the body is never read (here it is not even there), so a
+    large upload is not spooled to disk. The answer is 413 with the page's message, in Dutch."""
+    from kring.audit.models import AuditEvent
+
+    response = client.generic(
+        "POST",
+        URL,
+        b"",
+        content_type="multipart/form-data; boundary=xyz",
+        CONTENT_LENGTH=str(verify_views.MAX_BODY + 1),
+    )
+    assert response.status_code == 413
+    text = _text(response)
+    assert "Dit bestand is groter dan 10 MB. Kies de pdf van het plan." in text
+    assert INTACT not in text
+    assert not AuditEvent.objects.filter(action="signing.verified").exists()
+
+
+def test_a_body_just_under_the_limit_is_read_and_checked(client, made_document):
+    """The refusal above refuses only what is too large: the same request with the file's own
+    length is read and answered."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("plan.pdf", documents.pdf_bytes(made_document))
+    response = client.post(URL, {"how": "upload", "upload-file": upload})
+    assert response.status_code == 200
+    assert INTACT in _text(response)
