@@ -28,6 +28,7 @@ def case_panel(case: Case, user: User) -> tuple[str, dict[str, Any]] | None:
         "signed": sum(1 for slot in found if slot.is_signed),
         "declined": sum(1 for slot in found if slot.is_declined),
         "total": len(found),
+        "all_signed": queries.all_signed(found),
         "may": options(read=policy.may_read_signing(user, case)),
     }
     document = queries.document_of(case)

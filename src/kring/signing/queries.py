@@ -7,7 +7,8 @@ pages and the portal; each rule here is defined once.
   (conference.queries.present_participants) signs for themselves; for each present minor their
   parent or guardian co-signs (role "guardian"; the guardian need not have been present). Each
   slot carries its signature and declination of this version, if any.
-- `is_fully_signed(version)`: every slot signed.
+- `all_signed(slots)` / `is_fully_signed(version)`: every slot signed.
+- `next_to_sign(slots)`: whom the coordinator hands the tablet to next.
 """
 
 from __future__ import annotations
@@ -98,9 +99,26 @@ def slots_for_signer(version: PlanVersion, signer: Participant) -> list[Slot]:
     return [s for s in slots(version) if s.signer is not None and s.signer.pk == signer.pk]
 
 
-def is_fully_signed(version: PlanVersion) -> bool:
-    found = slots(version)
+def all_signed(found: list[Slot]) -> bool:
+    """Every place to sign in `found` (a version's slots) is signed, and there is one."""
     return bool(found) and all(slot.is_signed for slot in found)
+
+
+def is_fully_signed(version: PlanVersion) -> bool:
+    return all_signed(slots(version))
+
+
+def next_to_sign(found: list[Slot]) -> Slot | None:
+    """Who gets the tablet next, of a version's slots `found` in their order: the first place
+    neither signed nor declined (who declined asks for it again themselves) whose signer was
+    at the meeting; a guardian who was not there co-signs from their own page."""
+    present = {slot.participant.pk for slot in found if slot.role == Role.OWN}
+    for slot in found:
+        if slot.is_signed or slot.is_declined or slot.signer is None:
+            continue
+        if slot.signer.pk in present:
+            return slot
+    return None
 
 
 def document_of(case: Case) -> SignedDocument | None:

@@ -3,6 +3,12 @@ who declined (and why) and who has not yet, and the pages the coordinator hands 
 each person present with: read the whole plan, tick, type the name, optionally draw; or say
 why not.
 
+The pages for the person holding the tablet (signing, declining, and the confirmation of
+each) have a layout of their own, signing/tablet.html: no staff menu and no way into the
+overview, where the reasons of others are (R18). They speak the signer's language (ADR 0009),
+or the one chosen with their language switch (`?taal=`), and the consent sentence is composed
+and stored in it.
+
 Each page reads signing.policy: anyone who may not see the case gets a 404 (cases.access),
 anyone else who may never do this a 403; what is not possible now is said in words. The
 signature and the declination are the participant's own acts (Actor.in_person): the
@@ -12,11 +18,14 @@ never cached."""
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +46,9 @@ from kring.signing.forms import DeclineForm, SignForm
 from kring.signing.models import Role, Signature
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
+# The language switch of the pages for the person holding the tablet: a query parameter, since
+# the coordinator's own language (their session's) stays what it was.
+LANGUAGE_PARAM = "taal"
 NO_SIGNER = rule(
     "no_guardian",
     gettext_lazy("No parent or guardian is recorded: add one in the circle first."),
@@ -91,7 +103,7 @@ def overview(request, pk):
                 "signed": signed,
                 "declined": sum(1 for slot in found if slot.is_declined),
                 "total": len(found),
-                "all_signed": bool(found) and signed == len(found),
+                "all_signed": queries.all_signed(found),
                 "changed": _earlier_signatures(version),
                 "document": queries.document_of(case),
             }
@@ -109,8 +121,9 @@ def overview(request, pk):
 
 
 def _slot_for_hosting(request, pk, participant_id, role):
-    """The case, the version to sign and the slot of this page; a 404 for a place to sign that
-    does not exist (not present, not a minor, another case, no version to sign)."""
+    """The case, the version to sign, the slot of this page, the refusal to host (None: Carla
+    hosts) and all the version's slots; a 404 for a place to sign that does not exist (not
+    present, not a minor, another case)."""
     if role not in Role.values:
         raise Http404
     case = case_for(request.user, pk)
@@ -121,10 +134,47 @@ def _slot_for_hosting(request, pk, participant_id, role):
     if version is None:
         # The plan is being changed (or not final yet): the overview says what to do.
         raise NothingToSign(case)
-    slot = queries.slot_of(version, participant_id, role)
+    found = queries.slots(version)
+    slot = next((s for s in found if (s.participant.pk, s.role) == (participant_id, role)), None)
     if slot is None or slot.signer is None:
         raise Http404
-    return case, version, slot, host
+    return case, version, slot, host, found
+
+
+def _chosen_language(request) -> str:
+    """The language chosen with the language switch of a page for the person holding the
+    tablet, or ""."""
+    chosen = request.GET.get(LANGUAGE_PARAM, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else ""
+
+
+def tablet_language(request, slot: queries.Slot) -> str:
+    """The language of the pages for the person holding the tablet: the one chosen with the
+    page's language switch, or else the signer's own (ADR 0009)."""
+    assert slot.signer is not None
+    own = slot.signer.language
+    return _chosen_language(request) or (
+        own if own in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    )
+
+
+def _language_query(request) -> str:
+    """The language chosen on the tablet, as the query of an address ("" for none)."""
+    chosen = _chosen_language(request)
+    return "?" + urlencode({LANGUAGE_PARAM: chosen}) if chosen else ""
+
+
+def _again(request, name: str, case, slot: queries.Slot) -> str:
+    """The address of this slot's page `name`, in the language chosen on the tablet."""
+    return reverse(name, args=[case.pk, slot.participant.pk, slot.role]) + _language_query(request)
+
+
+def _in_language(language: str, page):
+    """`page()` rendered in `language`, and the answer saying so."""
+    with translation.override(language):
+        response = page()
+    response.headers["Content-Language"] = language
+    return response
 
 
 class NothingToSign(Exception):
@@ -167,9 +217,23 @@ def _page_context(request, case, version, slot, host, *, viewed: str) -> dict:
         "slot": slot,
         "is_guardian": slot.role == Role.GUARDIAN,
         "coordinator": request.user.get_full_name() or request.user.get_username(),
-        "short_hash": versions.short_hash(version),
         "host": host,
+        "language_param": LANGUAGE_PARAM,
+        "language_query": _language_query(request),
     }
+
+
+def _done(request, context: dict, version, found: list[queries.Slot], host, template: str):
+    """The confirmation after signing or declining: give the tablet back, and to whom the
+    coordinator hands it next (queries.next_to_sign). No reason and no overview: the next one
+    holding the tablet reads nothing of the others."""
+    upcoming = queries.next_to_sign(found)
+    context["next_slot"] = upcoming
+    if upcoming is not None:
+        context["may"]["next"] = options(
+            next=host or policy.may_sign(actor_of_slot(upcoming), upcoming, version)
+        )["next"]
+    return render(request, template, context)
 
 
 @require_http_methods(FORM_METHODS)
@@ -178,13 +242,22 @@ def _page_context(request, case, version, slot, host, *, viewed: str) -> dict:
 @_to_overview
 def sign_in_person(request, pk, participant_id, role):
     """The page for the person holding the tablet: the whole plan, the tick, the name, an
-    optional drawing. A POST signs (idempotent: a second POST of the same slot makes no second
-    signature) and comes back here, where the page then says it is signed and what is next."""
-    case, version, slot, host = _slot_for_hosting(request, pk, participant_id, role)
+    optional drawing, in the signer's language. A POST signs (idempotent: a second POST of the
+    same slot makes no second signature) and comes back here, where the page then says it is
+    signed and to give the tablet back."""
+    case, version, slot, host, found = _slot_for_hosting(request, pk, participant_id, role)
+    return _in_language(
+        tablet_language(request, slot),
+        lambda: _sign_page(request, case, version, slot, host, found),
+    )
+
+
+def _sign_page(request, case, version, slot, host, found):
     by = actor_of_slot(slot)
     refusal = host or policy.may_sign(by, slot, version)
-    language = translation.get_language()
-    consent = consent_text(version, language, role=slot.role, minor_name=slot.participant.name)
+    consent = consent_text(
+        version, translation.get_language(), role=slot.role, minor_name=slot.participant.name
+    )
     form = SignForm(posted(request), consent=consent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,7 +275,7 @@ def sign_in_person(request, pk, participant_id, role):
         except Refused as refused:
             form.add_error(None, str(refused.reason))
         else:
-            return redirect("signing:sign_in_person", case.pk, slot.participant.pk, slot.role)
+            return redirect(_again(request, "signing:sign_in_person", case, slot))
     context = _page_context(request, case, version, slot, host, viewed="signing.sign_page_viewed")
     context.update(
         {
@@ -214,14 +287,7 @@ def sign_in_person(request, pk, participant_id, role):
     )
     if slot.is_signed:
         # Signed (now, or before): the confirmation and who is next.
-        found = queries.slots(version)
-        upcoming = next((s for s in found if not s.is_signed and s.signer), None)
-        context["next_slot"] = upcoming
-        if upcoming is not None:
-            context["may"]["next"] = options(
-                next=host or policy.may_sign(actor_of_slot(upcoming), upcoming, version)
-            )["next"]
-        return render(request, "signing/signed.html", context)
+        return _done(request, context, version, found, host, "signing/signed.html")
     return render(request, "signing/sign.html", context)
 
 
@@ -230,9 +296,17 @@ def sign_in_person(request, pk, participant_id, role):
 @never_cache
 @_to_overview
 def decline_in_person(request, pk, participant_id, role):
-    """The person holding the tablet does not sign, and says why: the reason is for the
-    coordinator (and the team's manager) only."""
-    case, version, slot, host = _slot_for_hosting(request, pk, participant_id, role)
+    """The person holding the tablet does not sign, and says why, in their language: the
+    reason is for the coordinator (and the team's manager) only. A POST declines and comes back
+    here, where the page then says so and to give the tablet back."""
+    case, version, slot, host, found = _slot_for_hosting(request, pk, participant_id, role)
+    return _in_language(
+        tablet_language(request, slot),
+        lambda: _decline_page(request, case, version, slot, host, found),
+    )
+
+
+def _decline_page(request, case, version, slot, host, found):
     by = actor_of_slot(slot)
     refusal = host or policy.may_decline(by, slot, version)
     form = DeclineForm(posted(request))
@@ -249,12 +323,7 @@ def decline_in_person(request, pk, participant_id, role):
         except Refused as refused:
             form.add_error(None, str(refused.reason))
         else:
-            messages.success(
-                request,
-                _("%(name)s does not sign. The reason is on this page.")
-                % {"name": slot.signer.name},
-            )
-            return redirect("signing:overview", case.pk)
+            return redirect(_again(request, "signing:decline_in_person", case, slot))
     context = _page_context(
         request, case, version, slot, host, viewed="signing.decline_page_viewed"
     )
@@ -265,4 +334,8 @@ def decline_in_person(request, pk, participant_id, role):
             "may": options(decline=refusal, sign=host or policy.may_sign(by, slot, version)),
         }
     )
+    if request.method != "POST" and slot.is_declined:
+        # Declined (now, or before): the confirmation and who is next. A second POST is
+        # refused below, in words.
+        return _done(request, context, version, found, host, "signing/declined.html")
     return render(request, "signing/decline.html", context)

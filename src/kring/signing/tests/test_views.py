@@ -5,10 +5,13 @@ may: Carla (the case's coordinator) hosts; Mira (the team's manager) reads the o
 (the office) is refused and reads only counts on the case page; Olaf (another coordinator) does
 not find the case."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from kring.audit.models import AuditEvent
 from kring.cases.lifecycle import State
@@ -19,23 +22,11 @@ from kring.conference.tests.mode_fixtures import said_yes
 from kring.signing import actions
 from kring.signing.consent import consent_text
 from kring.signing.models import Declination, Role, Signature
-from kring.testing.auth import force_verified_login
+from kring.signing.tests.pages import dutch, text
 
 pytestmark = pytest.mark.django_db
 
 RIA_REASON = "Ik wil eerst met mijn nicht praten over afspraak 1."
-
-
-def dutch(client, user):
-    force_verified_login(client, user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
-    client.cookies["django_language"] = "nl"
-    return client
-
-
-def text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return " ".join(response.content.decode().split())
 
 
 def overview_url(case):
@@ -138,7 +129,12 @@ def test_the_reason_of_a_declination_is_read_by_the_coordinator_and_the_manager(
     for user in (carla, mira):
         page = text(dutch(client, user).get(overview_url(case)))
         assert "Wil niet tekenen." in page
-        assert RIA_REASON in page
+        # Folded away under a label that says who it is for: not read out to whoever stands by.
+        folded = re.search(r"<details[^>]*>\s*<summary>(.*?)</summary>(.*?)</details>", page)
+        assert folded is not None
+        assert "Waarom niet (voor de coördinator)" in folded.group(1)
+        assert RIA_REASON in folded.group(2)
+        assert page.count(RIA_REASON) == 1
     # Ria can still sign after all: the button stays.
     page = text(dutch(client, carla).get(overview_url(case)))
     assert f"Geef de tablet aan {ria.name}" in page
@@ -271,7 +267,10 @@ def test_no_tick_or_no_name_refuses_and_keeps_what_was_typed(client, final_versi
     assert 'value="Daan de Boer"' in page
     page = text(client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "   "}))
     assert "Typ je naam om te tekenen." in page
-    assert 'aria-describedby="id_typed_name_error"' in page or "id_typed_name_error" in page
+    # The message is at the field, and the field points to it for a screen reader.
+    name_field = re.search(r'<input[^>]*name="typed_name"[^>]*>', page).group(0)
+    assert re.search(r'aria-describedby="[^"]*\bid_typed_name_error\b', name_field)
+    assert re.search(r'id="id_typed_name_error"[^>]*>.*?Typ je naam om te tekenen\.', page)
     assert not Signature.objects.exists()
     # The same page with the tick and a name signs: the refusals refused something.
     assert (
@@ -319,9 +318,10 @@ def test_a_guardian_signs_along_for_a_minor(client, sanne_a_minor, carla, sanne,
     client = dutch(client, carla)
     page = text(client.get(overview_url(case)))
     assert f"{ellen.name} tekent mee voor {sanne.name}" in page
+    # Ellen's page is in her language, English (ADR 0009).
     page = text(client.get(sign_url(case, sanne, Role.GUARDIAN)))
-    assert f"{ellen.name}, lees het plan." in page
-    assert f"Je tekent als ouder of voogd van {sanne.name}." in page
+    assert f"{ellen.name}, read the plan." in page
+    assert f"You sign as parent or guardian of {sanne.name}." in page
     answer = client.post(
         sign_url(case, sanne, Role.GUARDIAN), {"agreed": "on", "typed_name": ellen.name}
     )
@@ -332,7 +332,7 @@ def test_a_guardian_signs_along_for_a_minor(client, sanne_a_minor, carla, sanne,
         Role.GUARDIAN,
         ellen,
     )
-    assert f"als ouder of voogd van {sanne.name}".lower() in signature.consent_text.lower()
+    assert f"as parent or guardian of {sanne.name}".lower() in signature.consent_text.lower()
 
 
 def test_a_signed_version_no_longer_counts_after_a_change(client, final_version, carla, daan):
@@ -358,12 +358,13 @@ def test_declining_needs_a_reason_and_then_the_overview_shows_it(client, final_v
     client = dutch(client, carla)
     page = text(client.get(decline_url(case, ria)))
     assert "Je hoeft niet te tekenen. De coördinator ziet waarom niet." in page
+    assert ">Ik teken niet<" in page
     page = text(client.post(decline_url(case, ria), {"reason": ""}))
     assert "Schrijf op waarom je niet tekent." in page
     assert not Declination.objects.exists()
     answer = client.post(decline_url(case, ria), {"reason": RIA_REASON})
     assert answer.status_code == 302
-    assert answer["Location"] == overview_url(case)
+    assert answer["Location"] == decline_url(case, ria)
     declination = Declination.objects.get()
     assert (declination.declined_by, declination.hosted_by, declination.reason) == (
         ria,
@@ -375,12 +376,11 @@ def test_declining_needs_a_reason_and_then_the_overview_shows_it(client, final_v
     assert RIA_REASON not in str(event.data)
     page = text(client.get(overview_url(case)))
     assert RIA_REASON in page
-    # Declining twice is not possible; the page says so and nothing is added.
-    page = text(client.get(decline_url(case, ria)))
-    assert (
-        "Ik teken niet" not in page.split("</h1>", 1)[1].split("<form", 1)[0] or "<form" not in page
-    )
-    client.post(decline_url(case, ria), {"reason": "nog eens"})
+    # Declining twice is not possible: the page says so, offers no button, adds nothing.
+    page = text(client.post(decline_url(case, ria), {"reason": "nog eens"}))
+    assert "Er staat al dat er niet wordt getekend." in page
+    assert "<form" not in page.split("<main", 1)[1]
+    assert ">Ik teken niet<" not in page
     assert Declination.objects.count() == 1
 
 
@@ -413,3 +413,189 @@ def test_the_tablet_page_of_a_plan_being_changed_goes_back_to_the_overview(
     page = text(client.get(answer["Location"]))
     assert "eerst moet het plan worden vastgesteld" in page
     assert client.get(decline_url(case, daan)).status_code == 302
+
+
+# --- the pages for the person holding the tablet ------------------------------------------------
+
+JOOST_REASON = "Ik wil het eerst met mijn ouders bespreken."
+
+
+def _host_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def test_after_declining_the_tablet_says_give_it_back_and_shows_nobodys_reason(
+    client, final_version, carla, joost, ria
+):
+    """Whoever holds the tablet after Ria declined never reads why Joost or Ria do not sign:
+    the page after declining is a confirmation, not the coordinator's overview."""
+    from kring.audit.actors import Actor
+
+    case = final_version.plan.case
+    actions.decline(
+        final_version,
+        joost.pk,
+        Role.OWN,
+        by=Actor.in_person(joost),
+        reason=JOOST_REASON,
+        host=carla,
+    )
+    client = dutch(client, carla)
+    answer = client.post(decline_url(case, ria), {"reason": RIA_REASON})
+    page = text(client.get(answer["Location"]))
+    assert f"{ria.name}, je tekent niet." in page
+    assert f"Geef de tablet terug aan {_host_name(carla)}." in page
+    assert RIA_REASON not in page
+    assert JOOST_REASON not in page
+    assert f'href="{overview_url(case)}"' not in page
+    # The reasons are where Carla reads them.
+    overview = text(client.get(overview_url(case)))
+    assert RIA_REASON in overview
+    assert JOOST_REASON in overview
+
+
+def test_the_pages_for_the_person_holding_the_tablet_have_no_staff_menu(
+    client, final_version, carla, daan, joost, ria
+):
+    case = final_version.plan.case
+    client = dutch(client, carla)
+    staff_page = text(client.get(overview_url(case)))
+    assert 'aria-label="Hoofdmenu"' in staff_page
+    assert "Uitloggen" in staff_page
+    client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "Daan"})
+    client.post(decline_url(case, ria), {"reason": RIA_REASON})
+    pages = {
+        "to sign": sign_url(case, joost),
+        "signed": sign_url(case, daan),
+        "to decline": decline_url(case, joost),
+        "declined": decline_url(case, ria),
+    }
+    for which, url in pages.items():
+        page = text(client.get(url))
+        assert 'aria-label="Hoofdmenu"' not in page, which
+        assert "Uitloggen" not in page, which
+        assert f'href="{reverse("accounts:account")}"' not in page, which
+        assert f'href="{overview_url(case)}"' not in page, which
+        assert f'href="{reverse("cases:detail", args=[case.pk])}"' not in page, which
+        # What every page keeps: the skip link and the language switch.
+        assert 'href="#main"' in page, which
+        assert "Direct naar de inhoud" in page, which
+        assert 'name="taal" value="en"' in page, which
+    # The signed page no longer leads back to the overview either.
+    assert "Terug naar het overzicht" not in text(client.get(pages["signed"]))
+
+
+def test_who_is_next_skips_a_place_declined_and_a_guardian_who_was_not_there(
+    client, sanne_a_minor, carla, daan, joost, ria, sanne, ellen
+):
+    """Joost declined: after Daan the tablet goes to Ria. Ellen co-signs for Sanne but was not
+    at the meeting: after the last one present, nobody is next on the tablet."""
+    from kring.audit.actors import Actor
+
+    case = sanne_a_minor.plan.case
+    actions.decline(
+        sanne_a_minor,
+        joost.pk,
+        Role.OWN,
+        by=Actor.in_person(joost),
+        reason=JOOST_REASON,
+        host=carla,
+    )
+    client = dutch(client, carla)
+    answer = client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "Daan"})
+    page = text(client.get(answer["Location"]))
+    assert f"Geef de tablet aan {ria.name}" in page
+    assert sign_url(case, ria) in page
+    assert sign_url(case, joost) not in page
+    sign_on_tablet(sanne_a_minor, ria, carla)
+    answer = client.post(sign_url(case, sanne), {"agreed": "on", "typed_name": "Sanne"})
+    page = text(client.get(answer["Location"]))
+    assert f"Thank you, {sanne.name}. You signed the plan." in page
+    assert sign_url(case, sanne, Role.GUARDIAN) not in page
+    assert ellen.name not in page
+    assert f"Give the tablet back to {_host_name(carla)}." in page
+
+
+def test_next_to_sign_is_the_first_place_open_whose_signer_was_there(
+    sanne_a_minor, carla, daan, joost, ria, sanne
+):
+    from kring.audit.actors import Actor
+    from kring.signing import queries
+
+    def next_one():
+        found = queries.next_to_sign(queries.slots(sanne_a_minor))
+        return (found.participant, found.role) if found else None
+
+    assert next_one() == (daan, Role.OWN)
+    actions.decline(
+        sanne_a_minor, daan.pk, Role.OWN, by=Actor.in_person(daan), reason="Nee.", host=carla
+    )
+    assert next_one() == (joost, Role.OWN)
+    for person in (joost, ria, sanne):
+        sign_on_tablet(sanne_a_minor, person, carla)
+    # Left: Daan, who declined, and Ellen's place for Sanne; Ellen was not there.
+    assert next_one() is None
+
+
+def test_the_person_holding_the_tablet_reads_the_version_and_its_date_not_its_fingerprint(
+    client, final_version, carla, daan
+):
+    case = final_version.plan.case
+    page = text(dutch(client, carla).get(sign_url(case, daan)))
+    with translation.override("nl"):
+        day = formats.date_format(timezone.localtime(final_version.finalised_at), "j F Y")
+    assert f"Versie 1 van het plan, vastgesteld op {day}" in page
+    assert final_version.content_hash[:12] not in page
+    assert "vingerafdruk" not in page.lower()
+
+
+def test_the_signing_page_and_the_consent_are_in_the_signers_language(
+    client, final_version, carla, sanne
+):
+    """Sanne reads English (her preferred language): her page and the sentence she agrees to
+    are in English, whatever language Carla reads Kring in; what she signed is stored so."""
+    case = final_version.plan.case
+    client = dutch(client, carla)
+    page = text(client.get(sign_url(case, sanne)))
+    assert '<html lang="en">' in page
+    assert f"{sanne.name}, read the plan. Is it right for you?" in page
+    assert consent_text(final_version, "en") in page
+    assert (
+        client.post(sign_url(case, sanne), {"agreed": "on", "typed_name": "Sanne"}).status_code
+        == 302
+    )
+    assert Signature.objects.get().consent_text == consent_text(final_version, "en")
+    # Carla's own page stays in Dutch.
+    assert "Het plan ondertekenen" in text(client.get(overview_url(case)))
+
+
+def test_the_person_holding_the_tablet_switches_the_language_and_signs_what_they_read(
+    client, final_version, carla, sanne
+):
+    case = final_version.plan.case
+    client = dutch(client, carla)
+    page = text(client.get(sign_url(case, sanne)))
+    assert 'name="taal" value="nl"' in page
+    in_dutch = f"{sign_url(case, sanne)}?taal=nl"
+    page = text(client.get(in_dutch))
+    assert '<html lang="nl">' in page
+    assert f"{sanne.name}, lees het plan. Klopt het voor jou?" in page
+    assert consent_text(final_version, "nl") in page
+    answer = client.post(in_dutch, {"agreed": "on", "typed_name": "Sanne"})
+    assert answer["Location"] == in_dutch
+    assert Signature.objects.get().consent_text == consent_text(final_version, "nl")
+    page = text(client.get(answer["Location"]))
+    assert f"Dank je wel, {sanne.name}. Je hebt het plan ondertekend." in page
+    # A language that Kring does not speak is the signer's own.
+    assert '<html lang="en">' in text(client.get(f"{sign_url(case, sanne)}?taal=xx"))
+
+
+def test_declining_is_in_the_signers_language_too(client, final_version, carla, sanne):
+    case = final_version.plan.case
+    client = dutch(client, carla)
+    page = text(client.get(decline_url(case, sanne)))
+    assert f"{sanne.name}, you do not sign" in page
+    answer = client.post(decline_url(case, sanne), {"reason": "Not yet."})
+    page = text(client.get(answer["Location"]))
+    assert f"{sanne.name}, you do not sign." in page
+    assert f"Give the tablet back to {_host_name(carla)}." in page
