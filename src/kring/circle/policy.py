@@ -38,8 +38,9 @@ from kring.referrals.models import ReferralPerson
 PREPARING = (State.PREPARING,)
 # R9: a participant may withdraw at any moment until the plan is signed.
 WITHDRAWABLE = (State.PREPARING, State.SCHEDULED)
-# A personal link can be renewed while the participant still needs the portal.
-LINKS_IN_USE = (State.PREPARING, State.SCHEDULED)
+# A personal link can be renewed while the participant still needs the portal: to prepare and
+# answer, and after the conference to sign the plan remotely and download their copy (R14).
+LINKS_IN_USE = (State.PREPARING, State.SCHEDULED, State.CONFERENCE_HELD, State.FOLLOWING_UP)
 # R7: the safety check stays open until the meeting.
 SAFETY_CHECK = (State.PREPARING, State.SCHEDULED)
 # An invitation can be answered (and the answer changed) while it stands.
@@ -193,7 +194,7 @@ def may_reissue_link(actor: By, participant: Participant) -> Refusal | None:
         lambda: _in(
             participant.case,
             LINKS_IN_USE,
-            _("A new personal link is possible only during the preparation."),
+            _("A new personal link is possible only while the case is under way."),
         ),
         lambda: (
             None
@@ -370,9 +371,9 @@ def _takes_part(participant: Participant) -> Refusal | None:
 
 # --- reaching the coordinator, and coming back (issue 8) -----------------------------------------
 
-# A question can be asked while the participant still needs the portal; a withdrawn or declined
-# person too: asking to come back is a question (R9).
-QUESTIONS_OPEN = LINKS_IN_USE
+# A question can be asked during the preparation; a withdrawn or declined person too: asking to
+# come back is a question (R9).
+QUESTIONS_OPEN = (State.PREPARING, State.SCHEDULED)
 # R9: someone who withdrew or declined may come back, until the plan is signed.
 RETURNABLE = WITHDRAWABLE
 # Who declined or withdrew: HAS_LEFT, defined with the statuses in circle.models, read from here.

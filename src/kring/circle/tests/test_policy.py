@@ -332,6 +332,7 @@ SETUPS: dict[str, Callable] = {
     "sanne_added_from_the_request": _then(_sanne_added_from_the_request),
     "scheduled": _then(_set_state(State.SCHEDULED)),
     "conference_held": _then(_set_state(State.CONFERENCE_HELD)),
+    "following_up": _then(_set_state(State.FOLLOWING_UP)),
     "stopped": _then(_stop),
 }
 
@@ -480,10 +481,10 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "preparing", refused("not_invited"), "joost"),
         Row("coordinator", "preparing", refused("not_invited"), "ria"),  # declined
         Row("coordinator", "sanne_withdrew", refused("not_invited"), "sanne"),
-        *(
-            Row("coordinator", state, refused("state"), "sanne")
-            for state in ("conference_held", "stopped")
-        ),
+        # After the conference the link is still needed: to sign remotely, to download the copy.
+        Row("coordinator", "conference_held", ALLOWED, "sanne"),
+        Row("coordinator", "following_up", ALLOWED, "sanne"),
+        Row("coordinator", "stopped", refused("state"), "sanne"),
     ],
     "may_remove_participant": [
         Row("coordinator", "preparing", ALLOWED, "joost"),  # nothing happened with him yet
