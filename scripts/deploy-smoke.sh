@@ -173,6 +173,28 @@ echo "KRING_BACKUP_PASSPHRASE='$(python3 -c 'import secrets; print(secrets.token
     >"$etc/backup.env"
 chmod 600 "$etc/owner.env" "$etc/backup.env"
 
+step seal
+# The guide's test installation: the two lines in the environment file, then kring make-seal.
+seal_passphrase=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
+printf '%s\n' "KRING_SEAL_PKCS12=$etc/seal.p12" "KRING_SEAL_PASSPHRASE='$seal_passphrase'" \
+    >>"$etc/env"
+as_app "$venv/bin/kring" make-seal "$etc/seal.p12" >"$tmp/make-seal.log"
+check seal-works
+# A PDF made as the worker makes the plan's (WeasyPrint in the runtime venv), sealed with the
+# configured seal and recognised by the verification page's check.
+as_app "$venv/bin/kring" shell -c "
+from weasyprint import HTML
+from kring.signing import seal
+sealed = seal.seal(HTML(string='<html lang=nl><p>Herstelplan</p></html>').write_pdf())
+checked = seal.check(sealed)
+assert checked.ok, checked
+print('sealed and checked')
+" >"$tmp/seal.log" 2>&1 || {
+    cat "$tmp/seal.log" >&2
+    say "the configured seal does not seal"
+    exit 1
+}
+
 step deploy-check
 # Every warning that remains must be one the guide's "Deploy check" lists as accepted.
 as_app "$venv/bin/kring" check --deploy >"$tmp/check.log" 2>&1 || {
@@ -187,6 +209,12 @@ for id in $(grep -oE '\([a-z_]+\.[EWC][0-9]+\)' "$tmp/check.log" | tr -d '()' | 
         exit 1
     fi
 done
+check seal-configured
+if grep -q 'kring\.W002' "$tmp/check.log"; then
+    cat "$tmp/check.log" >&2
+    say "kring.W002 remains although the guide's seal is configured"
+    exit 1
+fi
 
 step database
 # createuser --pwprompt kring_owner; createuser --pwprompt kring_app;
