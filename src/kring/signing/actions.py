@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -65,6 +65,8 @@ DRAWING_MAX = 20_000
 USER_AGENT_MAX = 400  # Signature.user_agent
 # SVG path data: commands, numbers, separators. Nothing else (no tags, no quotes, no script).
 DRAWING_CHARACTERS = re.compile(r"[MmLlHhVvCcSsQqTtAaZz0-9 .,\-]*")
+# What a slot's signer made: their signature or their declination.
+_Row = TypeVar("_Row", Signature, Declination)
 
 
 # --- the guard of the `follow_up` move ----------------------------------------------------------
@@ -239,11 +241,13 @@ def sign(
     return signature, True
 
 
-def _own(signature: Signature | None, actor: By) -> Signature | None:
-    """`signature` when `actor` is the participant who made it (a retry), else None."""
-    if signature is None or not isinstance(actor, Actor) or not actor.is_participant:
+def _own(row: _Row | None, actor: By) -> _Row | None:
+    """`row` (a signature or a declination) when `actor` is the participant who made it (a
+    retry), else None."""
+    if row is None or not isinstance(actor, Actor) or not actor.is_participant:
         return None
-    return signature if signature.signed_by_id == actor.participant_id else None
+    made_by = row.signed_by_id if isinstance(row, Signature) else row.declined_by_id
+    return row if made_by == actor.participant_id else None
 
 
 def _complete(case: Case, version: PlanVersion) -> None:
@@ -275,7 +279,7 @@ def decline(
     with transaction.atomic():
         case, version, slot = _locked(version, participant_id, role)
         actor = _acting(by, slot, host)
-        existing = _own_declination(slot.declination, actor)
+        existing = _own(slot.declination, actor)
         if existing is not None and slot.signature is None:
             return existing
         if host is not None:
@@ -310,7 +314,7 @@ def decline(
             raced = Declination.objects.filter(
                 version=version, participant_id=participant_id, role=slot.role
             ).first()
-            existing = _own_declination(raced, actor)
+            existing = _own(raced, actor)
             if existing is not None:
                 return existing
             raise Refused(
@@ -318,9 +322,3 @@ def decline(
             ) from None
         log_event(case, "signing.declined", by=actor, **_event_data(version, slot, host))
     return declination
-
-
-def _own_declination(declination: Declination | None, actor: By) -> Declination | None:
-    if declination is None or not isinstance(actor, Actor) or not actor.is_participant:
-        return None
-    return declination if declination.declined_by_id == actor.participant_id else None
