@@ -34,7 +34,26 @@ class Method(models.TextChoices):
     REMOTE = "remote", _("through the personal page")
 
 
-class Signature(ChoiceLabels, models.Model):
+class _SlotAct(ChoiceLabels, models.Model):
+    """What a signature and a declination both say of their slot: the `role` of the place
+    (with `version` and `participant`, named per model for their reverse names), how it was
+    done (`method`) and, in person, the coordinator whose tablet it was (`hosted_by`)."""
+
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.OWN)
+    method = models.CharField(max_length=10, choices=Method.choices)
+    hosted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Signature(_SlotAct):
     """One signature of one version (R14). `participant` is whose place it fills: the signer
     themselves (role "own") or the minor whose guardian co-signs (role "guardian"); `signed_by`
     is who signed. `content_hash` is the version's hash as it was shown; `consent_text` the
@@ -49,7 +68,6 @@ class Signature(ChoiceLabels, models.Model):
     participant = models.ForeignKey(
         "circle.Participant", on_delete=models.PROTECT, related_name="signatures"
     )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.OWN)
     signed_by = models.ForeignKey(
         "circle.Participant", on_delete=models.PROTECT, related_name="signatures_given"
     )
@@ -58,14 +76,6 @@ class Signature(ChoiceLabels, models.Model):
     typed_name = models.CharField(_("your name"), max_length=200)
     drawing = models.TextField(blank=True)
     signed_at = models.DateTimeField()
-    method = models.CharField(max_length=10, choices=Method.choices)
-    hosted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     remote_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
 
@@ -88,7 +98,7 @@ class Signature(ChoiceLabels, models.Model):
         return f"signature of {self.participant_id} ({self.role}) on version {self.version_id}"
 
 
-class Declination(ChoiceLabels, models.Model):
+class Declination(_SlotAct):
     """Someone declined to sign a version, with a reason the coordinator sees (never on the
     timeline, in the audit log or in an e-mail). A later signature of the same slot counts; the
     declination stays as history."""
@@ -99,20 +109,11 @@ class Declination(ChoiceLabels, models.Model):
     participant = models.ForeignKey(
         "circle.Participant", on_delete=models.PROTECT, related_name="declinations"
     )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.OWN)
     declined_by = models.ForeignKey(
         "circle.Participant", on_delete=models.PROTECT, related_name="declinations_given"
     )
     reason = models.TextField(_("why not"), max_length=1000)
     declined_at = models.DateTimeField()
-    method = models.CharField(max_length=10, choices=Method.choices)
-    hosted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     class Meta:
         ordering = ["declined_at", "pk"]
