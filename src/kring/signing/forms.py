@@ -7,6 +7,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kring.signing.actions import NAME_MAX, REASON_MAX
+
 # SVG path data as sign.js writes it: moves and lines with whole or decimal numbers. Anything
 # else (a script, markup) is refused, so that a drawing is only ever lines.
 PATH_DATA = re.compile(r"^[MLml0-9 .,\-]*$")
@@ -20,7 +22,7 @@ class SignForm(forms.Form):
     )
     typed_name = forms.CharField(
         label=_("Type your name"),
-        max_length=200,
+        max_length=NAME_MAX,
         error_messages={
             "required": _("Type your name to sign."),
             "max_length": _("Your name can be at most %(limit_value)d characters."),
@@ -47,10 +49,10 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you not sign?"),
         help_text=_("Only the coordinator reads this."),
-        max_length=1000,
+        max_length=REASON_MAX,
         error_messages={
             "required": _("Write why you do not sign."),
             "max_length": _("Write at most %(limit_value)d characters."),
         },
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 1000}),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": REASON_MAX}),
     )
