@@ -13,8 +13,6 @@ its bytes kept by signing.storage.
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,13 +20,13 @@ from kring.circle import links
 from kring.signing import storage
 from kring.signing.models import Signature, SignedDocument
 
-CODE_ALPHABET = links.CODE_ALPHABET  # Crockford's base32: no I, L, O, U
-CODE_LENGTH = 12
 _NEW_CODE_TRIES = 5
 
 
+# The verification code has the letter code's format (circle.links): made, grouped and read
+# the same way, so its rules are said once, there.
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return links.new_code()
 
 
 def grouped(code: str) -> str:
@@ -39,10 +37,7 @@ def grouped(code: str) -> str:
 def parse_code(typed: str) -> str | None:
     """The code in `typed`, or None when it cannot be one (wrong length, a letter outside the
     alphabet such as U)."""
-    code = links.squeeze(typed or "")
-    if len(code) != CODE_LENGTH or any(char not in CODE_ALPHABET for char in code):
-        return None
-    return code
+    return links.normalise(typed or "")
 
 
 def start(version) -> SignedDocument:
