@@ -7,6 +7,27 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 
+def sign_for(version, person, role="own", signer=None):
+    """`signer` (by default `person`) signs `person`'s place of `version` remotely, through the
+    personal page, with the real action: their own place, or as guardian (role "guardian") of
+    the minor `person`."""
+    from kring.audit.actors import Actor
+    from kring.signing import actions, consent
+    from kring.signing.models import Role
+
+    signer = signer or person
+    minor = person if role == Role.GUARDIAN else None
+    return actions.sign(
+        version,
+        person.pk,
+        role,
+        by=Actor.in_portal(signer, for_participant=minor),
+        typed_name=signer.name,
+        agreed=True,
+        consent_text=consent.consent_text(version, "nl"),
+    )
+
+
 @pytest.fixture
 def signed_version(final_version, carla):
     """Every slot of version 1 signed: on Carla's tablet, except the last one remotely. Daan

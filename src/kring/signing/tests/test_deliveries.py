@@ -7,26 +7,12 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from kring.audit.actors import Actor
 from kring.circle.models import Participant
 from kring.core.policy import NotAllowed, Refused
 from kring.notifications.models import OutgoingMail
-from kring.signing import actions, consent, deliveries, documents
+from kring.signing import deliveries, documents
 from kring.signing.models import Delivery, Role, SignedDocument
-
-
-def sign_for(version, person, role=Role.OWN, signer=None):
-    signer = signer or person
-    minor = person if role == Role.GUARDIAN else None
-    return actions.sign(
-        version,
-        person.pk,
-        role,
-        by=Actor.in_portal(signer, for_participant=minor),
-        typed_name=signer.name,
-        agreed=True,
-        consent_text=consent.consent_text(version, "nl"),
-    )
+from kring.signing.tests.document_fixtures import sign_for
 
 
 @pytest.fixture

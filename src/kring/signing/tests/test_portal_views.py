@@ -7,13 +7,12 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from kring.audit.actors import Actor
 from kring.audit.models import AuditEvent
 from kring.circle import links
 from kring.notifications import secrets
 from kring.notifications.models import OutgoingMail
-from kring.signing import actions, consent
 from kring.signing.models import Declination, Delivery, Method, Role, Signature, SignedDocument
+from kring.signing.tests.document_fixtures import sign_for
 
 EN = "en"
 BROWSER = "Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile Safari/537.36"
@@ -44,20 +43,6 @@ def sign_post(client, slot_key, name="Daan de Boer", agreed=True):
         data[f"{slot_key}-agreed"] = "on"
     return client.post(
         reverse("signing:portal_sign"), data, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7"
-    )
-
-
-def sign_for(version, person, role=Role.OWN, signer=None):
-    signer = signer or person
-    minor = person if role == Role.GUARDIAN else None
-    return actions.sign(
-        version,
-        person.pk,
-        role,
-        by=Actor.in_portal(signer, for_participant=minor),
-        typed_name=signer.name,
-        agreed=True,
-        consent_text=consent.consent_text(version, "nl"),
     )
 
 
