@@ -91,3 +91,16 @@ class SmtpServer:
                         f"no mail to {to} within {timeout} s; the server received: {received}"
                     )
                 self._inbox.arrived.wait(left)
+
+    def wait_for_subject(self, to: str, subject: str, *, timeout: float = 10.0) -> ReceivedMail:
+        """The message to `to` with `subject`; waits for it to arrive (the outbox sends after
+        commit), failing after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._inbox.arrived:
+            while True:
+                for mail in self._inbox.messages:
+                    if to in mail.envelope_to and mail.subject == subject:
+                        return mail
+                left = deadline - time.monotonic()
+                assert left > 0, f"no mail {subject!r} to {to} within {timeout} s"
+                self._inbox.arrived.wait(left)

@@ -5,7 +5,6 @@ starts too; a move keeps the UID with a higher SEQUENCE and the summer time. Daa
 meeting on his own page at phone width; a participant without e-mail is on the letters list.
 axe reports nothing on these pages."""
 
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -43,21 +42,6 @@ def _calendar_of(mail) -> icalendar.Calendar:
 
 def _event(mail):
     return _calendar_of(mail).walk("VEVENT")[0]
-
-
-def _wait_for(smtp_server, to: str, subject: str, timeout: float = 10.0):
-    """The message to `to` with `subject`, waiting for it to arrive (the outbox sends after
-    commit): the server's own condition, as in test_office_areas."""
-    deadline = time.monotonic() + timeout
-    inbox = smtp_server._inbox
-    with inbox.arrived:
-        while True:
-            for mail in inbox.messages:
-                if to in mail.envelope_to and mail.subject == subject:
-                    return mail
-            left = deadline - time.monotonic()
-            assert left > 0, f"no mail {subject!r} to {to} within {timeout} s"
-            inbox.arrived.wait(left)
 
 
 def test_after_confirming_the_invitations_arrive_with_a_calendar_file_in_local_time(
@@ -108,7 +92,7 @@ def test_after_confirming_the_invitations_arrive_with_a_calendar_file_in_local_t
 
     # --- the invitations at the SMTP server ----------------------------------------------------
     subject = nl("The date of your Eigen Kracht conference")
-    daans = _wait_for(smtp_server, DAAN.email, subject)
+    daans = smtp_server.wait_for_subject(DAAN.email, subject)
     assert "zondag 31 oktober 2027" in daans.text and "10:00 – 12:30" in daans.text
     calendar = _calendar_of(daans)
     assert calendar["METHOD"] == "REQUEST"
@@ -118,7 +102,7 @@ def test_after_confirming_the_invitations_arrive_with_a_calendar_file_in_local_t
     assert (start.date().isoformat(), start.hour, start.minute) == ("2027-10-31", 10, 0)
     assert start.astimezone(UTC) == datetime(2027, 10, 31, 9, 0, tzinfo=UTC)  # CET after 03:00
     assert event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
-    sannes = _wait_for(smtp_server, SANNE.email, "The date of your Eigen Kracht conference")
+    sannes = smtp_server.wait_for_subject(SANNE.email, "The date of your Eigen Kracht conference")
     assert str(_event(sannes)["UID"]) == meeting.uid  # Sanne reads English
 
     # --- the case page lists Ria's letter ------------------------------------------------------
@@ -146,7 +130,9 @@ def test_after_confirming_the_invitations_arrive_with_a_calendar_file_in_local_t
         venue=linde,
         by=carla,
     )
-    moved = _wait_for(smtp_server, DAAN.email, nl("Your Eigen Kracht conference has been moved"))
+    moved = smtp_server.wait_for_subject(
+        DAAN.email, nl("Your Eigen Kracht conference has been moved")
+    )
     event = _event(moved)
     assert str(event["UID"]) == meeting.uid and event["SEQUENCE"] == 1
     start = event.decoded("DTSTART")

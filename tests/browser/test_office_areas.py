@@ -3,8 +3,6 @@ inbox and Bram of Team Utrecht never sees it; Wim, Team Zwolle's office, decline
 on what help fits better, and the note reaches the requester's mailbox through a real SMTP
 server. axe-core checks every page."""
 
-import time
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -22,21 +20,6 @@ WHAT_HAPPENED = "Rick heeft mijn schuur in brand gestoken, vorige week zaterdag.
 REQUESTER_EMAIL = "jeroen@example.org"
 NOTE = "Slachtofferhulp Nederland helpt je verder: bel 0900-0101."
 PRIVACY_CONSENT = "I have read the privacy statement and agree that Kring stores my request."
-
-
-def _wait_for_mail(smtp_server, to: str, subject: str, timeout: float = 10.0):
-    """The message to `to` with `subject`, waiting for it to arrive (the server's own
-    condition, as SmtpServer.wait_for_mail, which returns the first message to `to`)."""
-    deadline = time.monotonic() + timeout
-    inbox = smtp_server._inbox
-    with inbox.arrived:
-        while True:
-            for mail in inbox.messages:
-                if to in mail.envelope_to and mail.subject == subject:
-                    return mail
-            left = deadline - time.monotonic()
-            assert left > 0, f"no mail {subject!r} to {to} within {timeout} s"
-            inbox.arrived.wait(left)
 
 
 @pytest.fixture
@@ -120,7 +103,7 @@ def test_a_request_from_zwolle_is_for_team_zwolle_which_declines_it_with_a_note(
 
     # --- The note reaches Jeroen's mailbox, and nothing of what he wrote -----------------
     subject = nl("About your request %(ref)s", ref=case.reference)
-    declined = _wait_for_mail(smtp_server, REQUESTER_EMAIL, subject)
+    declined = smtp_server.wait_for_subject(REQUESTER_EMAIL, subject)
     assert NOTE in declined.text
     assert NOTE in declined.html
     assert "schuur" not in declined.text

@@ -7,18 +7,17 @@ offers the download. axe reports nothing on each page at phone width."""
 
 import io
 import re
-import time
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from kring.audit.actors import Actor
 from kring.circle import links
-from kring.signing import actions, consent
+from kring.signing import consent
 from kring.signing.models import Method, Role, Signature, SignedDocument
 from kring.signing.tests.conftest import complete_plan, ellen, final_version  # noqa: F401
+from kring.signing.tests.document_fixtures import sign_for
 from kring.testing.people import DAAN
 from tests.browser.conftest import PHONE
 from tests.browser.ui import log_in, nl
@@ -26,33 +25,6 @@ from tests.browser.ui import log_in, nl
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NARROW = {"width": 320, "height": 640}
-
-
-def _wait_for(smtp_server, to: str, subject: str, timeout: float = 20.0):
-    """The message to `to` with `subject`, waiting on the server's own condition."""
-    deadline = time.monotonic() + timeout
-    inbox = smtp_server._inbox
-    with inbox.arrived:
-        while True:
-            for mail in inbox.messages:
-                if to in mail.envelope_to and mail.subject == subject:
-                    return mail
-            left = deadline - time.monotonic()
-            assert left > 0, f"no mail {subject!r} to {to} within {timeout} s"
-            inbox.arrived.wait(left)
-
-
-def _others_sign(version, *people):
-    for person in people:
-        actions.sign(
-            version,
-            person.pk,
-            Role.OWN,
-            by=Actor.in_portal(person),
-            typed_name=person.name,
-            agreed=True,
-            consent_text=consent.consent_text(version, "nl"),
-        )
 
 
 def test_daan_signs_on_his_phone_with_the_e_mailed_code(
@@ -67,7 +39,8 @@ def test_daan_signs_on_his_phone_with_the_e_mailed_code(
     axe,
     authenticator,
 ):
-    _others_sign(final_version, sanne, joost, ria)
+    for person in (sanne, joost, ria):
+        sign_for(final_version, person)
     token = links.issue(daan, by=carla).token
 
     phone = axe.watch(new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page())
@@ -83,7 +56,7 @@ def test_daan_signs_on_his_phone_with_the_e_mailed_code(
     expect(code_field).to_be_visible()
     axe.check(phone)
 
-    mail = _wait_for(smtp_server, DAAN.email, nl("Your code to sign the plan"))
+    mail = smtp_server.wait_for_subject(DAAN.email, nl("Your code to sign the plan"), timeout=20.0)
     assert "Daan" not in mail.subject + mail.text
     [code] = re.findall(r"^\s*(\d{6})\s*$", mail.text, re.MULTILINE)
     code_field.fill(code)
@@ -109,7 +82,7 @@ def test_daan_signs_on_his_phone_with_the_e_mailed_code(
     assert "Chrome" in signature.user_agent
 
     # The last signature: the PDF is made and the copy mail arrives with it attached.
-    copy = _wait_for(smtp_server, DAAN.email, nl("Your copy of the plan"), timeout=60)
+    copy = smtp_server.wait_for_subject(DAAN.email, nl("Your copy of the plan"), timeout=60)
     [pdf] = [
         p for p in copy.message.iter_attachments() if p.get_content_type() == "application/pdf"
     ]
@@ -166,7 +139,7 @@ def test_ellen_co_signs_for_sanne_after_first_saying_why_not(
     phone.goto(reverse("portal:enter", args=[token]))
     phone.get_by_role("link", name=en("Read and sign the plan")).click()
     phone.get_by_role("button", name=en("Send me a code")).click()
-    mail = _wait_for(smtp_server, ELLEN.email, en("Your code to sign the plan"))
+    mail = smtp_server.wait_for_subject(ELLEN.email, en("Your code to sign the plan"), timeout=20.0)
     [code] = re.findall(r"^\s*(\d{6})\s*$", mail.text, re.MULTILINE)
     phone.get_by_label(en("The code from the e-mail")).fill(code)
     phone.get_by_role("button", name=en("Check the code")).click()
