@@ -19,39 +19,12 @@ from kring.conference.models import Attendance
 from kring.conference.tests.mode_fixtures import said_yes
 from kring.signing.consent import consent_text
 from kring.signing.models import Declination, Signature
-from kring.signing.tests.conftest import (
-    checking_in,
-    complete_plan,
-    daan,
-    everyone_said_yes,
-    joost,
-    linde,
-    meeting_an_hour_ago,
-    plan,
-    ria,
-    rounds_done,
-    sanne,
-    scheduled_case,
-    summer_meeting,
-)
+from kring.signing.tests.conftest import complete_plan
 from tests.browser.conftest import TABLET
 from tests.browser.ui import log_in, nl
 
-__all__ = [
-    "checking_in",
-    "complete_plan",
-    "daan",
-    "everyone_said_yes",
-    "joost",
-    "linde",
-    "meeting_an_hour_ago",
-    "plan",
-    "ria",
-    "rounds_done",
-    "sanne",
-    "scheduled_case",
-    "summer_meeting",
-]
+# The rest of the world (Carla's case, its people, the conference) is tests/browser/conftest.py's.
+__all__ = ["complete_plan"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
