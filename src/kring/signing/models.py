@@ -148,13 +148,19 @@ class SignedDocument(ChoiceLabels, models.Model):
     created_at = models.DateTimeField()
     made_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
-    claimed_at = models.DateTimeField(null=True, blank=True)  # a worker is making it (tasks)
+    # A worker's claim (signing.tasks): when the last attempt began, and its fencing token
+    # while one holds it.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     signer_count = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     size = models.PositiveIntegerField(default=0)
     storage = models.CharField(max_length=40, blank=True)
     name = models.CharField(max_length=200, blank=True)
+    # The SHA-256 of the sealing certificate (signing.seal.fingerprint): the verification page
+    # trusts it for this document after the seal was renewed.
+    seal_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -7,9 +7,12 @@ is the one Kring made.
   (`KRING_SEAL_DEMO`) generate a self-signed certificate once, into `KRING_VAR_DIR/seal-demo.p12`;
   otherwise sealing refuses with ImproperlyConfigured. Cached per process.
 - `seal(pdf) -> bytes`: sealed offline (no timestamp server, no revocation fetch).
-- `check(pdf) -> SealCheck`: is it intact, does the seal cover the whole file, was nothing
-  changed after it, and was it sealed by a certificate this installation trusts (its own seal's,
-  and the demo one in the demo)? Nothing is fetched from the network.
+- `check(pdf, also_trusted=...) -> SealCheck`: is it intact, does the seal cover the whole file,
+  was nothing changed after it, and was it sealed by a certificate this installation trusts (its
+  own seal's, the demo one in the demo, and a certificate whose fingerprint the caller names:
+  the one recorded on the document when it was sealed, so a copy sealed before the certificate
+  was renewed still verifies)? Nothing is fetched from the network.
+- `fingerprint(certificate) -> str`: the SHA-256 of a certificate (DER), as hex.
 - `self_signed_pkcs12(common_name, ...)`: a self-signed certificate and key as PKCS#12 bytes, for
   the demo, for `kring make-seal` and for the benchmark.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import io
 import os
 import tempfile
@@ -202,6 +206,11 @@ def trusted_certificates() -> list[asn1_x509.Certificate]:
     return found
 
 
+def fingerprint(certificate: asn1_x509.Certificate) -> str:
+    """The certificate's SHA-256 fingerprint (of its DER encoding), as 64 hex digits."""
+    return hashlib.sha256(certificate.dump()).hexdigest()
+
+
 # --- sealing and checking ----------------------------------------------------------------------
 
 
@@ -260,8 +269,10 @@ def _validation_context(trusted: list[asn1_x509.Certificate]) -> ValidationConte
     return ValidationContext(trust_roots=trusted, allow_fetching=False, revocation_mode="soft-fail")
 
 
-def check(pdf: bytes) -> SealCheck:
-    """Is `pdf` sealed by this installation, intact, and unchanged since? Offline."""
+def check(pdf: bytes, *, also_trusted: frozenset[str] = frozenset()) -> SealCheck:
+    """Is `pdf` sealed by this installation, intact, and unchanged since? Offline. A seal whose
+    certificate's fingerprint is in `also_trusted` counts as this installation's too: the caller
+    names the one recorded when its document was sealed (an earlier certificate)."""
     if not pdf.startswith(b"%PDF-"):
         return SealCheck(False, "not_pdf")
     try:
@@ -269,7 +280,11 @@ def check(pdf: bytes) -> SealCheck:
         sealed = [s for s in reader.embedded_signatures if s.field_name == FIELD_NAME]
         if len(reader.embedded_signatures) != 1 or len(sealed) != 1:
             return SealCheck(False, "no_seal" if not reader.embedded_signatures else "changed")
-        context = _validation_context(trusted_certificates())
+        trusted = trusted_certificates()
+        signer_cert = sealed[0].signer_cert
+        if also_trusted and fingerprint(signer_cert) in also_trusted:
+            trusted.append(signer_cert)
+        context = _validation_context(trusted)
         status = _outside_any_event_loop(
             lambda: validate_pdf_signature(sealed[0], signer_validation_context=context)
         )

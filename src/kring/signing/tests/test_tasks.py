@@ -72,7 +72,9 @@ def test_a_run_retried_after_the_pdf_was_stored_still_sends_the_copies(pending_d
 
 
 def test_a_document_another_worker_holds_is_left_alone(pending_document):
-    SignedDocument.objects.filter(pk=pending_document.pk).update(claimed_at=timezone.now())
+    SignedDocument.objects.filter(pk=pending_document.pk).update(
+        claimed_at=timezone.now(), claim_token="another worker's token"
+    )
     assert tasks.make(pending_document.pk) is False
     pending_document.refresh_from_db()
     assert pending_document.status == SignedDocument.Status.PENDING
@@ -99,15 +101,18 @@ def test_a_failure_records_the_class_only_and_gives_up_after_the_last_try(
         assert pending_document.status == SignedDocument.Status.PENDING
         assert pending_document.attempts == attempt
         assert pending_document.last_error == "ImproperlyConfigured"
-        assert pending_document.claimed_at is None
+        assert pending_document.claim_token is None  # not held: Huey's retry may claim it
     assert tasks.make(pending_document.pk) is False  # the last try
     pending_document.refresh_from_db()
     assert pending_document.status == SignedDocument.Status.FAILED
     assert pending_document.attempts == tasks.MAX_ATTEMPTS
     assert not StoredPdf.objects.exists()
-    # Once given up, a later run does nothing, even with the seal back.
+    # Once given up, a run within the hour does nothing, even with the seal back (the sweep
+    # tries it again later: test_a_failed_document_is_tried_again_an_hour_after_its_last_try).
     settings.KRING_SEAL_DEMO = True
     assert tasks.make(pending_document.pk) is False
+    pending_document.refresh_from_db()
+    assert pending_document.status == SignedDocument.Status.FAILED
 
 
 def test_the_sweep_makes_what_a_crashed_worker_left(pending_document):
@@ -132,3 +137,154 @@ def test_the_task_leaves_the_case_state_alone(pending_document):
     tasks.make(pending_document.pk)
     case.refresh_from_db()
     assert case.state == state
+
+
+def test_a_late_worker_s_result_is_discarded_and_the_document_stays_readable(pending_document):
+    """Worker A claims, takes longer than a claim lasts, B takes over and makes the document;
+    then A finishes too. Only B's PDF counts: A's is discarded, the record and the stored bytes
+    agree, and the copies can be sent."""
+    from kring.signing.models import Delivery
+
+    document_id = pending_document.pk
+    start = timezone.now()
+    token_a = tasks.claim(document_id, now=start)
+    assert token_a is not None
+    # While A's claim is fresh nobody else may take the document.
+    assert tasks.claim(document_id, now=start + timedelta(seconds=tasks.CLAIM_SECONDS - 1)) is None
+    token_b = tasks.claim(document_id, now=start + timedelta(seconds=tasks.CLAIM_SECONDS + 1))
+    assert token_b is not None and token_b != token_a
+    assert tasks.attempt(document_id, token_b) is True
+    made = SignedDocument.objects.get(pk=document_id)
+    by_b = documents.pdf_bytes(made)
+
+    assert tasks.attempt(document_id, token_a) is False  # A finishes late: discarded
+    document = SignedDocument.objects.get(pk=document_id)
+    assert document.status == SignedDocument.Status.MADE
+    assert (document.sha256, document.made_at, document.attempts) == (
+        made.sha256,
+        made.made_at,
+        2,
+    )
+    assert documents.pdf_bytes(document) == by_b  # readable: bytes and record agree
+    assert bytes(StoredPdf.objects.get(document=document).data) == by_b
+    assert seal.check(by_b).ok
+    tasks.make_document(document_id)
+    assert Delivery.objects.filter(document=document).count() >= 3
+
+
+def test_in_an_object_store_only_the_winning_attempt_s_file_is_kept(
+    pending_document, settings, tmp_path
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "plans": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    settings.KRING_DOCUMENT_STORAGE = "plans"
+    document_id = pending_document.pk
+    start = timezone.now()
+    token_a = tasks.claim(document_id, now=start)
+    token_b = tasks.claim(document_id, now=start + timedelta(seconds=tasks.CLAIM_SECONDS + 1))
+    assert tasks.attempt(document_id, token_b) is True
+    assert tasks.attempt(document_id, token_a) is False
+    document = SignedDocument.objects.get(pk=document_id)
+    assert document.name == f"signed/{document.code}-{token_b}.pdf"
+    assert [p.name for p in (tmp_path / "signed").iterdir()] == [f"{document.code}-{token_b}.pdf"]
+    assert seal.check(documents.pdf_bytes(document)).ok
+
+
+def test_a_failed_document_is_tried_again_an_hour_after_its_last_try(pending_document, settings):
+    """No seal for a while: the document fails after its tries. The operator configures the
+    seal; within the hour nothing happens, an hour after the last try the sweep makes the PDF
+    and the copies go out."""
+    from kring.signing.models import Delivery
+
+    settings.KRING_SEAL_DEMO = False
+    settings.KRING_SEAL_PKCS12 = ""
+    SignedDocument.objects.filter(pk=pending_document.pk).update(
+        attempts=tasks.MAX_ATTEMPTS - 1,
+        created_at=timezone.now() - timedelta(minutes=30),
+    )
+    assert tasks.make(pending_document.pk) is False
+    pending_document.refresh_from_db()
+    assert pending_document.status == SignedDocument.Status.FAILED
+    assert pending_document.last_error == "ImproperlyConfigured"
+
+    settings.KRING_SEAL_DEMO = True  # the seal is configured
+    now = timezone.now()
+    assert tasks.due(now) == []
+    tasks.sweep_documents.call_local()
+    pending_document.refresh_from_db()
+    assert pending_document.status == SignedDocument.Status.FAILED
+    assert pending_document.last_error == "ImproperlyConfigured"  # still visible
+    assert not Delivery.objects.filter(document=pending_document).exists()
+
+    assert tasks.due(now + timedelta(seconds=tasks.FAILED_RETRY_SECONDS + 1)) == [
+        pending_document.pk
+    ]
+    SignedDocument.objects.filter(pk=pending_document.pk).update(
+        claimed_at=now - timedelta(seconds=tasks.FAILED_RETRY_SECONDS + 1)
+    )
+    tasks.sweep_documents.call_local()
+    pending_document.refresh_from_db()
+    assert pending_document.status == SignedDocument.Status.MADE
+    assert pending_document.last_error == ""
+    assert pending_document.attempts == tasks.MAX_ATTEMPTS + 1
+    assert seal.check(documents.pdf_bytes(pending_document)).ok
+    assert Delivery.objects.filter(document=pending_document).count() >= 3
+
+
+def test_a_failed_document_tried_again_and_failing_stays_failed_for_another_hour(
+    pending_document, settings
+):
+    settings.KRING_SEAL_DEMO = False
+    settings.KRING_SEAL_PKCS12 = ""
+    long_ago = timezone.now() - timedelta(seconds=tasks.FAILED_RETRY_SECONDS + 1)
+    SignedDocument.objects.filter(pk=pending_document.pk).update(
+        status=SignedDocument.Status.FAILED,
+        attempts=tasks.MAX_ATTEMPTS,
+        claimed_at=long_ago,
+        created_at=long_ago,
+        last_error="ImproperlyConfigured",
+    )
+    tasks.sweep_documents.call_local()  # tried once, fails again, no Huey retries
+    pending_document.refresh_from_db()
+    assert pending_document.status == SignedDocument.Status.FAILED
+    assert pending_document.attempts == tasks.MAX_ATTEMPTS + 1
+    assert pending_document.claimed_at > long_ago
+    assert tasks.due(timezone.now()) == []
+
+
+def test_a_present_guardian_who_signs_for_a_minor_too_is_counted_once(
+    final_version, carla, daan, sanne, joost, ria, django_capture_on_commit_callbacks
+):
+    """Joost, at the meeting, signs his own place and, as Sanne's guardian, hers, on Carla's
+    tablet: five signatures by four people. The verification page says how many people signed."""
+    from kring.audit.actors import Actor
+    from kring.circle.models import Participant
+    from kring.signing import actions, consent
+    from kring.signing.models import Role, Signature
+
+    def sign(person, role=Role.OWN, signer=None):
+        signer = signer or person
+        actions.sign(
+            final_version,
+            person.pk,
+            role,
+            by=Actor.in_person(signer, for_participant=person if role == Role.GUARDIAN else None),
+            typed_name=signer.name,
+            agreed=True,
+            consent_text=consent.consent_text(final_version, "nl"),
+            host=carla,
+        )
+
+    Participant.objects.filter(pk=sanne.pk).update(is_minor=True, guardian=joost)
+    with django_capture_on_commit_callbacks(execute=False):
+        for person in (daan, sanne, joost, ria):
+            sign(person)
+        sign(sanne, Role.GUARDIAN, signer=joost)
+    document = SignedDocument.objects.get(version=final_version)
+    assert Signature.objects.filter(version=final_version).count() == 5
+    assert document.signer_count == 4
