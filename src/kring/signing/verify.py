@@ -3,8 +3,9 @@ Kring plan with a valid seal; when was it sealed; how many people signed it. Not
 names, no case reference, nothing a stranger may not know.
 
 A PDF is checked twice: its seal (signing.seal.check: intact, covers the whole file, nothing
-changed after it, sealed by a certificate this installation trusts) and its SHA-256 against the
-documents Kring made. A code answers from the record only, so it cannot say whether a copy in
+changed after it, sealed by a certificate this installation trusts, or by the certificate whose
+fingerprint was recorded when the document with its SHA-256 was sealed) and its SHA-256 against
+the documents Kring made. A code answers from the record only, so it cannot say whether a copy in
 someone's hands was changed: the page says to upload it for that."""
 
 from __future__ import annotations
@@ -55,16 +56,19 @@ def _answer(document: SignedDocument) -> Answer:
 
 
 def by_upload(data: bytes) -> Answer:
-    """The answer for an uploaded file's bytes."""
-    checked = seal.check(data)
-    if not checked.ok:
-        return Answer(problem=CHANGED if checked.problem == "changed" else NOT_OURS)
+    """The answer for an uploaded file's bytes. A file Kring made (its SHA-256 is a made
+    document's) is trusted with the certificate recorded when it was sealed, so that a copy made
+    before the seal was renewed still verifies; any other file only with the current seal."""
     digest = hashlib.sha256(data).hexdigest()
     document = (
         SignedDocument.objects.select_related("version")
         .filter(sha256=digest, status=SignedDocument.Status.MADE)
         .first()
     )
+    sealed_with = frozenset({document.seal_fingerprint} if document is not None else ()) - {""}
+    checked = seal.check(data, also_trusted=sealed_with)
+    if not checked.ok:
+        return Answer(problem=CHANGED if checked.problem == "changed" else NOT_OURS)
     if document is None:  # our seal, but not a file we made and kept: not a plan we vouch for
         return Answer(problem=UNKNOWN)
     return _answer(document)

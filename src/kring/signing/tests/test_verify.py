@@ -2,6 +2,7 @@
 plan is recognised, a changed one refused; by code the record's facts; never a name or a case
 reference; rate-limited per address; every check in the access log."""
 
+import hashlib
 import io
 import re
 
@@ -191,3 +192,48 @@ def test_a_body_just_under_the_limit_is_read_and_checked(client, made_document):
     response = client.post(URL, {"how": "upload", "upload-file": upload})
     assert response.status_code == 200
     assert INTACT in _text(response)
+
+
+NOT_OURS = "Dit bestand heeft niet het zegel van Eigen Kracht Centrale."
+
+
+def _seal_file(folder, name: str) -> str:
+    from kring.signing import seal
+
+    path = folder / f"{name}.p12"
+    path.write_bytes(seal.self_signed_pkcs12(name, passphrase=b"geheim genoeg"))
+    return str(path)
+
+
+def test_a_plan_sealed_before_the_seal_was_renewed_still_verifies_and_a_foreign_seal_does_not(
+    client, signed_version, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from kring.signing import pdf, seal
+    from kring.signing.models import SignedDocument
+
+    settings.KRING_SEAL_DEMO = False
+    settings.KRING_SEAL_PASSPHRASE = "geheim genoeg"
+    settings.KRING_SEAL_PKCS12 = _seal_file(tmp_path, "old")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        document = documents.start(signed_version)
+    document.refresh_from_db()
+    assert document.status == SignedDocument.Status.MADE
+    assert document.seal_fingerprint == seal.fingerprint(seal.load_signer().signing_cert)
+    data = documents.pdf_bytes(document)
+    assert INTACT in _text(_upload(client, data))
+
+    # The certificate is renewed: the configured seal is another one now.
+    settings.KRING_SEAL_PKCS12 = _seal_file(tmp_path, "new")
+    assert seal.check(data).problem == "untrusted"  # the current seal alone does not vouch
+    text = _text(_upload(client, data))
+    assert INTACT in text and NOT_OURS not in text
+
+    # A seal of someone else's certificate is not ours...
+    foreign_signer = seal.load_pkcs12_file(_seal_file(tmp_path, "foreign"), b"geheim genoeg")
+    foreign = seal.seal(pdf.render(document), signer=foreign_signer)
+    assert NOT_OURS in _text(_upload(client, foreign))
+    # ...even when a made document's record carried that file's SHA-256: the certificate must
+    # be the one recorded when the document was sealed.
+    SignedDocument.objects.filter(pk=document.pk).update(sha256=hashlib.sha256(foreign).hexdigest())
+    text = _text(_upload(client, foreign))
+    assert NOT_OURS in text and INTACT not in text
