@@ -237,3 +237,18 @@ def test_a_plan_sealed_before_the_seal_was_renewed_still_verifies_and_a_foreign_
     SignedDocument.objects.filter(pk=document.pk).update(sha256=hashlib.sha256(foreign).hexdigest())
     text = _text(_upload(client, foreign))
     assert NOT_OURS in text and INTACT not in text
+
+
+def test_the_csrf_check_still_holds_after_the_size_check(made_document):
+    """The page checks the size before the CSRF token (the middleware would read the body):
+    a post without the token is still refused, with it answered."""
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="nl")
+    browser.get(URL)
+    posted = {"how": "code", "code-code": made_document.code}
+    assert browser.post(URL, posted).status_code == 403
+    posted["csrfmiddlewaretoken"] = browser.cookies["csrftoken"].value
+    response = browser.post(URL, posted)
+    assert response.status_code == 200
+    assert "met een geldig zegel" in _text(response)
