@@ -475,21 +475,22 @@ class Command(BaseCommand):
             f"Demo data: {len(users)} users, {made} new requests "
             f"({len(REQUESTS) - made} already there)."
         )
-        if self.plant_letter_code():
+        if self.plant_code(DEMO_LETTER_NAME, DEMO_LETTER_CODE):
             self.stdout.write(
                 f"Letter code of {DEMO_LETTER_NAME}: {DEMO_LETTER_CODE} at {links.code_url()}"
             )
-        if self.plant_signing_code():
+        if self.plant_code(DEMO_SIGN_NAME, DEMO_SIGN_CODE):
             self.stdout.write(
                 f"Code of {DEMO_SIGN_NAME} (signs remotely): {DEMO_SIGN_CODE} at {links.code_url()}"
             )
 
-    def plant_signing_code(self) -> bool:
-        """Give Fatima El Amrani's live personal link the published code of remote signing
-        (issue 11), as plant_letter_code does for Greet Bos. False when she has no live link."""
+    def plant_code(self, name: str, code: str) -> bool:
+        """Give `name`'s live personal link the published demo `code` (every run: a link the
+        demo re-issued gets it too), taking it from any other link. False when there is no live
+        link: for Greet Bos's letter, and for Fatima El Amrani signing remotely (issue 11)."""
         link = (
             PersonalLink.objects.filter(
-                participant__name=DEMO_SIGN_NAME,
+                participant__name=name,
                 revoked_at__isnull=True,
                 expires_at__gt=timezone.now(),
             )
@@ -498,26 +499,7 @@ class Command(BaseCommand):
         )
         if link is None:
             return False
-        hashed = links.code_hash(links.normalise(DEMO_SIGN_CODE) or "")
-        PersonalLink.objects.filter(code_hash=hashed).exclude(pk=link.pk).update(code_hash=None)
-        PersonalLink.objects.filter(pk=link.pk).update(code_hash=hashed)
-        return True
-
-    def plant_letter_code(self) -> bool:
-        """Give Greet Bos's live personal link the published demo code (every run: a link the
-        demo re-issued gets it too). False when she has no live link."""
-        link = (
-            PersonalLink.objects.filter(
-                participant__name=DEMO_LETTER_NAME,
-                revoked_at__isnull=True,
-                expires_at__gt=timezone.now(),
-            )
-            .order_by("-issued_at")
-            .first()
-        )
-        if link is None:
-            return False
-        hashed = links.code_hash(links.normalise(DEMO_LETTER_CODE) or "")
+        hashed = links.code_hash(links.normalise(code) or "")
         PersonalLink.objects.filter(code_hash=hashed).exclude(pk=link.pk).update(code_hash=None)
         PersonalLink.objects.filter(pk=link.pk).update(code_hash=hashed)
         return True
