@@ -53,27 +53,25 @@ class Actor:
     def in_portal(cls, participant: Any, *, for_participant: Any = None) -> Actor:
         """A participant acting through their personal page; a guardian for a minor passes
         the minor as `for_participant`."""
-        if for_participant is not None and for_participant.pk == participant.pk:
-            for_participant = None
-        return cls(
-            ActorKind.PARTICIPANT,
-            participant=participant,
-            for_participant=for_participant,
-            via=Via.PORTAL,
-        )
+        return cls._participant(participant, for_participant, Via.PORTAL)
 
     @classmethod
     def in_person(cls, participant: Any, *, for_participant: Any = None) -> Actor:
         """A participant acting in person on the coordinator's tablet (signing the plan, R14):
         the act is theirs, not the coordinator's, who only hosts it (the host is recorded with
         the act itself, e.g. signing.models.Signature.hosted_by)."""
+        return cls._participant(participant, for_participant, Via.IN_PERSON)
+
+    @classmethod
+    def _participant(cls, participant: Any, for_participant: Any, via: str) -> Actor:
+        """A participant's own act reaching Kring `via`; acting "for" oneself is for no one."""
         if for_participant is not None and for_participant.pk == participant.pk:
             for_participant = None
         return cls(
             ActorKind.PARTICIPANT,
             participant=participant,
             for_participant=for_participant,
-            via=Via.IN_PERSON,
+            via=via,
         )
 
     @property
