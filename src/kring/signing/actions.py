@@ -2,27 +2,35 @@
 actor (a participant, never the hosting coordinator), the policy, the audit event and the side
 effects after commit.
 
-- `sign(version, participant_id, role, *, by, typed_name, agreed, consent_text, drawing="",
-  host=None, address=None, user_agent="") -> tuple[Signature, bool]`:
+- `sign(version, participant_id, role, *, by, typed_name, agreed, consent_text, shown_hash,
+  drawing="", host=None, code_verified=False, address=None, user_agent="")
+  -> tuple[Signature, bool]`:
   `by` is Actor.in_person(signer, for_participant=minor) with `host` the coordinator's User,
-  or Actor.in_portal(...) with the browser's `address` and `user_agent`. Locks the case;
-  checks may_host_signing(host, case) when hosted and may_sign(by, slot, version); refuses
-  when `agreed` is False or `typed_name` is empty (a Refused with the user's words). Stores the
+  or Actor.in_portal(...) with the browser's `address` and `user_agent`, and `code_verified`
+  (the browser typed the one-time code: signing.codes.verified). Locks the case; checks
+  may_host_signing(host, case) when hosted and may_sign(by, slot, version, code_verified=...);
+  refuses ("changed") when `shown_hash`, the content hash of the version the page showed, is not
+  that of the version to sign now (the plan changed and was made final again after the page
+  was shown: the consent sentence and the plan read were another version's); refuses when
+  `agreed` is False or `typed_name` is empty (a Refused with the user's words). Stores the
   version's hash and the consent text shown. Idempotent: a retried request for a slot the same
   signer already signed returns (that signature, False) and writes nothing. When it was the
   last slot: the case moves "follow_up" (if it is "conference_held") and
   documents.start(version) makes the SignedDocument, whose PDF the task queue makes after
   commit. Timeline event "signing.signed" with the version number, actor = the participant.
-- `decline(version, participant_id, role, *, by, reason, host=None) -> Declination`:
-  the reason is stored on the row only (never in the event's data). Timeline event
-  "signing.declined".
+- `decline(version, participant_id, role, *, by, reason, shown_hash, host=None,
+  code_verified=False) -> Declination`: as `sign`; the reason is stored on the row only (never
+  in the event's data). Timeline event "signing.declined". Declined remotely, the coordinator
+  gets a notice (circle.notices, kind DECLINED_TO_SIGN: "Wacht op jou" on the case page and a
+  mail without content); in person the coordinator was there.
 
 What is typed is checked here, once, for every page that signs (the tablet, the portal):
 - the typed name: required (not empty once stripped), at most `NAME_MAX` characters; it need
   not match the recorded name (people sign as they call themselves), the page shows whose turn
   it is;
 - the drawing: optional SVG path data (`DRAWING_CHARACTERS` only, at most `DRAWING_MAX`
-  characters), never required;
+  characters), never required; one that cannot be used is left out (`usable_drawing`, also
+  the forms' cleaning), never a reason to refuse the signature given by the tick and the name;
 - the reason for declining: required, at most `REASON_MAX` characters;
 - no NUL character anywhere (PostgreSQL cannot store it).
 The typed name and the reason never go into the timeline, the audit log or an e-mail.
@@ -46,6 +54,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.audit.actors import SYSTEM, Actor, Via, actor_of
 from kring.cases.actions import lock_case, log_event, make_move
 from kring.cases.lifecycle import State
+from kring.circle import notices
 from kring.conference.models import PlanVersion
 from kring.core.policy import NotAllowed, Refused, deny, enforce, rule
 from kring.signing import documents, policy, queries
@@ -57,14 +66,25 @@ if TYPE_CHECKING:
     from kring.cases.models import Case
     from kring.signing.queries import Slot
 
-__all__ = ["DRAWING_MAX", "NAME_MAX", "REASON_MAX", "decline", "fully_signed", "sign"]
+__all__ = [
+    "DECLINED_TO_SIGN",
+    "DRAWING_MAX",
+    "NAME_MAX",
+    "REASON_MAX",
+    "decline",
+    "fully_signed",
+    "sign",
+    "usable_drawing",
+]
 
 NAME_MAX = 200  # Signature.typed_name
 REASON_MAX = 1000  # Declination.reason
-DRAWING_MAX = 20_000
+DRAWING_MAX = 20_000  # characters of path data; sign.js stops adding points before it
 USER_AGENT_MAX = 400  # Signature.user_agent
 # SVG path data: commands, numbers, separators. Nothing else (no tags, no quotes, no script).
 DRAWING_CHARACTERS = re.compile(r"[MmLlHhVvCcSsQqTtAaZz0-9 .,\-]*")
+# The notice a remote declination leaves for the coordinator (words: signing.registration).
+DECLINED_TO_SIGN = "signing.declined"
 # What a slot's signer made: their signature or their declination.
 _Row = TypeVar("_Row", Signature, Declination)
 
@@ -106,16 +126,20 @@ def _typed_name(typed_name: str) -> str:
     return name
 
 
-def _drawing(drawing: str) -> str:
-    drawing = (drawing or "").strip()
+def usable_drawing(drawing: str) -> str:
+    """The drawing as stored (runs of white space made one space), or "" when it cannot be
+    used: too long, or anything but path data. Never a refusal: the drawing is optional."""
+    drawing = " ".join(str(drawing or "").split())
     if len(drawing) > DRAWING_MAX or not DRAWING_CHARACTERS.fullmatch(drawing):
-        raise Refused(
-            rule(
-                "bad_drawing",
-                _("The drawn signature could not be used. Clear it and draw again, or leave it."),
-            )
-        )
+        return ""
     return drawing
+
+
+def _shown(version: PlanVersion, shown_hash: str | None) -> None:
+    """The page showed the version to sign now: a plan changed and made final again after the
+    page was shown is refused, never signed with words its signer did not read."""
+    if shown_hash is not None and shown_hash != version.content_hash:
+        raise Refused(policy.plan_changed())
 
 
 def _address(address: str | None) -> str | None:
@@ -183,8 +207,10 @@ def sign(
     typed_name: str,
     agreed: bool,
     consent_text: str,
+    shown_hash: str | None = None,
     drawing: str = "",
     host: User | None = None,
+    code_verified: bool = False,
     address: str | None = None,
     user_agent: str = "",
 ) -> tuple[Signature, bool]:
@@ -200,11 +226,12 @@ def sign(
             return existing, False
         if host is not None:
             enforce(policy.may_host_signing(host, case))
-        enforce(policy.may_sign(actor, slot, version))
+        enforce(policy.may_sign(actor, slot, version, code_verified=code_verified))
+        _shown(version, shown_hash)
         if not agreed:
             raise Refused(rule("not_agreed", _("Tick that you agree with this plan to sign it.")))
         name = _typed_name(typed_name)
-        drawn = _drawing(drawing)
+        drawn = usable_drawing(drawing)
         _no_nul(name, consent_text)
         signer = slot.signer
         assert signer is not None  # the policy refuses a slot without a signer
@@ -272,7 +299,9 @@ def decline(
     *,
     by: By,
     reason: str,
+    shown_hash: str | None = None,
     host: User | None = None,
+    code_verified: bool = False,
 ) -> Declination:
     """R14: `by` declines to sign the slot, with a reason the coordinator sees. A retry returns
     the declination already recorded. A later signature of the slot still counts."""
@@ -284,7 +313,8 @@ def decline(
             return existing
         if host is not None:
             enforce(policy.may_host_signing(host, case))
-        enforce(policy.may_decline(actor, slot, version))
+        enforce(policy.may_decline(actor, slot, version, code_verified=code_verified))
+        _shown(version, shown_hash)
         why = (reason or "").strip()
         if not why:
             raise Refused(rule("no_reason", _("Say why you do not sign.")))
@@ -321,4 +351,7 @@ def decline(
                 rule("declined", _("Declining to sign has been recorded already."))
             ) from None
         log_event(case, "signing.declined", by=actor, **_event_data(version, slot, host))
+        if host is None:
+            # "Your coordinator reads this and will get in touch": they hear of it at once.
+            notices.notify(case, DECLINED_TO_SIGN, participant=signer)
     return declination

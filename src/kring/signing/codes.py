@@ -3,8 +3,8 @@ for a code, gets it by e-mail at the address the coordinator recorded, and types
 plan can be signed there. The personal link opens the page; the code shows that whoever holds it
 also reads the participant's e-mail.
 
-- `send(participant)`: policy `may_send_signing_code`; at most `HOURLY_LIMIT` codes per
-  participant in an hour (counting their rows). Six digits from `secrets`; only an HMAC-SHA-256
+- `send(participant)`: policy `may_send_signing_code` (which also allows at most
+  `HOURLY_LIMIT` codes per participant in an hour, counting their rows). Six digits from `secrets`; only an HMAC-SHA-256
   of it is kept (keyed with a key derived from SECRET_KEY and salted with the row's participant
   and time), valid `KRING_SIGNING_CODE_MINUTES`. The participant's earlier unused codes die. The
   code travels in the mail as its one secret (kring.notifications.secrets: encrypted in the
@@ -29,11 +29,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from kring.audit.actors import Actor
 from kring.audit.log import record
-from kring.core.policy import Refused, enforce, rule
+from kring.core.policy import enforce
 from kring.notifications.mail import queue_mail
 from kring.signing import policy
 from kring.signing.models import SigningCode
@@ -44,17 +43,9 @@ if TYPE_CHECKING:
     from kring.circle.models import Participant
 
 DIGITS = 6
-HOURLY_LIMIT = 5
+HOURLY_LIMIT = policy.CODES_PER_HOUR  # a rule of the policy (may_send_signing_code)
 VERIFIED_MINUTES = 30
 SESSION_KEY = "signing_code"
-
-TOO_MANY = rule(
-    "too_many_codes",
-    _(
-        "You have asked for a code too often. Wait an hour and try again, or sign with your "
-        "coordinator."
-    ),
-)
 
 
 def _key() -> bytes:
@@ -81,15 +72,11 @@ def send(participant: Participant) -> SigningCode:
 
     me = Actor.in_portal(participant)
     with transaction.atomic():
-        # One at a time per participant: the count of the last hour cannot be raced past.
+        # One at a time per participant: the policy's count of the last hour cannot be raced
+        # past.
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         enforce(policy.may_send_signing_code(me, participant))
         now = timezone.now()
-        recent = SigningCode.objects.filter(
-            participant=participant, created_at__gt=now - timedelta(hours=1)
-        ).count()
-        if recent >= HOURLY_LIMIT:
-            raise Refused(TOO_MANY)
         SigningCode.objects.filter(participant=participant, used_at__isnull=True).update(
             expires_at=now
         )

@@ -1,18 +1,18 @@
-"""The forms of signing on the coordinator's tablet (issue 11, points 1 and 2): what the person
-holding the tablet fills in. The consent sentence beside the tick box is never read from the
-form: the server composes it (signing.consent) and passes it to the action as shown."""
-
-import re
+"""The forms of signing on the coordinator's tablet and the personal page (issue 11, points 1
+and 2): what the signer fills in. The consent sentence beside the tick box is never read from
+the form: the server composes it (signing.consent) and passes it to the action as shown. The
+form carries the content hash of the version the page showed (`shown_hash`), which the action
+compares with the version to sign now: a plan changed in between is not signed unread."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kring.signing.actions import NAME_MAX, REASON_MAX
+from kring.signing.actions import DRAWING_MAX, NAME_MAX, REASON_MAX, usable_drawing
 
-# SVG path data as sign.js writes it: moves and lines with whole or decimal numbers. Anything
-# else (a script, markup) is refused, so that a drawing is only ever lines.
-PATH_DATA = re.compile(r"^[MLml0-9 .,\-]*$")
-DRAWING_MAX = 60_000
+
+def _shown_hash() -> forms.CharField:
+    """The content hash of the version the page showed, sent back with the form."""
+    return forms.CharField(required=False, max_length=128, widget=forms.HiddenInput)
 
 
 class SignForm(forms.Form):
@@ -29,20 +29,26 @@ class SignForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    drawing = forms.CharField(required=False, widget=forms.HiddenInput)
+    # sign.js finds it by data-drawing-input (the portal prefixes its name) and stops adding
+    # points before data-max-length.
+    drawing = forms.CharField(
+        required=False,
+        widget=forms.HiddenInput(
+            attrs={"data-drawing-input": "", "data-max-length": str(DRAWING_MAX)}
+        ),
+    )
+    shown_hash = _shown_hash()
 
-    def __init__(self, *args, consent: str = "", **kwargs):
+    def __init__(self, *args, consent: str = "", shown_hash: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         # The label is the consent sentence itself: what is ticked is what is stored.
         self.fields["agreed"].label = consent
+        self.fields["shown_hash"].initial = shown_hash
 
     def clean_drawing(self) -> str:
-        drawing = " ".join(self.cleaned_data.get("drawing", "").split())
-        if len(drawing) > DRAWING_MAX or not PATH_DATA.match(drawing):
-            # The drawing is optional: one that cannot be read is left out, never a reason to
-            # refuse a signature given by the tick and the name.
-            return ""
-        return drawing
+        # Optional: one that cannot be used is left out, never a reason to refuse a signature
+        # given by the tick and the name (the action's own check, said once).
+        return usable_drawing(self.cleaned_data.get("drawing", ""))
 
 
 class DeclineForm(forms.Form):
@@ -56,3 +62,8 @@ class DeclineForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": REASON_MAX}),
     )
+    shown_hash = _shown_hash()
+
+    def __init__(self, *args, shown_hash: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shown_hash"].initial = shown_hash

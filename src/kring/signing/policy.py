@@ -14,12 +14,18 @@ hosts it. The rules of signing are the `rule` refusals below, each defined once:
   longer counts once the plan changed, and nothing is signed while it is being changed.
 - `not_signed` / `not_declined`: a slot is signed once; a declination may be followed by a
   signature, not by a second declination.
+- `code_typed`: remotely (Actor.in_portal), a participant signs or declines only after typing
+  the one-time code e-mailed to them (signing.codes); in person on the tablet no code is asked.
+- `CODES_PER_HOUR`: at most so many one-time codes per participant in an hour.
+- `has_signer`: a minor's guardian place needs a parent or guardian who still takes part.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.audit.actors import Actor, Via, actor_of, staff_user
@@ -29,6 +35,7 @@ from kring.cases.policy import the_coordinator
 from kring.conference.policy import coordinator_or_manager
 from kring.core.policy import Refusal, deny, first, rule
 from kring.signing import queries
+from kring.signing.models import Role
 
 if TYPE_CHECKING:
     from kring.audit.actors import By
@@ -44,6 +51,8 @@ if TYPE_CHECKING:
 SIGNING_STATES = (State.CONFERENCE_HELD, State.FOLLOWING_UP)
 
 NOT_THE_SIGNER = _("Only the person whose turn it is can sign here.")
+# At most so many one-time codes per participant in an hour (signing.codes counts their rows).
+CODES_PER_HOUR = 5
 
 
 def _case_of(version: PlanVersion) -> Case:
@@ -82,11 +91,17 @@ def to_sign_now(version: PlanVersion) -> Refusal | None:
             _("The plan is being changed. You can sign once the new version is final."),
         )
     if now.pk != version.pk:
-        return rule(
-            "changed",
-            _("The plan was changed. Read the new version and sign that one."),
-        )
+        return plan_changed()
     return None
+
+
+CHANGED = "changed"
+
+
+def plan_changed() -> Refusal:
+    """The version asked about, or the one a page showed (signing.actions), is no longer the
+    one to sign."""
+    return rule(CHANGED, _("The plan was changed. Read the new version and sign that one."))
 
 
 def _not_signed(slot: Slot) -> Refusal | None:
@@ -179,25 +194,75 @@ def may_host_signing(actor: By, case: Case) -> Refusal | None:
     )
 
 
-def may_sign(actor: By, slot: Slot, version: PlanVersion) -> Refusal | None:
+def may_sign(
+    actor: By, slot: Slot, version: PlanVersion, *, code_verified: bool = False
+) -> Refusal | None:
     """`actor` (a participant: Actor.in_person or Actor.in_portal) signs `slot` of `version`:
     they are the slot's signer; `version` is the version to sign now (not an older one, the plan
     not being changed); the slot is not signed yet; the case is "conference_held" or
-    "following_up". A staff user never signs."""
+    "following_up"; a guardian still takes part; and through the personal page, this browser
+    typed the one-time code (`code_verified`, signing.codes.verified). A staff user never
+    signs."""
     return first(
         lambda: the_signer(actor, slot),
         lambda: _signing_state(_case_of(version)),
         lambda: to_sign_now(version),
         lambda: _not_signed(slot),
+        lambda: _signer_takes_part(slot),
+        lambda: _code_typed(actor, code_verified),
     )
 
 
-def may_decline(actor: By, slot: Slot, version: PlanVersion) -> Refusal | None:
+def may_decline(
+    actor: By, slot: Slot, version: PlanVersion, *, code_verified: bool = False
+) -> Refusal | None:
     """As may_sign, and the slot is not declined already (a declination may be followed by a
     signature, not by a second declination)."""
     return first(
-        lambda: may_sign(actor, slot, version),
+        lambda: may_sign(actor, slot, version, code_verified=code_verified),
         lambda: _not_declined(slot),
+    )
+
+
+def _code_typed(actor: By, code_verified: bool) -> Refusal | None:
+    """Remotely, the one-time code was typed in this browser; in person no code is asked (the
+    coordinator sees who holds the tablet)."""
+    found = _participant(actor)
+    if found is not None and found.via == Via.PORTAL and not code_verified:
+        return rule("no_code", _("First type the code we sent you by e-mail."))
+    return None
+
+
+def _signer_takes_part(slot: Slot) -> Refusal | None:
+    """The signer of a guardian's place still takes part (the policy's own places are those of
+    people present, who do)."""
+    if slot.signer is None or slot.signer.takes_part:
+        return None
+    return rule(
+        "no_guardian",
+        _(
+            "You have stopped taking part, so you cannot sign for %(name)s. Do you want to "
+            "sign after all? Call your coordinator."
+        )
+        % {"name": slot.participant.name},
+    )
+
+
+def has_signer(slot: Slot) -> Refusal | None:
+    """R9: a minor's guardian place is signed by a parent or guardian who takes part. Without
+    one nobody can sign it, and after the conference the circle no longer changes (nobody is
+    added, nobody comes back): what the staff's pages say in the place of the tablet's button
+    is to talk it over."""
+    if slot.role != Role.GUARDIAN or (slot.signer is not None and slot.signer.takes_part):
+        return None
+    return rule(
+        "no_guardian",
+        _(
+            "%(name)s is a minor and has no parent or guardian who takes part, so nobody can "
+            "co-sign for them. One cannot be added after the conference: talk with the family "
+            "and your manager about what to do."
+        )
+        % {"name": slot.participant.name},
     )
 
 
@@ -215,7 +280,8 @@ def may_send_signing_code(actor: By, participant: Participant) -> Refusal | None
     def unsigned_slot() -> Refusal | None:
         version = _version_to_sign(participant.case)
         if version is None or not any(
-            not slot.is_signed for slot in queries.slots_for_signer(version, participant)
+            not slot.is_signed and _signer_takes_part(slot) is None
+            for slot in queries.slots_for_signer(version, participant)
         ):
             return rule("nothing_to_sign", _("There is nothing for you to sign now."))
         return None
@@ -225,7 +291,25 @@ def may_send_signing_code(actor: By, participant: Participant) -> Refusal | None
         lambda: _signing_state(participant.case),
         lambda: _has_email(participant),
         unsigned_slot,
+        lambda: _codes_left(participant),
     )
+
+
+def _codes_left(participant: Participant) -> Refusal | None:
+    """Fewer than CODES_PER_HOUR codes were sent to `participant` in the last hour."""
+    from kring.signing.models import SigningCode  # noqa: PLC0415
+
+    since = timezone.now() - timedelta(hours=1)
+    sent = SigningCode.objects.filter(participant=participant, created_at__gt=since).count()
+    if sent >= CODES_PER_HOUR:
+        return rule(
+            "too_many_codes",
+            _(
+                "You have asked for a code too often. Wait an hour and try again, or sign with "
+                "your coordinator."
+            ),
+        )
+    return None
 
 
 # --- the copies (issue 11, point 4) -------------------------------------------------------------

@@ -96,12 +96,16 @@ def home_panel(participant):
     open_slots = [s for s in mine if not s.is_signed]
     may_sign = None
     if open_slots:
-        may_sign = policy.may_sign(actor_for(participant, open_slots[0]), open_slots[0], version)
+        # The link leads to the code first: whether they may sign once it is typed.
+        may_sign = policy.may_sign(
+            actor_for(participant, open_slots[0]), open_slots[0], version, code_verified=True
+        )
     return (
         "signing/portal/_home_panel.html",
         {
             "to_sign": bool(open_slots) and may_sign is None,
             "signed": bool(mine) and not open_slots,  # else, refused: nothing to show
+            "no_email": not participant.email,
             "document": document,
             "may": options(
                 sign=may_sign if open_slots else None,
@@ -127,27 +131,30 @@ def _page(request, participant, *, code_form=None, forms=None, status=200):
         "open_slots": open_slots,
         "done": bool(mine) and not open_slots,
         "signed_before": version is not None and _signed_before(participant, version),
+        "no_email": not participant.email,
     }
     verified = codes.verified(participant, request.session)
     context["verified"] = verified
     if open_slots and not verified:
         context["may"] = options(send_code=policy.may_send_signing_code(me, participant))
         context["code_sent"] = codes.has_live_code(participant)
-        context["no_email"] = not participant.email
         context["code_form"] = code_form or CodeForm()
         context["form"] = context["code_form"]  # the error summary
     elif open_slots:
         forms = forms or {}
         rows = []
         for slot in open_slots:
-            form = forms.get(slot.key) or SignForm(prefix=slot.key, consent=_consent(version, slot))
+            form = forms.get(slot.key) or SignForm(
+                prefix=slot.key, consent=_consent(version, slot), shown_hash=version.content_hash
+            )
+            by = actor_for(participant, slot)
             rows.append(
                 {
                     "slot": slot,
                     "form": form,
                     "may": options(
-                        sign=policy.may_sign(actor_for(participant, slot), slot, version),
-                        decline=policy.may_decline(actor_for(participant, slot), slot, version),
+                        sign=policy.may_sign(by, slot, version, code_verified=verified),
+                        decline=policy.may_decline(by, slot, version, code_verified=verified),
                     ),
                 }
             )
@@ -180,6 +187,10 @@ def portal_sign(request, participant):
         try:
             _sign(request, participant, version, slot, form, consent)
         except Refused as refused:
+            if refused.code == policy.CHANGED:
+                # The plan on the page is no longer the one to sign: show the new one.
+                messages.error(request, str(refused.reason))
+                return _see_other("signing:portal_sign")
             form.add_error(None, refused.reason)
         else:
             if any(not s.is_signed and s.key != slot.key for s in mine):
@@ -200,6 +211,8 @@ def _sign(request, participant, version, slot, form, consent) -> None:
         agreed=form.cleaned_data["agreed"],
         consent_text=consent,
         drawing=form.cleaned_data["drawing"],
+        shown_hash=form.cleaned_data["shown_hash"],
+        code_verified=codes.verified(participant, request.session),
         address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
     )
@@ -246,14 +259,26 @@ def portal_decline(request, participant):
         messages.error(request, _("First type the code we sent you by e-mail."))
         return _see_other("signing:portal_sign")
     by = actor_for(participant, slot)
-    refusal = policy.may_decline(by, slot, version)
-    form = DeclineForm(request.POST if request.method == "POST" else None)
+    verified = codes.verified(participant, request.session)
+    refusal = policy.may_decline(by, slot, version, code_verified=verified)
+    form = DeclineForm(
+        request.POST if request.method == "POST" else None, shown_hash=version.content_hash
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.decline(
-                version, slot.participant.pk, slot.role, by=by, reason=form.cleaned_data["reason"]
+                version,
+                slot.participant.pk,
+                slot.role,
+                by=by,
+                reason=form.cleaned_data["reason"],
+                shown_hash=form.cleaned_data["shown_hash"],
+                code_verified=verified,
             )
         except Refused as refused:
+            if refused.code == policy.CHANGED:
+                messages.error(request, str(refused.reason))
+                return _see_other("signing:portal_sign")
             form.add_error(None, refused.reason)
         else:
             messages.success(
@@ -269,6 +294,7 @@ def portal_decline(request, participant):
         {
             "participant": participant,
             "slot": slot,
+            "version": version,
             "form": form,
             "may": options(decline=refusal),
         },

@@ -12,15 +12,25 @@ def register() -> None:
 
 def _signing() -> None:
     """The core (issue 11, points 1 and 2): the `follow_up` move's guard (every slot of the
-    version to sign is signed), the timeline labels of signing and declining (which version,
-    never the typed name or the reason), and what follows once the plan is signed."""
+    version to sign is signed), the notice of a remote declination, the timeline labels of
+    signing and declining (which version, never the typed name or the reason), and what follows
+    once the plan is signed."""
     from django.utils.translation import gettext_lazy as _
 
     from kring.cases import registry
     from kring.cases.lifecycle import State
+    from kring.circle import notices
     from kring.signing import actions, presentation
 
     registry.add_guards("follow_up", actions.fully_signed)
+    # Declining remotely reaches the coordinator as a notice ("Wacht op jou") and a mail.
+    notices.add_kinds(
+        {
+            actions.DECLINED_TO_SIGN: _(
+                "does not sign the plan and said why: read it on the page Signing the plan"
+            )
+        }
+    )
     registry.add_event_labels(
         {
             "signing.signed": _("Signed the plan"),

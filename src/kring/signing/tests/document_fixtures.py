@@ -22,9 +22,11 @@ def sign_for(version, person, role="own", signer=None):
         person.pk,
         role,
         by=Actor.in_portal(signer, for_participant=minor),
+        code_verified=True,  # the page asked for the one-time code
         typed_name=signer.name,
         agreed=True,
         consent_text=consent.consent_text(version, "nl"),
+        shown_hash=version.content_hash,
     )
 
 

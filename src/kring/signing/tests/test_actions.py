@@ -13,9 +13,11 @@ from kring.cases import lifecycle
 from kring.cases.actions import make_move
 from kring.cases.lifecycle import MoveRefused, State
 from kring.cases.models import Case, CaseEvent
+from kring.circle.models import Notice
 from kring.conference import editing, versions
 from kring.conference.models import Plan
 from kring.core.policy import NotAllowed, Refused
+from kring.notifications.models import OutgoingMail
 from kring.signing import actions, queries
 from kring.signing.models import Declination, Method, Role, Signature, SignedDocument
 
@@ -35,6 +37,7 @@ def in_person(version, participant, carla, *, role=Role.OWN, name=None, **kwargs
         agreed=kwargs.pop("agreed", True),
         consent_text=CONSENT,
         host=carla,
+        shown_hash=kwargs.pop("shown_hash", version.content_hash),
         **kwargs,
     )
 
@@ -47,6 +50,8 @@ def remotely(version, participant, *, slot_of=None, role=Role.OWN, **kwargs):
         whose.pk,
         role,
         by=Actor.in_portal(participant, for_participant=slot_of),
+        shown_hash=kwargs.pop("shown_hash", version.content_hash),
+        code_verified=kwargs.pop("code_verified", True),
         typed_name=kwargs.pop("typed_name", participant.name),
         agreed=kwargs.pop("agreed", True),
         consent_text=CONSENT,
@@ -206,6 +211,7 @@ def test_only_the_slots_signer_signs_it(final_version, daan, sanne, carla):
             sanne.pk,
             Role.OWN,
             by=Actor.in_portal(daan),
+            code_verified=True,
             typed_name="Sanne Jansen",
             agreed=True,
             consent_text=CONSENT,
@@ -276,6 +282,7 @@ def test_a_minor_signs_and_the_guardian_co_signs(
             sanne.pk,
             Role.OWN,
             by=Actor.in_portal(ellen),
+            code_verified=True,
             typed_name="Ellen",
             agreed=True,
             consent_text=CONSENT,
@@ -290,6 +297,7 @@ def test_a_minor_signs_and_the_guardian_co_signs(
         sanne.pk,
         Role.GUARDIAN,
         by=Actor.in_portal(ellen),
+        code_verified=True,
         typed_name="Ellen Jansen",
         agreed=True,
         consent_text=CONSENT,
@@ -344,16 +352,27 @@ def test_a_name_that_cannot_be_used_is_refused(final_version, daan, carla, name,
     assert signature.typed_name == "D" * 200
 
 
-def test_a_drawing_is_optional_path_data_only(final_version, daan, sanne, joost, carla):
-    for drawing in (
-        "<script>alert(1)</script>",
-        'M 10 10 L 20 20" onload="alert(1)',
-        "M0 0 " + "L1 1 " * 5000,
+def test_a_drawing_that_cannot_be_used_is_left_out_and_the_signature_stands(
+    final_version, daan, sanne, joost, ria, carla
+):
+    """The drawing is optional: one that is not path data, or longer than DRAWING_MAX, is left
+    out; the tick and the typed name sign all the same."""
+    longest = "M0 0" + " L1 1" * 3999 + "1"  # the last point at (1, 11)
+    too_long = longest + "2"
+    assert (len(longest), len(too_long)) == (actions.DRAWING_MAX, 20_001)
+    for person, drawing in (
+        (daan, "<script>alert(1)</script>"),
+        (sanne, 'M 10 10 L 20 20" onload="alert(1)'),
+        (joost, too_long),
     ):
-        with pytest.raises(Refused, match="drawn signature"):
-            in_person(final_version, daan, carla, drawing=drawing)
-    assert not Signature.objects.exists()
+        signature, created = in_person(final_version, person, carla, drawing=drawing)
+        assert created and signature.drawing == ""
+    drawn, _ = in_person(final_version, ria, carla, drawing=longest)
+    assert drawn.drawing == longest
+    assert Signature.objects.count() == 4
 
+
+def test_a_drawing_is_kept_as_path_data(final_version, daan, sanne, carla):
     drawn, _ = in_person(final_version, daan, carla, drawing="M10.5,20 C 30 40, 50 60, 70 -8 Z")
     without, _ = in_person(final_version, sanne, carla)
     assert drawn.drawing == "M10.5,20 C 30 40, 50 60, 70 -8 Z"
@@ -399,6 +418,52 @@ def test_after_a_change_the_old_version_is_refused_and_everyone_signs_the_new_on
     ]
 
 
+def test_the_version_shown_is_the_version_signed(final_version, daan, sanne, joost, carla):
+    """A page showed version 1; the plan was changed and made final again before the form came
+    back: the signature (or declination) is refused, never put on version 2 with a consent
+    sentence its signer did not read."""
+    shown = final_version.content_hash
+    second = versions.finalise(change_the_plan(final_version, carla), by=carla)
+    assert second.content_hash != shown
+    for attempt in (
+        lambda: in_person(second, daan, carla, shown_hash=shown),
+        lambda: remotely(second, sanne, shown_hash=shown),
+        lambda: actions.decline(
+            second,
+            joost.pk,
+            Role.OWN,
+            by=Actor.in_portal(joost),
+            reason="Ik twijfel.",
+            shown_hash=shown,
+            code_verified=True,
+        ),
+    ):
+        with pytest.raises(Refused) as refused:
+            attempt()
+        assert refused.value.code == "changed"
+    assert not Signature.objects.exists() and not Declination.objects.exists()
+    # The version shown now is signed.
+    assert in_person(second, daan, carla, shown_hash=second.content_hash)[1]
+    assert remotely(second, sanne, shown_hash=second.content_hash)[1]
+
+
+def test_through_the_personal_page_only_after_the_code(final_version, daan, sanne, carla):
+    """The one-time code is the policy's (may_sign), so the action refuses a participant in the
+    portal whose browser did not type it; on the tablet no code is asked."""
+    for attempt in (
+        lambda: remotely(final_version, sanne, code_verified=False),
+        lambda: actions.decline(
+            final_version, sanne.pk, Role.OWN, by=Actor.in_portal(sanne), reason="Later."
+        ),
+    ):
+        with pytest.raises(Refused) as refused:
+            attempt()
+        assert refused.value.code == "no_code"
+    assert not Signature.objects.exists() and not Declination.objects.exists()
+    assert remotely(final_version, sanne)[1]
+    assert in_person(final_version, daan, carla)[1]
+
+
 # --- declining ----------------------------------------------------------------------------------
 
 
@@ -437,14 +502,33 @@ def test_declining_needs_a_reason_and_a_declined_slot_may_still_be_signed(
 ):
     case = final_version.plan.case
     with pytest.raises(Refused, match="Say why"):
-        actions.decline(final_version, ria.pk, Role.OWN, by=Actor.in_portal(ria), reason="  ")
+        actions.decline(
+            final_version,
+            ria.pk,
+            Role.OWN,
+            by=Actor.in_portal(ria),
+            code_verified=True,
+            reason="  ",
+        )
     with pytest.raises(Refused) as refused:
-        actions.decline(final_version, ria.pk, Role.OWN, by=Actor.in_portal(ria), reason="x" * 1001)
+        actions.decline(
+            final_version,
+            ria.pk,
+            Role.OWN,
+            by=Actor.in_portal(ria),
+            code_verified=True,
+            reason="x" * 1001,
+        )
     assert refused.value.code == "reason_too_long"
     assert not Declination.objects.exists()
 
     declination = actions.decline(
-        final_version, ria.pk, Role.OWN, by=Actor.in_portal(ria), reason="Ik twijfel nog."
+        final_version,
+        ria.pk,
+        Role.OWN,
+        by=Actor.in_portal(ria),
+        code_verified=True,
+        reason="Ik twijfel nog.",
     )
     assert (declination.method, declination.hosted_by) == (Method.REMOTE, None)
     for person in (daan, sanne, joost):
@@ -459,21 +543,72 @@ def test_declining_needs_a_reason_and_a_declined_slot_may_still_be_signed(
     # Once signed, declining is refused.
     with pytest.raises(Refused) as refused:
         actions.decline(
-            final_version, ria.pk, Role.OWN, by=Actor.in_portal(ria), reason="Toch niet."
+            final_version,
+            ria.pk,
+            Role.OWN,
+            by=Actor.in_portal(ria),
+            code_verified=True,
+            reason="Toch niet.",
         )
     assert refused.value.code == "signed"
+
+
+def test_declining_remotely_tells_the_coordinator_and_in_person_does_not(
+    final_version, daan, joost, carla
+):
+    """ "Your coordinator reads this and will get in touch": a remote declination is a notice on
+    the case page and a mail without content to the coordinator; on the tablet the coordinator
+    was there. A retry makes no second notice."""
+    case = final_version.plan.case
+    actions.decline(
+        final_version, daan.pk, Role.OWN, by=Actor.in_person(daan), reason="Nog niet.", host=carla
+    )
+    assert not Notice.objects.exists()
+    assert not OutgoingMail.objects.filter(kind="circle.notice").exists()
+
+    for _ in range(2):
+        actions.decline(
+            final_version,
+            joost.pk,
+            Role.OWN,
+            by=Actor.in_portal(joost),
+            reason="Geheime reden van Joost",
+            code_verified=True,
+        )
+    notice = Notice.objects.get()
+    assert (notice.case_id, notice.kind, notice.participant, notice.is_open) == (
+        case.pk,
+        actions.DECLINED_TO_SIGN,
+        joost,
+        True,
+    )
+    [mail] = OutgoingMail.objects.filter(kind="circle.notice")
+    assert mail.to == carla.email
+    for text in (mail.subject, mail.body_text, mail.body_html):
+        for secret in ("Geheime reden", joost.name, case.reference):
+            assert secret not in text
 
 
 def test_someone_else_cannot_decline_for_a_signer(final_version, daan, sanne, carla):
     with pytest.raises(NotAllowed):
         actions.decline(
-            final_version, sanne.pk, Role.OWN, by=Actor.in_portal(daan), reason="Zij wil niet."
+            final_version,
+            sanne.pk,
+            Role.OWN,
+            by=Actor.in_portal(daan),
+            code_verified=True,
+            reason="Zij wil niet.",
         )
     with pytest.raises(NotAllowed):
         actions.decline(final_version, sanne.pk, Role.OWN, by=carla, reason="Zij wil niet.")
     assert not Declination.objects.exists()
     assert actions.decline(
-        final_version, sanne.pk, Role.OWN, by=Actor.in_portal(sanne), reason="Ik wil nadenken."
+        final_version,
+        sanne.pk,
+        Role.OWN,
+        by=Actor.in_portal(sanne),
+        code_verified=True,
+        reason="Ik wil nadenken.",
     )
 
 
@@ -491,6 +626,7 @@ def test_once_everyone_signed_a_retry_returns_the_signature_and_nobody_else_sign
             daan.pk,
             Role.OWN,
             by=Actor.in_portal(sanne),
+            code_verified=True,
             typed_name="Daan",
             agreed=True,
             consent_text=CONSENT,
@@ -516,12 +652,18 @@ def test_the_timeline_names_the_signer_how_and_which_version_never_what_was_type
         sanne.pk,
         Role.GUARDIAN,
         by=Actor.in_portal(ellen, for_participant=sanne),
+        code_verified=True,
         typed_name="Ellen J. handtekening",
         agreed=True,
         consent_text=CONSENT,
     )
     actions.decline(
-        version, joost.pk, Role.OWN, by=Actor.in_portal(joost), reason="Geheime reden van Joost"
+        version,
+        joost.pk,
+        Role.OWN,
+        by=Actor.in_portal(joost),
+        code_verified=True,
+        reason="Geheime reden van Joost",
     )
     force_verified_login(client, carla)
 

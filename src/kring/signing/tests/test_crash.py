@@ -206,6 +206,7 @@ def _signing_process(database, places, seed, lines_path, halfway):
                     participant_id,
                     "own",
                     by=Actor.in_portal(signer),
+                    code_verified=True,  # the page asked for the one-time code
                     typed_name=signer.name,
                     agreed=True,
                     consent_text=CONSENT,

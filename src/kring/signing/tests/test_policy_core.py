@@ -6,9 +6,11 @@ copy) is Sanne, unless the world names another. Each world is built through the 
 (signing, finalising), a state no action reaches from here (closed) set directly."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 
 from kring.audit.actors import Actor
 from kring.cases.lifecycle import State
@@ -23,10 +25,11 @@ from kring.cases.tests.test_policy import (
     params,
     refused,
 )
+from kring.circle.models import Status
 from kring.conference import versions
 from kring.conference.models import Plan
-from kring.signing import actions, policy, queries
-from kring.signing.models import Role, SignedDocument
+from kring.signing import actions, codes, policy, queries
+from kring.signing.models import Role, SignedDocument, SigningCode
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +145,48 @@ def _sanne_signed(world):
 def _sanne_declined(world):
     version = world.fixture("final_version")
     sanne = world.fixture("sanne")
-    actions.decline(version, sanne.pk, Role.OWN, by=Actor.in_portal(sanne), reason="Later.")
+    actions.decline(
+        version,
+        sanne.pk,
+        Role.OWN,
+        by=Actor.in_portal(sanne),
+        reason="Later.",
+        code_verified=True,
+    )
     return _objects(world, version)
+
+
+def _without_code(world, **kwargs):
+    """As "held" (or "minor"), and the browser has not typed the one-time code."""
+    build = _minor if kwargs.pop("minor", False) else _held
+    return {**build(world, **kwargs), "code_verified": False}
+
+
+def _guardian_left(world):
+    """Sanne a minor, and Ellen, her guardian, has stopped taking part (set directly: no
+    action withdraws anyone after the conference)."""
+    world.fixture("sanne_a_minor")
+    ellen = world.fixture("ellen")
+    type(ellen).objects.filter(pk=ellen.pk).update(status=Status.WITHDRAWN)
+    return _minor(world, participant="ellen")
+
+
+def _codes_sent(world, count: int, *, an_hour_ago: bool = False):
+    """Sanne asked for `count` one-time codes (in the last hour, or just over an hour ago)."""
+    objects = _held(world)
+    for _ in range(count):
+        codes.send(objects["participant"])
+    if an_hour_ago:
+        SigningCode.objects.update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
+    return objects
+
+
+def _no_guardian(world):
+    """Sanne a minor without a guardian recorded: her guardian place has nobody to sign it."""
+    version = world.fixture("final_version")
+    sanne = world.fixture("sanne")
+    type(sanne).objects.filter(pk=sanne.pk).update(is_minor=True, guardian=None)
+    return _objects(world, version, role=Role.GUARDIAN)
 
 
 def _minor(world, **kwargs):
@@ -190,6 +233,15 @@ SETUPS: dict[str, Callable] = {
     "minor": _minor,
     "minor_own_place": _minor_own,  # Sanne's own place, asked about Ellen
     "held_ria": lambda world: _held(world, participant="ria", slot_of="ria"),
+    "held_without_code": _without_code,
+    "minor_without_code": lambda world: _without_code(world, minor=True),
+    "minor_guardian_left": _guardian_left,
+    "minor_no_guardian": _no_guardian,
+    "sanne_sent_all_codes": lambda world: _codes_sent(world, policy.CODES_PER_HOUR),
+    "sanne_sent_one_code_less": lambda world: _codes_sent(world, policy.CODES_PER_HOUR - 1),
+    "sanne_sent_all_codes_an_hour_ago": lambda world: _codes_sent(
+        world, policy.CODES_PER_HOUR, an_hour_ago=True
+    ),
     "made": _everyone_signed,
     "made_ria": lambda world: _everyone_signed(world, participant="ria"),
     "made_ellen_no_signer": lambda world: _everyone_signed(world, participant="ellen", ellen=True),
@@ -247,6 +299,17 @@ CORE_TABLES: dict[str, list[Row]] = {
         Row("sanne_in_portal", "minor", denied("not_signer")),
         Row("coordinator", "minor", denied("not_signer")),
         Row("ellen_in_portal", "minor_own_place", denied("not_signer")),
+        # Through the personal page only after the one-time code; on the tablet none is asked.
+        Row("sanne_in_portal", "held_without_code", refused("no_code")),
+        Row("ellen_in_portal", "minor_without_code", refused("no_code")),
+        Row("sanne_in_person", "held_without_code", ALLOWED),
+        # A guardian who stopped taking part does not co-sign; without a guardian, nobody does.
+        Row("ellen_in_portal", "minor_guardian_left", refused("no_guardian")),
+        *each(
+            ("sanne_in_portal", "daan_in_portal", "coordinator"),
+            "minor_no_guardian",
+            denied("not_signer"),
+        ),
     ],
     "may_decline": [
         Row("sanne_in_portal", "held", ALLOWED),
@@ -259,6 +322,9 @@ CORE_TABLES: dict[str, list[Row]] = {
         Row("sanne_in_portal", "older_version", refused("changed")),
         Row("sanne_in_portal", "sanne_signed", refused("signed")),
         Row("sanne_in_portal", "sanne_declined", refused("declined")),
+        Row("sanne_in_portal", "held_without_code", refused("no_code")),
+        Row("sanne_in_person", "held_without_code", ALLOWED),
+        Row("ellen_in_portal", "minor_guardian_left", refused("no_guardian")),
     ],
     "may_send_signing_code": [
         Row("sanne_in_portal", "held", ALLOWED),
@@ -270,6 +336,11 @@ CORE_TABLES: dict[str, list[Row]] = {
         Row("ria_in_portal", "held_ria", refused("no_email")),
         Row("sanne_in_portal", "sanne_signed", refused("nothing_to_sign")),
         Row("sanne_in_portal", "being_changed", refused("nothing_to_sign")),
+        Row("ellen_in_portal", "minor_guardian_left", refused("nothing_to_sign")),
+        # At most CODES_PER_HOUR codes an hour: the page hides the button and says why.
+        Row("sanne_in_portal", "sanne_sent_one_code_less", ALLOWED),
+        Row("sanne_in_portal", "sanne_sent_all_codes", refused("too_many_codes")),
+        Row("sanne_in_portal", "sanne_sent_all_codes_an_hour_ago", ALLOWED),
     ],
     "may_download_document": [
         *each(("coordinator", "manager"), "made", ALLOWED),
@@ -314,8 +385,13 @@ CORE_TABLES: dict[str, list[Row]] = {
 CALLS: dict[str, Callable] = {
     "may_read_signing": lambda actor, o: policy.may_read_signing(actor, o["case"]),
     "may_host_signing": lambda actor, o: policy.may_host_signing(actor, o["case"]),
-    "may_sign": lambda actor, o: policy.may_sign(actor, o["slot"], o["version"]),
-    "may_decline": lambda actor, o: policy.may_decline(actor, o["slot"], o["version"]),
+    # A row's browser typed the one-time code unless its world says otherwise.
+    "may_sign": lambda actor, o: policy.may_sign(
+        actor, o["slot"], o["version"], code_verified=o.get("code_verified", True)
+    ),
+    "may_decline": lambda actor, o: policy.may_decline(
+        actor, o["slot"], o["version"], code_verified=o.get("code_verified", True)
+    ),
     "may_send_signing_code": lambda actor, o: policy.may_send_signing_code(actor, o["participant"]),
     "may_download_document": lambda actor, o: policy.may_download_document(actor, o["document"]),
     "may_record_printed_copy": lambda actor, o: policy.may_record_printed_copy(
@@ -341,3 +417,20 @@ def test_each_actor_gets_the_answer_in_the_table(signing_world, name, row):
 
 def test_every_policy_of_the_core_is_called_by_the_table():
     assert set(CALLS) == set(CORE_TABLES)
+
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [("minor_no_guardian", "no_guardian"), ("minor_guardian_left", "no_guardian"), ("minor", None)],
+)
+def test_a_minors_guardian_place_without_a_guardian_who_takes_part_says_what_to_do(
+    signing_world, given, code
+):
+    """R9: what the staff's pages show in the place of handing over the tablet: nobody can
+    co-sign, and the advice that can still be followed after the conference."""
+    refusal = policy.has_signer(signing_world.setup(given)["slot"])
+    if code is None:
+        assert refusal is None
+        return
+    assert refusal is not None and refusal.code == code and not refusal.access
+    assert "talk with the family and your manager" in str(refusal.message)

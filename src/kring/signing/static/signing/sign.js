@@ -1,31 +1,56 @@
-// Signing on the tablet (issue 11, point 1). Two small helps, neither needed to sign:
+// Signing on the tablet and on the personal page (issue 11, point 1). Two small helps, neither
+// needed to sign:
 // - a drawing area for an optional drawn signature: pointer events (mouse, finger, pen) draw
-//   lines that are kept as SVG path data in the hidden input "drawing"; "Clear" empties it.
-//   Without this script the area is simply absent; the tick and the typed name sign.
+//   lines that are kept as SVG path data in the form's hidden input marked data-drawing-input
+//   (its name carries the form's prefix on the personal page); "Clear" empties it. Points
+//   closer than MIN_STEP to the last are skipped, and once the path would pass the input's
+//   data-max-length the drawing stops (the server leaves out a drawing it cannot use, never
+//   the signature). Without this script the area is simply absent; the tick and the name sign.
 // - a form's submit button is disabled while the form is being sent, so a double tap sends it
 //   once (the server makes no second signature either way).
 (function () {
   "use strict";
 
+  var MIN_STEP = 2; // canvas pixels: closer points add nothing a reader would see
+  var count = 0;
+
   function setUpDrawing(box) {
     var form = box.closest("form");
-    var input = form && form.querySelector("input[name='drawing']");
+    var input = form && form.querySelector("[data-drawing-input]");
     var place = box.querySelector("[data-drawing-place]");
     var clear = box.querySelector("[data-drawing-clear]");
     if (!input || !place || !clear) return;
+    var maxLength = Number(input.getAttribute("data-max-length")) || 20000;
     var canvas = document.createElement("canvas");
     canvas.width = 600;
     canvas.height = 200;
     canvas.className = "drawing-canvas";
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", place.getAttribute("data-label") || "");
-    canvas.setAttribute("aria-describedby", "drawing-hint");
+    // The hint of this box (a page may have a box per place to sign): its own id.
+    var hint = box.querySelector("[data-drawing-hint], .hint");
+    if (hint) {
+      count += 1;
+      if (!hint.id) hint.id = "drawing-hint-" + count;
+      canvas.setAttribute("aria-describedby", hint.id);
+    }
     place.appendChild(canvas);
     box.hidden = false;
 
     var context = canvas.getContext("2d");
     var parts = input.value ? [input.value] : [];
+    var length = input.value.length;
+    var last = null;
     var drawing = false;
+
+    // Adds a part to the path unless the path would pass the cap: then false.
+    function add(part) {
+      var extra = part.length + (parts.length ? 1 : 0);
+      if (length + extra > maxLength) return false;
+      parts.push(part);
+      length += extra;
+      return true;
+    }
 
     function point(event) {
       var rect = canvas.getBoundingClientRect();
@@ -57,10 +82,12 @@
 
     canvas.addEventListener("pointerdown", function (event) {
       event.preventDefault();
-      drawing = true;
-      canvas.setPointerCapture(event.pointerId);
       var p = point(event);
-      parts.push("M " + p[0] + " " + p[1]);
+      // A full drawing takes no new line: what is seen is what is kept.
+      if (!add("M " + p[0] + " " + p[1])) return;
+      drawing = true;
+      last = p;
+      canvas.setPointerCapture(event.pointerId);
       style();
       context.beginPath();
       context.moveTo(p[0], p[1]);
@@ -68,7 +95,12 @@
     canvas.addEventListener("pointermove", function (event) {
       if (!drawing) return;
       var p = point(event);
-      parts.push("L " + p[0] + " " + p[1]);
+      if (Math.abs(p[0] - last[0]) < MIN_STEP && Math.abs(p[1] - last[1]) < MIN_STEP) return;
+      if (!add("L " + p[0] + " " + p[1])) {
+        stop();
+        return;
+      }
+      last = p;
       context.lineTo(p[0], p[1]);
       context.stroke();
     });
@@ -81,6 +113,7 @@
     canvas.addEventListener("pointercancel", stop);
     clear.addEventListener("click", function () {
       parts = [];
+      length = 0;
       input.value = "";
       context.clearRect(0, 0, canvas.width, canvas.height);
     });
