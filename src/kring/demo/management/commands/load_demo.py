@@ -1251,9 +1251,11 @@ class Command(BaseCommand):
             karin.pk,
             "own",
             by=Actor.in_portal(karin),
+            code_verified=True,  # she typed the one-time code from her e-mail
             typed_name="K. Mulder",
             agreed=True,
             consent_text=consent_text(version, karin.language or "nl"),
+            shown_hash=version.content_hash,
             address="192.0.2.44",
             user_agent="Mozilla/5.0 (Linux; Android 14) Mobile",
         )
