@@ -72,11 +72,26 @@ def test_daan_signs_on_his_phone_with_the_e_mailed_code(
     sentence = consent.consent_text(final_version, "nl")
     phone.get_by_label(sentence).check()
     phone.get_by_label(nl("Type your name")).fill("Daan de Boer")
+    # The optional drawing area is there on the phone, described by its own hint; he draws.
+    area = phone.get_by_role("img", name=nl("Drawing area for your signature"))
+    expect(area).to_be_visible()
+    expect(area).to_have_accessible_description(
+        nl("You do not have to draw. The tick and your name are enough.")
+    )
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= NARROW["width"]
+    phone.mouse.move(box["x"] + 10, box["y"] + 20)
+    phone.mouse.down()
+    for step in range(1, 11):
+        phone.mouse.move(box["x"] + 10 + step * 20, box["y"] + 20 + step * 3)
+    phone.mouse.up()
     phone.get_by_role("button", name=nl("Sign"), exact=True).click()
     expect(phone.get_by_text(nl("Thank you. You have signed the plan."))).to_be_visible()
     axe.check(phone)
 
     signature = Signature.objects.get(signed_by=daan)
+    assert signature.drawing.startswith("M ") and " L " in signature.drawing
     assert signature.method == Method.REMOTE
     assert signature.remote_address == "127.0.0.1"
     assert "Chrome" in signature.user_agent
@@ -175,4 +190,5 @@ def test_ellen_co_signs_for_sanne_after_first_saying_why_not(
         Role.GUARDIAN,
         ellen.pk,
     )
+    assert signature.drawing == ""  # the tick and the typed name sign; drawing is optional
     axe.assert_no_violations()
