@@ -2,9 +2,12 @@
 (1024×768), in Dutch, through the interface only. Carla opens the signing page and hands the
 tablet to each in turn; each reads the whole plan, ticks that they agree and types their name.
 Joost also draws a signature with the mouse; Sanne signs with the keyboard alone (Tab, Space,
-typing, Enter). Ria does not sign and says why; Carla then reads her reason on the signing page:
-six of seven signed. Ria changes her mind and signs after all: everyone has signed, the case is
-in follow-up, and the copies page follows the PDF being made. axe-core checks every page."""
+typing, Enter), on a page in her own language, English. Each confirmation hands the tablet to
+whoever is next, skipping who declined. Ria does not sign and says why: the page after that
+tells her to give the tablet back and shows no reason, and no page anyone holds the tablet with
+has the staff menu. Carla reads Ria's reason on the signing page, folded away for her: six of
+seven signed. Ria changes her mind and signs after all: everyone has signed, the case is in
+follow-up, and the copies page follows the PDF being made. axe-core checks every page."""
 
 import re
 
@@ -70,6 +73,25 @@ def thanks(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(
         nl("Thank you, %(name)s. You signed the plan.", name=name)
     )
+    held_by_a_participant(page)
+
+
+def held_by_a_participant(page: Page) -> None:
+    """A page for the person holding the tablet: no staff menu, no way to the coordinator's
+    pages, the language switch still there."""
+    expect(page.get_by_role("navigation")).to_have_count(0)
+    expect(page.get_by_role("button", name=nl("Log out"))).to_have_count(0)
+    expect(page.get_by_role("link", name=nl("Back to the case"))).to_have_count(0)
+    expect(page.get_by_role("button", name="English")).to_have_count(1)
+
+
+def back_to_the_overview(page: Page, case) -> None:
+    """Carla, with the tablet back, opens the signing page from the case page."""
+    page.goto(reverse("cases:detail", args=[case.pk]))
+    page.get_by_role("link", name=nl("Open signing")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        nl("Signing the plan, case %(reference)s", reference=case.reference)
+    )
 
 
 def test_seven_people_sign_in_turn_on_the_tablet_one_declines_with_a_reason(
@@ -82,22 +104,20 @@ def test_seven_people_sign_in_turn_on_the_tablet_one_declines_with_a_reason(
     log_in(page, carla, authenticator(carla), axe)
 
     # From the case page to the signing page.
-    page.goto(reverse("cases:detail", args=[case.pk]))
-    page.get_by_role("link", name=nl("Open signing")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        nl("Signing the plan, case %(reference)s", reference=case.reference)
-    )
+    back_to_the_overview(page, case)
     expect(page.get_by_text(version.content_hash[:12], exact=True)).to_be_visible()
     expect(
         page.get_by_text(nl("Signed: %(signed)s of %(total)s.", signed=0, total=7))
     ).to_be_visible()
     axe.check(page)
 
-    # Anton signs first: the whole plan is on his page.
+    # Anton signs first: the whole plan is on his page, its version but not its hash.
     hand_over(page, "Anton Bakker")
+    held_by_a_participant(page)
     main = page.get_by_role("main")
     expect(main).to_contain_text("Daan betaalt de nieuwe fiets van Sanne terug, €20 per maand.")
     expect(main).to_contain_text("We praten opnieuw met Carla erbij.")
+    expect(main).not_to_contain_text(version.content_hash[:12])
     axe.check(page)
     # Nothing ticked: the page says what is missing and keeps the typed name.
     page.get_by_label(nl("Type your name")).fill("Anton Bakker")
@@ -115,16 +135,13 @@ def test_seven_people_sign_in_turn_on_the_tablet_one_declines_with_a_reason(
     ).to_be_visible()
     axe.check(page)
 
-    # The thank-you page hands the tablet to the next one by name: Daan.
+    # Each thank-you page hands the tablet to the next one by name.
     hand_over(page, "Daan de Boer")
     sign_by_tick_and_name(page, consent, "Daan de Boer")
-
-    page.get_by_role("link", name=nl("Back to the signing overview")).click()
     hand_over(page, "Fatima El Amrani")
     sign_by_tick_and_name(page, consent, "Fatima El Amrani", typed="Fatima")
 
     # Joost draws his signature with the mouse as well.
-    page.get_by_role("link", name=nl("Back to the signing overview")).click()
     hand_over(page, "Joost de Boer")
     drawing = page.get_by_role("img", name=nl("Drawing area for your signature"))
     expect(drawing).to_be_visible()
@@ -141,9 +158,9 @@ def test_seven_people_sign_in_turn_on_the_tablet_one_declines_with_a_reason(
     sign_by_tick_and_name(page, consent, "Joost de Boer")
 
     # Ria does not sign, and says why.
-    page.get_by_role("link", name=nl("Back to the signing overview")).click()
     hand_over(page, "Ria Jansen")
     page.get_by_role("link", name=nl("I do not sign")).click()
+    held_by_a_participant(page)
     expect(
         page.get_by_text(nl("You do not have to sign. The coordinator sees why not."))
     ).to_be_visible()
@@ -153,13 +170,27 @@ def test_seven_people_sign_in_turn_on_the_tablet_one_declines_with_a_reason(
     axe.check(page)
     page.get_by_label(nl("Why do you not sign?")).fill(RIA_REASON)
     page.get_by_role("button", name=nl("I do not sign")).click()
+    # She gives the tablet back; whoever holds it next reads no reason.
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        nl("Signing the plan, case %(reference)s", reference=case.reference)
+        nl("%(name)s, you do not sign.", name="Ria Jansen")
     )
+    expect(
+        page.get_by_text(nl("Give the tablet back to %(name)s.", name=carla.get_full_name()))
+    ).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text(RIA_REASON)
+    held_by_a_participant(page)
+    axe.check(page)
 
-    # Sanne signs with the keyboard alone.
-    hand_over(page, "Sanne Jansen")
-    tick = page.get_by_label(consent)
+    # Sanne reads and signs in her own language, English, with the keyboard alone.
+    page.get_by_role("link", name=nl("Hand the tablet to %(name)s", name="Sanne Jansen")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Sanne Jansen, read the plan. Is it right for you?"
+    )
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Nederlands")).to_have_count(1)
+    expect(page.get_by_role("navigation")).to_have_count(0)
+    axe.check(page)
+    tick = page.get_by_label(consent_text(version, "en"))
     for _ in range(80):
         if tick.evaluate("element => element === document.activeElement"):
             break
@@ -168,27 +199,39 @@ def test_seven_people_sign_in_turn_on_the_tablet_one_declines_with_a_reason(
     page.keyboard.press("Space")
     expect(tick).to_be_checked()
     page.keyboard.press("Tab")
-    expect(page.get_by_label(nl("Type your name"))).to_be_focused()
+    expect(page.get_by_label("Type your name")).to_be_focused()
     page.keyboard.type("Sanne Jansen")
     page.keyboard.press("Enter")
-    thanks(page, "Sanne Jansen")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Thank you, Sanne Jansen. You signed the plan."
+    )
+    axe.check(page)
 
-    page.get_by_role("link", name=nl("Back to the signing overview")).click()
-    hand_over(page, "Wim de Boer")
+    page.get_by_role("link", name="Hand the tablet to Wim de Boer").click()
     sign_by_tick_and_name(page, consent, "Wim de Boer")
+    # Nobody is next (Ria declined): the page only says to give the tablet back.
+    expect(page.get_by_role("main").get_by_role("link")).to_have_count(0)
 
-    # Six of seven signed; Carla reads Ria's reason.
-    page.get_by_role("link", name=nl("Back to the signing overview")).click()
+    # Six of seven signed; Carla opens Ria's reason, folded away for her.
+    back_to_the_overview(page, case)
     expect(
         page.get_by_text(nl("Signed: %(signed)s of %(total)s.", signed=6, total=7))
     ).to_be_visible()
     expect(page.get_by_text(nl("Does not want to sign: %(declined)s.", declined=1))).to_be_visible()
-    expect(page.get_by_role("main")).to_contain_text(RIA_REASON)
+    expect(page.get_by_text(RIA_REASON)).not_to_be_visible()
+    page.get_by_text(nl("Why not (for the coordinator)")).click()
+    expect(page.get_by_text(RIA_REASON)).to_be_visible()
     axe.check(page)
 
     signatures = Signature.objects.filter(version=version)
     assert signatures.count() == 6
-    assert all(s.hosted_by_id == carla.pk and s.consent_text == consent for s in signatures)
+    assert all(s.hosted_by_id == carla.pk for s in signatures)
+    assert all(
+        s.consent_text == consent for s in signatures.exclude(signed_by__name="Sanne Jansen")
+    )
+    assert signatures.get(signed_by__name="Sanne Jansen").consent_text == consent_text(
+        version, "en"
+    )
     assert signatures.get(signed_by__name="Joost de Boer").drawing.startswith("M ")
     assert signatures.get(signed_by__name="Fatima El Amrani").typed_name == "Fatima"
     assert Declination.objects.get().reason == RIA_REASON
@@ -197,7 +240,7 @@ def test_seven_people_sign_in_turn_on_the_tablet_one_declines_with_a_reason(
     # Ria changes her mind and signs after all: everyone has signed.
     hand_over(page, "Ria Jansen")
     sign_by_tick_and_name(page, consent, "Ria Jansen")
-    page.get_by_role("link", name=nl("Back to the signing overview")).click()
+    back_to_the_overview(page, case)
     expect(page.get_by_text(nl("Everyone has signed."))).to_be_visible()
     assert Case.objects.get(pk=case.pk).state == State.FOLLOWING_UP
     axe.check(page)

@@ -28,7 +28,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -39,7 +38,7 @@ from kring.conference import policy as conference_policy
 from kring.conference import versions
 from kring.conference.queries import current_conference, plan_of
 from kring.core.forms import posted
-from kring.core.policy import Refused, enforce, options, rule
+from kring.core.policy import Refused, enforce, options
 from kring.signing import actions, policy, queries
 from kring.signing.consent import consent_text
 from kring.signing.forms import DeclineForm, SignForm
@@ -49,10 +48,6 @@ FORM_METHODS = ["GET", "HEAD", "POST"]
 # The language switch of the pages for the person holding the tablet: a query parameter, since
 # the coordinator's own language (their session's) stays what it was.
 LANGUAGE_PARAM = "taal"
-NO_SIGNER = rule(
-    "no_guardian",
-    gettext_lazy("No parent or guardian is recorded: add one in the circle first."),
-)
 
 
 def access(refusal) -> None:
@@ -90,9 +85,11 @@ def overview(request, pk):
     if version is not None:
         found = queries.slots(version)
         for slot in found:
-            # A minor without a guardian recorded has nobody to hand the tablet to yet.
-            may_sign = host or (
-                policy.may_sign(actor_of_slot(slot), slot, version) if slot.signer else NO_SIGNER
+            # A minor's place without a guardian who takes part has nobody to hand it to.
+            may_sign = (
+                host
+                or policy.has_signer(slot)
+                or policy.may_sign(actor_of_slot(slot), slot, version)
             )
             rows.append({"slot": slot, "may": options(sign=may_sign)})
         signed = sum(1 for slot in found if slot.is_signed)
@@ -258,7 +255,7 @@ def _sign_page(request, case, version, slot, host, found):
     consent = consent_text(
         version, translation.get_language(), role=slot.role, minor_name=slot.participant.name
     )
-    form = SignForm(posted(request), consent=consent)
+    form = SignForm(posted(request), consent=consent, shown_hash=version.content_hash)
     if request.method == "POST" and form.is_valid():
         try:
             actions.sign(
@@ -270,6 +267,7 @@ def _sign_page(request, case, version, slot, host, found):
                 agreed=form.cleaned_data["agreed"],
                 consent_text=consent,
                 drawing=form.cleaned_data["drawing"],
+                shown_hash=form.cleaned_data["shown_hash"],
                 host=request.user,
             )
         except Refused as refused:
@@ -309,7 +307,7 @@ def decline_in_person(request, pk, participant_id, role):
 def _decline_page(request, case, version, slot, host, found):
     by = actor_of_slot(slot)
     refusal = host or policy.may_decline(by, slot, version)
-    form = DeclineForm(posted(request))
+    form = DeclineForm(posted(request), shown_hash=version.content_hash)
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             actions.decline(
@@ -318,6 +316,7 @@ def _decline_page(request, case, version, slot, host, found):
                 slot.role,
                 by=by,
                 reason=form.cleaned_data["reason"],
+                shown_hash=form.cleaned_data["shown_hash"],
                 host=request.user,
             )
         except Refused as refused:

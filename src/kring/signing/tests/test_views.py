@@ -41,6 +41,15 @@ def decline_url(case, participant, role=Role.OWN):
     return reverse("signing:decline_in_person", args=[case.pk, participant.pk, role])
 
 
+def as_shown(case, data: dict) -> dict:
+    """The form's fields as its page sends them: with the hash of the version the page shows,
+    the one to sign now (test_a_page_that_showed_version_1_... proves the page carries it)."""
+    from kring.signing import queries
+
+    version = queries.version_to_sign(case)
+    return {**data, "shown_hash": version.content_hash if version is not None else ""}
+
+
 def sign_on_tablet(version, participant, host, *, role=Role.OWN, signer=None):
     """A signature made through the action, as the tablet's page makes it."""
     from kring.audit.actors import Actor
@@ -55,8 +64,24 @@ def sign_on_tablet(version, participant, host, *, role=Role.OWN, signer=None):
         typed_name=signer.name,
         agreed=True,
         consent_text=consent_text(version, "nl"),
+        shown_hash=version.content_hash,
         host=host,
     )[0]
+
+
+def decline_on_tablet(version, participant, host, reason):
+    """A declination made through the action, as the tablet's page makes it."""
+    from kring.audit.actors import Actor
+
+    return actions.decline(
+        version,
+        participant.pk,
+        Role.OWN,
+        by=Actor.in_person(participant),
+        reason=reason,
+        shown_hash=version.content_hash,
+        host=host,
+    )
 
 
 # --- the overview -------------------------------------------------------------------------------
@@ -103,11 +128,8 @@ def test_the_office_reads_counts_on_the_case_page_never_a_reason_or_a_link(
 ):
     case = final_version.plan.case
     sign_on_tablet(final_version, daan, carla)
-    from kring.audit.actors import Actor
 
-    actions.decline(
-        final_version, ria.pk, Role.OWN, by=Actor.in_person(ria), reason=RIA_REASON, host=carla
-    )
+    decline_on_tablet(final_version, ria, carla, RIA_REASON)
     office = text(dutch(client, bram).get(reverse("cases:detail", args=[case.pk])))
     assert "Ondertekenen: 1 van 4 getekend." in office
     assert "Wil niet tekenen: 1." in office
@@ -120,12 +142,9 @@ def test_the_office_reads_counts_on_the_case_page_never_a_reason_or_a_link(
 def test_the_reason_of_a_declination_is_read_by_the_coordinator_and_the_manager(
     client, final_version, carla, mira, ria
 ):
-    from kring.audit.actors import Actor
 
     case = final_version.plan.case
-    actions.decline(
-        final_version, ria.pk, Role.OWN, by=Actor.in_person(ria), reason=RIA_REASON, host=carla
-    )
+    decline_on_tablet(final_version, ria, carla, RIA_REASON)
     for user in (carla, mira):
         page = text(dutch(client, user).get(overview_url(case)))
         assert "Wil niet tekenen." in page
@@ -219,7 +238,7 @@ def test_the_signing_page_shows_the_whole_plan_the_consent_and_whose_turn_it_is(
     assert "Ondertekenen" in page
     assert decline_url(case, daan) in page
     # The drawing area is made by the script; without it the page still signs.
-    assert "Je hoeft niets te tekenen. Het vinkje en je naam zijn genoeg." in page
+    assert "Dit hoeft niet. Het vinkje en je naam zijn genoeg." in page
 
 
 def test_signing_on_the_tablet_records_the_participant_as_the_actor_and_carla_as_host(
@@ -229,7 +248,9 @@ def test_signing_on_the_tablet_records_the_participant_as_the_actor_and_carla_as
     client = dutch(client, carla)
     answer = client.post(
         sign_url(case, daan),
-        {"agreed": "on", "typed_name": "D. de Boer", "drawing": "M 10 10 L 40 30 L 80 12"},
+        as_shown(
+            case, {"agreed": "on", "typed_name": "D. de Boer", "drawing": "M 10 10 L 40 30 L 80 12"}
+        ),
     )
     assert answer.status_code == 302
     signature = Signature.objects.get()
@@ -252,8 +273,8 @@ def test_a_repeated_post_makes_no_second_signature(client, final_version, carla,
     case = final_version.plan.case
     client = dutch(client, carla)
     data = {"agreed": "on", "typed_name": "Daan"}
-    assert client.post(sign_url(case, daan), data).status_code == 302
-    assert client.post(sign_url(case, daan), data).status_code == 302
+    assert client.post(sign_url(case, daan), as_shown(case, data)).status_code == 302
+    assert client.post(sign_url(case, daan), as_shown(case, data)).status_code == 302
     assert Signature.objects.count() == 1
     assert CaseEvent.objects.filter(kind="signing.signed").count() == 1
 
@@ -261,11 +282,13 @@ def test_a_repeated_post_makes_no_second_signature(client, final_version, carla,
 def test_no_tick_or_no_name_refuses_and_keeps_what_was_typed(client, final_version, carla, daan):
     case = final_version.plan.case
     client = dutch(client, carla)
-    page = text(client.post(sign_url(case, daan), {"typed_name": "Daan de Boer"}))
+    page = text(client.post(sign_url(case, daan), as_shown(case, {"typed_name": "Daan de Boer"})))
     assert "Er is een probleem" in page
     assert "Zet een vinkje als je het eens bent met dit plan." in page
     assert 'value="Daan de Boer"' in page
-    page = text(client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "   "}))
+    page = text(
+        client.post(sign_url(case, daan), as_shown(case, {"agreed": "on", "typed_name": "   "}))
+    )
     assert "Typ je naam om te tekenen." in page
     # The message is at the field, and the field points to it for a screen reader.
     name_field = re.search(r'<input[^>]*name="typed_name"[^>]*>', page).group(0)
@@ -274,7 +297,10 @@ def test_no_tick_or_no_name_refuses_and_keeps_what_was_typed(client, final_versi
     assert not Signature.objects.exists()
     # The same page with the tick and a name signs: the refusals refused something.
     assert (
-        client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "Daan"}).status_code == 302
+        client.post(
+            sign_url(case, daan), as_shown(case, {"agreed": "on", "typed_name": "Daan"})
+        ).status_code
+        == 302
     )
     assert Signature.objects.count() == 1
 
@@ -285,7 +311,9 @@ def test_a_drawing_that_is_not_path_data_is_left_out_and_the_signature_stands(
     case = final_version.plan.case
     dutch(client, carla).post(
         sign_url(case, daan),
-        {"agreed": "on", "typed_name": "Daan", "drawing": "<script>alert(1)</script>"},
+        as_shown(
+            case, {"agreed": "on", "typed_name": "Daan", "drawing": "<script>alert(1)</script>"}
+        ),
     )
     assert Signature.objects.get().drawing == ""
 
@@ -293,10 +321,10 @@ def test_a_drawing_that_is_not_path_data_is_left_out_and_the_signature_stands(
 def test_only_carla_hosts_signing(client, final_version, mira, bram, olaf, daan):
     case = final_version.plan.case
     data = {"agreed": "on", "typed_name": "Daan"}
-    assert dutch(client, mira).post(sign_url(case, daan), data).status_code == 403
+    assert dutch(client, mira).post(sign_url(case, daan), as_shown(case, data)).status_code == 403
     assert dutch(client, mira).get(sign_url(case, daan)).status_code == 403
-    assert dutch(client, bram).post(sign_url(case, daan), data).status_code == 403
-    assert dutch(client, olaf).post(sign_url(case, daan), data).status_code == 404
+    assert dutch(client, bram).post(sign_url(case, daan), as_shown(case, data)).status_code == 403
+    assert dutch(client, olaf).post(sign_url(case, daan), as_shown(case, data)).status_code == 404
     assert not Signature.objects.exists()
 
 
@@ -323,7 +351,8 @@ def test_a_guardian_signs_along_for_a_minor(client, sanne_a_minor, carla, sanne,
     assert f"{ellen.name}, read the plan." in page
     assert f"You sign as parent or guardian of {sanne.name}." in page
     answer = client.post(
-        sign_url(case, sanne, Role.GUARDIAN), {"agreed": "on", "typed_name": ellen.name}
+        sign_url(case, sanne, Role.GUARDIAN),
+        as_shown(case, {"agreed": "on", "typed_name": ellen.name}),
     )
     assert answer.status_code == 302
     signature = Signature.objects.get()
@@ -346,7 +375,7 @@ def test_a_signed_version_no_longer_counts_after_a_change(client, final_version,
     client = dutch(client, carla)
     page = text(client.get(sign_url(case, daan)))
     assert "Nog een afspraak." in page
-    client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "Daan"})
+    client.post(sign_url(case, daan), as_shown(case, {"agreed": "on", "typed_name": "Daan"}))
     assert Signature.objects.filter(version=version_2, signed_by=daan).count() == 1
 
 
@@ -359,10 +388,10 @@ def test_declining_needs_a_reason_and_then_the_overview_shows_it(client, final_v
     page = text(client.get(decline_url(case, ria)))
     assert "Je hoeft niet te tekenen. De coördinator ziet waarom niet." in page
     assert ">Ik teken niet<" in page
-    page = text(client.post(decline_url(case, ria), {"reason": ""}))
+    page = text(client.post(decline_url(case, ria), as_shown(case, {"reason": ""})))
     assert "Schrijf op waarom je niet tekent." in page
     assert not Declination.objects.exists()
-    answer = client.post(decline_url(case, ria), {"reason": RIA_REASON})
+    answer = client.post(decline_url(case, ria), as_shown(case, {"reason": RIA_REASON}))
     assert answer.status_code == 302
     assert answer["Location"] == decline_url(case, ria)
     declination = Declination.objects.get()
@@ -377,7 +406,7 @@ def test_declining_needs_a_reason_and_then_the_overview_shows_it(client, final_v
     page = text(client.get(overview_url(case)))
     assert RIA_REASON in page
     # Declining twice is not possible: the page says so, offers no button, adds nothing.
-    page = text(client.post(decline_url(case, ria), {"reason": "nog eens"}))
+    page = text(client.post(decline_url(case, ria), as_shown(case, {"reason": "nog eens"})))
     assert "Er staat al dat er niet wordt getekend." in page
     assert "<form" not in page.split("<main", 1)[1]
     assert ">Ik teken niet<" not in page
@@ -386,14 +415,21 @@ def test_declining_needs_a_reason_and_then_the_overview_shows_it(client, final_v
 
 def test_a_reason_longer_than_1000_characters_is_refused(client, final_version, carla, ria):
     case = final_version.plan.case
-    page = text(dutch(client, carla).post(decline_url(case, ria), {"reason": "x" * 1001}))
+    page = text(
+        dutch(client, carla).post(decline_url(case, ria), as_shown(case, {"reason": "x" * 1001}))
+    )
     assert "Schrijf hoogstens 1000 tekens." in page
     assert not Declination.objects.exists()
 
 
 def test_only_carla_hosts_declining(client, final_version, mira, ria):
     case = final_version.plan.case
-    assert dutch(client, mira).post(decline_url(case, ria), {"reason": "nee"}).status_code == 403
+    assert (
+        dutch(client, mira)
+        .post(decline_url(case, ria), as_shown(case, {"reason": "nee"}))
+        .status_code
+        == 403
+    )
     assert not Declination.objects.exists()
 
 
@@ -406,7 +442,9 @@ def test_the_tablet_page_of_a_plan_being_changed_goes_back_to_the_overview(
     plan = final_version.plan
     editing.add_agreement(plan, what="Nog een afspraak.", who=daan, for_whom="Sanne", by=carla)
     client = dutch(client, carla)
-    answer = client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "Daan"})
+    answer = client.post(
+        sign_url(case, daan), as_shown(case, {"agreed": "on", "typed_name": "Daan"})
+    )
     assert answer.status_code == 302
     assert answer["Location"] == overview_url(case)
     assert not Signature.objects.exists()
@@ -429,19 +467,11 @@ def test_after_declining_the_tablet_says_give_it_back_and_shows_nobodys_reason(
 ):
     """Whoever holds the tablet after Ria declined never reads why Joost or Ria do not sign:
     the page after declining is a confirmation, not the coordinator's overview."""
-    from kring.audit.actors import Actor
 
     case = final_version.plan.case
-    actions.decline(
-        final_version,
-        joost.pk,
-        Role.OWN,
-        by=Actor.in_person(joost),
-        reason=JOOST_REASON,
-        host=carla,
-    )
+    decline_on_tablet(final_version, joost, carla, JOOST_REASON)
     client = dutch(client, carla)
-    answer = client.post(decline_url(case, ria), {"reason": RIA_REASON})
+    answer = client.post(decline_url(case, ria), as_shown(case, {"reason": RIA_REASON}))
     page = text(client.get(answer["Location"]))
     assert f"{ria.name}, je tekent niet." in page
     assert f"Geef de tablet terug aan {_host_name(carla)}." in page
@@ -462,8 +492,8 @@ def test_the_pages_for_the_person_holding_the_tablet_have_no_staff_menu(
     staff_page = text(client.get(overview_url(case)))
     assert 'aria-label="Hoofdmenu"' in staff_page
     assert "Uitloggen" in staff_page
-    client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "Daan"})
-    client.post(decline_url(case, ria), {"reason": RIA_REASON})
+    client.post(sign_url(case, daan), as_shown(case, {"agreed": "on", "typed_name": "Daan"}))
+    client.post(decline_url(case, ria), as_shown(case, {"reason": RIA_REASON}))
     pages = {
         "to sign": sign_url(case, joost),
         "signed": sign_url(case, daan),
@@ -490,25 +520,21 @@ def test_who_is_next_skips_a_place_declined_and_a_guardian_who_was_not_there(
 ):
     """Joost declined: after Daan the tablet goes to Ria. Ellen co-signs for Sanne but was not
     at the meeting: after the last one present, nobody is next on the tablet."""
-    from kring.audit.actors import Actor
 
     case = sanne_a_minor.plan.case
-    actions.decline(
-        sanne_a_minor,
-        joost.pk,
-        Role.OWN,
-        by=Actor.in_person(joost),
-        reason=JOOST_REASON,
-        host=carla,
-    )
+    decline_on_tablet(sanne_a_minor, joost, carla, JOOST_REASON)
     client = dutch(client, carla)
-    answer = client.post(sign_url(case, daan), {"agreed": "on", "typed_name": "Daan"})
+    answer = client.post(
+        sign_url(case, daan), as_shown(case, {"agreed": "on", "typed_name": "Daan"})
+    )
     page = text(client.get(answer["Location"]))
     assert f"Geef de tablet aan {ria.name}" in page
     assert sign_url(case, ria) in page
     assert sign_url(case, joost) not in page
     sign_on_tablet(sanne_a_minor, ria, carla)
-    answer = client.post(sign_url(case, sanne), {"agreed": "on", "typed_name": "Sanne"})
+    answer = client.post(
+        sign_url(case, sanne), as_shown(case, {"agreed": "on", "typed_name": "Sanne"})
+    )
     page = text(client.get(answer["Location"]))
     assert f"Thank you, {sanne.name}. You signed the plan." in page
     assert sign_url(case, sanne, Role.GUARDIAN) not in page
@@ -519,7 +545,6 @@ def test_who_is_next_skips_a_place_declined_and_a_guardian_who_was_not_there(
 def test_next_to_sign_is_the_first_place_open_whose_signer_was_there(
     sanne_a_minor, carla, daan, joost, ria, sanne
 ):
-    from kring.audit.actors import Actor
     from kring.signing import queries
 
     def next_one():
@@ -527,9 +552,7 @@ def test_next_to_sign_is_the_first_place_open_whose_signer_was_there(
         return (found.participant, found.role) if found else None
 
     assert next_one() == (daan, Role.OWN)
-    actions.decline(
-        sanne_a_minor, daan.pk, Role.OWN, by=Actor.in_person(daan), reason="Nee.", host=carla
-    )
+    decline_on_tablet(sanne_a_minor, daan, carla, "Nee.")
     assert next_one() == (joost, Role.OWN)
     for person in (joost, ria, sanne):
         sign_on_tablet(sanne_a_minor, person, carla)
@@ -545,8 +568,10 @@ def test_the_person_holding_the_tablet_reads_the_version_and_its_date_not_its_fi
     with translation.override("nl"):
         day = formats.date_format(timezone.localtime(final_version.finalised_at), "j F Y")
     assert f"Versie 1 van het plan, vastgesteld op {day}" in page
-    assert final_version.content_hash[:12] not in page
-    assert "vingerafdruk" not in page.lower()
+    # Only the form's hidden field carries it (the version shown is the version signed).
+    visible = re.sub(r"<[^>]*>", " ", page)
+    assert final_version.content_hash[:12] not in visible
+    assert "vingerafdruk" not in visible.lower()
 
 
 def test_the_signing_page_and_the_consent_are_in_the_signers_language(
@@ -561,7 +586,9 @@ def test_the_signing_page_and_the_consent_are_in_the_signers_language(
     assert f"{sanne.name}, read the plan. Is it right for you?" in page
     assert consent_text(final_version, "en") in page
     assert (
-        client.post(sign_url(case, sanne), {"agreed": "on", "typed_name": "Sanne"}).status_code
+        client.post(
+            sign_url(case, sanne), as_shown(case, {"agreed": "on", "typed_name": "Sanne"})
+        ).status_code
         == 302
     )
     assert Signature.objects.get().consent_text == consent_text(final_version, "en")
@@ -581,7 +608,7 @@ def test_the_person_holding_the_tablet_switches_the_language_and_signs_what_they
     assert '<html lang="nl">' in page
     assert f"{sanne.name}, lees het plan. Klopt het voor jou?" in page
     assert consent_text(final_version, "nl") in page
-    answer = client.post(in_dutch, {"agreed": "on", "typed_name": "Sanne"})
+    answer = client.post(in_dutch, as_shown(case, {"agreed": "on", "typed_name": "Sanne"}))
     assert answer["Location"] == in_dutch
     assert Signature.objects.get().consent_text == consent_text(final_version, "nl")
     page = text(client.get(answer["Location"]))
@@ -595,7 +622,83 @@ def test_declining_is_in_the_signers_language_too(client, final_version, carla, 
     client = dutch(client, carla)
     page = text(client.get(decline_url(case, sanne)))
     assert f"{sanne.name}, you do not sign" in page
-    answer = client.post(decline_url(case, sanne), {"reason": "Not yet."})
+    answer = client.post(decline_url(case, sanne), as_shown(case, {"reason": "Not yet."}))
     page = text(client.get(answer["Location"]))
     assert f"{sanne.name}, you do not sign." in page
     assert f"Give the tablet back to {_host_name(carla)}." in page
+
+
+# --- the version shown is the version signed ----------------------------------------------------
+
+
+def _shown_hash(page: str) -> str:
+    found = re.search(r'<input type="hidden" name="shown_hash" value="([^"]*)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def _version_2(final_version, carla, daan):
+    plan = final_version.plan
+    editing.add_agreement(plan, what="Nog een afspraak.", who=daan, for_whom="Sanne", by=carla)
+    plan.refresh_from_db()
+    return versions.finalise(plan, by=carla)
+
+
+def test_a_page_that_showed_version_1_signs_nothing_once_version_2_is_final(
+    client, final_version, carla, daan
+):
+    """Carla opens Daan's page (version 1); meanwhile the plan is changed and made final as
+    version 2: Daan's tick and name sign nothing he did not read. The page then shows version 2,
+    and signing that one works."""
+    case = final_version.plan.case
+    client = dutch(client, carla)
+    shown = _shown_hash(client.get(sign_url(case, daan)).content.decode())
+    assert shown == final_version.content_hash
+    version_2 = _version_2(final_version, carla, daan)
+    data = {"agreed": "on", "typed_name": "Daan", "shown_hash": shown}
+    page = text(client.post(sign_url(case, daan), data))
+    assert "Het plan is veranderd. Lees de nieuwe versie en teken die." in page
+    assert not Signature.objects.exists()
+    assert "Nog een afspraak." in page
+    assert _shown_hash(page) == version_2.content_hash
+    data["shown_hash"] = _shown_hash(page)
+    assert client.post(sign_url(case, daan), data).status_code == 302
+    assert Signature.objects.get().version == version_2
+
+
+def test_declining_on_a_page_that_showed_version_1_records_nothing_once_version_2_is_final(
+    client, final_version, carla, daan, ria
+):
+    case = final_version.plan.case
+    client = dutch(client, carla)
+    shown = _shown_hash(client.get(decline_url(case, ria)).content.decode())
+    assert shown == final_version.content_hash
+    _version_2(final_version, carla, daan)
+    page = text(client.post(decline_url(case, ria), {"reason": RIA_REASON, "shown_hash": shown}))
+    assert "Het plan is veranderd. Lees de nieuwe versie en teken die." in page
+    assert not Declination.objects.exists()
+    data = {"reason": RIA_REASON, "shown_hash": _shown_hash(page)}
+    assert client.post(decline_url(case, ria), data).status_code == 302
+    assert Declination.objects.count() == 1
+
+
+def test_a_minor_without_a_guardian_who_takes_part_has_no_button_and_says_what_to_do(
+    client, final_version, carla, sanne
+):
+    from django.utils.translation import gettext
+
+    from kring.circle.models import Participant
+
+    Participant.objects.filter(pk=sanne.pk).update(is_minor=True, guardian=None)
+    page = text(dutch(client, carla).get(overview_url(final_version.plan.case)))
+    with translation.override("nl"):
+        advice = gettext(
+            "%(name)s is a minor and has no parent or guardian who takes part, so nobody can "
+            "co-sign for them. One cannot be added after the conference: talk with the family "
+            "and your manager about what to do."
+        ) % {"name": sanne.name}
+    assert advice in page
+    assert "Geen ouder of voogd bekend" in page
+    assert sign_url(final_version.plan.case, sanne, Role.GUARDIAN) not in page
+    # Her own place still has its button.
+    assert sign_url(final_version.plan.case, sanne) in page
