@@ -110,9 +110,6 @@ def copies(request, pk):
                             mark_printed=may_print,
                             resend=may_resend,
                         ),
-                        # Offered for a mail that failed or was never sent (the first is never
-                        # repeated by itself).
-                        "offer_resend": entry.email in ("", "failed"),
                         "printed_by": printers.get(entry.participant.pk, ""),
                     }
                 )

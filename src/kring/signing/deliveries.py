@@ -12,7 +12,7 @@
 - `record_printed(document, participant, *, by)`: the coordinator printed a signer's copy with its
   cover letter (policy `may_record_printed_copy`).
 - `resend(document, participant, *, by)`: a signer's copy by e-mail again (policy
-  `may_resend_copy`).
+  `may_resend_copy`: not while their last one is still waiting to be sent).
 - `status(document) -> list[CopyStatus]`: per signer, which copies they got; a fixed number of
   queries whatever the number of signers.
 
@@ -67,12 +67,6 @@ def signers(document: SignedDocument) -> list[Participant]:
         )
     }
     return sorted(people.values(), key=lambda p: (p.name.casefold(), p.pk))
-
-
-def _signed(document: SignedDocument, participant: Participant) -> bool:
-    return Signature.objects.filter(
-        version_id=document.version_id, signed_by_id=participant.pk
-    ).exists()
 
 
 def _queue(document: SignedDocument, participant: Participant) -> OutgoingMail:
@@ -175,9 +169,14 @@ def record_printed(document: SignedDocument, participant: Participant, *, by: By
 
 
 def resend(document: SignedDocument, participant: Participant, *, by: By) -> Delivery:
-    """`participant`'s copy by e-mail again (the first failed, or was lost)."""
-    enforce(policy.may_resend_copy(by, document, participant))
+    """`participant`'s copy by e-mail again (none was sent, it failed, or it was lost). The
+    document's row is locked and the policy asked again under the lock: of two requests at once
+    (a double click) the second finds the first one's mail waiting to be sent, and is refused."""
     with transaction.atomic():
+        document = (
+            SignedDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+        )
+        enforce(policy.may_resend_copy(by, document, participant))
         mail = _queue(document, participant)
         delivery = Delivery.objects.create(
             document=document,
@@ -227,11 +226,6 @@ class CopyStatus:
         return self.email == OutgoingMail.Status.FAILED
 
 
-def _mail_state(delivery: Delivery) -> str:
-    # A mail row purged from the outbox after it was sent leaves the delivery without its mail.
-    return delivery.mail.status if delivery.mail is not None else OutgoingMail.Status.SENT
-
-
 def status(document: SignedDocument) -> list[CopyStatus]:
     """Per signer (by name), their copies of `document`. Two queries whatever the number."""
     found = {person.pk: CopyStatus(person) for person in signers(document)}
@@ -241,7 +235,7 @@ def status(document: SignedDocument) -> list[CopyStatus]:
             continue
         entry.deliveries.append(delivery)
         if delivery.channel == Delivery.Channel.EMAIL:
-            entry.email = _mail_state(delivery)
+            entry.email = policy.mail_state(delivery.mail)
             entry.email_at = delivery.at
             entry.email_reached = entry.email_reached or entry.email == OutgoingMail.Status.SENT
         elif delivery.channel == Delivery.Channel.PORTAL:

@@ -34,6 +34,7 @@ from kring.cases.lifecycle import State
 from kring.cases.policy import the_coordinator
 from kring.conference.policy import coordinator_or_manager
 from kring.core.policy import Refusal, deny, first, rule
+from kring.notifications.models import OutgoingMail
 from kring.signing import queries
 from kring.signing.models import Role
 
@@ -136,16 +137,25 @@ def the_signer(actor: By, slot: Slot) -> Refusal | None:
     return None
 
 
+def _signer_ids(document: SignedDocument) -> set[int]:
+    """Who signed the document's version (their own slot, or as guardian), read once per
+    document object: the copies page asks the policy of every signer. The actions read their
+    document afresh under its lock."""
+    if not hasattr(document, "_signer_ids"):
+        from kring.signing.models import Signature  # noqa: PLC0415
+
+        document._signer_ids = set(  # type: ignore[attr-defined]
+            Signature.objects.filter(version_id=document.version_id).values_list(
+                "signed_by_id", flat=True
+            )
+        )
+    found: set[int] = document._signer_ids  # type: ignore[attr-defined]
+    return found
+
+
 def _signed_version(participant_id: int | None, document: SignedDocument) -> bool:
     """`participant_id` signed the document's version (their own slot, or as guardian)."""
-    from kring.signing.models import Signature  # noqa: PLC0415
-
-    return (
-        participant_id is not None
-        and Signature.objects.filter(
-            version_id=document.version_id, signed_by_id=participant_id
-        ).exists()
-    )
+    return participant_id is not None and participant_id in _signer_ids(document)
 
 
 def _a_signer(document: SignedDocument, participant: Participant) -> Refusal | None:
@@ -163,6 +173,43 @@ def _made(document: SignedDocument) -> Refusal | None:
     if document.status == Document.Status.FAILED:
         return rule("not_made", _("The signed plan could not be made yet. Kring tries again."))
     return rule("not_made", _("The signed plan is being made. Try again in a minute."))
+
+
+def mail_state(mail: OutgoingMail | None) -> str:
+    """The state of an e-mailed copy: its mail's ("pending", "sent", "failed"). A mail row
+    purged from the outbox after it was sent leaves the delivery without its mail: sent."""
+    return mail.status if mail is not None else OutgoingMail.Status.SENT
+
+
+def _latest_mails(document: SignedDocument) -> dict[int, str]:
+    """The state of each signer's latest e-mailed copy of the document, by participant id; read
+    once per document object, as `_signer_ids`."""
+    if not hasattr(document, "_latest_mails"):
+        from kring.signing.models import Delivery  # noqa: PLC0415
+
+        document._latest_mails = {  # type: ignore[attr-defined]
+            delivery.participant_id: mail_state(delivery.mail)
+            for delivery in Delivery.objects.filter(
+                document_id=document.pk, channel=Delivery.Channel.EMAIL
+            )
+            .select_related("mail")
+            .only("participant_id", "at", "mail__status")
+            .order_by("at", "pk")
+        }
+    found: dict[int, str] = document._latest_mails  # type: ignore[attr-defined]
+    return found
+
+
+def _no_mail_waiting(document: SignedDocument, participant: Participant) -> Refusal | None:
+    """The signer's latest e-mailed copy is not still waiting to be sent: a double click, or a
+    second "send again" before the first went out, queues no second mail."""
+    if _latest_mails(document).get(participant.pk) == OutgoingMail.Status.PENDING:
+        return rule(
+            "mail_waiting",
+            _("The copy for %(name)s is still waiting to be sent. Look again in a few minutes.")
+            % {"name": participant.name},
+        )
+    return None
 
 
 def _has_email(participant: Participant) -> Refusal | None:
@@ -337,7 +384,9 @@ def may_record_printed_copy(
 ) -> Refusal | None:
     """The coordinator records that a signer's copy was printed (with its cover letter) and
     given or posted: the case's coordinator; the participant signed the document's version;
-    the document is made (there is something to print)."""
+    the document is made (there is something to print). Printing again is allowed (a copy
+    lost, or wanted on paper as well); the copies page shows when and by whom it was last
+    printed."""
     return first(
         lambda: the_coordinator(actor, document.case),
         lambda: _a_signer(document, participant),
@@ -348,12 +397,15 @@ def may_record_printed_copy(
 def may_resend_copy(
     actor: By, document: SignedDocument, participant: Participant
 ) -> Refusal | None:
-    """The coordinator sends a signer's copy by e-mail again (the first failed, or it was
-    lost): the case's coordinator; the document is made; the participant has an e-mail
-    address and signed its version."""
+    """The coordinator sends a signer's copy by e-mail (again): none was sent, the last one
+    failed, or it was sent and lost. The case's coordinator; the participant signed the
+    document's version; the document is made; the participant has an e-mail address; their
+    last copy is not still waiting to be sent (deliveries.resend asks this again under the
+    document's lock, so a double click queues one mail)."""
     return first(
         lambda: the_coordinator(actor, document.case),
         lambda: _a_signer(document, participant),
         lambda: _made(document),
         lambda: _has_email(participant),
+        lambda: _no_mail_waiting(document, participant),
     )

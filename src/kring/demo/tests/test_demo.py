@@ -519,13 +519,15 @@ def test_the_demo_held_case_was_partly_signed_on_carlas_tablet(client):
 
 
 @pytest.mark.django_db
-def test_the_demo_has_a_signed_plan_in_follow_up(client):
+def test_the_demo_has_a_signed_plan_in_follow_up(client, django_capture_on_commit_callbacks):
     """Issue 11, point 7: in the Smit case everyone present signed the final plan, three on
     Carla's tablet and Karin Mulder from home; the last signature moved the case into follow-up
-    (by Kring) and began the signed document, whose PDF the task queue makes."""
+    (by Kring) and began the signed document, whose PDF the task queue makes. Three have an
+    e-mail address and get their copy by mail; Jan has none and has no copy yet."""
     from kring.signing.models import Method, Signature, SignedDocument
 
-    load_demo()
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
     load_demo()  # a second run adds nothing
     case = Case.objects.get(referral__requester_email="demo-19@example.org")
     assert case.state == State.FOLLOWING_UP
@@ -541,8 +543,15 @@ def test_the_demo_has_a_signed_plan_in_follow_up(client):
     moved = CaseEvent.objects.get(case=case, kind="case.plan_signed")
     assert (moved.actor_kind, moved.to_state) == ("system", State.FOLLOWING_UP)
     force_verified_login(client, User.objects.get(username="carla"))
-    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "Karin Mulder" in page
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    page = " ".join(client.get(reverse("cases:detail", args=[case.pk])).content.decode().split())
+    panel = page.split('id="signing-panel-title"', 1)[1].split("</section>", 1)[0]
+    assert "Iedereen heeft getekend." in panel
+    assert "Kopieën: 3 van 4 hebben hun kopie." in panel
+    page = " ".join(client.get(reverse("signing:copies", args=[case.pk])).content.decode().split())
+    jan = page.split("<table", 1)[1].split("Jan Smit", 1)[1].split("</tr>", 1)[0]
+    assert "Nog geen kopie" in jan and "Geen e-mailadres" in jan
+    assert "Nog geen kopie: 1." in page
 
 
 @pytest.mark.django_db
