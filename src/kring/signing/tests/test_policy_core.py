@@ -221,6 +221,31 @@ def _failed(world):
     return objects
 
 
+def _sanne_mailed(world, state: str):
+    """Made, and the copies queued by e-mail (to everyone with an address); Sanne's mail is
+    `state` ("pending": still waiting to be sent, "sent", "failed")."""
+    from kring.notifications.models import OutgoingMail
+    from kring.signing import deliveries
+    from kring.signing.models import Delivery
+
+    objects = _everyone_signed(world)
+    deliveries.send_copies(objects["document"])
+    mail = Delivery.objects.get(participant=objects["participant"]).mail_id
+    OutgoingMail.objects.filter(pk=mail).update(status=state)
+    return objects
+
+
+def _ria_printed(world):
+    """Made, and Ria's copy printed by Carla already."""
+    from kring.signing import deliveries
+
+    objects = _everyone_signed(world, participant="ria")
+    deliveries.record_printed(
+        objects["document"], objects["participant"], by=world.fixture("carla")
+    )
+    return objects
+
+
 SETUPS: dict[str, Callable] = {
     "held": _held,
     "following_up": _in_state(State.FOLLOWING_UP),
@@ -247,6 +272,10 @@ SETUPS: dict[str, Callable] = {
     "made_ellen_no_signer": lambda world: _everyone_signed(world, participant="ellen", ellen=True),
     "pending": lambda world: _everyone_signed(world, made=False),
     "failed": _failed,
+    "made_mail_waiting": lambda world: _sanne_mailed(world, "pending"),
+    "made_mail_sent": lambda world: _sanne_mailed(world, "sent"),
+    "made_mail_failed": lambda world: _sanne_mailed(world, "failed"),
+    "made_ria_printed": _ria_printed,
 }
 
 # --- the tables ---------------------------------------------------------------------------------
@@ -368,6 +397,7 @@ CORE_TABLES: dict[str, list[Row]] = {
     "may_record_printed_copy": [
         Row("coordinator", "made", ALLOWED),
         Row("coordinator", "made_ria", ALLOWED),  # no e-mail: the printed copy is hers
+        Row("coordinator", "made_ria_printed", ALLOWED),  # again: lost, or wanted twice
         *each((*STAFF_NOT_THE_COORDINATOR, *PARTICIPANTS), "made", NOT_COORDINATOR),
         Row("coordinator", "made_ellen_no_signer", denied("not_signer")),
         Row("coordinator", "pending", refused("not_made")),
@@ -379,6 +409,10 @@ CORE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "pending", refused("not_made")),
         Row("coordinator", "failed", refused("not_made")),
         Row("coordinator", "made_ria", refused("no_email")),
+        # Sent and lost, or failed: again; still waiting to be sent: not a second one.
+        Row("coordinator", "made_mail_sent", ALLOWED),
+        Row("coordinator", "made_mail_failed", ALLOWED),
+        Row("coordinator", "made_mail_waiting", refused("mail_waiting")),
     ],
 }
 
