@@ -16,28 +16,16 @@ from kring.notifications.models import OutgoingMail
 from kring.signing import deliveries, letters
 from kring.signing.models import Delivery, Method, Signature, SignedDocument
 from kring.signing.tests.document_fixtures import made_document, pending_document, signed_version
-from kring.testing.auth import force_verified_login
+from kring.signing.tests.pages import dutch, text
 
 __all__ = ["made_document", "pending_document", "signed_version"]
 
 pytestmark = pytest.mark.django_db
 
 
-def dutch(client, user):
-    force_verified_login(client, user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
-    client.cookies["django_language"] = "nl"
-    return client
-
-
 def row(page: str, name: str) -> str:
     """The table row of `name` on the copies page."""
     return page.split("<table", 1)[1].split(name, 1)[1].split("</tr>", 1)[0]
-
-
-def text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return " ".join(response.content.decode().split())
 
 
 def url(name, case, *args):
