@@ -2,8 +2,8 @@
 actor (a participant, never the hosting coordinator), the policy, the audit event and the side
 effects after commit.
 
-- `sign(version, participant_id, role, *, by, typed_name, agreed, consent_text, shown_hash,
-  drawing="", host=None, code_verified=False, address=None, user_agent="")
+- `sign(version, participant_id, role, *, by, typed_name, agreed, consent_text,
+  shown_hash=None, drawing="", host=None, code_verified=False, address=None, user_agent="")
   -> tuple[Signature, bool]`:
   `by` is Actor.in_person(signer, for_participant=minor) with `host` the coordinator's User,
   or Actor.in_portal(...) with the browser's `address` and `user_agent`, and `code_verified`
@@ -11,14 +11,16 @@ effects after commit.
   may_host_signing(host, case) when hosted and may_sign(by, slot, version, code_verified=...);
   refuses ("changed") when `shown_hash`, the content hash of the version the page showed, is not
   that of the version to sign now (the plan changed and was made final again after the page
-  was shown: the consent sentence and the plan read were another version's); refuses when
+  was shown: the consent sentence and the plan read were another version's; every page passes
+  its form's field, "" when missing, which is refused; None, no check, is only for callers that
+  showed no page: the demo and tests); refuses when
   `agreed` is False or `typed_name` is empty (a Refused with the user's words). Stores the
   version's hash and the consent text shown. Idempotent: a retried request for a slot the same
   signer already signed returns (that signature, False) and writes nothing. When it was the
   last slot: the case moves "follow_up" (if it is "conference_held") and
   documents.start(version) makes the SignedDocument, whose PDF the task queue makes after
   commit. Timeline event "signing.signed" with the version number, actor = the participant.
-- `decline(version, participant_id, role, *, by, reason, shown_hash, host=None,
+- `decline(version, participant_id, role, *, by, reason, shown_hash=None, host=None,
   code_verified=False) -> Declination`: as `sign`; the reason is stored on the row only (never
   in the event's data). Timeline event "signing.declined". Declined remotely, the coordinator
   gets a notice (circle.notices, kind DECLINED_TO_SIGN: "Wacht op jou" on the case page and a
