@@ -326,11 +326,13 @@ def may_send_signing_code(actor: By, participant: Participant) -> Refusal | None
 
     def unsigned_slot() -> Refusal | None:
         version = _version_to_sign(participant.case)
-        if version is None or not any(
-            not slot.is_signed and _signer_takes_part(slot) is None
-            for slot in queries.slots_for_signer(version, participant)
-        ):
+        mine = [] if version is None else queries.slots_for_signer(version, participant)
+        open_slots = [slot for slot in mine if not slot.is_signed]
+        if not open_slots:
             return rule("nothing_to_sign", _("There is nothing for you to sign now."))
+        if all(_signer_takes_part(slot) is not None for slot in open_slots):
+            # A guardian who stopped taking part hears why, and what to do.
+            return _signer_takes_part(open_slots[0])
         return None
 
     return first(

@@ -365,7 +365,7 @@ CORE_TABLES: dict[str, list[Row]] = {
         Row("ria_in_portal", "held_ria", refused("no_email")),
         Row("sanne_in_portal", "sanne_signed", refused("nothing_to_sign")),
         Row("sanne_in_portal", "being_changed", refused("nothing_to_sign")),
-        Row("ellen_in_portal", "minor_guardian_left", refused("nothing_to_sign")),
+        Row("ellen_in_portal", "minor_guardian_left", refused("no_guardian")),
         # At most CODES_PER_HOUR codes an hour: the page hides the button and says why.
         Row("sanne_in_portal", "sanne_sent_one_code_less", ALLOWED),
         Row("sanne_in_portal", "sanne_sent_all_codes", refused("too_many_codes")),
