@@ -118,12 +118,19 @@ class Row:
         return role in seers
 
 
+def _shown(world) -> str:
+    """The hash of the version the signing page showed: the version to sign now."""
+    from kring.signing import queries  # noqa: PLC0415 (issue 11)
+
+    return queries.version_to_sign(world.obj("signing_open")).content_hash
+
+
 def _sign_in_person(world) -> dict:
-    return {"agreed": "on", "typed_name": "Daan de Vries"}
+    return {"agreed": "on", "typed_name": "Daan de Vries", "shown_hash": _shown(world)}
 
 
 def _decline_to_sign(world) -> dict:
-    return {"reason": "Ik wil er eerst nog een nacht over slapen."}
+    return {"reason": "Ik wil er eerst nog een nacht over slapen.", "shown_hash": _shown(world)}
 
 
 def _sanne_slot(world) -> str:
@@ -132,11 +139,20 @@ def _sanne_slot(world) -> str:
 
 def _sign_in_portal(world) -> dict:
     slot = _sanne_slot(world)
-    return {"slot": slot, f"{slot}-agreed": "on", f"{slot}-typed_name": "Sanne Jansen"}
+    return {
+        "slot": slot,
+        f"{slot}-agreed": "on",
+        f"{slot}-typed_name": "Sanne Jansen",
+        f"{slot}-shown_hash": _shown(world),
+    }
 
 
 def _decline_in_portal(world) -> dict:
-    return {"slot": _sanne_slot(world), "reason": "Ik wil er eerst nog een nacht over slapen."}
+    return {
+        "slot": _sanne_slot(world),
+        "reason": "Ik wil er eerst nog een nacht over slapen.",
+        "shown_hash": _shown(world),
+    }
 
 
 def _send_signing_code(world) -> dict:
