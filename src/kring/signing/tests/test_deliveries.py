@@ -11,6 +11,7 @@ from kring.circle.models import Participant
 from kring.core.policy import NotAllowed, Refused
 from kring.notifications.models import OutgoingMail
 from kring.signing import deliveries, documents
+from kring.signing import policy as policy_of_signing
 from kring.signing.models import Delivery, Role, SignedDocument
 from kring.signing.tests.document_fixtures import sign_for
 
@@ -108,6 +109,21 @@ def test_resending_and_printing_are_refused_when_not_allowed(signed, ria, daan, 
     deliveries.record_printed(signed, ria, by=carla)
     deliveries.resend(signed, daan, by=carla)
     assert Delivery.objects.count() == 5
+
+
+def test_a_second_resend_while_the_first_waits_is_refused_under_the_lock(signed, daan, carla):
+    """The page read the document (and the policy remembered Daan's failed mail on it) before
+    both clicks: the action reads it again under its lock, so the second finds the first's mail
+    waiting to be sent."""
+    first = Delivery.objects.get(participant=daan, channel=Delivery.Channel.EMAIL)
+    OutgoingMail.objects.filter(pk=first.mail_id).update(status=OutgoingMail.Status.FAILED)
+    document = SignedDocument.objects.select_related("case").get(pk=signed.pk)
+    assert policy_of_signing.may_resend_copy(carla, document, daan) is None
+    deliveries.resend(document, daan, by=carla)
+    with pytest.raises(Refused) as refused:
+        deliveries.resend(document, daan, by=carla)
+    assert refused.value.code == "mail_waiting"
+    assert Delivery.objects.filter(participant=daan, channel=Delivery.Channel.EMAIL).count() == 2
 
 
 def test_nothing_is_sent_before_the_pdf_is_made(
