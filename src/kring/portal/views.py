@@ -30,7 +30,7 @@ def _me(participant) -> Actor:
     return Actor.in_portal(participant)
 
 
-def _see_other(name: str):
+def see_other(name: str):
     """303: after a POST (and after entering), the browser fetches the next page with GET."""
     response = redirect(name)
     response.status_code = 303
@@ -67,7 +67,7 @@ def entered(request, link):
     """Start the portal session for a live link (opened, or typed as a letter code), and go to
     the participant's page."""
     access.start_session(request, link)
-    response = _see_other("portal:home")
+    response = see_other("portal:home")
     # The portal speaks the participant's language; the language switch still overrides it.
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -166,12 +166,12 @@ def respond(request, participant):
     answer = request.POST.get("answer")
     if answer not in ("accept", "decline"):
         messages.error(request, _("Choose whether you take part or not."))
-        return _see_other("portal:home")
+        return see_other("portal:home")
     try:
         actions.respond(participant, accepts=answer == "accept", by=_me(participant))
     except Refused as refused:
         messages.error(request, refused.reason)
-        return _see_other("portal:home")
+        return see_other("portal:home")
     if answer == "accept":
         messages.success(request, _("Thank you. You have said that you will take part."))
     else:
@@ -182,7 +182,7 @@ def respond(request, participant):
                 "get in touch with you. You can still take part later, if you want to."
             ),
         )
-    return _see_other("portal:home")
+    return see_other("portal:home")
 
 
 @portal_page
@@ -217,7 +217,7 @@ def consent(request, participant):
             else:
                 # No names in a message: messages may travel in a cookie.
                 messages.success(request, _("Thank you. The consent has been recorded."))
-            return _see_other("portal:home")
+            return see_other("portal:home")
     if request.method != "POST":
         record("portal.viewed", actor=_me(participant), case=participant.case, obj=participant)
     return render(
@@ -238,7 +238,7 @@ def consent(request, participant):
 def nominate(request, participant):
     if request.method != "POST" and policy.may_nominate(_me(participant), participant) is not None:
         # Not offered to someone who stopped or said no (issue 8, point 6): their page instead.
-        return _see_other("portal:home")
+        return see_other("portal:home")
     form = NominateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,7 +254,7 @@ def nominate(request, participant):
             messages.success(
                 request, _("Thank you. Your coordinator will talk with you about this person.")
             )
-            return _see_other("portal:nominate")
+            return see_other("portal:nominate")
     if request.method != "POST":
         record("portal.viewed", actor=_me(participant), case=participant.case, obj=participant)
     return render(
@@ -286,7 +286,7 @@ def _withdraw(request, participant):
         actions.withdraw(participant, by=_me(participant))
     except Refused as refused:
         messages.error(request, refused.reason)
-        return _see_other("portal:home")
+        return see_other("portal:home")
     messages.success(
         request,
         _(
@@ -294,7 +294,7 @@ def _withdraw(request, participant):
             "and will get in touch with you. You can take part again later, if you want to."
         ),
     )
-    return _see_other("portal:home")
+    return see_other("portal:home")
 
 
 @portal_headers

@@ -8,7 +8,7 @@ The page shows the date, the times and the venue's name and place of each option
 the other participants' answers."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,14 +16,9 @@ from kring.audit.actors import Actor
 from kring.audit.log import record
 from kring.core.policy import options
 from kring.portal.decorators import portal_page
+from kring.portal.views import see_other
 from kring.scheduling import policy
 from kring.scheduling.poll_views import answers_form
-
-
-def _see_other(name: str):
-    response = redirect(name)
-    response.status_code = 303
-    return response
 
 
 def home_panel(participant):
@@ -49,11 +44,11 @@ def answer_poll(request, participant):
     refusal = policy.may_answer_poll(me, participant, meeting)
     if refusal is not None and request.method != "POST":
         # Nothing to answer (no poll, the date is set, not taking part): their page instead.
-        return _see_other("portal:home")
+        return see_other("portal:home")
     form, saved = answers_form(request, participant, meeting, refusal, by=me)
     if saved:
         messages.success(request, _("Thank you. Your coordinator can see when you can come."))
-        return _see_other("portal:home")
+        return see_other("portal:home")
     if request.method != "POST":
         record("portal.viewed", actor=me, case=participant.case, obj=participant)
     return render(

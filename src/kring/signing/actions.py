@@ -168,8 +168,9 @@ def _acting(by: By, slot: Slot, host: User | None) -> By:
         return by  # the policy refuses it
     if (host is not None) != (actor.via == Via.IN_PERSON):
         raise ValueError("signing in person needs its host, and remote signing none")
-    minor = slot.participant if slot.role == Role.GUARDIAN else None
-    return Actor(actor.kind, participant=actor.participant, for_participant=minor, via=actor.via)
+    return Actor(
+        actor.kind, participant=actor.participant, for_participant=slot.for_minor, via=actor.via
+    )
 
 
 def _locked(version: PlanVersion, participant_id: int, role: str) -> tuple[Case, PlanVersion, Slot]:

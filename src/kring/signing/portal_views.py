@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,26 +24,20 @@ from kring.audit.log import record
 from kring.core.net import client_ip
 from kring.core.policy import Refused, options
 from kring.portal.decorators import portal_page
+from kring.portal.views import see_other
 from kring.signing import actions, codes, deliveries, documents, policy, queries
 from kring.signing.consent import consent_text
 from kring.signing.forms import DeclineForm, SignForm
-from kring.signing.models import Role, Signature, SignedDocument
+from kring.signing.models import Signature, SignedDocument
 from kring.signing.portal_forms import CodeForm
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 USER_AGENT_MAX = 400
 
 
-def _see_other(name: str):
-    response = redirect(name)
-    response.status_code = 303
-    return response
-
-
 def actor_for(participant, slot: queries.Slot) -> Actor:
     """Who acts on `slot` from this page: the participant; for a minor, as their guardian."""
-    minor = slot.participant if slot.role == Role.GUARDIAN else None
-    return Actor.in_portal(participant, for_participant=minor)
+    return Actor.in_portal(participant, for_participant=slot.for_minor)
 
 
 def _my_slots(participant):
@@ -172,15 +166,15 @@ def portal_sign(request, participant):
     version, mine = _my_slots(participant)
     if request.method != "POST":
         if not mine:
-            return _see_other("portal:home")
+            return see_other("portal:home")
         return _page(request, participant)
     slot = next((s for s in mine if s.key == request.POST.get("slot")), None)
     if slot is None or version is None:
         messages.error(request, _("There is nothing for you to sign now."))
-        return _see_other("portal:home")
+        return see_other("portal:home")
     if not codes.verified(participant, request.session):
         messages.error(request, _("First type the code we sent you by e-mail."))
-        return _see_other("signing:portal_sign")
+        return see_other("signing:portal_sign")
     consent = _consent(version, slot)
     form = SignForm(request.POST, prefix=slot.key, consent=consent)
     if form.is_valid():
@@ -190,14 +184,14 @@ def portal_sign(request, participant):
             if refused.code == policy.CHANGED:
                 # The plan on the page is no longer the one to sign: show the new one.
                 messages.error(request, str(refused.reason))
-                return _see_other("signing:portal_sign")
+                return see_other("signing:portal_sign")
             form.add_error(None, refused.reason)
         else:
             if any(not s.is_signed and s.key != slot.key for s in mine):
                 # Another place is still open (a guardian's for the minor): say this one is done.
                 # When none is, the page itself thanks them.
                 messages.success(request, _("Thank you. You have signed this part."))
-            return _see_other("signing:portal_sign")
+            return see_other("signing:portal_sign")
     return _page(request, participant, forms={slot.key: form}, status=400)
 
 
@@ -232,11 +226,11 @@ def portal_code(request, participant):
                 request,
                 _("We have sent you an e-mail with a code. Type the code below."),
             )
-        return _see_other("signing:portal_sign")
+        return see_other("signing:portal_sign")
     form = CodeForm(request.POST)
     if form.is_valid():
         if codes.check(participant, form.cleaned_data["code"], request.session):
-            return _see_other("signing:portal_sign")
+            return see_other("signing:portal_sign")
         form.add_error(
             "code",
             _(
@@ -254,10 +248,10 @@ def portal_decline(request, participant):
     key = request.POST.get("slot") if request.method == "POST" else request.GET.get("slot")
     slot = next((s for s in mine if s.key == key and not s.is_signed), None)
     if slot is None or version is None:
-        return _see_other("signing:portal_sign" if mine else "portal:home")
+        return see_other("signing:portal_sign" if mine else "portal:home")
     if not codes.verified(participant, request.session):
         messages.error(request, _("First type the code we sent you by e-mail."))
-        return _see_other("signing:portal_sign")
+        return see_other("signing:portal_sign")
     by = actor_for(participant, slot)
     verified = codes.verified(participant, request.session)
     refusal = policy.may_decline(by, slot, version, code_verified=verified)
@@ -278,7 +272,7 @@ def portal_decline(request, participant):
         except Refused as refused:
             if refused.code == policy.CHANGED:
                 messages.error(request, str(refused.reason))
-                return _see_other("signing:portal_sign")
+                return see_other("signing:portal_sign")
             form.add_error(None, refused.reason)
         else:
             messages.success(
@@ -287,7 +281,7 @@ def portal_decline(request, participant):
                     "Your coordinator can see that you do not sign, and why. You can still sign later."
                 ),
             )
-            return _see_other("signing:portal_sign")
+            return see_other("signing:portal_sign")
     return render(
         request,
         "signing/portal/decline.html",

@@ -44,6 +44,12 @@ class Slot:
         return f"{self.participant.pk}-{self.role}"
 
     @property
+    def for_minor(self) -> Participant | None:
+        """The minor whose place this is when a guardian signs it (the actor acts for them,
+        R9); None for one's own place."""
+        return self.participant if self.role == Role.GUARDIAN else None
+
+    @property
     def is_signed(self) -> bool:
         return self.signature is not None
 

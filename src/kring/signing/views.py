@@ -58,8 +58,7 @@ def access(refusal) -> None:
 def actor_of_slot(slot: queries.Slot) -> Actor:
     """Who acts when a slot is signed on the tablet: its signer, in person; a guardian for the
     minor whose place it is."""
-    minor = slot.participant if slot.role == Role.GUARDIAN else None
-    return Actor.in_person(slot.signer, for_participant=minor)
+    return Actor.in_person(slot.signer, for_participant=slot.for_minor)
 
 
 def _earlier_signatures(version) -> bool:
