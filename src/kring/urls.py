@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kring.scheduling.urls")),
     path("", include("kring.conference.urls")),
     path("", include("kring.signing.urls")),
+    path("", include("kring.followup.urls")),
     path("", include("kring.research.urls")),
     path("account/", include("kring.accounts.urls")),
     path("team/logboek/", include("kring.audit.urls")),

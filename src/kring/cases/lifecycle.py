@@ -143,6 +143,9 @@ MOVES: dict[str, Move] = {
         # R14: the last required signature of the final plan (signing.actions.sign); the case
         # goes into follow-up. Its guards are registered by the signing stage.
         Move("follow_up", (State.CONFERENCE_HELD,), State.FOLLOWING_UP, "case.plan_signed"),
+        # R15: the coordinator closes the case with an outcome (followup.closing.close); the
+        # follow-up stage registers its guards.
+        Move("close", (State.FOLLOWING_UP,), State.CLOSED, "case.closed"),
     )
 }
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, transaction
@@ -75,6 +76,7 @@ __all__ = [
     "REASON_MAX",
     "decline",
     "fully_signed",
+    "on_fully_signed",
     "sign",
     "usable_drawing",
 ]
@@ -290,6 +292,22 @@ def _complete(case: Case, version: PlanVersion) -> None:
         make_move(case, "follow_up", by=SYSTEM, version=version.number)
     if not SignedDocument.objects.filter(version=version).exists():
         documents.start(version)
+    for fn in _on_fully_signed:
+        fn(case, version)
+
+
+# What a later stage does when a version is fully signed, in the signing transaction (the
+# follow-up stage takes the version's agreements into its tracker).
+OnFullySigned = Callable[["Case", PlanVersion], None]
+_on_fully_signed: list[OnFullySigned] = []
+
+
+def on_fully_signed(fn: OnFullySigned) -> None:
+    """`fn(case, version)`: called once the last slot of `version` is signed, after the case
+    moved into follow-up, inside the signing transaction (registered from a later stage's
+    AppConfig.ready())."""
+    if fn not in _on_fully_signed:
+        _on_fully_signed.append(fn)
 
 
 # --- declining ----------------------------------------------------------------------------------

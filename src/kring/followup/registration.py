@@ -1,0 +1,33 @@
+"""What follow-up registers with the apps below it, called once from FollowupConfig.ready().
+Each part of the app adds its registrations in its own function (guards, timeline labels,
+task-list steps, case panels, portal panels, notices, audit labels)."""
+
+
+def register() -> None:
+    _core()
+    _staff_pages()
+    _portal()
+    _reminders()
+    _closing()
+
+
+def _core() -> None:
+    """The tracker's rows follow every fully signed version (signing's hook); the timeline's
+    words; the notices of reports; the task-list step of "following_up"."""
+
+
+def _staff_pages() -> None:
+    """The tracker panel on the case page, the follow-up contact on the task list ("Mijn
+    zaken" counts what waits), the access log's words for the reads."""
+
+
+def _portal() -> None:
+    """The agreements on the participant's personal page."""
+
+
+def _reminders() -> None:
+    """The access log's words for the reminders (none: mails are in the outbox)."""
+
+
+def _closing() -> None:
+    """The "close" move's guard, the closed step, the timeline words of closing."""
