@@ -14,6 +14,10 @@ def register() -> None:
 def _core() -> None:
     """The tracker's rows follow every fully signed version (signing's hook); the timeline's
     words; the notices of reports; the task-list step of "following_up"."""
+    from kring.followup import actions
+    from kring.signing.actions import on_fully_signed
+
+    on_fully_signed(actions.sync)
 
 
 def _staff_pages() -> None:
