@@ -44,9 +44,20 @@ def _scheduled(case: Case) -> Refusal | None:
     return lifecycle.state_refusal(case, (State.SCHEDULED,))
 
 
+# The plan is written and made final at the conference, and changed by mutual consent during
+# follow-up: a new version that everyone signs again (R14; followup.policy.may_change_agreements).
+# The rounds, check-in, the paper form and the informal part stay at the conference (`_held`).
+PLAN_STATES = (State.CONFERENCE_HELD, State.FOLLOWING_UP)
+
+
 def _held(case: Case) -> Refusal | None:
     """The conference opened and its plan is being made or signed."""
     return lifecycle.state_refusal(case, (State.CONFERENCE_HELD,))
+
+
+def _plan_open(case: Case) -> Refusal | None:
+    """The plan may be written or made final (`PLAN_STATES`); a closed case is read-only."""
+    return lifecycle.state_refusal(case, PLAN_STATES)
 
 
 def _not_begun(conference: Conference | None) -> Refusal | None:
@@ -318,10 +329,10 @@ def may_mark_repair_round(actor: By, conference: Conference) -> Refusal | None:
 
 def may_edit_plan(actor: By, conference: Conference) -> Refusal | None:
     """Begin and write the plan: the coordinator, once the rounds are done (R12), while the
-    case is at its conference."""
+    case is at its conference, or in follow-up to change agreements by mutual consent (R14)."""
     return first(
         lambda: the_coordinator(actor, conference.case),
-        lambda: _held(conference.case),
+        lambda: _plan_open(conference.case),
         lambda: rounds_refusal(conference),
     )
 
@@ -392,11 +403,11 @@ def _complete(plan: Plan) -> Refusal | None:
 
 def may_finalise(actor: By, plan: Plan) -> Refusal | None:
     """Make the plan as it stands a final version (R14: a later change makes the next one): the
-    coordinator, at the conference, once the plan is complete (R11) and changed since the last
-    version."""
+    coordinator, at the conference or in follow-up (`PLAN_STATES`), once the plan is complete
+    (R11) and changed since the last version."""
     return first(
         lambda: the_coordinator(actor, plan.case),
-        lambda: _held(plan.case),
+        lambda: _plan_open(plan.case),
         lambda: rounds_refusal(plan.conference),
         lambda: _not_final(plan),
         lambda: _complete(plan),

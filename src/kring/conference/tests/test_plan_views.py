@@ -219,10 +219,10 @@ def test_the_editor_reads_as_many_rows_for_3_as_for_30_agreements(client, plan, 
     assert len(many) == len(few), json.dumps([q["sql"] for q in many.captured_queries])[:3000]
 
 
-def test_once_the_case_has_moved_on_the_page_shows_the_plan_without_forms(client, plan, carla):
+def test_once_the_case_is_closed_the_page_shows_the_plan_without_forms(client, plan, carla):
     from kring.cases.lifecycle import State
 
-    type(plan.case).objects.filter(pk=plan.case_id).update(state=State.FOLLOWING_UP)
+    type(plan.case).objects.filter(pk=plan.case_id).update(state=State.CLOSED)
     page = signed_in(client, carla).get(url("plan", plan))
     assert page.status_code == 200
     seen = text(page)

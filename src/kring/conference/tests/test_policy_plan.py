@@ -46,6 +46,7 @@ PLAN_SETUPS: dict[str, Callable] = {
     "checking_in": lambda world: world.fixture("checking_in"),
     "in_the_rounds": _in_the_rounds,
     "following_up": _set_state("rounds_done", State.FOLLOWING_UP),
+    "closed": _set_state("rounds_done", State.CLOSED),
 }
 
 PLAN_TABLES: dict[str, list[Row]] = {
@@ -55,8 +56,11 @@ PLAN_TABLES: dict[str, list[Row]] = {
         # R12: nothing of a plan before the meeting has begun and the rounds are done.
         Row("coordinator", "checking_in", refused("state"), target="conference"),
         Row("coordinator", "in_the_rounds", refused("rounds_not_done"), target="conference"),
-        # Written at the conference; afterwards a change is for the follow-up (a later issue).
-        Row("coordinator", "following_up", refused("state"), target="conference"),
+        # Written at the conference; in follow-up changed by mutual consent, as a new version
+        # that everyone signs again (R14); a closed case is read-only.
+        Row("coordinator", "following_up", ALLOWED, target="conference"),
+        *each(NOT_THE_COORDINATOR, "following_up", DENIED, "conference"),
+        Row("coordinator", "closed", refused("state"), target="conference"),
     ],
 }
 

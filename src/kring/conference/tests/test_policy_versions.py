@@ -72,6 +72,10 @@ PLAN_SETUPS: dict[str, Callable] = {
     "informal_begun": lambda world: _plan(world, final=True, informal=True),
     "complete_following_up": lambda world: _plan(world, state="following_up"),
     "final_following_up": lambda world: _plan(world, final=True, state="following_up"),
+    "changed_following_up": lambda world: _plan(
+        world, final=True, changed=True, state="following_up"
+    ),
+    "complete_closed": lambda world: _plan(world, state="closed"),
 }
 
 VERSION_TABLES: dict[str, list[Row]] = {
@@ -83,7 +87,13 @@ VERSION_TABLES: dict[str, list[Row]] = {
         # R11: a preventive agreement, an evaluation date and what happens if one is not kept.
         Row("coordinator", "incomplete", refused("incomplete"), target="plan"),
         Row("coordinator", "final", refused("final"), target="plan"),
-        Row("coordinator", "complete_following_up", refused("state"), target="plan"),
+        # R14: in follow-up a change by mutual consent is a new version, signed again; a
+        # closed case is read-only.
+        Row("coordinator", "complete_following_up", ALLOWED, target="plan"),
+        Row("coordinator", "changed_following_up", ALLOWED, target="plan"),
+        *each(NOT_THE_COORDINATOR, "changed_following_up", DENIED, target="plan"),
+        Row("coordinator", "final_following_up", refused("final"), target="plan"),
+        Row("coordinator", "complete_closed", refused("state"), target="plan"),
     ],
     "may_mark_informal": [
         Row("coordinator", "final", ALLOWED, target="conference"),
