@@ -357,6 +357,25 @@ REQUESTS = [
         ],
         circle="signed",
     ),
+    # Closed after follow-up (issue 12, point 7): the conference was held two months ago at
+    # Buurthuis De Linde; every agreement was kept (one reported done by Mees on his own page
+    # and confirmed by Carla), Carla had the follow-up contact, and she closed the case with
+    # the outcome "all agreements kept" and a note; it is kept until its retention date.
+    DemoRequest(
+        20,
+        "Hasan Demir",
+        RequesterRelation.HARMED,
+        "Een jongen uit de wijk heeft een stoeptegel door de ruit van mijn snackbar gegooid. Ik "
+        "wil hem spreken, en dat hij helpt het goed te maken.",
+        [("Hasan Demir", PersonSide.HARMED), ("Mees", PersonSide.RESPONSIBLE)],
+        story=[
+            ("take_on", "bram"),
+            ("offer", "carla", "bram"),
+            ("accept", "carla"),
+            ("start_preparation", "carla"),
+        ],
+        circle="closed",
+    ),
     # Declined by the office.
     DemoRequest(
         11,
@@ -471,6 +490,7 @@ class Command(BaseCommand):
         self.reachable(users["carla"])
         self.reads_and_refusals(users)
         self.poll_bos(users["carla"])
+        self.followup_smit(users["carla"])
         self.stdout.write(
             f"Demo data: {len(users)} users, {made} new requests "
             f"({len(REQUESTS) - made} already there)."
@@ -1226,12 +1246,30 @@ class Command(BaseCommand):
             evaluation_in=70,
             if_not_kept="Carla belt Bas en zijn moeder; daarna praten we opnieuw met elkaar.",
             agreements=(
+                # Issue 12, point 7: the letter is done by now (followup_smit), the painting's
+                # date (two days ago) has passed, and Anouk invokes the fireworks agreement.
+                (
+                    "Bas schrijft Anouk en Jan een brief over wat hij heeft geleerd.",
+                    bas,
+                    "Anouk en Jan",
+                    -5,
+                    "Anouk laat het Carla weten.",
+                    False,
+                ),
                 (
                     "Bas betaalt de nieuwe brievenbus (€ 65) in twee delen.",
                     bas,
                     "Anouk en Jan",
                     45,
                     "Karin kijkt of het geld is overgemaakt.",
+                    False,
+                ),
+                (
+                    "Bas helpt Jan een zaterdag met het schilderen van de voordeur.",
+                    bas,
+                    "Jan",
+                    -2,
+                    "Jan laat het Carla weten.",
                     False,
                 ),
                 (
@@ -1258,6 +1296,173 @@ class Command(BaseCommand):
             shown_hash=version.content_hash,
             address="192.0.2.44",
             user_agent="Mozilla/5.0 (Linux; Android 14) Mobile",
+        )
+
+    def followup_smit(self, carla: User) -> None:
+        """The Smit case in follow-up (issue 12, point 7): Bas reported on his own page that he
+        wrote the letter, and Carla confirmed it (done); the painting's date has passed (overdue);
+        Anouk reported on her page that the fireworks agreement is not kept, which waits for
+        Carla's answer ("Wacht op jou"). Through the real actions, each report the participant's
+        own act. Once: skipped when the case has a report."""
+        from kring.followup import actions as followup  # noqa: PLC0415
+        from kring.followup.models import Report  # noqa: PLC0415
+        from kring.followup.queries import current  # noqa: PLC0415
+
+        case = Case.objects.filter(referral__requester_email="demo-19@example.org").first()
+        if case is None or case.state != State.FOLLOWING_UP:
+            return
+        if Report.objects.filter(case=case).exists():
+            return
+        # By their words: a demo loaded before issue 12 has a plan without the letter.
+        agreements = {tracked.what: tracked for tracked in current(case)}
+        letter = agreements.get("Bas schrijft Anouk en Jan een brief over wat hij heeft geleerd.")
+        fireworks = agreements["Bas steekt geen vuurwerk meer af in de straat van Anouk."]
+        bas = case.participants.get(name="Bas Mulder")
+        anouk = case.participants.get(name="Anouk Smit")
+        with transaction.atomic():
+            if letter is not None:
+                report = followup.report_done(
+                    letter,
+                    by=Actor.in_portal(bas),
+                    participant=bas,
+                    text="Ik heb de brief vorige week bij Anouk in de bus gedaan.",
+                )
+                followup.confirm_done(
+                    report, by=carla, note="Anouk heeft je brief gekregen. Dank je wel, Bas."
+                )
+            followup.invoke(
+                fireworks,
+                by=Actor.in_portal(anouk),
+                participant=anouk,
+                text=(
+                    "Zaterdagavond stonden Bas en zijn vrienden op de hoek van onze straat rotjes "
+                    "af te steken. Mijn vader schrok er weer erg van."
+                ),
+            )
+
+    def circle_closed(self, case: Case, carla: User) -> None:
+        """Mees threw a paving stone through the window of Hasan Demir's snack bar (issue 12,
+        point 7). Everyone was prepared and said yes, the conference was held two months ago,
+        the plan made, finalised and signed by all four on Carla's tablet; in follow-up Mees
+        reported on his page that he helped clean the snack bar (Carla confirmed), Carla marked
+        the other two agreements done, recorded the follow-up contact, and closed the case with
+        the outcome "all agreements kept" and a note. Through the real actions."""
+        from kring.followup import actions as followup  # noqa: PLC0415
+        from kring.followup import closing  # noqa: PLC0415
+        from kring.followup.models import AgreementState, Contact, Outcome  # noqa: PLC0415
+        from kring.followup.queries import current  # noqa: PLC0415
+
+        def add(**data):
+            return circle_actions.add_participant(case, by=carla, **data)
+
+        mees = add(
+            name="Mees Kuipers",
+            side=Side.RESPONSIBLE,
+            relation="jongen uit de wijk",
+            email="mees.kuipers@example.org",
+        )
+        monique = add(
+            name="Monique Kuipers",
+            side=Side.SUPPORTER,
+            supports=mees,
+            relation="moeder van Mees",
+            email="monique.kuipers@example.org",
+        )
+        hasan = add(
+            name="Hasan Demir",
+            side=Side.HARMED,
+            relation="eigenaar van de snackbar",
+            email="hasan.demir@example.org",
+        )
+        elif_ = add(
+            name="Elif Demir",
+            side=Side.SUPPORTER,
+            supports=hasan,
+            relation="dochter van Hasan",
+            email="elif.demir@example.org",
+        )
+        everyone = (mees, monique, hasan, elif_)
+        self.prepare_everyone(
+            everyone,
+            responsible=mees,
+            notes="Bij Mees thuis gesproken, met zijn moeder erbij.",
+            acknowledged=80,
+            spoken=75,
+            carla=carla,
+        )
+        self.meeting_passed(
+            case, "Buurthuis De Linde", ahead=26, ago=60, ends=time(21, 0), carla=carla
+        )
+        held = self.hold_conference(case, everyone, carla=carla)
+        version = self.plan_made(
+            held,
+            good_outcome="Dat Mees snapt wat een kapotte ruit voor een kleine zaak betekent.",
+            good_outcome_by=hasan,
+            evaluation_in=-20,
+            if_not_kept="Carla belt Mees en zijn moeder; daarna praten we opnieuw met elkaar.",
+            agreements=(
+                (
+                    "Mees betaalt het eigen risico van de verzekering (€ 150) in drie delen.",
+                    mees,
+                    "Hasan Demir",
+                    -15,
+                    "Monique kijkt of het geld is overgemaakt.",
+                    False,
+                ),
+                (
+                    "Mees helpt twee zaterdagen mee met schoonmaken in de snackbar.",
+                    mees,
+                    "Hasan Demir",
+                    -40,
+                    "Hasan laat het Carla weten.",
+                    False,
+                ),
+                (
+                    "Mees blijft met zijn vrienden weg bij de ramen van de snackbar.",
+                    mees,
+                    "Hasan en Elif",
+                    None,
+                    "Elif belt Carla als het misgaat.",
+                    True,
+                ),
+            ),
+            carla=carla,
+        )
+        self.signed_on_the_tablet(version, everyone, carla=carla)
+        case.refresh_from_db()
+        paying, cleaning, staying_away = current(case)
+        report = followup.report_done(
+            cleaning,
+            by=Actor.in_portal(mees),
+            participant=mees,
+            text="Ik heb twee zaterdagen de vloer en de ramen schoongemaakt.",
+        )
+        followup.confirm_done(report, by=carla, note="Hasan is er blij mee. Goed gedaan, Mees.")
+        followup.set_state(
+            paying,
+            AgreementState.DONE,
+            by=carla,
+            note="Monique liet weten dat de laatste betaling is overgemaakt.",
+        )
+        contact = Contact.objects.filter(case=case, done_at__isnull=True).first()
+        if contact is not None:
+            followup.record_contact(
+                contact,
+                by=carla,
+                note="Met iedereen gebeld. Het gaat goed; niemand wil nog een bijeenkomst.",
+            )
+        followup.set_state(
+            staying_away,
+            AgreementState.DONE,
+            by=carla,
+            note="Bij het nazorgcontact: Hasan en Elif zien Mees niet meer bij de ramen.",
+        )
+        case.refresh_from_db()
+        closing.close(
+            case,
+            by=carla,
+            outcome=Outcome.ALL_KEPT,
+            note="Alle afspraken zijn nagekomen. Hasan en Mees groeten elkaar weer op straat.",
         )
 
     def poll_bos(self, carla: User) -> None:
