@@ -42,24 +42,35 @@ a refusal is a Refused with the user's words and changes nothing.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from kring.audit.actors import SYSTEM
+from kring.accounts import contact as contact_details
+from kring.audit.actors import SYSTEM, actor_of
 from kring.cases.actions import lock_case, log_event
+from kring.circle import links, notices
+from kring.circle.models import HAS_LEFT, Participant
+from kring.core.policy import Refusal, Refused, enforce, rule
+from kring.followup import policy
 from kring.followup.models import (
     AgreementChange,
     AgreementState,
     ChangeKind,
     Contact,
+    Report,
     TrackedAgreement,
 )
+from kring.notifications.mail import queue_mail
 
 if TYPE_CHECKING:
+    from kring.accounts.models import User
+    from kring.audit.actors import By
     from kring.cases.models import Case
     from kring.conference.models import Agreement, PlanVersion
 
@@ -69,6 +80,12 @@ TEXT_MAX = 2000
 # The notices for the coordinator (circle.notices.add_kinds in registration).
 REPORTED_DONE = "followup.reported_done"
 INVOKED = "followup.invoked"
+# Which notice a report leaves, by its kind.
+NOTICE_OF = {"done": REPORTED_DONE, "not_kept": INVOKED}
+# A report sent again with the same words within this time is a retry (a double tap, a lost answer).
+RETRY_WINDOW = timedelta(minutes=1)
+# The participant's mail without content: an answer waits on their personal page.
+ANSWER_MAIL = "followup.answered"
 
 # --- the tracker follows the signed plan ---------------------------------------------------------
 
@@ -161,7 +178,7 @@ def sync(case: Case, version: PlanVersion) -> list[TrackedAgreement]:
     return kept
 
 
-def _mark_changed(old: TrackedAgreement, now) -> None:
+def _mark_changed(old: TrackedAgreement, now: datetime) -> None:
     """A row of an older version whose agreement was changed or dropped in the new one (R14)."""
     from_state = old.state
     old.state = AgreementState.CHANGED
@@ -170,7 +187,9 @@ def _mark_changed(old: TrackedAgreement, now) -> None:
     _version_line(old, now, from_state=from_state, to_state=AgreementState.CHANGED)
 
 
-def _version_line(tracked: TrackedAgreement, now, *, from_state: str, to_state: str) -> None:
+def _version_line(
+    tracked: TrackedAgreement, now: datetime, *, from_state: str, to_state: str
+) -> None:
     AgreementChange.objects.create(
         tracked=tracked,
         kind=ChangeKind.VERSION,
@@ -178,3 +197,364 @@ def _version_line(tracked: TrackedAgreement, now, *, from_state: str, to_state: 
         from_state=from_state,
         to_state=to_state,
     )
+
+
+# --- what is typed ------------------------------------------------------------------------------
+
+
+def _typed(text: str | None, *, limit: int, required: Refusal | None = None) -> str:
+    """The text as stored: stripped, at most `limit` characters, no NUL; `required` is the
+    refusal for an empty text (None: may be empty)."""
+    value = (text or "").strip()
+    if "\x00" in value:
+        raise Refused(rule("bad_character", _("Remove the invisible character from the text.")))
+    if not value and required is not None:
+        raise Refused(required)
+    if len(value) > limit:
+        raise Refused(
+            rule(
+                "too_long",
+                _("Make the text shorter: at most %(limit)s characters.") % {"limit": limit},
+            )
+        )
+    return value
+
+
+def _note(note: str | None) -> str:
+    return _typed(note, limit=NOTE_MAX)
+
+
+REPORT_REQUIRED = rule("text_required", _("Write in a few words what happened."))
+ANSWER_REQUIRED = rule("answer_required", _("Write your answer."))
+ASK_BACK_REQUIRED = rule("question_required", _("Write what you want to ask."))
+
+
+# --- under the case's lock ----------------------------------------------------------------------
+
+
+def _locked_tracked(tracked: TrackedAgreement) -> TrackedAgreement:
+    """The case locked and the agreement read again under the lock (its state may have changed
+    since the page was shown)."""
+    case = lock_case(tracked.case)
+    fresh = TrackedAgreement.objects.select_related("owner").get(pk=tracked.pk)
+    fresh.case = case
+    return fresh
+
+
+def _locked_report(report: Report) -> Report:
+    case = lock_case(report.case)
+    fresh = Report.objects.select_related("participant", "tracked__owner").get(pk=report.pk)
+    fresh.case = case
+    fresh.tracked.case = case
+    return fresh
+
+
+def _line(
+    tracked: TrackedAgreement,
+    kind: str,
+    *,
+    by: By,
+    at: datetime,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+) -> AgreementChange:
+    actor = actor_of(by)
+    return AgreementChange.objects.create(
+        tracked=tracked,
+        kind=kind,
+        at=at,
+        by=actor.user if actor.is_staff else None,
+        by_participant=actor.participant if actor.is_participant else None,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )
+
+
+def _set(tracked: TrackedAgreement, state: str, *, by: User, at: datetime, note: str) -> None:
+    """Give the agreement `state`: its row, the STATE line and the timeline event."""
+    from_state = tracked.state
+    tracked.state = state
+    tracked.state_changed_at = at
+    tracked.save(update_fields=["state", "state_changed_at"])
+    _line(
+        tracked,
+        ChangeKind.STATE,
+        by=by,
+        at=at,
+        from_state=from_state,
+        to_state=state,
+        note=note,
+    )
+    log_event(
+        tracked.case,
+        "followup.state_set",
+        by=by,
+        agreement=tracked.number,
+        tracked=tracked.pk,
+        state=state,
+    )
+
+
+# --- the coordinator sets a state (issue 12, point 1) --------------------------------------------
+
+
+def set_state(
+    tracked: TrackedAgreement, state: str, *, by: User, note: str = ""
+) -> TrackedAgreement:
+    """The coordinator records that an agreement is open, done, partly done or not kept, with a
+    short note (R15: the state describes the agreement, never the person)."""
+    with transaction.atomic():
+        tracked = _locked_tracked(tracked)
+        enforce(policy.may_set_state(by, tracked, state))
+        _set(tracked, state, by=by, at=timezone.now(), note=_note(note))
+    return tracked
+
+
+# --- the participant reports (issue 12, point 2) -------------------------------------------------
+
+
+def report_done(
+    tracked: TrackedAgreement, *, by: By, participant: Participant, text: str
+) -> Report:
+    """The owner reports from their personal page that they did what the agreement says; the
+    coordinator confirms or asks back."""
+    return _report(
+        tracked,
+        Report.Kind.DONE,
+        policy.may_report_done,
+        ChangeKind.REPORTED_DONE,
+        "followup.reported_done",
+        by=by,
+        participant=participant,
+        text=text,
+    )
+
+
+def invoke(tracked: TrackedAgreement, *, by: By, participant: Participant, text: str) -> Report:
+    """R15: someone in the plan reports, in their own words, that an agreement is not kept."""
+    return _report(
+        tracked,
+        Report.Kind.NOT_KEPT,
+        policy.may_invoke,
+        ChangeKind.INVOKED,
+        "followup.invoked",
+        by=by,
+        participant=participant,
+        text=text,
+    )
+
+
+def _report(
+    tracked: TrackedAgreement,
+    kind: str,
+    may: Callable[[By, Participant, TrackedAgreement], Refusal | None],
+    change: str,
+    event: str,
+    *,
+    by: By,
+    participant: Participant,
+    text: str,
+) -> Report:
+    with transaction.atomic():
+        tracked = _locked_tracked(tracked)
+        participant = Participant.objects.get(pk=participant.pk)
+        refusal = may(by, participant, tracked)
+        if refusal is not None and refusal.code == "report_waiting":
+            retried = _retry(tracked, participant, kind, text)
+            if retried is not None:
+                return retried
+        enforce(refusal)
+        words = _typed(text, limit=TEXT_MAX, required=REPORT_REQUIRED)
+        now = timezone.now()
+        report = Report.objects.create(
+            case=tracked.case,
+            tracked=tracked,
+            participant=participant,
+            kind=kind,
+            text=words,
+            made_at=now,
+        )
+        _line(tracked, change, by=by, at=now)
+        notices.notify(tracked.case, NOTICE_OF[kind], participant=participant)
+        log_event(
+            tracked.case,
+            event,
+            by=by,
+            agreement=tracked.number,
+            tracked=tracked.pk,
+            report=report.pk,
+        )
+    return report
+
+
+def _retry(
+    tracked: TrackedAgreement, participant: Participant, kind: str, text: str
+) -> Report | None:
+    """The unanswered report this participant sent with the same words a moment ago, if any."""
+    return Report.objects.filter(
+        tracked=tracked,
+        participant=participant,
+        kind=kind,
+        answered_at__isnull=True,
+        text=(text or "").strip(),
+        made_at__gte=timezone.now() - RETRY_WINDOW,
+    ).first()
+
+
+# --- the coordinator answers (issue 12, point 2) -------------------------------------------------
+
+
+def answer(report: Report, *, by: User, text: str, state: str | None = None) -> Report:
+    """The coordinator answers a report (the participant reads it on their personal page); with
+    `state`, the agreement's state is set too (a state equal to the present one changes
+    nothing)."""
+    with transaction.atomic():
+        report = _locked_report(report)
+        retried = _same_answer(report, by, Report.Outcome.ANSWERED, text)
+        if retried is not None:
+            return retried
+        enforce(policy.may_answer(by, report))
+        tracked = report.tracked
+        if state is not None and state == tracked.state:
+            state = None
+        if state is not None:
+            enforce(policy.may_set_state(by, tracked, state))
+        words = _typed(text, limit=TEXT_MAX, required=ANSWER_REQUIRED)
+        now = timezone.now()
+        if state is not None:
+            _set(tracked, state, by=by, at=now, note="")
+        _answered(report, Report.Outcome.ANSWERED, ChangeKind.ANSWERED, by=by, at=now, text=words)
+    return report
+
+
+def confirm_done(report: Report, *, by: User, note: str = "") -> Report:
+    """The coordinator confirms a report of done: the agreement becomes done. `note` is the
+    answer the participant reads (may be empty: their page shows a standard sentence)."""
+    with transaction.atomic():
+        report = _locked_report(report)
+        retried = _same_answer(report, by, Report.Outcome.CONFIRMED, note)
+        if retried is not None:
+            return retried
+        enforce(policy.may_confirm_done(by, report))
+        words = _typed(note, limit=TEXT_MAX)
+        tracked = report.tracked
+        now = timezone.now()
+        from_state = tracked.state
+        tracked.state = AgreementState.DONE
+        tracked.state_changed_at = now
+        tracked.save(update_fields=["state", "state_changed_at"])
+        _answered(
+            report,
+            Report.Outcome.CONFIRMED,
+            ChangeKind.CONFIRMED,
+            by=by,
+            at=now,
+            text=words,
+            from_state=from_state,
+            to_state=AgreementState.DONE,
+        )
+    return report
+
+
+def ask_back(report: Report, *, by: User, text: str) -> Report:
+    """The coordinator asks back about a report of done; the agreement keeps its state."""
+    with transaction.atomic():
+        report = _locked_report(report)
+        retried = _same_answer(report, by, Report.Outcome.ASKED_BACK, text)
+        if retried is not None:
+            return retried
+        enforce(policy.may_ask_back(by, report))
+        words = _typed(text, limit=TEXT_MAX, required=ASK_BACK_REQUIRED)
+        _answered(
+            report,
+            Report.Outcome.ASKED_BACK,
+            ChangeKind.ASKED_BACK,
+            by=by,
+            at=timezone.now(),
+            text=words,
+        )
+    return report
+
+
+def _same_answer(report: Report, by: User, outcome: str, text: str | None) -> Report | None:
+    """The report when this coordinator gave this very answer already (a retried request)."""
+    if (
+        report.answered_at is not None
+        and report.outcome == outcome
+        and report.answered_by_id == getattr(by, "pk", None)
+        and report.answer == (text or "").strip()
+    ):
+        return report
+    return None
+
+
+def _answered(
+    report: Report,
+    outcome: str,
+    change: str,
+    *,
+    by: User,
+    at: datetime,
+    text: str,
+    from_state: str = "",
+    to_state: str = "",
+) -> None:
+    """The answer stored, its history line, the notice handled, the timeline event and the
+    participant's mail without content."""
+    report.outcome = outcome
+    report.answer = text
+    report.answered_at = at
+    report.answered_by = by
+    report.save(update_fields=["outcome", "answer", "answered_at", "answered_by"])
+    tracked = report.tracked
+    _line(tracked, change, by=by, at=at, from_state=from_state, to_state=to_state)
+    participant = report.participant
+    # One notice per report; another unanswered report of this kind by them keeps theirs open.
+    if not Report.objects.filter(
+        case=report.case, participant=participant, kind=report.kind, answered_at__isnull=True
+    ).exists():
+        notices.handle_open(
+            report.case, kinds=[NOTICE_OF[report.kind]], participant=participant, by=by
+        )
+    log_event(
+        report.case,
+        "followup.answered",
+        by=by,
+        agreement=tracked.number,
+        tracked=tracked.pk,
+        report=report.pk,
+        outcome=outcome,
+        **({"state": to_state} if to_state else {}),
+    )
+    if participant.email and participant.status not in HAS_LEFT:
+        queue_mail(
+            ANSWER_MAIL,
+            to=participant.email,
+            language=participant.language,
+            context={
+                "participant_first_name": participant.name.split()[0] if participant.name else "",
+                "code_url": links.code_url(),
+                "contact": contact_details.for_case(report.case),
+            },
+        )
+
+
+# --- the follow-up contact (issue 12, point 3) ---------------------------------------------------
+
+
+def record_contact(contact: Contact, *, by: User, note: str = "") -> Contact:
+    """R15: the coordinator had the follow-up contact with the participants."""
+    with transaction.atomic():
+        case = lock_case(contact.case)
+        contact = Contact.objects.get(pk=contact.pk)
+        contact.case = case
+        enforce(policy.may_record_contact(by, contact))
+        words = _note(note)
+        contact.done_at = timezone.now()
+        contact.done_by = by
+        contact.note = words
+        contact.save(update_fields=["done_at", "done_by", "note"])
+        log_event(case, "followup.contact_recorded", by=by, contact=contact.pk)
+    return contact

@@ -14,10 +14,27 @@ def register() -> None:
 def _core() -> None:
     """The tracker's rows follow every fully signed version (signing's hook); the timeline's
     words; the notices of reports; the task-list step of "following_up"."""
-    from kring.followup import actions
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.cases import registry
+    from kring.cases.lifecycle import State
+    from kring.circle import notices
+    from kring.followup import actions, presentation
     from kring.signing.actions import on_fully_signed
 
     on_fully_signed(actions.sync)
+    # A report from the personal page reaches the coordinator at once ("Wacht op jou", a mail).
+    notices.add_kinds(
+        {
+            actions.REPORTED_DONE: _("reported an agreement done: read it on the page Agreements"),
+            actions.INVOKED: _(
+                "reported that an agreement is not kept: read it on the page Agreements"
+            ),
+        }
+    )
+    registry.add_event_labels(presentation.EVENT_LABELS)
+    registry.add_timeline_details(presentation.timeline_detail)
+    registry.provide_step(State.FOLLOWING_UP, next_step=presentation.NEXT_STEP)
 
 
 def _staff_pages() -> None:

@@ -298,7 +298,7 @@ def _complete(case: Case, version: PlanVersion) -> None:
 
 # What a later stage does when a version is fully signed, in the signing transaction (the
 # follow-up stage takes the version's agreements into its tracker).
-OnFullySigned = Callable[["Case", PlanVersion], None]
+OnFullySigned = Callable[["Case", PlanVersion], object]  # what it returns is not used
 _on_fully_signed: list[OnFullySigned] = []
 
 

@@ -1,19 +1,15 @@
 """How the case shows signing (issue 11, points 1 and 2): which version a timeline line of
-signing is about (cases.registry.add_timeline_details), and the next step once everyone signed.
-Never the typed name or the reason for declining: those are on the signing page only."""
+signing is about (cases.registry.add_timeline_details); the next step once everyone signed is
+follow-up's (kring.followup.presentation.NEXT_STEP). Never the typed name or the reason for
+declining: those are on the signing page only."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kring.cases.models import CaseEvent
 
 SIGNING_EVENTS = ("signing.signed", "signing.declined", "case.plan_signed")
-
-NEXT_STEP = gettext_lazy(
-    "Make sure everyone who signed has a copy of the signed plan. Then follow up the agreements."
-)
 
 
 def timeline_detail(event: CaseEvent, *, full: bool) -> str | None:

@@ -14,11 +14,10 @@ def _signing() -> None:
     """The core (issue 11, points 1 and 2): the `follow_up` move's guard (every slot of the
     version to sign is signed), the notice of a remote declination, the timeline labels of
     signing and declining (which version, never the typed name or the reason), and what follows
-    once the plan is signed."""
+    once the plan is signed (the task-list step of "following_up" is follow-up's)."""
     from django.utils.translation import gettext_lazy as _
 
     from kring.cases import registry
-    from kring.cases.lifecycle import State
     from kring.circle import notices
     from kring.signing import actions, presentation
 
@@ -39,7 +38,6 @@ def _signing() -> None:
         }
     )
     registry.add_timeline_details(presentation.timeline_detail)
-    registry.provide_step(State.FOLLOWING_UP, next_step=presentation.NEXT_STEP)
 
 
 def _document() -> None:
