@@ -50,6 +50,10 @@ DEMO_LETTER_NAME = "Greet Bos"
 # the one-time code she asks for there is printed in the terminal with the demo's other e-mail.
 DEMO_SIGN_CODE = "DEMO-SIGN-2026"  # read as DEM0-S1GN-2026
 DEMO_SIGN_NAME = "Fatima El Amrani"
+# Anouk Smit's code (issue 12): her page shows the agreements of the signed plan, and her report
+# that the fireworks agreement is not kept, waiting for Carla's answer.
+DEMO_FOLLOWUP_CODE = "DEMO-ZORG-2026"  # read as DEM0-Z0RG-2026
+DEMO_FOLLOWUP_NAME = "Anouk Smit"
 
 # username, first name, last name, role, team
 USERS = [
@@ -502,6 +506,11 @@ class Command(BaseCommand):
         if self.plant_code(DEMO_SIGN_NAME, DEMO_SIGN_CODE):
             self.stdout.write(
                 f"Code of {DEMO_SIGN_NAME} (signs remotely): {DEMO_SIGN_CODE} at {links.code_url()}"
+            )
+        if self.plant_code(DEMO_FOLLOWUP_NAME, DEMO_FOLLOWUP_CODE):
+            self.stdout.write(
+                f"Code of {DEMO_FOLLOWUP_NAME} (agreements): {DEMO_FOLLOWUP_CODE} at "
+                f"{links.code_url()}"
             )
 
     def plant_code(self, name: str, code: str) -> bool:
