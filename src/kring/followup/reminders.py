@@ -15,4 +15,284 @@ so a task run twice, two workers, or a worker restarted in the middle still send
   to the coordinator, key "contact:<contact id>".
 - `send_all(now=None) -> dict[str, int]`: all three (what the periodic task runs).
 Nothing is sent for a case that is not in follow-up any more (closed).
+
+Who gets nothing: a participant without an e-mail address or who stopped taking part (or said
+no), a coordinator who is inactive or has no address. Their reminder is not claimed, so it goes
+out if that changes while it is still due. Nothing is sent before SEND_FROM (Amsterdam time):
+a mail about a date reaches people in the morning, not at seven past midnight.
+
+The claim: inside the reminder's transaction the SentReminder row is inserted first, in a
+savepoint; a second worker's insert of the same key fails (IntegrityError) and sends nothing.
+Then the mail is queued and the row points at it. A worker stopped before the commit leaves
+neither row nor mail (the next hour sends it); one stopped after it leaves the mail to the
+outbox's sweep.
 """
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from kring.accounts import contact
+from kring.accounts.models import User
+from kring.cases.lifecycle import State
+from kring.cases.models import Case
+from kring.circle import links
+from kring.circle.models import HAS_LEFT
+from kring.followup.models import STILL_OPEN, Contact, Report, SentReminder, TrackedAgreement
+from kring.notifications.mail import queue_mail
+from kring.notifications.models import OutgoingMail
+
+# Local time (Amsterdam) from which the reminders of a day go out.
+SEND_FROM = time(8, 0)
+
+
+def _local(now: datetime) -> datetime:
+    return timezone.localtime(now)
+
+
+def _sending_hours(now: datetime) -> bool:
+    return _local(now).time() >= SEND_FROM
+
+
+def _already_sent(keys: list[str]) -> set[str]:
+    return set(SentReminder.objects.filter(key__in=keys).values_list("key", flat=True))
+
+
+def _claim(key: str, kind: str, case: Case | None, now: datetime) -> SentReminder | None:
+    """Insert the proof of `key` in a savepoint of the caller's transaction; None when another
+    run has it already."""
+    try:
+        with transaction.atomic():
+            return SentReminder.objects.create(key=key, kind=kind, case=case, sent_at=now)
+    except IntegrityError:
+        return None
+
+
+def _send_once(
+    key: str, kind: str, case: Case | None, now: datetime, queue: Callable[[], OutgoingMail]
+) -> bool:
+    """Claim `key` and queue its mail (`queue()` returns the OutgoingMail) in one transaction."""
+    with transaction.atomic():
+        sent = _claim(key, kind, case, now)
+        if sent is None:
+            return False
+        sent.mail = queue()
+        sent.save(update_fields=["mail"])
+    return True
+
+
+def _reachable_coordinator(user: User | None) -> bool:
+    return user is not None and user.is_active and bool(user.email)
+
+
+# --- to the owner: a date is near -----------------------------------------------------------------
+
+
+def due_key(tracked: TrackedAgreement) -> str:
+    return f"due:{tracked.pk}:{tracked.due.isoformat() if tracked.due else ''}"
+
+
+def _due_soon_candidates(today: date) -> QuerySet[TrackedAgreement]:
+    return (
+        TrackedAgreement.objects.filter(
+            case__state=State.FOLLOWING_UP,
+            state__in=STILL_OPEN,  # never "changed": a replaced row is history
+            due__gte=today,
+            due__lte=today + timedelta(days=settings.KRING_DUE_REMINDER_DAYS),
+            owner__isnull=False,
+        )
+        .exclude(owner__email="")
+        .exclude(owner__status__in=HAS_LEFT)
+        .select_related("owner", "case__coordinator")
+        .order_by("due", "pk")
+    )
+
+
+def due_soon(now: datetime) -> int:
+    """Remind each owner of an agreement whose date is near, once per agreement and date; the
+    number of mails queued."""
+    if not _sending_hours(now):
+        return 0
+    candidates = list(_due_soon_candidates(_local(now).date()))
+    done = _already_sent([due_key(tracked) for tracked in candidates])
+    count = 0
+    for tracked in candidates:
+        key = due_key(tracked)
+        if key in done:
+            continue
+        queue = partial(_mail_due_soon, tracked)
+        count += _send_once(key, SentReminder.Kind.DUE_SOON, tracked.case, now, queue)
+    return count
+
+
+def _mail_due_soon(tracked: TrackedAgreement) -> OutgoingMail:
+    # B1, "je", without the agreement's text: only which date, and where to read it.
+    owner = tracked.owner
+    assert owner is not None
+    return queue_mail(
+        "followup.due_soon",
+        to=owner.email,
+        language=owner.language,
+        context={
+            "participant_first_name": owner.name.split()[0] if owner.name else "",
+            "due": tracked.due,
+            "code_url": links.code_url(),
+            "contact": contact.for_case(tracked.case),
+        },
+    )
+
+
+# --- to the coordinator: the weekly digest --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseCount:
+    """One line of a digest: a case's reference, its overdue agreements, its unanswered reports,
+    and the address of its tracker. No names, no text."""
+
+    reference: str
+    overdue: int
+    unanswered: int
+    link: str
+
+
+def digest_key(user_id: int, today: date) -> str:
+    year, week, _ = today.isocalendar()
+    return f"digest:{user_id}:{year}-W{week:02d}"
+
+
+def digest_lines(today: date) -> dict[int, list[CaseCount]]:
+    """Per coordinator (user id), the cases in follow-up with something overdue or waiting,
+    by reference. A fixed number of queries, however many cases and agreements."""
+    overdue = dict(
+        TrackedAgreement.objects.filter(
+            case__state=State.FOLLOWING_UP, state__in=STILL_OPEN, due__lt=today
+        )
+        .values_list("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+    )
+    unanswered = dict(
+        Report.objects.filter(case__state=State.FOLLOWING_UP, answered_at__isnull=True)
+        .values_list("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+    )
+    cases = Case.objects.filter(
+        pk__in=set(overdue) | set(unanswered),
+        state=State.FOLLOWING_UP,
+        coordinator__isnull=False,
+    ).select_related("referral")
+    lines: dict[int, list[CaseCount]] = defaultdict(list)
+    for case in cases:
+        assert case.coordinator_id is not None
+        lines[case.coordinator_id].append(
+            CaseCount(
+                reference=case.reference,
+                overdue=overdue.get(case.pk, 0),
+                unanswered=unanswered.get(case.pk, 0),
+                link=settings.SITE_URL + reverse("followup:tracker", args=[case.pk]),
+            )
+        )
+    for user_lines in lines.values():
+        user_lines.sort(key=lambda line: line.reference)
+    return lines
+
+
+def digest(now: datetime) -> int:
+    """The weekly overview for each coordinator with something overdue or waiting, once per ISO
+    week; the number of mails queued."""
+    if not _sending_hours(now):
+        return 0
+    today = _local(now).date()
+    lines = digest_lines(today)
+    done = _already_sent([digest_key(user_id, today) for user_id in lines])
+    wanted = [user_id for user_id in lines if digest_key(user_id, today) not in done]
+    coordinators = User.objects.in_bulk(wanted)
+    count = 0
+    for user_id in sorted(wanted):
+        user = coordinators.get(user_id)
+        if user is None or not _reachable_coordinator(user):
+            continue
+
+        def queue(user=user, user_lines=lines[user_id]):
+            return queue_mail(
+                "followup.digest",
+                to=user.email,
+                language=user.language or "nl",
+                context={
+                    "user": user,
+                    "lines": user_lines,
+                    "overdue": sum(line.overdue for line in user_lines),
+                    "unanswered": sum(line.unanswered for line in user_lines),
+                },
+            )
+
+        count += _send_once(digest_key(user_id, today), SentReminder.Kind.DIGEST, None, now, queue)
+    return count
+
+
+# --- to the coordinator: the follow-up contact is due ---------------------------------------------
+
+
+def contact_key(contact_row: Contact) -> str:
+    return f"contact:{contact_row.pk}"
+
+
+def contact_due(now: datetime) -> int:
+    """Tell the coordinator on the day a follow-up contact falls due (or the first run after);
+    the number of mails queued."""
+    if not _sending_hours(now):
+        return 0
+    today = _local(now).date()
+    contacts = list(
+        Contact.objects.filter(
+            case__state=State.FOLLOWING_UP, done_at__isnull=True, due_on__lte=today
+        )
+        .select_related("case__referral", "case__coordinator")
+        .order_by("due_on", "pk")
+    )
+    done = _already_sent([contact_key(row) for row in contacts])
+    count = 0
+    for row in contacts:
+        coordinator = row.case.coordinator
+        if contact_key(row) in done or not _reachable_coordinator(coordinator):
+            continue
+        assert coordinator is not None
+        queue = partial(_mail_contact_due, row, coordinator)
+        count += _send_once(contact_key(row), SentReminder.Kind.CONTACT, row.case, now, queue)
+    return count
+
+
+def _mail_contact_due(row: Contact, coordinator: User) -> OutgoingMail:
+    # Without content: that the contact is due in which case, and the tracker's link.
+    return queue_mail(
+        "followup.contact_due",
+        to=coordinator.email,
+        language=coordinator.language or "nl",
+        context={
+            "user": coordinator,
+            "reference": row.case.reference,
+            "link": settings.SITE_URL + reverse("followup:tracker", args=[row.case_id]),
+        },
+    )
+
+
+def send_all(now: datetime | None = None) -> dict[str, int]:
+    """Every reminder due at `now` (the hourly task); how many of each kind were queued."""
+    now = now or timezone.now()
+    return {
+        "due_soon": due_soon(now),
+        "digest": digest(now),
+        "contact": contact_due(now),
+    }
