@@ -342,3 +342,31 @@ def test_the_hourly_task_sends_what_is_due(following_up):
     today, since the contact is four weeks away)."""
     send_followup_reminders.call_local()
     assert not followup_mails().exists()
+
+
+def test_the_digest_reads_a_fixed_number_of_queries(following_up, bike, sanne):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report(bike, sanne)
+    today = date(2027, 12, 6)
+    with CaptureQueriesContext(connection) as few:
+        lines = reminders.digest_lines(today)
+    assert [(line.overdue, line.unanswered) for line in lines[following_up.coordinator_id]] == [
+        (1, 1)
+    ]
+    for number in range(3, 53):  # fifty more agreements past their date
+        TrackedAgreement.objects.create(
+            case=following_up,
+            version=bike.version,
+            number=number,
+            what=f"Afspraak {number}",
+            owner=bike.owner,
+            due=date(2027, 11, 1),
+        )
+    with CaptureQueriesContext(connection) as many:
+        lines = reminders.digest_lines(today)
+    assert [(line.overdue, line.unanswered) for line in lines[following_up.coordinator_id]] == [
+        (51, 1)
+    ]
+    assert len(many) == len(few)
