@@ -16,6 +16,7 @@ NAV = {
     Role.MANAGER: [
         ("cases:team_cases", _("Team cases")),
         ("cases:inbox", _("Requests")),
+        ("followup:overdue", _("Agreements past their date")),
         ("scheduling:calendar", _("Calendar")),
         ("scheduling:venues", _("Venues")),
         ("audit:log", _("Access log")),

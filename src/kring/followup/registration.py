@@ -40,6 +40,20 @@ def _core() -> None:
 def _staff_pages() -> None:
     """The tracker panel on the case page, the follow-up contact on the task list ("Mijn
     zaken" counts what waits), the access log's words for the reads."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.followup import overdue_views, panel, views
+
+    registry.add_case_panel(panel.case_panel)
+    registry.add_waiting(panel.waiting)
+    add_labels(
+        {
+            views.VIEWED: _("Read the agreements of a case and how they are kept"),
+            overdue_views.VIEWED: _("Read the team's agreements past their date"),
+        }
+    )
 
 
 def _portal() -> None:

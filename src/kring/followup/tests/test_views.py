@@ -1,0 +1,498 @@
+"""The agreement tracker (issue 12, points 1-3; R15), as Carla and Mira use it: every agreement of
+the signed plan with its owner, date, state and history, the overdue one standing out; Carla sets
+a state, answers Sanne's invocation, confirms or asks back about Daan's report of done, records the
+follow-up contact; Mira reads all of it without a single form; Olaf (another coordinator) does not
+find the case and Bram (the office) is refused. Bad input changes nothing and says why; the
+contact appears on the case page and in "Mijn zaken" from its day on, not before; the page's
+query count does not grow with the agreements."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kring.accounts.models import Role
+from kring.audit.actors import Actor
+from kring.audit.models import AuditEvent
+from kring.cases.lifecycle import State
+from kring.cases.models import Case
+from kring.circle.models import Notice
+from kring.followup import actions, queries
+from kring.followup.models import (
+    AgreementChange,
+    AgreementState,
+    ChangeKind,
+    Contact,
+    Report,
+    TrackedAgreement,
+)
+from kring.signing.tests.pages import dutch, text
+from kring.testing.auth import force_verified_login
+from kring.testing.factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, case, *args):
+    return reverse(f"followup:{name}", args=[case.pk, *args])
+
+
+def page_of(client, user, case) -> str:
+    force_verified_login(client, user)
+    return text(client.get(url("tracker", case)))
+
+
+def card(page: str, number: int) -> str:
+    """The card of agreement `number` on the tracker."""
+    return page.split(f"Agreement {number} ", 1)[1].split("</article>", 1)[0]
+
+
+def invoked(bike, sanne, words="The money for the bike has not come.") -> Report:
+    return actions.invoke(bike, by=Actor.in_portal(sanne), participant=sanne, text=words)
+
+
+def reported_done(school, daan, words="I cycle the other way every day.") -> Report:
+    return actions.report_done(school, by=Actor.in_portal(daan), participant=daan, text=words)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def test_carla_reads_every_agreement_with_its_owner_date_state_and_check(
+    client, following_up, bike, school, carla
+):
+    page = page_of(client, carla, following_up)
+    assert f"Agreements, case {following_up.reference}" in page
+    bike_card = card(page, 1)
+    assert bike.what in bike_card
+    assert "Daan de Boer" in bike_card
+    assert "1 December 2027" in bike_card
+    assert "Open" in bike_card
+    assert "Past the date" not in bike_card
+    assert "No date" in card(page, 2)
+    # Every form of the coordinator, for each agreement and the contact.
+    assert url("set_state", following_up, bike.pk) in page
+    assert url("set_state", following_up, school.pk) in page
+    contact = Contact.objects.get(case=following_up)
+    assert url("contact", following_up, contact.pk) in page
+    assert reverse("conference:plan", args=[following_up.pk]) in page
+    assert "everyone who signed signs the new version again" in page
+    assert AuditEvent.objects.filter(action="followup.tracker_viewed", case=following_up).exists()
+
+
+def test_the_tracker_is_never_cached(client, following_up, carla):
+    force_verified_login(client, carla)
+    response = client.get(url("tracker", following_up))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_an_agreement_past_its_date_stands_out_in_words(client, following_up, bike, carla):
+    TrackedAgreement.objects.filter(pk=bike.pk).update(due=queries.today() - timedelta(days=1))
+    page = page_of(client, carla, following_up)
+    assert "Past the date" in card(page, 1)
+    assert "Past the date" not in card(page, 2)
+    assert 'class="agreement overdue"' in page
+    assert "Past the date: 1" in page
+    # Done, it no longer stands out.
+    TrackedAgreement.objects.filter(pk=bike.pk).update(state=AgreementState.DONE)
+    assert "Past the date" not in page_of(client, carla, following_up)
+
+
+def test_the_tracker_speaks_dutch_in_neutral_words(client, following_up, bike, carla):
+    TrackedAgreement.objects.filter(pk=bike.pk).update(
+        due=queries.today() - timedelta(days=3), state=AgreementState.NOT_KEPT
+    )
+    TrackedAgreement.objects.filter(pk=bike.pk).update(state=AgreementState.PARTLY_DONE)
+    page = text(dutch(client, carla).get(url("tracker", following_up)))
+    assert "Afspraak 1" in page
+    assert "Over de datum" in page
+    assert "Deels gedaan" in page
+    for word in ("fout", "schuld", "overtreding", "in gebreke", "slachtoffer", "dader"):
+        assert word not in page.lower()
+
+
+def test_mira_reads_everything_without_a_single_form(
+    client, following_up, bike, school, sanne, daan, mira
+):
+    report = invoked(bike, sanne)
+    done = reported_done(school, daan)
+    page = page_of(client, mira, following_up)
+    assert bike.what in page and report.text in page and done.text in page
+    assert "<form" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<textarea" not in page and "<select" not in page
+    for name, arg in (("set_state", bike.pk), ("answer", report.pk), ("confirm", done.pk)):
+        assert url(name, following_up, arg) not in page
+    contact = Contact.objects.get(case=following_up)
+    assert url("contact", following_up, contact.pk) not in page
+    assert reverse("conference:plan", args=[following_up.pk]) not in page
+
+
+def test_olaf_does_not_find_the_case_and_bram_is_refused(client, following_up, olaf, bram):
+    force_verified_login(client, olaf)
+    assert client.get(url("tracker", following_up)).status_code == 404
+    force_verified_login(client, bram)
+    assert client.get(url("tracker", following_up)).status_code == 403
+
+
+def test_a_coordinator_of_another_team_does_not_find_the_case(client, following_up, other_team):
+    noor = UserFactory(username="noor", role=Role.COORDINATOR, team=other_team)
+    force_verified_login(client, noor)
+    assert client.get(url("tracker", following_up)).status_code == 404
+
+
+def test_before_follow_up_the_tracker_says_there_is_nothing_yet(client, preparing_case, carla):
+    page = page_of(client, carla, preparing_case)
+    assert "set_state" not in page and '<form method="post" action="/zaken' not in page
+
+
+# --- setting a state ----------------------------------------------------------------------------
+
+
+def test_carla_sets_a_state_with_a_note_and_it_shows_in_the_history(
+    client, following_up, bike, carla
+):
+    force_verified_login(client, carla)
+    response = client.post(
+        url("set_state", following_up, bike.pk),
+        {"state": "partly_done", "note": "Half of the money is paid."},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#agreement-{bike.pk}")
+    bike.refresh_from_db()
+    assert bike.state == AgreementState.PARTLY_DONE
+    page = text(client.get(response["Location"]))
+    assert "Agreement 1: the state is now “Partly done”." in page
+    history = card(page, 1)
+    assert "Carla" in history and "Half of the money is paid." in history
+    assert "Open → Partly done" in history
+
+
+def test_the_state_form_offers_only_the_other_states_the_coordinator_may_set(
+    client, following_up, carla
+):
+    page = page_of(client, carla, following_up)
+    state_form = card(page, 1).split("set-state", 1)[1]
+    assert 'value="done"' in state_form and 'value="not_kept"' in state_form
+    assert 'value="open"' not in state_form  # its state now
+    assert 'value="changed"' not in state_form  # only through a new version
+
+
+def test_mira_cannot_set_a_state(client, following_up, bike, mira):
+    force_verified_login(client, mira)
+    response = client.post(url("set_state", following_up, bike.pk), {"state": "done"})
+    assert response.status_code == 403
+    bike.refresh_from_db()
+    assert bike.state == AgreementState.OPEN
+    assert not AgreementChange.objects.filter(tracked=bike, kind=ChangeKind.STATE).exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"state": "", "note": "x"}, "Choose the state of the agreement."),
+        ({"state": "exploded"}, "Choose one of the states in the list."),
+        ({"state": "changed"}, "Choose one of the states in the list."),
+        ({"state": "open"}, "Choose one of the states in the list."),
+        ({"state": "done", "note": "x" * 501}, "Keep it under 500 characters."),
+        ({"state": "done", "note": "paid\x00"}, "Null characters are not allowed."),
+    ],
+    ids=["empty", "unknown", "changed", "same", "too_long", "nul"],
+)
+def test_bad_input_for_a_state_says_why_and_changes_nothing(
+    client, following_up, bike, carla, data, message
+):
+    force_verified_login(client, carla)
+    response = client.post(url("set_state", following_up, bike.pk), data)
+    page = text(response)
+    assert "There is a problem" in page
+    assert message in page
+    bike.refresh_from_db()
+    assert bike.state == AgreementState.OPEN
+    assert not AgreementChange.objects.filter(tracked=bike, kind=ChangeKind.STATE).exists()
+    # What was typed is still there.
+    if data.get("note") == "x":
+        assert "> x</textarea>" in page
+
+
+def test_the_same_state_refused_by_the_action_is_said_on_the_page(
+    client, following_up, bike, carla
+):
+    """Two tabs: the second sets the state the first already set; the rule's words show."""
+    force_verified_login(client, carla)
+    client.post(url("set_state", following_up, bike.pk), {"state": "done"})
+    form_page_state = "partly_done"
+    actions.set_state(bike, form_page_state, by=carla)
+    response = client.post(
+        url("set_state", following_up, bike.pk), {"state": "partly_done", "note": "kept"}
+    )
+    page = text(response)
+    # The form of a page with "done" offered partly done; it is that state now: the rule says so.
+    assert "The agreement has this state already." in page or "Choose one of the states" in page
+    assert AgreementChange.objects.filter(tracked=bike, kind=ChangeKind.STATE).count() == 2
+
+
+def test_an_agreement_of_another_case_is_not_found(client, following_up, bike, carla, team):
+    other = CaseFactory(state=State.FOLLOWING_UP, team=team, coordinator=carla)
+    force_verified_login(client, carla)
+    response = client.post(url("set_state", other, bike.pk), {"state": "done"})
+    assert response.status_code == 404
+    bike.refresh_from_db()
+    assert bike.state == AgreementState.OPEN
+
+
+# --- reports: answering an invocation, confirming or asking back ----------------------------------
+
+
+def test_carla_answers_sanne_invocation_and_sets_the_state(
+    client, following_up, bike, sanne, carla
+):
+    report = invoked(bike, sanne)
+    page = page_of(client, carla, following_up)
+    assert "Reports waiting for an answer: 1" in page
+    bike_card = card(page, 1)
+    assert "Sanne Jansen says this agreement is not kept" in bike_card
+    assert report.text in bike_card
+    assert url("answer", following_up, report.pk) in bike_card
+    # An invocation is answered; it is not confirmed.
+    assert url("confirm", following_up, report.pk) not in bike_card
+    response = client.post(
+        url("answer", following_up, report.pk),
+        {"text": "I called Daan; he pays next week.", "state": "not_kept"},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    bike.refresh_from_db()
+    assert report.outcome == Report.Outcome.ANSWERED and report.answered_by == carla
+    assert bike.state == AgreementState.NOT_KEPT
+    assert not Notice.objects.filter(case=following_up, handled_at__isnull=True).exists()
+    page = text(client.get(response["Location"]))
+    assert "Your answer is saved. Sanne Jansen reads it on their personal page." in page
+    assert "I called Daan; he pays next week." in card(page, 1)
+    assert url("answer", following_up, report.pk) not in page
+
+
+def test_an_empty_answer_says_why_and_keeps_the_report_open(
+    client, following_up, bike, sanne, carla
+):
+    report = invoked(bike, sanne)
+    force_verified_login(client, carla)
+    page = text(client.post(url("answer", following_up, report.pk), {"text": "  "}))
+    assert "Type your answer." in page
+    report.refresh_from_db()
+    assert report.answered_at is None
+
+
+def test_an_answer_to_a_report_answered_meanwhile_is_refused_in_words(
+    client, following_up, bike, sanne, carla
+):
+    report = invoked(bike, sanne)
+    actions.answer(report, by=carla, text="First answer.")
+    force_verified_login(client, carla)
+    response = client.post(url("answer", following_up, report.pk), {"text": "Second answer."})
+    page = text(response)
+    assert "This report has been answered already." in page
+    report.refresh_from_db()
+    assert report.answer == "First answer."
+
+
+def test_carla_confirms_daan_report_of_done(client, following_up, school, daan, carla):
+    report = reported_done(school, daan)
+    page = page_of(client, carla, following_up)
+    school_card = card(page, 2)
+    assert "Daan de Boer reports this agreement done" in school_card
+    assert url("confirm", following_up, report.pk) in school_card
+    assert url("ask_back", following_up, report.pk) in school_card
+    assert url("answer", following_up, report.pk) not in school_card
+    response = client.post(url("confirm", following_up, report.pk), {"note": ""})
+    assert response.status_code == 302
+    school.refresh_from_db()
+    assert school.state == AgreementState.DONE
+    page = text(client.get(response["Location"]))
+    assert "Confirmed: agreement 2 is done." in page
+
+
+def test_carla_asks_back_and_the_agreement_keeps_its_state(
+    client, following_up, school, daan, carla
+):
+    report = reported_done(school, daan)
+    force_verified_login(client, carla)
+    assert "Type what you want to ask." in text(
+        client.post(url("ask_back", following_up, report.pk), {"text": ""})
+    )
+    response = client.post(
+        url("ask_back", following_up, report.pk), {"text": "Which way do you cycle now?"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    school.refresh_from_db()
+    assert report.outcome == Report.Outcome.ASKED_BACK
+    assert school.state == AgreementState.OPEN
+
+
+def test_mira_cannot_answer_and_a_report_of_another_case_is_not_found(
+    client, following_up, bike, sanne, carla, mira, team
+):
+    report = invoked(bike, sanne)
+    force_verified_login(client, mira)
+    assert client.post(url("answer", following_up, report.pk), {"text": "x"}).status_code == 403
+    other = CaseFactory(state=State.FOLLOWING_UP, team=team, coordinator=carla)
+    force_verified_login(client, carla)
+    for name in ("answer", "confirm", "ask_back"):
+        response = client.post(url(name, other, report.pk), {"text": "x", "note": "x"})
+        assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.answered_at is None
+
+
+# --- the follow-up contact ----------------------------------------------------------------------
+
+
+def test_carla_records_the_follow_up_contact(client, following_up, carla, mira):
+    contact = Contact.objects.get(case=following_up)
+    force_verified_login(client, mira)
+    assert client.post(url("contact", following_up, contact.pk), {"note": "x"}).status_code == 403
+    force_verified_login(client, carla)
+    response = client.post(
+        url("contact", following_up, contact.pk), {"note": "Everyone is doing well."}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#contact-{contact.pk}")
+    contact.refresh_from_db()
+    assert contact.done_by == carla and contact.note == "Everyone is doing well."
+    page = text(client.get(response["Location"]))
+    assert "The follow-up contact is recorded." in page
+    assert "Everyone is doing well." in page
+    assert url("contact", following_up, contact.pk) not in page
+
+
+def test_a_contact_of_another_case_is_not_found(client, following_up, carla, team):
+    contact = Contact.objects.get(case=following_up)
+    other = CaseFactory(state=State.FOLLOWING_UP, team=team, coordinator=carla)
+    force_verified_login(client, carla)
+    assert client.post(url("contact", other, contact.pk), {"note": "x"}).status_code == 404
+    contact.refresh_from_db()
+    assert contact.done_at is None
+
+
+CONTACT_TASK = "Follow-up contact: get in touch with the participants"
+
+
+def _case_page(client, case) -> str:
+    return text(client.get(reverse("cases:detail", args=[case.pk])))
+
+
+def _waiting_in_my_cases(client, case) -> str:
+    page = text(client.get(reverse("cases:my_cases")))
+    return page.split(case.reference, 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_contact_appears_on_the_case_page_and_in_my_cases_from_its_day_on(
+    client, following_up, carla
+):
+    contact = Contact.objects.get(case=following_up)
+    force_verified_login(client, carla)
+    Contact.objects.filter(pk=contact.pk).update(due_on=queries.today() + timedelta(days=1))
+    page = _case_page(client, following_up)
+    assert CONTACT_TASK not in page
+    assert "Follow-up contact with the participants planned for" in page
+    assert "Waiting for you" not in _waiting_in_my_cases(client, following_up)
+    # Its day.
+    Contact.objects.filter(pk=contact.pk).update(due_on=queries.today())
+    assert CONTACT_TASK in _case_page(client, following_up)
+    assert "Waiting for you: 1" in _waiting_in_my_cases(client, following_up)
+    # Recorded: it is off the list.
+    actions.record_contact(contact, by=carla, note="")
+    assert CONTACT_TASK not in _case_page(client, following_up)
+    assert "Waiting for you" not in _waiting_in_my_cases(client, following_up)
+
+
+def test_the_case_panel_counts_the_agreements_and_links_to_the_tracker(
+    client, following_up, bike, sanne, carla, mira, bram
+):
+    TrackedAgreement.objects.filter(pk=bike.pk).update(due=queries.today() - timedelta(days=2))
+    invoked(bike, sanne)
+    for user in (carla, mira):
+        force_verified_login(client, user)
+        page = _case_page(client, following_up)
+        assert 'id="followup-panel-title"' in page
+        assert "Agreements in the signed plan: 2" in page
+        assert "Open: 2" in page and "Past the date: 1" in page
+        assert "Reports waiting for an answer: 1" in page
+        assert url("tracker", following_up) in page
+    force_verified_login(client, bram)
+    page = _case_page(client, following_up)
+    assert "followup-panel-title" not in page
+    assert url("tracker", following_up) not in page
+
+
+# --- a closed case ------------------------------------------------------------------------------
+
+
+def test_a_closed_case_is_read_only_on_the_tracker(client, following_up, bike, carla):
+    Case.objects.filter(pk=following_up.pk).update(state=State.CLOSED)
+    page = page_of(client, carla, following_up)
+    assert bike.what in page
+    assert "This case is closed." in page
+    assert '<form method="post" action="/zaken' not in page
+    assert reverse("conference:plan", args=[following_up.pk]) not in page
+    response = client.post(url("set_state", following_up, bike.pk), {"state": "done"})
+    assert "There is a problem" in text(response)
+    bike.refresh_from_db()
+    assert bike.state == AgreementState.OPEN
+
+
+# --- the query count ----------------------------------------------------------------------------
+
+
+def _agreements(case, n: int, sanne) -> None:
+    """`n` more agreements on the case, each with a history line, every tenth with a report."""
+    version = TrackedAgreement.objects.filter(case=case).first().version
+    owner = TrackedAgreement.objects.filter(case=case).first().owner
+    now = timezone.now()
+    made = TrackedAgreement.objects.bulk_create(
+        TrackedAgreement(
+            case=case,
+            version=version,
+            number=100 + i,
+            what=f"Agreement made for the count {i}",
+            owner=owner,
+            due=date(2020, 1, 1) if i % 2 else None,
+        )
+        for i in range(n)
+    )
+    AgreementChange.objects.bulk_create(
+        AgreementChange(tracked=t, kind=ChangeKind.STATE, at=now, to_state="open") for t in made
+    )
+    Report.objects.bulk_create(
+        Report(
+            case=case,
+            tracked=t,
+            participant=sanne,
+            kind=Report.Kind.NOT_KEPT,
+            text="Not kept.",
+            made_at=now,
+        )
+        for t in made[::10]
+    )
+
+
+def _queries(client, case) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url("tracker", case)).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["carla", "mira"])
+def test_the_tracker_makes_as_many_queries_for_1000_agreements_as_for_10(
+    client, following_up, sanne, request, who
+):
+    force_verified_login(client, request.getfixturevalue(who))
+    _agreements(following_up, 10, sanne)
+    _queries(client, following_up)  # the first request of a session reads a little more
+    few = _queries(client, following_up)
+    _agreements(following_up, 990, sanne)
+    assert TrackedAgreement.objects.filter(case=following_up).count() == 1002
+    assert _queries(client, following_up) == few
