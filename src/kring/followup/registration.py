@@ -57,7 +57,17 @@ def _staff_pages() -> None:
 
 
 def _portal() -> None:
-    """The agreements on the participant's personal page."""
+    """The agreements on the participant's personal page (issue 12, point 2): the panel on
+    their page and the access log's words for reading them (reports are audited by the
+    actions)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.followup import portal_views
+    from kring.portal import registry as portal_registry
+
+    portal_registry.add_home_panel(portal_views.home_panel)
+    add_labels({portal_views.VIEWED: _("Read the agreements on the personal page")})
 
 
 def _reminders() -> None:

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of follow-up add their pages here)
 
-from kring.followup import overdue_views, views
+from kring.followup import overdue_views, portal_views, views
 
 app_name = "followup"
 
@@ -27,5 +27,16 @@ urlpatterns: list = [
     # --- the team's overdue agreements (issue 12, point 1) ---
     path("team/afspraken/", overdue_views.overdue, name="overdue"),
     # --- the agreements on the personal page (issue 12, point 2) ---
+    path("portaal/afspraken/", portal_views.agreements, name="portal"),
+    path(
+        "portaal/afspraken/<int:tracked_id>/gedaan/",
+        portal_views.report_done,
+        name="portal_report_done",
+    ),
+    path(
+        "portaal/afspraken/<int:tracked_id>/niet-nagekomen/",
+        portal_views.invoke,
+        name="portal_invoke",
+    ),
     # --- closing (issue 12, point 5) ---
 ]
