@@ -75,4 +75,27 @@ def _reminders() -> None:
 
 
 def _closing() -> None:
-    """The "close" move's guard, the closed step, the timeline words of closing."""
+    """The "close" move's guard, the closed step, the timeline words of closing (the outcome's
+    label, never the note), the closing panel on the case page, the access log's words."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.cases.lifecycle import State
+    from kring.followup import closing, closing_views
+
+    registry.add_guards("close", closing.with_an_outcome)
+    # One text per state: the date the case is kept until is in the closing panel.
+    registry.provide_step(
+        State.CLOSED,
+        next_step=_("Nothing more to do: the case is closed. It is kept until the date below."),
+    )
+    registry.add_event_labels({"case.closed": _("Closed with an outcome")})
+    registry.add_timeline_details(closing.timeline_detail)
+    registry.add_case_panel(closing_views.case_panel)
+    add_labels(
+        {
+            closing_views.CLOSE_VIEWED: _("Opened the page to close a case"),
+            closing.CLOSURE_MADE: _("Recorded the outcome of a closed case"),
+        }
+    )

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401  (the parts of follow-up add their pages here)
 
-from kring.followup import overdue_views, portal_views, views
+from kring.followup import closing_views, overdue_views, portal_views, views
 
 app_name = "followup"
 
@@ -39,4 +39,5 @@ urlpatterns: list = [
         name="portal_invoke",
     ),
     # --- closing (issue 12, point 5) ---
+    path("zaken/<int:pk>/afsluiten/", closing_views.close, name="close"),
 ]
