@@ -484,3 +484,83 @@ def test_carla_records_the_follow_up_contact_once(following_up, carla, olaf):
     assert "gebeld" not in str(event.data)
     refused = refuses(following_up, Refused, lambda: actions.record_contact(contact, by=carla))
     assert refused.code == "contact_done"
+
+
+# --- neutral wording (R15) ----------------------------------------------------------------------
+
+# Words that mark a person as having failed (or name the sides by a label the glossary forbids).
+NOT_NEUTRAL = (
+    "fout",
+    "schuld",
+    "overtred",
+    "in gebreke",
+    "nagekomen door",
+    "gefaald",
+    "faalt",
+    "nalatig",
+    "dader",
+    "slachtoffer",
+    "benadeelde",
+    "fault",
+    "fail",
+    "guilt",
+    "blame",
+    "violat",
+    "breach",
+    "offender",
+    "victim",
+)
+
+
+def _every_word_of_followup() -> list[str]:
+    from kring.followup import presentation
+    from kring.followup.models import Outcome
+
+    words = [
+        *(label for _code, label in AgreementState.choices),
+        *(label for _code, label in ChangeKind.choices),
+        *(label for _code, label in Report.Kind.choices),
+        *(label for _code, label in Report.Outcome.choices),
+        *(label for _code, label in Outcome.choices),
+        *presentation.EVENT_LABELS.values(),
+        presentation.NEXT_STEP,
+        notices.label(actions.REPORTED_DONE),
+        notices.label(actions.INVOKED),
+    ]
+    return [str(word) for word in words]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_no_state_label_or_timeline_line_names_a_person_as_failing(
+    bike, school, daan, sanne, carla, language
+):
+    """R15: states and lines describe agreements, never people; never the typed words."""
+    invoked = actions.invoke(bike, by=portal(sanne), participant=sanne, text=SANNES_WORDS)
+    actions.answer(invoked, by=carla, text="Ik bel hem.", state=AgreementState.NOT_KEPT)
+    done = actions.report_done(school, by=portal(daan), participant=daan, text=DAANS_WORDS)
+    actions.confirm_done(done, by=carla, note="Goed zo.")
+    events = CaseEvent.objects.filter(case=bike.case, kind__startswith="followup.")
+    with translation.override(language):
+        lines = [shown(event) for event in events]
+        texts = _every_word_of_followup() + lines
+        mails = OutgoingMail.objects.filter(kind=actions.ANSWER_MAIL)
+        texts += [m.subject + m.body_text for m in mails]
+    assert len(lines) >= 5
+    for text in texts:
+        lowered = text.lower()
+        assert not [w for w in NOT_NEUTRAL if w in lowered], text
+        for typed in (SANNES_WORDS, DAANS_WORDS, "Ik bel hem", "Goed zo"):
+            assert typed not in text
+    for line in lines:
+        assert "Daan" not in line and "Sanne" not in line
+
+
+def test_the_states_read_in_plain_dutch():
+    with translation.override("nl"):
+        assert [str(label) for _code, label in AgreementState.choices] == [
+            "Open",
+            "Gedaan",
+            "Deels gedaan",
+            "Niet nagekomen",
+            "In overleg veranderd",
+        ]
