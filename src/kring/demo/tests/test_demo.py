@@ -582,3 +582,114 @@ def test_the_demo_signed_plan_is_sealed_and_the_verification_page_recognises_it(
     page = client.post(reverse("signing:verify"), {"how": "code", "code-code": document.code})
     by_code = "Deze code hoort bij een ondertekend herstelplan van Eigen Kracht Centrale"
     assert by_code in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_case_in_follow_up_with_an_invoked_agreement(client):
+    """Issue 12, point 7: in the Smit case Anouk reported on her own page that the fireworks
+    agreement is not kept, which waits for Carla ("Wacht op jou" on the case page, her words on
+    the tracker); Bas's letter was reported done on his page and confirmed by Carla; the date of
+    the painting has passed, so it stands out as overdue."""
+    from kring.followup.models import AgreementState, Report
+    from kring.followup.queries import current, is_overdue, today
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    case = Case.objects.get(referral__requester_email="demo-19@example.org")
+    assert case.state == State.FOLLOWING_UP
+    tracked = {t.what: t for t in current(case)}
+    letter = tracked["Bas schrijft Anouk en Jan een brief over wat hij heeft geleerd."]
+    painting = tracked["Bas helpt Jan een zaterdag met het schilderen van de voordeur."]
+    fireworks = tracked["Bas steekt geen vuurwerk meer af in de straat van Anouk."]
+    assert letter.state == AgreementState.DONE
+    assert is_overdue(painting, today())
+    [invoked] = Report.objects.filter(case=case, kind=Report.Kind.NOT_KEPT)
+    assert (invoked.tracked, invoked.participant.name) == (fireworks, "Anouk Smit")
+    assert invoked.answered_at is None
+    done = Report.objects.get(case=case, kind=Report.Kind.DONE)
+    assert (done.tracked, done.participant.name) == (letter, "Bas Mulder")
+    assert done.outcome == Report.Outcome.CONFIRMED
+    # Anouk's report is her own act from her personal page.
+    event = CaseEvent.objects.get(case=case, kind="followup.invoked")
+    anouk = case.participants.get(name="Anouk Smit")
+    assert (event.actor_kind, event.actor_participant_id) == ("participant", anouk.pk)
+
+    force_verified_login(client, User.objects.get(username="carla"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    page = " ".join(client.get(reverse("cases:detail", args=[case.pk])).content.decode().split())
+    waiting = page.split('id="notices-title"', 1)[1].split("</section>", 1)[0]
+    assert "Anouk Smit" in waiting
+    mine = " ".join(client.get(reverse("cases:my_cases")).content.decode().split())
+    row = mine.split(case.reference, 1)[1].split("</tr>", 1)[0]
+    assert "Wacht op jou" in row
+    tracker = client.get(reverse("followup:tracker", args=[case.pk])).content.decode()
+    assert invoked.text in tracker
+    assert "Over de datum" in tracker
+    assert "Gedaan" in tracker
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_case_closed_with_its_outcome(client):
+    """Issue 12, point 7: the Demir case went through its conference, a signed plan and
+    follow-up (every agreement done, one reported by Mees on his page, the follow-up contact
+    recorded) and was closed with the outcome "all agreements kept", a note and its retention
+    date; its case page says so, and nothing can be changed any more."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from kring.followup import closing
+    from kring.followup.models import AgreementState, Closure, Contact, Outcome, Report
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    case = Case.objects.get(referral__requester_email="demo-20@example.org")
+    assert case.state == State.CLOSED
+    closure = Closure.objects.get(case=case)
+    assert closure.outcome == Outcome.ALL_KEPT
+    assert closure.note and closure.closed_by.username == "carla"
+    closed_on = timezone.localdate(closure.closed_at)
+    assert closure.retain_until == closing.retention_date(Outcome.ALL_KEPT, closed_on)
+    years = settings.KRING_RETENTION_YEARS[Outcome.ALL_KEPT]
+    assert closure.retain_until.year == closed_on.year + years
+    states = set(case.tracked_agreements.values_list("state", flat=True))
+    assert states == {AgreementState.DONE}
+    assert Report.objects.get(case=case).outcome == Report.Outcome.CONFIRMED
+    assert Contact.objects.filter(case=case, done_at__isnull=False).exists()
+    assert CaseEvent.objects.filter(case=case, kind="case.closed").count() == 1
+
+    force_verified_login(client, User.objects.get(username="carla"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    page = " ".join(client.get(reverse("cases:detail", args=[case.pk])).content.decode().split())
+    assert "Alle afspraken nagekomen" in page
+    assert closure.note in page
+    # Read-only: the tracker has no forms, and closing again is refused.
+    tracker = client.get(reverse("followup:tracker", args=[case.pk])).content.decode()
+    assert "<form" not in tracker.split("<main", 1)[1]
+    again = client.post(
+        reverse("followup:close", args=[case.pk]), {"outcome": Outcome.OTHER, "note": ""}
+    )
+    assert again.status_code in (403, 200)
+    closure.refresh_from_db()
+    assert closure.outcome == Outcome.ALL_KEPT
+
+
+@pytest.mark.django_db
+def test_the_demo_follow_up_code_opens_anouks_agreements_with_her_report(client):
+    """Issue 12: the code published in the README opens Anouk's page in the Smit case; it leads
+    to the agreements, where her report that the fireworks agreement is not kept waits for an
+    answer."""
+    from kring.demo.management.commands.load_demo import DEMO_FOLLOWUP_CODE
+
+    load_demo()
+    load_demo()
+
+    response = client.post(reverse("portal:code"), {"code": DEMO_FOLLOWUP_CODE.lower()})
+
+    assert response.status_code == 303
+    client.cookies["django_language"] = "en"
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "Anouk" in home
+    assert reverse("followup:portal") in home
+    page = " ".join(client.get(reverse("followup:portal")).content.decode().split())
+    assert "Bas steekt geen vuurwerk meer af in de straat van Anouk." in page
+    assert "rotjes" in page
