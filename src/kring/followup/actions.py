@@ -54,6 +54,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.accounts import contact as contact_details
 from kring.audit.actors import SYSTEM, actor_of
 from kring.cases.actions import lock_case, log_event
+from kring.cases.models import CaseEvent
 from kring.circle import links, notices
 from kring.circle.models import HAS_LEFT, Participant
 from kring.core.policy import Refusal, Refused, enforce, rule
@@ -89,6 +90,10 @@ ANSWER_MAIL = "followup.answered"
 
 # --- the tracker follows the signed plan ---------------------------------------------------------
 
+STARTED = "followup.started"
+AGREEMENTS_CHANGED = "followup.agreements_changed"
+SYNC_EVENTS = (STARTED, AGREEMENTS_CHANGED)
+
 # The fields a tracked agreement copies from the plan's row (tracked field, plan field).
 _COPIED = (
     ("what", "what"),
@@ -121,11 +126,9 @@ def sync(case: Case, version: PlanVersion) -> list[TrackedAgreement]:
     Returns the current rows, in order."""
     with transaction.atomic():
         case = lock_case(case)
-        rows = list(
-            TrackedAgreement.objects.filter(case=case).select_related("version").order_by("pk")
-        )
+        rows = list(TrackedAgreement.objects.filter(case=case).order_by("pk"))
         current = [r for r in rows if r.state != AgreementState.CHANGED]
-        if rows and any(r.version.number >= version.number for r in current):
+        if _synced_up_to(case) >= version.number:
             # This version (or a newer one) is tracked already: a second call changes nothing.
             return sorted(current, key=lambda r: (r.number, r.pk))
         agreements = list(version.plan.agreements.order_by("position", "pk"))
@@ -164,11 +167,11 @@ def sync(case: Case, version: PlanVersion) -> list[TrackedAgreement]:
                 case=case,
                 due_on=_meeting_day(version) + timedelta(days=settings.KRING_FOLLOWUP_CONTACT_DAYS),
             )
-            log_event(case, "followup.started", by=SYSTEM, version=version.number, count=len(kept))
+            log_event(case, STARTED, by=SYSTEM, version=version.number, count=len(kept))
         else:
             log_event(
                 case,
-                "followup.agreements_changed",
+                AGREEMENTS_CHANGED,
                 by=SYSTEM,
                 version=version.number,
                 changed=changed,
@@ -176,6 +179,15 @@ def sync(case: Case, version: PlanVersion) -> list[TrackedAgreement]:
                 dropped=dropped,
             )
     return kept
+
+
+def _synced_up_to(case: Case) -> int:
+    """The number of the latest version the tracker took (0: none yet), from the timeline (a
+    version that dropped every agreement leaves no current row to tell)."""
+    synced = CaseEvent.objects.filter(case=case, kind__in=SYNC_EVENTS).values_list(
+        "data", flat=True
+    )
+    return max((d.get("version", 0) for d in synced if isinstance(d, dict)), default=0)
 
 
 def _mark_changed(old: TrackedAgreement, now: datetime) -> None:

@@ -76,6 +76,8 @@ def _current(tracked: TrackedAgreement) -> Refusal | None:
 def _settable(tracked: TrackedAgreement, state: str | None) -> Refusal | None:
     if state is None:
         return None
+    if state not in AgreementState.values:
+        return rule("unknown_state", _("Choose one of the states."))
     if state not in SETTABLE:
         return rule(
             "not_settable",
@@ -111,7 +113,9 @@ def _of_kind(report: Report, kind: str) -> Refusal | None:
     return None
 
 
-def _no_report_waiting(participant: Participant, tracked: TrackedAgreement, kind: str):
+def _no_report_waiting(
+    participant: Participant, tracked: TrackedAgreement, kind: str
+) -> Refusal | None:
     if Report.objects.filter(
         tracked=tracked, participant=participant, kind=kind, answered_at__isnull=True
     ).exists():
@@ -175,7 +179,9 @@ def may_read_agreements_in_portal(actor: By, participant: Participant) -> Refusa
     )
 
 
-def may_report_done(actor: By, participant: Participant, tracked: TrackedAgreement):
+def may_report_done(
+    actor: By, participant: Participant, tracked: TrackedAgreement
+) -> Refusal | None:
     """The owner of an agreement reports it done, from their personal page, during follow-up,
     while it is open or partly done and no earlier report of theirs waits for an answer."""
     return first(
@@ -263,10 +269,13 @@ def may_record_contact(actor: By, contact: Contact) -> Refusal | None:
 
 def may_close(actor: By, case: Case) -> Refusal | None:
     """Close the case with an outcome: its coordinator, during follow-up, once every report is
-    answered. A closed case is read-only."""
+    answered and the `close` move's guards registered by other stages pass (scheduling: no
+    follow-up meeting pending), so the page says why before the form. A closed case is
+    read-only."""
     return first(
         lambda: the_coordinator(actor, case),
         lambda: _tracking(case),
+        lambda: lifecycle.refusal(case, "close"),
         lambda: (
             rule("reports_open", _("Answer the open reports on the agreements first."))
             if Report.objects.filter(case=case, answered_at__isnull=True).exists()

@@ -111,7 +111,7 @@ def test_carla_records_that_an_agreement_is_partly_done_with_a_note(bike, carla)
     ("state", "note", "code"),
     [
         (AgreementState.CHANGED, "", "not_settable"),  # only through a new version (R14)
-        ("bogus", "", "not_settable"),
+        ("bogus", "", "unknown_state"),
         (AgreementState.OPEN, "", "same_state"),
         (AgreementState.DONE, "x" * (actions.NOTE_MAX + 1), "too_long"),
         (AgreementState.DONE, "Betaald\x00", "bad_character"),

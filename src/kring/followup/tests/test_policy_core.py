@@ -243,7 +243,7 @@ CORE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "changed", refused("changed")),
         # "Changed" only comes with a newly signed version of the plan (R14).
         Row("coordinator", "following_up", refused("not_settable"), extra=(("state", "changed"),)),
-        Row("coordinator", "following_up", refused("not_settable"), extra=(("state", "bogus"),)),
+        Row("coordinator", "following_up", refused("unknown_state"), extra=(("state", "bogus"),)),
         Row("coordinator", "bike_done", refused("same_state"), extra=(("state", "done"),)),
     ],
     "may_change_agreements": [
