@@ -362,7 +362,8 @@ def _signing(world: World, *, stage: str) -> None:
         StoredPdf,
     )
 
-    _conference(world, stage="plan", name=f"plan_{stage}", days={"open": 46, "done": 47}[stage])
+    days = {"open": 46, "done": 47, "fu_reports": 48, "fu_quiet": 49}[stage]
+    _conference(world, stage="plan", name=f"plan_{stage}", days=days)
     case = world.obj(f"conference_plan_{stage}")
     version = world.obj(f"plan_version_plan_{stage}")
     Plan = type(version.plan)  # noqa: N806
@@ -388,7 +389,7 @@ def _signing(world: World, *, stage: str) -> None:
             f"signing_{stage}_code": code.pk,
         }
     )
-    if stage != "done":
+    if stage == "open":
         return
     for person in (daan, sanne):
         Signature.objects.create(
@@ -408,7 +409,9 @@ def _signing(world: World, *, stage: str) -> None:
     document = SignedDocument.objects.create(
         version=version,
         case=case,
-        code="DEMO0MATRIX0",
+        code={"done": "DEMO0MATRIX0", "fu_reports": "DEMO0MATRIX1", "fu_quiet": "DEMO0MATRIX2"}[
+            stage
+        ],
         status=SignedDocument.Status.MADE,
         created_at=now,
         made_at=now,
@@ -425,6 +428,61 @@ SIGNING_BUILDERS = {
     for stage in ("open", "done")
     for suffix in ("", "_responsible", "_harmed", "_token", "_code")
 }
+
+
+def _followup(world: World) -> None:
+    """Two cases of Carla's in follow-up (issue 12), each like _signing's "done" (version 1
+    signed by Daan and Sanne, the rows made with the models) with its tracker filled by
+    followup.actions.sync (tested in kring.followup.tests):
+    - "followup": Daan reported agreement 2 done (not answered yet); Sanne and Daan have a
+      personal link; the first follow-up contact is open;
+    - "followup_quiet": nothing waits: the case can be closed."""
+    from kring.circle import links  # noqa: PLC0415
+    from kring.followup import actions as followup  # noqa: PLC0415 (issue 12)
+    from kring.followup.models import Report  # noqa: PLC0415
+
+    carla = world.users["coordinator"]
+    for stage in ("fu_reports", "fu_quiet"):
+        _signing(world, stage=stage)
+        case = world.obj(f"signing_{stage}")
+        case.refresh_from_db()  # "following_up", set by _signing
+        followup.sync(case, world.obj(f"plan_version_plan_{stage}"))
+    case = world.obj("signing_fu_reports")
+    daan = world.obj("signing_fu_reports_responsible")
+    tracked = list(case.tracked_agreements.order_by("number"))
+    report = Report.objects.create(
+        case=case,
+        tracked=tracked[1],
+        participant=daan,
+        kind=Report.Kind.DONE,
+        text="Ik heb het slot betaald.",
+        made_at=timezone.now(),
+    )
+    world.objects.update(
+        {
+            "followup": case,
+            "followup_tracked": tracked[0],
+            "followup_report": report,
+            "followup_contact": case.followup_contacts.get(),
+            "followup_token": world.obj("signing_fu_reports_token"),
+            "followup_responsible_token": links.issue(daan, by=carla).token,
+            "followup_quiet": world.obj("signing_fu_quiet"),
+        }
+    )
+
+
+FOLLOWUP_BUILDERS = dict.fromkeys(
+    (
+        "followup",
+        "followup_tracked",
+        "followup_report",
+        "followup_contact",
+        "followup_token",
+        "followup_responsible_token",
+        "followup_quiet",
+    ),
+    _followup,
+)
 
 
 POLL_BUILDERS = {
@@ -482,5 +540,6 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             **POLL_BUILDERS,
             **CONFERENCE_BUILDERS,
             **SIGNING_BUILDERS,
+            **FOLLOWUP_BUILDERS,
         },
     )

@@ -163,6 +163,30 @@ def _nothing(world) -> dict:
     return {}
 
 
+def _agreement_done(world) -> dict:
+    return {"state": "done", "note": "Gezien bij het huisbezoek."}
+
+
+def _answer_report(world) -> dict:
+    return {"text": "Dank je. Ik bel je deze week."}
+
+
+def _contact_made(world) -> dict:
+    return {"note": "Iedereen gebeld."}
+
+
+def _close(world) -> dict:
+    return {"outcome": "all_kept", "note": "Alle afspraken zijn gedaan."}
+
+
+def _reported_done(world) -> dict:
+    return {f"done-{world.obj('followup_tracked').pk}-text": "Ik fiets er niet meer langs."}
+
+
+def _invoked(world) -> dict:
+    return {f"not_kept-{world.obj('followup_tracked').pk}-text": "Het gebeurt nog steeds."}
+
+
 def _decline(world) -> dict:
     return {"reason": "not_suitable"}
 
@@ -605,6 +629,38 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     # The public check of a signed plan: anyone, signed in or not; it names no one.
     "signing:verify": Row(EVERYONE, sees_description=NOBODY),
+    # --- follow-up (issue 12): the case's coordinator keeps the tracker, answers reports,
+    # records the contact and closes the case; the team's manager reads the tracker and the
+    # team's overdue list; a participant reports from their own portal session. ---
+    "followup:tracker": Row({"coordinator", "manager"}, obj="followup", sees_description=NOBODY),
+    "followup:set_state": Row(
+        {"coordinator"}, obj="followup", post_only=True, refused_post=_agreement_done
+    ),
+    "followup:answer": Row(
+        {"coordinator"}, obj="followup", post_only=True, refused_post=_answer_report
+    ),
+    "followup:confirm": Row({"coordinator"}, obj="followup", post_only=True, refused_post=_nothing),
+    "followup:ask_back": Row(
+        {"coordinator"}, obj="followup", post_only=True, refused_post=_answer_report
+    ),
+    "followup:contact": Row(
+        {"coordinator"}, obj="followup", post_only=True, refused_post=_contact_made
+    ),
+    "followup:overdue": Row({"manager"}, sees_description=NOBODY),
+    "followup:close": Row(
+        {"coordinator"}, obj="followup_quiet", refused_post=_close, sees_description=NOBODY
+    ),
+    "followup:portal": Row(
+        {"participant"}, refusal="denied", portal="followup_token", sees_description=NOBODY
+    ),
+    "followup:portal_report_done": Row(
+        {"participant"}, refusal="denied", portal="followup_responsible_token", post_only=True,
+        refused_post=_reported_done, sees_description=NOBODY,
+    ),
+    "followup:portal_invoke": Row(
+        {"participant"}, refusal="denied", portal="followup_token", post_only=True,
+        refused_post=_invoked, sees_description=NOBODY,
+    ),
     # --- scheduling: venues and the office's calendar (issue 9, points 1 and 8) -----------------
     # The office and the manager of the venue's team; nobody else (the administrator neither:
     # docs/architecture.md, "Scheduling"). The calendar shows references and coordinators only.
@@ -849,6 +905,9 @@ ARGUMENT_OBJECTS = {
     "notice_id": "notice",
     "option_id": "poll_option",  # a date of the poll (issue 9, point 2)
     "round_id": "round",  # a round of the conference (issue 10, point 1)
+    "tracked_id": "followup_tracked",  # an agreement in follow-up (issue 12, point 1)
+    "report_id": "followup_report",  # a participant's report on one (issue 12, point 2)
+    "contact_id": "followup_contact",  # the follow-up contact (issue 12, point 3)
 }
 
 
