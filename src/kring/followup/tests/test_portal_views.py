@@ -23,6 +23,7 @@ from kring.testing.factories import CaseFactory
 PAGE = "followup:portal"
 DONE_TEXT = "Ik heb de eerste €20 overgemaakt."
 INVOKE_TEXT = "Daan fietste gisteren weer langs mijn school."
+NEW_SCHOOL = "Daan neemt een andere route naar zijn werk, niet langs Sannes school."
 
 
 def enter(client, participant, carla):
@@ -313,3 +314,39 @@ def test_a_closed_case_can_be_read_and_nothing_can_be_sent(client, bike, school,
     assert response.status_code == 400
     assert INVOKE_TEXT in text(response)
     assert not Report.objects.exists()
+
+
+# --- an agreement changed by mutual consent -------------------------------------------------------
+
+
+def test_a_report_on_an_agreement_changed_later_stays_readable(
+    client, final_version, school, sanne, carla
+):
+    """Sanne said the school agreement is not kept; then everyone signed a version 2 that words
+    it anew (R14): the old one is listed apart, with her words and the answer, and nothing can
+    be sent on it; the new one is current."""
+    from kring.conference import editing, versions
+    from kring.conference.models import Agreement
+    from kring.followup.tests.conftest import sign_everyone
+
+    enter(client, sanne, carla)
+    invoke(client, school)
+    actions.answer(Report.objects.get(), by=carla, text="We spreken samen iets nieuws af.")
+    row = Agreement.objects.get(plan=final_version.plan, position=2)
+    editing.save_agreement(row, revision=row.revision, by=carla, what=NEW_SCHOOL)
+    sign_everyone(versions.finalise(final_version.plan, by=carla), carla)
+    school.refresh_from_db()
+    assert school.state == "changed"
+
+    shown = page(client)
+    now, changed = shown.split("Afspraken die in overleg zijn veranderd", 1)
+    assert NEW_SCHOOL in now and NEW_SCHOOL not in changed
+    assert school.what in changed
+    assert "In overleg veranderd" in changed
+    assert INVOKE_TEXT in changed
+    assert "We spreken samen iets nieuws af." in changed
+    assert reverse("followup:portal_invoke", args=[school.pk]) not in shown.html
+    response = invoke(client, school, words="Het gebeurt nog steeds.")
+    assert response.status_code == 400
+    assert "Het gebeurt nog steeds." in text(response)  # kept, not sent
+    assert Report.objects.count() == 1
