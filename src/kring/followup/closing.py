@@ -21,12 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kring.audit.actors import staff_user
@@ -67,13 +66,6 @@ def retention_date(outcome: str, on: date) -> date:
         return on.replace(year=on.year + years, day=28)
 
 
-def with_an_outcome(case: Case, *, outcome: Any = None, **_kw: Any) -> str | Promise | None:
-    """The `close` move's guard (R15): a case is closed with one of the outcomes."""
-    if outcome not in Outcome.values:
-        return _("Choose the outcome.")
-    return None
-
-
 def timeline_detail(event: CaseEvent, *, full: bool) -> str | None:
     """The outcome's label on the line "Closed with an outcome" (never the note)."""
     outcome = (event.data or {}).get("outcome")
@@ -82,8 +74,11 @@ def timeline_detail(event: CaseEvent, *, full: bool) -> str | None:
     return None
 
 
-def note_refusal(outcome: str, note: str) -> Refused | None:
-    """What is wrong with the closing note, in the user's words (none: None)."""
+def input_refusal(outcome: str, note: str) -> Refused | None:
+    """What is wrong with the outcome or the closing note, in the user's words (none: None).
+    R15: a case is closed with one of the outcomes."""
+    if outcome not in Outcome.values:
+        return Refused(rule("outcome", _("Choose the outcome.")))
     if nul_refused(note):
         return Refused(rule("note", NUL_MESSAGE))
     if len(note) > NOTE_MAX:
@@ -113,18 +108,18 @@ def _calling(fn: OnClosed, case: Case, closure: Closure) -> Callable[[], None]:
 def close(case: Case, *, by: By, outcome: str, note: str = "") -> Closure:
     """Close `case` with `outcome` and `note` (module docstring). Refused (nothing changed):
     no valid outcome, a note too long, with a NUL character, or missing with "other"; and
-    whatever followup.policy.may_close refuses (reports not answered, not in follow-up)."""
+    whatever followup.policy.may_close refuses (not in follow-up, the `close` move's guards,
+    reports not answered)."""
     note = (note or "").strip()
     with transaction.atomic():
         case = lock_case(case)
         enforce(policy.may_close(by, case))
-        refused = note_refusal(outcome, note)
+        refused = input_refusal(outcome, note)
         if refused is not None:
             raise refused
         user = staff_user(by)
         assert user is not None  # the policy lets only the case's coordinator close it
         today = timezone.localdate()
-        # The move first: its guard refuses an unknown outcome before anything is written.
         make_move(case, "close", by=by, outcome=outcome)
         closure = Closure.objects.create(
             case=case,

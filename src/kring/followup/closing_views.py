@@ -72,7 +72,8 @@ def close(request, pk):
                 note=form.cleaned_data["note"],
             )
         except Refused as refused:
-            form.add_error("note" if refused.code == "note" else None, refused.reason)
+            field = refused.code if refused.code in ("outcome", "note") else None
+            form.add_error(field, refused.reason)
         else:
             messages.success(
                 request,

@@ -75,8 +75,10 @@ def _reminders() -> None:
 
 
 def _closing() -> None:
-    """The "close" move's guard, the closed step, the timeline words of closing (the outcome's
-    label, never the note), the closing panel on the case page, the access log's words."""
+    """The closed step, the timeline words of closing (the outcome's label, never the note),
+    the closing panel on the case page, the access log's words. The outcome is checked as input
+    by closing.close; the `close` move's guards are other stages' (scheduling's), read by
+    policy.may_close."""
     from django.utils.translation import gettext_lazy as _
 
     from kring.audit.labels import add_labels
@@ -84,7 +86,6 @@ def _closing() -> None:
     from kring.cases.lifecycle import State
     from kring.followup import closing, closing_views
 
-    registry.add_guards("close", closing.with_an_outcome)
     # One text per state: the date the case is kept until is in the closing panel.
     registry.provide_step(
         State.CLOSED,

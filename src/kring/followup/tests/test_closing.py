@@ -207,8 +207,8 @@ def test_an_unanswered_report_waits_for_its_answer_first(following_up, bike, san
 @pytest.mark.parametrize(
     ("outcome", "note", "code"),
     [
-        ("", NOTE, "close.with_an_outcome"),
-        ("kept_by_daan", NOTE, "close.with_an_outcome"),
+        ("", NOTE, "outcome"),
+        ("kept_by_daan", NOTE, "outcome"),
         # "Other" says nothing by itself: its note says what it was.
         (Outcome.OTHER, "", "note"),
         (Outcome.OTHER, "   ", "note"),
