@@ -26,6 +26,7 @@ from kring.circle.models import (
     Side,
     Status,
 )
+from kring.followup.models import AgreementChange, Closure, Contact, Report, TrackedAgreement
 from kring.notifications.models import OutgoingMail
 from kring.referrals.models import Referral, ReferralPerson
 from kring.testing.auth import force_verified_login
@@ -59,6 +60,11 @@ def counts():
             Nomination,
             RiskFlag,
             PersonalLink,
+            TrackedAgreement,
+            AgreementChange,
+            Report,
+            Contact,
+            Closure,
         )
     }
 
@@ -626,6 +632,19 @@ def test_the_demo_has_a_case_in_follow_up_with_an_invoked_agreement(client):
     assert invoked.text in tracker
     assert "Over de datum" in tracker
     assert "Gedaan" in tracker
+    assert reverse("followup:answer", args=[case.pk, invoked.pk]) in tracker
+
+    # Mira, the team's manager, reads the tracker without forms, and finds the painting in the
+    # team's list of agreements past their date.
+    client.logout()
+    force_verified_login(client, User.objects.get(username="mira"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    tracker = client.get(reverse("followup:tracker", args=[case.pk])).content.decode()
+    assert invoked.text in tracker
+    assert "<form" not in tracker.split("<main", 1)[1]
+    overdue = client.get(reverse("followup:overdue")).content.decode()
+    assert reverse("followup:tracker", args=[case.pk]) + f"#agreement-{painting.pk}" in overdue
+    assert f"#agreement-{letter.pk}" not in overdue
 
 
 @pytest.mark.django_db
@@ -693,3 +712,35 @@ def test_the_demo_follow_up_code_opens_anouks_agreements_with_her_report(client)
     page = " ".join(client.get(reverse("followup:portal")).content.decode().split())
     assert "Bas steekt geen vuurwerk meer af in de straat van Anouk." in page
     assert "rotjes" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_plans_a_follow_up_meeting(client):
+    """Issue 12, point 4: the Smit case, in follow-up, looks for a date for a follow-up meeting:
+    two evenings at De Pijler, Bas answered on his own page; Carla's case page leads to the poll,
+    and Anouk's page (the README's code) asks her when she can come."""
+    from kring.demo.management.commands.load_demo import DEMO_FOLLOWUP_CODE
+    from kring.scheduling.models import Meeting, PollAnswer
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    case = Case.objects.get(referral__requester_email="demo-19@example.org")
+    assert case.state == State.FOLLOWING_UP
+    [meeting] = Meeting.objects.filter(case=case, purpose=Meeting.Purpose.FOLLOW_UP)
+    assert meeting.status == Meeting.Status.POLLING
+    assert meeting.options.count() == 2
+    answers = PollAnswer.objects.filter(option__meeting=meeting)
+    assert {a.participant.name for a in answers} == {"Bas Mulder"}
+    assert all(a.recorded_by is None for a in answers)  # given on his own page
+
+    force_verified_login(client, User.objects.get(username="carla"))
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Date of the follow-up meeting" in page
+    assert reverse("scheduling:poll", args=[case.pk]) in page
+    client.logout()
+
+    assert client.post(reverse("portal:code"), {"code": DEMO_FOLLOWUP_CODE}).status_code == 303
+    client.cookies["django_language"] = "en"
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "looking for a date for a follow-up meeting" in home

@@ -495,6 +495,7 @@ class Command(BaseCommand):
         self.reads_and_refusals(users)
         self.poll_bos(users["carla"])
         self.followup_smit(users["carla"])
+        self.follow_up_meeting_smit(users["carla"])
         self.stdout.write(
             f"Demo data: {len(users)} users, {made} new requests "
             f"({len(REQUESTS) - made} already there)."
@@ -1322,10 +1323,13 @@ class Command(BaseCommand):
             return
         if Report.objects.filter(case=case).exists():
             return
-        # By their words: a demo loaded before issue 12 has a plan without the letter.
+        # By their words: a demo loaded before issue 12 has a plan without the letter, and no
+        # tracked agreements at all (its plan was signed before follow-up existed).
         agreements = {tracked.what: tracked for tracked in current(case)}
         letter = agreements.get("Bas schrijft Anouk en Jan een brief over wat hij heeft geleerd.")
-        fireworks = agreements["Bas steekt geen vuurwerk meer af in de straat van Anouk."]
+        fireworks = agreements.get("Bas steekt geen vuurwerk meer af in de straat van Anouk.")
+        if fireworks is None:
+            return
         bas = case.participants.get(name="Bas Mulder")
         anouk = case.participants.get(name="Anouk Smit")
         with transaction.atomic():
@@ -1348,6 +1352,42 @@ class Command(BaseCommand):
                     "af te steken. Mijn vader schrok er weer erg van."
                 ),
             )
+
+    def follow_up_meeting_smit(self, carla: User) -> None:
+        """The Smit case plans a follow-up meeting (issue 12, point 4): after Anouk's report
+        about the fireworks everyone wants to talk once more, so Carla proposes two evenings at
+        Wijkcentrum De Pijler; Bas answered on his own page, Anouk (the README's code) has not
+        yet. Once: skipped when the case has a follow-up meeting."""
+        from kring.scheduling import poll  # noqa: PLC0415
+        from kring.scheduling.models import Meeting  # noqa: PLC0415
+
+        case = Case.objects.filter(referral__requester_email="demo-19@example.org").first()
+        if case is None or case.state != State.FOLLOWING_UP:
+            return
+        if Meeting.objects.filter(case=case, purpose=Meeting.Purpose.FOLLOW_UP).exists():
+            return
+        pijler = Venue.objects.get(team=case.team, name="Wijkcentrum De Pijler")
+        tuesday = timezone.localdate() + timedelta(days=14)
+        tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+        with transaction.atomic():
+            meeting = poll.open_poll(case, by=carla)
+            options = [
+                poll.add_option(
+                    meeting,
+                    starts_at=poll.local(day, time(19, 0)),
+                    ends_at=poll.local(day, time(20, 30)),
+                    venue=pijler,
+                    by=carla,
+                )
+                for day in (tuesday, tuesday + timedelta(days=2))
+            ]
+            bas = case.participants.filter(name="Bas Mulder").first()
+            if bas is not None and bas.status == "accepted":
+                poll.answer(
+                    bas,
+                    {options[0].pk: "yes", options[1].pk: "if_need_be"},
+                    by=Actor.in_portal(bas),
+                )
 
     def circle_closed(self, case: Case, carla: User) -> None:
         """Mees threw a paving stone through the window of Hasan Demir's snack bar (issue 12,
