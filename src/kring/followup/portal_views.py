@@ -154,6 +154,7 @@ def _page(request, participant, *, bound: dict[str, Form] | None = None, status:
                 for t in earlier
             ],
             "closed": case.state == State.CLOSED,
+            "owns_any": any(row["mine"] for row in rows),
             "new": new,
             "form": failed,  # the error summary
             "kept_elsewhere": kept_elsewhere,

@@ -92,6 +92,7 @@ def test_the_owner_can_report_his_agreements_done_and_cannot_invoke_them(
     assert "Wanneer klaar? Geen datum afgesproken" in shown
     assert shown.count("Ik heb dit gedaan") == 2
     assert "Vertel kort wat je gedaan hebt" in shown
+    assert "Heb je gedaan wat je hebt afgesproken?" in shown
     assert "Laat weten dat dit niet gebeurt zoals afgesproken" not in shown
     assert reverse("followup:portal_invoke", args=[bike.pk]) not in shown.html
     assert response["Cache-Control"].startswith("max-age=0")
@@ -109,6 +110,8 @@ def test_the_person_harmed_can_invoke_an_agreement_and_cannot_report_it_done(
     assert shown.count("Laat weten dat dit niet gebeurt zoals afgesproken") == 2
     assert "Vertel in je eigen woorden wat er niet goed gaat" in shown
     assert "Ik heb dit gedaan" not in shown
+    assert "Heb je gedaan wat je hebt afgesproken?" not in shown  # she agreed to nothing
+    assert "Gebeurt er iets niet zoals afgesproken?" in shown
     assert reverse("followup:portal_report_done", args=[bike.pk]) not in shown.html
 
 
