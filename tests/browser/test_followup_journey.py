@@ -126,7 +126,11 @@ def test_an_agreement_invoked_and_one_done_then_the_case_closed(
 
     staff = axe.watch(new_context().new_page())
     log_in(staff, carla, authenticator(carla), axe)
-    staff.goto(case_path)
+    staff.goto(reverse("cases:my_cases"))
+    waiting = staff.get_by_role("link", name=nl("Waiting for you: %(n)s", n=1))
+    expect(waiting).to_be_visible()
+    checked(staff, axe)
+    waiting.click()
     notices = staff.get_by_role("region", name=nl("Waiting for you"))
     expect(notices).to_contain_text(people.SANNE.name)
     checked(staff, axe)
