@@ -18,7 +18,7 @@ from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.circle import links
 from kring.circle.models import Participant, Status
-from kring.followup import actions, reminders
+from kring.followup import actions, closing, reminders
 from kring.followup.models import (
     AgreementState,
     Closure,
@@ -57,15 +57,8 @@ def followup_mails(kind: str | None = None):
 
 
 def close(case: Case, carla: User) -> None:
-    """The case closed with an outcome (as followup.closing.close leaves it)."""
-    Case.objects.filter(pk=case.pk).update(state=State.CLOSED, state_changed_at=timezone.now())
-    Closure.objects.create(
-        case=case,
-        outcome=Outcome.PARTLY_KEPT,
-        closed_at=timezone.now(),
-        closed_by=carla,
-        retain_until=date(2030, 1, 1),
-    )
+    """Carla closes the case with an outcome (followup.closing.close)."""
+    closing.close(case, by=carla, outcome=Outcome.PARTLY_KEPT, note="Bijna alles gelukt.")
 
 
 def reopen(case: Case) -> None:
@@ -195,7 +188,7 @@ def test_the_digest_counts_per_case_once_a_week(following_up, bike, school, sann
     reference = following_up.reference
     tracker = settings.SITE_URL + reverse("followup:tracker", args=[following_up.pk])
     assert f"Zaak {reference}" in mail.body_text
-    assert "afspraken waarvan de datum voorbij is: 1" in mail.body_text
+    assert "afspraken over de datum: 1" in mail.body_text
     assert "meldingen om te beantwoorden: 2" in mail.body_text
     assert tracker in mail.body_text and f'href="{tracker}"' in mail.body_html
     assert_without_content(mail)
@@ -220,7 +213,7 @@ def test_an_answered_report_or_a_kept_agreement_is_not_in_the_digest(
     actions.set_state(bike, AgreementState.OPEN, by=carla, note="Toch nog niet.")
     assert reminders.digest(at(2027, 12, 7)) == 1
     body = followup_mails().get().body_text
-    assert "afspraken waarvan de datum voorbij is: 1" in body
+    assert "afspraken over de datum: 1" in body
     assert "meldingen om te beantwoorden" not in body
 
 
@@ -272,19 +265,22 @@ def test_a_contact_done_is_not_reminded(following_up, carla):
 # --- a closed case, and exactly once --------------------------------------------------------------
 
 
-def test_nothing_is_sent_for_a_closed_case(following_up, bike, sanne, carla):
+def test_nothing_is_sent_for_a_closed_case(following_up, bike, carla):
     contact = Contact.objects.get(case=following_up)
-    report(bike, sanne)
     close(following_up, carla)
-    moments = (at(2027, 11, 28), at(2027, 12, 6), at(2028, 1, 3))
-    for moment in moments:
+    following_up.refresh_from_db()
+    assert following_up.state == State.CLOSED
+    # The bike's date near and the contact due; a week later the bike past its date.
+    near, week_later = at(2027, 11, 28), at(2027, 12, 6)
+    assert contact.due_on < near.date()
+    for moment in (near, week_later):
         assert reminders.send_all(moment) == {"due_soon": 0, "digest": 0, "contact": 0}
-    assert contact.due_on < moments[0].date()
     assert not followup_mails().exists() and not SentReminder.objects.exists()
 
     # What the closing stopped: the same case in follow-up gets each of them.
     reopen(following_up)
-    assert reminders.send_all(at(2027, 11, 28)) == {"due_soon": 1, "digest": 1, "contact": 1}
+    assert reminders.send_all(near) == {"due_soon": 1, "digest": 0, "contact": 1}
+    assert reminders.send_all(week_later) == {"due_soon": 0, "digest": 1, "contact": 0}
 
 
 def test_run_twice_or_by_two_workers_each_reminder_goes_once(following_up, bike, sanne):
