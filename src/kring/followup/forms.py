@@ -21,8 +21,14 @@ def _auto_id(prefix: str, pk: int) -> str:
     return f"{prefix}-{pk}-%s"
 
 
-def _settable_choices(current: str) -> list[tuple[str, str]]:
-    return [(state.value, str(state.label)) for state in policy.SETTABLE if state.value != current]
+def _settable_choices(form: forms.Form, current: str) -> list[tuple[str, str]]:
+    """The states the coordinator may set: on the page, all but the present one; when sent, any
+    of them, so that a state set meanwhile (another tab) gets the policy's own words."""
+    return [
+        (state.value, str(state.label))
+        for state in policy.SETTABLE
+        if form.is_bound or state.value != current
+    ]
 
 
 def _text(label, *, max_length: int, required: bool, help_text="", rows: int = 3, empty=None):
@@ -60,7 +66,7 @@ class SetStateForm(forms.Form):
     def __init__(self, *args, tracked, **kwargs):
         kwargs.setdefault("auto_id", _auto_id("state", tracked.pk))
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("Choose…")), *_settable_choices(tracked.state)]
+        self.fields["state"].choices = [("", _("Choose…")), *_settable_choices(self, tracked.state)]
 
 
 class AnswerForm(forms.Form):
@@ -84,7 +90,7 @@ class AnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [
             ("", _("Keep it as it is")),
-            *_settable_choices(report.tracked.state),
+            *_settable_choices(self, report.tracked.state),
         ]
 
     def cleaned_state(self) -> str | None:

@@ -197,9 +197,7 @@ def tracker(request, pk):
     access(refusal)
     if refusal is not None:
         # Before follow-up there is nothing to track yet: the page says why.
-        return render(
-            request, "followup/tracker.html", {"case": case, "not_yet": str(refusal.message)}
-        )
+        return render(request, "followup/tracker.html", {"case": case, "not_yet": True})
     return _render(request, case)
 
 
