@@ -176,3 +176,16 @@ def test_an_older_version_after_a_newer_one_changes_nothing(following_up, bike, 
     actions.sync(following_up, first)
 
     assert list(following_up.tracked_agreements.order_by("pk").values()) == rows
+
+
+def test_a_version_without_agreements_synced_twice_is_taken_once(following_up, bike, carla):
+    plan = bike.version.plan
+    Agreement.objects.filter(plan=plan).delete()
+    version = next_version(plan, carla)
+    actions.sync(following_up, version)
+    events = CaseEvent.objects.filter(case=following_up).count()
+
+    assert actions.sync(following_up, version) == []
+
+    assert CaseEvent.objects.filter(case=following_up).count() == events
+    assert tracker(following_up) == []
