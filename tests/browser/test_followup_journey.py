@@ -28,7 +28,12 @@ from kring.followup.tests.conftest import (  # noqa: F401  (fixtures: pytest fin
 )
 from kring.testing import people
 from tests.browser.conftest import PHONE
-from tests.browser.followup import fits_the_width, post_as_the_page, targets_are_big_enough
+from tests.browser.followup import (
+    fits_the_width,
+    neutral,
+    post_as_the_page,
+    targets_are_big_enough,
+)
 from tests.browser.smtp import ReceivedMail
 from tests.browser.test_keyboard import tab_to
 from tests.browser.ui import log_in, nl
@@ -54,10 +59,12 @@ def holds_nothing(mail: ReceivedMail, *secrets: str) -> None:
 
 
 def checked(page: Page, axe) -> None:
-    """axe, the size of the targets and no sideways scrolling, on the page as it is now."""
+    """axe, the size of the targets, no sideways scrolling and neutral words (R15), on the page
+    as it is now."""
     axe.check(page)
     targets_are_big_enough(page)
     fits_the_width(page)
+    neutral(page)
 
 
 def agreement(page: Page, number: int, role: str = "region"):
@@ -104,6 +111,15 @@ def test_an_agreement_invoked_and_one_done_then_the_case_closed(
     expect(card.get_by_text(nl("I have done this"))).to_have_count(0)
     tab_to(phone, card.get_by_text(nl("Say that this does not happen as agreed")))
     phone.keyboard.press("Enter")
+    # Sent empty: a clear message, and nothing reaches Carla.
+    tab_to(phone, card.get_by_role("button", name=nl("Send to your coordinator")))
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("alert")).to_contain_text(
+        nl("Tell in your own words what is not going well.")
+    )
+    checked(phone, axe)
+    assert not Report.objects.exists()
+    card = agreement(phone, school.number)
     tab_to(phone, card.get_by_label(nl("Tell in your own words what is not going well")))
     phone.keyboard.type(INVOKED)
     checked(phone, axe)
@@ -143,6 +159,13 @@ def test_an_agreement_invoked_and_one_done_then_the_case_closed(
     expect(row).to_contain_text(INVOKED)
 
     # --- ... and answers, recording the agreement's state as well -------------------------
+    # Without an answer: a clear message, and the report still waits.
+    row.get_by_role("button", name=nl("Answer"), exact=True).click()
+    expect(staff.get_by_role("alert")).to_contain_text(nl("Type your answer."))
+    checked(staff, axe)
+    report.refresh_from_db()
+    assert report.answered_at is None
+    row = agreement(staff, school.number, "article")
     tab_to(staff, row.get_by_label(nl("Your answer")))
     staff.keyboard.type(ANSWER)
     row.get_by_label(nl("State of the agreement")).select_option(label=not_kept)
