@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.followup import actions, policy
 
 LIMIT = _("Keep it under %(limit_value)d characters.")
+INVISIBLE = _("Remove the invisible character from the text.")
 
 
 def _auto_id(prefix: str, pk: int) -> str:
@@ -32,7 +33,8 @@ def _settable_choices(form: forms.Form, current: str) -> list[tuple[str, str]]:
 
 
 def _text(label, *, max_length: int, required: bool, help_text="", rows: int = 3, empty=None):
-    messages = {"max_length": LIMIT}
+    # The same words for a NUL character as the actions (followup.actions._typed).
+    messages = {"max_length": LIMIT, "null_characters_not_allowed": INVISIBLE}
     if empty is not None:
         messages["required"] = empty
     return forms.CharField(

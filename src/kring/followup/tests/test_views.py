@@ -198,7 +198,7 @@ def test_mira_cannot_set_a_state(client, following_up, bike, mira):
         ({"state": "changed"}, "Choose one of the states in the list."),
         ({"state": "open"}, "The agreement has this state already."),
         ({"state": "done", "note": "x" * 501}, "Keep it under 500 characters."),
-        ({"state": "done", "note": "paid\x00"}, "Null characters are not allowed."),
+        ({"state": "done", "note": "paid\x00"}, "Remove the invisible character from the text."),
     ],
     ids=["empty", "unknown", "changed", "same", "too_long", "nul"],
 )
@@ -283,6 +283,27 @@ def test_an_empty_answer_says_why_and_keeps_the_report_open(
     assert "Type your answer." in page
     report.refresh_from_db()
     assert report.answered_at is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"text": "x" * 2001}, "Keep it under 2000 characters."),
+        ({"text": "I called\x00"}, "Remove the invisible character from the text."),
+        ({"text": "I called.", "state": "changed"}, "Choose one of the states in the list."),
+    ],
+    ids=["too_long", "nul", "changed"],
+)
+def test_bad_input_for_an_answer_says_why_and_changes_nothing(
+    client, following_up, bike, sanne, carla, data, message
+):
+    report = invoked(bike, sanne)
+    force_verified_login(client, carla)
+    page = text(client.post(url("answer", following_up, report.pk), data))
+    assert "There is a problem" in page and message in page
+    report.refresh_from_db()
+    bike.refresh_from_db()
+    assert report.answered_at is None and bike.state == AgreementState.OPEN
 
 
 def test_an_answer_to_a_report_answered_meanwhile_is_refused_in_words(
