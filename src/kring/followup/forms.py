@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.followup import actions, policy
 
-LIMIT = _("Keep it under %(limit_value)d characters.")
+LIMIT = _("Make the text shorter: at most %(limit_value)d characters.")
 INVISIBLE = _("Remove the invisible character from the text.")
 
 

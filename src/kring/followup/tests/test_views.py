@@ -197,7 +197,7 @@ def test_mira_cannot_set_a_state(client, following_up, bike, mira):
         ({"state": "exploded"}, "Choose one of the states in the list."),
         ({"state": "changed"}, "Choose one of the states in the list."),
         ({"state": "open"}, "The agreement has this state already."),
-        ({"state": "done", "note": "x" * 501}, "Keep it under 500 characters."),
+        ({"state": "done", "note": "x" * 501}, "Make the text shorter: at most 500 characters."),
         ({"state": "done", "note": "paid\x00"}, "Remove the invisible character from the text."),
     ],
     ids=["empty", "unknown", "changed", "same", "too_long", "nul"],
@@ -288,7 +288,7 @@ def test_an_empty_answer_says_why_and_keeps_the_report_open(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"text": "x" * 2001}, "Keep it under 2000 characters."),
+        ({"text": "x" * 2001}, "Make the text shorter: at most 2000 characters."),
         ({"text": "I called\x00"}, "Remove the invisible character from the text."),
         ({"text": "I called.", "state": "changed"}, "Choose one of the states in the list."),
     ],
