@@ -227,13 +227,16 @@ def _tracked_of(request, pk: int, tracked_id: int) -> tuple[Case, TrackedAgreeme
     return case, tracked
 
 
-def _report_of(request, pk: int, report_id: int) -> tuple[Case, Report]:
+def _report_of(request, pk: int, report_id: int, kind: str) -> tuple[Case, Report]:
+    """The report `report_id` of the case in the URL, of `kind` (an invocation is answered, a
+    report of done confirmed or asked back about); any other is not found."""
     case = case_for(request.user, pk)
     report = get_object_or_404(
         Report.objects.select_related("tracked", "participant"),
         pk=report_id,
         case=case,
         tracked__case=case,
+        kind=kind,
     )
     report.case = report.tracked.case = case
     return case, report
@@ -270,7 +273,7 @@ def set_state(request, pk, tracked_id):
 @never_cache
 def answer(request, pk, report_id):
     """The coordinator answers a report that an agreement is not kept (and may set its state)."""
-    case, report = _report_of(request, pk, report_id)
+    case, report = _report_of(request, pk, report_id, Report.Kind.NOT_KEPT)
     access(policy.may_answer(request.user, report))
     form = AnswerForm(request.POST, report=report)
 
@@ -296,7 +299,7 @@ def answer(request, pk, report_id):
 @never_cache
 def confirm(request, pk, report_id):
     """The coordinator confirms a report of done: the agreement is done."""
-    case, report = _report_of(request, pk, report_id)
+    case, report = _report_of(request, pk, report_id, Report.Kind.DONE)
     access(policy.may_confirm_done(request.user, report))
     form = ConfirmForm(request.POST, report=report)
 
@@ -321,7 +324,7 @@ def confirm(request, pk, report_id):
 @never_cache
 def ask_back(request, pk, report_id):
     """The coordinator asks back about a report of done: the agreement keeps its state."""
-    case, report = _report_of(request, pk, report_id)
+    case, report = _report_of(request, pk, report_id, Report.Kind.DONE)
     access(policy.may_ask_back(request.user, report))
     form = AskBackForm(request.POST, report=report)
 

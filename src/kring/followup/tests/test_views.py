@@ -368,6 +368,26 @@ def test_mira_cannot_answer_and_a_report_of_another_case_is_not_found(
     assert report.answered_at is None
 
 
+def test_each_kind_of_report_has_its_own_answers(
+    client, following_up, bike, school, sanne, daan, carla
+):
+    """An invocation is answered, never confirmed; a report of done is confirmed or asked back
+    about, never answered with a new state: the other URLs do not find it."""
+    invocation, done = invoked(bike, sanne), reported_done(school, daan)
+    force_verified_login(client, carla)
+    for name, report in (
+        ("confirm", invocation),
+        ("ask_back", invocation),
+        ("answer", done),
+    ):
+        response = client.post(url(name, following_up, report.pk), {"text": "x", "state": "done"})
+        assert response.status_code == 404
+    assert not Report.objects.filter(answered_at__isnull=False).exists()
+    bike.refresh_from_db()
+    school.refresh_from_db()
+    assert bike.state == school.state == AgreementState.OPEN
+
+
 # --- the follow-up contact ----------------------------------------------------------------------
 
 
