@@ -89,7 +89,10 @@ def _closing() -> None:
     # One text per state: the date the case is kept until is in the closing panel.
     registry.provide_step(
         State.CLOSED,
-        next_step=_("Nothing more to do: the case is closed. It is kept until the date below."),
+        next_step=_(
+            "Nothing more to do: the case is closed. It is kept until the date under “Closed” "
+            "on the case page."
+        ),
     )
     registry.add_event_labels({"case.closed": _("Closed with an outcome")})
     registry.add_timeline_details(closing.timeline_detail)
