@@ -404,3 +404,13 @@ def test_the_case_page_offers_closing_to_the_coordinator_only(following_up, carl
     assert (
         url(following_up) not in dutch(client, mira).get(case_page(following_up)).content.decode()
     )
+
+
+def test_in_a_closed_case_the_tracker_and_the_plan_have_no_forms(closed, carla, client):
+    from django.urls import reverse
+
+    dutch(client, carla)
+    for page in ("followup:tracker", "conference:plan", "conference:versions", "signing:overview"):
+        answer = client.get(reverse(page, args=[closed.pk]))
+        assert answer.status_code == 200, page
+        assert "<form" not in main(answer), page
