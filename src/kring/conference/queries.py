@@ -2,8 +2,11 @@
 which meeting and which conference are the case's now, and who is present. Each reads a fixed
 number of rows, whatever the size of the circle.
 
-"Current" (for every page of the conference): a case has at most one open meeting (scheduling's
-`meeting_one_open_per_case`). Its current meeting is the confirmed one; without one, the latest
+Only the conference's meetings (purpose "conference"): a follow-up meeting planned while the
+case is in follow-up (issue 12) is scheduling's, never the conference's.
+
+"Current" (for every page of the conference): a case has at most one open conference meeting
+(scheduling's `meeting_one_open_per_case_purpose`). Its current meeting is the confirmed one; without one, the latest
 meeting that had a date and ended (cancelled, or recorded as not held); never a meeting whose
 date poll is still open. Its current conference is that meeting's conference, once check-in
 began. A case back in preparation after a conference that did not go on keeps that conference
@@ -23,7 +26,7 @@ def current_meetings(case: Case | int) -> QuerySet[Meeting]:
     """The case's meetings that had a date, the current one first (see the module's docstring):
     `.first()` is `current_meeting`, `.values("pk")[:1]` the same as a subquery."""
     return (
-        Meeting.objects.filter(case=case)
+        Meeting.objects.filter(case=case, purpose=Meeting.Purpose.CONFERENCE)
         .exclude(status=Meeting.Status.POLLING)
         .order_by("-created_at", "-pk")
     )
@@ -37,7 +40,9 @@ def current_meeting(case: Case) -> Meeting | None:
 
 def confirmed_meeting(case: Case) -> Meeting | None:
     """The case's meeting whose date is set: the one that would be held (at most one is open)."""
-    return Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED).first()
+    return Meeting.objects.filter(
+        case=case, purpose=Meeting.Purpose.CONFERENCE, status=Meeting.Status.CONFIRMED
+    ).first()
 
 
 def conference_of(meeting: Meeting | None, *, with_rounds: bool = False) -> Conference | None:

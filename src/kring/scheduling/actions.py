@@ -1,5 +1,6 @@
 """The actions of the meeting (issue 9, points 5 and 7; R8): confirm a date of the poll, move
-the meeting, cancel it. One function each (docs/architecture.md "Actions"): one transaction
+the meeting, cancel it. The same for a follow-up meeting (issue 12, point 4), which makes no
+lifecycle move: the case stays in follow-up. One function each (docs/architecture.md "Actions"): one transaction
 with the case locked, the policy (scheduling.policy) enforced, the bookings (scheduling.booking),
 the lifecycle move through cases.actions.make_move (its guards: preparation's readiness and
 `has_confirmed_meeting` below), the timeline event and the audit row, and the invitations and
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -43,12 +45,31 @@ def has_confirmed_meeting(
         return None
     confirmed = Meeting.objects.filter(
         case=case,
+        purpose=Meeting.Purpose.CONFERENCE,
         status=Meeting.Status.CONFIRMED,
         starts_at__isnull=False,
         venue__isnull=False,
     )
     if not confirmed.exists():
         return _("First confirm a date and a venue for the meeting.")
+    return None
+
+
+# --- the guard of the `close` move (issue 12, point 4) ------------------------------------------
+
+
+def no_follow_up_meeting_pending(case: Case, **_kw: Any) -> str | Promise | None:
+    """A case is closed without a follow-up meeting still to come: no open poll for one, no
+    confirmed one whose time has not come. Its coordinator cancels it first, which tells
+    everyone who takes part and releases the bookings."""
+    pending = Meeting.objects.filter(case=case, purpose=Meeting.Purpose.FOLLOW_UP).filter(
+        Q(status=Meeting.Status.POLLING)
+        | Q(status=Meeting.Status.CONFIRMED, ends_at__gt=timezone.now())
+    )
+    if pending.exists():
+        return _(
+            "First cancel the follow-up meeting that is still to come, or wait until it is held."
+        )
     return None
 
 
@@ -65,8 +86,9 @@ def _lock(meeting: Meeting) -> tuple[Meeting, Case]:
 
 def confirm(meeting: Meeting, option: PollOption, *, by: User) -> Meeting:
     """The coordinator confirms a date of the poll: the venue and the coordinator are booked
-    for it, the meeting gets its time and venue, the case moves to "scheduled", and everyone
-    who takes part is invited and will be reminded."""
+    for it, the meeting gets its time and venue, the case moves to "scheduled" (the
+    conference's meeting; a follow-up meeting moves nothing: the timeline says it is set), and
+    everyone who takes part is invited and will be reminded."""
     with transaction.atomic():
         meeting, case = _lock(meeting)
         option = PollOption.objects.select_related("venue").get(pk=option.pk)
@@ -81,8 +103,13 @@ def confirm(meeting: Meeting, option: PollOption, *, by: User) -> Meeting:
         meeting.venue = option.venue
         meeting.confirmed_at = timezone.now()
         meeting.save(update_fields=["status", "starts_at", "ends_at", "venue", "confirmed_at"])
-        # The move's guards: preparation's readiness (R3–R9) and has_confirmed_meeting.
-        case_actions.make_move(case, "schedule", by=by, meeting=meeting.pk)
+        if meeting.is_follow_up:
+            case_actions.log_event(
+                case, "scheduling.follow_up_confirmed", by=by, meeting=meeting.pk
+            )
+        else:
+            # The move's guards: preparation's readiness (R3–R9) and has_confirmed_meeting.
+            case_actions.make_move(case, "schedule", by=by, meeting=meeting.pk)
         invitations.send(meeting, change="new")
         reminders.plan(meeting)
     return meeting
@@ -121,15 +148,23 @@ def move(
     return meeting
 
 
-def cancel(meeting: Meeting, *, then: Then, reason: str = "", by: User) -> Meeting:
+def cancel(meeting: Meeting, *, then: Then | None = None, reason: str = "", by: User) -> Meeting:
     """Cancel a confirmed meeting: its bookings are released, everyone is told (the calendar
     file cancels the event), reminders are cancelled, and the case goes back to preparation
-    (`then="prepare"`) or is stopped with `reason`, a StopReason (`then="stop"`)."""
-    if then not in ("prepare", "stop"):
+    (`then="prepare"`) or is stopped with `reason`, a StopReason (`then="stop"`). A follow-up
+    meeting is cancelled without `then`: the case stays in follow-up."""
+    if then not in ("prepare", "stop", None):
         raise ValueError(then)
     with transaction.atomic():
         meeting, case = _lock(meeting)
         enforce(policy.may_cancel(by, meeting))
+        if meeting.is_follow_up:
+            if then is not None:
+                raise ValueError(then)
+            _call_off(meeting, case, by=by)
+            return meeting
+        if then is None:
+            raise ValueError(then)
         if then == "stop":
             enforce(case_policy.may_stop(by, case))
             if reason not in StopReason.values:

@@ -6,7 +6,8 @@ cancelled (METHOD:CANCEL, STATUS:CANCELLED). Times are written in Europe/Amsterd
 zone's VTIMEZONE, so the local time stays what the coordinator chose on both sides of a change
 to or from summer time.
 
-No names and no case content: the summary is the kind of meeting only; the location is the
+No names and no case content: the summary is the kind of meeting only (the conference, or a
+follow-up meeting); the location is the
 venue's name and address (participants who take part need it)."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from kring.scheduling.models import Meeting
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODID = "-//Kring//Eigen Kracht-conferentie//NL"
 SUMMARY = "Eigen Kracht-conferentie"
+FOLLOW_UP_SUMMARY = "Nazorgbijeenkomst Eigen Kracht-conferentie"
 
 Method = Literal["REQUEST", "CANCEL"]
 
@@ -61,7 +63,7 @@ def calendar(meeting, *, now=None) -> icalendar.Calendar:
     event.add("dtstamp", (now or timezone.now()).astimezone(ZoneInfo("UTC")))
     event.add("dtstart", meeting.starts_at.astimezone(AMSTERDAM))
     event.add("dtend", meeting.ends_at.astimezone(AMSTERDAM))
-    event.add("summary", SUMMARY)
+    event.add("summary", FOLLOW_UP_SUMMARY if meeting.is_follow_up else SUMMARY)
     where = location(meeting.venue)
     if where:
         event.add("location", where)
@@ -88,3 +90,9 @@ def content_type(meeting) -> str:
 
 
 FILENAME = "eigen-kracht-conferentie.ics"
+FOLLOW_UP_FILENAME = "nazorgbijeenkomst.ics"
+
+
+def filename(meeting: Meeting) -> str:
+    """The calendar file's name: the conference's, or a follow-up meeting's."""
+    return FOLLOW_UP_FILENAME if meeting.is_follow_up else FILENAME

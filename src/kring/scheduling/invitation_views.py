@@ -67,7 +67,7 @@ def letter(request, pk, participant_id):
         letters.letter_pdf(participant, meeting), content_type="application/pdf"
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="{letters.letter_filename(participant)}"'
+        f'attachment; filename="{letters.letter_filename(participant, meeting)}"'
     )
     return response
 
@@ -88,5 +88,5 @@ def calendar_file(request, participant, pk):
         obj=meeting,
     )
     response = HttpResponse(ics.ics_text(meeting), content_type=ics.content_type(meeting))
-    response["Content-Disposition"] = f'attachment; filename="{ics.FILENAME}"'
+    response["Content-Disposition"] = f'attachment; filename="{ics.filename(meeting)}"'
     return response

@@ -91,7 +91,9 @@ def send(meeting: Meeting, *, change: Change) -> int:
     if change not in MAIL_KINDS:
         raise ValueError(f"unknown change {change!r}")
     now = timezone.now()
-    attachment = Attachment(ics.FILENAME, ics.ics_text(meeting, now=now), ics.content_type(meeting))
+    attachment = Attachment(
+        ics.filename(meeting), ics.ics_text(meeting, now=now), ics.content_type(meeting)
+    )
     case = meeting.case
     who_to_contact = contact.for_case(case)
     info = details(meeting)
@@ -115,10 +117,12 @@ def send(meeting: Meeting, *, change: Change) -> int:
 
 
 def current_meeting(case: Case) -> Meeting | None:
-    """The case's confirmed meeting, if there is one."""
+    """The case's confirmed meeting, if there is one: the latest (in follow-up, a confirmed
+    follow-up meeting rather than the conference's that was held)."""
     return (
         Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED)
         .select_related("venue")
+        .order_by("-created_at", "-pk")
         .first()
     )
 

@@ -48,16 +48,25 @@ class Venue(ChoiceLabels, models.Model):
 
 
 class Meeting(ChoiceLabels, models.Model):
-    """The conference meeting of a case (R8). While the poll is open it has options; once the
-    coordinator confirms one, it has a time and a venue, and holds bookings for both. A change
-    raises `sequence` (the calendar files keep `uid`); a cancellation ends it."""
+    """A meeting of a case: the conference's (R8), or a follow-up meeting after the plan is
+    signed (R15, issue 12 point 4), each with its own date poll. While the poll is open it has
+    options; once the coordinator confirms one, it has a time and a venue, and holds bookings
+    for both. A change raises `sequence` (the calendar files keep `uid`); a cancellation ends
+    it."""
 
     class Status(models.TextChoices):
         POLLING = "polling", pgettext_lazy("meeting", "Finding a date")
         CONFIRMED = "confirmed", pgettext_lazy("meeting", "Date set")
         CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
 
+    class Purpose(models.TextChoices):
+        # Which meeting it is; the case's state says which one can be planned now
+        # (scheduling.policy.purpose_for).
+        CONFERENCE = "conference", pgettext_lazy("meeting", "Conference")
+        FOLLOW_UP = "follow_up", pgettext_lazy("meeting", "Follow-up meeting")
+
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="meetings")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.CONFERENCE)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.POLLING)
     # iCalendar: one UID per meeting for all its versions; SEQUENCE goes up with every change.
     uid = models.CharField(max_length=100, unique=True, default="", editable=False)
@@ -79,12 +88,12 @@ class Meeting(ChoiceLabels, models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
-            # One meeting of a case is open (polling or confirmed) at a time.
+            # One meeting of a case of each purpose is open (polling or confirmed) at a time.
             models.UniqueConstraint(
-                fields=["case"],
+                fields=["case", "purpose"],
                 # Status.CANCELLED: the model's names are out of reach in Meta.
                 condition=~models.Q(status="cancelled"),
-                name="meeting_one_open_per_case",
+                name="meeting_one_open_per_case_purpose",
             )
         ]
 
@@ -95,6 +104,12 @@ class Meeting(ChoiceLabels, models.Model):
         if not self.uid:
             self.uid = f"{uuid.uuid4()}@kring"
         super().save(*args, **kwargs)
+
+    @property
+    def is_follow_up(self) -> bool:
+        """A follow-up meeting (its mails, letters and pages say so) rather than the
+        conference."""
+        return self.purpose == Meeting.Purpose.FOLLOW_UP
 
 
 class PollOption(models.Model):

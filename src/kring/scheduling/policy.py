@@ -100,15 +100,42 @@ def may_view_calendar(actor: By, team) -> Refusal | None:
     return _office_or_manager_of(actor, getattr(team, "pk", None))
 
 
+# --- which meeting: the conference's or a follow-up meeting (issue 12, point 4) ----------------
+# Defined once: until the plan is signed a case's meeting is its conference's (R8), planned while
+# the case is prepared and held while it is scheduled; once it is in follow-up (R15), the
+# participants can meet again in a follow-up meeting, planned, moved and cancelled while the case
+# is in follow-up, without any move of the case. Nothing is planned once the case is closed.
+
+Purpose = Meeting.Purpose
+
+# The state in which a meeting of each purpose is planned (its poll), and in which a confirmed
+# one is moved or cancelled.
+PLANNED_IN = {Purpose.CONFERENCE: State.PREPARING, Purpose.FOLLOW_UP: State.FOLLOWING_UP}
+HELD_IN = {Purpose.CONFERENCE: State.SCHEDULED, Purpose.FOLLOW_UP: State.FOLLOWING_UP}
+AFTER_THE_PLAN = (State.FOLLOWING_UP, State.CLOSED)
+
+
+def purpose_for(case) -> str:
+    """The purpose of the meeting `case` is about in its state: a follow-up meeting once the
+    plan is signed (following up, closed), else the conference's."""
+    return Purpose.FOLLOW_UP if case.state in AFTER_THE_PLAN else Purpose.CONFERENCE
+
+
 # --- the date poll (issue 9, point 2) ------------------------------------------------------------
-# The case's coordinator runs the poll while the case is being prepared: opens it, proposes and
-# removes options until a date is confirmed, enters answers told by phone, reminds, and reads the
-# grid. A participant who accepted answers in their own portal (a minor through their own link).
+# The case's coordinator runs the poll while the case is being prepared (the conference's) or in
+# follow-up (a follow-up meeting's): opens it, proposes and removes options until a date is
+# confirmed, enters answers told by phone, reminds, and reads the grid. A participant who
+# accepted answers in their own portal (a minor through their own link).
 
 
-def _poll_case_preparing(case) -> Refusal | None:
-    if case.state == State.PREPARING:
+def _poll_case_preparing(case, meeting=None) -> Refusal | None:
+    """The case is in the state in which the poll of `meeting` (else of the meeting it would
+    open, purpose_for) is held."""
+    purpose = meeting.purpose if meeting is not None else purpose_for(case)
+    if case.state == PLANNED_IN[purpose]:
         return None
+    if purpose == Purpose.FOLLOW_UP:
+        return rule("not_preparing", _("This is possible only while the case is in follow-up."))
     return rule("not_preparing", _("This is possible only while the case is being prepared."))
 
 
@@ -119,8 +146,13 @@ def _polling(meeting) -> Refusal | None:
 
 
 def open_meeting(case):
-    """The case's meeting that is not cancelled (polling or confirmed), or None."""
-    return Meeting.objects.exclude(status=Meeting.Status.CANCELLED).filter(case=case).first()
+    """The case's meeting of the purpose its state is about (purpose_for) that is not cancelled
+    (polling or confirmed), or None."""
+    return (
+        Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+        .filter(case=case, purpose=purpose_for(case))
+        .first()
+    )
 
 
 def may_open_poll(actor: By, case) -> Refusal | None:
@@ -144,7 +176,7 @@ def may_see_grid(actor: By, case) -> Refusal | None:
 def _change_options(actor: By, meeting) -> Refusal | None:
     return first(
         lambda: the_coordinator(actor, meeting.case),
-        lambda: _poll_case_preparing(meeting.case),
+        lambda: _poll_case_preparing(meeting.case, meeting),
         lambda: _polling(meeting),
     )
 
@@ -160,7 +192,7 @@ def may_remove_option(actor: By, option) -> Refusal | None:
 
 def _answering(participant, meeting) -> Refusal | None:
     return first(
-        lambda: _poll_case_preparing(participant.case),
+        lambda: _poll_case_preparing(participant.case, meeting),
         lambda: _polling(meeting),
         lambda: (
             None
@@ -213,9 +245,10 @@ def may_remind_to_answer(actor: By, meeting) -> Refusal | None:
 
 
 # --- booking, confirming, moving and cancelling (issue 9, points 4, 5 and 7) --------------------
-# R8: the case's coordinator makes the meeting happen: they confirm a date of the poll (which
-# moves the case to "scheduled", with preparation's readiness guards), move the meeting to
-# another time or venue, or cancel it. Nobody else, and only in the right state.
+# R8: the case's coordinator makes the meeting happen: they confirm a date of the poll (for the
+# conference this moves the case to "scheduled", with preparation's readiness guards; a
+# follow-up meeting moves nothing), move the meeting to another time or venue, or cancel it.
+# Nobody else, and only in the right state (HELD_IN).
 
 
 def _the_coordinator(actor: By, meeting) -> Refusal | None:
@@ -246,18 +279,23 @@ def _option_usable(meeting, option) -> Refusal | None:
 
 def may_confirm(actor: By, meeting, option=None) -> Refusal | None:
     """Confirm a date of the poll (with `option`: that date): the case's coordinator, while
-    the poll is open and the case is ready to be scheduled (R3–R9 through the lifecycle's
-    `schedule` move)."""
+    the poll is open and, for the conference, the case is ready to be scheduled (R3–R9 through
+    the lifecycle's `schedule` move); for a follow-up meeting, while the case is in follow-up."""
     return first(
         lambda: _the_coordinator(actor, meeting),
         lambda: _option_usable(meeting, option),
         lambda: _meeting_is(meeting, Meeting.Status.POLLING),
-        lambda: lifecycle.refusal(meeting.case, "schedule", confirming=meeting),
+        lambda: (
+            state_refusal(meeting.case, (PLANNED_IN[meeting.purpose],))
+            if meeting.is_follow_up
+            else lifecycle.refusal(meeting.case, "schedule", confirming=meeting)
+        ),
     )
 
 
 def _scheduled(meeting) -> Refusal | None:
-    return state_refusal(meeting.case, (State.SCHEDULED,))
+    """The case is in the state in which its confirmed meeting is held (HELD_IN)."""
+    return state_refusal(meeting.case, (HELD_IN[meeting.purpose],))
 
 
 def may_move(actor: By, meeting) -> Refusal | None:
@@ -270,8 +308,8 @@ def may_move(actor: By, meeting) -> Refusal | None:
 
 
 def may_cancel(actor: By, meeting) -> Refusal | None:
-    """Cancel a confirmed meeting (the case goes back to preparation, or is stopped): the
-    case's coordinator."""
+    """Cancel a confirmed meeting (the conference's: the case goes back to preparation, or is
+    stopped; a follow-up meeting: the case stays in follow-up): the case's coordinator."""
     return first(
         lambda: _the_coordinator(actor, meeting),
         lambda: _meeting_is(meeting, Meeting.Status.CONFIRMED),

@@ -81,11 +81,13 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 
 def open_poll(case: Case, *, by: User) -> Meeting:
-    """Start looking for a date: a meeting with status polling, without options yet."""
+    """Start looking for a date: a meeting with status polling, without options yet; the
+    conference's while the case is prepared, a follow-up meeting while it is in follow-up
+    (policy.purpose_for)."""
     with transaction.atomic():
         case = lock_case(case)
         enforce(policy.may_open_poll(by, case))
-        meeting = Meeting.objects.create(case=case, created_by=by)
+        meeting = Meeting.objects.create(case=case, created_by=by, purpose=policy.purpose_for(case))
         log_event(case, "scheduling.poll_opened", by=by, meeting=meeting.pk)
     return meeting
 
@@ -233,6 +235,7 @@ def remind_to_answer(meeting: Meeting, *, by: User) -> Reminded:
                 context={
                     "code_url": links.code_url(),
                     "contact": contact.for_case(meeting.case),
+                    "follow_up": meeting.is_follow_up,
                 },
             )
             sent += 1

@@ -134,6 +134,7 @@ def poll_page(request, pk):
             "meeting": meeting,
             "grid": table,
             "form": form,
+            "follow_up": policy.purpose_for(case) == Meeting.Purpose.FOLLOW_UP,
             "may": options(
                 add=may_add,
                 remind=(
@@ -237,8 +238,12 @@ def enter_answers(request, pk, participant_id):
 
 def case_panel(case, user):
     """On the case page (cases.registry): the way to the date poll for the coordinator while
-    the case is prepared and no date is set yet, with how many have answered."""
-    if policy.may_see_grid(user, case) is not None or case.state != State.PREPARING:
+    the case is prepared, or in follow-up (a follow-up meeting, issue 12 point 4), and no date
+    is set yet, with how many have answered."""
+    if policy.may_see_grid(user, case) is not None or case.state not in (
+        State.PREPARING,
+        State.FOLLOWING_UP,
+    ):
         return None
     meeting = policy.open_meeting(case)
     if meeting is not None and meeting.status != Meeting.Status.POLLING:
@@ -249,6 +254,7 @@ def case_panel(case, user):
         {
             "case": case,
             "grid": table,
+            "follow_up": policy.purpose_for(case) == Meeting.Purpose.FOLLOW_UP,
             "may": options(
                 see=None, open=policy.may_open_poll(user, case) if meeting is None else None
             ),

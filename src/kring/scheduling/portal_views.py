@@ -32,7 +32,11 @@ def home_panel(participant):
     answered = participant.poll_answers.filter(option__meeting=meeting).count()
     return (
         "scheduling/portal/_home_panel.html",
-        {"answered": answered >= options_count, "may": options(answer=None)},
+        {
+            "answered": answered >= options_count,
+            "follow_up": meeting.is_follow_up,
+            "may": options(answer=None),
+        },
     )
 
 
@@ -59,6 +63,7 @@ def answer_poll(request, participant):
             "form": form,
             "option_list": form.options,
             "answered_before": form.answered_before,
+            "follow_up": meeting is not None and meeting.is_follow_up,
             "may": options(answer=refusal),
         },
     )

@@ -8,6 +8,7 @@ def register() -> None:
     _confirming_and_changing()
     _date_poll()
     _invitations()
+    _follow_up_meeting()
 
 
 def _venues_and_calendar() -> None:
@@ -98,3 +99,18 @@ def _invitations() -> None:
     )
     registry.add_case_panel(invitation_views.letters_panel)
     portal_registry.add_home_panel(invitations.portal_panel)
+
+
+def _follow_up_meeting() -> None:
+    """Issue 12, point 4: a follow-up meeting is planned while the case is in follow-up; the
+    case is not closed while one is still to come; the timeline names its confirmation."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.scheduling import actions
+
+    registry.add_guards("close", actions.no_follow_up_meeting_pending)
+    labels = {"scheduling.follow_up_confirmed": _("Date of the follow-up meeting set")}
+    registry.add_event_labels(labels)
+    add_labels(labels)

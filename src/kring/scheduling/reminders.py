@@ -98,6 +98,9 @@ def _still_wanted(reminder: Reminder, now: datetime) -> bool:
     meeting = reminder.meeting
     if meeting.status != Meeting.Status.CONFIRMED or reminder.sequence != meeting.sequence:
         return False
+    if meeting.is_follow_up and meeting.case.state != policy.HELD_IN[meeting.purpose]:
+        # A follow-up meeting of a case no longer in follow-up (closed): nothing more is sent.
+        return False
     if meeting.starts_at is None or meeting.starts_at <= now:
         return False
     if reminder.kind == Reminder.Kind.COORDINATOR:
@@ -154,6 +157,7 @@ def _queue(reminder: Reminder) -> None:
             context={
                 "link": reverse("cases:detail", args=[case.pk]),
                 "user": coordinator,
+                "follow_up": meeting.is_follow_up,
             },
         )
         return

@@ -4,6 +4,7 @@ scheduling.actions. What may be done is scheduling.policy, which the actions enf
 pages read: anyone who may not see the case gets a 404 (cases.access), anyone else who may see
 it but may not act a 403; an action not possible now shows its reason instead of the form."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,7 +79,9 @@ def confirm(request, pk, option_id):
         warnings=warnings,
         refusal=refusal.message if refusal else "",
         # Each reason the case is not ready yet, so the coordinator sees them all at once.
-        not_ready=readiness(meeting.case) if refusal is not None else [],
+        not_ready=readiness(meeting.case)
+        if refusal is not None and not meeting.is_follow_up
+        else [],
         error=error,
     )
 
@@ -116,16 +119,17 @@ def move(request, pk):
 @login_required
 @never_cache
 def cancel(request, pk):
-    """Cancel a confirmed meeting: the case goes back to preparation, or stops."""
+    """Cancel a confirmed meeting: the case goes back to preparation, or stops; a follow-up
+    meeting is cancelled with nothing to choose (the case stays in follow-up)."""
     meeting = _meeting(request, pk)
     refusal = policy.may_cancel(request.user, meeting)
     _access(refusal)
-    form = CancelForm(posted(request))
+    form = forms.Form(posted(request)) if meeting.is_follow_up else CancelForm(posted(request))
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             actions.cancel(
                 meeting,
-                then=form.cleaned_data["then"],
+                then=form.cleaned_data.get("then"),
                 reason=form.cleaned_data.get("reason") or "",
                 by=request.user,
             )
