@@ -171,11 +171,22 @@ def _follow_up_poll(case, carla, linde):
     return meeting
 
 
-def test_the_case_is_not_closed_while_a_follow_up_meeting_is_to_come(following_up, carla, linde):
+def test_the_case_is_not_closed_while_a_follow_up_meeting_is_to_come(
+    client, following_up, carla, linde
+):
     case = following_up
     meeting = _follow_up_poll(case, carla, linde)
     refusal = lifecycle.refusal(case, "close", outcome=Outcome.ALL_KEPT)
     assert refusal is not None and "follow-up meeting" in str(refusal.message)
+    # The closing page says why, and the case stays in follow-up.
+    _as(client, carla)
+    response = client.post(
+        reverse("followup:close", args=[case.pk]), {"outcome": Outcome.ALL_KEPT, "note": ""}
+    )
+    assert response.status_code == 200
+    assert "First cancel the follow-up meeting" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.FOLLOWING_UP
 
     meeting = actions.confirm(meeting, meeting.options.get(), by=carla)
     with pytest.raises(Refused):
