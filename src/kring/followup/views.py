@@ -34,6 +34,7 @@ from kring.core.policy import Option, Refusal, Refused, deny, enforce, options
 from kring.followup import actions, policy, queries
 from kring.followup.forms import AnswerForm, AskBackForm, ConfirmForm, ContactForm, SetStateForm
 from kring.followup.models import AgreementChange, AgreementState, Contact, Report, TrackedAgreement
+from kring.scheduling import policy as scheduling_policy
 
 VIEWED = "followup.tracker_viewed"
 
@@ -177,7 +178,11 @@ def tracker_context(
         "overdue_count": sum(1 for row in rows if row.overdue),
         "open_reports": sum(len(row.open_reports) for row in rows),
         "failed": failed,
-        "may": options(change_agreements=policy.may_change_agreements(user, case)),
+        "may": options(
+            change_agreements=policy.may_change_agreements(user, case),
+            # A follow-up meeting, when the participants want one: scheduling's date poll.
+            plan_meeting=scheduling_policy.may_open_poll(user, case),
+        ),
     }
 
 

@@ -26,7 +26,7 @@ from kring.scheduling.models import Meeting
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 PRODID = "-//Kring//Eigen Kracht-conferentie//NL"
 SUMMARY = "Eigen Kracht-conferentie"
-FOLLOW_UP_SUMMARY = "Nazorgbijeenkomst Eigen Kracht-conferentie"
+FOLLOW_UP_SUMMARY = "Nazorggesprek Eigen Kracht-conferentie"
 
 Method = Literal["REQUEST", "CANCEL"]
 
@@ -90,7 +90,7 @@ def content_type(meeting) -> str:
 
 
 FILENAME = "eigen-kracht-conferentie.ics"
-FOLLOW_UP_FILENAME = "nazorgbijeenkomst.ics"
+FOLLOW_UP_FILENAME = "nazorggesprek.ics"
 
 
 def filename(meeting: Meeting) -> str:

@@ -37,8 +37,8 @@ def letter_html(participant, meeting) -> str:
 
 def letter_filename(participant, meeting: Meeting | None = None) -> str:
     """`conferentie-ria-jansen-2026-11-28.pdf` (of a follow-up meeting:
-    `nazorgbijeenkomst-…`): per person and date, ASCII only."""
-    kind = "nazorgbijeenkomst" if meeting is not None and meeting.is_follow_up else "conferentie"
+    `nazorggesprek-…`): per person and date, ASCII only."""
+    kind = "nazorggesprek" if meeting is not None and meeting.is_follow_up else "conferentie"
     parts = [kind, slugify(participant.name), timezone.localdate().isoformat()]
     return "-".join(part for part in parts if part) + ".pdf"
 

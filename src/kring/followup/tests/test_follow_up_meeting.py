@@ -58,7 +58,7 @@ def _propose(client, case, venue):
 def _names_a_follow_up_meeting(subject: str) -> bool:
     """In Dutch (Daan, Joost) or in English (Sanne): a follow-up meeting, not the conference."""
     subject = subject.lower()
-    named = "nazorgbijeenkomst" in subject or "follow-up meeting" in subject
+    named = "nazorggesprek" in subject or "follow-up meeting" in subject
     return named and "conferen" not in subject
 
 
@@ -124,7 +124,7 @@ def test_the_coordinator_plans_a_follow_up_meeting_and_the_case_stays_in_follow_
         assert _names_a_follow_up_meeting(mail.subject)
         (attachment,) = mail.attachments
         assert attachment["filename"] == ics.FOLLOW_UP_FILENAME
-        assert "SUMMARY:Nazorgbijeenkomst" in attachment["content"]
+        assert "SUMMARY:Nazorggesprek" in attachment["content"]
         assert f"UID:{meeting.uid}" in attachment["content"]
 
     # Ria gets a letter, which the case page offers, named as a follow-up meeting's.
@@ -132,7 +132,7 @@ def test_the_coordinator_plans_a_follow_up_meeting_and_the_case_stays_in_follow_
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "The follow-up meeting" in page
     assert reverse("scheduling:meeting_letter", args=[meeting.pk, ria.pk]) in page
-    assert letters.letter_filename(ria, meeting).startswith("nazorgbijeenkomst-")
+    assert letters.letter_filename(ria, meeting).startswith("nazorggesprek-")
 
     # The held conference, its meeting and its plan are as they were.
     assert _snapshot(held) == before

@@ -537,3 +537,21 @@ def test_the_tracker_makes_as_many_queries_for_1000_agreements_as_for_10(
     _agreements(following_up, 990, sanne)
     assert TrackedAgreement.objects.filter(case=following_up).count() == 1002
     assert _queries(client, following_up) == few
+
+
+# --- a follow-up meeting (issue 12, point 4) ----------------------------------------------------
+
+
+def test_the_tracker_offers_a_follow_up_meeting_until_its_poll_is_open(
+    client, following_up, carla, mira
+):
+    """Carla is offered to plan a follow-up meeting with the date poll; once its poll is open
+    (scheduling's may_open_poll refuses a second one) the offer is gone. Mira never gets it."""
+    from kring.scheduling import poll
+
+    poll_url = reverse("scheduling:poll", args=[following_up.pk])
+    assert poll_url in page_of(client, carla, following_up)
+    assert poll_url not in page_of(client, mira, following_up)
+    meeting = poll.open_poll(following_up, by=carla)
+    assert meeting.is_follow_up
+    assert poll_url not in page_of(client, carla, following_up)

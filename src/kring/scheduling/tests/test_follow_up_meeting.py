@@ -106,7 +106,7 @@ def test_confirming_a_follow_up_meeting_books_and_invites_without_moving_the_cas
     assert CaseEvent.objects.filter(kind="scheduling.follow_up_confirmed").count() == 1
     invitations = OutgoingMail.objects.filter(kind="scheduling.invitation")
     assert invitations.exists()
-    assert all("Nazorgbijeenkomst" in m.attachments[0]["content"] for m in invitations)
+    assert all("Nazorggesprek" in m.attachments[0]["content"] for m in invitations)
     # The conference's meeting is as it was; its guard reads only the conference's meetings.
     before = (held.status, held.starts_at, held.sequence)
     held.refresh_from_db()
@@ -127,7 +127,7 @@ def test_a_follow_up_meeting_is_moved_and_cancelled_in_follow_up_only(follow_up,
     assert meeting.sequence == 1
     moved = OutgoingMail.objects.filter(kind="scheduling.moved")
     assert moved.exists()
-    assert all("Nazorgbijeenkomst" in m.attachments[0]["content"] for m in moved)
+    assert all("Nazorggesprek" in m.attachments[0]["content"] for m in moved)
 
     # Cancelling asks nothing about the case: it stays in follow-up.
     with pytest.raises(ValueError):

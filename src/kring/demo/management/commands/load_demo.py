@@ -1498,7 +1498,7 @@ class Command(BaseCommand):
             followup.record_contact(
                 contact,
                 by=carla,
-                note="Met iedereen gebeld. Het gaat goed; niemand wil nog een bijeenkomst.",
+                note="Met iedereen gebeld. Het gaat goed; niemand wil nog een nazorggesprek.",
             )
         followup.set_state(
             staying_away,
