@@ -257,13 +257,13 @@ KRING_SIGNING_CODE_TRIES = env_int("KRING_SIGNING_CODE_TRIES", 5)
 # Follow-up (issue 12; docs/configuration.md): the contact about four weeks after the meeting
 # (R15), a reminder to the owner of an agreement this many days before its date, and how long a
 # closed case is kept per outcome (docs/data-retention.md).
-KRING_FOLLOWUP_CONTACT_DAYS = env_int("KRING_FOLLOWUP_CONTACT_DAYS", 28)
-KRING_DUE_REMINDER_DAYS = env_int("KRING_DUE_REMINDER_DAYS", 3)
+KRING_FOLLOWUP_CONTACT_DAYS = env_int("KRING_FOLLOWUP_CONTACT_DAYS", 28, minimum=1)
+KRING_DUE_REMINDER_DAYS = env_int("KRING_DUE_REMINDER_DAYS", 3, minimum=0)
 KRING_RETENTION_YEARS = {
-    "all_kept": env_int("KRING_RETENTION_YEARS_ALL_KEPT", 2),
-    "partly_kept": env_int("KRING_RETENTION_YEARS_PARTLY_KEPT", 2),
-    "not_kept": env_int("KRING_RETENTION_YEARS_NOT_KEPT", 2),
-    "other": env_int("KRING_RETENTION_YEARS_OTHER", 2),
+    "all_kept": env_int("KRING_RETENTION_YEARS_ALL_KEPT", 2, minimum=1),
+    "partly_kept": env_int("KRING_RETENTION_YEARS_PARTLY_KEPT", 2, minimum=1),
+    "not_kept": env_int("KRING_RETENTION_YEARS_NOT_KEPT", 2, minimum=1),
+    "other": env_int("KRING_RETENTION_YEARS_OTHER", 2, minimum=1),
 }
 
 _TASKS_BACKEND = env_str("KRING_TASKS_BACKEND", "sqlite")
