@@ -3,9 +3,9 @@ to tap (WCAG 2.2, 2.5.8: at least 24 by 24 CSS pixels), nothing wider than the p
 POST that no form on the page offers any more (a closed case), sent as the browser would; and
 neutral words (R15)."""
 
-import re
-
 from playwright.sync_api import APIResponse, Page
+
+from kring.followup.tests.wording import not_said
 
 # The controls someone taps; links inside a sentence are exempt (WCAG 2.5.8, "inline").
 CONTROLS = (
@@ -64,17 +64,8 @@ def post_as_the_page(page: Page, path: str, data: dict[str, str]) -> APIResponse
     )
 
 
-# Words that mark a person as failing (R15: states describe agreements, never people), and the
-# glossary's words never used in what people read (docs/rules.md, "Words"). "Fout:" is the
-# label before a form's error message, which is about the form.
-NOT_SAID = re.compile(
-    r"\b(schuld\w*|fout\w*\b(?!:)|overtreding\w*|in gebreke|nagekomen door|dader\w*|slachtoffer\w*|"
-    r"benadeelde\w*|portaal|internetadres|teruggetrokken|terugtrekk\w*)\b",
-    re.IGNORECASE,
-)
-
-
 def neutral(page: Page) -> None:
-    """What the page shows says nothing of the kind."""
-    said = NOT_SAID.findall(page.locator("main").inner_text())
+    """What the page shows marks no person as failing (R15) and uses none of the glossary's
+    words ruled out (kring.followup.tests.wording: one list with the unit tests)."""
+    said = not_said(page.locator("main").inner_text())
     assert not said, f"{page.url} says {said}"

@@ -9,16 +9,20 @@ closing again) is refused and changes nothing. axe reports nothing on any page, 
 pages at phone width (and at 320 px) included; controls are at least 24 px, reachable with the
 keyboard."""
 
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import pgettext
 from playwright.sync_api import Page, expect
 
 from kring.cases.lifecycle import State
 from kring.circle import links
 from kring.circle.models import Participant
-from kring.followup.models import AgreementState, Closure, Outcome, Report
+from kring.followup import queries
+from kring.followup.models import AgreementState, Closure, Outcome, Report, TrackedAgreement
 from kring.followup.tests.conftest import (  # noqa: F401  (fixtures: pytest finds them by name)
     bike,
     complete_plan,
@@ -46,6 +50,12 @@ ANSWER = "Ik bel Daan vandaag en spreek met hem af welke weg hij fietst."
 DONE = "Ik heb Sanne het geld voor de fiets overgemaakt."
 CONFIRMED = "Sanne heeft het geld gekregen. Dank je wel."
 CLOSING_NOTE = "De fiets is terugbetaald; over de school praten Daan en Sanne nog met elkaar."
+
+
+def nl_button(msgid: str) -> str:
+    """A button's words in Dutch (its msgid has the context "button")."""
+    with translation.override("nl"):
+        return pgettext("button", msgid)
 
 
 def on_a_phone(new_context) -> Page:
@@ -80,6 +90,7 @@ def test_an_agreement_invoked_and_one_done_then_the_case_closed(
     daan,
     sanne,
     carla,
+    mira,
     smtp_server,
     new_context,
     axe,
@@ -160,7 +171,7 @@ def test_an_agreement_invoked_and_one_done_then_the_case_closed(
 
     # --- ... and answers, recording the agreement's state as well -------------------------
     # Without an answer: a clear message, and the report still waits.
-    row.get_by_role("button", name=nl("Answer"), exact=True).click()
+    row.get_by_role("button", name=nl_button("Answer"), exact=True).click()
     expect(staff.get_by_role("alert")).to_contain_text(nl("Type your answer."))
     checked(staff, axe)
     report.refresh_from_db()
@@ -169,7 +180,7 @@ def test_an_agreement_invoked_and_one_done_then_the_case_closed(
     tab_to(staff, row.get_by_label(nl("Your answer")))
     staff.keyboard.type(ANSWER)
     row.get_by_label(nl("State of the agreement")).select_option(label=not_kept)
-    tab_to(staff, row.get_by_role("button", name=nl("Answer"), exact=True))
+    tab_to(staff, row.get_by_role("button", name=nl_button("Answer"), exact=True))
     staff.keyboard.press("Enter")
     expect(staff.get_by_role("status")).to_contain_text(
         nl("Your answer is saved. %(name)s reads it on their personal page.", name=sanne.name)
@@ -179,6 +190,21 @@ def test_an_agreement_invoked_and_one_done_then_the_case_closed(
     staff.goto(case_path)
     expect(staff.get_by_role("region", name=nl("Waiting for you"))).to_have_count(0)
     checked(staff, axe)
+
+    # --- Mira, the team's manager, reads the agreements past their date, on her phone too ----
+    TrackedAgreement.objects.filter(pk=bike.pk).update(due=queries.today() - timedelta(days=3))
+    manager = axe.watch(new_context().new_page())
+    log_in(manager, mira, authenticator(mira), axe)
+    manager.goto(reverse("followup:overdue"))
+    expect(manager.get_by_role("heading", level=1)).to_have_text(nl("Agreements past their date"))
+    overdue = manager.get_by_role("table", name=nl("Agreements past their date"))
+    expect(overdue.get_by_role("link", name=case.reference)).to_be_visible()
+    expect(overdue).to_contain_text(str(nl(AgreementState.OPEN.label)))
+    checked(manager, axe)
+    manager.set_viewport_size(PHONE)
+    checked(manager, axe)
+    manager.set_viewport_size(NARROW)
+    checked(manager, axe)
 
     # --- Sanne is told that an answer waits, and reads it with the state ------------------
     told = smtp_server.wait_for_subject(people.SANNE.email, nl("Your coordinator has answered you"))
@@ -268,7 +294,9 @@ def test_an_agreement_invoked_and_one_done_then_the_case_closed(
         reverse("followup:set_state", args=[case.pk, bike.pk]),
         {"state": AgreementState.OPEN, "note": "Toch nog niet klaar."},
     )
-    assert refused.status == 200 and why in unescape(refused.text())
+    assert refused.status == 400 and why in unescape(refused.text())
+    # What she typed is not lost: the page shows it, read-only.
+    assert "Toch nog niet klaar." in unescape(refused.text())
     again = post_as_the_page(
         staff,
         reverse("followup:close", args=[case.pk]),

@@ -1,7 +1,8 @@
 """The coordinator's forms on the tracker (issue 12, points 1 and 2): a state with a short note, an
 answer to a report, confirming or asking back about a report of done, the follow-up contact. They
 parse input only; what is allowed is followup.policy, and the actions check the text once more
-(required, at most so many characters, no NUL character: Django's CharField refuses that).
+(required, at most so many characters, no NUL character: Django's CharField refuses that), in the
+same words (followup.texts).
 
 Many forms share one page, one per agreement, report and contact: each gets its own `auto_id`
 (`state-12-note`), so the ids on the page are unique, while the names of the fields stay plain
@@ -13,9 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kring.followup import actions, policy
-
-LIMIT = _("Make the text shorter: at most %(limit_value)d characters.")
-INVISIBLE = _("Remove the invisible character from the text.")
+from kring.followup.texts import ANSWER_REQUIRED, ASK_BACK_REQUIRED, INVISIBLE, TOO_LONG
 
 
 def _auto_id(prefix: str, pk: int) -> str:
@@ -34,7 +33,7 @@ def _settable_choices(form: forms.Form, current: str) -> list[tuple[str, str]]:
 
 def _text(label, *, max_length: int, required: bool, help_text="", rows: int = 3, empty=None):
     # The same words for a NUL character as the actions (followup.actions._typed).
-    messages = {"max_length": LIMIT, "null_characters_not_allowed": INVISIBLE}
+    messages = {"max_length": TOO_LONG, "null_characters_not_allowed": INVISIBLE}
     if empty is not None:
         messages["required"] = empty
     return forms.CharField(
@@ -79,7 +78,7 @@ class AnswerForm(forms.Form):
         max_length=actions.TEXT_MAX,
         required=True,
         help_text=_("The participant reads this on their personal page. Write in plain words."),
-        empty=_("Type your answer."),
+        empty=ANSWER_REQUIRED,
     )
     state = forms.ChoiceField(
         label=_("State of the agreement"),
@@ -124,7 +123,7 @@ class AskBackForm(forms.Form):
         required=True,
         help_text=_("The participant reads this on their personal page. Write in plain words."),
         rows=2,
-        empty=_("Type what you want to ask."),
+        empty=ASK_BACK_REQUIRED,
     )
 
     def __init__(self, *args, report, **kwargs):

@@ -4,16 +4,22 @@ The length and the other checks of the text are also the action's (followup.acti
 says them first, at the field, in plain words."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from kring.followup.actions import TEXT_MAX
+from kring.followup.texts import INVISIBLE, REPORT_HELP, TOO_LONG
+
+
+def _help() -> str:
+    return str(REPORT_HELP) % {"limit": TEXT_MAX}
 
 
 class _ReportForm(forms.Form):
     text = forms.CharField(
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX}),
-        help_text=_("Your coordinator reads this. At most 2000 characters."),
+        help_text=lazy(_help, str)(),
     )
 
     def __init__(self, *args, **kwargs):
@@ -23,7 +29,8 @@ class _ReportForm(forms.Form):
         field.error_messages = {
             **field.error_messages,
             "required": self.required,
-            "max_length": _("Your message is too long. Write at most %(limit_value)d characters."),
+            "max_length": TOO_LONG,
+            "null_characters_not_allowed": INVISIBLE,
         }
 
     label = ""

@@ -5,8 +5,13 @@ to answer them; the follow-up contact; the agreements changed in a new version b
 
 Views parse input, call one action (followup.actions) and go back to the tracker. Whoever may not
 see the case gets a 404 (cases.access); whoever may never do this here a 403 (followup.policy,
-enforced); a rule that refuses now shows its words on the page, with what was typed kept. An
-agreement, report or contact of another case is a 404. Reads are logged; nothing is cached.
+enforced); a rule that refuses now shows its words on the page (status 400), with what was typed
+kept: in its form, or read-only when the rule now hides the form (the report was answered
+meanwhile, the case was closed). An agreement, report or contact of another case is a 404. Reads
+are logged; nothing is cached.
+
+Nothing is due or past its date once the follow-up has ended (`tracking`, policy.TRACKING_STATES):
+a closed case's tracker shows no contact to do and no agreement standing out.
 
 The page reads everything in a fixed number of queries, however many agreements there are
 (issue 12, point 5): the rows, their history, the reports and the contacts once each, and the
@@ -77,13 +82,32 @@ class AgreementRow:
 @dataclass
 class ContactRow:
     contact: Contact
+    # Its day has come and it is not recorded (only while the follow-up goes on).
     due: bool
+    # Its day is still to come (only while the follow-up goes on).
+    planned: bool
     may: dict[str, Option]
     form: forms.Form | None = None
 
 
+def tracking(case: Case) -> bool:
+    """The agreements are followed now (policy.TRACKING_STATES): only then is a contact due or
+    planned, or an agreement past its date. After closing nothing asks for work any more."""
+    return case.state in policy.TRACKING_STATES
+
+
 def _bound(bound: dict[FormKey, forms.Form], key: FormKey, make):
-    return bound[key] if key in bound else make()
+    # A bound form put in its place is taken out of `bound`: what is left was refused and its
+    # form is no longer offered; its text is shown read-only (`kept`).
+    return bound.pop(key) if key in bound else make()
+
+
+# The fields of the tracker's forms that hold typed text.
+TYPED = ("text", "note")
+
+
+def _typed(form: forms.Form) -> list[str]:
+    return [str(form.data.get(name, "")) for name in TYPED if str(form.data.get(name, "")).strip()]
 
 
 def _report_row(user, report: Report, bound: dict[FormKey, forms.Form]) -> ReportRow:
@@ -111,9 +135,11 @@ def tracker_context(
 ) -> dict[str, Any]:
     """What the tracker shows, read in a fixed number of queries; `bound` holds a form that
     was sent and refused, shown again in its place with its message and its text."""
-    bound = bound or {}
+    bound = dict(bound or {})
+    failed = next(iter(bound.values()), None)
     user = request.user
     today = queries.today()
+    followed = tracking(case)
     current = list(queries.current(case))
     changed = list(
         TrackedAgreement.objects.filter(case=case, state=AgreementState.CHANGED)
@@ -140,7 +166,7 @@ def tracker_context(
         may = options(set_state=policy.may_set_state(user, tracked))
         row = AgreementRow(
             tracked=tracked,
-            overdue=queries.is_overdue(tracked, today),
+            overdue=followed and queries.is_overdue(tracked, today),
             changes=history[tracked.pk],
             reports=[_report_row(user, r, bound) for r in reports[tracked.pk]],
             may=may,
@@ -161,15 +187,22 @@ def tracker_context(
     ]
     contacts = []
     for contact in Contact.objects.filter(case=case).select_related("done_by"):
+        if not followed and contact.done_at is None:
+            continue  # after closing, a contact never held is no longer to do nor planned
         contact.case = case
         may = options(record=policy.may_record_contact(user, contact))
-        row = ContactRow(contact, due=contact.done_at is None and contact.due_on <= today, may=may)
+        waiting = followed and contact.done_at is None
+        row = ContactRow(
+            contact,
+            due=waiting and contact.due_on <= today,
+            planned=waiting and contact.due_on > today,
+            may=may,
+        )
         if may["record"]:
             row.form = _bound(
                 bound, ("contact", contact.pk), lambda c=contact: ContactForm(contact=c)
             )
         contacts.append(row)
-    failed = next(iter(bound.values()), None)
     return {
         "case": case,
         "rows": rows,
@@ -178,6 +211,9 @@ def tracker_context(
         "overdue_count": sum(1 for row in rows if row.overdue),
         "open_reports": sum(len(row.open_reports) for row in rows),
         "failed": failed,
+        # The text of a refused form whose form the rule now hides: shown, not lost.
+        "kept": _typed(failed) if failed is not None and bound else [],
+        "closed": not followed,
         "may": options(
             change_agreements=policy.may_change_agreements(user, case),
             # A follow-up meeting, when the participants want one: scheduling's date poll.
@@ -186,10 +222,12 @@ def tracker_context(
     }
 
 
-def _render(request, case: Case, bound: dict[FormKey, forms.Form] | None = None):
+def _render(
+    request, case: Case, bound: dict[FormKey, forms.Form] | None = None, *, status: int = 200
+):
     context = tracker_context(request, case, bound)
     record(VIEWED, actor=request.user, case=case, obj=case)
-    return render(request, "followup/tracker.html", context)
+    return render(request, "followup/tracker.html", context, status=status)
 
 
 @require_safe
@@ -222,7 +260,7 @@ def _act(request, case: Case, key: FormKey, form: forms.Form, act, *, anchor: st
             form.add_error(None, refused.reason)
         else:
             return _back(request, case, anchor, success())
-    return _render(request, case, {key: form})
+    return _render(request, case, {key: form}, status=400)
 
 
 def _tracked_of(request, pk: int, tracked_id: int) -> tuple[Case, TrackedAgreement]:

@@ -373,7 +373,8 @@ def test_other_without_a_note_shows_the_message_at_the_note_and_changes_nothing(
 
 def test_no_outcome_chosen_shows_the_message_and_changes_nothing(following_up, carla, client):
     seen = text(dutch(client, carla).post(url(following_up), {"note": NOTE}))
-    assert "Er is een probleem" in seen and NOTE in seen  # the note typed stays
+    assert "Er is een probleem" in seen and "Kies de uitkomst." in seen
+    assert NOTE in seen  # the note typed stays
     unchanged(following_up)
 
 
@@ -384,7 +385,7 @@ def test_with_a_report_waiting_the_page_says_so_instead_of_the_form(
     page = dutch(client, carla).get(url(following_up))
     seen = text(page)
     assert "<form" not in main(page)
-    assert "Beantwoord eerst de open meldingen over de afspraken." in seen
+    assert "Beantwoord eerst de open berichten over de afspraken." in seen
     answer = client.post(url(following_up), {"outcome": "all_kept"})
     assert answer.status_code == 200
     unchanged(following_up)
