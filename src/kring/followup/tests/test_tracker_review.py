@@ -205,3 +205,18 @@ def test_forms_and_actions_say_too_long_and_empty_in_the_same_words(following_up
     assert AskBackForm({"text": ""}, report=report).errors["text"] == [str(texts.ASK_BACK_REQUIRED)]
     # The participant's help text names the limit the action applies.
     assert str(actions.TEXT_MAX) in str(DoneForm().fields["text"].help_text)
+
+
+def test_the_case_panel_shows_past_the_date_only_while_the_agreements_are_followed(
+    client, following_up, bike, carla
+):
+    TrackedAgreement.objects.filter(pk=bike.pk).update(due=queries.today() - timedelta(days=3))
+    Contact.objects.filter(case=following_up).update(due_on=queries.today())
+    force_verified_login(client, carla)
+    case_page = reverse("cases:detail", args=[following_up.pk])
+    page = seen(client.get(case_page))
+    assert "Past the date: 1" in page and CONTACT_TO_DO in page
+    closing.close(following_up, by=carla, outcome=Outcome.PARTLY_KEPT, note="")
+    page = seen(client.get(case_page))
+    assert 'id="followup-panel-title"' in page
+    assert "Past the date" not in page and CONTACT_TO_DO not in page
