@@ -6,7 +6,8 @@
 - `in_the_plan(participant)`: everyone present at the conference, and every owner of a current
   agreement.
 - `today()`: the date in Amsterdam; `is_overdue(tracked, today)`: past its date and still open
-  or partly done.
+  or partly done (one row); `overdue_q(today)`: the same rule as a filter on TrackedAgreement,
+  for every query that counts or lists overdue agreements.
 - `overdue_for_team(team, today)`: a queryset of the team's overdue agreements in follow-up,
   oldest date first (paginated by the page).
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kring.cases.lifecycle import State
@@ -43,16 +44,23 @@ def current(case: Case) -> QuerySet[TrackedAgreement]:
 
 
 def is_overdue(tracked: TrackedAgreement, on: date) -> bool:
+    """One agreement past its date on `on` while it still waits to be kept (the rule of
+    `overdue_q`, for a row already read)."""
     return tracked.due is not None and tracked.due < on and tracked.state in STILL_OPEN
+
+
+def overdue_q(on: date) -> Q:
+    """The agreements past their date on `on` while they still wait to be kept (open or partly
+    done; one without a date never is): a filter on TrackedAgreement."""
+    return Q(due__lt=on, state__in=STILL_OPEN)
 
 
 def overdue_for_team(team: Team, on: date) -> QuerySet[TrackedAgreement]:
     return (
         TrackedAgreement.objects.filter(
+            overdue_q(on),
             case__team=team,
             case__state=State.FOLLOWING_UP,
-            state__in=STILL_OPEN,
-            due__lt=on,
         )
         .select_related("case", "case__coordinator", "owner")
         .order_by("due", "case_id", "number")

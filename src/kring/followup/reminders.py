@@ -14,7 +14,12 @@ so a task run twice, two workers, or a worker restarted in the middle still send
 - `contact_due(now) -> int`: the follow-up Contact whose day has come and is not done: a mail
   to the coordinator, key "contact:<contact id>".
 - `send_all(now=None) -> dict[str, int]`: all three (what the periodic task runs).
-Nothing is sent for a case that is not in follow-up any more (closed).
+Nothing is sent for a case that is not in follow-up any more (closed). The candidates are read
+without a lock; each mail is then sent under the lock of its case (cases.actions.lock_case, the
+lock closing and every follow-up action take), after reading again that the case is still in
+follow-up and the reminder still due: a case closed, an agreement kept or a contact recorded
+between the two reads gets nothing. The digest locks the coordinator's cases in follow-up and
+counts again under those locks.
 
 Who gets nothing: a participant without an e-mail address or who stopped taking part (or said
 no), a coordinator who is inactive or has no address. Their reminder is not claimed, so it goes
@@ -35,6 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,10 +50,12 @@ from django.utils import timezone
 
 from kring.accounts import contact
 from kring.accounts.models import User
+from kring.cases.actions import lock_case
 from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.circle import links
 from kring.circle.models import HAS_LEFT
+from kring.followup import queries
 from kring.followup.models import STILL_OPEN, Contact, Report, SentReminder, TrackedAgreement
 from kring.notifications.mail import queue_mail
 from kring.notifications.models import OutgoingMail
@@ -79,10 +87,23 @@ def _claim(key: str, kind: str, case: Case | None, now: datetime) -> SentReminde
 
 
 def _send_once(
-    key: str, kind: str, case: Case | None, now: datetime, queue: Callable[[], OutgoingMail]
+    key: str,
+    kind: str,
+    case: Case | None,
+    now: datetime,
+    queue: Callable[[], OutgoingMail],
+    *,
+    still_due: Callable[[], bool] | None = None,
 ) -> bool:
-    """Claim `key` and queue its mail (`queue()` returns the OutgoingMail) in one transaction."""
+    """Claim `key` and queue its mail (`queue()` returns the OutgoingMail) in one transaction.
+    With a `case`: under its lock, and only while it is still in follow-up and `still_due()`
+    (read again under the lock) says the reminder is still wanted; otherwise nothing is claimed
+    or sent."""
     with transaction.atomic():
+        if case is not None and lock_case(case).state != State.FOLLOWING_UP:
+            return False
+        if still_due is not None and not still_due():
+            return False
         sent = _claim(key, kind, case, now)
         if sent is None:
             return False
@@ -125,14 +146,28 @@ def due_soon(now: datetime) -> int:
         return 0
     candidates = list(_due_soon_candidates(_local(now).date()))
     done = _already_sent([due_key(tracked) for tracked in candidates])
-    count = 0
-    for tracked in candidates:
-        key = due_key(tracked)
-        if key in done:
-            continue
-        queue = partial(_mail_due_soon, tracked)
-        count += _send_once(key, SentReminder.Kind.DUE_SOON, tracked.case, now, queue)
-    return count
+    return sum(
+        _remind_owner(tracked, now) for tracked in candidates if due_key(tracked) not in done
+    )
+
+
+def _remind_owner(tracked: TrackedAgreement, now: datetime) -> bool:
+    """The reminder of `tracked` (as read before any lock), sent once, while its case is still
+    in follow-up and the agreement still waits to be kept on the same date."""
+
+    def still_due() -> bool:
+        return TrackedAgreement.objects.filter(
+            pk=tracked.pk, state__in=STILL_OPEN, due=tracked.due
+        ).exists()
+
+    return _send_once(
+        due_key(tracked),
+        SentReminder.Kind.DUE_SOON,
+        tracked.case,
+        now,
+        partial(_mail_due_soon, tracked),
+        still_due=still_due,
+    )
 
 
 def _mail_due_soon(tracked: TrackedAgreement) -> OutgoingMail:
@@ -171,19 +206,21 @@ def digest_key(user_id: int, today: date) -> str:
     return f"digest:{user_id}:{year}-W{week:02d}"
 
 
-def digest_lines(today: date) -> dict[int, list[CaseCount]]:
-    """Per coordinator (user id), the cases in follow-up with something overdue or waiting,
-    by reference. A fixed number of queries, however many cases and agreements."""
+def digest_lines(today: date, coordinator: User | None = None) -> dict[int, list[CaseCount]]:
+    """Per coordinator (user id; only `coordinator` when given), the cases in follow-up with
+    something overdue or waiting, by reference. A fixed number of queries, however many cases
+    and agreements."""
+    in_follow_up: dict[str, Any] = {"case__state": State.FOLLOWING_UP}
+    if coordinator is not None:
+        in_follow_up["case__coordinator"] = coordinator
     overdue = dict(
-        TrackedAgreement.objects.filter(
-            case__state=State.FOLLOWING_UP, state__in=STILL_OPEN, due__lt=today
-        )
+        TrackedAgreement.objects.filter(queries.overdue_q(today), **in_follow_up)
         .values_list("case_id")
         .annotate(n=Count("pk"))
         .values_list("case_id", "n")
     )
     unanswered = dict(
-        Report.objects.filter(case__state=State.FOLLOWING_UP, answered_at__isnull=True)
+        Report.objects.filter(answered_at__isnull=True, **in_follow_up)
         .values_list("case_id")
         .annotate(n=Count("pk"))
         .values_list("case_id", "n")
@@ -224,8 +261,26 @@ def digest(now: datetime) -> int:
         user = coordinators.get(user_id)
         if user is None or not _reachable_coordinator(user):
             continue
+        count += _send_digest(user, today, now)
+    return count
 
-        def queue(user=user, user_lines=lines[user_id]):
+
+def _send_digest(user: User, today: date, now: datetime) -> bool:
+    """The week's digest to `user`, counted again under the locks of their cases in follow-up
+    (a case closed, an agreement kept or a report answered since the first read no longer
+    counts); nothing when nothing is left. Claimed and queued in that same transaction."""
+    with transaction.atomic():
+        list(
+            Case.objects.select_for_update()
+            .filter(coordinator=user, state=State.FOLLOWING_UP)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        user_lines = digest_lines(today, coordinator=user).get(user.pk, [])
+        if not user_lines:
+            return False
+
+        def queue() -> OutgoingMail:
             return queue_mail(
                 "followup.digest",
                 to=user.email,
@@ -238,8 +293,7 @@ def digest(now: datetime) -> int:
                 },
             )
 
-        count += _send_once(digest_key(user_id, today), SentReminder.Kind.DIGEST, None, now, queue)
-    return count
+        return _send_once(digest_key(user.pk, today), SentReminder.Kind.DIGEST, None, now, queue)
 
 
 # --- to the coordinator: the follow-up contact is due ---------------------------------------------
@@ -263,15 +317,30 @@ def contact_due(now: datetime) -> int:
         .order_by("due_on", "pk")
     )
     done = _already_sent([contact_key(row) for row in contacts])
-    count = 0
-    for row in contacts:
-        coordinator = row.case.coordinator
-        if contact_key(row) in done or not _reachable_coordinator(coordinator):
-            continue
-        assert coordinator is not None
-        queue = partial(_mail_contact_due, row, coordinator)
-        count += _send_once(contact_key(row), SentReminder.Kind.CONTACT, row.case, now, queue)
-    return count
+    return sum(
+        _remind_contact(row, now)
+        for row in contacts
+        if contact_key(row) not in done and _reachable_coordinator(row.case.coordinator)
+    )
+
+
+def _remind_contact(row: Contact, now: datetime) -> bool:
+    """The reminder of the contact `row` (as read before any lock) to the case's coordinator,
+    sent once, while the case is still in follow-up and the contact is not recorded."""
+    coordinator = row.case.coordinator
+    assert coordinator is not None
+
+    def still_due() -> bool:
+        return Contact.objects.filter(pk=row.pk, done_at__isnull=True).exists()
+
+    return _send_once(
+        contact_key(row),
+        SentReminder.Kind.CONTACT,
+        row.case,
+        now,
+        partial(_mail_contact_due, row, coordinator),
+        still_due=still_due,
+    )
 
 
 def _mail_contact_due(row: Contact, coordinator: User) -> OutgoingMail:

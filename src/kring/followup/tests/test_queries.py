@@ -28,25 +28,34 @@ def test_current_leaves_out_the_agreements_changed_by_mutual_consent(following_u
     assert list(queries.current(following_up)) == [school]
 
 
-@pytest.mark.parametrize(
-    ("state", "on", "overdue"),
-    [
-        (AgreementState.OPEN, DUE + timedelta(days=1), True),
-        (AgreementState.PARTLY_DONE, DUE + timedelta(days=1), True),
-        (AgreementState.OPEN, DUE, False),  # its own day is not past yet
-        (AgreementState.OPEN, DUE - timedelta(days=1), False),
-        (AgreementState.DONE, DUE + timedelta(days=1), False),
-        (AgreementState.NOT_KEPT, DUE + timedelta(days=1), False),
-        (AgreementState.CHANGED, DUE + timedelta(days=1), False),
-    ],
-)
+OVERDUE = [
+    (AgreementState.OPEN, DUE + timedelta(days=1), True),
+    (AgreementState.PARTLY_DONE, DUE + timedelta(days=1), True),
+    (AgreementState.OPEN, DUE, False),  # its own day is not past yet
+    (AgreementState.OPEN, DUE - timedelta(days=1), False),
+    (AgreementState.DONE, DUE + timedelta(days=1), False),
+    (AgreementState.NOT_KEPT, DUE + timedelta(days=1), False),
+    (AgreementState.CHANGED, DUE + timedelta(days=1), False),
+]
+
+
+@pytest.mark.parametrize(("state", "on", "overdue"), OVERDUE)
 def test_an_agreement_is_overdue_past_its_date_while_still_open(bike, state, on, overdue):
     bike.state = state
     assert queries.is_overdue(bike, on) is overdue
 
 
+@pytest.mark.parametrize(("state", "on", "overdue"), OVERDUE)
+def test_the_overdue_filter_says_what_is_overdue_says(bike, state, on, overdue):
+    """One rule, written once (queries.overdue_q) for every query that counts or lists overdue
+    agreements: the tracker's row, the case panel, the team's list and the digest agree."""
+    TrackedAgreement.objects.filter(pk=bike.pk).update(state=state)
+    assert TrackedAgreement.objects.filter(queries.overdue_q(on), pk=bike.pk).exists() is overdue
+
+
 def test_an_agreement_without_a_date_is_never_overdue(school):
     assert not queries.is_overdue(school, date(2099, 1, 1))
+    assert not TrackedAgreement.objects.filter(queries.overdue_q(date(2099, 1, 1)), pk=school.pk)
 
 
 def test_overdue_for_team_holds_the_team_open_agreements_in_follow_up(

@@ -47,6 +47,27 @@ def at(year, month, day, hour=9, minute=7) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=AMSTERDAM)
 
 
+def on(day: date, hour=9, minute=7) -> datetime:
+    """`day` at that time in Amsterdam."""
+    return at(day.year, day.month, day.day, hour, minute)
+
+
+def near_and_past(bike: TrackedAgreement) -> tuple[datetime, datetime]:
+    """The morning the owner hears of the bike's date (KRING_DUE_REMINDER_DAYS before it), and a
+    morning five days after that date (the bike past it, in a later week)."""
+    return (
+        on(bike.due - timedelta(days=settings.KRING_DUE_REMINDER_DAYS)),
+        on(bike.due + timedelta(days=5)),
+    )
+
+
+def contact_due_on(case: Case, day: date) -> Contact:
+    """The follow-up contact falls due on `day`: made by the signing four weeks after the
+    meeting (an hour ago by the real clock), it is set here so that no test depends on today."""
+    Contact.objects.filter(case=case).update(due_on=day)
+    return Contact.objects.select_related("case__coordinator", "case__referral").get(case=case)
+
+
 REMINDER_MAILS = ("followup.due_soon", "followup.digest", "followup.contact_due")
 
 
@@ -189,7 +210,7 @@ def test_the_digest_counts_per_case_once_a_week(following_up, bike, school, sann
     tracker = settings.SITE_URL + reverse("followup:tracker", args=[following_up.pk])
     assert f"Zaak {reference}" in mail.body_text
     assert "afspraken over de datum: 1" in mail.body_text
-    assert "meldingen om te beantwoorden: 2" in mail.body_text
+    assert "berichten om te beantwoorden: 2" in mail.body_text
     assert tracker in mail.body_text and f'href="{tracker}"' in mail.body_html
     assert_without_content(mail)
     assert SentReminder.objects.get(kind="digest").key == f"digest:{carla.pk}:2027-W49"
@@ -199,7 +220,7 @@ def test_the_digest_counts_per_case_once_a_week(following_up, bike, school, sann
     for moment in (at(2027, 12, 6, 10), at(2027, 12, 8), at(2027, 12, 12, 23)):
         assert reminders.digest(moment) == 0
     assert reminders.digest(at(2027, 12, 13)) == 1
-    assert "meldingen om te beantwoorden: 3" in followup_mails().last().body_text
+    assert "berichten om te beantwoorden: 3" in followup_mails().last().body_text
     assert followup_mails("followup.digest").count() == 2
 
 
@@ -214,7 +235,7 @@ def test_an_answered_report_or_a_kept_agreement_is_not_in_the_digest(
     assert reminders.digest(at(2027, 12, 7)) == 1
     body = followup_mails().get().body_text
     assert "afspraken over de datum: 1" in body
-    assert "meldingen om te beantwoorden" not in body
+    assert "berichten om te beantwoorden" not in body
 
 
 def test_nothing_overdue_or_waiting_no_digest(following_up, bike, school):
@@ -266,13 +287,12 @@ def test_a_contact_done_is_not_reminded(following_up, carla):
 
 
 def test_nothing_is_sent_for_a_closed_case(following_up, bike, carla):
-    contact = Contact.objects.get(case=following_up)
+    # The bike's date near and the contact due; five days after it the bike past its date.
+    near, week_later = near_and_past(bike)
+    contact_due_on(following_up, near.date() - timedelta(days=1))
     close(following_up, carla)
     following_up.refresh_from_db()
     assert following_up.state == State.CLOSED
-    # The bike's date near and the contact due; a week later the bike past its date.
-    near, week_later = at(2027, 11, 28), at(2027, 12, 6)
-    assert contact.due_on < near.date()
     for moment in (near, week_later):
         assert reminders.send_all(moment) == {"due_soon": 0, "digest": 0, "contact": 0}
     assert not followup_mails().exists() and not SentReminder.objects.exists()
@@ -285,7 +305,8 @@ def test_nothing_is_sent_for_a_closed_case(following_up, bike, carla):
 
 def test_run_twice_or_by_two_workers_each_reminder_goes_once(following_up, bike, sanne):
     report(bike, sanne)
-    moment = at(2027, 11, 28)
+    moment, _ = near_and_past(bike)
+    contact_due_on(following_up, moment.date())
     assert reminders.send_all(moment) == {"due_soon": 1, "digest": 1, "contact": 1}
     mails = list(followup_mails().values_list("pk", flat=True))
     # A second worker at the same hour, and a run after a restart an hour later.
@@ -333,11 +354,22 @@ def test_a_worker_stopped_before_the_commit_leaves_the_reminder_for_the_next_run
     assert reminders.due_soon(at(2027, 11, 28, 10)) == 1
 
 
-def test_the_hourly_task_sends_what_is_due(following_up):
-    """The periodic task carries no data and sends through send_all (here: nothing is due
-    today, since the contact is four weeks away)."""
+def test_the_hourly_task_sends_what_is_due(following_up, monkeypatch):
+    """The periodic task carries no data and sends through send_all at the clock's hour: the
+    clock fixed at 09:07 in Amsterdam, the day before the follow-up contact and on its day."""
+    contact = Contact.objects.get(case=following_up)
+    monkeypatch.setattr(timezone, "now", lambda: on(contact.due_on - timedelta(days=1)))
     send_followup_reminders.call_local()
-    assert not followup_mails().exists()
+    assert not followup_mails("followup.contact_due").exists()
+
+    monkeypatch.setattr(timezone, "now", lambda: on(contact.due_on))
+    send_followup_reminders.call_local()
+    (mail,) = followup_mails("followup.contact_due")
+    assert mail.to == following_up.coordinator.email
+    sent = followup_mails().count()
+    # The next run (or a second worker at the same hour) sends nothing again.
+    send_followup_reminders.call_local()
+    assert followup_mails().count() == sent
 
 
 def test_the_digest_reads_a_fixed_number_of_queries(following_up, bike, sanne):
@@ -366,3 +398,68 @@ def test_the_digest_reads_a_fixed_number_of_queries(following_up, bike, sanne):
         (51, 1)
     ]
     assert len(many) == len(few)
+
+
+# --- read without a lock, sent under the case's lock ----------------------------------------------
+
+
+def test_a_case_closed_between_reading_and_sending_gets_no_reminder(following_up, bike, carla):
+    """The hourly run reads what is due without a lock; Carla closes the case before its mails
+    are queued. Each mail is sent under the case's lock after reading again that the case is
+    still in follow-up: nothing goes out. The same rows, the case back in follow-up, do."""
+    near, past = near_and_past(bike)
+    contact = contact_due_on(following_up, near.date())
+    (tracked,) = reminders._due_soon_candidates(near.date())
+    assert tracked.case.state == State.FOLLOWING_UP  # as read before the closing
+    assert reminders.digest_lines(past.date())[carla.pk]
+    close(following_up, carla)
+
+    assert reminders._remind_owner(tracked, near) is False
+    assert reminders._remind_contact(contact, near) is False
+    assert reminders._send_digest(carla, past.date(), past) is False
+    assert not followup_mails().exists() and not SentReminder.objects.exists()
+
+    reopen(following_up)
+    assert reminders._remind_owner(tracked, near) is True
+    assert reminders._remind_contact(contact, near) is True
+    assert reminders._send_digest(carla, past.date(), past) is True
+    assert sorted(followup_mails().values_list("kind", flat=True)) == sorted(REMINDER_MAILS)
+
+
+def test_an_agreement_kept_or_a_contact_recorded_meanwhile_gets_no_reminder(
+    following_up, bike, carla
+):
+    """Read as due, then kept (or recorded) before the mail: nothing goes out. The bike's date
+    moved by hand is a new date: the reminder read for the old date is not sent either."""
+    near, _ = near_and_past(bike)
+    contact = contact_due_on(following_up, near.date())
+    (tracked,) = reminders._due_soon_candidates(near.date())
+    actions.set_state(bike, AgreementState.DONE, by=carla, note="Terugbetaald.")
+    actions.record_contact(contact, by=carla, note="Iedereen gebeld.")
+    assert reminders._remind_owner(tracked, near) is False
+    assert reminders._remind_contact(contact, near) is False
+    TrackedAgreement.objects.filter(pk=bike.pk).update(
+        state=AgreementState.OPEN, due=bike.due + timedelta(days=1)
+    )
+    assert reminders._remind_owner(tracked, near) is False
+    assert not followup_mails().exists() and not SentReminder.objects.exists()
+    # Open again on its date: the reminder read goes out.
+    TrackedAgreement.objects.filter(pk=bike.pk).update(due=bike.due)
+    assert reminders._remind_owner(tracked, near) is True
+
+
+def test_the_digest_counts_again_when_it_is_sent(following_up, bike, sanne, carla):
+    """Read with Sanne's report waiting; Carla answers it before the digest is queued: the mail
+    counts what is still waiting then (the bike past its date), not the report."""
+    _, past = near_and_past(bike)
+    answered = report(bike, sanne)
+    (line,) = reminders.digest_lines(past.date())[carla.pk]
+    assert (line.overdue, line.unanswered) == (1, 1)
+    actions.answer(answered, by=carla, text="Ik bel Daan.")
+    assert reminders._send_digest(carla, past.date(), past) is True
+    body = followup_mails("followup.digest").get().body_text
+    assert "afspraken over de datum: 1" in body
+    assert "berichten om te beantwoorden" not in body
+    # Kept as well before the next week's digest: nothing is left to say, nothing is sent.
+    actions.set_state(bike, AgreementState.DONE, by=carla, note="Terugbetaald.")
+    assert reminders._send_digest(carla, past.date() + timedelta(days=7), past) is False
