@@ -45,6 +45,13 @@ def page_of(client, user, case) -> str:
     return text(client.get(url("tracker", case)))
 
 
+def refused(response) -> str:
+    """A form sent and refused (bad input, or a rule that refuses now): the tracker again with
+    status 400, its whitespace collapsed."""
+    assert response.status_code == 400, response.status_code
+    return " ".join(response.content.decode().split())
+
+
 def card(page: str, number: int) -> str:
     """The card of agreement `number` on the tracker."""
     return page.split(f"Agreement {number} ", 1)[1].split("</article>", 1)[0]
@@ -207,7 +214,7 @@ def test_bad_input_for_a_state_says_why_and_changes_nothing(
 ):
     force_verified_login(client, carla)
     response = client.post(url("set_state", following_up, bike.pk), data)
-    page = text(response)
+    page = refused(response)
     assert "There is a problem" in page
     assert message in page
     bike.refresh_from_db()
@@ -228,7 +235,7 @@ def test_a_state_set_meanwhile_in_another_tab_is_refused_in_words(
     response = client.post(
         url("set_state", following_up, bike.pk), {"state": "done", "note": "Paid."}
     )
-    page = text(response)
+    page = refused(response)
     assert "The agreement has this state already." in page
     assert "> Paid.</textarea>" in page
     assert AgreementChange.objects.filter(tracked=bike, kind=ChangeKind.STATE).count() == 1
@@ -279,7 +286,7 @@ def test_an_empty_answer_says_why_and_keeps_the_report_open(
 ):
     report = invoked(bike, sanne)
     force_verified_login(client, carla)
-    page = text(client.post(url("answer", following_up, report.pk), {"text": "  "}))
+    page = refused(client.post(url("answer", following_up, report.pk), {"text": "  "}))
     assert "Type your answer." in page
     report.refresh_from_db()
     assert report.answered_at is None
@@ -299,7 +306,7 @@ def test_bad_input_for_an_answer_says_why_and_changes_nothing(
 ):
     report = invoked(bike, sanne)
     force_verified_login(client, carla)
-    page = text(client.post(url("answer", following_up, report.pk), data))
+    page = refused(client.post(url("answer", following_up, report.pk), data))
     assert "There is a problem" in page and message in page
     report.refresh_from_db()
     bike.refresh_from_db()
@@ -313,7 +320,7 @@ def test_an_answer_to_a_report_answered_meanwhile_is_refused_in_words(
     actions.answer(report, by=carla, text="First answer.")
     force_verified_login(client, carla)
     response = client.post(url("answer", following_up, report.pk), {"text": "Second answer."})
-    page = text(response)
+    page = refused(response)
     assert "This report has been answered already." in page
     report.refresh_from_db()
     assert report.answer == "First answer."
@@ -340,7 +347,7 @@ def test_carla_asks_back_and_the_agreement_keeps_its_state(
 ):
     report = reported_done(school, daan)
     force_verified_login(client, carla)
-    assert "Type what you want to ask." in text(
+    assert "Type what you want to ask." in refused(
         client.post(url("ask_back", following_up, report.pk), {"text": ""})
     )
     response = client.post(
@@ -469,6 +476,24 @@ def test_the_case_panel_counts_the_agreements_and_links_to_the_tracker(
     assert url("tracker", following_up) not in page
 
 
+def test_after_closing_the_panel_counts_nothing_past_its_date(following_up, bike, carla):
+    """Past the date, and the contact to do, only while the agreements are followed
+    (policy.TRACKING_STATES): a closed case's panel asks for no work, and says so in a flag."""
+    from kring.followup import closing, panel
+    from kring.followup.models import Outcome
+
+    TrackedAgreement.objects.filter(pk=bike.pk).update(due=queries.today() - timedelta(days=2))
+    Contact.objects.filter(case=following_up).update(due_on=queries.today())
+    _, before = panel.case_panel(following_up, carla)
+    assert before["tracking"] and before["counts"]["overdue"] == 1 and before["contact_due"]
+    closing.close(following_up, by=carla, outcome=Outcome.OTHER, note="Ended.")
+    following_up.refresh_from_db()
+    _, after = panel.case_panel(following_up, carla)
+    assert not after["tracking"] and after["counts"]["overdue"] == 0
+    assert after["contact"] is None and not after["contact_due"]
+    assert after["counts"]["open"] == 2  # the agreements themselves are still shown
+
+
 # --- a closed case ------------------------------------------------------------------------------
 
 
@@ -480,7 +505,7 @@ def test_a_closed_case_is_read_only_on_the_tracker(client, following_up, bike, c
     assert '<form method="post" action="/zaken' not in page
     assert reverse("conference:plan", args=[following_up.pk]) not in page
     response = client.post(url("set_state", following_up, bike.pk), {"state": "done"})
-    assert "There is a problem" in text(response)
+    assert "There is a problem" in refused(response)
     bike.refresh_from_db()
     assert bike.state == AgreementState.OPEN
 
@@ -488,35 +513,84 @@ def test_a_closed_case_is_read_only_on_the_tracker(client, following_up, bike, c
 # --- the query count ----------------------------------------------------------------------------
 
 
-def _agreements(case, n: int, sanne) -> None:
-    """`n` more agreements on the case, each with a history line, every tenth with a report."""
-    version = TrackedAgreement.objects.filter(case=case).first().version
-    owner = TrackedAgreement.objects.filter(case=case).first().owner
+def _agreements(case, n: int, sanne, daan, carla) -> None:
+    """`n` more agreements on the case, in every shape the tracker shows: current ones, open or
+    partly done, some past their date, and every fifth changed by mutual consent (half of those
+    replaced by another row, half dropped); each with history lines by Kring, by Carla (with a
+    note) and by a participant from their personal page; open and answered reports of both
+    kinds, also on changed rows."""
+    first = TrackedAgreement.objects.filter(case=case).first()
     now = timezone.now()
     made = TrackedAgreement.objects.bulk_create(
         TrackedAgreement(
             case=case,
-            version=version,
+            version=first.version,
             number=100 + i,
             what=f"Agreement made for the count {i}",
-            owner=owner,
+            owner=first.owner,
             due=date(2020, 1, 1) if i % 2 else None,
+            state=(
+                AgreementState.CHANGED
+                if i % 5 == 4
+                else AgreementState.PARTLY_DONE
+                if i % 5 == 3
+                else AgreementState.OPEN
+            ),
         )
         for i in range(n)
     )
+    replaced = [t for i, t in enumerate(made) if i % 10 == 4]
+    for old in replaced:
+        old.replaced_by = made[made.index(old) - 1]
+    TrackedAgreement.objects.bulk_update(replaced, ["replaced_by"])
     AgreementChange.objects.bulk_create(
-        AgreementChange(tracked=t, kind=ChangeKind.STATE, at=now, to_state="open") for t in made
+        change
+        for t in made
+        for change in (
+            AgreementChange(tracked=t, kind=ChangeKind.VERSION, at=now, to_state="open"),
+            AgreementChange(
+                tracked=t,
+                kind=ChangeKind.STATE,
+                at=now,
+                by=carla,
+                from_state="open",
+                to_state="partly_done",
+                note="Half of it.",
+            ),
+            AgreementChange(tracked=t, kind=ChangeKind.INVOKED, at=now, by_participant=sanne),
+        )
     )
-    Report.objects.bulk_create(
-        Report(
+
+    def report(t, who, kind, **answered) -> Report:
+        return Report(
             case=case,
             tracked=t,
-            participant=sanne,
-            kind=Report.Kind.NOT_KEPT,
-            text="Not kept.",
+            participant=who,
+            kind=kind,
+            text="In my words.",
             made_at=now,
+            **answered,
         )
-        for t in made[::10]
+
+    answer = {"answered_at": now, "answered_by": carla, "answer": "Thank you."}
+    Report.objects.bulk_create(
+        [
+            *(report(t, sanne, Report.Kind.NOT_KEPT) for t in made[0::10]),
+            *(report(t, daan, Report.Kind.DONE) for t in made[1::10]),
+            *(
+                report(t, sanne, Report.Kind.NOT_KEPT, outcome=Report.Outcome.ANSWERED, **answer)
+                for t in made[2::10]
+            ),
+            *(
+                report(t, daan, Report.Kind.DONE, outcome=Report.Outcome.CONFIRMED, **answer)
+                for t in made[3::10]
+            ),
+            *(
+                report(t, daan, Report.Kind.DONE, outcome=Report.Outcome.ASKED_BACK, **answer)
+                for t in made[4::10]  # on a changed row
+            ),
+            *(report(t, sanne, Report.Kind.NOT_KEPT) for t in made[9::10]),  # changed, open
+        ]
     )
 
 
@@ -528,13 +602,26 @@ def _queries(client, case) -> int:
 
 @pytest.mark.parametrize("who", ["carla", "mira"])
 def test_the_tracker_makes_as_many_queries_for_1000_agreements_as_for_10(
-    client, following_up, sanne, request, who
+    client, following_up, sanne, daan, carla, request, who
 ):
     force_verified_login(client, request.getfixturevalue(who))
-    _agreements(following_up, 10, sanne)
-    _queries(client, following_up)  # the first request of a session reads a little more
+    _agreements(following_up, 10, sanne, daan, carla)
+    # Every branch of the page is on it: changed rows (replaced and dropped), reports of both
+    # kinds open and answered, history lines by Kring, by Carla and by a participant.
+    page = text(client.get(url("tracker", following_up)))  # (the first request reads more)
+    for shown in (
+        "Replaced by agreement",
+        "Dropped in the new version.",
+        "Sanne Jansen says this agreement is not kept",
+        "Daan de Boer reports this agreement done",
+        "Sanne Jansen said this agreement is not kept",
+        "Daan de Boer reported this agreement done",
+        "Half of it.",
+        "Past the date",
+    ):
+        assert shown in page, shown
     few = _queries(client, following_up)
-    _agreements(following_up, 990, sanne)
+    _agreements(following_up, 990, sanne, daan, carla)
     assert TrackedAgreement.objects.filter(case=following_up).count() == 1002
     assert _queries(client, following_up) == few
 
