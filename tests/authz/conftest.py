@@ -434,8 +434,8 @@ def _followup(world: World) -> None:
     """Two cases of Carla's in follow-up (issue 12), each like _signing's "done" (version 1
     signed by Daan and Sanne, the rows made with the models) with its tracker filled by
     followup.actions.sync (tested in kring.followup.tests):
-    - "followup": Daan reported agreement 2 done (not answered yet); Sanne and Daan have a
-      personal link; the first follow-up contact is open;
+    - "followup": Daan reported agreement 2 done and Sanne reported it not kept (neither
+      answered yet); Sanne and Daan have a personal link; the first follow-up contact is open;
     - "followup_quiet": nothing waits: the case can be closed."""
     from kring.circle import links  # noqa: PLC0415
     from kring.followup import actions as followup  # noqa: PLC0415 (issue 12)
@@ -458,9 +458,18 @@ def _followup(world: World) -> None:
         text="Ik heb het slot betaald.",
         made_at=timezone.now(),
     )
+    invocation = Report.objects.create(
+        case=case,
+        tracked=tracked[1],
+        participant=world.obj("signing_fu_reports_harmed"),
+        kind=Report.Kind.NOT_KEPT,
+        text="Het slot is nog niet betaald.",
+        made_at=timezone.now(),
+    )
     world.objects.update(
         {
             "followup": case,
+            "followup_invocation": invocation,
             "followup_tracked": tracked[0],
             "followup_report": report,
             "followup_contact": case.followup_contacts.get(),
@@ -476,6 +485,7 @@ FOLLOWUP_BUILDERS = dict.fromkeys(
         "followup",
         "followup_tracked",
         "followup_report",
+        "followup_invocation",
         "followup_contact",
         "followup_token",
         "followup_responsible_token",

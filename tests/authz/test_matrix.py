@@ -906,7 +906,6 @@ ARGUMENT_OBJECTS = {
     "option_id": "poll_option",  # a date of the poll (issue 9, point 2)
     "round_id": "round",  # a round of the conference (issue 10, point 1)
     "tracked_id": "followup_tracked",  # an agreement in follow-up (issue 12, point 1)
-    "report_id": "followup_report",  # a participant's report on one (issue 12, point 2)
     "contact_id": "followup_contact",  # the follow-up contact (issue 12, point 3)
 }
 
@@ -916,6 +915,10 @@ def _argument(name: str, group: str, world, row: Row, pattern: Pattern) -> str:
         return str(_object(world, row, pattern).pk)
     if name == "participant_id":
         return str(world.obj(row.participant).pk)
+    if name == "report_id":  # a report on an agreement (issue 12, point 2): an invocation is
+        # answered, a report of done confirmed or asked back about
+        kind = "invocation" if pattern.key == "followup:answer" else "report"
+        return str(world.obj(f"followup_{kind}").pk)
     if name in ARGUMENT_OBJECTS:
         return str(world.obj(ARGUMENT_OBJECTS[name]).pk)
     if name == "row_id":  # an idea or an agreement of the plan (issue 10, point 2)
