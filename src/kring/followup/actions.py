@@ -16,7 +16,9 @@ stored on its row only: never in a timeline event, the audit log, a URL or an e-
   version number. Running it twice for one version changes nothing.
 - `set_state(tracked, state, *, by, note="") -> TrackedAgreement`: the coordinator records a
   state (followup.policy.SETTABLE) with a short note (at most NOTE_MAX characters). A STATE change
-  line; timeline event "followup.state_set" with the agreement's number and the state code.
+  line; timeline event "followup.state_set" with the agreement's number, its version's number
+  (a later version may renumber it) and the state code; every event about one agreement names
+  it so (`_which`).
 - `report_done(tracked, *, by, participant, text) -> Report`: the owner, Actor.in_portal;
   `text` required. A Report (kind done), a REPORTED_DONE change line, a notice for the
   coordinator (circle.notices, kind REPORTED_DONE: "Wacht op jou" and the content-free mail),
@@ -58,7 +60,7 @@ from kring.cases.models import CaseEvent
 from kring.circle import links, notices
 from kring.circle.models import HAS_LEFT, Participant
 from kring.core.policy import Refusal, Refused, enforce, rule
-from kring.followup import policy
+from kring.followup import policy, texts
 from kring.followup.models import (
     AgreementChange,
     AgreementState,
@@ -219,14 +221,14 @@ def _typed(text: str | None, *, limit: int, required: Refusal | None = None) -> 
     refusal for an empty text (None: may be empty)."""
     value = (text or "").strip()
     if "\x00" in value:
-        raise Refused(rule("bad_character", _("Remove the invisible character from the text.")))
+        raise Refused(rule("bad_character", texts.INVISIBLE))
     if not value and required is not None:
         raise Refused(required)
     if len(value) > limit:
         raise Refused(
             rule(
                 "too_long",
-                _("Make the text shorter: at most %(limit)s characters.") % {"limit": limit},
+                texts.TOO_LONG % {"limit_value": limit},
             )
         )
     return value
@@ -237,25 +239,34 @@ def _note(note: str | None) -> str:
 
 
 REPORT_REQUIRED = rule("text_required", _("Write in a few words what happened."))
-ANSWER_REQUIRED = rule("answer_required", _("Write your answer."))
-ASK_BACK_REQUIRED = rule("question_required", _("Write what you want to ask."))
+# The same words as the forms say at the field (followup.texts).
+ANSWER_REQUIRED = rule("answer_required", texts.ANSWER_REQUIRED)
+ASK_BACK_REQUIRED = rule("question_required", texts.ASK_BACK_REQUIRED)
 
 
 # --- under the case's lock ----------------------------------------------------------------------
+
+
+def _which(tracked: TrackedAgreement) -> dict:
+    """Which agreement a timeline event is about: its number in its version of the plan, that
+    version's number (a newer version may number it otherwise) and the row."""
+    return {"agreement": tracked.number, "version": tracked.version.number, "tracked": tracked.pk}
 
 
 def _locked_tracked(tracked: TrackedAgreement) -> TrackedAgreement:
     """The case locked and the agreement read again under the lock (its state may have changed
     since the page was shown)."""
     case = lock_case(tracked.case)
-    fresh = TrackedAgreement.objects.select_related("owner").get(pk=tracked.pk)
+    fresh = TrackedAgreement.objects.select_related("owner", "version").get(pk=tracked.pk)
     fresh.case = case
     return fresh
 
 
 def _locked_report(report: Report) -> Report:
     case = lock_case(report.case)
-    fresh = Report.objects.select_related("participant", "tracked__owner").get(pk=report.pk)
+    fresh = Report.objects.select_related("participant", "tracked__owner", "tracked__version").get(
+        pk=report.pk
+    )
     fresh.case = case
     fresh.tracked.case = case
     return fresh
@@ -303,8 +314,7 @@ def _set(tracked: TrackedAgreement, state: str, *, by: User, at: datetime, note:
         tracked.case,
         "followup.state_set",
         by=by,
-        agreement=tracked.number,
-        tracked=tracked.pk,
+        **_which(tracked),
         state=state,
     )
 
@@ -394,8 +404,7 @@ def _report(
             tracked.case,
             event,
             by=by,
-            agreement=tracked.number,
-            tracked=tracked.pk,
+            **_which(tracked),
             report=report.pk,
         )
     return report
@@ -534,8 +543,7 @@ def _answered(
         report.case,
         "followup.answered",
         by=by,
-        agreement=tracked.number,
-        tracked=tracked.pk,
+        **_which(tracked),
         report=report.pk,
         outcome=outcome,
         **({"state": to_state} if to_state else {}),

@@ -1,10 +1,12 @@
 """The form of closing a case (issue 12, point 5): the outcome and the closing note. It parses
 input only; the rules (the note's length, a note with "other") are followup.closing's, whose
-refusal the page shows at the note."""
+refusal the page shows at the note. A NUL character, which Django's CharField refuses before
+the action sees it, gets the action's own words (closing.input_refusal)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kring.conference.inputs import NUL_MESSAGE
 from kring.followup.closing import NOTE_MAX
 from kring.followup.models import Outcome
 
@@ -25,4 +27,5 @@ class CloseForm(forms.Form):
         required=False,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": NOTE_MAX}),
+        error_messages={"null_characters_not_allowed": NUL_MESSAGE},
     )

@@ -16,11 +16,19 @@ the plan, can invoke them. A report from the personal page is the participant's 
   agreement.
 - A participant has at most one unanswered report of each kind on an agreement: a second one
   waits for the coordinator's answer.
-- The case is closed once every report is answered.
+- An invocation is answered; a report of done is confirmed or asked back about (`_of_kind`).
+- The case is closed once every report is answered and no new version of the plan waits for
+  signatures (R14).
+
+The personal page asks about every agreement at once: `facts_of(participant)` reads what the
+rules need about the participant once (in the plan? which reports wait?), and may_report_done /
+may_invoke take it (`facts=`), so the page makes a fixed number of queries. Without it they read
+it themselves (the actions do, under the case's lock).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +38,12 @@ from kring.audit.actors import actor_of, staff_user
 from kring.cases import lifecycle
 from kring.cases.lifecycle import State
 from kring.cases.policy import the_coordinator
-from kring.conference.policy import coordinator_or_manager
+from kring.conference.policy import coordinator_or_manager, may_edit_plan
+from kring.conference.queries import current_conference
 from kring.core.policy import Refusal, deny, first, rule
 from kring.followup import queries
 from kring.followup.models import AgreementState, Report
+from kring.signing import queries as signing_queries
 
 if TYPE_CHECKING:
     from kring.accounts.models import Team
@@ -113,12 +123,47 @@ def _of_kind(report: Report, kind: str) -> Refusal | None:
     return None
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the rules read about one participant (module docstring): whether they are in the
+    plan, and their reports that wait for an answer, as (tracked agreement id, kind)."""
+
+    participant_id: int
+    in_the_plan: bool
+    waiting: frozenset[tuple[int, str]]
+
+
+def facts_of(participant: Participant) -> Facts:
+    """Read once what the rules need about `participant` (two or three queries)."""
+    return Facts(
+        participant_id=participant.pk,
+        in_the_plan=queries.in_the_plan(participant),
+        waiting=frozenset(
+            Report.objects.filter(participant=participant, answered_at__isnull=True).values_list(
+                "tracked_id", "kind"
+            )
+        ),
+    )
+
+
+def _in_the_plan(participant: Participant, facts: Facts | None = None) -> Refusal | None:
+    if facts is not None and facts.participant_id == participant.pk:
+        inside = facts.in_the_plan
+    else:
+        inside = queries.in_the_plan(participant)
+    return None if inside else deny("not_in_plan", NOT_ALLOWED)
+
+
 def _no_report_waiting(
-    participant: Participant, tracked: TrackedAgreement, kind: str
+    participant: Participant, tracked: TrackedAgreement, kind: str, facts: Facts | None = None
 ) -> Refusal | None:
-    if Report.objects.filter(
-        tracked=tracked, participant=participant, kind=kind, answered_at__isnull=True
-    ).exists():
+    if facts is not None and facts.participant_id == participant.pk:
+        waiting = (tracked.pk, kind) in facts.waiting
+    else:
+        waiting = Report.objects.filter(
+            tracked=tracked, participant=participant, kind=kind, answered_at__isnull=True
+        ).exists()
+    if waiting:
         return rule(
             "report_waiting",
             _("You reported this already. The coordinator will answer you."),
@@ -148,8 +193,20 @@ def may_set_state(actor: By, tracked: TrackedAgreement, state: str | None = None
 
 def may_change_agreements(actor: By, case: Case) -> Refusal | None:
     """Change agreements by mutual consent: the coordinator opens the plan for a new version,
-    which everyone signs again (R14; the plan's own policy governs the editing)."""
-    return first(lambda: the_coordinator(actor, case), lambda: _tracking(case))
+    which everyone signs again (R14). During follow-up, and whatever the plan's own policy
+    (conference.policy.may_edit_plan) says of editing it."""
+    return first(
+        lambda: the_coordinator(actor, case),
+        lambda: _tracking(case),
+        lambda: _plan_editable(actor, case),
+    )
+
+
+def _plan_editable(actor: By, case: Case) -> Refusal | None:
+    conference = current_conference(case)
+    if conference is None:
+        return rule("no_conference", _("This case has no plan to change."))
+    return may_edit_plan(actor, conference)
 
 
 def may_list_overdue(actor: By, team: Team | None) -> Refusal | None:
@@ -175,15 +232,16 @@ def may_read_agreements_in_portal(actor: By, participant: Participant) -> Refusa
     return first(
         lambda: _self(actor, participant),
         lambda: _readable(participant.case),
-        lambda: None if queries.in_the_plan(participant) else deny("not_in_plan", NOT_ALLOWED),
+        lambda: _in_the_plan(participant),
     )
 
 
 def may_report_done(
-    actor: By, participant: Participant, tracked: TrackedAgreement
+    actor: By, participant: Participant, tracked: TrackedAgreement, facts: Facts | None = None
 ) -> Refusal | None:
     """The owner of an agreement reports it done, from their personal page, during follow-up,
-    while it is open or partly done and no earlier report of theirs waits for an answer."""
+    while it is open or partly done and no earlier report of theirs waits for an answer.
+    `facts`: facts_of(participant), when the caller read it once for many agreements."""
     return first(
         lambda: _self(actor, participant),
         lambda: _same_case(participant, tracked),
@@ -199,20 +257,23 @@ def may_report_done(
             if tracked.state in (AgreementState.OPEN, AgreementState.PARTLY_DONE)
             else rule("not_open", _("This agreement is not open any more."))
         ),
-        lambda: _no_report_waiting(participant, tracked, Report.Kind.DONE),
+        lambda: _no_report_waiting(participant, tracked, Report.Kind.DONE, facts),
     )
 
 
-def may_invoke(actor: By, participant: Participant, tracked: TrackedAgreement) -> Refusal | None:
+def may_invoke(
+    actor: By, participant: Participant, tracked: TrackedAgreement, facts: Facts | None = None
+) -> Refusal | None:
     """Anyone in the plan (the harmed person and everyone else present, or another owner)
     reports that an agreement is not kept, in their own words, during follow-up. Not its own
-    owner (they tell the coordinator otherwise), not twice before an answer."""
+    owner (they tell the coordinator otherwise), not twice before an answer. `facts` as in
+    may_report_done."""
     return first(
         lambda: _self(actor, participant),
         lambda: _same_case(participant, tracked),
         lambda: _tracking(tracked.case),
         lambda: _current(tracked),
-        lambda: None if queries.in_the_plan(participant) else deny("not_in_plan", NOT_ALLOWED),
+        lambda: _in_the_plan(participant, facts),
         lambda: (
             rule(
                 "own_agreement", _("This is your own agreement. Tell your coordinator how it goes.")
@@ -220,13 +281,12 @@ def may_invoke(actor: By, participant: Participant, tracked: TrackedAgreement) -
             if tracked.owner_id == participant.pk
             else None
         ),
-        lambda: _no_report_waiting(participant, tracked, Report.Kind.NOT_KEPT),
+        lambda: _no_report_waiting(participant, tracked, Report.Kind.NOT_KEPT, facts),
     )
 
 
-def may_answer(actor: By, report: Report) -> Refusal | None:
-    """Answer a report (the participant reads the answer): the case's coordinator, during
-    follow-up, once."""
+def _respond(actor: By, report: Report) -> Refusal | None:
+    """What every response to a report needs: the case's coordinator, during follow-up, once."""
     return first(
         lambda: the_coordinator(actor, report.case),
         lambda: _tracking(report.case),
@@ -234,10 +294,19 @@ def may_answer(actor: By, report: Report) -> Refusal | None:
     )
 
 
+def may_answer(actor: By, report: Report) -> Refusal | None:
+    """Answer a report that an agreement is not kept (the participant reads the answer), perhaps
+    with a state: a report of done is confirmed or asked back about instead."""
+    return first(
+        lambda: _respond(actor, report),
+        lambda: _of_kind(report, Report.Kind.NOT_KEPT),
+    )
+
+
 def may_confirm_done(actor: By, report: Report) -> Refusal | None:
     """Confirm a report of done (the agreement becomes done)."""
     return first(
-        lambda: may_answer(actor, report),
+        lambda: _respond(actor, report),
         lambda: _of_kind(report, Report.Kind.DONE),
         lambda: _current(report.tracked),
     )
@@ -245,7 +314,7 @@ def may_confirm_done(actor: By, report: Report) -> Refusal | None:
 
 def may_ask_back(actor: By, report: Report) -> Refusal | None:
     """Ask back about a report of done (the agreement keeps its state)."""
-    return first(lambda: may_answer(actor, report), lambda: _of_kind(report, Report.Kind.DONE))
+    return first(lambda: _respond(actor, report), lambda: _of_kind(report, Report.Kind.DONE))
 
 
 # --- the follow-up contact (issue 12, point 3) ---------------------------------------------------
@@ -269,9 +338,10 @@ def may_record_contact(actor: By, contact: Contact) -> Refusal | None:
 
 def may_close(actor: By, case: Case) -> Refusal | None:
     """Close the case with an outcome: its coordinator, during follow-up, once every report is
-    answered and the `close` move's guards registered by other stages pass (scheduling: no
-    follow-up meeting pending), so the page says why before the form. A closed case is
-    read-only."""
+    answered, no new version of the plan waits for signatures (R14: once the case is closed
+    nobody could sign it) and the `close` move's guards registered by other stages pass
+    (scheduling: no follow-up meeting pending), so the page says why before the form. A draft
+    never made final binds nobody: it does not hold the close up. A closed case is read-only."""
     return first(
         lambda: the_coordinator(actor, case),
         lambda: _tracking(case),
@@ -281,4 +351,18 @@ def may_close(actor: By, case: Case) -> Refusal | None:
             if Report.objects.filter(case=case, answered_at__isnull=True).exists()
             else None
         ),
+        lambda: _no_version_waiting(case),
     )
+
+
+def _no_version_waiting(case: Case) -> Refusal | None:
+    version = signing_queries.version_to_sign(case)
+    if version is not None and not signing_queries.is_fully_signed(version):
+        return rule(
+            "version_unsigned",
+            _(
+                "A new version of the plan waits for everyone's signature. Let everyone sign "
+                "it first."
+            ),
+        )
+    return None

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kring.audit.actors import Actor
 from kring.audit.log import record
-from kring.cases.lifecycle import State
 from kring.core.policy import NotAllowed, Refusal, Refused, options
 from kring.followup import actions, policy, queries
 from kring.followup.models import AgreementState, Report, TrackedAgreement
@@ -69,18 +68,24 @@ def home_panel(participant: Participant):
                 answered_at__isnull=False,
                 answer_read_at__isnull=True,
             ).count(),
-            "closed": participant.case.state == State.CLOSED,
+            "closed": _ended(participant.case),
             "may": options(read=None),
         },
     )
 
 
+def _ended(case) -> bool:
+    """The follow-up has ended: the agreements are read, nothing is sent any more (a closed case
+    is read-only; followup.policy)."""
+    return case.state not in policy.TRACKING_STATES
+
+
 # --- the page -----------------------------------------------------------------------------------
 
 
-def _row(participant, me, tracked, reports, bound: dict[str, Form]) -> dict:
-    done = policy.may_report_done(me, participant, tracked)
-    invoke = policy.may_invoke(me, participant, tracked)
+def _row(participant, me, tracked, reports, bound: dict[str, Form], facts: policy.Facts) -> dict:
+    done = policy.may_report_done(me, participant, tracked, facts)
+    invoke = policy.may_invoke(me, participant, tracked, facts)
     waiting = next(
         (str(r.message) for r in (done, invoke) if r is not None and r.code == WAITING), ""
     )
@@ -116,10 +121,13 @@ def _page(request, participant, *, bound: dict[str, Form] | None = None, status:
         by_agreement.setdefault(report.tracked_id, []).append(report)
     # Answers not read before this page: marked "new" here, and read from now on.
     new = {r.pk for r in mine if r.answered_at is not None and r.answer_read_at is None}
-    rows = [
-        _row(participant, me, tracked, by_agreement.get(tracked.pk, []), bound)
-        for tracked in queries.current(case)
-    ]
+    # What the rules read about this participant, once for every agreement (a fixed number of
+    # queries, however many agreements there are).
+    facts = policy.facts_of(participant)
+    rows = []
+    for tracked in queries.current(case):
+        tracked.case = case
+        rows.append(_row(participant, me, tracked, by_agreement.get(tracked.pk, []), bound, facts))
     # Agreements changed in a newer version of the plan, where this participant reported
     # something: their report and its answer stay readable.
     earlier = list(
@@ -137,12 +145,12 @@ def _page(request, participant, *, bound: dict[str, Form] | None = None, status:
     kept_elsewhere = ""
     if failed is not None and failed.prefix not in shown and not any(row["kept"] for row in rows):
         kept_elsewhere = failed.data.get(f"{failed.prefix}-text", "")
-    if request.method == "GET":
-        record(VIEWED, actor=me, case=case, obj=participant)
-        if new:
-            Report.objects.filter(pk__in=new, answer_read_at__isnull=True).update(
-                answer_read_at=timezone.now()
-            )
+    # Every showing of the case's agreements is a read (also a refused report's page, 400).
+    record(VIEWED, actor=me, case=case, obj=participant)
+    if request.method == "GET" and new:
+        Report.objects.filter(pk__in=new, answer_read_at__isnull=True).update(
+            answer_read_at=timezone.now()
+        )
     return render(
         request,
         "followup/portal/agreements.html",
@@ -153,7 +161,7 @@ def _page(request, participant, *, bound: dict[str, Form] | None = None, status:
                 {"tracked": t, "who": _owner_name(t), "reports": by_agreement[t.pk]}
                 for t in earlier
             ],
-            "closed": case.state == State.CLOSED,
+            "closed": _ended(case),
             "owns_any": any(row["mine"] for row in rows),
             "new": new,
             "form": failed,  # the error summary

@@ -43,7 +43,9 @@ def _label(choices: type, code: object) -> str | None:
 
 
 def timeline_detail(event: CaseEvent, *, full: bool) -> str | None:
-    """ "Version 2", "Agreement 1: Done", "Agreement 2: asked back"."""
+    """ "Version 2", "Agreement 1 of version 1: Done", "Agreement 2 of version 2: asked back".
+    The number is the agreement's place in the version the event was about: a later version
+    may give the same agreement another number, or the number to another agreement."""
     if event.kind not in EVENT_LABELS:
         return None
     data = event.data or {}
@@ -53,7 +55,14 @@ def timeline_detail(event: CaseEvent, *, full: bool) -> str | None:
     number = data.get("agreement")
     if not isinstance(number, int):
         return None
-    said = _("Agreement %(number)s") % {"number": number}
+    version = data.get("version")
+    if isinstance(version, int):
+        said = _("Agreement %(number)s of version %(version)s") % {
+            "number": number,
+            "version": version,
+        }
+    else:  # an event written before the version was named
+        said = _("Agreement %(number)s") % {"number": number}
     words = [
         w
         for w in (

@@ -101,7 +101,9 @@ def test_carla_records_that_an_agreement_is_partly_done_with_a_note(bike, carla)
     )
     event = last_event(bike.case)
     assert event.kind == "followup.state_set" and event.actor == carla
-    assert shown(event) == "Recorded the state of an agreement — Agreement 1: Partly done"
+    assert (
+        shown(event) == "Recorded the state of an agreement — Agreement 1 of version 1: Partly done"
+    )
     # The note is on the agreement's history only: never in the timeline or the audit log.
     assert "Helft" not in str(event.data)
     assert not AuditEvent.objects.filter(data__icontains="Helft").exists()
@@ -183,7 +185,7 @@ def test_daan_reports_his_agreement_done_and_carla_is_told_at_once_without_conte
         daan.pk,
         "portal",
     )
-    assert shown(event) == "Reported an agreement done — Agreement 1"
+    assert shown(event) == "Reported an agreement done — Agreement 1 of version 1"
     assert DAANS_WORDS not in str(event.data)
 
 
@@ -196,7 +198,7 @@ def test_sanne_invokes_an_agreement_in_her_own_words(bike, sanne, carla):
     assert (notice.kind, notice.participant) == (actions.INVOKED, sanne)
     event = last_event(bike.case)
     assert event.kind == "followup.invoked" and event.actor_participant_id == sanne.pk
-    assert shown(event) == "Reported that an agreement is not kept — Agreement 1"
+    assert shown(event) == "Reported that an agreement is not kept — Agreement 1 of version 1"
     mail = OutgoingMail.objects.filter(to=carla.email).latest("pk")
     assert mail.kind == "circle.notice"
     assert SANNES_WORDS not in mail.body_text + mail.body_html + mail.subject
@@ -321,7 +323,9 @@ def test_carla_answers_sannes_invocation_and_sets_the_state(bike, sanne, carla):
     assert notices.open_notices(bike.case) == []  # answering handles "Wacht op jou"
     event = last_event(bike.case)
     assert event.kind == "followup.answered" and event.actor == carla
-    assert shown(event) == "Answered a report about an agreement — Agreement 1: answered"
+    assert (
+        shown(event) == "Answered a report about an agreement — Agreement 1 of version 1: answered"
+    )
     # Sanne is told an answer waits on her page; the mail holds neither her words nor Carla's.
     mail = OutgoingMail.objects.get(to=sanne.email)
     assert mail.kind == actions.ANSWER_MAIL
@@ -424,7 +428,7 @@ def test_carla_confirms_daans_report_and_the_agreement_is_done(bike, daan, carla
     )
     assert notices.open_notices(bike.case) == []
     assert shown(last_event(bike.case)) == (
-        "Answered a report about an agreement — Agreement 1: confirmed, Done"
+        "Answered a report about an agreement — Agreement 1 of version 1: confirmed, Done"
     )
     assert OutgoingMail.objects.filter(to=daan.email, kind=actions.ANSWER_MAIL).count() == 1
     # Daan cannot report it done again: it is done.

@@ -90,6 +90,29 @@ def _reported_done(*, confirmed: bool) -> Callable:
     return build
 
 
+def _plan_changed(*, final: bool, signed: bool = False) -> Callable:
+    """The plan changed by mutual consent in follow-up (R14): still a draft, made final as
+    version 2 and waiting for signatures, or signed by everyone."""
+
+    def build(world):
+        from kring.conference import versions
+        from kring.conference.models import Plan
+        from kring.followup.tests.conftest import sign_everyone
+        from kring.followup.tests.test_change_by_consent import change_the_plan
+
+        carla = world.fixture("carla")
+        plan = Plan.objects.get(pk=world.fixture("final_version").plan_id)
+        world.fixture("following_up")
+        change_the_plan(plan, carla, world.fixture("daan"))
+        if final:
+            version = versions.finalise(plan, by=carla)
+            if signed:
+                sign_everyone(version, carla)
+        return _case(world)
+
+    return build
+
+
 CLOSING_SETUPS: dict[str, Callable] = {
     "following_up": _case,
     "closed": _set_state(State.CLOSED),
@@ -99,6 +122,9 @@ CLOSING_SETUPS: dict[str, Callable] = {
     "invoked_answered": _invoked(answered=True),
     "reported_done": _reported_done(confirmed=False),
     "reported_done_confirmed": _reported_done(confirmed=True),
+    "plan_draft": _plan_changed(final=False),
+    "version_2_waiting": _plan_changed(final=True),
+    "version_2_signed": _plan_changed(final=True, signed=True),
 }
 
 CLOSING_TABLES: dict[str, list[Row]] = {
@@ -115,6 +141,10 @@ CLOSING_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "reported_done", refused("reports_open")),
         Row("coordinator", "invoked_answered", ALLOWED),
         Row("coordinator", "reported_done_confirmed", ALLOWED),
+        # R14: a new version waits for everyone's signature first; a draft binds nobody.
+        Row("coordinator", "version_2_waiting", refused("version_unsigned")),
+        Row("coordinator", "version_2_signed", ALLOWED),
+        Row("coordinator", "plan_draft", ALLOWED),
     ],
 }
 

@@ -295,7 +295,8 @@ CORE_TABLES: dict[str, list[Row]] = {
     ],
     "may_answer": [
         Row("coordinator", "sanne_invoked", ALLOWED),
-        Row("coordinator", "daan_reported_done", ALLOWED),
+        # A report of done is confirmed or asked back about, never answered with a state.
+        Row("coordinator", "daan_reported_done", refused("kind")),
         *each((*STAFF_NOT_THE_COORDINATOR, *PARTICIPANTS), "sanne_invoked", NOT_COORDINATOR),
         Row("coordinator", "sanne_invoked_answered", refused("answered")),
         Row("coordinator", "sanne_invoked_closed", refused("state")),

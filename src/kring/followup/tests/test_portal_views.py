@@ -229,7 +229,7 @@ def test_someone_else_cannot_report_an_agreement_done(client, bike, sanne, carla
     [
         ("", "Vertel in je eigen woorden wat er niet goed gaat."),
         ("   ", "Vertel in je eigen woorden wat er niet goed gaat."),
-        ("x" * (actions.TEXT_MAX + 1), "Je bericht is te lang. Schrijf hoogstens 2000 tekens."),
+        ("x" * (actions.TEXT_MAX + 1), "Maak de tekst korter: hoogstens 2000 tekens."),
     ],
     ids=["empty", "blank", "too long"],
 )
