@@ -68,7 +68,8 @@ def no_follow_up_meeting_pending(case: Case, **_kw: Any) -> str | Promise | None
     )
     if pending.exists():
         return _(
-            "First cancel the follow-up meeting that is still to come, or wait until it is held."
+            "A follow-up meeting is still being planned or still to come. Stop its date poll "
+            "or cancel the meeting first, or wait until it has taken place."
         )
     return None
 
@@ -152,7 +153,8 @@ def cancel(meeting: Meeting, *, then: Then | None = None, reason: str = "", by: 
     """Cancel a confirmed meeting: its bookings are released, everyone is told (the calendar
     file cancels the event), reminders are cancelled, and the case goes back to preparation
     (`then="prepare"`) or is stopped with `reason`, a StopReason (`then="stop"`). A follow-up
-    meeting is cancelled without `then`: the case stays in follow-up."""
+    meeting is cancelled without `then`: the case stays in follow-up; while its date poll is
+    still open, cancelling it stops the poll (no date was set: nobody is sent anything)."""
     if then not in ("prepare", "stop", None):
         raise ValueError(then)
     with transaction.atomic():
@@ -161,7 +163,10 @@ def cancel(meeting: Meeting, *, then: Then | None = None, reason: str = "", by: 
         if meeting.is_follow_up:
             if then is not None:
                 raise ValueError(then)
-            _call_off(meeting, case, by=by)
+            if meeting.status == Meeting.Status.POLLING:
+                _call_off(meeting, case, by=by, tell=False, event="scheduling.poll_stopped")
+            else:
+                _call_off(meeting, case, by=by)
             return meeting
         if then is None:
             raise ValueError(then)
@@ -182,7 +187,9 @@ def end_with_case(case: Case, by: User) -> None:
     open meeting will not take place: a confirmed one is called off as `cancel` does, an open
     poll is closed. Runs inside the stopping transaction, with the case locked; a meeting that
     `cancel` called off already is left alone."""
-    for meeting in Meeting.objects.filter(case=case).exclude(status=Meeting.Status.CANCELLED):
+    for meeting in Meeting.objects.filter(case=case).exclude(
+        status__in=(Meeting.Status.CANCELLED, Meeting.Status.HELD)
+    ):
         _call_off(meeting, case, by=by)
 
 

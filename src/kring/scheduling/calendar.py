@@ -91,7 +91,8 @@ def meetings_in(team, start: dt.datetime, end: dt.datetime):
     return (
         Meeting.objects.filter(
             Q(case__team=team) | Q(venue__team=team),
-            status=Meeting.Status.CONFIRMED,
+            # A follow-up meeting marked held stays in the calendar's past weeks.
+            status__in=(Meeting.Status.CONFIRMED, Meeting.Status.HELD),
             starts_at__gte=start,
             starts_at__lt=end,
         )

@@ -48,7 +48,12 @@ def meeting_for_letters(case: Case) -> Meeting | None:
     """The meeting whose letters the case page offers: the confirmed one, else the one last
     cancelled after its date was set."""
     return current_meeting(case) or (
-        Meeting.objects.filter(case=case, status=Meeting.Status.CANCELLED, starts_at__isnull=False)
+        Meeting.objects.filter(
+            case=case,
+            purpose=policy.purpose_for(case),
+            status=Meeting.Status.CANCELLED,
+            starts_at__isnull=False,
+        )
         .select_related("venue")
         .order_by("-cancelled_at", "-pk")
         .first()
@@ -117,10 +122,13 @@ def send(meeting: Meeting, *, change: Change) -> int:
 
 
 def current_meeting(case: Case) -> Meeting | None:
-    """The case's confirmed meeting, if there is one: the latest (in follow-up, a confirmed
-    follow-up meeting rather than the conference's that was held)."""
+    """The case's confirmed meeting of the purpose its state is about (policy.purpose_for), if
+    there is one: in follow-up a follow-up meeting, never the conference's that was held (also
+    not once a follow-up meeting is cancelled)."""
     return (
-        Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED)
+        Meeting.objects.filter(
+            case=case, purpose=policy.purpose_for(case), status=Meeting.Status.CONFIRMED
+        )
         .select_related("venue")
         .order_by("-created_at", "-pk")
         .first()

@@ -17,8 +17,8 @@ NEXT_STEP = _("Hold the conference on the date set. Move or cancel the meeting i
 
 
 def current_meeting(case) -> Meeting | None:
-    """The confirmed meeting of the case, or else its latest cancelled one (while the case has
-    no open meeting): None while a poll is open or nothing was planned."""
+    """The latest meeting of the case: confirmed, held (a follow-up meeting) or cancelled;
+    None while a poll is open or nothing was planned."""
     meetings = list(case.meetings.select_related("venue").order_by("-created_at", "-pk")[:1])
     if not meetings or meetings[0].status == Meeting.Status.POLLING:
         return None
@@ -31,8 +31,11 @@ def case_panel(case, user) -> tuple[str, dict[str, Any]] | None:
         return None
     meeting.case = case
     may = options(move=policy.may_move(user, meeting), cancel=policy.may_cancel(user, meeting))
+    held = policy.is_held(meeting)
     return "scheduling/_meeting_panel.html", {
         "meeting": meeting,
-        "confirmed": meeting.status == Meeting.Status.CONFIRMED,
+        "confirmed": meeting.status == Meeting.Status.CONFIRMED and not held,
+        # A follow-up meeting whose time has passed: it has taken place (not "date set").
+        "status": Meeting.Status.HELD.label if held else meeting.get_status_display(),
         "may": may,
     }

@@ -52,12 +52,15 @@ class Meeting(ChoiceLabels, models.Model):
     signed (R15, issue 12 point 4), each with its own date poll. While the poll is open it has
     options; once the coordinator confirms one, it has a time and a venue, and holds bookings
     for both. A change raises `sequence` (the calendar files keep `uid`); a cancellation ends
-    it."""
+    it. A follow-up meeting whose time has passed is held (scheduling.policy.is_held); it is
+    marked so (status held) when the next poll of the case is opened, so that it no longer
+    counts as the case's open meeting."""
 
     class Status(models.TextChoices):
         POLLING = "polling", pgettext_lazy("meeting", "Finding a date")
         CONFIRMED = "confirmed", pgettext_lazy("meeting", "Date set")
         CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
+        HELD = "held", pgettext_lazy("meeting", "Has taken place")
 
     class Purpose(models.TextChoices):
         # Which meeting it is; the case's state says which one can be planned now
@@ -91,8 +94,8 @@ class Meeting(ChoiceLabels, models.Model):
             # One meeting of a case of each purpose is open (polling or confirmed) at a time.
             models.UniqueConstraint(
                 fields=["case", "purpose"],
-                # Status.CANCELLED: the model's names are out of reach in Meta.
-                condition=~models.Q(status="cancelled"),
+                # Status.CANCELLED and HELD: the model's names are out of reach in Meta.
+                condition=~models.Q(status__in=["cancelled", "held"]),
                 name="meeting_one_open_per_case_purpose",
             )
         ]

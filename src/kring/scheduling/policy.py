@@ -145,14 +145,32 @@ def _polling(meeting) -> Refusal | None:
     return rule("not_polling", _("There is no open date poll: the date has been set already."))
 
 
-def open_meeting(case):
-    """The case's meeting of the purpose its state is about (purpose_for) that is not cancelled
-    (polling or confirmed), or None."""
+def is_held(meeting) -> bool:
+    """A follow-up meeting that has taken place: marked so (status held), or confirmed and its
+    end has passed. It is no longer open: it is not moved or cancelled, and the next follow-up
+    poll can be opened (scheduling.poll.open_poll marks it held). The conference's meeting is
+    held through the case's lifecycle (its state), not here."""
+    if meeting.status == Meeting.Status.HELD:
+        return True
     return (
-        Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+        meeting.is_follow_up
+        and meeting.status == Meeting.Status.CONFIRMED
+        and meeting.ends_at is not None
+        and meeting.ends_at <= timezone.now()
+    )
+
+
+def open_meeting(case):
+    """The case's meeting of the purpose its state is about (purpose_for) that is still open
+    (polling, or confirmed and not held: is_held), or None."""
+    meeting = (
+        Meeting.objects.exclude(status__in=(Meeting.Status.CANCELLED, Meeting.Status.HELD))
         .filter(case=case, purpose=purpose_for(case))
         .first()
     )
+    if meeting is not None and is_held(meeting):
+        return None
+    return meeting
 
 
 def may_open_poll(actor: By, case) -> Refusal | None:
@@ -258,6 +276,8 @@ def _the_coordinator(actor: By, meeting) -> Refusal | None:
 def _meeting_is(meeting, status: Meeting.Status) -> Refusal | None:
     if meeting.status == status:
         return None
+    if meeting.status == Meeting.Status.HELD:
+        return _HELD
     if meeting.status == Meeting.Status.CANCELLED:
         return rule("cancelled", _("This meeting is cancelled."))
     if meeting.status == Meeting.Status.CONFIRMED:
@@ -293,28 +313,56 @@ def may_confirm(actor: By, meeting, option=None) -> Refusal | None:
     )
 
 
+_HELD = rule("held", _("This meeting has taken place."))
+
+
+def _not_held(meeting) -> Refusal | None:
+    return _HELD if is_held(meeting) else None
+
+
 def _scheduled(meeting) -> Refusal | None:
     """The case is in the state in which its confirmed meeting is held (HELD_IN)."""
     return state_refusal(meeting.case, (HELD_IN[meeting.purpose],))
 
 
 def may_move(actor: By, meeting) -> Refusal | None:
-    """Move a confirmed meeting to another time or venue: the case's coordinator."""
+    """Move a confirmed meeting to another time or venue: the case's coordinator, until a
+    follow-up meeting has taken place (is_held)."""
     return first(
         lambda: _the_coordinator(actor, meeting),
         lambda: _meeting_is(meeting, Meeting.Status.CONFIRMED),
+        lambda: _not_held(meeting),
         lambda: _scheduled(meeting),
+    )
+
+
+def _cancellable(meeting) -> Refusal | None:
+    """A confirmed meeting; a follow-up meeting also while its poll is open (cancelling it
+    stops the poll: the case can then be closed, scheduling.actions.no_follow_up_meeting_pending)."""
+    if meeting.is_follow_up and meeting.status == Meeting.Status.POLLING:
+        return None
+    return first(
+        lambda: _meeting_is(meeting, Meeting.Status.CONFIRMED),
+        lambda: _not_held(meeting),
     )
 
 
 def may_cancel(actor: By, meeting) -> Refusal | None:
     """Cancel a confirmed meeting (the conference's: the case goes back to preparation, or is
-    stopped; a follow-up meeting: the case stays in follow-up): the case's coordinator."""
+    stopped; a follow-up meeting: the case stays in follow-up), or stop the date poll of a
+    follow-up meeting: the case's coordinator, until a follow-up meeting has taken place."""
     return first(
         lambda: _the_coordinator(actor, meeting),
-        lambda: _meeting_is(meeting, Meeting.Status.CONFIRMED),
+        lambda: _cancellable(meeting),
         lambda: _scheduled(meeting),
     )
+
+
+def stopping_the_poll(actor: By, meeting) -> Refusal | None:
+    """Whether the page of an open date poll offers to stop it: may_cancel of a meeting that is
+    still polling (only a follow-up meeting's poll can be stopped; the conference's stays until
+    a date is confirmed or the case is stopped)."""
+    return first(lambda: _polling(meeting), lambda: may_cancel(actor, meeting))
 
 
 # --- invitations, letters and the meeting on the participant's page (issue 9, points 5, 6) ----

@@ -83,10 +83,18 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 def open_poll(case: Case, *, by: User) -> Meeting:
     """Start looking for a date: a meeting with status polling, without options yet; the
     conference's while the case is prepared, a follow-up meeting while it is in follow-up
-    (policy.purpose_for)."""
+    (policy.purpose_for). A follow-up meeting held before (policy.is_held) is marked held
+    first, under the case lock, so that it no longer counts as the open meeting."""
     with transaction.atomic():
         case = lock_case(case)
         enforce(policy.may_open_poll(by, case))
+        for earlier in Meeting.objects.filter(
+            case=case, purpose=policy.purpose_for(case), status=Meeting.Status.CONFIRMED
+        ):
+            if policy.is_held(earlier):
+                earlier.status = Meeting.Status.HELD
+                earlier.save(update_fields=["status"])
+                log_event(case, "scheduling.meeting_held", by=by, meeting=earlier.pk)
         meeting = Meeting.objects.create(case=case, created_by=by, purpose=policy.purpose_for(case))
         log_event(case, "scheduling.poll_opened", by=by, meeting=meeting.pk)
     return meeting

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.cases.lifecycle import State
 from kring.circle.models import Participant
 from kring.core.forms import posted
 from kring.core.policy import Refused, enforce, options
@@ -91,6 +90,8 @@ def poll_page(request, pk):
     and the form to propose another date. A POST proposes a date (opening the poll first)."""
     case = _case(request, pk)
     meeting = policy.open_meeting(case)
+    if meeting is not None:
+        meeting.case = case
     user = request.user
     may_add = (
         policy.may_open_poll(user, case)
@@ -140,6 +141,7 @@ def poll_page(request, pk):
                 remind=(
                     policy.may_remind_to_answer(user, meeting) if meeting is not None else None
                 ),
+                stop=policy.stopping_the_poll(user, meeting),
             ),
         },
     )
@@ -240,14 +242,13 @@ def case_panel(case, user):
     """On the case page (cases.registry): the way to the date poll for the coordinator while
     the case is prepared, or in follow-up (a follow-up meeting, issue 12 point 4), and no date
     is set yet, with how many have answered."""
-    if policy.may_see_grid(user, case) is not None or case.state not in (
-        State.PREPARING,
-        State.FOLLOWING_UP,
-    ):
+    if policy.may_see_grid(user, case) is not None or case.state not in policy.PLANNED_IN.values():
         return None
     meeting = policy.open_meeting(case)
     if meeting is not None and meeting.status != Meeting.Status.POLLING:
         return None
+    if meeting is not None:
+        meeting.case = case
     table = grid.grid(meeting, with_fit=False) if meeting is not None else None
     return (
         "scheduling/_poll_panel.html",
@@ -255,8 +256,11 @@ def case_panel(case, user):
             "case": case,
             "grid": table,
             "follow_up": policy.purpose_for(case) == Meeting.Purpose.FOLLOW_UP,
+            "meeting": meeting,
             "may": options(
-                see=None, open=policy.may_open_poll(user, case) if meeting is None else None
+                see=None,
+                open=policy.may_open_poll(user, case) if meeting is None else None,
+                stop=policy.stopping_the_poll(user, meeting),
             ),
         },
     )

@@ -111,6 +111,10 @@ def _follow_up_meeting() -> None:
     from kring.scheduling import actions
 
     registry.add_guards("close", actions.no_follow_up_meeting_pending)
-    labels = {"scheduling.follow_up_confirmed": _("Date of the follow-up meeting set")}
+    labels = {
+        "scheduling.follow_up_confirmed": _("Date of the follow-up meeting set"),
+        "scheduling.poll_stopped": _("Date poll of the follow-up meeting stopped"),
+        "scheduling.meeting_held": _("The follow-up meeting has taken place"),
+    }
     registry.add_event_labels(labels)
     add_labels(labels)

@@ -120,8 +120,10 @@ def move(request, pk):
 @never_cache
 def cancel(request, pk):
     """Cancel a confirmed meeting: the case goes back to preparation, or stops; a follow-up
-    meeting is cancelled with nothing to choose (the case stays in follow-up)."""
+    meeting is cancelled with nothing to choose (the case stays in follow-up), and while its
+    date poll is open, this stops the poll."""
     meeting = _meeting(request, pk)
+    stopping = meeting.is_follow_up and meeting.status == Meeting.Status.POLLING
     refusal = policy.may_cancel(request.user, meeting)
     _access(refusal)
     form = forms.Form(posted(request)) if meeting.is_follow_up else CancelForm(posted(request))
@@ -137,7 +139,10 @@ def cancel(request, pk):
             form.add_error(None, refused.reason)
         else:
             messages.success(
-                request, _("The meeting is cancelled. Everyone who takes part is told.")
+                request,
+                _("The date poll is stopped.")
+                if stopping
+                else _("The meeting is cancelled. Everyone who takes part is told."),
             )
             return redirect("cases:detail", meeting.case_id)
     return _render(
@@ -145,5 +150,6 @@ def cancel(request, pk):
         "scheduling/cancel.html",
         meeting,
         form=form,
+        stopping=stopping,
         refusal=refusal.message if refusal else "",
     )

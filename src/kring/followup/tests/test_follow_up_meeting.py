@@ -180,14 +180,39 @@ def test_the_case_is_not_closed_while_a_follow_up_meeting_is_to_come(
     assert refusal is not None and "follow-up meeting" in str(refusal.message)
     # The closing page says why, and the case stays in follow-up.
     _as(client, carla)
-    response = client.post(
-        reverse("followup:close", args=[case.pk]), {"outcome": Outcome.ALL_KEPT, "note": ""}
-    )
+    close_url = reverse("followup:close", args=[case.pk])
+    response = client.post(close_url, {"outcome": Outcome.ALL_KEPT, "note": ""})
     assert response.status_code == 200
-    assert "First cancel the follow-up meeting" in response.content.decode()
+    assert "Stop its date poll or cancel the meeting first" in response.content.decode()
     case.refresh_from_db()
     assert case.state == State.FOLLOWING_UP
 
+    # What the guard says can be done: the poll page offers to stop the poll, and stopping it
+    # sends nobody anything (no date was set).
+    stop_url = reverse("scheduling:cancel", args=[meeting.pk])
+    page = client.get(reverse("scheduling:poll", args=[case.pk])).content.decode()
+    assert stop_url in page and "Stop the date poll" in page
+    page = client.get(stop_url).content.decode()
+    assert "Stop the date poll of case" in page and 'name="then"' not in page
+    OutgoingMail.objects.all().delete()
+    assert client.post(stop_url).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CANCELLED
+    assert not OutgoingMail.objects.exists()
+    assert "scheduling.poll_stopped" in CaseEvent.objects.filter(case=case).values_list(
+        "kind", flat=True
+    )
+    # The stopped poll no longer holds the case open: closing works.
+    closing.close(case, by=carla, outcome=Outcome.ALL_KEPT)
+    case.refresh_from_db()
+    assert case.state == State.CLOSED
+
+
+def test_the_case_is_not_closed_while_a_confirmed_follow_up_meeting_is_to_come(
+    following_up, carla, linde
+):
+    case = following_up
+    meeting = _follow_up_poll(case, carla, linde)
     meeting = actions.confirm(meeting, meeting.options.get(), by=carla)
     with pytest.raises(Refused):
         closing.close(case, by=carla, outcome=Outcome.ALL_KEPT)
@@ -198,6 +223,35 @@ def test_the_case_is_not_closed_while_a_follow_up_meeting_is_to_come(
     closing.close(case, by=carla, outcome=Outcome.ALL_KEPT)
     case.refresh_from_db()
     assert case.state == State.CLOSED
+
+
+def test_after_a_cancelled_follow_up_meeting_the_pages_do_not_fall_back_to_the_conference(
+    client, following_up, carla, linde, everyone_said_yes
+):
+    case = following_up
+    held = queries.confirmed_meeting(case)
+    assert held is not None and held.status == Meeting.Status.CONFIRMED
+    meeting = _follow_up_poll(case, carla, linde)
+    meeting = actions.confirm(meeting, meeting.options.get(), by=carla)
+    actions.cancel(meeting, by=carla)
+
+    # Sanne's page shows no meeting: not the conference's, held long ago, as if it were to come.
+    sanne = everyone_said_yes["sanne"]
+    portal = _in_portal(client.__class__(), sanne, carla)
+    home = portal.get(reverse("portal:home")).content.decode()
+    assert "Your Eigen Kracht conference" not in home
+    assert "Your follow-up meeting" not in home
+    # The conference's calendar file is not offered either.
+    assert reverse("scheduling:calendar_file", args=[held.pk]) not in home
+
+    # The case page offers Ria the letter that the follow-up meeting will not take place, not
+    # the conference's invitation.
+    ria = everyone_said_yes["ria"]
+    _as(client, carla)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("scheduling:meeting_letter", args=[meeting.pk, ria.pk]) in page
+    assert reverse("scheduling:meeting_letter", args=[held.pk, ria.pk]) not in page
+    assert "The meeting will not take place." in page
 
 
 def test_a_closed_case_plans_no_follow_up_meeting(client, following_up, carla, linde):

@@ -5,8 +5,12 @@ goes through the conference's poll and confirmation with the real actions, then 
 to "following_up" directly (signing a plan is a later stage's; the whole journey from a signed
 plan is in kring.followup.tests.test_follow_up_meeting)."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from kring.cases.lifecycle import State
 from kring.cases.models import Case, CaseEvent
@@ -15,6 +19,7 @@ from kring.notifications.models import OutgoingMail
 from kring.scheduling import actions, policy, poll
 from kring.scheduling.models import Booking, Meeting
 from kring.scheduling.tests.booking_fixtures import days_ahead, eik, linde, polling, ready_case
+from kring.testing.auth import force_verified_login
 
 __all__ = ["eik", "linde", "polling", "ready_case"]
 
@@ -163,3 +168,97 @@ def test_the_conference_is_cancelled_only_with_what_happens_to_the_case(polling,
         actions.cancel(meeting, by=carla)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CONFIRMED
+
+
+def _has_taken_place(meeting) -> Meeting:
+    """Move the confirmed meeting's time into the past: it was held an hour ago."""
+    end = timezone.now() - timedelta(hours=1)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=end - timedelta(hours=2), ends_at=end)
+    meeting.refresh_from_db()
+    return meeting
+
+
+def test_a_follow_up_meeting_that_has_taken_place_is_no_longer_open(
+    client, follow_up, carla, eik, linde
+):
+    """Review finding 2: once its time has passed, a follow-up meeting is not moved or
+    cancelled (nobody is sent a cancellation of a meeting that took place), and the next
+    follow-up meeting can be planned."""
+    meeting = _confirm(follow_up, carla)
+    case = Case.objects.get(pk=meeting.case_id)
+    # Still to come: it is the case's open meeting, and can be moved and cancelled.
+    assert policy.open_meeting(case) == meeting
+    assert policy.may_open_poll(carla, case).code == "poll_open"
+    assert policy.may_cancel(carla, meeting) is None
+    assert policy.may_move(carla, meeting) is None
+
+    meeting = _has_taken_place(meeting)
+    assert policy.may_move(carla, meeting).code == "held"
+    assert policy.may_cancel(carla, meeting).code == "held"
+    OutgoingMail.objects.all().delete()
+    with pytest.raises(Refused):
+        actions.cancel(meeting, by=carla)
+    start, end = days_ahead(21, hours=2)
+    with pytest.raises(Refused):
+        actions.move(meeting, starts_at=start, ends_at=end, venue=eik, by=carla)
+    assert not OutgoingMail.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CONFIRMED and meeting.sequence == 0
+
+    # The case page says it has taken place, offers no move or cancel, and offers the next.
+    force_verified_login(client, carla)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Has taken place" in page
+    assert reverse("scheduling:move", args=[meeting.pk]) not in page
+    assert reverse("scheduling:cancel", args=[meeting.pk]) not in page
+    assert "Plan a follow-up meeting" in page
+    assert client.get(reverse("scheduling:cancel", args=[meeting.pk])).status_code == 200
+    assert client.post(reverse("scheduling:cancel", args=[meeting.pk])).status_code == 200
+    assert not OutgoingMail.objects.exists()
+
+    # A second follow-up poll: the one held is marked so, and no longer counts as open.
+    assert policy.may_open_poll(carla, case) is None
+    second = poll.open_poll(case, by=carla)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD
+    assert second.status == Meeting.Status.POLLING and second.purpose == FOLLOW_UP
+    assert policy.open_meeting(case) == second
+    assert CaseEvent.objects.filter(case=case, kind="scheduling.meeting_held").count() == 1
+    assert policy.may_cancel(carla, meeting).code == "held"
+    # The held meeting stays in the team's calendar of that week.
+    from kring.scheduling import calendar  # noqa: PLC0415
+
+    week = calendar.meetings_in(case.team, meeting.starts_at - timedelta(days=1), timezone.now())
+    assert meeting in list(week)
+
+    # The second poll is stopped; nothing of a follow-up meeting is pending then.
+    actions.cancel(second, by=carla)
+    assert actions.no_follow_up_meeting_pending(case) is None
+
+
+def test_a_follow_up_poll_is_stopped_without_telling_anyone(follow_up, carla):
+    """Review finding 1: the poll of a follow-up meeting can be stopped (cancel), which sends
+    nothing and keeps the case in follow-up; the conference's poll cannot (it ends with a date
+    or with the case stopped)."""
+    case = Case.objects.get(pk=follow_up.case_id)
+    assert actions.no_follow_up_meeting_pending(case) is not None
+    assert policy.stopping_the_poll(carla, follow_up) is None
+    OutgoingMail.objects.all().delete()
+    actions.cancel(follow_up, by=carla)
+    follow_up.refresh_from_db()
+    case.refresh_from_db()
+    assert follow_up.status == Meeting.Status.CANCELLED
+    assert follow_up.sequence == 0
+    assert case.state == State.FOLLOWING_UP
+    assert not OutgoingMail.objects.exists()
+    assert actions.no_follow_up_meeting_pending(case) is None
+    assert policy.stopping_the_poll(carla, follow_up).code == "not_polling"
+
+
+def test_the_conference_poll_is_not_stopped_this_way(polling, carla):
+    assert policy.stopping_the_poll(carla, polling).code == "not_confirmed"
+    with pytest.raises(Refused):
+        actions.cancel(polling, then="prepare", by=carla)
+    polling.refresh_from_db()
+    assert polling.status == Meeting.Status.POLLING

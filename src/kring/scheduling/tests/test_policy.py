@@ -343,7 +343,9 @@ def test_invitations_each_actor_gets_the_answer_in_the_table(invitation_world, n
 # Sanne are prepared in full ("ready"); in "not_ready" Sanne has not said yes yet.
 
 
-def _meeting_case(world, *, ready=True, status="polling", state=None, option="future") -> dict:
+def _meeting_case(
+    world, *, ready=True, status="polling", state=None, option="future", purpose="conference"
+) -> dict:
     from datetime import timedelta  # noqa: PLC0415
 
     from kring.scheduling.models import Meeting, PollOption, Venue  # noqa: PLC0415
@@ -359,7 +361,10 @@ def _meeting_case(world, *, ready=True, status="polling", state=None, option="fu
         team=case.team, name="Buurthuis De Linde", address="Lindeplein 1", capacity=12
     )
     start = timezone.now() + timedelta(days=7)
-    meeting = Meeting.objects.create(case=case, created_by=carla, status=status)
+    if option == "held":
+        # A follow-up meeting whose time has passed (it took place).
+        start = timezone.now() - timedelta(hours=4)
+    meeting = Meeting.objects.create(case=case, created_by=carla, status=status, purpose=purpose)
     if status != "polling":
         Meeting.objects.filter(pk=meeting.pk).update(
             starts_at=start, ends_at=start + timedelta(hours=3), venue=venue
@@ -390,6 +395,20 @@ CONFIRM_SETUPS: dict[str, Callable] = {
     "date_set": lambda world: _meeting_case(world, status="confirmed", state="scheduled"),
     "date_set_not_scheduled": lambda world: _meeting_case(world, status="confirmed"),
     "cancelled": lambda world: _meeting_case(world, status="cancelled", state="scheduled"),
+    # A follow-up meeting (issue 12, point 4; review findings 1 and 2): its poll can be stopped
+    # (cancelled), and once its time has passed it is neither moved nor cancelled.
+    "follow_up_polling": lambda world: _meeting_case(
+        world, state="following_up", purpose="follow_up"
+    ),
+    "follow_up_date_set": lambda world: _meeting_case(
+        world, status="confirmed", state="following_up", purpose="follow_up"
+    ),
+    "follow_up_held": lambda world: _meeting_case(
+        world, status="confirmed", state="following_up", purpose="follow_up", option="held"
+    ),
+    "follow_up_marked_held": lambda world: _meeting_case(
+        world, status="held", state="following_up", purpose="follow_up", option="held"
+    ),
 }
 
 CONFIRM_TABLES: dict[str, list[Row]] = {
@@ -408,6 +427,10 @@ CONFIRM_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "ready", refused("not_confirmed"), target="meeting"),
         Row("coordinator", "cancelled", refused("cancelled"), target="meeting"),
         Row("coordinator", "date_set_not_scheduled", refused("state"), target="meeting"),
+        Row("coordinator", "follow_up_date_set", ALLOWED, target="meeting"),
+        Row("coordinator", "follow_up_polling", refused("not_confirmed"), target="meeting"),
+        Row("coordinator", "follow_up_held", refused("held"), target="meeting"),
+        Row("coordinator", "follow_up_marked_held", refused("held"), target="meeting"),
     ],
     "may_cancel": [
         Row("coordinator", "date_set", ALLOWED, target="meeting"),
@@ -415,6 +438,11 @@ CONFIRM_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "ready", refused("not_confirmed"), target="meeting"),
         Row("coordinator", "cancelled", refused("cancelled"), target="meeting"),
         Row("coordinator", "date_set_not_scheduled", refused("state"), target="meeting"),
+        Row("coordinator", "follow_up_date_set", ALLOWED, target="meeting"),
+        Row("coordinator", "follow_up_polling", ALLOWED, target="meeting"),
+        *each(NOT_THE_COORDINATOR, "follow_up_polling", DENIED, target="meeting"),
+        Row("coordinator", "follow_up_held", refused("held"), target="meeting"),
+        Row("coordinator", "follow_up_marked_held", refused("held"), target="meeting"),
     ],
 }
 
