@@ -35,7 +35,7 @@ from django.views.decorators.http import require_POST, require_safe
 from kring.audit.log import record
 from kring.cases.access import case_for
 from kring.cases.models import Case
-from kring.core.policy import Option, Refusal, Refused, deny, enforce, options
+from kring.core.policy import Option, Refusal, Refused, enforce, options
 from kring.followup import actions, policy, queries
 from kring.followup.forms import AnswerForm, AskBackForm, ConfirmForm, ContactForm, SetStateForm
 from kring.followup.models import AgreementChange, AgreementState, Contact, Report, TrackedAgreement
@@ -112,9 +112,7 @@ def _typed(form: forms.Form) -> list[str]:
 
 def _report_row(user, report: Report, bound: dict[FormKey, forms.Form]) -> ReportRow:
     may = options(
-        answer=policy.may_answer(user, report)
-        if report.kind == Report.Kind.NOT_KEPT
-        else deny("kind", ""),  # an invocation is answered; a report of done confirmed
+        answer=policy.may_answer(user, report),
         confirm=policy.may_confirm_done(user, report),
         ask_back=policy.may_ask_back(user, report),
     )
