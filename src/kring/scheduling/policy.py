@@ -279,9 +279,15 @@ def _meeting_is(meeting, status: Meeting.Status) -> Refusal | None:
     if meeting.status == Meeting.Status.HELD:
         return _HELD
     if meeting.status == Meeting.Status.CANCELLED:
+        if meeting.is_follow_up:
+            return rule("cancelled", _("This follow-up meeting is cancelled."))
         return rule("cancelled", _("This meeting is cancelled."))
     if meeting.status == Meeting.Status.CONFIRMED:
+        if meeting.is_follow_up:
+            return rule("confirmed", _("The date of this follow-up meeting is already set."))
         return rule("confirmed", _("The date of this meeting is already set."))
+    if meeting.is_follow_up:
+        return rule("not_confirmed", _("The date of this follow-up meeting is not set yet."))
     return rule("not_confirmed", _("The date of this meeting is not set yet."))
 
 

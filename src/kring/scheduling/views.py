@@ -104,7 +104,12 @@ def move(request, pk):
         except Refused as refused:
             form.add_error(None, refused.reason)
         else:
-            messages.success(request, _("The meeting is moved. Everyone who takes part is told."))
+            messages.success(
+                request,
+                _("The follow-up meeting is moved. Everyone who takes part is told.")
+                if meeting.is_follow_up
+                else _("The meeting is moved. Everyone who takes part is told."),
+            )
             return redirect("cases:detail", meeting.case_id)
     return _render(
         request,
@@ -142,6 +147,8 @@ def cancel(request, pk):
                 request,
                 _("The date poll is stopped.")
                 if stopping
+                else _("The follow-up meeting is cancelled. Everyone who takes part is told.")
+                if meeting.is_follow_up
                 else _("The meeting is cancelled. Everyone who takes part is told."),
             )
             return redirect("cases:detail", meeting.case_id)
