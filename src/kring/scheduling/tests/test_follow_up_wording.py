@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kring.cases.lifecycle import State
 from kring.cases.models import Case
+from kring.circle.models import Participant
 from kring.scheduling import actions, poll
 from kring.scheduling.tests.booking_fixtures import days_ahead, linde, polling, ready_case
 from kring.testing.auth import force_verified_login
@@ -89,8 +90,10 @@ def test_moving_a_follow_up_meeting_says_nazorggesprek_and_not_conferentie(
 
 
 def test_cancelling_a_follow_up_meeting_says_nazorggesprek_and_not_conferentie(
-    client, follow_up, carla
+    client, follow_up, carla, sanne
 ):
+    # Sanne has no e-mail address: the case page offers her letter that the meeting is off.
+    Participant.objects.filter(pk=sanne.pk).update(email="")
     _in_dutch(client, carla)
     url = reverse("scheduling:cancel", args=[follow_up.pk])
     page = _main(client.get(url))
@@ -101,6 +104,8 @@ def test_cancelling_a_follow_up_meeting_says_nazorggesprek_and_not_conferentie(
     page = _main(client.post(url, follow=True))
     assert "Het nazorggesprek is afgezegd. Iedereen die meedoet krijgt bericht." in page
     assert "De conferentie is afgezegd" not in page  # the case page names the held one
+    assert "Het nazorggesprek gaat niet door. Deze deelnemers hebben geen e-mailadres." in page
+    assert "De conferentie gaat niet door" not in page
     # Once cancelled, the page says so about the follow-up meeting, and offers nothing.
     page = _main(client.get(url))
     assert "Dit nazorggesprek is afgezegd." in page
