@@ -251,7 +251,7 @@ def test_after_a_cancelled_follow_up_meeting_the_pages_do_not_fall_back_to_the_c
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reverse("scheduling:meeting_letter", args=[meeting.pk, ria.pk]) in page
     assert reverse("scheduling:meeting_letter", args=[held.pk, ria.pk]) not in page
-    assert "The meeting will not take place." in page
+    assert "The follow-up meeting will not take place." in page
 
 
 def test_a_closed_case_plans_no_follow_up_meeting(client, following_up, carla, linde):
