@@ -133,17 +133,18 @@ def test_the_good_outcome_is_in_the_words_of_the_harmed_side_present(plan, carla
 @pytest.mark.parametrize(
     ("day", "message"),
     [
-        # The day before the conference's (it is held on its day: today).
-        (lambda: timezone.localdate() - timedelta(days=1), "on or after the day of the conference"),
-        (lambda: date(2072, 7, 15), "within five years"),
+        # The day before the conference's: the meeting's own day in Amsterdam, never "today"
+        # (the meeting began an hour ago, which just after midnight was yesterday).
+        (lambda the_day: the_day - timedelta(days=1), "on or after the day of the conference"),
+        (lambda the_day: date(2072, 7, 15), "within five years"),
     ],
 )
 def test_the_evaluation_date_is_after_the_meeting_and_not_absurd(plan, carla, day, message):
+    the_day = timezone.localdate(plan.conference.meeting.starts_at)
     with pytest.raises(ValidationError) as error:
-        editing.save_plan_fields(plan, revision=1, evaluation_date=day(), by=carla)
+        editing.save_plan_fields(plan, revision=1, evaluation_date=day(the_day), by=carla)
     assert message in str(error.value.message_dict["evaluation_date"])
     assert Plan.objects.get(pk=plan.pk).evaluation_date is None
-    the_day = timezone.localdate(plan.conference.meeting.starts_at)
     editing.save_plan_fields(plan, revision=1, evaluation_date=the_day, by=carla)
     assert Plan.objects.get(pk=plan.pk).evaluation_date == the_day
 
