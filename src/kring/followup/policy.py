@@ -42,7 +42,7 @@ from kring.conference.policy import coordinator_or_manager, may_edit_plan
 from kring.conference.queries import current_conference
 from kring.core.policy import Refusal, deny, first, rule
 from kring.followup import queries
-from kring.followup.models import AgreementState, Report
+from kring.followup.models import STILL_OPEN, AgreementState, Report
 from kring.signing import queries as signing_queries
 
 if TYPE_CHECKING:
@@ -254,7 +254,7 @@ def may_report_done(
         ),
         lambda: (
             None
-            if tracked.state in (AgreementState.OPEN, AgreementState.PARTLY_DONE)
+            if tracked.state in STILL_OPEN
             else rule("not_open", _("This agreement is not open any more."))
         ),
         lambda: _no_report_waiting(participant, tracked, Report.Kind.DONE, facts),
