@@ -106,7 +106,7 @@ def case_panel(case: Case, user: User) -> tuple[str, dict[str, Any]] | None:
     outcome (a code, like a stop reason), the date it was closed and until when it is kept, for
     everyone who sees the case page; the note only for the coordinator and the team's
     manager."""
-    if case.state == State.FOLLOWING_UP:
+    if case.state in policy.TRACKING_STATES:
         may_close = policy.may_close(user, case)
         if may_close is not None and may_close.access:
             return None
