@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import kring
 
 ROOT = Path(kring.__file__).parent
-APPS = ("cases", "circle", "portal", "scheduling", "conference", "signing", "followup")
+APPS = ("cases", "circle", "portal", "scheduling", "conference", "signing", "followup", "research")
 # Views that take a POST but are no case action whose availability a template could decide.
 NOT_ACTIONS = {
     "portal:enter": "exchanges a personal link for a session (GET only)",

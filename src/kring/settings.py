@@ -266,6 +266,10 @@ KRING_RETENTION_YEARS = {
     "other": env_int("KRING_RETENTION_YEARS_OTHER", 2, minimum=1),
 }
 
+# Research (R16): the optional second questionnaire, this many months after the conference
+# (0: none); docs/configuration.md.
+KRING_EVALUATION_SECOND_MONTHS = env_int("KRING_EVALUATION_SECOND_MONTHS", 6, minimum=0)
+
 _TASKS_BACKEND = env_str("KRING_TASKS_BACKEND", "sqlite")
 _HUEY_COMMON = {
     "name": "kring",

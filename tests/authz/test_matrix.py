@@ -797,7 +797,7 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         {"coordinator"}, obj="conference_plan", post_only=True, refused_post=_nothing,
     ),
     # --- research: anonymised figures only ----------------------------------------------------
-    "research:home": Row({"researcher"}, sees_description=NOBODY),
+    "research:home": Row({"researcher", "manager"}, sees_description=NOBODY),
     # --- administration (Django admin under /beheer/, accounts.admin) -------------------------
     # Every admin URL not named below: the administrator only. No case data is registered.
     "admin:*": Row(ADMINISTRATOR, redirect="admin:*", sees_description=NOBODY),

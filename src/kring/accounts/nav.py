@@ -20,6 +20,7 @@ NAV = {
         ("scheduling:calendar", _("Calendar")),
         ("scheduling:venues", _("Venues")),
         ("audit:log", _("Access log")),
+        ("research:home", _("Figures")),
     ],
     Role.RESEARCHER: [("research:home", _("Figures"))],
     Role.ADMINISTRATOR: [("admin:index", _("Administration"))],
