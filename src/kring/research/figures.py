@@ -23,11 +23,32 @@ group smaller than five too, and suppressed the same way; 0 is shown.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from kring.accounts.models import Team
+from kring.cases.lifecycle import State
+from kring.cases.models import Case, DeclineReason, StopReason
+from kring.conference.models import Conference
+from kring.followup.models import Closure, Outcome
+from kring.research.models import Answer, AnswerRole, ConferenceRecord, Invitation, Round, Source
+from kring.research.questionnaire import (
+    AGREES_FROM,
+    CHANGE_FIELDS,
+    CHANGES,
+    HARMED_SCALES,
+    SATISFIED,
+)
+
+# The reasons below say "5": keep them in step with MIN_GROUP.
 MIN_GROUP = 5
 
 
@@ -97,11 +118,389 @@ class Figures:
     stopped: tuple[Figure, ...] = ()
     # Per team (only when the selection spans more than one team).
     teams: tuple[TeamRow, ...] = field(default=())
+    # The names of the selection's teams (empty: every team).
+    team_names: tuple[str, ...] = ()
+
+
+Label = str | Promise
+
+# --- why a figure is not shown ------------------------------------------------------------------
+
+FEWER_CONFERENCES = _("fewer than 5 conferences")
+FEWER_ANSWERS = _("fewer than 5 answers")
+FEWER_INVITATIONS = _("fewer than 5 questionnaires sent")
+FEWER_REQUESTS = _("fewer than 5 requests")
+FEWER_CASES = _("fewer than 5 cases")
+NO_CONFERENCES = _("no conferences in this period")
+NO_ANSWERS = _("no answers yet")
+NO_INVITATIONS = _("no questionnaires sent yet")
+
+# --- what each figure is called -----------------------------------------------------------------
+
+LABELS: dict[str, str | Promise] = {
+    "conferences": _("Conferences held"),
+    "participants_mean": _("Participants per conference (mean)"),
+    "participants_median": _("Participants per conference (median)"),
+    "responsible_satisfied_pct": _("Share of persons responsible who are satisfied"),
+    "harmed_satisfied_pct": _("Share of persons harmed who are satisfied"),
+    "harmed_restored_pct": _("Share of persons harmed who say the situation is restored"),
+    "harmed_said_well_pct": _("Share of persons harmed who say things were said well"),
+    "harmed_good_agreements_pct": _("Share of persons harmed who say good agreements were made"),
+}
+ANSWER_LABELS: dict[str, str | Promise] = {
+    AnswerRole.HARMED: _("Answers from persons harmed"),
+    AnswerRole.RESPONSIBLE: _("Answers from persons responsible"),
+    AnswerRole.SUPPORTER: _("Answers from family, friends or acquaintances"),
+    AnswerRole.OTHER: _("Answers from others"),
+}
+RESPONSE_LABELS: dict[str, str | Promise] = {
+    AnswerRole.HARMED: _("Questionnaires filled in by persons harmed"),
+    AnswerRole.RESPONSIBLE: _("Questionnaires filled in by persons responsible"),
+    AnswerRole.SUPPORTER: _("Questionnaires filled in by family, friends or acquaintances"),
+    AnswerRole.OTHER: _("Questionnaires filled in by others"),
+}
+CHANGE_LABELS: dict[str, str | Promise] = {
+    "relations_restored": _("Share who say relations are better again"),
+    "less_afraid": _("Share who are less afraid"),
+    "feel_better": _("Share who feel better in themselves"),
+    "move_on": _("Share who can get on with their life"),
+}
+FUNNEL_LABELS: dict[str, str | Promise] = {
+    "requests": _("Requests"),
+    "taken_on": _("Taken on"),
+    "conferences_held": _("Conference held"),
+    "plans_signed": _("Plan signed"),
+    "plans_kept": _("All agreements kept"),
+}
+# The key of each share and the answers it reads: (role, question).
+SHARES = {
+    "responsible_satisfied_pct": (AnswerRole.RESPONSIBLE, SATISFIED.field),
+    "harmed_satisfied_pct": (AnswerRole.HARMED, SATISFIED.field),
+    "harmed_restored_pct": (AnswerRole.HARMED, HARMED_SCALES[0].field),
+    "harmed_said_well_pct": (AnswerRole.HARMED, HARMED_SCALES[1].field),
+    "harmed_good_agreements_pct": (AnswerRole.HARMED, HARMED_SCALES[2].field),
+}
+# The figures of each team's row (researchers), in this order.
+TEAM_KEYS = ("conferences", "participants_mean", "responsible_satisfied_pct", "harmed_restored_pct")
+# The funnel's cohort: not taken on (still new, or declined), and a plan signed.
+NOT_TAKEN_ON = (State.REQUESTED, State.DECLINED)
+PLAN_SIGNED = (State.FOLLOWING_UP, State.CLOSED)
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+def _one_decimal(value: Decimal) -> float:
+    """Rounded half up, as people expect (8.25 → 8.3), not to even."""
+    return float(value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP))
+
+
+def _count(
+    key: str, label: Label, n: int, small: Label, *, conferences: int | None = None
+) -> Figure:
+    """A count: 0 is shown; 1 to 4 are a small group (`small` says of what). `conferences`:
+    the conferences the count comes from, when there are fewer than MIN_GROUP of those the count
+    is suppressed too."""
+    if conferences is not None and 0 < conferences < MIN_GROUP:
+        return Figure(key, label, None, 0, "count", FEWER_CONFERENCES)
+    if 0 < n < MIN_GROUP:
+        return Figure(key, label, None, 0, "count", small)
+    return Figure(key, label, n, n, "count")
+
+
+def _share(
+    key: str,
+    label: Label,
+    agreeing: int,
+    answered: int,
+    conferences: int,
+    *,
+    no: Label = NO_ANSWERS,
+    fewer: Label = FEWER_ANSWERS,
+) -> Figure:
+    """100 × agreeing / answered, if both the conferences and the answers are at least
+    MIN_GROUP. The base of a figure not shown is 0: the small number itself is not shown either."""
+    if conferences == 0:
+        return Figure(key, label, None, 0, "pct", NO_CONFERENCES)
+    if conferences < MIN_GROUP:
+        return Figure(key, label, None, 0, "pct", FEWER_CONFERENCES)
+    if answered == 0:
+        return Figure(key, label, None, 0, "pct", no)
+    if answered < MIN_GROUP:
+        return Figure(key, label, None, 0, "pct", fewer)
+    value = _one_decimal(Decimal(100 * agreeing) / Decimal(answered))
+    return Figure(key, label, value, answered, "pct")
+
+
+def _response_rate(role: AnswerRole, done: int, sent: int, live: int, conferences: int) -> Figure:
+    """Of the invitations to the first questionnaire, the part answered: from MIN_GROUP live
+    conferences (the history has no invitations) and MIN_GROUP invitations on."""
+    label = RESPONSE_LABELS[role]
+    if 0 < conferences < MIN_GROUP:
+        return Figure(role.value, label, None, 0, "pct", FEWER_CONFERENCES)
+    if conferences and not live:
+        return Figure(role.value, label, None, 0, "pct", NO_INVITATIONS)
+    return _share(role.value, label, done, sent, live, no=NO_INVITATIONS, fewer=FEWER_INVITATIONS)
+
+
+def _per_conference(key: str, conferences: int, value: Decimal | None) -> Figure:
+    """A mean or median of the participants present: from MIN_GROUP conferences on."""
+    label = LABELS[key]
+    if conferences == 0:
+        return Figure(key, label, None, 0, "mean", NO_CONFERENCES)
+    if conferences < MIN_GROUP or value is None:
+        return Figure(key, label, None, 0, "mean", FEWER_CONFERENCES)
+    return Figure(key, label, _one_decimal(value), conferences, "mean")
+
+
+def _mean(total: int | None, n: int) -> Decimal | None:
+    return Decimal(total or 0) / Decimal(n) if n else None
+
+
+# --- the queries --------------------------------------------------------------------------------
+
+
+def _records(selection: Selection) -> QuerySet[ConferenceRecord]:
+    records = ConferenceRecord.objects.filter(held_on__range=(selection.start, selection.end))
+    if selection.team_ids is not None:
+        records = records.filter(team_id__in=selection.team_ids)
+    return records
+
+
+def _answers(selection: Selection) -> QuerySet[Answer]:
+    """The answers to the first questionnaire of the selection's conferences."""
+    answers = Answer.objects.filter(
+        round=Round.FIRST, record__held_on__range=(selection.start, selection.end)
+    )
+    if selection.team_ids is not None:
+        answers = answers.filter(record__team_id__in=selection.team_ids)
+    return answers
+
+
+def _agree(role: str, question: str) -> dict:
+    """The conditional counts of one share: answered, and answered 4 or 5."""
+    of_role = Q(role=role, **{f"{question}__isnull": False})
+    return {
+        f"{role}_{question}_n": Count("pk", filter=of_role),
+        f"{role}_{question}_agree": Count(
+            "pk", filter=Q(role=role, **{f"{question}__gte": AGREES_FROM})
+        ),
+    }
+
+
+def _median(records: QuerySet[ConferenceRecord], n: int) -> Decimal | None:
+    """The middle value (or the mean of the two middle values) of the participants present,
+    in SQL: ORDER BY with OFFSET and LIMIT. Not asked for fewer than MIN_GROUP conferences."""
+    if n < MIN_GROUP:
+        return None
+    first = (n - 1) // 2
+    middle = list(
+        records.order_by("participants_present").values_list("participants_present", flat=True)[
+            first : first + (1 if n % 2 else 2)
+        ]
+    )
+    return Decimal(sum(middle)) / Decimal(len(middle))
+
+
+def _amsterdam_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def _funnel(selection: Selection) -> dict[str, int]:
+    """The requests of the period (by the day they came in, in Amsterdam) and how far each
+    came, in one query of conditional counts. Live cases only; with every team, also the
+    requests that have no team yet."""
+    cases = Case.objects.filter(
+        referral__submitted_at__gte=_amsterdam_midnight(selection.start),
+        referral__submitted_at__lt=_amsterdam_midnight(selection.end + timedelta(days=1)),
+    )
+    if selection.team_ids is not None:
+        cases = cases.filter(team_id__in=selection.team_ids)
+    held = Exists(Conference.objects.filter(case=OuterRef("pk"), started_at__isnull=False))
+    kept = Exists(Closure.objects.filter(case=OuterRef("pk"), outcome=Outcome.ALL_KEPT))
+    counts = {
+        "requests": Count("pk"),
+        "taken_on": Count("pk", filter=~Q(state__in=NOT_TAKEN_ON)),
+        "conferences_held": Count("pk", filter=Q(held)),
+        "plans_signed": Count("pk", filter=Q(state__in=PLAN_SIGNED)),
+        "plans_kept": Count("pk", filter=Q(kept)),
+    }
+    for reason in DeclineReason:
+        counts[f"declined_{reason.value}"] = Count(
+            "pk", filter=Q(state=State.DECLINED, decline_reason=reason)
+        )
+    for stop in StopReason:
+        counts[f"stopped_{stop.value}"] = Count(
+            "pk", filter=Q(state=State.STOPPED, stop_reason=stop)
+        )
+    return cases.aggregate(**counts)
+
+
+def _team_rows(selection: Selection, teams: list[tuple[int, str]]) -> tuple[TeamRow, ...]:
+    """Each team's main figures: one grouped query over the conferences, one over the
+    answers."""
+    per_team: dict[int, Mapping[str, Any]] = {
+        row["team_id"]: row
+        for row in _records(selection)
+        .order_by()
+        .values("team_id")
+        .annotate(n=Count("pk"), total=Sum("participants_present"))
+    }
+    shares = {key: SHARES[key] for key in TEAM_KEYS if key in SHARES}
+    aggregates: dict = {}
+    for role, question in shares.values():
+        aggregates.update(_agree(role, question))
+    answers: dict[int, Mapping[str, Any]] = {
+        row["record__team_id"]: row
+        for row in _answers(selection).order_by().values("record__team_id").annotate(**aggregates)
+    }
+    rows = []
+    for team_id, name in teams:
+        records = per_team.get(team_id, {})
+        n = records.get("n", 0)
+        counts = answers.get(team_id, {})
+        figures = [
+            _count("conferences", LABELS["conferences"], n, FEWER_CONFERENCES),
+            _per_conference("participants_mean", n, _mean(records.get("total"), n)),
+        ]
+        for key, (role, question) in shares.items():
+            figures.append(
+                _share(
+                    key,
+                    LABELS[key],
+                    counts.get(f"{role}_{question}_agree", 0),
+                    counts.get(f"{role}_{question}_n", 0),
+                    n,
+                )
+            )
+        rows.append(TeamRow(name, tuple(figures)))
+    return tuple(rows)
 
 
 def compute(selection: Selection) -> Figures:
     """Every figure of `selection`, in a fixed number of queries (not growing with the data)."""
-    raise NotImplementedError  # issue 13, helper A
+    team_query = Team.objects.order_by("name")
+    if selection.team_ids is not None:
+        team_query = team_query.filter(pk__in=selection.team_ids)
+    teams = list(team_query.values_list("pk", "name"))
+
+    records = _records(selection)
+    totals = records.aggregate(
+        n=Count("pk"),
+        live=Count("pk", filter=Q(source=Source.LIVE)),
+        total=Sum("participants_present"),
+    )
+    n, live = totals["n"], totals["live"]
+
+    aggregates: dict = {
+        f"answers_{role.value}": Count("pk", filter=Q(role=role)) for role in AnswerRole
+    }
+    for role, question in SHARES.values():
+        aggregates.update(_agree(role, question))
+    for change in CHANGE_FIELDS:
+        aggregates[f"{change}_yes"] = Count("pk", filter=Q(**{change: "yes"}))
+        aggregates[f"{change}_n"] = Count("pk", filter=Q(**{f"{change}__in": ("yes", "no")}))
+    answered = _answers(selection).aggregate(**aggregates)
+
+    invitations = Invitation.objects.filter(
+        round=Round.FIRST, record__in=records.filter(source=Source.LIVE)
+    )
+    sent = invitations.aggregate(
+        **{f"sent_{role.value}": Count("pk", filter=Q(role=role)) for role in AnswerRole},
+        **{
+            f"done_{role.value}": Count("pk", filter=Q(role=role, answered_at__isnull=False))
+            for role in AnswerRole
+        },
+    )
+
+    funnel = _funnel(selection)
+    spans_teams = selection.team_ids is None or len(selection.team_ids) > 1
+
+    shares = {
+        key: _share(
+            key,
+            LABELS[key],
+            answered[f"{role}_{question}_agree"],
+            answered[f"{role}_{question}_n"],
+            n,
+        )
+        for key, (role, question) in SHARES.items()
+    }
+    return Figures(
+        selection=selection,
+        conferences=_count("conferences", LABELS["conferences"], n, FEWER_CONFERENCES),
+        participants_mean=_per_conference("participants_mean", n, _mean(totals["total"], n)),
+        participants_median=_per_conference("participants_median", n, _median(records, n)),
+        **shares,
+        answers=tuple(
+            _count(
+                role.value,
+                ANSWER_LABELS[role],
+                answered[f"answers_{role.value}"],
+                FEWER_ANSWERS,
+                conferences=n,
+            )
+            for role in AnswerRole
+        ),
+        response_rates=tuple(
+            _response_rate(role, sent[f"done_{role.value}"], sent[f"sent_{role.value}"], live, n)
+            for role in AnswerRole
+        ),
+        changes=tuple(
+            _share(
+                q.field,
+                CHANGE_LABELS[q.field],
+                answered[f"{q.field}_yes"],
+                answered[f"{q.field}_n"],
+                n,
+            )
+            for q in CHANGES
+        ),
+        funnel=(
+            _count("requests", FUNNEL_LABELS["requests"], funnel["requests"], FEWER_REQUESTS),
+            _count("taken_on", FUNNEL_LABELS["taken_on"], funnel["taken_on"], FEWER_CASES),
+            _count(
+                "conferences_held",
+                FUNNEL_LABELS["conferences_held"],
+                funnel["conferences_held"],
+                FEWER_CONFERENCES,
+            ),
+            _count(
+                "plans_signed", FUNNEL_LABELS["plans_signed"], funnel["plans_signed"], FEWER_CASES
+            ),
+            _count("plans_kept", FUNNEL_LABELS["plans_kept"], funnel["plans_kept"], FEWER_CASES),
+        ),
+        declined=tuple(
+            _count(r.value, r.label, funnel[f"declined_{r.value}"], FEWER_CASES)
+            for r in DeclineReason
+        ),
+        stopped=tuple(
+            _count(r.value, r.label, funnel[f"stopped_{r.value}"], FEWER_CASES) for r in StopReason
+        ),
+        teams=_team_rows(selection, teams) if spans_teams else (),
+        team_names=() if selection.team_ids is None else tuple(name for _pk, name in teams),
+    )
+
+
+# --- JSON and a table ---------------------------------------------------------------------------
+
+MAIN_KEYS = (
+    "conferences",
+    "participants_mean",
+    "participants_median",
+    *SHARES,
+)
+# The sections of the table (as_rows) and the JSON objects, after the main figures.
+SECTIONS = ("answers", "response_rates", "changes", "funnel", "declined", "stopped")
+
+
+def _sections(figures: Figures) -> Iterator[tuple[str, Figure]]:
+    """(section, figure) for every figure, in the order of the table."""
+    for key in MAIN_KEYS:
+        figure = getattr(figures, key)
+        yield ("conferences" if figure.unit != "pct" else "shares"), figure
+    for section in SECTIONS:
+        for figure in getattr(figures, section):
+            yield section, figure
 
 
 def as_json(figures: Figures) -> dict:
@@ -109,12 +508,64 @@ def as_json(figures: Figures) -> dict:
     `participants_median`, `responsible_satisfied_pct`, `harmed_satisfied_pct`,
     `harmed_restored_pct`, `harmed_said_well_pct`, `harmed_good_agreements_pct` (numbers or
     null), `answers` ({role: count or null}), plus `from`, `to`, `team`, `response_rates`,
-    `changes`, `funnel`, `declined`, `stopped`, and `suppressed` ({key: reason})."""
-    raise NotImplementedError  # issue 13, helper A
+    `changes`, `funnel`, `declined`, `stopped`, and `suppressed` ({key: reason}).
+
+    `team` is the team's name, null for every team, a list of names for several. `teams` (when
+    the selection spans several teams): one object per team with its name and main figures.
+    Keys in `suppressed` are the figure's key, or `section.key` for the figures in a section
+    (`answers.harmed`), or `teams.<name>.key`."""
+    names = figures.team_names
+    data: dict = {
+        "from": figures.selection.start.isoformat(),
+        "to": figures.selection.end.isoformat(),
+        "team": None
+        if figures.selection.team_ids is None
+        else (names[0] if len(names) == 1 else list(names)),
+    }
+    suppressed: dict[str, str] = {}
+    for key in MAIN_KEYS:
+        figure = getattr(figures, key)
+        data[key] = figure.value
+        if figure.reason:
+            suppressed[key] = str(figure.reason)
+    for section in SECTIONS:
+        data[section] = {}
+        for figure in getattr(figures, section):
+            data[section][figure.key] = figure.value
+            if figure.reason:
+                suppressed[f"{section}.{figure.key}"] = str(figure.reason)
+    if figures.teams:
+        data["teams"] = []
+        for row in figures.teams:
+            data["teams"].append({"team": row.team, **{f.key: f.value for f in row.figures}})
+            for f in row.figures:
+                if f.reason:
+                    suppressed[f"teams.{row.team}.{f.key}"] = str(f.reason)
+    data["suppressed"] = suppressed
+    return data
+
+
+HEADER = ["section", "key", "label", "value", "base", "reason"]
 
 
 def as_rows(figures: Figures) -> list[list[str | int | float | None]]:
     """The same as a table: a header row, then one row per figure (section, key, label,
     value, base, reason), for CSV, XLSX and `kring figures --format csv`. Labels in the active
-    language."""
-    raise NotImplementedError  # issue 13, helper A
+    language.
+
+    A figure not shown has an empty value and base (None) and its reason. Sections:
+    `conferences`, `shares`, then those of as_json; per team (section `teams`) the key is
+    `<team>.<key>` and the label starts with the team's name."""
+    rows: list[list[str | int | float | None]] = [list(HEADER)]
+
+    def row(section: str, key: str, label: Label, figure: Figure) -> None:
+        shown = figure.value is not None
+        base = figure.base if shown else None
+        rows.append([section, key, str(label), figure.value, base, str(figure.reason)])
+
+    for section, figure in _sections(figures):
+        row(section, figure.key, figure.label, figure)
+    for team in figures.teams:
+        for figure in team.figures:
+            row("teams", f"{team.team}.{figure.key}", f"{team.team}: {figure.label}", figure)
+    return rows
