@@ -21,3 +21,275 @@ policy, audit event, side effects after commit (docs/architecture.md, "Actions")
   lock, so a double submit stores one answer. Audit event "research.answered" (participant id,
   round, on paper; never an answer). Timeline: "filled in the questionnaire" (no content).
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kring.accounts import contact
+from kring.audit.actors import SYSTEM, staff_user
+from kring.cases.actions import lock_case, log_event
+from kring.cases.models import Case
+from kring.circle import links
+from kring.circle.models import HAS_LEFT
+from kring.conference.models import Conference
+from kring.conference.queries import present_participants
+from kring.core.policy import Refused, enforce, rule
+from kring.notifications.mail import queue_mail
+from kring.research import policy
+from kring.research.models import (
+    Answer,
+    AnswerRole,
+    ConferenceRecord,
+    Invitation,
+    Remark,
+    Round,
+    Source,
+    YesNo,
+)
+from kring.research.questionnaire import CHANGE_FIELDS, HARMED_ONLY, SCALE, SCALE_FIELDS
+
+if TYPE_CHECKING:
+    from kring.audit.actors import By
+    from kring.circle.models import Participant
+    from kring.conference.models import PlanVersion
+
+# Timeline events (each also an audit row, cases.actions.log_event). Neither carries an answer.
+INVITED = "research.invited"
+ANSWERED = "research.answered"
+MAIL = "research.invitation"
+REMARK_MAX = 2000
+
+EMPTY = _("Fill in at least one question before you send the questionnaire.")
+BAD_SCALE = _("Choose a number from 1 to 5.")
+BAD_CHOICE = _("Choose yes, no or not applicable.")
+TOO_LONG = _("Write at most 2000 characters.")
+
+
+def _amsterdam_day(moment) -> date:
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
+def _held_conference(case: Case, version: PlanVersion | None) -> Conference | None:
+    """The conference whose plan was signed: the version's, or (closing's hook) the case's last
+    conference that began and has a plan."""
+    if version is not None:
+        return version.plan.conference
+    return (
+        Conference.objects.filter(case=case, started_at__isnull=False, plan__isnull=False)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def _mail(participant: Participant, round_: int) -> None:
+    """The mail without content: a questionnaire waits on the personal page (never a question,
+    never an answer, never the case's story). The personal link is the participant's own and is
+    stored only as a hash: the mail points at the code page, as follow-up's reminders do."""
+    if not participant.email:
+        return
+    queue_mail(
+        MAIL,
+        to=participant.email,
+        language=participant.language,
+        context={
+            "participant_first_name": participant.name.split()[0] if participant.name else "",
+            "second": round_ == Round.SECOND,
+            "code_url": links.code_url(),
+            "contact": contact.for_case(participant.case),
+        },
+    )
+
+
+def _invite(
+    case: Case, record: ConferenceRecord, people: Iterable[Participant], round_: int
+) -> list[Invitation]:
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(record=record, participant=p, round=round_, role=p.side)
+            for p in people
+            if p.status not in HAS_LEFT
+        ]
+    )
+    if invitations:
+        log_event(case, INVITED, by=SYSTEM, round=round_, invited=len(invitations))
+        for invitation in invitations:
+            _mail(invitation.participant, round_)
+    return invitations
+
+
+def record_conference(case: Case, version: PlanVersion | None = None) -> ConferenceRecord | None:
+    """Record the conference of `case` for the figures and invite everyone present who still
+    takes part to the first questionnaire (module docstring). Registered with signing's
+    on_fully_signed (`version`: the version just signed) and, through `on_closed`, with
+    follow-up's closing. Nothing changes when the case has a record already, or no conference
+    that began."""
+    with transaction.atomic():
+        case = lock_case(case)
+        existing = ConferenceRecord.objects.filter(case=case).first()
+        if existing is not None:
+            return existing
+        conference = _held_conference(case, version)
+        if conference is None or conference.started_at is None:
+            return None
+        present = list(present_participants(conference).select_related("case__coordinator"))
+        if len(present) < 2:
+            return None  # a conference needs both sides (R10); nothing to count
+        assert case.team_id is not None  # a case that held a conference belongs to a team
+        record = ConferenceRecord.objects.create(
+            source=Source.LIVE,
+            case=case,
+            team_id=case.team_id,
+            held_on=_amsterdam_day(conference.started_at),
+            participants_present=len(present),
+        )
+        _invite(case, record, present, Round.FIRST)
+    return record
+
+
+def on_closed(case: Case, closure: Any) -> None:
+    """Follow-up's closing hook (after commit): record the conference if signing did not."""
+    if not ConferenceRecord.objects.filter(case=case).exists():
+        record_conference(case)
+
+
+def months_before(day: date, months: int) -> date:
+    """`day` minus `months` calendar months; a day past the month's end becomes its last day."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def invite_second_round(today: date | None = None) -> int:
+    """Invite to the second, optional questionnaire everyone invited to the first who still
+    takes part and has no second invitation, for every live record held at least
+    KRING_EVALUATION_SECOND_MONTHS months before `today` (0: never). Returns how many were
+    invited; a second run invites nobody."""
+    months = settings.KRING_EVALUATION_SECOND_MONTHS
+    if months <= 0:
+        return 0
+    today = today or timezone.localdate()
+    cutoff = months_before(today, months)
+    records = ConferenceRecord.objects.filter(
+        source=Source.LIVE,
+        case__isnull=False,
+        held_on__lte=cutoff,
+        invitations__round=Round.FIRST,
+    ).exclude(invitations__round=Round.SECOND)
+    invited = 0
+    for record_id, case_id in records.values_list("pk", "case_id").distinct().order_by("pk"):
+        with transaction.atomic():
+            case = lock_case(Case(pk=case_id))
+            record = ConferenceRecord.objects.get(pk=record_id)
+            if Invitation.objects.filter(record=record, round=Round.SECOND).exists():
+                continue  # another run was first
+            first = (
+                Invitation.objects.filter(record=record, round=Round.FIRST)
+                .select_related("participant__case__coordinator")
+                .order_by("pk")
+            )
+            invited += len(_invite(case, record, (i.participant for i in first), Round.SECOND))
+    return invited
+
+
+# --- answering ------------------------------------------------------------------------------------
+
+
+def _clean(invitation: Invitation, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers as the research tables keep them, checked again here (the form checks them
+    first): numbers 1 to 5, yes/no/not applicable, the harmed-only questions only for the harmed
+    role (others' are dropped, never stored). Refused: a bad value, a text too long, nothing
+    answered at all."""
+    values: dict[str, Any] = {}
+    for field in SCALE_FIELDS:
+        if field in HARMED_ONLY and invitation.role != AnswerRole.HARMED:
+            continue
+        value = data.get(field)
+        if value in (None, ""):
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise Refused(rule("bad_scale", BAD_SCALE)) from None
+        if number not in SCALE:
+            raise Refused(rule("bad_scale", BAD_SCALE))
+        values[field] = number
+    for field in CHANGE_FIELDS:
+        value = data.get(field) or ""
+        if value and value not in YesNo.values:
+            raise Refused(rule("bad_choice", BAD_CHOICE))
+        if value:
+            values[field] = value
+    remark = str(data.get("remark") or "").strip()
+    if len(remark) > REMARK_MAX:
+        raise Refused(rule("too_long", TOO_LONG))
+    if "\x00" in remark:
+        remark = remark.replace("\x00", "")
+    if not values and not remark:
+        raise Refused(rule("empty", EMPTY))
+    values["remark"] = remark
+    return values
+
+
+def answer(invitation: Invitation, data: Mapping[str, Any], *, by: By) -> Answer:
+    """Store one filled-in questionnaire (module docstring): the answer without the person, the
+    free text as a Remark when there is one, the invitation marked answered. A participant acts
+    on their own page (may_answer); staff type one in from paper (may_answer_on_paper). Under
+    the case's lock, so a second submit is refused and stores nothing."""
+    with transaction.atomic():
+        case = lock_case(invitation.participant.case)
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("record", "participant__case")
+            .get(pk=invitation.pk)
+        )
+        on_paper = staff_user(by) is not None
+        if on_paper:
+            enforce(policy.may_answer_on_paper(by, invitation))
+        else:
+            enforce(policy.may_answer(by, invitation))
+        values = _clean(invitation, data)
+        remark = values.pop("remark")
+        today = timezone.localdate()
+        stored = Answer.objects.create(
+            record=invitation.record,
+            role=invitation.role,
+            round=invitation.round,
+            answered_on=today,
+            **values,
+        )
+        if remark:
+            assert case.team_id is not None
+            Remark.objects.create(
+                case=case,
+                team_id=case.team_id,
+                role=invitation.role,
+                round=invitation.round,
+                text=remark,
+                created_on=today,
+            )
+        invitation.answered_at = timezone.now()
+        invitation.on_paper = on_paper
+        invitation.save(update_fields=["answered_at", "on_paper"])
+        log_event(
+            case,
+            ANSWERED,
+            by=by,
+            participant=invitation.participant_id,
+            round=invitation.round,
+            on_paper=on_paper,
+        )
+    return stored
