@@ -12,6 +12,32 @@ def _questionnaires() -> None:
     """The conference is recorded and the questionnaires go out when the plan is first fully
     signed (signing's hook; follow-up's closing hook for safety); the portal panel; the case
     panel; the timeline's and the access log's words (helper C)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.cases import registry
+    from kring.followup.closing import add_on_closed
+    from kring.portal import registry as portal_registry
+    from kring.research import actions, case_views, panel, portal_views, presentation
+    from kring.signing.actions import on_fully_signed
+
+    on_fully_signed(actions.record_conference)
+    add_on_closed(actions.on_closed)
+    registry.add_case_panel(panel.case_panel)
+    registry.add_event_labels(presentation.EVENT_LABELS)
+    registry.add_timeline_details(presentation.timeline_detail)
+    portal_registry.add_home_panel(portal_views.home_panel)
+    add_labels(
+        {
+            portal_views.VIEWED: _("Read a questionnaire on the personal page"),
+            portal_views.REFUSED: _("Tried to send a questionnaire; nothing was stored"),
+            case_views.ON_PAPER_VIEWED: _("Opened the page to type in a questionnaire from paper"),
+            case_views.ON_PAPER_REFUSED: _(
+                "Tried to type in a questionnaire from paper; nothing was stored"
+            ),
+        },
+        refused=(portal_views.REFUSED, case_views.ON_PAPER_REFUSED),
+    )
 
 
 def _figures() -> None:

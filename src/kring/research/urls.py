@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kring.research import views
+from kring.research import case_views, portal_views, views
 
 app_name = "research"
 urlpatterns = [
@@ -9,4 +9,19 @@ urlpatterns = [
     path("onderzoek/", views.home, name="home"),
     # The historical import (helper B).
     # The questionnaires (helper C): the personal page, the case's panel and paper.
+    path(
+        "portaal/vragenlijst/<int:round>/",
+        portal_views.questionnaire,
+        name="questionnaire",
+    ),
+    path(
+        "zaken/<int:pk>/vragenlijst/<int:invitation>/papier/",
+        case_views.on_paper,
+        name="on_paper",
+    ),
+    path(
+        "vragenlijst/afdrukken/<str:role>/",
+        case_views.print_questionnaire,
+        name="print",
+    ),
 ]
