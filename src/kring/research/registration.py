@@ -42,6 +42,18 @@ def _questionnaires() -> None:
 
 def _figures() -> None:
     """The access log's words for the figures pages and exports (helper D)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.research import views
+
+    add_labels(
+        {
+            views.VIEWED: _("Read the figures"),
+            views.EXPORTED: _("Downloaded the figures"),
+            views.REMARKS_VIEWED: _("Read what participants wrote in the questionnaires"),
+        }
+    )
 
 
 def _history() -> None:

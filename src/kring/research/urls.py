@@ -7,6 +7,8 @@ urlpatterns = [
     # The figures (helper D): the page (researchers: every team; managers: their own), its
     # exports, the free-text answers (managers).
     path("onderzoek/", views.home, name="home"),
+    path("onderzoek/export.<str:fmt>", views.export, name="export"),
+    path("onderzoek/opmerkingen/", views.remarks, name="remarks"),
     # The historical import (helper B).
     # The questionnaires (helper C): the personal page, the case's panel and paper.
     path(

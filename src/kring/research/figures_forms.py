@@ -1,0 +1,106 @@
+"""The filters of the figures page (issue 13, point 2): from, to and (researchers) the team.
+
+A GET form, always bound: what the URL does not say takes its default (the last 12 full
+calendar months, every team the actor may see), so the page, its exports and a link someone
+copied all read the same selection. A manager has no team to choose: their own team is the
+selection, whatever the URL says (research.policy.teams_for)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from kring.accounts.models import Role, Team
+from kring.research.figures import Selection
+from kring.research.policy import teams_for
+
+# Conferences Kring can count lie between these days; far outside them a date is a typing error
+# (0001-01-01, 9999-12-31), refused with a message rather than computed (never a 500).
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
+ENTER_A_DATE = _("Enter a date, for example 2026-11-26.")
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last 12 full calendar months before `today`'s month: on 29 November 2026, from
+    1 November 2025 to 31 October 2026."""
+    end = today.replace(day=1) - timedelta(days=1)
+    start = date(end.year - 1, end.month, 1) + timedelta(days=32)
+    return start.replace(day=1), end
+
+
+class FiguresFilterForm(forms.Form):
+    def __init__(self, data, *, actor, today: date):
+        self.actor = actor
+        start, end = default_period(today)
+        self.teams = teams_for(actor)
+        # Researchers choose among every team; a manager's only team is not a choice.
+        self.choose_team = getattr(actor, "role", None) == Role.RESEARCHER
+        values = {"from": start.isoformat(), "to": end.isoformat(), "team": ""}
+        values.update({key: data[key] for key in ("from", "to", "team") if key in data})
+        super().__init__(values)
+        date_field = {
+            "required": True,
+            "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "error_messages": {"invalid": ENTER_A_DATE, "required": ENTER_A_DATE},
+        }
+        self.fields["from"] = forms.DateField(label=_("From"), **date_field)
+        self.fields["to"] = forms.DateField(label=_("Until"), **date_field)
+        if self.choose_team:
+            self.fields["team"] = forms.ModelChoiceField(
+                label=_("Team"),
+                queryset=self.teams.order_by("name"),
+                required=False,
+                empty_label=_("All teams"),
+                error_messages={"invalid_choice": _("Choose a team from the list.")},
+            )
+
+    def _clean_day(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise forms.ValidationError(
+                _("Enter a date between 1990 and 2100, for example 2026-11-26."), code="range"
+            )
+        return day
+
+    def clean_from(self) -> date | None:
+        return self._clean_day("from")
+
+    def clean_to(self) -> date | None:
+        return self._clean_day("to")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            self.add_error("to", _("The end date must not be before the start date."))
+        return data
+
+    def team(self) -> Team | None:
+        """The team chosen (None: every team the actor may see). A manager's own team."""
+        if self.choose_team:
+            return self.cleaned_data.get("team")
+        return self.teams.first()
+
+    def selection(self) -> Selection:
+        """The selection of a valid form."""
+        team = self.team()
+        if team is not None:
+            team_ids: tuple[int, ...] | None = (team.pk,)
+        elif self.choose_team:
+            team_ids = None
+        else:
+            team_ids = ()  # a manager without a team: refused by the policy before this
+        return Selection(
+            start=self.cleaned_data["from"], end=self.cleaned_data["to"], team_ids=team_ids
+        )
+
+    def query(self) -> str:
+        """The filters as a query string, for the export links and the pages."""
+        query = QueryDict(mutable=True)
+        for key in ("from", "to", "team"):
+            value = self.data.get(key, "")
+            if value and (key != "team" or self.choose_team):
+                query[key] = value
+        return query.urlencode()
