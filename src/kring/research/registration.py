@@ -58,3 +58,9 @@ def _figures() -> None:
 
 def _history() -> None:
     """The access log's words for the import (helper B)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from kring.audit.labels import add_labels
+    from kring.research import importing
+
+    add_labels({importing.IMPORTED: _("Imported earlier conferences for the figures")})

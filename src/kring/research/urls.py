@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kring.research import case_views, portal_views, views
+from kring.research import case_views, import_views, portal_views, views
 
 app_name = "research"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("onderzoek/export.<str:fmt>", views.export, name="export"),
     path("onderzoek/opmerkingen/", views.remarks, name="remarks"),
     # The historical import (helper B).
+    path("onderzoek/importeren/", import_views.import_history, name="import"),
     # The questionnaires (helper C): the personal page, the case's panel and paper.
     path(
         "portaal/vragenlijst/<int:round>/",
