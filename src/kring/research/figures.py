@@ -510,8 +510,9 @@ def as_json(figures: Figures) -> dict:
     null), `answers` ({role: count or null}), plus `from`, `to`, `team`, `response_rates`,
     `changes`, `funnel`, `declined`, `stopped`, and `suppressed` ({key: reason}).
 
-    `team` is the team's name, null for every team, a list of names for several. `teams` (when
-    the selection spans several teams): one object per team with its name and main figures.
+    `team` is the team's name, null for every team, a list of names for several. `teams`: one
+    object per team with its name and main figures when the selection spans several teams
+    (empty for one team).
     Keys in `suppressed` are the figure's key, or `section.key` for the figures in a section
     (`answers.harmed`), or `teams.<name>.key`."""
     names = figures.team_names
@@ -534,13 +535,12 @@ def as_json(figures: Figures) -> dict:
             data[section][figure.key] = figure.value
             if figure.reason:
                 suppressed[f"{section}.{figure.key}"] = str(figure.reason)
-    if figures.teams:
-        data["teams"] = []
-        for row in figures.teams:
-            data["teams"].append({"team": row.team, **{f.key: f.value for f in row.figures}})
-            for f in row.figures:
-                if f.reason:
-                    suppressed[f"teams.{row.team}.{f.key}"] = str(f.reason)
+    data["teams"] = []
+    for row in figures.teams:
+        data["teams"].append({"team": row.team, **{f.key: f.value for f in row.figures}})
+        for f in row.figures:
+            if f.reason:
+                suppressed[f"teams.{row.team}.{f.key}"] = str(f.reason)
     data["suppressed"] = suppressed
     return data
 

@@ -70,7 +70,7 @@ def test_json_of_a_team_with_four_conferences_is_null_with_the_reasons(two_teams
         assert data[key] is None, key
         assert data["suppressed"][key] == "fewer than 5 conferences"
     assert set(data["answers"].values()) == {None}
-    assert "teams" not in data
+    assert data["teams"] == []  # one team: no table per team
 
 
 def test_csv_is_the_same_as_a_table(two_teams):
