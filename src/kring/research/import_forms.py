@@ -2,6 +2,8 @@
 file, at most `MAX_BYTES`, and for an administrator whether teams the file names that do not
 exist yet are made (research.policy.may_create_teams)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +32,7 @@ class ImportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, may_create_teams: bool, **kwargs):
+    def __init__(self, *args: Any, may_create_teams: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not may_create_teams:
             del self.fields["create_teams"]
@@ -39,7 +41,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(TOO_BIG, code="too_big")
-        data = upload.read(MAX_BYTES + 1)
+        data: bytes = upload.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             raise forms.ValidationError(TOO_BIG, code="too_big")
         return data

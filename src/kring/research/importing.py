@@ -45,6 +45,7 @@ import hashlib
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -104,6 +105,7 @@ IMPORTED = "research.history_imported"
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 WHOLE = re.compile(r"\d{1,9}")
 ZIP_START = b"PK\x03\x04"  # an XLSX or ODS file is a zip
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # what a spreadsheet saves as "Unicode text"
 
 
 def _format(message: Any, params: dict[str, Any]) -> str:
@@ -312,27 +314,31 @@ def _text(data: bytes, result: Result) -> str | None:
             ),
         )
         return None
+    if data.startswith(UTF16_MARKS):
+        result.add(None, "", "", _not_utf8(1))
+        return None
+    if b"\x00" in data:
+        result.add(None, "", "", _("This file is not a CSV file: it is not plain text."))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        result.add(
-            line,
-            "",
-            "",
-            _(
-                "The file is not UTF-8 text. Save it from your spreadsheet program as “CSV "
-                "UTF-8” and upload that file."
-            ),
-        )
-        return None
-    if "\x00" in text:
-        result.add(None, "", "", _("This file is not a CSV file: it is not plain text."))
+        result.add(None, "", "", _not_utf8(data[: error.start].count(b"\n") + 1))
         return None
     if not text.strip():
         result.add(None, "", "", _("The file is empty."))
         return None
     return text
+
+
+def _not_utf8(line: int) -> str:
+    return _reason(
+        _(
+            "The file is not UTF-8 text (see line %(line)s). Save it from your "
+            "spreadsheet program as “CSV UTF-8” and upload that file."
+        ),
+        {"line": line},
+    )
 
 
 def _header(header: list[str], result: Result) -> dict[str, int] | None:
@@ -367,7 +373,13 @@ def _header(header: list[str], result: Result) -> dict[str, int] | None:
     return seen if result.ok else None
 
 
-def _rows(reader, header, index: dict[str, int], teams: _Teams, result: Result) -> list[_Row]:
+def _rows(
+    reader: Iterator[list[str]],
+    header: list[str],
+    index: dict[str, int],
+    teams: _Teams,
+    result: Result,
+) -> list[_Row]:
     rows: list[_Row] = []
     line = 1
     while True:
@@ -501,7 +513,9 @@ def _day(raw: str) -> date | str | Promise:
     return day
 
 
-def _answer(cell: dict[str, str], long: set[str], fault) -> AnswerRow | None:
+def _answer(
+    cell: dict[str, str], long: set[str], fault: Callable[[str, str | Promise], None]
+) -> AnswerRow | None:
     raw_role = cell["role"]
     role = raw_role.casefold()
     numbers: dict[str, int | None] = {}
