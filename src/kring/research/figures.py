@@ -39,7 +39,15 @@ from kring.cases.lifecycle import State
 from kring.cases.models import Case, DeclineReason, StopReason
 from kring.conference.models import Conference
 from kring.followup.models import Closure, Outcome
-from kring.research.models import Answer, AnswerRole, ConferenceRecord, Invitation, Round, Source
+from kring.research.models import (
+    Answer,
+    AnswerRole,
+    ConferenceRecord,
+    Invitation,
+    Round,
+    Source,
+    YesNo,
+)
 from kring.research.questionnaire import (
     AGREES_FROM,
     CHANGE_FIELDS,
@@ -68,8 +76,9 @@ class Figure:
     """One number and what it stands on. `key`: its name in JSON and CSV; `label`: what people
     read; `value`: an int (count), a float rounded to one decimal (mean, median, percentage), or
     None when suppressed or when there is nothing to compute from; `base`: the number of
-    conferences or answers it is computed from; `unit`: "count", "mean" or "pct"; `reason`: why
-    it is not shown (empty when it is)."""
+    conferences or answers it is computed from (0 when the figure is not shown: the small
+    number is not given away either); `unit`: "count", "mean" or "pct"; `reason`: why it is not
+    shown (empty when it is)."""
 
     key: str
     label: str | Promise
@@ -397,8 +406,10 @@ def compute(selection: Selection) -> Figures:
     for role, question in SHARES.values():
         aggregates.update(_agree(role, question))
     for change in CHANGE_FIELDS:
-        aggregates[f"{change}_yes"] = Count("pk", filter=Q(**{change: "yes"}))
-        aggregates[f"{change}_n"] = Count("pk", filter=Q(**{f"{change}__in": ("yes", "no")}))
+        aggregates[f"{change}_yes"] = Count("pk", filter=Q(**{change: YesNo.YES}))
+        aggregates[f"{change}_n"] = Count(
+            "pk", filter=Q(**{f"{change}__in": (YesNo.YES, YesNo.NO)})
+        )
     answered = _answers(selection).aggregate(**aggregates)
 
     invitations = Invitation.objects.filter(
