@@ -744,3 +744,27 @@ def test_the_demo_plans_a_follow_up_meeting(client):
     client.cookies["django_language"] = "en"
     home = client.get(reverse("portal:home")).content.decode()
     assert "looking for a date for a follow-up meeting" in home
+
+
+@pytest.mark.django_db
+def test_the_demo_imports_the_teams_history_once_and_mira_can_import_more(client):
+    """Issue 13, point 3: both teams' conferences from before Kring come from the demo's
+    history file through the import, once; Mira (Utrecht's manager) opens the upload page."""
+    from kring.research.models import Answer, ConferenceRecord, HistoryImport, Source
+
+    load_demo()
+    imported = ConferenceRecord.objects.filter(source=Source.IMPORTED)
+    first = (imported.count(), Answer.objects.filter(record__source=Source.IMPORTED).count())
+    assert imported.filter(team__name="Team Utrecht").count() >= 5
+    assert imported.filter(team__name="Team Zwolle").count() >= 5
+    assert first[1] >= first[0]
+    load_demo()  # a second run imports nothing and records no second import
+    assert (imported.count(), Answer.objects.filter(record__source=Source.IMPORTED).count()) == (
+        first
+    )
+    assert HistoryImport.objects.count() == 1
+
+    force_verified_login(client, User.objects.get(username="mira"))
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("research:import")).content.decode()
+    assert "You import for Team Utrecht." in page

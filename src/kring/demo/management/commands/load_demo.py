@@ -9,8 +9,10 @@ empty; users are found by username. Runs only with KRING_DEMO_MODE on, because e
 account has the same published password.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kring.accounts.models import Role, Team, TeamArea, User
-from kring.audit.actors import Actor
+from kring.audit.actors import SYSTEM, Actor
 from kring.audit.labels import ACCESS_REFUSED
 from kring.audit.log import record
 from kring.audit.models import AuditEvent
@@ -39,6 +41,8 @@ from kring.circle.models import (
 )
 from kring.referrals.actions import submit_referral
 from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
+from kring.research import importing
+from kring.research.models import HistoryImport
 from kring.scheduling.models import Venue
 
 PASSWORD = "kring-demo"  # noqa: S105 (published in the README: demo only)
@@ -54,6 +58,9 @@ DEMO_SIGN_NAME = "Fatima El Amrani"
 # that the fireworks agreement is not kept, waiting for Carla's answer.
 DEMO_FOLLOWUP_CODE = "DEMO-ZORG-2026"  # read as DEM0-Z0RG-2026
 DEMO_FOLLOWUP_NAME = "Anouk Smit"
+# The two teams' conferences from before Kring (issue 13, point 3), imported as
+# `kring import-history` would: the figures continue from 2023.
+HISTORY = Path(__file__).resolve().parents[2] / "data" / "history.csv"
 
 # username, first name, last name, role, team
 USERS = [
@@ -481,6 +488,7 @@ class Command(BaseCommand):
                 "published password."
             )
         users = self.load_users()
+        self.import_history()
         self.load_areas()
         self.load_venues()
         made = 0
@@ -533,6 +541,22 @@ class Command(BaseCommand):
         PersonalLink.objects.filter(code_hash=hashed).exclude(pk=link.pk).update(code_hash=None)
         PersonalLink.objects.filter(pk=link.pk).update(code_hash=hashed)
         return True
+
+    def import_history(self) -> None:
+        """The teams' conferences from before Kring (demo/data/history.csv), through
+        research.importing as the system, as `kring import-history` does. Once: a file imported
+        before (its hash) is not imported again, so a second load records no second import."""
+        data = HISTORY.read_bytes()
+        if HistoryImport.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+            return
+        result = importing.read(data, by=SYSTEM)
+        if not result.ok:
+            raise CommandError(f"{HISTORY.name}: {result.fault_count} faults")
+        done = importing.run(result, by=SYSTEM)
+        self.stdout.write(
+            f"History: {done.conferences_added} conferences with {done.answers_added} answers "
+            "from before Kring."
+        )
 
     def reads_and_refusals(self, users: dict[str, User]) -> None:
         """What the manager's access log holds besides the timeline (issue 8, point 10): reads
