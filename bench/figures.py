@@ -1,0 +1,188 @@
+"""The figures benchmark (issue 13): research.figures.compute for one year over N generated
+cases, next to a bare query of the same rows, on the database of KRING_DATABASE_URL.
+
+    .venv/bin/python bench/figures.py --cases 1000000                  # SQLite, a fresh file
+    scripts/with-postgres.sh .venv/bin/python bench/figures.py --cases 1000000   # PostgreSQL
+
+Not a timed test: it fills a fresh database with `kring generate` (kring.demo.generate), then
+times `compute(Selection(the last year))` and the bare queries (one plain SQL count and mean
+over the conference records of the year, one count per role over their answers), each the
+median of --runs runs after one warm-up. Prints a small table and writes
+bench/results/figures-<database>.json. Without KRING_DATABASE_URL it makes a new SQLite file
+under var/bench-figures/ (removed afterwards unless --keep).
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+BARE_RECORDS = """
+    SELECT count(*), avg(participants_present) FROM research_conferencerecord
+    WHERE held_on BETWEEN %s AND %s
+"""
+BARE_ANSWERS = """
+    SELECT a.role, count(*), sum(CASE WHEN a.satisfied >= 4 THEN 1 ELSE 0 END)
+    FROM research_answer a JOIN research_conferencerecord r ON r.id = a.record_id
+    WHERE r.held_on BETWEEN %s AND %s AND a.round = 1
+    GROUP BY a.role
+"""
+
+
+def timed(fn, runs: int) -> tuple[float, list[float], object]:
+    """Median milliseconds of `runs` calls after one warm-up, every run, and the last result."""
+    result = fn()
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times), times, result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    work = None
+    if not os.environ.get("KRING_DATABASE_URL"):
+        work = ROOT / "var" / "bench-figures"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        os.environ["KRING_DATABASE_URL"] = f"sqlite:///{work / 'kring.sqlite3'}"
+        os.environ.setdefault("KRING_VAR_DIR", str(work))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
+    os.environ.setdefault("KRING_SECRET_KEY", "figures-benchmark-" + "x" * 40)
+    os.environ.setdefault("KRING_DEBUG", "false")
+    os.environ.setdefault("KRING_LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT / "src"))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from kring.demo.generate import Progress, analyze, generate
+    from kring.research import figures
+    from kring.research.models import Answer, ConferenceRecord
+
+    vendor = connection.vendor
+    began = time.monotonic()
+    call_command("migrate", "--noinput", verbosity=0, skip_checks=True)
+    facts = generate(
+        args.cases,
+        seed=args.seed,
+        progress=Progress(args.cases, label=f"{vendor}: generate", quiet=args.quiet),
+        fast_sqlite=True,
+    )
+    analyze()
+    generated_s = time.monotonic() - began
+
+    today = timezone.localdate()
+    start, end = today - timedelta(days=365), today
+    selection = figures.Selection(start=start, end=end)
+
+    def compute():
+        return figures.compute(selection)
+
+    placeholder = False
+    try:
+        compute()
+    except NotImplementedError:
+        # research.figures.compute not built yet: time the ORM queries it will at least run.
+        placeholder = True
+
+        def compute():  # noqa: F811 - the stand-in
+            records = ConferenceRecord.objects.filter(held_on__range=(start, end))
+            from django.db.models import Avg, Count, Q
+
+            return (
+                records.aggregate(n=Count("pk"), mean=Avg("participants_present")),
+                list(
+                    Answer.objects.filter(record__in=records, round=1)
+                    .values("role")
+                    .annotate(n=Count("pk"), agree=Count("pk", filter=Q(satisfied__gte=4)))
+                ),
+            )
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_RECORDS, [start, end])
+            records = cursor.fetchone()
+            cursor.execute(BARE_ANSWERS, [start, end])
+            return records, cursor.fetchall()
+
+    compute_ms, compute_runs, _ = timed(compute, args.runs)
+    bare_ms, bare_runs, (records, answers) = timed(bare, args.runs)
+    result = {
+        "database": vendor,
+        "database_version": _version(connection),
+        "cases": facts["cases"],
+        "conference_records": ConferenceRecord.objects.count(),
+        "answers": Answer.objects.count(),
+        "selection": {"from": start.isoformat(), "to": end.isoformat()},
+        "records_in_year": records[0],
+        "participants_mean_in_year": round(float(records[1] or 0), 2),
+        "answers_in_year": {role: n for role, n, _agree in answers},
+        "generate_seconds": round(generated_s, 1),
+        "compute_ms_median": round(compute_ms, 2),
+        "compute_ms_runs": [round(t, 2) for t in compute_runs],
+        "compute_is_placeholder": placeholder,
+        "bare_ms_median": round(bare_ms, 2),
+        "bare_ms_runs": [round(t, 2) for t in bare_runs],
+        "ratio": round(compute_ms / bare_ms, 2) if bare_ms else None,
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"figures-{vendor}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+    print(f"\nResearch figures for one year over {result['cases']:,} generated cases ({vendor})")
+    print(
+        f"  conference records: {result['conference_records']:,} "
+        f"({result['records_in_year']:,} in the year), answers: {result['answers']:,}"
+    )
+    print(f"  generated in {generated_s:,.0f} s")
+    label = "compute() (placeholder)" if placeholder else "figures.compute()"
+    print(f"  {label:<26} median {compute_ms:9.1f} ms  runs {result['compute_ms_runs']}")
+    print(f"  {'bare queries':<26} median {bare_ms:9.1f} ms  runs {result['bare_ms_runs']}")
+    print(f"  ratio {result['ratio']}×; written to {out.relative_to(ROOT)}")
+    if work is not None and not args.keep:
+        connection.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def _version(connection) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+        else:
+            cursor.execute("show server_version")
+        return str(cursor.fetchone()[0])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
