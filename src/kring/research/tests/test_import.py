@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from kring.accounts.models import Role, Team, User
 from kring.audit.labels import label
 from kring.audit.models import AuditEvent
-from kring.core.policy import NotAllowed
+from kring.core.policy import NotAllowed, Refused
 from kring.research import importing
 from kring.research.models import Answer, ConferenceRecord, HistoryImport, Source
 from kring.testing.factories import UserFactory
@@ -522,3 +522,16 @@ def test_more_than_the_most_rows_is_a_fault(teams, admin_user):
         )
     ]
     assert result.rows == importing.MAX_ROWS
+
+
+def test_a_conference_imported_meanwhile_makes_the_later_run_import_nothing(teams, admin_user):
+    """Two uploads of the same rows checked at once: the first to run imports them, the second
+    is refused by the unique reference and writes nothing (no half import, no second record)."""
+    first = importing.read(csv_bytes(*GOOD), by=admin_user)
+    second = importing.read(csv_bytes(*GOOD[:4]), by=admin_user)
+    importing.run(first, by=admin_user)
+
+    with pytest.raises(Refused, match="imported meanwhile"):
+        importing.run(second, by=admin_user)
+    assert ConferenceRecord.objects.count() == 3
+    assert HistoryImport.objects.count() == 1
