@@ -6,9 +6,11 @@ date, an unknown role, a 7 on the 1-to-5 scale and two rows of one conference th
 participants_present) is the first test."""
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -75,24 +77,26 @@ def csv_file(tmp_path):
     return write
 
 
-def run_command(capsys, *args: str) -> tuple[int, str, str]:
-    """`kring import-history ARGS` as on the command line: the exit status, stdout, stderr."""
-    status = 0
+def run_command(*args: str) -> tuple[int, str, str]:
+    """`kring import-history ARGS`: the exit status, stdout and stderr as on the command line
+    (where Django prints a CommandError on stderr and exits with its return code). Through
+    call_command: running it from argv would close the test's database connection."""
+    out, err = StringIO(), StringIO()
     try:
-        execute_from_command_line(["kring", "import-history", *args])
-    except SystemExit as exit_:
-        status = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    return status, out, err
+        call_command("import-history", *args, stdout=out, stderr=err)
+    except CommandError as error:
+        err.write(f"CommandError: {error}\n")
+        return error.returncode, out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
 
 
 # --- the checked example ---------------------------------------------------------------------------
 
 
 def test_the_checked_example_imports_nothing_and_the_command_names_each_fault_with_its_line(
-    teams, csv_file, capsys
+    teams, csv_file
 ):
-    status, out, err = run_command(capsys, csv_file(*CHECKED_EXAMPLE), "--language", "en")
+    status, out, err = run_command(csv_file(*CHECKED_EXAMPLE), "--language", "en")
 
     assert status == 1
     assert out == ""
@@ -117,8 +121,8 @@ def test_the_checked_example_imports_nothing_and_the_command_names_each_fault_wi
     assert not AuditEvent.objects.filter(action=importing.IMPORTED).exists()
 
 
-def test_the_checked_example_in_dutch(teams, csv_file, capsys):
-    status, _out, err = run_command(capsys, csv_file(*CHECKED_EXAMPLE), "--language", "nl")
+def test_the_checked_example_in_dutch(teams, csv_file):
+    status, _out, err = run_command(csv_file(*CHECKED_EXAMPLE), "--language", "nl")
 
     assert status == 1
     with translation.override("nl"):
@@ -137,10 +141,10 @@ def test_the_checked_example_in_dutch(teams, csv_file, capsys):
 # --- a good file, twice ------------------------------------------------------------------------------
 
 
-def test_a_good_file_is_imported_once_and_the_second_time_adds_nothing(teams, csv_file, capsys):
+def test_a_good_file_is_imported_once_and_the_second_time_adds_nothing(teams, csv_file):
     path = csv_file(*GOOD)
 
-    status, out, err = run_command(capsys, path, "--language", "en")
+    status, out, err = run_command(path, "--language", "en")
     assert (status, err) == (0, "")
     assert out.splitlines() == [
         "Conferences added: 3.",
@@ -165,7 +169,7 @@ def test_a_good_file_is_imported_once_and_the_second_time_adds_nothing(teams, cs
     assert ConferenceRecord.objects.get(import_ref="EK-2").answers.count() == 0
     assert ConferenceRecord.objects.get(import_ref="EK-3").team == zwolle
 
-    status, out, err = run_command(capsys, path, "--language", "en")
+    status, out, err = run_command(path, "--language", "en")
     assert (status, err) == (0, "")
     assert out.splitlines() == [
         "Conferences added: 0.",
@@ -216,29 +220,27 @@ def test_a_conference_imported_before_with_other_values_is_a_fault_on_each_of_it
     assert not result.conferences
 
 
-def test_unknown_teams_are_faults_unless_the_command_may_make_them(teams, csv_file, capsys):
+def test_unknown_teams_are_faults_unless_the_command_may_make_them(teams, csv_file):
     path = csv_file("EK-1,2019-03-28,Team Deventer,8,harmed,5,4,5,4")
 
-    status, _out, err = run_command(capsys, path, "--language", "en")
+    status, _out, err = run_command(path, "--language", "en")
     assert status == 1
     assert "Line 2, column team, value “Team Deventer”: There is no team with this name." in err
     assert not Team.objects.filter(name="Team Deventer").exists()
 
-    status, out, _err = run_command(capsys, path, "--create-teams", "--language", "en")
+    status, out, _err = run_command(path, "--create-teams", "--language", "en")
     assert status == 0
     assert "Teams made: Team Deventer." in out
     assert ConferenceRecord.objects.get(import_ref="EK-1").team.name == "Team Deventer"
 
 
-def test_the_command_says_when_it_cannot_read_the_file(tmp_path, capsys):
-    status, _out, err = run_command(capsys, str(tmp_path / "missing.csv"), "--language", "en")
+def test_the_command_says_when_it_cannot_read_the_file(tmp_path):
+    status, _out, err = run_command(str(tmp_path / "missing.csv"), "--language", "en")
     assert status == 1
     assert "Cannot read" in err and "missing.csv" in err
 
 
 def test_call_command_raises_with_the_count(teams, csv_file):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="Faults in the file: 5"):
         call_command("import-history", csv_file(*CHECKED_EXAMPLE), language="en")
 
