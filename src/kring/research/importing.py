@@ -451,11 +451,12 @@ def _row(line: int, cell: dict[str, str], teams: _Teams, result: Result) -> _Row
                 "conference_ref",
                 _reason(_("A reference has at most %(max)s characters."), {"max": MAX_REF}),
             )
+    # The rows of one conference are compared even when its team is refused or unknown.
+    grouped = result.fault_count == before and bool(cell["team"]) and "team" not in long
     team_name = cell["team"]
     if "team" not in long and (reason := teams.check(team_name)) is not None:
         fault("team", reason)
-    group_ok = result.fault_count == before
-    group = (team_name.casefold(), ref) if group_ok else None
+    group = (team_name.casefold(), ref) if grouped else None
 
     held_on = _day(cell["held_on"]) if "held_on" not in long else None
     if isinstance(held_on, str | Promise):

@@ -537,3 +537,17 @@ def test_a_conference_imported_meanwhile_makes_the_later_run_import_nothing(team
         importing.run(second, by=admin_user)
     assert ConferenceRecord.objects.count() == 3
     assert HistoryImport.objects.count() == 1
+
+
+def test_rows_of_an_unknown_team_are_still_compared_with_each_other(teams, admin_user):
+    rows = [
+        "EK-1,2019-03-28,Team Deventer,8,harmed,5,,,",
+        "EK-1,2019-03-28,Team Deventer,7,responsible,4,,,",
+    ]
+    result = importing.read(csv_bytes(*rows), by=admin_user)
+    assert [(f.line, f.column) for f in result.faults] == [
+        (2, "team"),
+        (2, "participants_present"),
+        (3, "team"),
+        (3, "participants_present"),
+    ]
