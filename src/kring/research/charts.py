@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kring.research.figures import Figure, Figures
 
@@ -24,14 +23,15 @@ CONFERENCES, ANSWERS, INVITATIONS, REQUESTS = "conferences", "answers", "invitat
 
 
 def _base_text(noun: str, base: int) -> str:
+    # A figure is shown from MIN_GROUP (5) on, so its base is always a plural.
     if noun == CONFERENCES:
-        text = ngettext("from %(count)s conference", "from %(count)s conferences", base)
+        text = _("from %(count)s conferences")
     elif noun == ANSWERS:
-        text = ngettext("from %(count)s answer", "from %(count)s answers", base)
+        text = _("from %(count)s answers")
     elif noun == INVITATIONS:
-        text = ngettext("of %(count)s invitation", "of %(count)s invitations", base)
+        text = _("of %(count)s questionnaires sent")
     else:
-        text = ngettext("of %(count)s request", "of %(count)s requests", base)
+        text = _("of %(count)s requests")
     return text % {"count": number_format(base, force_grouping=True)}
 
 

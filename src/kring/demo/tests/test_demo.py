@@ -768,3 +768,27 @@ def test_the_demo_imports_the_teams_history_once_and_mira_can_import_more(client
     client.cookies["django_language"] = "en"
     page = client.get(reverse("research:import")).content.decode()
     assert "You import for Team Utrecht." in page
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_figures_to_ruud_and_mira_and_what_participants_wrote(client):
+    """Issue 13, point 2: Ruud reads both teams' figures from the imported history (Zwolle's
+    last year too small to show: a dash with the reason); Mira reads Utrecht's and what Bas and
+    his mother wrote in their questionnaires, which Ruud may not."""
+    load_demo()
+    load_demo()  # the questionnaires are answered once
+    client.cookies["django_language"] = "en"
+    force_verified_login(client, User.objects.get(username="ruud"))
+    page = client.get(reverse("research:home")).content.decode()
+    assert "Team Utrecht" in page and "Team Zwolle" in page
+    assert "fewer than 5 conferences" in page
+    assert "%" in page.split('id="table-shares"', 1)[1].split("</table>", 1)[0]
+    assert "Het was spannend" not in page and "Bas Mulder" not in page
+    assert client.get(reverse("research:remarks")).status_code == 403
+
+    force_verified_login(client, User.objects.get(username="mira"))
+    page = client.get(reverse("research:home")).content.decode()
+    assert "Team Zwolle" not in page
+    remarks = client.get(reverse("research:remarks")).content.decode()
+    assert remarks.count("Het was spannend") == 1
+    assert "Fijn dat de buren en wij weer gewoon met elkaar praten." in remarks

@@ -504,6 +504,7 @@ class Command(BaseCommand):
         self.poll_bos(users["carla"])
         self.followup_smit(users["carla"])
         self.follow_up_meeting_smit(users["carla"])
+        self.questionnaires_smit()
         self.stdout.write(
             f"Demo data: {len(users)} users, {made} new requests "
             f"({len(REQUESTS) - made} already there)."
@@ -1376,6 +1377,50 @@ class Command(BaseCommand):
                     "af te steken. Mijn vader schrok er weer erg van."
                 ),
             )
+
+    def questionnaires_smit(self) -> None:
+        """The Smit case's first questionnaires (issue 13): Bas and his mother Karin filled theirs
+        in on their own page, each with a few words for the team, which Mira reads on the figures
+        page's "Wat deelnemers schreven"; Anouk and Jan have not yet. Through the real action,
+        each the participant's own act. Once: skipped when one is answered, or when the case was
+        signed before the research stage (no invitations)."""
+        from kring.research import actions as research  # noqa: PLC0415
+        from kring.research.models import Invitation, Round  # noqa: PLC0415
+
+        case = Case.objects.filter(referral__requester_email="demo-19@example.org").first()
+        if case is None:
+            return
+        invitations = {
+            invitation.participant.name: invitation
+            for invitation in Invitation.objects.filter(
+                record__case=case, round=Round.FIRST
+            ).select_related("participant")
+        }
+        if not invitations or any(i.answered_at for i in invitations.values()):
+            return
+        answers = {
+            "Bas Mulder": {
+                "satisfied": "4",
+                "relations_restored": "yes",
+                "less_afraid": "na",
+                "feel_better": "yes",
+                "move_on": "yes",
+                "remark": "Het was spannend, maar ik ben blij dat ik het aan Anouk kon uitleggen.",
+            },
+            "Karin Mulder": {
+                "satisfied": "5",
+                "relations_restored": "yes",
+                "less_afraid": "na",
+                "feel_better": "yes",
+                "move_on": "yes",
+                "remark": "Fijn dat de buren en wij weer gewoon met elkaar praten.",
+            },
+        }
+        with transaction.atomic():
+            for name, data in answers.items():
+                invitation = invitations.get(name)
+                if invitation is not None:
+                    research.answer(invitation, data, by=Actor.in_portal(invitation.participant))
 
     def follow_up_meeting_smit(self, carla: User) -> None:
         """The Smit case plans a follow-up meeting (issue 12, point 4): after Anouk's report
