@@ -7,13 +7,16 @@ selection, whatever the URL says (research.policy.teams_for)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role, Team
+from kring.audit.actors import By, staff_user
 from kring.research.figures import Selection
 from kring.research.policy import teams_for
 
@@ -32,16 +35,17 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 class FiguresFilterForm(forms.Form):
-    def __init__(self, data, *, actor, today: date):
+    def __init__(self, data: Mapping[str, str], *, actor: By, today: date) -> None:
         self.actor = actor
         start, end = default_period(today)
         self.teams = teams_for(actor)
         # Researchers choose among every team; a manager's only team is not a choice.
-        self.choose_team = getattr(actor, "role", None) == Role.RESEARCHER
+        user = staff_user(actor)
+        self.choose_team = user is not None and user.role == Role.RESEARCHER
         values = {"from": start.isoformat(), "to": end.isoformat(), "team": ""}
         values.update({key: data[key] for key in ("from", "to", "team") if key in data})
         super().__init__(values)
-        date_field = {
+        date_field: dict[str, Any] = {
             "required": True,
             "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "error_messages": {"invalid": ENTER_A_DATE, "required": ENTER_A_DATE},
@@ -71,8 +75,8 @@ class FiguresFilterForm(forms.Form):
     def clean_to(self) -> date | None:
         return self._clean_day("to")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
             self.add_error("to", _("The end date must not be before the start date."))
         return data
