@@ -47,6 +47,8 @@ def test_ruud_reads_the_figures_of_every_team(
     )
     expect(conferences).to_contain_text("10")
     expect(page.get_by_role("heading", name=nl("Per team"))).to_be_visible()
+    # Nothing wider than the screen: the tables and charts fit a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     # The chart is an image whose name and description say the numbers.
     shares = page.get_by_role("img", name=nl("How participants look back (answer 4 or 5 of 5)"))
     expect(shares).to_be_visible()

@@ -8,6 +8,7 @@ Everything here reads a `research.figures.Figures` and computes nothing from the
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -85,19 +86,23 @@ def show_all(figures: Iterable[Figure], noun: str) -> list[Shown]:
 
 # --- the charts ------------------------------------------------------------------------------------
 
-WIDTH = 600
-BAR_MAX = 440  # the longest bar; its value is written after it
-ROW = 50  # one bar: its label above, the bar below
+# Drawn narrow with a large font, so that on a phone (about 360 pixels wide) the words stay as
+# large as the page's small print; a long label takes two lines.
+WIDTH = 400
+BAR_MAX = 300  # the longest bar; its value is written after it
+LINE = 20  # one line of a label (font 16)
+BAR = 22  # the height of a bar
+GAP = 14  # between one bar and the next label
+LABEL_CHARS = 40  # a label longer than this is wrapped
 
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    label_lines: tuple[tuple[int, str], ...]  # (y, text) per line of the label
     text: str
     reason: str
     suppressed: bool
     width: float
-    label_y: int
     bar_y: int
     text_x: float
     text_y: int
@@ -115,6 +120,7 @@ class Chart:
     width: int
     height: int
     bar_max: int = BAR_MAX
+    bar_height: int = BAR
 
 
 def bar_chart(dom_id: str, title: str, shown: list[Shown], *, scale: float | None = None) -> Chart:
@@ -124,23 +130,26 @@ def bar_chart(dom_id: str, title: str, shown: list[Shown], *, scale: float | Non
     values = [s.value for s in shown if s.value is not None]
     top = scale if scale is not None else max(values, default=0)
     bars = []
-    for index, item in enumerate(shown):
-        y = index * ROW
+    y = 0
+    for item in shown:
+        lines = textwrap.wrap(item.label, LABEL_CHARS) or [""]
+        label_lines = tuple((y + LINE * (n + 1) - 5, line) for n, line in enumerate(lines))
+        bar_y = y + LINE * len(lines)
         width = 0.0 if item.value is None or not top else BAR_MAX * item.value / top
         width = round(max(width, 0.0), 1)
         bars.append(
             Bar(
-                label=item.label,
+                label_lines=label_lines,
                 text=item.text,
                 reason=item.reason if item.missing else "",
                 suppressed=item.missing,
                 width=width,
-                label_y=y + 16,
-                bar_y=y + 24,
-                text_x=(8 if item.missing else width + 8),
-                text_y=y + 39,
+                bar_y=bar_y,
+                text_x=(8 if item.missing else width + 6),
+                text_y=bar_y + 16,
             )
         )
+        y = bar_y + BAR + GAP
     words = "; ".join(
         f"{s.label}: {s.text}" + (f" ({s.reason})" if s.missing else f" {s.base}".rstrip())
         for s in shown
@@ -151,7 +160,7 @@ def bar_chart(dom_id: str, title: str, shown: list[Shown], *, scale: float | Non
         description=words,
         bars=tuple(bars),
         width=WIDTH,
-        height=max(len(bars), 1) * ROW,
+        height=max(y - GAP, BAR),
     )
 
 
