@@ -380,6 +380,7 @@ def _rows(
     teams: _Teams,
     result: Result,
 ) -> list[_Row]:
+    today = timezone.localdate()  # the last day allowed, read once
     rows: list[_Row] = []
     line = 1
     while True:
@@ -426,12 +427,12 @@ def _rows(
             )
             continue
         rows.append(
-            _row(line, {name: cells[i].strip() for name, i in index.items()}, teams, result)
+            _row(line, {name: cells[i].strip() for name, i in index.items()}, teams, result, today)
         )
     return rows
 
 
-def _row(line: int, cell: dict[str, str], teams: _Teams, result: Result) -> _Row:
+def _row(line: int, cell: dict[str, str], teams: _Teams, result: Result, today: date) -> _Row:
     before = result.fault_count
 
     def fault(column: str, reason: str | Promise) -> None:
@@ -458,7 +459,7 @@ def _row(line: int, cell: dict[str, str], teams: _Teams, result: Result) -> _Row
         fault("team", reason)
     group = (team_name.casefold(), ref) if grouped else None
 
-    held_on = _day(cell["held_on"]) if "held_on" not in long else None
+    held_on = _day(cell["held_on"], today) if "held_on" not in long else None
     if isinstance(held_on, str | Promise):
         fault("held_on", held_on)
         held_on = None
@@ -494,7 +495,7 @@ def _row(line: int, cell: dict[str, str], teams: _Teams, result: Result) -> _Row
     )
 
 
-def _day(raw: str) -> date | str | Promise:
+def _day(raw: str, today: date) -> date | str | Promise:
     """The day, or the reason it is not one."""
     if not raw:
         return _("Fill in the day of the conference.")
@@ -509,7 +510,7 @@ def _day(raw: str) -> date | str | Promise:
             _("This day is before %(earliest)s: is it a typing mistake?"),
             {"earliest": EARLIEST.isoformat()},
         )
-    if day > timezone.localdate():
+    if day > today:
         return _("This day is in the future.")
     return day
 
