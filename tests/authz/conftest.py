@@ -495,6 +495,24 @@ FOLLOWUP_BUILDERS = dict.fromkeys(
 )
 
 
+def _research(world: World) -> None:
+    """Issue 13: the "followup" case's conference recorded for the figures, so Daan and Sanne
+    are invited to the first questionnaire (research.actions.record_conference, tested in
+    kring.research.tests):
+    - "research_invitation": Daan's invitation, for Carla to type in from paper;
+    - Sanne (the participant role's personal link "followup_token") answers round 1 herself."""
+    from kring.research import actions as research  # noqa: PLC0415 (issue 13)
+
+    case = world.obj("followup")
+    research.record_conference(case)
+    daan = world.obj("signing_fu_reports_responsible")
+    world.objects["research_invitation"] = case.research_record.invitations.get(participant=daan)
+    world.objects["research_token"] = world.obj("followup_token")  # Sanne's personal link
+
+
+RESEARCH_BUILDERS = dict.fromkeys(("research_invitation", "research_token"), _research)
+
+
 POLL_BUILDERS = {
     **dict.fromkeys(("poll_case", "poll_meeting", "poll_option"), _date_poll),
     "portal_token": _portal_with_poll,
@@ -551,5 +569,6 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             **CONFERENCE_BUILDERS,
             **SIGNING_BUILDERS,
             **FOLLOWUP_BUILDERS,
+            **RESEARCH_BUILDERS,
         },
     )

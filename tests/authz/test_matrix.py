@@ -125,6 +125,23 @@ def _shown(world) -> str:
     return queries.version_to_sign(world.obj("signing_open")).content_hash
 
 
+def _history_file(world) -> dict:
+    """One conference of Team Utrecht from before Kring (issue 13, point 3)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+
+    content = (
+        b"conference_ref,held_on,team,participants_present,role,satisfied,"
+        b"situation_restored,said_well,good_agreements\n"
+        b"UT-OLD-1,2021-03-04,Team Utrecht,8,responsible,5,,,\n"
+    )
+    return {"file": SimpleUploadedFile("geschiedenis.csv", content, content_type="text/csv")}
+
+
+def _questionnaire_answer(world) -> dict:
+    """A filled-in first questionnaire (issue 13, point 1)."""
+    return {"satisfied": "5", "relations_restored": "yes"}
+
+
 def _sign_in_person(world) -> dict:
     return {"agreed": "on", "typed_name": "Daan de Vries", "shown_hash": _shown(world)}
 
@@ -798,6 +815,25 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
     ),
     # --- research: anonymised figures only ----------------------------------------------------
     "research:home": Row({"researcher", "manager"}, sees_description=NOBODY),
+    "research:export": Row({"researcher", "manager"}, sees_description=NOBODY),
+    "research:remarks": Row({"manager"}, sees_description=NOBODY),
+    "research:import": Row(
+        {"manager", "administrator"}, refused_post=_history_file, sees_description=NOBODY
+    ),
+    "research:questionnaire": Row(
+        {"participant"},
+        refusal="denied",
+        portal="research_token",
+        refused_post=_questionnaire_answer,
+        sees_description=NOBODY,
+    ),
+    "research:on_paper": Row(
+        {"coordinator"},
+        obj="followup",
+        refused_post=_questionnaire_answer,
+        sees_description=NOBODY,
+    ),
+    "research:print": Row({"coordinator", "other_coordinator", "manager"}, sees_description=NOBODY),
     # --- administration (Django admin under /beheer/, accounts.admin) -------------------------
     # Every admin URL not named below: the administrator only. No case data is registered.
     "admin:*": Row(ADMINISTRATOR, redirect="admin:*", sees_description=NOBODY),
@@ -907,6 +943,7 @@ ARGUMENT_OBJECTS = {
     "round_id": "round",  # a round of the conference (issue 10, point 1)
     "tracked_id": "followup_tracked",  # an agreement in follow-up (issue 12, point 1)
     "contact_id": "followup_contact",  # the follow-up contact (issue 12, point 3)
+    "invitation": "research_invitation",  # a questionnaire to type in (issue 13, point 1)
 }
 
 
@@ -923,8 +960,13 @@ def _argument(name: str, group: str, world, row: Row, pattern: Pattern) -> str:
         return str(world.obj(ARGUMENT_OBJECTS[name]).pk)
     if name == "row_id":  # an idea or an agreement of the plan (issue 10, point 2)
         return str(world.obj("idea" if ":idea_" in pattern.key else "agreement").pk)
-    if name == "role":  # a place to sign: the participant's own (issue 11, point 1)
-        return "own"
+    if name == "role":  # a place to sign: the participant's own (issue 11, point 1); the blank
+        # questionnaire of one role (issue 13, point 1)
+        return "harmed" if pattern.key == "research:print" else "own"
+    if name == "fmt":  # the figures' export (issue 13, point 2)
+        return "csv"
+    if name == "round":  # the first questionnaire (issue 13, point 1)
+        return "1"
     if name == "number":  # a version of the plan (issue 10, point 5)
         return str(world.obj("plan_version").number)
     if name == "person_id":  # a person named in the case's request (issue 8, point 8)
