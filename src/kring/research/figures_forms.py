@@ -47,7 +47,10 @@ class FiguresFilterForm(forms.Form):
         super().__init__(values)
         date_field: dict[str, Any] = {
             "required": True,
-            "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "widget": forms.DateInput(
+                attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()},
+                format="%Y-%m-%d",
+            ),
             "error_messages": {"invalid": ENTER_A_DATE, "required": ENTER_A_DATE},
         }
         self.fields["from"] = forms.DateField(label=_("From"), **date_field)
@@ -85,7 +88,9 @@ class FiguresFilterForm(forms.Form):
         """The team chosen (None: every team the actor may see). A manager's own team."""
         if self.choose_team:
             return self.cleaned_data.get("team")
-        return self.teams.first()
+        if not hasattr(self, "_own_team"):
+            self._own_team = self.teams.first()
+        return self._own_team
 
     def selection(self) -> Selection:
         """The selection of a valid form."""
