@@ -23,7 +23,10 @@ NAV = {
         ("research:home", _("Figures")),
     ],
     Role.RESEARCHER: [("research:home", _("Figures"))],
-    Role.ADMINISTRATOR: [("admin:index", _("Administration"))],
+    Role.ADMINISTRATOR: [
+        ("admin:index", _("Administration")),
+        ("research:import", _("Import earlier conferences")),
+    ],
 }
 
 
