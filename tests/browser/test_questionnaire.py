@@ -1,9 +1,13 @@
-"""Issue 13, point 1, in a real browser on a phone, in Dutch: Sanne (harmed) opens her personal
-page after the conference, finds the questionnaire waiting, sends it empty (the error summary
-and nothing stored), then answers by tapping the labels and is thanked; the questionnaire's
-panel is gone from her page. axe reports nothing on any page, at phone width and at 320 px;
-every control is at least 24 px and nothing scrolls sideways. The page works without
-JavaScript."""
+"""Issue 13, point 1, in a real browser, in Dutch. Sanne (harmed), on her phone, opens her
+personal page after the conference, finds the questionnaire waiting, sends it empty (the error
+summary, nothing stored), then answers by tapping the labels and is thanked; the panel is gone
+from her page. Carla prints the blank questionnaire of the person harmed (the menu hidden in
+print) and types in Ria's from paper; the case panel says "op papier ingevuld". axe reports
+nothing on any page (the personal pages at phone width and at 320 px); every control on the
+personal page is at least 24 px and nothing scrolls sideways. The pages are plain forms and
+load no script of their own (the Django client's tests post them without JavaScript)."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -16,10 +20,10 @@ from kring.followup.tests.conftest import (  # noqa: F401  (fixtures: pytest fin
     final_version,
     following_up,
 )
-from kring.research.models import Answer, Invitation, Remark
+from kring.research.models import Answer, AnswerRole, Invitation, Remark
 from tests.browser.conftest import PHONE
 from tests.browser.followup import fits_the_width, targets_are_big_enough
-from tests.browser.ui import nl
+from tests.browser.ui import log_in, nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,4 +91,46 @@ def test_sanne_fills_in_the_questionnaire_on_her_phone(
         phone.get_by_role("region", name=nl("A short questionnaire waits for you"))
     ).to_have_count(0)
     checked(phone, axe)
+    axe.assert_no_violations()
+
+
+def test_carla_prints_the_blank_questionnaire_and_types_in_rias(
+    following_up,  # noqa: F811
+    ria,
+    carla,
+    page: Page,
+    axe,
+    authenticator,
+):
+    page = axe.watch(page)
+    log_in(page, carla, authenticator(carla), axe)
+    page.goto(reverse("cases:detail", args=[following_up.pk]))
+    panel = page.get_by_role("region", name=nl("Questionnaires"))
+    expect(panel).to_contain_text("Ria Jansen")
+    axe.check(page)
+
+    panel.get_by_role("link", name=str(nl(AnswerRole.HARMED.label))).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(nl("Questionnaire"))
+    expect(page.get_by_text(nl("Has the situation been put right?"))).to_be_visible()
+    axe.check(page)
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation").first).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    page.goto(reverse("cases:detail", args=[following_up.pk]))
+    page.get_by_role("link", name=re.compile(rf"{nl('Type in from paper')}\W+Ria Jansen")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        nl("Type in a questionnaire from paper")
+    )
+    axe.check(page)
+    page.get_by_role(
+        "group", name=nl("Looking back on the conference: how satisfied are you?")
+    ).get_by_label("3", exact=True).check()
+    page.get_by_role("button", name=nl("Store the questionnaire")).click()
+    expect(page.get_by_role("region", name=nl("Questionnaires"))).to_contain_text(
+        nl("filled in on paper")
+    )
+    axe.check(page)
+    invitation = Invitation.objects.get(participant=ria)
+    assert invitation.on_paper and Answer.objects.get().satisfied == 3
     axe.assert_no_violations()
