@@ -2,8 +2,8 @@
 kring.cases.registry in research.registration: for the case's coordinator and the manager of
 its team, once the conference is recorded: per invited participant their name, which
 questionnaire, and whether they filled it in (on paper or not), never what they answered; the
-coordinator types in one filled in on paper (research.policy.may_answer_on_paper) and prints the
-blank questionnaire. Nobody else sees the panel."""
+coordinator types in one filled in on paper (research.policy.may_answer_on_paper); both print the
+blank questionnaire (may_print_questionnaire). Nobody else sees the panel."""
 
 from __future__ import annotations
 
@@ -43,6 +43,5 @@ def case_panel(case: Case, user: User) -> tuple[str, dict[str, Any]] | None:
         "rows": rows,
         "answered": sum(1 for i in invitations if i.answered_at is not None),
         "roles": [(role, AnswerRole(role).label) for role in PRINT_ROLES],
-        "coordinator": case.coordinator_id == user.pk,
         "may": options(print_questionnaire=may_print),
     }

@@ -60,7 +60,9 @@ def test_the_case_panel_says_who_filled_in_never_what(following_up, sanne, ria, 
 def test_the_manager_reads_the_panel_without_typing_in(following_up, ria, mira, client):
     page = as_user(client, mira).get(reverse("cases:detail", args=[following_up.pk]))
     assert "Vragenlijsten" in text(page)
-    assert paper_url(following_up, invitation_of(ria)) not in page.content.decode()
+    markup = page.content.decode()
+    assert paper_url(following_up, invitation_of(ria)) not in markup
+    assert reverse("research:print", args=["supporter"]) in markup  # she hands it out too
 
 
 def test_the_office_sees_no_questionnaires(following_up, bram, client):
