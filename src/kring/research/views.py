@@ -31,7 +31,7 @@ from kring.core.policy import enforce, options
 from kring.research import charts, figures
 from kring.research.figures_forms import FiguresFilterForm
 from kring.research.models import Remark
-from kring.research.policy import may_read_remarks, may_see_figures
+from kring.research.policy import may_import_history, may_read_remarks, may_see_figures
 
 VIEWED = "research.figures_viewed"
 EXPORTED = "research.figures_exported"
@@ -60,7 +60,10 @@ def _page(request, form: FiguresFilterForm, shown: figures.Figures | None, *, st
         "form": form,
         "query": form.query(),
         "team": team,
-        "may": options(read_remarks=may_read_remarks(request.user, team)),
+        "may": options(
+            read_remarks=may_read_remarks(request.user, team),
+            import_history=may_import_history(request.user, team),
+        ),
     }
     if shown is not None:
         context.update(sections(shown))

@@ -213,3 +213,16 @@ def test_the_page_takes_as_many_queries_for_many_conferences_as_for_few(
         if size == "few":
             utrecht(team, copies=5, first=1)  # five more sets of the same six
     assert counts[0] == counts[1]
+
+
+def test_the_import_link_shows_only_to_whom_may_import(client, ruud, mira, known):
+    """Mira (a manager) imports her team's history from the figures page; Ruud (a researcher)
+    may not import, and the page offers him no link to it."""
+    link = reverse("research:import")
+    force_verified_login(client, mira)
+    assert f'href="{link}"' in text(client.get(URL, PERIOD))
+    assert client.get(link).status_code == 200
+    client.logout()
+    force_verified_login(client, ruud)
+    assert f'href="{link}"' not in text(client.get(URL, PERIOD))
+    assert client.get(link).status_code == 403
