@@ -3,9 +3,9 @@ the case page.
 
 The page is the coordinator's alone (followup.policy.may_close: anyone else who may see the case
 gets a 403, anyone who may not a 404). GET shows the outcomes, the closing note, the agreements'
-states to help choose, and what closing does (read-only, kept until the retention date, and the
-evaluation questionnaires only when a later stage registered them); POST closes through
-followup.closing.close. When closing is not possible now (a report waits for an answer, the case
+states to help choose, and what closing does (read-only, kept until the retention date; the
+questionnaires went out when the plan was signed, research.actions, so closing promises none);
+POST closes through followup.closing.close. When closing is not possible now (a report waits for an answer, the case
 is closed already) the page says why instead of showing the form. Every read is logged."""
 
 from __future__ import annotations
@@ -95,7 +95,6 @@ def close(request, pk):
             "summary": _summary(case),
             "kept_until": kept_until,
             "kept_same": dates.pop() if len(dates) == 1 else None,
-            "questionnaires": bool(closing.on_closed_hooks()),
             "may": options(read_tracker=policy.may_read_tracker(request.user, case)),
         },
     )
