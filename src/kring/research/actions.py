@@ -25,7 +25,7 @@ policy, audit event, side effects after commit (docs/architecture.md, "Actions")
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -73,7 +73,7 @@ BAD_CHOICE = _("Choose yes, no or not applicable.")
 TOO_LONG = _("Write at most 2000 characters.")
 
 
-def _amsterdam_day(moment) -> date:
+def _amsterdam_day(moment: datetime) -> date:
     return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 

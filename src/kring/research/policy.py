@@ -30,6 +30,8 @@ from kring.circle.models import HAS_LEFT
 from kring.core.policy import Refusal, deny, first, rule
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from django.db.models import QuerySet
 
     from kring.audit.actors import By
@@ -44,7 +46,7 @@ FIGURE_ROLES = (Role.RESEARCHER, Role.MANAGER)
 IMPORT_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
 
 
-def _active(actor: By, roles) -> Refusal | None:
+def _active(actor: By, roles: Collection[str]) -> Refusal | None:
     user = staff_user(actor)
     if user is None or not user.is_active or user.role not in roles:
         return deny("role", NOT_ALLOWED)
