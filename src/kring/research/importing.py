@@ -14,7 +14,7 @@ are stripped of surrounding spaces, and none may be longer than `MAX_CELL` chara
   and ref) agree on held_on and participants_present, and a row with an empty role is its
   conference's only row;
 - `held_on`: YYYY-MM-DD exactly (`2024-1-5` is a fault), a real date from 1 January 1990
-  (`EARLIEST`: Kring's method is younger; an earlier date is a typing mistake) up to today
+  (research.figures.FIRST_DAY: Kring's method is younger; an earlier date is a typing mistake) up to today
   (Amsterdam), not in the future;
 - `team`: the name of a team, compared without case (an unknown team is a fault unless teams
   may be created: then it is made with the name as the file spells it); the actor must be
@@ -23,8 +23,9 @@ are stripped of surrounding spaces, and none may be longer than `MAX_CELL` chara
 - `participants_present`: a whole number of at least 2, at most 999;
 - `role`: harmed, responsible, supporter, other (without case), or empty (then the four numbers
   are empty too);
-- `satisfied`, `situation_restored`, `said_well`, `good_agreements`: a whole number 1 to 5, or
-  empty; the last three only for role harmed.
+- `satisfied`, `situation_restored`, `said_well`, `good_agreements` (the questions on the scale,
+  research.questionnaire.SCALE_FIELDS): a whole number on research.questionnaire.SCALE (1 to
+  5), or empty; the last three (questionnaire.HARMED_ONLY) only for role harmed.
 
 A file with any fault imports nothing, and every fault is reported: line (the row's number as
 a spreadsheet shows it: the header is line 1), column, value (shortened to `SHOWN`
@@ -33,7 +34,11 @@ CSV, a header without a column or with one it does not know) has no line. At mos
 rows are read (a longer file is a fault), and at most `MAX_FAULTS` faults are listed (the rest
 are counted). A conference already imported (same team and ref) with the same day, number
 present and answers is skipped, so importing a file twice changes nothing the second time; one
-already imported with different values is a fault. `run` writes everything in one transaction
+already imported with different values is a fault. That check runs on every conference whose
+rows have no fault of their own, also when other rows have faults, so one upload reports every
+fault (not one more on the next upload); a conference that one of its lines may belong to but
+could not be read (a line with the wrong number of cells, or the reading stopped) is not
+compared. `run` writes everything in one transaction
 with bulk inserts; a `HistoryImport` row and an audit event ("research.history_imported":
 counts and the file's hash, never its content) record it, also when it added nothing.
 """
@@ -61,6 +66,7 @@ from kring.audit.actors import staff_user
 from kring.audit.log import record
 from kring.core.policy import Refused, enforce, rule
 from kring.research import policy
+from kring.research.figures import FIRST_DAY
 from kring.research.models import (
     Answer,
     AnswerRole,
@@ -69,6 +75,7 @@ from kring.research.models import (
     Round,
     Source,
 )
+from kring.research.questionnaire import HARMED_ONLY, SCALE, SCALE_FIELDS
 
 if TYPE_CHECKING:
     from kring.audit.actors import By
@@ -84,8 +91,8 @@ COLUMNS = (
     "said_well",
     "good_agreements",
 )
-SCALES = ("satisfied", "situation_restored", "said_well", "good_agreements")
-HARMED_ONLY = ("situation_restored", "said_well", "good_agreements")
+# The questions are research.questionnaire's (defined once): the columns must name them.
+assert COLUMNS[-len(SCALE_FIELDS) :] == SCALE_FIELDS
 ROLES = tuple(AnswerRole.values)
 
 MAX_ROWS = 100_000
@@ -93,7 +100,6 @@ MAX_CELL = 200
 MAX_REF = 100  # ConferenceRecord.import_ref
 MAX_TEAM = 100  # Team.name
 MAX_PRESENT = 999
-EARLIEST = date(1990, 1, 1)
 SHOWN = 50  # characters of a value repeated in a fault
 MAX_FAULTS = 10_000
 # The command reads a file from disk; the upload page allows less (import_forms.MAX_BYTES).
@@ -266,22 +272,29 @@ def read(data: bytes, *, by: By, create_teams: bool = False) -> Result:
     if index is None:
         return result
     teams = _Teams(by, create_teams)
-    rows = _rows(reader, header, index, teams, result)
+    unsure: set[tuple[str, str]] = set()  # groups a line that could not be read may belong to
+    rows, stopped = _rows(reader, header, index, teams, result, unsure)
     groups: dict[tuple[str, str], list[_Row]] = defaultdict(list)
     for row in rows:
         if row.group is not None:
             groups[row.group].append(row)
-    _across(groups, result)
+    disagree = _across(groups, result)
+    # Every conference without a fault of its own is compared with what was imported before,
+    # also when other rows have faults: one upload names every fault.
+    conferences = [
+        _conference(teams.name(key), ref, members)
+        for (key, ref), members in groups.items()
+        if not stopped
+        and (key, ref) not in disagree
+        and (key, ref) not in unsure
+        and all(row.ok for row in members)
+    ]
+    _already_imported(conferences, teams, result)
     if not result.ok:
         result.faults.sort(key=_order)
         return result
     result.new_teams = sorted(teams.new.values(), key=str.casefold)
-    conferences = [
-        _conference(teams.name(key), ref, members) for (key, ref), members in groups.items()
-    ]
-    _already_imported(conferences, teams, result)
-    if result.ok:
-        result.conferences = conferences
+    result.conferences = conferences
     return result
 
 
@@ -379,9 +392,13 @@ def _rows(
     index: dict[str, int],
     teams: _Teams,
     result: Result,
-) -> list[_Row]:
+    unsure: set[tuple[str, str]],
+) -> tuple[list[_Row], bool]:
+    """The rows read, and whether the reading stopped before the end of the file. A line with
+    the wrong number of cells adds the conference it seems to name to `unsure`."""
     today = timezone.localdate()  # the last day allowed, read once
     rows: list[_Row] = []
+    stopped = False
     line = 1
     while True:
         try:
@@ -398,6 +415,7 @@ def _rows(
                     "follows one). Nothing after it was read."
                 ),
             )
+            stopped = True
             break
         line += 1
         if not any(cell.strip() for cell in cells):
@@ -414,6 +432,7 @@ def _rows(
                 ),
             )
             result.rows -= 1
+            stopped = True
             break
         if len(cells) != len(header):
             result.add(
@@ -425,11 +444,14 @@ def _rows(
                     {"count": len(cells), "columns": len(header)},
                 ),
             )
+            ref, team = index["conference_ref"], index["team"]
+            if max(ref, team) < len(cells):
+                unsure.add((cells[team].strip().casefold(), cells[ref].strip()))
             continue
         rows.append(
             _row(line, {name: cells[i].strip() for name, i in index.items()}, teams, result, today)
         )
-    return rows
+    return rows, stopped
 
 
 def _row(line: int, cell: dict[str, str], teams: _Teams, result: Result, today: date) -> _Row:
@@ -505,10 +527,10 @@ def _day(raw: str, today: date) -> date | str | Promise:
         day = date.fromisoformat(raw)
     except ValueError:
         return _("This day does not exist.")
-    if day < EARLIEST:
+    if day < FIRST_DAY:
         return _reason(
             _("This day is before %(earliest)s: is it a typing mistake?"),
-            {"earliest": EARLIEST.isoformat()},
+            {"earliest": FIRST_DAY.isoformat()},
         )
     if day > today:
         return _("This day is in the future.")
@@ -521,19 +543,25 @@ def _answer(
     raw_role = cell["role"]
     role = raw_role.casefold()
     numbers: dict[str, int | None] = {}
-    for name in SCALES:
+    for name in SCALE_FIELDS:
         raw = cell[name]
         numbers[name] = None
         if name in long or not raw:
             continue
-        if not WHOLE.fullmatch(raw) or not 1 <= int(raw) <= 5:
-            fault(name, _("Use a whole number from 1 to 5, or leave it empty."))
+        if not WHOLE.fullmatch(raw) or int(raw) not in SCALE:
+            fault(
+                name,
+                _reason(
+                    _("Use a whole number from %(low)s to %(high)s, or leave it empty."),
+                    {"low": SCALE[0], "high": SCALE[-1]},
+                ),
+            )
             continue
         numbers[name] = int(raw)
     if "role" in long:
         return None
     if not role:
-        for name in SCALES:
+        for name in SCALE_FIELDS:
             if cell[name]:
                 fault(
                     name,
@@ -556,12 +584,16 @@ def _answer(
     return AnswerRow(role=role, **numbers)
 
 
-def _across(groups: dict[tuple[str, str], list[_Row]], result: Result) -> None:
+def _across(groups: dict[tuple[str, str], list[_Row]], result: Result) -> set[tuple[str, str]]:
     """The rows of one conference agree on its day and number present, and a conference
-    without answers has only its one row; each disagreeing line is named."""
-    for (_team, ref), rows in groups.items():
+    without answers has only its one row; each disagreeing line is named. Returns the groups
+    with such a fault."""
+    faulty: set[tuple[str, str]] = set()
+    for group, rows in groups.items():
+        ref = group[1]
         if len(rows) < 2:
             continue
+        before = result.fault_count
         lines = [row.line for row in rows]
         for column, value, raw in (
             ("held_on", lambda r: r.held_on, lambda r: r.held_on_raw),
@@ -597,6 +629,9 @@ def _across(groups: dict[tuple[str, str], list[_Row]], result: Result) -> None:
                         {"ref": ref, "lines": _others(lines, row.line)},
                     ),
                 )
+        if result.fault_count != before:
+            faulty.add(group)
+    return faulty
 
 
 def _others(lines: list[int], line: int) -> str:
@@ -635,7 +670,7 @@ def _already_imported(conferences: list[Conference], teams: _Teams, result: Resu
     answers: dict[int, Counter] = defaultdict(Counter)
     for record_id, *values in Answer.objects.filter(
         record__source=Source.IMPORTED, record__team_id__in=team_ids, round=Round.FIRST
-    ).values_list("record_id", "role", *SCALES):
+    ).values_list("record_id", "role", *SCALE_FIELDS):
         answers[record_id][tuple(values)] += 1
     keep = []
     for conference in conferences:

@@ -18,7 +18,7 @@ from kring.accounts.models import Role, Team, User
 from kring.audit.labels import label
 from kring.audit.models import AuditEvent
 from kring.core.policy import NotAllowed, Refused
-from kring.research import importing
+from kring.research import figures, importing, questionnaire
 from kring.research.models import Answer, ConferenceRecord, HistoryImport, Source
 from kring.testing.factories import UserFactory
 
@@ -220,6 +220,38 @@ def test_a_conference_imported_before_with_other_values_is_a_fault_on_each_of_it
     assert not result.conferences
 
 
+def test_a_conference_imported_before_is_checked_also_when_other_rows_have_faults(teams, mira):
+    """One upload names every fault: the conference imported before with other values is a
+    fault next to a bad row elsewhere, not only on the next upload once that row is fixed."""
+    importing.run(importing.read(csv_bytes(*GOOD[:2]), by=mira), by=mira)
+    changed = csv_bytes(
+        "EK-1,2019-03-28,Team Utrecht,8,harmed,5,4,5,4",
+        "EK-1,2019-03-28,Team Utrecht,8,responsible,2,,,",
+        "EK-9,2019-13-01,Team Utrecht,5,,,,,",
+        "EK-2,2019-04-02,Team Utrecht,6,,,,,",
+    )
+    result = importing.read(changed, by=mira)
+
+    assert [(f.line, f.column, f.value) for f in result.faults] == [
+        (2, "conference_ref", "EK-1"),
+        (3, "conference_ref", "EK-1"),
+        (4, "held_on", "2019-13-01"),
+    ]
+    assert not result.conferences
+    # The same conference with the same values next to a bad row is no fault.
+    same = csv_bytes(*GOOD[:2], "EK-9,2019-13-01,Team Utrecht,5,,,,,")
+    assert [(f.line, f.column) for f in importing.read(same, by=mira).faults] == [(4, "held_on")]
+
+
+def test_a_conference_with_a_line_that_could_not_be_read_is_not_compared(teams, mira):
+    """A line with too few cells may be one of a conference's answers: its other rows are not
+    called different from what was imported before (that would be a false fault)."""
+    importing.run(importing.read(csv_bytes(*GOOD[:2]), by=mira), by=mira)
+    rows = ["EK-1,2019-03-28,Team Utrecht,8,harmed,5,4,5,4", "EK-1,2019-03-28,Team Utrecht,8"]
+    result = importing.read(csv_bytes(*rows), by=mira)
+    assert [(f.line, f.column) for f in result.faults] == [(3, "")]
+
+
 def test_unknown_teams_are_faults_unless_the_command_may_make_them(teams, csv_file):
     path = csv_file("EK-1,2019-03-28,Team Deventer,8,harmed,5,4,5,4")
 
@@ -316,7 +348,6 @@ def test_run_refuses_a_file_with_faults(teams, admin_user):
 
 # --- every cell's faults -----------------------------------------------------------------------------
 
-TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()
 LONG = "x" * 201
 
 
@@ -330,7 +361,6 @@ LONG = "x" * 201
         ("EK-1,28-03-2019,Team Utrecht,8,,,,,", "held_on", "year-month-day with dashes"),
         ("EK-1,2023-02-29,Team Utrecht,8,,,,,", "held_on", "This day does not exist."),
         ("EK-1,1989-12-31,Team Utrecht,8,,,,,", "held_on", "before 1990-01-01"),
-        (f"EK-1,{TOMORROW},Team Utrecht,8,,,,,", "held_on", "This day is in the future."),
         ("EK-1,2019-03-28,,8,,,,,", "team", "Fill in the team."),
         ("EK-1,2019-03-28,Team Utrecht,,,,,,", "participants_present", "Fill in how many"),
         ("EK-1,2019-03-28,Team Utrecht,8.5,,,,,", "participants_present", "a whole number"),
@@ -356,6 +386,43 @@ def test_each_bad_cell_is_a_fault_with_its_reason(teams, admin_user, row, column
     assert [(f.line, f.column) for f in result.faults] == [(3, column)]
     assert reason in str(result.faults[0].reason)
     assert not result.conferences
+
+
+def test_a_day_in_the_future_is_a_fault(teams, admin_user):
+    # Tomorrow as the test runs (not as it was collected: a run past midnight would make it
+    # today).
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    good = "EK-0,2019-03-28,Team Utrecht,8,harmed,5,4,5,4"
+    result = importing.read(csv_bytes(good, f"EK-1,{tomorrow},Team Utrecht,8,,,,,"), by=admin_user)
+
+    assert reasons(result) == [(3, "held_on", tomorrow, "This day is in the future.")]
+
+
+def test_the_questions_the_scale_and_the_first_day_are_the_questionnaires_and_the_figures(
+    teams, admin_user
+):
+    """Defined once: the import checks the questionnaire's questions, its scale and the
+    figures' first day, not copies of its own."""
+    assert importing.SCALE_FIELDS is questionnaire.SCALE_FIELDS
+    assert importing.HARMED_ONLY is questionnaire.HARMED_ONLY
+    assert importing.SCALE is questionnaire.SCALE
+    assert importing.FIRST_DAY is figures.FIRST_DAY
+    before = (figures.FIRST_DAY - timedelta(days=1)).isoformat()
+    high = questionnaire.SCALE[-1] + 1
+    rows = [
+        f"EK-1,{figures.FIRST_DAY.isoformat()},Team Utrecht,8,harmed,{high},,,",
+        f"EK-2,{before},Team Utrecht,8,,,,,",
+    ]
+    result = importing.read(csv_bytes(*rows), by=admin_user)
+    assert reasons(result) == [
+        (2, "satisfied", str(high), "Use a whole number from 1 to 5, or leave it empty."),
+        (
+            3,
+            "held_on",
+            before,
+            f"This day is before {figures.FIRST_DAY.isoformat()}: is it a typing mistake?",
+        ),
+    ]
 
 
 def test_a_long_value_is_shortened_in_the_fault(teams, admin_user):
