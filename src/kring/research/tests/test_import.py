@@ -5,6 +5,7 @@ line, column, value and reason, in English or Dutch. The checked example of the 
 date, an unknown role, a 7 on the 1-to-5 scale and two rows of one conference that disagree on
 participants_present) is the first test."""
 
+import tracemalloc
 from datetime import date, timedelta
 from io import StringIO
 
@@ -270,6 +271,38 @@ def test_the_command_says_when_it_cannot_read_the_file(tmp_path):
     status, _out, err = run_command(str(tmp_path / "missing.csv"), "--language", "en")
     assert status == 1
     assert "Cannot read" in err and "missing.csv" in err
+
+
+def test_the_command_speaks_the_projects_language_unless_told(teams, csv_file):
+    path = csv_file("EK-1,2019-3-28,Team Utrecht,8,,,,,")
+
+    status, _out, err = run_command(path)
+    assert status == 1
+    assert "Regel 2, kolom held_on" in err, err
+    assert "Nothing was imported" not in err
+
+    _status, _out, err = run_command(path, "--language", "en")
+    assert "Line 2, column held_on" in err
+
+
+def test_the_command_checks_the_size_before_it_reads_the_file(teams, tmp_path):
+    """A file far larger than the limit (sparse: it costs no disk) is refused having read no
+    more than the limit and one byte: reading it whole would hold four times the limit."""
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:
+        handle.write(csv_bytes(*GOOD))
+        handle.truncate(4 * importing.MAX_FILE_BYTES)
+    tracemalloc.start()
+    try:
+        status, _out, err = run_command(str(path), "--language", "en")
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert status == 1
+    assert "The file is larger than 64 MB: split it into smaller files." in err
+    assert peak < 2 * importing.MAX_FILE_BYTES, peak
+    assert not ConferenceRecord.objects.exists()
 
 
 def test_call_command_raises_with_the_count(teams, csv_file):

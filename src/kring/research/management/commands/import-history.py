@@ -2,7 +2,10 @@
 Kring, so the figures continue (issue 13, point 3; the file is described in
 research.importing). Acts as the system. Prints what it added and what it skipped as imported
 before; a file with any fault imports nothing: every fault goes to stderr (line, column, value,
-reason) and the command exits with status 1."""
+reason) and the command exits with status 1. The faults and the summary are in the project's
+language (settings.LANGUAGE_CODE: Dutch) unless --language says otherwise. The file's size is
+checked before it is read: of a file larger than research.importing.MAX_FILE_BYTES no more than
+one byte past the limit is read."""
 
 from pathlib import Path
 
@@ -32,6 +35,22 @@ def fault_line(fault: importing.Fault) -> str:
     }
 
 
+def _read(file: str) -> bytes:
+    """The file's bytes, the size checked before reading: a file larger than the limit is read
+    no further than one byte past it (enough for research.importing to refuse it)."""
+    path = Path(file)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            # At most one byte past the limit, also when the file grew since stat.
+            return handle.read(min(size, importing.MAX_FILE_BYTES) + 1)
+    except OSError as error:
+        raise CommandError(
+            gettext("Cannot read %(file)s: %(error)s")
+            % {"file": file, "error": error.strerror or error}
+        ) from error
+
+
 class Command(BaseCommand):
     help = "Import conferences from before Kring (a CSV file) for the figures."
 
@@ -46,18 +65,12 @@ class Command(BaseCommand):
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
             default=settings.LANGUAGE_CODE,
-            help="the language of the faults and the summary",
+            help=f"the language of the faults and the summary (default: {settings.LANGUAGE_CODE})",
         )
 
     def handle(self, *args, file: str, create_teams: bool, language: str, **options):
         with translation.override(language):
-            try:
-                data = Path(file).read_bytes()
-            except OSError as error:
-                raise CommandError(
-                    gettext("Cannot read %(file)s: %(error)s")
-                    % {"file": file, "error": error.strerror or error}
-                ) from error
+            data = _read(file)
             result = importing.read(data, by=SYSTEM, create_teams=create_teams)
             if not result.ok:
                 for fault in result.faults:
