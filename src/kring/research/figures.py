@@ -23,6 +23,7 @@ group smaller than five too, and suppressed the same way; 0 is shown.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -35,8 +36,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Team
-from kring.cases.lifecycle import State
-from kring.cases.models import Case, DeclineReason, StopReason
+from kring.cases.lifecycle import MOVES, State
+from kring.cases.models import Case, CaseEvent, DeclineReason, StopReason
 from kring.conference.models import Conference
 from kring.followup.models import Closure, Outcome
 from kring.research.models import (
@@ -70,11 +71,21 @@ LAST_DAY = date(2100, 12, 31)
 class Selection:
     """Which conferences and requests: `start` to `end`, both days included (Amsterdam dates),
     of `team_ids` (None: every team, and for the funnel also requests not yet given to a
-    team)."""
+    team).
+
+    Periods are whole calendar months: `start` snaps to the first day of its month and `end`
+    to the last day of its month, so two periods one day apart (each figure shows its base)
+    can never isolate one conference (docs/adr/0011-research.md). The page, the exports and
+    `kring figures` all read the snapped period."""
 
     start: date
     end: date
     team_ids: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", self.start.replace(day=1))
+        last = calendar.monthrange(self.end.year, self.end.month)[1]
+        object.__setattr__(self, "end", self.end.replace(day=last))
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,11 @@ Label = str | Promise
 # --- why a figure is not shown ------------------------------------------------------------------
 
 FEWER_CONFERENCES = _("fewer than 5 conferences")
+FEWER_LIVE = _(
+    "fewer than 5 conferences in Kring (no questionnaires were sent for earlier conferences)"
+)
+HIDDEN_SMALL_TEAM = _("hidden so that a small team cannot be worked out")
+HIDDEN_SMALL_GROUP = _("hidden so that a small group cannot be worked out")
 FEWER_ANSWERS = _("fewer than 5 answers")
 FEWER_INVITATIONS = _("fewer than 5 questionnaires sent")
 FEWER_REQUESTS = _("fewer than 5 requests")
@@ -200,6 +216,8 @@ TEAM_KEYS = ("conferences", "participants_mean", "responsible_satisfied_pct", "h
 # The funnel's cohort: not taken on (still new, or declined), and a plan signed.
 NOT_TAKEN_ON = (State.REQUESTED, State.DECLINED)
 PLAN_SIGNED = (State.FOLLOWING_UP, State.CLOSED)
+# The timeline event the office's taking on writes.
+TAKEN_ON_EVENT = MOVES["take_on"].event
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -248,13 +266,52 @@ def _share(
 
 def _response_rate(role: AnswerRole, done: int, sent: int, live: int, conferences: int) -> Figure:
     """Of the invitations to the first questionnaire, the part answered: from MIN_GROUP live
-    conferences (the history has no invitations) and MIN_GROUP invitations on."""
+    conferences (the history has no invitations) and MIN_GROUP invitations on. A rate from 1 to
+    4 questionnaires filled in is hidden too: with the number sent (its base) it gives that
+    small number away."""
     label = RESPONSE_LABELS[role]
     if 0 < conferences < MIN_GROUP:
         return Figure(role.value, label, None, 0, "pct", FEWER_CONFERENCES)
-    if conferences and not live:
-        return Figure(role.value, label, None, 0, "pct", NO_INVITATIONS)
+    if conferences and live < MIN_GROUP:
+        # The conferences are counted (imported ones too), but not enough were held in Kring.
+        return Figure(role.value, label, None, 0, "pct", FEWER_LIVE)
+    if 0 < done < MIN_GROUP:
+        return Figure(role.value, label, None, 0, "pct", FEWER_ANSWERS)
     return _share(role.value, label, done, sent, live, no=NO_INVITATIONS, fewer=FEWER_INVITATIONS)
+
+
+def _hide(figure: Figure, reason: Label) -> Figure:
+    return Figure(figure.key, figure.label, None, 0, figure.unit, reason)
+
+
+def _protect(
+    figures: list[Figure], bases: list[int], total: int | None, reason: Label
+) -> list[Figure]:
+    """Complementary suppression: `figures` are the parts of a whole (a column of the per-team
+    table, or the reasons of one section), `bases` their true bases (what a shown figure shows
+    as its base, or its count). When the hidden parts together are a small group (1 to 4) and
+    could be worked out as the whole (`total`; None: the sum of the parts, assumed known) minus
+    the shown parts, the smallest shown part is hidden too, until what is hidden is 0 or at
+    least MIN_GROUP (or no part above 0 is left shown)."""
+    figures = list(figures)
+    whole = sum(bases) if total is None else total
+
+    def hidden() -> int:
+        return whole - sum(b for f, b in zip(figures, bases, strict=True) if f.value is not None)
+
+    while 0 < hidden() < MIN_GROUP:
+        shown = [
+            (b, i)
+            for i, (f, b) in enumerate(zip(figures, bases, strict=True))
+            if f.value is not None and b > 0
+        ]
+        if not shown:
+            # Every part that is not 0 is hidden already: the whole is the small group itself
+            # (and suppressed where it is shown).
+            break
+        _base, index = min(shown)
+        figures[index] = _hide(figures[index], reason)
+    return figures
 
 
 def _per_conference(key: str, conferences: int, value: Decimal | None) -> Figure:
@@ -332,9 +389,13 @@ def _funnel(selection: Selection) -> dict[str, int]:
         cases = cases.filter(team_id__in=selection.team_ids)
     held = Exists(Conference.objects.filter(case=OuterRef("pk"), started_at__isnull=False))
     kept = Exists(Closure.objects.filter(case=OuterRef("pk"), outcome=Outcome.ALL_KEPT))
+    # Taken on: the office took it on (its timeline says so, even when it was declined after,
+    # REFERRED → DECLINED), or it is in a state only a case taken on reaches (generated data
+    # has no timeline).
+    taken = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), kind=TAKEN_ON_EVENT))
     counts = {
         "requests": Count("pk"),
-        "taken_on": Count("pk", filter=~Q(state__in=NOT_TAKEN_ON)),
+        "taken_on": Count("pk", filter=Q(taken) | ~Q(state__in=NOT_TAKEN_ON)),
         "conferences_held": Count("pk", filter=Q(held)),
         "plans_signed": Count("pk", filter=Q(state__in=PLAN_SIGNED)),
         "plans_kept": Count("pk", filter=Q(kept)),
@@ -350,9 +411,12 @@ def _funnel(selection: Selection) -> dict[str, int]:
     return cases.aggregate(**counts)
 
 
-def _team_rows(selection: Selection, teams: list[tuple[int, str]]) -> tuple[TeamRow, ...]:
+def _team_rows(
+    selection: Selection, teams: list[tuple[int, str]], totals: Mapping[str, int]
+) -> tuple[TeamRow, ...]:
     """Each team's main figures: one grouped query over the conferences, one over the
-    answers."""
+    answers. `totals`: each column's base over every team of the selection (the page shows
+    it): a column whose hidden teams could be worked out from it hides more (_protect)."""
     per_team: dict[int, Mapping[str, Any]] = {
         row["team_id"]: row
         for row in _records(selection)
@@ -368,8 +432,9 @@ def _team_rows(selection: Selection, teams: list[tuple[int, str]]) -> tuple[Team
         row["record__team_id"]: row
         for row in _answers(selection).order_by().values("record__team_id").annotate(**aggregates)
     }
-    rows = []
-    for team_id, name in teams:
+    rows: list[list[Figure]] = []
+    bases: list[list[int]] = []
+    for team_id, _name in teams:
         records = per_team.get(team_id, {})
         n = records.get("n", 0)
         counts = answers.get(team_id, {})
@@ -377,18 +442,45 @@ def _team_rows(selection: Selection, teams: list[tuple[int, str]]) -> tuple[Team
             _count("conferences", LABELS["conferences"], n, FEWER_CONFERENCES),
             _per_conference("participants_mean", n, _mean(records.get("total"), n)),
         ]
+        row_bases = [n, n]
         for key, (role, question) in shares.items():
+            answered = counts.get(f"{role}_{question}_n", 0)
             figures.append(
-                _share(
-                    key,
-                    LABELS[key],
-                    counts.get(f"{role}_{question}_agree", 0),
-                    counts.get(f"{role}_{question}_n", 0),
-                    n,
-                )
+                _share(key, LABELS[key], counts.get(f"{role}_{question}_agree", 0), answered, n)
             )
-        rows.append(TeamRow(name, tuple(figures)))
-    return tuple(rows)
+            row_bases.append(answered)
+        rows.append(figures)
+        bases.append(row_bases)
+    # Column by column: the whole minus the teams shown must not give away a small team.
+    for column, key in enumerate(TEAM_KEYS):
+        protected = _protect(
+            [row[column] for row in rows],
+            [row_bases[column] for row_bases in bases],
+            totals[key],
+            HIDDEN_SMALL_TEAM,
+        )
+        for row, figure in zip(rows, protected, strict=True):
+            row[column] = figure
+    return tuple(TeamRow(name, tuple(row)) for (_pk, name), row in zip(teams, rows, strict=True))
+
+
+def _reasons(
+    funnel: Mapping[str, int], section: str, reasons: type[DeclineReason] | type[StopReason]
+) -> tuple[Figure, ...]:
+    """The count per reason, a count of 1 to 4 hidden; and when the hidden reasons together are
+    1 to 4 (their sum could be worked out from a total), the next-smallest shown one too."""
+    counts = [funnel[f"{section}_{r.value}"] for r in reasons]
+    return tuple(
+        _protect(
+            [
+                _count(r.value, r.label, count, FEWER_CASES)
+                for r, count in zip(reasons, counts, strict=True)
+            ],
+            counts,
+            None,
+            HIDDEN_SMALL_GROUP,
+        )
+    )
 
 
 def compute(selection: Selection) -> Figures:
@@ -486,14 +578,22 @@ def compute(selection: Selection) -> Figures:
             ),
             _count("plans_kept", FUNNEL_LABELS["plans_kept"], funnel["plans_kept"], FEWER_CASES),
         ),
-        declined=tuple(
-            _count(r.value, r.label, funnel[f"declined_{r.value}"], FEWER_CASES)
-            for r in DeclineReason
-        ),
-        stopped=tuple(
-            _count(r.value, r.label, funnel[f"stopped_{r.value}"], FEWER_CASES) for r in StopReason
-        ),
-        teams=_team_rows(selection, teams) if spans_teams else (),
+        declined=_reasons(funnel, "declined", DeclineReason),
+        stopped=_reasons(funnel, "stopped", StopReason),
+        teams=_team_rows(
+            selection,
+            teams,
+            {
+                "conferences": n,
+                "participants_mean": n,
+                **{
+                    key: answered[f"{role}_{question}_n"]
+                    for key, (role, question) in SHARES.items()
+                },
+            },
+        )
+        if spans_teams
+        else (),
         team_names=() if selection.team_ids is None else tuple(name for _pk, name in teams),
     )
 
@@ -563,6 +663,15 @@ def as_json(figures: Figures) -> dict:
 
 
 HEADER = ["section", "key", "label", "value", "base", "reason"]
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """Text as a spreadsheet reads it: text that it would run as a formula (a team named
+    "=HYPERLINK(...)") starts with a quote. Every table (CSV, XLSX, `kring figures --format
+    csv`) reads as_rows, which applies it to every text cell."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def as_rows(figures: Figures) -> list[list[str | int | float | None]]:
@@ -572,13 +681,15 @@ def as_rows(figures: Figures) -> list[list[str | int | float | None]]:
 
     A figure not shown has an empty value and base (None) and its reason. Sections:
     `conferences`, `shares`, then those of as_json; per team (section `teams`) the key is
-    `<team>.<key>` and the label starts with the team's name."""
+    `<team>.<key>` and the label starts with the team's name. Text a spreadsheet would run as a
+    formula starts with a quote (safe_text)."""
     rows: list[list[str | int | float | None]] = [list(HEADER)]
 
     def row(section: str, key: str, label: Label, figure: Figure) -> None:
         shown = figure.value is not None
         base = figure.base if shown else None
-        rows.append([section, key, str(label), figure.value, base, str(figure.reason)])
+        cells = [section, key, str(label), figure.value, base, str(figure.reason)]
+        rows.append([safe_text(c) if isinstance(c, str) else c for c in cells])
 
     for section, figure in _sections(figures):
         row(section, figure.key, figure.label, figure)

@@ -121,14 +121,8 @@ def home(request):
 
 
 def _cell(value):
-    """A cell as a spreadsheet reads it: numbers stay numbers, None is empty, and text that a
-    spreadsheet would run as a formula (a team named "=..."), starts with a quote."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A cell as a spreadsheet reads it: None is empty (as_rows already quoted formulas)."""
+    return "" if value is None else value
 
 
 @require_safe

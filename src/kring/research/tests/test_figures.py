@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kring.cases.lifecycle import State
-from kring.cases.models import Case, DeclineReason, StopReason
+from kring.cases.models import Case, CaseEvent, DeclineReason, StopReason
 from kring.conference.models import Conference
 from kring.followup.models import Closure, Outcome
 from kring.referrals.models import Referral
@@ -274,14 +274,20 @@ def test_every_team_shows_each_teams_row_with_the_small_team_suppressed(two_team
     assert figures.participants_median.value == 8.0
     rows = {row.team: row.figures for row in figures.teams}
     assert [f.key for f in rows["Team Utrecht"]] == list(fig.TEAM_KEYS)
-    assert [f.value for f in rows["Team Utrecht"]] == [6, 8.0, 100.0, 100.0]
+    # Utrecht's 6 conferences at 8.0 next to the total of 10 at 8.4 would give Zwolle's 4 at 9.0
+    # away: Utrecht's conferences and mean are hidden too. The shares stay: Zwolle's hidden 10
+    # answers are not a small group.
+    assert [f.value for f in rows["Team Utrecht"]] == [None, None, 100.0, 100.0]
+    assert {str(f.reason) for f in rows["Team Utrecht"][:2]} == {
+        "hidden so that a small team cannot be worked out"
+    }
     assert [f.value for f in rows["Team Zwolle"]] == [None, None, None, None]
     assert {str(f.reason) for f in rows["Team Zwolle"]} == {"fewer than 5 conferences"}
     assert as_json(figures)["teams"] == [
         {
             "team": "Team Utrecht",
-            "conferences": 6,
-            "participants_mean": 8.0,
+            "conferences": None,
+            "participants_mean": None,
             "responsible_satisfied_pct": 100.0,
             "harmed_restored_pct": 100.0,
         },
@@ -293,6 +299,34 @@ def test_every_team_shows_each_teams_row_with_the_small_team_suppressed(two_team
             "harmed_restored_pct": None,
         },
     ]
+
+
+def _hidden_remainder(figures, column: int, total: int) -> int:
+    """What the total minus the bases of the teams shown leaves: what can be worked out."""
+    return total - sum(row.figures[column].base for row in figures.teams)
+
+
+def test_no_suppressed_team_can_be_worked_out_from_the_total_and_the_teams_shown(two_teams):
+    """The reviewer's example: 10 conferences in all at a mean of 8.4; a third team of 7 keeps
+    its row, the smallest shown team (Utrecht, 6) is hidden with Zwolle (4)."""
+    third = TeamFactory(name="Team Amersfoort")
+    imported(third, [10] * 7, ref="a")
+
+    figures = compute(Selection(*YEAR))
+
+    assert figures.conferences.value == 17
+    rows = {row.team: row.figures for row in figures.teams}
+    assert [f.value for f in rows["Team Amersfoort"][:2]] == [7, 10.0]
+    assert [f.value for f in rows["Team Utrecht"][:2]] == [None, None]
+    assert [f.value for f in rows["Team Zwolle"][:2]] == [None, None]
+    # 17 − 7 = 10 conferences hidden: Zwolle's 4 cannot be told from Utrecht's 6, and their
+    # mean (9.0 and 8.0) not from the 8.4 of both.
+    remainder = _hidden_remainder(figures, 0, figures.conferences.value)
+    assert remainder == 10
+    assert remainder == 0 or remainder >= fig.MIN_GROUP
+    for column, key in enumerate(fig.TEAM_KEYS[2:], start=2):
+        total = getattr(figures, key).base
+        assert _hidden_remainder(figures, column, total) in (0, *range(fig.MIN_GROUP, 1000))
 
 
 def test_a_share_from_four_answers_is_not_shown_and_from_five_it_is(team):
@@ -380,8 +414,10 @@ def test_response_rates_per_role_are_of_the_first_questionnaire(team):
 
     assert rates["harmed"].value == 83.3
     assert rates["responsible"].value == 100.0
-    assert rates["supporter"].value == 50.0
-    assert rates["supporter"].base == 6
+    # 3 of 6 sent: 50% "of 6 sent" would give the 3 answers away: hidden as a small number.
+    assert rates["supporter"].value is None
+    assert rates["supporter"].base == 0
+    assert rates["supporter"].reason == "fewer than 5 answers"
     assert rates["other"].value is None
     assert rates["other"].reason == "no questionnaires sent yet"
 
@@ -395,7 +431,21 @@ def test_response_rates_of_four_live_conferences_are_not_shown_whatever_the_hist
 
     assert figures.conferences.value == 14
     assert {f.value for f in figures.response_rates} == {None}
-    assert {str(f.reason) for f in figures.response_rates} == {"fewer than 5 conferences"}
+    # Not "fewer than 5 conferences" next to the 14 shown: the history had no questionnaires.
+    assert {str(f.reason) for f in figures.response_rates} == {
+        "fewer than 5 conferences in Kring (no questionnaires were sent for earlier conferences)"
+    }
+
+
+def test_response_rates_of_imported_conferences_only_say_why(team):
+    imported(team, [8] * 10)
+
+    figures = compute(Selection(*YEAR))
+
+    assert figures.conferences.value == 10
+    assert {str(f.reason) for f in figures.response_rates} == {
+        "fewer than 5 conferences in Kring (no questionnaires were sent for earlier conferences)"
+    }
 
 
 # --- the funnel -----------------------------------------------------------------------------------
@@ -472,8 +522,10 @@ def test_the_funnel_counts_the_requests_of_the_period_and_how_far_they_came(marc
         "plans_signed": 8,
         "plans_kept": 5,
     }
+    # The one duplicate is hidden; the 5 not suitable too, or the total declined minus them
+    # would give the one away.
     assert values(figures.declined) == {
-        "not_suitable": 5,
+        "not_suitable": None,
         "no_harm": 0,
         "outside_area": 0,
         "other_help": 0,
@@ -481,13 +533,53 @@ def test_the_funnel_counts_the_requests_of_the_period_and_how_far_they_came(marc
     }
     declined = {f.key: f for f in figures.declined}
     assert declined["duplicate"].reason == "fewer than 5 cases"
+    assert declined["not_suitable"].reason == "hidden so that a small group cannot be worked out"
     assert values(figures.stopped) == {
-        "no_acknowledgment": 6,
+        "no_acknowledgment": None,
         "harmed_declined": 0,
         "withdrawal": 0,
         "safety": None,
         "other": 0,
     }
+
+
+def test_reasons_hidden_together_from_five_on_leave_the_others_shown(team):
+    def declined(n, reason):
+        made = [
+            CaseFactory(team=team, state=State.DECLINED, decline_reason=reason) for _ in range(n)
+        ]
+        Referral.objects.filter(case__in=made).update(submitted_at=amsterdam(2026, 3, 9, 9))
+
+    declined(3, DeclineReason.DUPLICATE)
+    declined(2, DeclineReason.NO_HARM)
+    declined(6, DeclineReason.NOT_SUITABLE)
+    declined(7, DeclineReason.OTHER_HELP)
+
+    shown = values(compute(Selection(*MARCH, team_ids=(team.pk,))).declined)
+
+    # 3 + 2 hidden = 5: not a small group, nothing more to hide.
+    assert shown == {
+        "not_suitable": 6,
+        "no_harm": None,
+        "outside_area": 0,
+        "other_help": 7,
+        "duplicate": None,
+    }
+
+
+def test_a_case_taken_on_and_declined_after_counts_as_taken_on(team, carla):
+    """REFERRED → DECLINED is allowed: the timeline's taking on counts, not the state."""
+    made = [CaseFactory(team=team, state=State.DECLINED) for _ in range(5)]
+    Referral.objects.filter(case__in=made).update(submitted_at=amsterdam(2026, 3, 9, 9))
+    selection = Selection(*MARCH, team_ids=(team.pk,))
+    assert values(compute(selection).funnel)["taken_on"] == 0
+
+    for case in made:
+        CaseEvent.objects.create(
+            case=case, at=timezone.now(), kind="case.taken_on", actor_kind="staff", actor=carla
+        )
+
+    assert values(compute(selection).funnel)["taken_on"] == 5
 
 
 def test_the_funnel_of_every_team_counts_requests_without_a_team_too(march_requests):
@@ -582,3 +674,40 @@ def test_a_day_is_counted_from_its_first_to_its_last_day_inclusive(team):
     assert compute(Selection(*YEAR)).conferences.value == 10
     assert compute(Selection(date(2026, 1, 1), date(2026, 1, 1))).conferences.value == 5
     assert compute(Selection(YEAR[1] + timedelta(days=1), date(2027, 1, 1))).conferences.value == 5
+
+
+# --- whole months ---------------------------------------------------------------------------------
+
+
+def test_two_periods_a_day_apart_within_a_month_give_the_same_figures(team):
+    """Each figure shows its base: periods one day apart would isolate the conference of that
+    day. Periods are whole months, so they give the same."""
+    imported(team, [8] * 6, held_on=date(2026, 5, 11), ref="a")
+    imported(team, [12] * 1, held_on=date(2026, 5, 12), ref="b")
+
+    wide = compute(Selection(date(2026, 5, 11), date(2026, 5, 31), team_ids=(team.pk,)))
+    narrow = compute(Selection(date(2026, 5, 12), date(2026, 5, 31), team_ids=(team.pk,)))
+
+    assert as_json(wide) == as_json(narrow)
+    assert as_json(narrow)["from"] == "2026-05-01"
+    assert as_json(narrow)["to"] == "2026-05-31"
+    assert narrow.conferences.value == 7
+
+
+def test_a_selection_snaps_to_whole_months():
+    selection = Selection(date(2024, 2, 10), date(2024, 2, 11))
+
+    assert (selection.start, selection.end) == (date(2024, 2, 1), date(2024, 2, 29))
+    assert Selection(date(2100, 12, 5), date(2100, 12, 5)).end == date(2100, 12, 31)
+
+
+def test_as_rows_quotes_text_a_spreadsheet_would_run(two_teams):
+    utrecht, _zwolle = two_teams
+    utrecht.name = '=HYPERLINK("http://x","y")'
+    utrecht.save(update_fields=["name"])
+
+    rows = as_rows(compute(Selection(*YEAR)))
+
+    cells = [cell for row in rows for cell in row if isinstance(cell, str)]
+    assert '\'=HYPERLINK("http://x","y").conferences' in cells
+    assert not any(cell.startswith(fig.FORMULA_STARTS) for cell in cells)

@@ -15,7 +15,10 @@ from kring.research.models import AnswerRole
 from kring.research.tests.test_figures import answer, imported, times
 
 
-def figures(*args):
+def figures(*args, language="en"):
+    """The command's output; in English unless `language` (None: the default, Dutch)."""
+    if language is not None and "--language" not in args:
+        args = (*args, "--language", language)
     out = io.StringIO()
     call_command("figures", *args, stdout=out)
     return out.getvalue()
@@ -151,3 +154,68 @@ def test_a_bad_date_exits_non_zero_on_the_command_line():
     assert result.returncode == 1
     assert result.stdout == ""
     assert "--from '2026-13-01' is not a date: write it as YYYY-MM-DD." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("--from", "2026-01-01", "--to", "9999-12-31"), "--to 9999-12-31"),
+        (("--from", "0001-01-01", "--to", "2026-12-31"), "--from 0001-01-01"),
+    ],
+)
+def test_extreme_dates_are_an_error_naming_the_bounds(two_teams, args, option):
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("figures", *args, stdout=out)
+
+    assert str(refused.value) == (
+        f"{option} lies outside the days Kring counts: from 1990-01-01 to 2100-12-31."
+    )
+    assert out.getvalue() == ""
+
+
+def test_extreme_dates_exit_non_zero_on_the_command_line():
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "kring", "figures", "--from", "2026-01-01", "--to", "9999-12-31"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "kring.settings_test"},
+        check=False,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "from 1990-01-01 to 2100-12-31" in result.stderr
+    assert "OverflowError" not in result.stderr
+
+
+def test_the_period_is_whole_months_and_the_json_says_which(two_teams):
+    data = json.loads(figures("--from", "2026-05-12", "--to", "2026-05-12"))
+    whole = json.loads(figures("--from", "2026-05-01", "--to", "2026-05-31"))
+
+    assert (data["from"], data["to"]) == ("2026-05-01", "2026-05-31")
+    assert data == whole
+    assert data["conferences"] == 10
+
+
+def test_dutch_by_default_and_the_team_whatever_its_capitals(two_teams):
+    output = figures(
+        "--from", "2026-01-01", "--to", "2026-12-31", "--team", "team zwolle", language=None
+    )
+
+    data = json.loads(output)
+    assert data["team"] == "Team Zwolle"
+    assert data["suppressed"]["conferences"] == "minder dan 5 conferenties"
+
+
+def test_a_team_named_as_a_formula_is_text_in_the_csv(two_teams, team):
+    team.name = '=HYPERLINK("http://x","y")'
+    team.save(update_fields=["name"])
+
+    output = figures("--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv")
+
+    cells = [cell for row in csv.reader(io.StringIO(output)) for cell in row]
+    assert any(cell.startswith("'=HYPERLINK(") for cell in cells)
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)

@@ -59,11 +59,14 @@ def test_ruud_reads_every_team_and_no_case_no_name(client, ruud, known, followin
     assert '<td class="figure-value">10</td>' in _row(conferences, "Conferences held")
     assert "6.6" in _row(conferences, "Participants per conference (mean)")
     assert "from 10 conferences" in _row(conferences, "Participants per conference (mean)")
-    # The per-team table: Utrecht's numbers, Zwolle's a dash with the reason.
+    # The per-team table: Utrecht's shares, Zwolle's a dash with the reason; Utrecht's count
+    # and mean hidden too (10 at 6.6 minus Utrecht's 6 at 9.0 would give Zwolle's away).
     teams = _section(page, "Per team")
     utrecht_row = teams.split("Team Utrecht</th>", 1)[1].split("</tr>", 1)[0]
     zwolle_row = teams.split("Team Zwolle</th>", 1)[1].split("</tr>", 1)[0]
-    assert "9.0" in utrecht_row and "83.3%" in utrecht_row
+    assert "83.3%" in utrecht_row
+    assert "9.0" not in utrecht_row
+    assert "hidden so that a small team cannot be worked out" in utrecht_row
     assert "%" not in zwolle_row
     assert "–" in zwolle_row and "fewer than 5 conferences" in zwolle_row
     # No case, no name, no free text, also in a period with Carla's case and its conference.

@@ -2,10 +2,14 @@
 figures of a period (R16, issue 13 point 4), as on the figures page: one JSON object
 (research.figures.as_json) or the same as a CSV table (research.figures.as_rows) on stdout.
 
-Both days are included. Without --team, every team. Imported and live conferences count alike;
+Periods are whole calendar months (research.figures.Selection): --from is taken as the first day
+of its month, --to as the last day of its month, and the JSON's `from` and `to` say the days
+used. Both days are included. Without --team, every team (--team is matched whatever its
+capitals). Labels and reasons in the project's language (Dutch) unless --language says
+otherwise. Imported and live conferences count alike;
 a figure from fewer than five conferences or answers is null (JSON) or empty (CSV), with its
-reason. Bad input (a date that is not one, --from after --to, a team that does not exist) is an
-error on stderr with a non-zero exit code, and nothing on stdout."""
+reason. Bad input (a date that is not one or lies outside research.figures.FIRST_DAY and
+LAST_DAY, --from after --to, a team that does not exist) is an error on stderr with a non-zero exit code, and nothing on stdout."""
 
 import csv
 import json
@@ -17,10 +21,18 @@ from django.utils import translation
 
 
 def _day(value: str, option: str) -> date:
+    from kring.research.figures import FIRST_DAY, LAST_DAY
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{option} {value!r} is not a date: write it as YYYY-MM-DD.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise CommandError(
+            f"{option} {value} lies outside the days Kring counts: "
+            f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}."
+        )
+    return day
 
 
 class Command(BaseCommand):
@@ -37,8 +49,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
-            default="en",
-            help="the language of the labels and reasons (default: en)",
+            default=settings.LANGUAGE_CODE,
+            help=f"the language of the labels and reasons (default: {settings.LANGUAGE_CODE})",
         )
 
     def handle(
@@ -59,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError(f"--from {first} is after --to {last}.")
         team_ids = None
         if team is not None:
-            found = Team.objects.filter(name=team).values_list("pk", flat=True).first()
+            found = Team.objects.filter(name__iexact=team).values_list("pk", flat=True).first()
             if found is None:
                 names = ", ".join(Team.objects.values_list("name", flat=True)) or "none"
                 raise CommandError(f"There is no team {team!r} (teams: {names}).")
