@@ -65,11 +65,13 @@ def main(argv=None) -> int:
         work.mkdir(parents=True)
         os.environ["KRING_DATABASE_URL"] = f"sqlite:///{work / 'kring.sqlite3'}"
         os.environ.setdefault("KRING_VAR_DIR", str(work))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
+    # The benchmark's settings: Kring's own, and the generator may fill this database.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings_bench")
     os.environ.setdefault("KRING_SECRET_KEY", "figures-benchmark-" + "x" * 40)
     os.environ.setdefault("KRING_DEBUG", "false")
     os.environ.setdefault("KRING_LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT))  # bench.settings_bench
 
     import django
 

@@ -16,7 +16,10 @@ closed or stopped, a tail in each open state. A case carries what its stage woul
 - from "following_up": the plan with its agreements, version 1 finalised and signed by everyone
   present (signing.Signature, a guardian co-signing for a minor), followup.TrackedAgreement rows
   with their states and the first follow-up Contact; the research.ConferenceRecord (live) with
-  research.Invitation rows for everyone present and research.Answer rows for about 60 % of them;
+  research.Invitation rows for everyone present and research.Answer rows for about 60 % of them,
+  with the timeline lines and audit rows research.actions writes ("research.invited" by the
+  system, one per conference; "research.answered" by the participant on their page, or by the
+  coordinator for one typed in from paper; codes and ids only, never an answer);
 - "closed": a followup.Closure whose outcome follows the agreements' states.
 
 Participants present per conference are 3 + Binomial(13, 0.415): 3 to 16, mean 8.4. Of the
@@ -28,7 +31,13 @@ Rows go in with bulk_create in batches of cases, one transaction per batch (the 
 take hours for a million cases): no per-row query, no signal. What is left out, to keep it
 cheap: the rounds' rows (the conference has `rounds_done_at`, which is what the plan's trigger
 asks), poll options and answers, bookings (on PostgreSQL they would have to avoid each other),
-personal links, the sealed PDFs, reminders and the second questionnaire.
+personal links, the sealed PDFs, reminders, the mails (none is queued: no research.invitation
+mail either), the free-text remarks (research.Remark) and the second questionnaire (its
+invitations, answers and events).
+
+It writes records and answers that cannot be told from real ones, so it refuses to run
+(`may_generate`) unless KRING_DEMO_MODE or KRING_DEBUG is on or the settings are the
+benchmark's (bench/settings_bench.py): never on a real organisation's database.
 
 Coordinator "carla" has a realistic caseload whatever N is (bench/run.py measures her pages):
 what grows with N is everything around it.
@@ -226,6 +235,27 @@ def reference(i: int) -> str:
 
 class NotEmpty(Exception):
     """The database already has cases and --append was not given."""
+
+
+NOT_FOR_REAL_DATA = (
+    "generate writes synthetic cases, conference records and answers that cannot be told from "
+    "real ones and would spoil the figures: it runs only with KRING_DEMO_MODE or KRING_DEBUG "
+    "on, or on the benchmark's database (bench/settings_bench.py). Nothing was written."
+)
+
+
+class NotForRealData(Exception):
+    """Generating is refused: this is not a demo, a development or the benchmark's database."""
+
+
+def may_generate() -> bool:
+    """Synthetic records and answers cannot be told from real ones, so they would spoil a real
+    organisation's figures: the generator runs only with KRING_DEMO_MODE or KRING_DEBUG on, or
+    on the benchmark's database (bench/settings_bench.py sets KRING_BENCHMARK; production and
+    its settings never do)."""
+    from django.conf import settings
+
+    return bool(settings.DEMO_MODE or settings.DEBUG or getattr(settings, "KRING_BENCHMARK", False))
 
 
 # --- the progress bar -------------------------------------------------------------------------
@@ -722,6 +752,7 @@ class Generator:
             RequesterRelation,
         )
         from kring.research import models as research
+        from kring.research.actions import ANSWERED, INVITED
 
         rng = self.rng
         today = self.now.astimezone(AMSTERDAM).date()
@@ -1145,25 +1176,48 @@ class Generator:
                 created_at=when(signed),
             )
             rows["record"].append(record)
+            # The timeline and the audit log as research.actions writes them (no answer in
+            # either): the invitations to the first questionnaire, by the system ...
+            self._event(
+                rows, case, when(signed), INVITED, data={"round": 1, "invited": len(present)}
+            )
             for p in present:
                 answered_on = held_on + timedelta(days=rng.randint(1, 28))
                 answered = rng.random() < ANSWER_RATE and answered_on <= today
+                answered_at = (
+                    min(
+                        datetime.combine(answered_on, datetime.min.time(), AMSTERDAM).replace(
+                            hour=20
+                        ),
+                        self.now,
+                    )
+                    if answered
+                    else None
+                )
+                on_paper = answered and rng.random() < 0.1
                 rows["research_invitation"].append(
                     Row(
                         record=record,
                         participant=p.obj,
                         role=p.side,
                         created_at=when(signed),
-                        answered_at=datetime.combine(
-                            answered_on, datetime.min.time(), AMSTERDAM
-                        ).replace(hour=20)
-                        if answered
-                        else None,
-                        on_paper=answered and rng.random() < 0.1,
+                        answered_at=answered_at,
+                        on_paper=on_paper,
                     )
                 )
                 if answered:
                     rows["answer"].append(_answer(rng, record, p.side, answered_on))
+                    # ... and each questionnaire filled in: on the personal page, or typed in
+                    # from paper by the coordinator.
+                    self._event(
+                        rows,
+                        case,
+                        answered_at,
+                        ANSWERED,
+                        data={"participant": p.obj.id, "round": 1, "on_paper": on_paper},
+                        staff=coordinator if on_paper else None,
+                        participant=None if on_paper else p.obj.id,
+                    )
 
         models = _models()
         for audit in rows["audit"]:
@@ -1172,6 +1226,53 @@ class Generator:
             if rows[name]:
                 self.inserter.insert(models[name], rows[name])
         return measured.id if measured is not None else None
+
+    @staticmethod
+    def _event(
+        rows: dict[str, list],
+        case: Row,
+        at: datetime,
+        kind: str,
+        *,
+        data: dict,
+        staff: Any = None,
+        participant: int | None = None,
+    ) -> None:
+        """One timeline line and its audit row, as cases.actions.log_event writes them: by a
+        staff user, a participant on their personal page, or (neither) the system."""
+        if staff is not None:
+            actor_kind, via, ip = "staff", "", "192.0.2.10"
+        elif participant is not None:
+            actor_kind, via, ip = "participant", "portal", "192.0.2.20"
+        else:
+            actor_kind, via, ip = "system", "", None
+        rows["event"].append(
+            Row(
+                case=case,
+                at=at,
+                kind=kind,
+                actor_kind=actor_kind,
+                actor=staff,
+                actor_participant_id=participant,
+                via=via,
+                data=data,
+            )
+        )
+        rows["audit"].append(
+            Row(
+                at=at,
+                actor=staff,
+                actor_role=staff.role if staff is not None else "",
+                actor_kind=actor_kind,
+                actor_participant_id=participant,
+                team_id=case.team_id,
+                case=case,
+                action=kind,
+                object_type="cases.case",
+                object_id="",
+                ip=ip,
+            )
+        )
 
 
 def _scale_answer(rng: random.Random, agree: float) -> int:
@@ -1191,7 +1292,6 @@ def _answer(rng: random.Random, record: Any, side: str, answered_on: date) -> An
         record=record,
         role=side,
         round=1,
-        answered_on=answered_on,
         satisfied=_scale_answer(rng, {"responsible": 0.93, "harmed": 0.9}.get(side, 0.88)),
         situation_restored=_scale_answer(rng, 0.9) if harmed else None,
         said_well=_scale_answer(rng, 0.88) if harmed else None,
@@ -1456,11 +1556,14 @@ def generate(
     fast_sqlite: bool = False,
 ) -> dict:
     """Fill the database with `n` cases; return the facts (counts, the measured case, carla).
-    Refuses (NotEmpty) a database that has cases unless `append`."""
+    Refuses (NotForRealData) unless `may_generate()`, and (NotEmpty) a database that has cases
+    unless `append`."""
     from django.db import connection
 
     from kring.cases.models import Case
 
+    if not may_generate():
+        raise NotForRealData(NOT_FOR_REAL_DATA)
     if not append and Case.objects.exists():
         raise NotEmpty("the database already has cases; generate adds to it only with --append")
     if fast_sqlite and connection.vendor == "sqlite" and not connection.in_atomic_block:

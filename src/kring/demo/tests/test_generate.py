@@ -9,11 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Q
 
+from kring.audit.models import AuditEvent
 from kring.cases.lifecycle import State
 from kring.cases.models import Case, CaseEvent
 from kring.circle.models import Consent, Participant
 from kring.conference.models import Attendance, Conference, Plan, PlanVersion
-from kring.demo.generate import NotEmpty, generate
+from kring.demo.generate import NotEmpty, NotForRealData, generate
 from kring.followup.models import Closure, TrackedAgreement
 from kring.research.models import Answer, ConferenceRecord, Invitation, Source
 from kring.signing.models import Signature
@@ -37,9 +38,57 @@ def fingerprint() -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def demo_mode(settings):
+    """The generator runs only in demo or debug mode or on the benchmark's database."""
+    settings.DEMO_MODE = True
+
+
 @pytest.fixture
 def generated():
     return generate(N, seed=SEED)
+
+
+def nothing_written() -> bool:
+    return not (
+        Case.objects.exists()
+        or ConferenceRecord.objects.exists()
+        or Answer.objects.exists()
+        or CaseEvent.objects.exists()
+    )
+
+
+def test_generate_refuses_a_real_database(settings):
+    """Outside demo and debug mode, and not on the benchmark's database, synthetic records and
+    answers would spoil a real organisation's figures: nothing is written."""
+    settings.DEMO_MODE = settings.DEBUG = False
+    assert not hasattr(settings, "KRING_BENCHMARK")
+
+    with pytest.raises(NotForRealData, match="spoil the figures"):
+        generate(20, seed=SEED)
+    assert nothing_written()
+
+    err = StringIO()
+    with pytest.raises(CommandError, match="KRING_DEMO_MODE or KRING_DEBUG"):
+        call_command("generate", cases=20, quiet=True, stdout=StringIO(), stderr=err)
+    with pytest.raises(CommandError, match="spoil the figures"):
+        call_command("generate", cases=20, append=True, quiet=True, stdout=StringIO())
+    assert nothing_written()
+
+
+@pytest.mark.parametrize("switch", ["DEMO_MODE", "DEBUG", "KRING_BENCHMARK"])
+def test_generate_runs_in_demo_or_debug_mode_or_on_the_benchmarks_database(settings, switch):
+    settings.DEMO_MODE = settings.DEBUG = False
+    setattr(settings, switch, True)
+
+    call_command("generate", cases=20, quiet=True, stdout=StringIO())
+    assert Case.objects.count() >= 20 and ConferenceRecord.objects.exists()
+
+
+def test_the_benchmarks_settings_let_the_generator_fill_its_database():
+    from bench import settings_bench
+
+    assert settings_bench.KRING_BENCHMARK is True
 
 
 def test_every_state_with_what_its_stage_writes(generated):
@@ -121,6 +170,45 @@ def test_research_records_and_answers(generated):
     responsible = answers.filter(role="responsible")
     satisfied = responsible.filter(satisfied__gte=4).count() / responsible.count()
     assert restored > 0.75 and satisfied > 0.8
+
+
+def test_the_research_timeline_and_audit_rows_as_the_actions_write_them(generated):
+    """research.actions writes "research.invited" (the system, once per conference) and
+    "research.answered" (the participant on their page, or the coordinator from paper), each
+    with its audit row and never an answer: the generator writes the same."""
+    records = ConferenceRecord.objects.filter(case__isnull=False)
+    invited = CaseEvent.objects.filter(kind="research.invited")
+    assert invited.count() == records.count() > 0
+    for record in records[:50]:
+        event = invited.get(case=record.case)
+        assert event.actor_kind == "system" and event.actor is None
+        assert event.data == {"round": 1, "invited": record.participants_present}
+    answered = CaseEvent.objects.filter(kind="research.answered")
+    done = Invitation.objects.filter(answered_at__isnull=False)
+    assert answered.count() == done.count() > 0
+    for invitation in done.select_related("record", "participant")[:200]:
+        event = answered.get(
+            case=invitation.record.case, data__participant=invitation.participant_id
+        )
+        assert event.data == {
+            "participant": invitation.participant_id,
+            "round": 1,
+            "on_paper": invitation.on_paper,
+        }
+        assert event.at == invitation.answered_at
+        if invitation.on_paper:
+            assert event.actor_kind == "staff" and event.actor == invitation.record.case.coordinator
+        else:
+            assert event.actor_kind == "participant" and event.via == "portal"
+            assert event.actor_participant_id == invitation.participant_id
+    assert answered.filter(actor_kind="staff").exists()
+    for kind, events in (("research.invited", invited), ("research.answered", answered)):
+        audit = AuditEvent.objects.filter(action=kind)
+        assert audit.count() == events.count()
+        assert not audit.exclude(object_type="cases.case").exists()
+        assert set(audit.values_list("actor_kind", flat=True)) == set(
+            events.values_list("actor_kind", flat=True)
+        )
 
 
 def test_the_same_seed_gives_the_same_data_and_append_adds_to_it(generated):

@@ -1,13 +1,23 @@
 """`kring generate --cases N [--seed S] [--out facts.json] [--append] [--quiet]`: fill the
 database with N realistic synthetic cases through every state (kring.demo.generate), for
-benchmarks and demos. Refuses a database that already has cases unless --append."""
+benchmarks and demos. Refuses a database that already has cases unless --append, and refuses
+to run at all unless KRING_DEMO_MODE or KRING_DEBUG is on or the settings are the benchmark's
+(kring.demo.generate.may_generate): synthetic answers would spoil real figures."""
 
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kring.demo.generate import NotEmpty, Progress, analyze, generate
+from kring.demo.generate import (
+    NOT_FOR_REAL_DATA,
+    NotEmpty,
+    NotForRealData,
+    Progress,
+    analyze,
+    generate,
+    may_generate,
+)
 
 
 class Command(BaseCommand):
@@ -25,10 +35,12 @@ class Command(BaseCommand):
     def handle(self, *args, cases, seed, out, append, quiet, **options):
         if cases < 1:
             raise CommandError("--cases must be at least 1")
+        if not may_generate():
+            raise CommandError(NOT_FOR_REAL_DATA)
         progress = Progress(cases, stream=sys.stderr, quiet=quiet)
         try:
             facts = generate(cases, seed=seed, append=append, progress=progress, fast_sqlite=True)
-        except NotEmpty as e:
+        except (NotEmpty, NotForRealData) as e:
             raise CommandError(str(e)) from e
         analyze()
         if out:
