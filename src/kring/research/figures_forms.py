@@ -1,14 +1,17 @@
 """The filters of the figures page (issue 13, point 2): from, to and (researchers) the team.
 
-A GET form, always bound: what the URL does not say takes its default (the last 12 full
-calendar months, every team the actor may see), so the page, its exports and a link someone
+A GET form, always bound: what the URL does not say takes its default (the 12 calendar months up
+to and including this one, every team the actor may see), so the page, its exports and a link someone
 copied all read the same selection. A manager has no team to choose: their own team is the
-selection, whatever the URL says (research.policy.teams_for)."""
+selection, whatever the URL says (research.policy.teams_for). Periods are whole months: the
+days given snap to the first day of the first month and the last day of the last
+(research.figures.Selection), and the page says so."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -17,21 +20,20 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role, Team
 from kring.audit.actors import By, staff_user
-from kring.research.figures import Selection
+from kring.research.figures import FIRST_DAY, LAST_DAY, Selection
 from kring.research.policy import teams_for
 
-# Conferences Kring can count lie between these days; far outside them a date is a typing error
-# (0001-01-01, 9999-12-31), refused with a message rather than computed (never a 500).
-FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
+# Outside research.figures.FIRST_DAY and LAST_DAY a date is a typing error (0001-01-01,
+# 9999-12-31), refused with a message rather than computed (never a 500).
 ENTER_A_DATE = _("Enter a date, for example 2026-11-26.")
 
 
 def default_period(today: date) -> tuple[date, date]:
-    """The last 12 full calendar months before `today`'s month: on 29 November 2026, from
-    1 November 2025 to 31 October 2026."""
-    end = today.replace(day=1) - timedelta(days=1)
-    start = date(end.year - 1, end.month, 1) + timedelta(days=32)
-    return start.replace(day=1), end
+    """The 12 calendar months up to and including `today`'s month, so a conference held this
+    month counts: on 29 November 2026, from 1 December 2025 to 30 November 2026."""
+    end = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    months = today.year * 12 + today.month - 1 - 11
+    return date(months // 12, months % 12 + 1, 1), end
 
 
 class FiguresFilterForm(forms.Form):

@@ -110,7 +110,7 @@ def home(request):
     """The figures of a period and team (researchers: every team or one; a manager: theirs)."""
     form = _filters(request)
     if not form.is_valid():
-        return _page(request, form, None)
+        return _page(request, form, None, status=400)
     team = form.team()
     enforce(may_see_figures(request.user, team))
     result = figures.compute(form.selection())
@@ -185,5 +185,17 @@ def remarks(request):
         .select_related("case__referral")
         .order_by("-created_on", "-pk"),
     )
-    record(REMARKS_VIEWED, actor=request.user, team_id=team.pk, data={"page": page.number})
+    shown = list(page.object_list)
+    # Which free texts were read, so "who read this case's remarks?" has an answer: the ids of
+    # the remarks and of their cases (ids only, never the text).
+    record(
+        REMARKS_VIEWED,
+        actor=request.user,
+        team_id=team.pk,
+        data={
+            "page": page.number,
+            "remarks": [remark.pk for remark in shown],
+            "cases": sorted({remark.case_id for remark in shown}),
+        },
+    )
     return render(request, "research/remarks.html", {"page": page, "team": team})

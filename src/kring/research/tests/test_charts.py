@@ -91,7 +91,10 @@ def test_the_description_gives_every_number_in_words():
 
 
 def _svg(html: str, dom_id: str) -> str:
-    start = html.index(f'<svg role="img" aria-labelledby="{dom_id}-title {dom_id}-desc"')
+    # Named by its title only, described by its description (not both read as its name).
+    start = html.index(
+        f'<svg role="img" aria-labelledby="{dom_id}-title" aria-describedby="{dom_id}-desc"'
+    )
     return html[start : html.index("</svg>", start)]
 
 

@@ -150,3 +150,17 @@ def test_a_bad_filter_gets_the_message_not_a_file(client, ruud, known):
     assert "Enter a date between 1990 and 2100" in response.content.decode()
     assert "Content-Disposition" not in response
     assert not AuditEvent.objects.filter(action="research.figures_exported").exists()
+
+
+def test_a_team_named_as_a_formula_is_text_in_both_files(client, ruud, known, team):
+    """A team named `=HYPERLINK(...)` would be a live link in a spreadsheet: in the CSV and in
+    the Excel file its cells start with a quote, so they stay text."""
+    team.name = '=HYPERLINK("http://x","y")'
+    team.save(update_fields=["name"])
+    force_verified_login(client, ruud)
+    rows_csv = _csv(client.get(reverse("research:export", args=["csv"]), PERIOD))
+    rows_xlsx = _xlsx(client.get(reverse("research:export", args=["xlsx"]), PERIOD))
+    for rows in (rows_csv, rows_xlsx):
+        cells = [cell for row in rows for cell in row if isinstance(cell, str)]
+        assert '\'=HYPERLINK("http://x","y").conferences' in cells
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)

@@ -5,18 +5,19 @@ own team only, whatever the URL asks; the filters refuse bad dates with a messag
 every read is logged, never cached, and takes as many queries for a large data set as for a
 small one."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from kring.accounts.models import Role
 from kring.audit.models import AuditEvent
 from kring.research.figures_forms import default_period
 from kring.research.models import Remark
-from kring.research.tests.figures_data import EVERYTHING, PERIOD, utrecht, zwolle
+from kring.research.tests.figures_data import EVERYTHING, PERIOD, conference, utrecht, zwolle
 from kring.signing.tests.pages import dutch, text
 from kring.testing.auth import force_verified_login
 from kring.testing.factories import UserFactory
@@ -108,7 +109,10 @@ def test_the_shares_and_their_chart_say_the_numbers(client, ruud, known, team):
     assert "83.3%" in _row(page, "Share of persons harmed who say the situation is restored")
     assert "100.0%" in _row(page, "Share of persons harmed who are satisfied")
     # The SVG has a text alternative that gives the same numbers.
-    svg = page.split('<svg role="img" aria-labelledby="chart-shares-title chart-shares-desc"', 1)[1]
+    svg = page.split(
+        '<svg role="img" aria-labelledby="chart-shares-title" aria-describedby="chart-shares-desc"',
+        1,
+    )[1]
     svg = svg.split("</svg>", 1)[0]
     assert '<title id="chart-shares-title">' in svg
     assert "Share of persons responsible who are satisfied: 83.3% from 6 answers" in svg
@@ -154,7 +158,10 @@ def test_vera_sees_none_of_utrecht(client, vera, known):
 )
 def test_bad_filters_get_the_form_s_message_and_no_figures(client, ruud, known, query, message):
     force_verified_login(client, ruud)
-    page = text(client.get(URL, query))
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    page = " ".join(response.content.decode().split())
+    assert "<title>Error: Figures" in page
     assert "There is a problem" in page
     assert message in page
     assert "Conferences held" not in page
@@ -162,23 +169,34 @@ def test_bad_filters_get_the_form_s_message_and_no_figures(client, ruud, known, 
 
 
 def test_the_filters_speak_dutch(client, ruud, known):
-    page = text(dutch(client, ruud).get(URL, {"from": "2026-06-01", "to": "2026-01-01"}))
+    response = dutch(client, ruud).get(URL, {"from": "2026-06-01", "to": "2026-01-01"})
+    assert response.status_code == 400
+    page = " ".join(response.content.decode().split())
     assert "Er is een probleem" in page
     assert "Cijfers" in page
 
 
-def test_without_dates_the_last_twelve_full_months():
-    assert default_period(date(2026, 11, 29)) == (date(2025, 11, 1), date(2026, 10, 31))
-    assert default_period(date(2027, 1, 1)) == (date(2026, 1, 1), date(2026, 12, 31))
-    assert default_period(date(2024, 3, 31)) == (date(2023, 3, 1), date(2024, 2, 29))
+def test_without_dates_the_twelve_months_up_to_and_including_this_one():
+    assert default_period(date(2026, 11, 29)) == (date(2025, 12, 1), date(2026, 11, 30))
+    assert default_period(date(2027, 1, 1)) == (date(2026, 2, 1), date(2027, 1, 31))
+    assert default_period(date(2024, 2, 10)) == (date(2023, 3, 1), date(2024, 2, 29))
+    assert default_period(date(2026, 12, 31)) == (date(2026, 1, 1), date(2026, 12, 31))
 
 
-def test_the_default_period_shows_its_figures(client, ruud, known):
+def test_the_default_period_counts_this_month_s_conferences(client, ruud, team):
+    """Five conferences held today, five on the first day of the period, five on the day
+    before it: ten counted (the demo's live conferences are held today)."""
+    today = timezone.localdate()
+    start, end = default_period(today)
+    for index in range(5):
+        conference(team, today, 8, f"today-{index}")
+        conference(team, start, 8, f"first-{index}")
+        conference(team, start - timedelta(days=1), 40, f"before-{index}")
     force_verified_login(client, ruud)
     page = text(client.get(URL))
-    start, end = default_period(date.today())
     assert f'value="{start.isoformat()}"' in page and f'value="{end.isoformat()}"' in page
-    assert "Conferences held" in page
+    assert '<td class="figure-value">10</td>' in _row(page, "Conferences held")
+    assert "8.0" in _row(page, "Participants per conference (mean)")
 
 
 @pytest.mark.parametrize("who", ["carla", "bram", "admin_user"])
@@ -229,3 +247,20 @@ def test_the_import_link_shows_only_to_whom_may_import(client, ruud, mira, known
     force_verified_login(client, ruud)
     assert f'href="{link}"' not in text(client.get(URL, PERIOD))
     assert client.get(link).status_code == 403
+
+
+def test_a_period_of_days_is_taken_as_whole_months_and_the_page_says_so(client, ruud, known):
+    """One day apart within a month, the same page: a conference cannot be isolated."""
+    force_verified_login(client, ruud)
+    narrow = text(client.get(URL, {"from": "2026-03-02", "to": "2026-04-30"}))
+    wide = text(client.get(URL, {"from": "2026-03-01", "to": "2026-04-30"}))
+    for page in (narrow, wide):
+        assert "From 1 March 2026 to 30 April 2026" in page
+        assert "Figures cover whole months" in page
+        assert '<td class="figure-value">10</td>' in _row(page, "Conferences held")
+    # The exports too: the same rows for both.
+    export = reverse("research:export", args=["csv"])
+    assert (
+        client.get(export, {"from": "2026-03-02", "to": "2026-04-30"}).content
+        == client.get(export, {"from": "2026-03-01", "to": "2026-04-30"}).content
+    )

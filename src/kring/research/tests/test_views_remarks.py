@@ -62,7 +62,12 @@ def test_mira_reads_what_her_team_s_participants_wrote(client, mira, following_u
         f'<a href="{reverse("cases:detail", args=[following_up.pk])}">{following_up.reference}</a>'
         in page
     )
-    assert AuditEvent.objects.filter(action="research.remarks_viewed", actor=mira).count() == 1
+    event = AuditEvent.objects.get(action="research.remarks_viewed", actor=mira)
+    # Which free texts were shown: "who read Sanne's remark?" has an answer (ids, no text).
+    shown = Remark.objects.filter(case=following_up).order_by("pk")
+    assert sorted(event.data["remarks"]) == [remark.pk for remark in shown]
+    assert event.data["cases"] == [following_up.pk]
+    assert "Het hielp." not in str(event.data)
     # From the figures page, a link for the manager.
     assert URL in text(client.get(reverse("research:home")))
 
@@ -75,6 +80,13 @@ def test_twenty_five_to_a_page(client, mira, following_up):
     second = text(client.get(URL, {"page": 2}))
     assert second.count("Opmerking ") == 5
     assert "Page 2 of 2" in second
+    # Each page's row names the remarks of that page only.
+    first_read, second_read = AuditEvent.objects.filter(action="research.remarks_viewed").order_by(
+        "pk"
+    )
+    assert len(first_read.data["remarks"]) == 25
+    assert len(second_read.data["remarks"]) == 5
+    assert not set(first_read.data["remarks"]) & set(second_read.data["remarks"])
 
 
 @pytest.mark.parametrize("who", ["ruud", "carla", "bram", "admin_user"])
