@@ -1,22 +1,27 @@
 """The changes research makes (issue 13, point 1), one function each: transaction, actor,
 policy, audit event, side effects after commit (docs/architecture.md, "Actions").
 
-- `record_conference(case, version)`: registered with signing.actions.on_fully_signed (and
-  followup.closing.add_on_closed, for safety): the first time a plan of the case is fully
+- `record_conference(case, version)`: registered with signing.actions.on_fully_signed (through
+  `record_after_signing`, so a failure here never undoes a signature) and with
+  followup.closing.add_on_closed, for safety; the hourly task records whatever they missed
+  (`record_missing`). The first time a plan of the case is fully
   signed, the conference is recorded for the figures (`ConferenceRecord`, source live: the
   case's team, the day it was held in Amsterdam, how many were present, coordinator not
   counted: conference.queries.present_participants) and everyone present who still takes part
   is invited to the first questionnaire (`Invitation`, role = their side). Each invited
   participant with an e-mail address gets a mail without content after commit ("a short
   questionnaire waits on your personal page"). Running it again changes nothing.
-- `invite_second_round(today=None)`: the hourly task's work: for every live record held at
-  least settings.KRING_EVALUATION_SECOND_MONTHS months ago (0: never), invites to the second,
-  optional questionnaire everyone invited to the first who still takes part and has no second
-  invitation; a mail as above. Runs under the case's lock; running it twice changes nothing.
+- `invite_second_round(today=None)`: the hourly task's work: for every live record not handled
+  yet (`second_round_at` NULL) held between two months before and the day
+  settings.KRING_EVALUATION_SECOND_MONTHS months ago (0: never), invites to the second,
+  optional questionnaire everyone invited to the first who still takes part, and marks the
+  record handled (even when nobody was left); a mail as above. Runs under the case's lock;
+  running it twice changes nothing, and older records (switching the setting on later) are
+  never mailed.
 - `answer(invitation, data, *, by)`: stores one questionnaire: an `Answer` (the record, the
   invitation's role and round, today's date, the numbers and yes/no answers; the harmed-only
-  questions only for the harmed role), the free text if any as a `Remark` (case, team, role,
-  round, date), and `invitation.answered_at` (and `on_paper` when `by` is staff). Policy:
+  questions only for the harmed role; no day, which would match `answered_at`), the free text
+  if any as a `Remark` (case, team, role, round, the first day of the month), and `invitation.answered_at` (and `on_paper` when `by` is staff). Policy:
   research.policy.may_answer for a participant, may_answer_on_paper for staff; under the case's
   lock, so a double submit stores one answer. Audit event "research.answered" (participant id,
   round, on paper; never an answer). Timeline: "filled in the questionnaire" (no content).
@@ -24,6 +29,7 @@ policy, audit event, side effects after commit (docs/architecture.md, "Actions")
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -36,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.accounts import contact
 from kring.audit.actors import SYSTEM, staff_user
 from kring.cases.actions import lock_case, log_event
+from kring.cases.lifecycle import State
 from kring.cases.models import Case
 from kring.circle import links
 from kring.circle.models import HAS_LEFT
@@ -65,6 +72,14 @@ if TYPE_CHECKING:
 INVITED = "research.invited"
 ANSWERED = "research.answered"
 MAIL = "research.invitation"
+# The second round looks at records held in this many months before its cutoff (the hourly task
+# runs every hour, so a record is handled long before it leaves the window).
+SECOND_ROUND_WINDOW_MONTHS = 2
+# A conference recorded late (record_missing) gets invitations only when this recent: nobody is
+# asked about a conference of long ago.
+INVITE_WITHIN_DAYS = 60
+
+logger = logging.getLogger(__name__)
 REMARK_MAX = 2000
 
 EMPTY = _("Fill in at least one question before you send the questionnaire.")
@@ -125,12 +140,14 @@ def _invite(
     return invitations
 
 
-def record_conference(case: Case, version: PlanVersion | None = None) -> ConferenceRecord | None:
+def record_conference(
+    case: Case, version: PlanVersion | None = None, *, invite: bool = True
+) -> ConferenceRecord | None:
     """Record the conference of `case` for the figures and invite everyone present who still
-    takes part to the first questionnaire (module docstring). Registered with signing's
-    on_fully_signed (`version`: the version just signed) and, through `on_closed`, with
-    follow-up's closing. Nothing changes when the case has a record already, or no conference
-    that began."""
+    takes part to the first questionnaire (module docstring; `invite` False: record only).
+    Registered with signing's on_fully_signed through `record_after_signing` (`version`: the
+    version just signed) and, through `on_closed`, with follow-up's closing. Nothing changes
+    when the case has a record already, or no conference that began."""
     with transaction.atomic():
         case = lock_case(case)
         existing = ConferenceRecord.objects.filter(case=case).first()
@@ -150,14 +167,82 @@ def record_conference(case: Case, version: PlanVersion | None = None) -> Confere
             held_on=_amsterdam_day(conference.started_at),
             participants_present=len(present),
         )
-        _invite(case, record, present, Round.FIRST)
+        if invite:
+            _invite(case, record, present, Round.FIRST)
     return record
+
+
+def record_after_signing(case: Case, version: PlanVersion) -> ConferenceRecord | None:
+    """Signing's hook (signing.actions.on_fully_signed), which runs inside the signing
+    transaction: record the conference in a savepoint, so that a failure here undoes only the
+    recording, never the last signature or the move into follow-up. The failure is logged with
+    ids only; the hourly task records the case later (`record_missing`)."""
+    try:
+        with transaction.atomic():
+            return record_conference(case, version)
+    except Exception as error:  # noqa: BLE001 (signing must complete whatever research does)
+        logger.error(
+            "research: recording the conference of case %s (plan version %s) failed: %s",
+            case.pk,
+            version.pk,
+            type(error).__name__,
+        )
+        return None
+
+
+def record_missing(today: date | None = None) -> int:
+    """The hourly task's safety net: record every case in follow-up or closed that has a
+    conference that began and a plan but no record (signing's hook failed, or the case was
+    signed before this stage). Invitations go out only for a conference held in the last
+    INVITE_WITHIN_DAYS days. Returns how many were recorded; a second run records nothing."""
+    today = today or timezone.localdate()
+    missing = (
+        Case.objects.filter(
+            state__in=(State.FOLLOWING_UP, State.CLOSED),
+            research_record__isnull=True,
+            conferences__started_at__isnull=False,
+            conferences__plan__isnull=False,
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    recorded = 0
+    for case_id in missing:
+        case = Case.objects.get(pk=case_id)
+        conference = _held_conference(case, None)
+        recent = (
+            conference is not None
+            and conference.started_at is not None
+            and (today - _amsterdam_day(conference.started_at)).days <= INVITE_WITHIN_DAYS
+        )
+        try:
+            with transaction.atomic():
+                made = record_conference(case, invite=recent)
+        except Exception as error:  # noqa: BLE001 (one case's failure does not stop the others)
+            logger.error(
+                "research: recording the conference of case %s failed: %s",
+                case_id,
+                type(error).__name__,
+            )
+            continue
+        if made is not None:
+            recorded += 1
+    return recorded
 
 
 def on_closed(case: Case, closure: Any) -> None:
     """Follow-up's closing hook (after commit): record the conference if signing did not."""
-    if not ConferenceRecord.objects.filter(case=case).exists():
+    if ConferenceRecord.objects.filter(case=case).exists():
+        return
+    try:
         record_conference(case)
+    except Exception as error:  # noqa: BLE001 (the close is done; the hourly task tries again)
+        logger.error(
+            "research: recording the conference of case %s at its close failed: %s",
+            case.pk,
+            type(error).__name__,
+        )
 
 
 def months_before(day: date, months: int) -> date:
@@ -175,9 +260,10 @@ def months_before(day: date, months: int) -> date:
 
 def invite_second_round(today: date | None = None) -> int:
     """Invite to the second, optional questionnaire everyone invited to the first who still
-    takes part and has no second invitation, for every live record held at least
-    KRING_EVALUATION_SECOND_MONTHS months before `today` (0: never). Returns how many were
-    invited; a second run invites nobody."""
+    takes part, for every live record not handled yet and held in the SECOND_ROUND_WINDOW_MONTHS
+    months up to KRING_EVALUATION_SECOND_MONTHS months before `today` (0: never); each record
+    is marked handled (`second_round_at`), even when nobody was left to invite. Returns how many
+    were invited; a second run invites nobody, and reads no handled record."""
     months = settings.KRING_EVALUATION_SECOND_MONTHS
     if months <= 0:
         return 0
@@ -186,22 +272,26 @@ def invite_second_round(today: date | None = None) -> int:
     records = ConferenceRecord.objects.filter(
         source=Source.LIVE,
         case__isnull=False,
+        second_round_at__isnull=True,
+        held_on__gt=months_before(cutoff, SECOND_ROUND_WINDOW_MONTHS),
         held_on__lte=cutoff,
-        invitations__round=Round.FIRST,
-    ).exclude(invitations__round=Round.SECOND)
+    )
     invited = 0
-    for record_id, case_id in records.values_list("pk", "case_id").distinct().order_by("pk"):
+    for record_id, case_id in records.values_list("pk", "case_id").order_by("pk"):
         with transaction.atomic():
             case = lock_case(Case(pk=case_id))
-            record = ConferenceRecord.objects.get(pk=record_id)
-            if Invitation.objects.filter(record=record, round=Round.SECOND).exists():
+            record = ConferenceRecord.objects.select_for_update().get(pk=record_id)
+            if record.second_round_at is not None:
                 continue  # another run was first
             first = (
                 Invitation.objects.filter(record=record, round=Round.FIRST)
+                .exclude(participant__questionnaires__round=Round.SECOND)
                 .select_related("participant__case__coordinator")
                 .order_by("pk")
             )
             invited += len(_invite(case, record, (i.participant for i in first), Round.SECOND))
+            record.second_round_at = timezone.now()
+            record.save(update_fields=["second_round_at"])
     return invited
 
 
@@ -263,13 +353,8 @@ def answer(invitation: Invitation, data: Mapping[str, Any], *, by: By) -> Answer
             enforce(policy.may_answer(by, invitation))
         values = _clean(invitation, data)
         remark = values.pop("remark")
-        today = timezone.localdate()
         stored = Answer.objects.create(
-            record=invitation.record,
-            role=invitation.role,
-            round=invitation.round,
-            answered_on=today,
-            **values,
+            record=invitation.record, role=invitation.role, round=invitation.round, **values
         )
         if remark:
             assert case.team_id is not None
@@ -279,7 +364,8 @@ def answer(invitation: Invitation, data: Mapping[str, Any], *, by: By) -> Answer
                 role=invitation.role,
                 round=invitation.round,
                 text=remark,
-                created_on=today,
+                # The month only: the day would match the invitation's answered_at.
+                created_on=timezone.localdate().replace(day=1),
             )
         invitation.answered_at = timezone.now()
         invitation.on_paper = on_paper

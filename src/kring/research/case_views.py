@@ -6,8 +6,8 @@
   already, the person stopped taking part) the page says why instead of showing the form. Every
   showing is logged, a refused POST too.
 - `research:print` (GET): the blank questionnaire of one role, to print and hand out: no case,
-  no name (research.policy.may_print_questionnaire: coordinators and managers). An unknown role
-  is not found."""
+  no name (research.policy.may_print_questionnaire: coordinators and managers); `?round=2`
+  gives the second questionnaire's introduction. An unknown role or round is not found."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from kring.core.policy import Refused, enforce, options
 from kring.research import policy
 from kring.research.actions import answer
 from kring.research.forms import PRINT_ROLES, QuestionnaireForm
-from kring.research.models import AnswerRole, Invitation, YesNo
+from kring.research.models import AnswerRole, Invitation, Round, YesNo
 from kring.research.questionnaire import CHANGES, CHANGES_INTRO, REMARK, REMARK_HINT, scales_for
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -99,9 +99,18 @@ def on_paper(request, pk: int, invitation: int):
 @require_safe
 @login_required
 def print_questionnaire(request, role: str):
-    """The blank questionnaire of `role`, for paper: the same questions as the personal page."""
+    """The blank questionnaire of `role`, for paper: the same questions as the personal page,
+    with the introduction of the first questionnaire or, `?round=2`, of the second."""
     enforce(policy.may_print_questionnaire(request.user))
     if role not in PRINT_ROLES:
+        raise Http404
+    rounds = {
+        "": Round.FIRST,
+        str(Round.FIRST.value): Round.FIRST,
+        str(Round.SECOND.value): Round.SECOND,
+    }
+    round_ = rounds.get(request.GET.get("round", ""))
+    if round_ is None:
         raise Http404
     questions = []
     for question in scales_for(role):
@@ -114,6 +123,8 @@ def print_questionnaire(request, role: str):
         "research/print.html",
         {
             "role": AnswerRole(role).label,
+            "second": round_ == Round.SECOND,
+            "round_label": round_.label,
             "scales": questions,
             "changes_intro": CHANGES_INTRO,
             "changes": [q.text for q in CHANGES],

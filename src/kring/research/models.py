@@ -6,7 +6,8 @@ Two kinds of table, kept apart on purpose (docs/adr/0011-research.md):
   (one per conference held, live or imported: its team, its day, how many people were present)
   and `Answer` (one per answered questionnaire: the role, which questionnaire, the numbers and
   the yes/no/not-applicable answers). An answer points at its conference record, never at a
-  person, and carries the day it came in, never the time. The figures (research.figures) read
+  person, and carries no day or time of its own (the day an invitation was answered would
+  match it to the person). The figures (research.figures) read
   only these two tables and the anonymous state of cases, so they outlive the erasure of a case
   (a record's `case` becomes NULL).
 - **The working tables** know who was asked: `Invitation` (a participant asked to fill in a
@@ -89,6 +90,10 @@ class ConferenceRecord(ChoiceLabels, models.Model):
     # Present at the conference, the coordinator not counted (R16).
     participants_present = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the second questionnaire's round was handled for this record (research.actions.
+    # invite_second_round), even when nobody was left to invite: the hourly task looks only at
+    # records where it is NULL, held in a window of two months, so its work does not grow.
+    second_round_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["held_on", "pk"]
@@ -117,14 +122,13 @@ class ConferenceRecord(ChoiceLabels, models.Model):
 
 
 class Answer(ChoiceLabels, models.Model):
-    """One answered questionnaire, without the person: their role, which questionnaire, the
-    day it came in, and the answers. The three questions after "satisfied" are asked of the
+    """One answered questionnaire, without the person: their role, which questionnaire and the
+    answers; no day (it would match the invitation's `answered_at`). The three questions after "satisfied" are asked of the
     person harmed only (research.questionnaire; a database constraint keeps it so)."""
 
     record = models.ForeignKey(ConferenceRecord, on_delete=models.CASCADE, related_name="answers")
     role = models.CharField(max_length=20, choices=AnswerRole.choices)
     round = models.PositiveSmallIntegerField(choices=Round.choices, default=Round.FIRST)
-    answered_on = models.DateField(null=True, blank=True)
     satisfied = _scale(_("satisfied, looking back"))
     situation_restored = _scale(_("the situation is restored"))
     said_well = _scale(_("things were said well"))
@@ -195,6 +199,8 @@ class Remark(models.Model):
     role = models.CharField(max_length=20, choices=AnswerRole.choices)
     round = models.PositiveSmallIntegerField(choices=Round.choices, default=Round.FIRST)
     text = models.TextField(_("anything else"), max_length=2000)
+    # The first day of the month it was written (research.actions.answer): never the day, which
+    # would match the invitation's `answered_at`.
     created_on = models.DateField()
 
     class Meta:

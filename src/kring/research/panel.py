@@ -3,11 +3,13 @@ kring.cases.registry in research.registration: for the case's coordinator and th
 its team, once the conference is recorded: per invited participant their name, which
 questionnaire, and whether they filled it in (on paper or not), never what they answered; the
 coordinator types in one filled in on paper (research.policy.may_answer_on_paper); both print the
-blank questionnaire (may_print_questionnaire). Nobody else sees the panel."""
+blank questionnaire (may_print_questionnaire), the first and (when there is one) the second. Nobody else sees the panel."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.conf import settings
 
 from kring.accounts.models import User
 from kring.cases.models import Case
@@ -43,5 +45,7 @@ def case_panel(case: Case, user: User) -> tuple[str, dict[str, Any]] | None:
         "rows": rows,
         "answered": sum(1 for i in invitations if i.answered_at is not None),
         "roles": [(role, AnswerRole(role).label) for role in PRINT_ROLES],
+        # The second questionnaire's paper version, when there is a second questionnaire.
+        "second_round": settings.KRING_EVALUATION_SECOND_MONTHS > 0,
         "may": options(print_questionnaire=may_print),
     }

@@ -78,15 +78,28 @@ def _own_team(actor: By, team: Team | None) -> Refusal | None:
     return None
 
 
-def _taking_part(participant: Participant) -> Refusal | None:
+def _to_participant(actor: By) -> bool:
+    """Whether a refusal's reason is read by the participant themselves (their own words, with
+    "je"), not by staff."""
+    return actor_of(actor).is_participant
+
+
+def _taking_part(actor: By, participant: Participant) -> Refusal | None:
     if participant.status in HAS_LEFT:
+        if _to_participant(actor):
+            return rule(
+                "left",
+                _("You no longer take part, so this questionnaire is no longer for you."),
+            )
         return rule("left", _("This person no longer takes part."))
     return None
 
 
-def _unanswered(invitation: Invitation) -> Refusal | None:
+def _unanswered(actor: By, invitation: Invitation) -> Refusal | None:
     if invitation.answered_at is not None:
-        return rule("answered", _("This questionnaire has been filled in already. Thank you."))
+        if _to_participant(actor):
+            return rule("answered", _("You have filled in this questionnaire already. Thank you."))
+        return rule("answered", _("This questionnaire has been filled in already."))
     return None
 
 
@@ -156,8 +169,8 @@ def may_answer(actor: By, invitation: Invitation) -> Refusal | None:
     participant = invitation.participant
     return first(
         lambda: _self(actor, participant),
-        lambda: _taking_part(participant),
-        lambda: _unanswered(invitation),
+        lambda: _taking_part(actor, participant),
+        lambda: _unanswered(actor, invitation),
     )
 
 
@@ -167,8 +180,8 @@ def may_answer_on_paper(actor: By, invitation: Invitation) -> Refusal | None:
     participant = invitation.participant
     return first(
         lambda: the_coordinator(actor, participant.case),
-        lambda: _taking_part(participant),
-        lambda: _unanswered(invitation),
+        lambda: _taking_part(actor, participant),
+        lambda: _unanswered(actor, invitation),
     )
 
 

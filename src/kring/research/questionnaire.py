@@ -3,9 +3,9 @@ the coordinator's typing-in from paper, the import's columns and the figures all
 
 Everyone is asked how satisfied they are, looking back on the conference (1 to 5), and what has
 changed since (each yes, no or not applicable). The person harmed is also asked whether the
-situation is restored, whether things were said well and whether good agreements were made
-(each 1 to 5). Last, an optional free text ("anything else?"), which goes to the team's manager
-only (research.models.Remark). Participants read these in plain Dutch (B1)."""
+situation has been put right, whether things were said well at the conference and whether good
+agreements were made (each 1 to 5). Last, an optional free text ("anything else?"), which the
+team's manager reads with the case (research.models.Remark). Participants read these in plain Dutch (B1)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ HARMED_SCALES = (
     Question(
         "situation_restored",
         _("Has the situation been put right?"),
-        _("not at all"),
-        _("completely"),
+        _("not put right at all"),
+        _("completely put right"),
     ),
     Question(
         "said_well",
@@ -64,7 +64,11 @@ CHANGES = (
     Question("move_on", _("I can get on with my life.")),
 )
 REMARK = _("Is there anything else you want to tell us? (You do not have to.)")
-REMARK_HINT = _("Only the manager of the team reads this. Please do not write anyone's name.")
+# The manager reads it with the case and the role, which may name who wrote it: said plainly.
+REMARK_HINT = _(
+    "The team's manager reads this and knows which case it is about. "
+    "Please do not write anyone's name."
+)
 
 
 def scales_for(role: str) -> tuple[Question, ...]:

@@ -10,8 +10,8 @@ def register() -> None:
 
 def _questionnaires() -> None:
     """The conference is recorded and the questionnaires go out when the plan is first fully
-    signed (signing's hook; follow-up's closing hook for safety); the portal panel; the case
-    panel; the timeline's and the access log's words (helper C)."""
+    signed (signing's hook, in a savepoint; follow-up's closing hook and the hourly task for
+    safety); the portal panel; the case panel; the timeline's and the access log's words."""
     from django.utils.translation import gettext_lazy as _
 
     from kring.audit.labels import add_labels
@@ -21,7 +21,8 @@ def _questionnaires() -> None:
     from kring.research import actions, case_views, panel, portal_views, presentation
     from kring.signing.actions import on_fully_signed
 
-    on_fully_signed(actions.record_conference)
+    # In a savepoint: a failure in research never undoes a signature (actions.record_after_signing).
+    on_fully_signed(actions.record_after_signing)
     add_on_closed(actions.on_closed)
     registry.add_case_panel(panel.case_panel)
     registry.add_event_labels(presentation.EVENT_LABELS)

@@ -1,7 +1,13 @@
-"""The research task (issue 13, point 1): every hour, the participants whose conference was held
-KRING_EVALUATION_SECOND_MONTHS months ago are invited to the second, optional questionnaire
-(research.actions.invite_second_round: under each case's lock, so a run twice or two workers
-invite nobody twice). The task carries no data."""
+"""The research task (issue 13, point 1), every hour:
+
+- conferences that signing's hook failed to record (or that were signed before this stage) are
+  recorded now (research.actions.record_missing; invitations only for a recent conference);
+- the participants whose conference was held KRING_EVALUATION_SECOND_MONTHS months ago are
+  invited to the second, optional questionnaire (research.actions.invite_second_round: only
+  records not handled yet, in a window of two months, each under its case's lock, so a run twice
+  or two workers invite nobody twice, and the work does not grow with the years).
+
+The task carries no data; its log lines carry ids only."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -11,4 +17,5 @@ from kring.research import actions
 
 @db_periodic_task(crontab(minute="17"))
 def invite_to_second_questionnaire() -> None:
+    actions.record_missing()
     actions.invite_second_round()

@@ -4,21 +4,25 @@ e-mail address). The conference is recorded for the figures and the four are inv
 each answer is stored without the person, once; the second questionnaire follows after the
 configured months, never when they are 0."""
 
+import logging
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kring.audit.actors import SYSTEM, Actor
 from kring.audit.models import AuditEvent
-from kring.cases.models import CaseEvent
+from kring.cases.lifecycle import State
+from kring.cases.models import Case, CaseEvent
 from kring.circle.models import Participant, Status
 from kring.conference import editing, versions
 from kring.conference.models import Agreement, Plan
 from kring.core.policy import NotAllowed, Refused
 from kring.followup.tests.conftest import sign_everyone
 from kring.notifications.models import OutgoingMail
-from kring.research import actions
+from kring.research import actions, tasks
 from kring.research.models import (
     Answer,
     AnswerRole,
@@ -164,14 +168,17 @@ def test_an_answer_is_stored_without_the_person_and_once(following_up, sanne):
     )
     assert (answer.said_well, answer.good_agreements) == (5, 3)
     assert (answer.relations_restored, answer.less_afraid, answer.feel_better) == ("yes", "na", "")
-    assert answer.answered_on == timezone.localdate()
     assert not hasattr(answer, "participant_id")
+    # No day in the research tables that would match the invitation's answered_at (ADR 0011):
+    # the answer has none, the remark only its month.
+    assert {f.name for f in Answer._meta.get_fields()} & {"answered_on", "created_at"} == set()
     remark = Remark.objects.get()
     assert (remark.text, remark.role, remark.case_id) == (
         REMARK,
         AnswerRole.HARMED,
         following_up.pk,
     )
+    assert remark.created_on == timezone.localdate().replace(day=1)
     invitation.refresh_from_db()
     assert invitation.answered_at is not None and not invitation.on_paper
 
@@ -310,11 +317,119 @@ def test_months_before_counts_calendar_months(day, months, expected):
 
 
 def test_the_hourly_task_invites_through_the_action(following_up, settings):
-    from kring.research import tasks
-
     settings.KRING_EVALUATION_SECOND_MONTHS = 6
     ConferenceRecord.objects.filter(case=following_up).update(
-        held_on=timezone.localdate() - timedelta(days=400)
+        held_on=timezone.localdate() - timedelta(days=200)
     )
     tasks.invite_to_second_questionnaire.call_local()
     assert Invitation.objects.filter(round=Round.SECOND).count() == 4
+    assert ConferenceRecord.objects.get(case=following_up).second_round_at is not None
+
+
+def hold_on(case, day: date) -> None:
+    ConferenceRecord.objects.filter(case=case).update(held_on=day)
+
+
+def test_a_record_whose_invitees_all_left_is_handled_once(
+    following_up, settings, daan, sanne, joost, ria
+):
+    settings.KRING_EVALUATION_SECOND_MONTHS = 6
+    hold_on(following_up, timezone.localdate() - timedelta(days=200))
+    for person in (daan, sanne, joost, ria):
+        withdraw(person)
+    assert actions.invite_second_round() == 0
+    handled = ConferenceRecord.objects.get(case=following_up).second_round_at
+    assert handled is not None  # handled, though nobody was left to invite
+    # The next hour it is not looked at again: the same mark, no second-round invitation.
+    assert actions.invite_second_round() == 0
+    assert ConferenceRecord.objects.get(case=following_up).second_round_at == handled
+    assert not Invitation.objects.filter(round=Round.SECOND).exists()
+
+
+def test_switching_the_second_questionnaire_on_mails_no_conference_of_long_ago(
+    following_up, settings
+):
+    settings.KRING_EVALUATION_SECOND_MONTHS = 0
+    hold_on(following_up, timezone.localdate() - timedelta(days=3 * 365))
+    mails_before = invitation_mails().count()
+    settings.KRING_EVALUATION_SECOND_MONTHS = 6  # switched on three years later
+    assert actions.invite_second_round() == 0
+    assert invitation_mails().count() == mails_before
+    assert not Invitation.objects.filter(round=Round.SECOND).exists()
+    # The same record, held in the window, would have been invited: the window refuses it.
+    hold_on(following_up, timezone.localdate() - timedelta(days=200))
+    assert actions.invite_second_round() == 3 + 1
+
+
+def test_the_hourly_work_does_not_grow_with_handled_records(
+    following_up, settings, daan, sanne, joost, ria
+):
+    settings.KRING_EVALUATION_SECOND_MONTHS = 6
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            actions.invite_second_round()
+        return len(captured)
+
+    nothing_to_do = queries()  # the conference was held today: not in the window yet
+    hold_on(following_up, timezone.localdate() - timedelta(days=200))
+    for person in (daan, sanne, joost, ria):
+        withdraw(person)
+    assert queries() > nothing_to_do  # handled now: nobody left to invite
+    # From now on the record costs nothing: the hourly run is as cheap as with no record.
+    assert queries() == nothing_to_do
+
+
+# --- a failure in research never undoes a signature -------------------------------------------------
+
+
+def test_a_failure_while_recording_leaves_the_signatures_and_the_task_records_it_later(
+    final_version, carla, everyone_said_yes, other_team, caplog
+):
+    """Recording fails with a real database error: Sanne already holds a first-round invitation
+    (of another, imported record), so inviting her again breaks `invitation_once_per_round`.
+    Signing still completes; once the stray row is gone the hourly task records the case."""
+    from kring.signing.models import Signature
+
+    sanne = everyone_said_yes["sanne"]
+    stray_record = ConferenceRecord.objects.create(
+        source=Source.IMPORTED,
+        import_ref="stray",
+        team=other_team,
+        held_on=date(2020, 1, 1),
+        participants_present=2,
+    )
+    stray = Invitation.objects.create(
+        record=stray_record, participant=sanne, role=AnswerRole.HARMED
+    )
+    case = final_version.plan.case
+    with caplog.at_level(logging.ERROR, logger="kring.research.actions"):
+        sign_everyone(final_version, carla)
+
+    case = Case.objects.get(pk=case.pk)
+    assert case.state == State.FOLLOWING_UP
+    assert Signature.objects.filter(version=final_version).count() == 4
+    assert not ConferenceRecord.objects.filter(case=case).exists()
+    assert not invitation_mails().exists()  # the failed recording's mails went with it
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert f"case {case.pk}" in logged and "IntegrityError" in logged
+    for secret in ("Sanne", "Daan", "fiets", case.reference):
+        assert secret not in logged
+
+    stray.delete()
+    tasks.invite_to_second_questionnaire.call_local()
+    record = ConferenceRecord.objects.get(case=case)
+    assert record.participants_present == 4
+    assert record.invitations.count() == 4
+    assert invitation_mails().count() == 3
+    # Idempotent: the next hour records nothing more.
+    assert actions.record_missing() == 0
+    assert ConferenceRecord.objects.filter(case=case).count() == 1
+
+
+def test_the_task_records_a_conference_of_long_ago_without_inviting_anyone(following_up):
+    ConferenceRecord.objects.all().delete()  # signed before this stage existed
+    assert actions.record_missing(today=timezone.localdate() + timedelta(days=365)) == 1
+    record = ConferenceRecord.objects.get(case=following_up)
+    assert record.participants_present == 4
+    assert not record.invitations.exists()

@@ -183,3 +183,32 @@ def test_each_actor_gets_the_answer_in_the_table(questionnaire_world, name, row)
 
 def test_every_policy_of_the_questionnaires_is_called_by_the_table():
     assert set(CALLS) == set(QUESTIONNAIRE_TABLES)
+
+
+def test_the_reason_is_worded_for_who_reads_it(following_up, sanne, joost, carla):
+    """The participant reads the reason on their own page ("je"); the coordinator reads it about
+    someone else. The same rule, the same code, different words."""
+    from django.utils import translation
+
+    from kring.research.actions import answer
+
+    sanne_s = Invitation.objects.select_related("participant__case").get(participant=sanne)
+    answer(sanne_s, {"satisfied": 4}, by=Actor.in_portal(sanne))
+    sanne_s.refresh_from_db()
+    Participant.objects.filter(pk=joost.pk).update(status=Status.WITHDRAWN)
+    joost_s = Invitation.objects.select_related("participant__case").get(participant=joost)
+    with translation.override("nl"):
+        to_sanne = policy.may_answer(Actor.in_portal(sanne), sanne_s)
+        about_sanne = policy.may_answer_on_paper(carla, sanne_s)
+        to_joost = policy.may_answer(Actor.in_portal(joost), joost_s)
+        about_joost = policy.may_answer_on_paper(carla, joost_s)
+        assert to_sanne is not None and about_sanne is not None
+        assert to_joost is not None and about_joost is not None
+        assert (to_sanne.code, about_sanne.code) == ("answered", "answered")
+        assert str(to_sanne.message) == "Je hebt deze vragenlijst al ingevuld. Dank je wel."
+        assert str(about_sanne.message) == "Deze vragenlijst is al ingevuld."
+        assert (to_joost.code, about_joost.code) == ("left", "left")
+        assert str(to_joost.message) == (
+            "Je doet niet meer mee, dus deze vragenlijst is niet meer voor jou."
+        )
+        assert str(about_joost.message) == "Deze persoon doet niet meer mee."

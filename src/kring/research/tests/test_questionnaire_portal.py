@@ -66,7 +66,13 @@ def test_the_harmed_person_answers_every_question_and_is_thanked(
     assert "Is de situatie hersteld?" in seen  # the questions for the person harmed
     assert "1: helemaal niet tevreden" in seen and "5: heel tevreden" in seen
     assert "Ik ben minder bang." in seen and "Niet van toepassing" in seen
-    assert "Alleen de manager van het team leest dit." in seen
+    # What is promised is true: the manager reads the free text and knows the case.
+    assert "De manager van het team leest dit en weet over welke zaak het gaat." in seen
+    assert "Alleen de manager" not in seen
+    assert "alleen voor cijfers waarin niemand te herkennen is" in seen
+    assert "Is de situatie hersteld?" in seen and "1: helemaal niet hersteld" in seen
+    assert "5: helemaal hersteld" in seen
+    assert "Werd er op de conferentie goed gepraat?" in seen
 
     response = client.post(
         url(),
@@ -83,7 +89,7 @@ def test_the_harmed_person_answers_every_question_and_is_thanked(
     assert response.status_code == 303
     thanks = client.get(response["Location"])
     assert "Dank je wel voor het invullen van de vragenlijst." in text(thanks)
-    assert "Je hebt deze vragenlijst ingevuld. Dank je wel!" in text(thanks)
+    assert "Je hebt deze vragenlijst al ingevuld. Dank je wel." in text(thanks)
     assert f'action="{url()}"' not in thanks.content.decode()
     answer = Answer.objects.get()
     assert (answer.satisfied, answer.situation_restored, answer.said_well) == (5, 4, 4)
@@ -96,7 +102,9 @@ def test_a_second_post_is_a_polite_400_and_stores_nothing(following_up, daan, ca
     assert client.post(url(), {"satisfied": "4"}).status_code == 303
     again = client.post(url(), {"satisfied": "1", "remark": "nog een keer"})
     assert again.status_code == 400
-    assert "Je hebt deze vragenlijst ingevuld. Dank je wel!" in text(again)
+    # Said to her in her own words, not as staff read it.
+    assert "Je hebt deze vragenlijst al ingevuld. Dank je wel." in text(again)
+    assert "Deze vragenlijst is al ingevuld." not in text(again)
     assert Answer.objects.count() == 1 and Answer.objects.get().satisfied == 4
     assert not Remark.objects.exists()
     refused = AuditEvent.objects.filter(action=portal_views.REFUSED).get()
@@ -150,7 +158,8 @@ def test_who_stopped_taking_part_cannot_fill_it_in(following_up, daan, joost, ca
     enter(client, joost, carla)
     assert "vragenlijst voor je klaar" not in text(client.get(reverse("portal:home")))
     page = client.get(url())
-    assert "Je doet niet meer mee. Daarom kun je deze vragenlijst niet invullen." in text(page)
+    assert "Je doet niet meer mee, dus deze vragenlijst is niet meer voor jou." in text(page)
+    assert "Deze persoon doet niet meer mee." not in text(page)  # the words for staff
     assert f'action="{url()}"' not in page.content.decode()
     response = client.post(url(), {"satisfied": "4"})
     assert response.status_code == 400

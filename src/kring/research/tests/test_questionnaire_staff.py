@@ -48,6 +48,8 @@ def test_the_case_panel_says_who_filled_in_never_what(following_up, sanne, ria, 
     seen = text(page)
     assert "Vragenlijsten" in seen
     assert "Ingevuld: 1 van 4." in seen
+    # Honest about the free text: the manager reads it.
+    assert "De manager van het team leest wat iemand bij de laatste vraag heeft geschreven." in seen
     assert "Sanne Jansen" in seen and "Ria Jansen" in seen
     assert REMARK not in seen
     markup = page.content.decode()
@@ -55,6 +57,18 @@ def test_the_case_panel_says_who_filled_in_never_what(following_up, sanne, ria, 
     assert paper_url(following_up, invitation_of(ria)) in markup
     assert paper_url(following_up, invitation_of(sanne)) not in markup
     assert reverse("research:print", args=["harmed"]) in markup
+    # Both questionnaires to print (there is a second one, after the configured months).
+    assert reverse("research:print", args=["harmed"]) + "?round=2" in markup
+
+
+def test_without_a_second_questionnaire_the_panel_prints_only_the_first(
+    following_up, carla, client, settings
+):
+    settings.KRING_EVALUATION_SECOND_MONTHS = 0
+    page = as_user(client, carla).get(reverse("cases:detail", args=[following_up.pk]))
+    markup = page.content.decode()
+    assert reverse("research:print", args=["harmed"]) in markup
+    assert "?round=2" not in markup
 
 
 def test_the_manager_reads_the_panel_without_typing_in(following_up, ria, mira, client):
@@ -94,6 +108,7 @@ def test_carla_types_in_rias_paper_questionnaire(following_up, ria, carla, clien
     again = client.post(paper_url(following_up, invitation), {"satisfied": "1"})
     assert again.status_code == 400
     assert "Deze vragenlijst is al ingevuld." in text(again)
+    assert "Dank je wel" not in text(again)  # the words for the participant, not for Carla
     assert Answer.objects.count() == 1
     kinds = list(AuditEvent.objects.filter(action__startswith="research.on_paper"))
     assert [e.action for e in kinds].count(case_views.ON_PAPER_VIEWED) == 2
@@ -139,6 +154,32 @@ def test_the_blank_questionnaire_prints_for_each_role(role, carla, client):
     assert "Als je terugkijkt op de conferentie: hoe tevreden ben je?" in seen
     assert ("Is de situatie hersteld?" in seen) == (role == "harmed")
     assert "Kleur bij elke vraag één rondje in." in seen
+
+
+def test_the_second_questionnaire_prints_with_its_own_introduction(carla, client):
+    first = text(as_user(client, carla).get(reverse("research:print", args=["harmed"])))
+    second_page = client.get(reverse("research:print", args=["harmed"]) + "?round=2")
+    second = text(second_page)
+    assert second_page.status_code == 200
+    assert "Hoe kijk je terug op de conferentie?" in first
+    assert "Een paar maanden later" not in first
+    assert "Hoe kijk je terug op de conferentie?" not in second
+    assert "Een paar maanden geleden was je bij de conferentie. Hoe gaat het nu?" in second
+    assert "Dit is een tweede, korte vragenlijst." in second
+    assert "Is de situatie hersteld?" in second  # the same questions
+    bad = client.get(reverse("research:print", args=["harmed"]) + "?round=3")
+    assert bad.status_code == 404
+
+
+def test_who_stopped_taking_part_is_named_so_to_the_coordinator(following_up, joost, carla, client):
+    from kring.circle.models import Participant, Status
+
+    Participant.objects.filter(pk=joost.pk).update(status=Status.WITHDRAWN)
+    page = as_user(client, carla).get(paper_url(following_up, invitation_of(joost)))
+    seen = text(page)
+    assert "Deze persoon doet niet meer mee." in seen
+    assert "Je doet niet meer mee" not in seen
+    assert f'action="{paper_url(following_up, invitation_of(joost))}"' not in page.content.decode()
 
 
 def test_printing_is_for_coordinators_and_managers(carla, mira, ruud, bram, client):
