@@ -1,3 +1,6 @@
+import csv
+import re
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -6,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 import kring
 from kring.accounts.models import Role, Team, User
@@ -770,25 +774,121 @@ def test_the_demo_imports_the_teams_history_once_and_mira_can_import_more(client
     assert "You import for Team Utrecht." in page
 
 
+def _months_back(day, months):
+    """The first day of the month `months` before `day`'s."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_demo_history_ends_in_the_month_before_it_is_loaded():
+    """Issue 13: the history file's days are moved by whole months when the demo loads it, so
+    that its newest conference lies in last month, whenever the demo is loaded; the file keeps
+    its own days (a sample of the import's format), and every conference keeps its day of the
+    month where the month has it."""
+    from kring.demo.management.commands.load_demo import HISTORY, history_today
+    from kring.research.models import ConferenceRecord, Source
+
+    load_demo()
+    today = timezone.localdate()
+    days = ConferenceRecord.objects.filter(source=Source.IMPORTED).values_list("held_on", flat=True)
+    newest = max(days)
+    assert _months_back(today, 1) <= newest < _months_back(today, 0)
+    in_file = list(csv.DictReader(StringIO(HISTORY.read_text())))
+    assert max(row["held_on"] for row in in_file) == "2026-08-14"
+
+    # The same file in other years: the newest in the month before, everything else the same.
+    for day, newest_then in (
+        (date(2031, 3, 2), date(2031, 2, 14)),
+        (date(2026, 12, 31), date(2026, 11, 14)),
+    ):
+        rows = list(csv.DictReader(StringIO(history_today(day).decode())))
+        assert max(date.fromisoformat(row["held_on"]) for row in rows) == newest_then
+        assert [{**row, "held_on": ""} for row in rows] == [
+            {**row, "held_on": ""} for row in in_file
+        ]
+    moved = {
+        row["conference_ref"]: row["held_on"]
+        for row in csv.DictReader(StringIO(history_today(date(2027, 7, 1)).decode()))
+    }
+    assert moved["UT-HIST-007"] == "2025-06-30"  # 2024-08-31, ten months on: June has 30 days
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_in_a_later_month_imports_no_history_again():
+    """The moved days differ from one month to the next, so loading the demo again a month
+    later must not offer the file to the import again (it would be "already imported with
+    other values", a fault): the demo's history is there, so nothing is imported."""
+    from kring.research.models import ConferenceRecord, HistoryImport, Source
+
+    load_demo()
+    imported = ConferenceRecord.objects.filter(source=Source.IMPORTED)
+    # As if the demo was loaded a month ago: every imported day one month earlier.
+    for record in imported:
+        year, month = divmod(record.held_on.year * 12 + record.held_on.month - 2, 12)
+        record.held_on = record.held_on.replace(year=year, month=month + 1, day=1)
+        record.save(update_fields=["held_on"])
+    before = sorted(imported.values_list("import_ref", "held_on"))
+    load_demo()
+    assert sorted(imported.values_list("import_ref", "held_on")) == before
+    assert HistoryImport.objects.count() == 1
+
+
+def _figure(page, table, key):
+    """The value and the reason or base shown in row `key` of the figures table `table`."""
+    body = page.split(f'id="table-{table}"', 1)[1].split("</table>", 1)[0]
+    row = body.split(f'data-key="{key}"', 1)[1].split("</tr>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+SHARES = (
+    "responsible_satisfied_pct",
+    "harmed_satisfied_pct",
+    "harmed_restored_pct",
+    "harmed_said_well_pct",
+    "harmed_good_agreements_pct",
+)
+
+
 @pytest.mark.django_db
 def test_the_demo_shows_figures_to_ruud_and_mira_and_what_participants_wrote(client):
-    """Issue 13, point 2: Ruud reads both teams' figures from the imported history (Zwolle's
-    last year too small to show: a dash with the reason); Mira reads Utrecht's and what Bas and
-    his mother wrote in their questionnaires, which Ruud may not."""
+    """Issue 13, point 2: over the twelve months up to this one (the history ends last month,
+    the Demir and Smit conferences are held on the day the demo is loaded), Ruud reads every
+    team's figures and Mira Utrecht's, every share a percentage; Vera reads Zwolle's, whose
+    shares of the persons harmed rest on four answers: a dash with the reason. Mira reads what
+    Bas and his mother wrote in their questionnaires, which Ruud may not."""
     load_demo()
     load_demo()  # the questionnaires are answered once
+    today = timezone.localdate()
+    start = _months_back(today, 11)
+    end = _months_back(today, -1) - timedelta(days=1)
+    period = f"?from={start.isoformat()}&to={end.isoformat()}"
     client.cookies["django_language"] = "en"
+
     force_verified_login(client, User.objects.get(username="ruud"))
-    page = client.get(reverse("research:home")).content.decode()
-    assert "Team Utrecht" in page and "Team Zwolle" in page
-    assert "fewer than 5 conferences" in page
-    assert "%" in page.split('id="table-shares"', 1)[1].split("</table>", 1)[0]
+    page = client.get(reverse("research:home") + period).content.decode()
+    for key in SHARES:
+        assert "%" in _figure(page, "shares", key) and "–" not in _figure(page, "shares", key)
+    teams = page.split('id="teams-title"', 1)[1].split("</table>", 1)[0]
+    for team in ("Team Utrecht", "Team Zwolle"):
+        conferences = teams.split(team, 1)[1].split('class="figure-value">', 1)[1].split("<")[0]
+        assert int(conferences) >= 5
     assert "Het was spannend" not in page and "Bas Mulder" not in page
     assert client.get(reverse("research:remarks")).status_code == 403
 
     force_verified_login(client, User.objects.get(username="mira"))
-    page = client.get(reverse("research:home")).content.decode()
+    page = client.get(reverse("research:home") + period).content.decode()
     assert "Team Zwolle" not in page
+    for key in SHARES:
+        assert "%" in _figure(page, "shares", key) and "–" not in _figure(page, "shares", key)
     remarks = client.get(reverse("research:remarks")).content.decode()
     assert remarks.count("Het was spannend") == 1
     assert "Fijn dat de buren en wij weer gewoon met elkaar praten." in remarks
+
+    force_verified_login(client, User.objects.get(username="vera"))
+    page = client.get(reverse("research:home") + period).content.decode()
+    assert "Team Utrecht" not in page
+    assert _figure(page, "conferences", "conferences").endswith(" 5")  # Zwolle's five
+    assert "%" in _figure(page, "shares", "responsible_satisfied_pct")
+    for key in SHARES[1:]:
+        assert _figure(page, "shares", key).endswith("– fewer than 5 answers")

@@ -9,9 +9,11 @@ empty; users are found by username. Runs only with KRING_DEMO_MODE on, because e
 account has the same published password.
 """
 
-import hashlib
+import calendar
+import csv
+import io
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -42,7 +44,7 @@ from kring.circle.models import (
 from kring.referrals.actions import submit_referral
 from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
 from kring.research import importing
-from kring.research.models import HistoryImport
+from kring.research.models import ConferenceRecord, Source
 from kring.scheduling.models import Venue
 
 PASSWORD = "kring-demo"  # noqa: S105 (published in the README: demo only)
@@ -59,7 +61,8 @@ DEMO_SIGN_NAME = "Fatima El Amrani"
 DEMO_FOLLOWUP_CODE = "DEMO-ZORG-2026"  # read as DEM0-Z0RG-2026
 DEMO_FOLLOWUP_NAME = "Anouk Smit"
 # The two teams' conferences from before Kring (issue 13, point 3), imported as
-# `kring import-history` would: the figures continue from 2023.
+# `kring import-history` would, over three and a half years up to last month (history_today):
+# the file, a sample of the import's format, keeps its own days.
 HISTORY = Path(__file__).resolve().parents[2] / "data" / "history.csv"
 
 # username, first name, last name, role, team
@@ -478,6 +481,36 @@ def _days_ago(days: int):
     return timezone.now() - timedelta(days=days)
 
 
+def _history_rows() -> list[dict[str, str]]:
+    with HISTORY.open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def _months_later(day: date, months: int) -> date:
+    """`day` moved by whole months; a day the month lacks becomes its last (31 → 30)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def history_today(today: date) -> bytes:
+    """The demo's history file with every `held_on` moved by the same whole number of months,
+    so that the newest conference falls in the month before `today`'s: the history ends just
+    before the live conferences (held on the day the demo is loaded), and the figures of the
+    last twelve months count both, whenever the demo is loaded. Everything else as in the
+    file."""
+    rows = _history_rows()
+    newest = max(date.fromisoformat(row["held_on"]) for row in rows)
+    months = (today.year * 12 + today.month - 1) - (newest.year * 12 + newest.month)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        held_on = _months_later(date.fromisoformat(row["held_on"]), months)
+        writer.writerow({**row, "held_on": held_on.isoformat()})
+    return out.getvalue().encode("utf-8")
+
+
 class Command(BaseCommand):
     help = "Load the demo data (teams, users, requests and cases); safe to run twice."
 
@@ -545,11 +578,16 @@ class Command(BaseCommand):
 
     def import_history(self) -> None:
         """The teams' conferences from before Kring (demo/data/history.csv), through
-        research.importing as the system, as `kring import-history` does. Once: a file imported
-        before (its hash) is not imported again, so a second load records no second import."""
-        data = HISTORY.read_bytes()
-        if HistoryImport.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+        research.importing as the system, as `kring import-history` does, with every day moved
+        by whole months so that the newest falls in the month before this one (history_today):
+        the figures of the last twelve months have something to show in any year. Once: when
+        any of the file's conferences is there (its reference), nothing is imported, also in a
+        later month, whose moved days would differ from those imported (a fault of the import:
+        "already imported with other values")."""
+        refs = {row["conference_ref"] for row in _history_rows()}
+        if ConferenceRecord.objects.filter(source=Source.IMPORTED, import_ref__in=refs).exists():
             return
+        data = history_today(timezone.localdate())
         result = importing.read(data, by=SYSTEM)
         if not result.ok:
             raise CommandError(f"{HISTORY.name}: {result.fault_count} faults")
