@@ -66,7 +66,9 @@ def test_mira_uploads_the_checked_example_reads_every_fault_and_then_imports_the
     expect(rows.nth(4)).to_contain_text(
         nl("Use harmed, responsible, supporter or other, or leave it empty.")
     )
-    expect(rows.nth(5)).to_contain_text(nl("Use a whole number from 1 to 5, or leave it empty."))
+    expect(rows.nth(5)).to_contain_text(
+        nl("Use a whole number from %(low)s to %(high)s, or leave it empty.", low=1, high=5)
+    )
     axe.check(phone)
 
     # The summary's link leads to the list of faults.
