@@ -75,10 +75,19 @@ def test_sanne_fills_in_the_questionnaire_on_her_phone(
     phone.get_by_label(
         nl("Is there anything else you want to tell us? (You do not have to.)")
     ).fill(REMARK)
+    # The promise under it is true: the manager reads it, with the case.
+    expect(
+        phone.get_by_text(
+            nl(
+                "The team's manager reads this and knows which case it is about. "
+                "Please do not write anyone's name."
+            )
+        )
+    ).to_be_visible()
     phone.get_by_role("button", name=nl("Send my answers")).click()
 
     expect(
-        phone.get_by_text(nl("You have filled in this questionnaire. Thank you!"))
+        phone.get_by_text(nl("You have filled in this questionnaire already. Thank you."))
     ).to_be_visible()
     checked(phone, axe)
     answer = Answer.objects.get()
@@ -109,13 +118,22 @@ def test_carla_prints_the_blank_questionnaire_and_types_in_rias(
     expect(panel).to_contain_text("Ria Jansen")
     axe.check(page)
 
-    panel.get_by_role("link", name=str(nl(AnswerRole.HARMED.label))).click()
+    panel.get_by_role("link", name=str(nl(AnswerRole.HARMED.label)), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(nl("Questionnaire"))
     expect(page.get_by_text(nl("Has the situation been put right?"))).to_be_visible()
     axe.check(page)
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation").first).to_be_hidden()
     page.emulate_media(media="screen")
+
+    # The second questionnaire, some months later, prints with its own introduction.
+    page.goto(reverse("cases:detail", args=[following_up.pk]))
+    second = f"{nl(AnswerRole.HARMED.label)} ({nl('second questionnaire')})"
+    page.get_by_role("region", name=nl("Questionnaires")).get_by_role("link", name=second).click()
+    expect(
+        page.get_by_text(nl("A few months ago you were at the conference. How is it now?"))
+    ).to_be_visible()
+    axe.check(page)
 
     page.goto(reverse("cases:detail", args=[following_up.pk]))
     page.get_by_role("link", name=re.compile(rf"{nl('Type in from paper')}\W+Ria Jansen")).click()
