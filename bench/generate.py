@@ -31,7 +31,14 @@ def main(argv=None) -> int:
     from django.urls import reverse
 
     from kring.cases.models import Case
-    from kring.demo.generate import NotEmpty, Progress, analyze, generate, signed_in_session
+    from kring.demo.generate import (
+        NotEmpty,
+        NotForRealData,
+        Progress,
+        analyze,
+        generate,
+        signed_in_session,
+    )
 
     try:
         facts = generate(
@@ -44,6 +51,10 @@ def main(argv=None) -> int:
         print(
             "generate: the database is not empty; run.py starts from a fresh one", file=sys.stderr
         )
+        return 1
+    except NotForRealData as refused:
+        # Run with DJANGO_SETTINGS_MODULE=bench.settings_bench (as run.py does).
+        print(f"generate: {refused}", file=sys.stderr)
         return 1
     analyze()
     measured = Case.objects.select_related("referral", "coordinator").get(pk=facts["measured_case"])
