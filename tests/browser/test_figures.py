@@ -4,6 +4,7 @@ conferences (a dash with the reason, no percentage), and reads the charts' text 
 Mira (Utrecht's manager) reads her team's figures, then what participants wrote. axe-core checks
 every page; printing hides the filters."""
 
+import re
 from datetime import date
 
 import pytest
@@ -16,6 +17,11 @@ from tests.browser.conftest import PHONE
 from tests.browser.ui import log_in, nl
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WHOLE_MONTHS = (
+    "Figures cover whole months: the first date counts from the first day of its month, the "
+    "second up to the last day of its month."
+)
 
 
 @pytest.fixture
@@ -41,6 +47,10 @@ def test_ruud_reads_the_figures_of_every_team(
     page.get_by_label(nl("From"), exact=True).fill("2026-01-01")
     page.get_by_label(nl("Until"), exact=True).fill("2026-06-30")
     page.get_by_role("button", name=nl("Show the figures")).click()
+    # The new page, not the default period's (12 months up to this one) still on screen.
+    expect(page).to_have_url(re.compile(r"from=2026-01-01&to=2026-06-30"))
+    expect(page.locator(".figures-period")).to_contain_text("30 juni 2026")
+    expect(page.locator(".figures-months")).to_have_text(nl(WHOLE_MONTHS))
     conferences = page.get_by_role(
         "table",
         name=nl("Conferences held and the participants present (the coordinator not counted)"),
@@ -75,6 +85,7 @@ def test_ruud_reads_the_figures_of_every_team(
     expect(page.locator("[data-error-summary]")).to_contain_text(
         nl("The end date must not be before the start date.")
     )
+    expect(page).to_have_title(re.compile("^" + re.escape(nl("Error:"))))
     axe.check(page)
     axe.assert_no_violations()
 
