@@ -7,7 +7,7 @@ Which cases a user may read at all is cases/access.py (`visible_cases`, `case_fo
 
 from django.utils.translation import gettext_lazy as _
 
-from kring.accounts.models import Role, User
+from kring.accounts.models import Role, Team, User
 from kring.audit.actors import By, staff_user
 from kring.cases import lifecycle
 from kring.cases.lifecycle import BEFORE_CONFERENCE, MOVES, State, state_refusal
@@ -30,6 +30,21 @@ def of_the_team(actor: By, case: Case) -> Refusal | None:
     active."""
     user = staff_user(actor)
     if user is None or not user.is_active or case.team_id is None or case.team_id != user.team_id:
+        return deny("team", NOT_ALLOWED)
+    return None
+
+
+def team_manager(actor: By, team: Team | None) -> Refusal | None:
+    """The active manager of `team` (None: refused); anyone else is refused. For the
+    lists of a whole team that later stages give its manager alone."""
+    user = staff_user(actor)
+    if (
+        user is None
+        or not user.is_active
+        or user.role != Role.MANAGER
+        or team is None
+        or user.team_id != team.pk
+    ):
         return deny("team", NOT_ALLOWED)
     return None
 

@@ -33,11 +33,10 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from kring.accounts.models import Role
-from kring.audit.actors import actor_of, staff_user
+from kring.audit.actors import actor_of
 from kring.cases import lifecycle
 from kring.cases.lifecycle import State
-from kring.cases.policy import the_coordinator
+from kring.cases.policy import team_manager, the_coordinator
 from kring.conference.policy import coordinator_or_manager, may_edit_plan
 from kring.conference.queries import current_conference
 from kring.core.policy import Refusal, deny, first, rule
@@ -211,16 +210,7 @@ def _plan_editable(actor: By, case: Case) -> Refusal | None:
 
 def may_list_overdue(actor: By, team: Team | None) -> Refusal | None:
     """The overdue agreements of a whole team: its manager."""
-    user = staff_user(actor)
-    if (
-        user is None
-        or not user.is_active
-        or user.role != Role.MANAGER
-        or team is None
-        or user.team_id != team.pk
-    ):
-        return deny("team", NOT_ALLOWED)
-    return None
+    return team_manager(actor, team)
 
 
 # --- reports and answers (issue 12, point 2) -----------------------------------------------------

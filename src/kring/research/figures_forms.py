@@ -18,10 +18,10 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from kring.accounts.models import Role, Team
-from kring.audit.actors import By, staff_user
+from kring.accounts.models import Team
+from kring.audit.actors import By
 from kring.research.figures import FIRST_DAY, LAST_DAY, Selection
-from kring.research.policy import teams_for
+from kring.research.policy import sees_every_team, teams_for
 
 # Outside research.figures.FIRST_DAY and LAST_DAY a date is a typing error (0001-01-01,
 # 9999-12-31), refused with a message rather than computed (never a 500).
@@ -42,8 +42,7 @@ class FiguresFilterForm(forms.Form):
         start, end = default_period(today)
         self.teams = teams_for(actor)
         # Researchers choose among every team; a manager's only team is not a choice.
-        user = staff_user(actor)
-        self.choose_team = user is not None and user.role == Role.RESEARCHER
+        self.choose_team = sees_every_team(actor)
         values = {"from": start.isoformat(), "to": end.isoformat(), "team": ""}
         values.update({key: data[key] for key in ("from", "to", "team") if key in data})
         super().__init__(values)

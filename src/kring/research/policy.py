@@ -25,13 +25,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role, Team
 from kring.audit.actors import ActorKind, actor_of, staff_user
-from kring.cases.policy import the_coordinator
+from kring.cases.policy import staff_role, team_manager, the_coordinator
 from kring.circle.models import HAS_LEFT
 from kring.core.policy import Refusal, deny, first, rule
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
-
     from django.db.models import QuerySet
 
     from kring.audit.actors import By
@@ -46,11 +44,11 @@ FIGURE_ROLES = (Role.RESEARCHER, Role.MANAGER)
 IMPORT_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
 
 
-def _active(actor: By, roles: Collection[str]) -> Refusal | None:
+def sees_every_team(actor: By) -> bool:
+    """Whether `actor` reads the figures of every team (and so chooses among them): an active
+    researcher."""
     user = staff_user(actor)
-    if user is None or not user.is_active or user.role not in roles:
-        return deny("role", NOT_ALLOWED)
-    return None
+    return user is not None and user.is_active and user.role == Role.RESEARCHER
 
 
 def teams_for(actor: By) -> QuerySet[Team]:
@@ -59,7 +57,7 @@ def teams_for(actor: By) -> QuerySet[Team]:
     user = staff_user(actor)
     if user is None or not user.is_active:
         return Team.objects.none()
-    if user.role == Role.RESEARCHER:
+    if sees_every_team(actor):
         return Team.objects.all()
     if user.role == Role.MANAGER and user.team_id is not None:
         return Team.objects.filter(pk=user.team_id)
@@ -116,21 +114,12 @@ def _self(actor: By, participant: Participant) -> Refusal | None:
 def may_see_figures(actor: By, team: Team | None = None) -> Refusal | None:
     """The figures and their exports (CSV, XLSX): researchers for every team, a manager for
     their own (`team` None: whatever teams the actor may see)."""
-    return first(lambda: _active(actor, FIGURE_ROLES), lambda: _own_team(actor, team))
+    return first(lambda: staff_role(actor, *FIGURE_ROLES), lambda: _own_team(actor, team))
 
 
 def may_read_remarks(actor: By, team: Team | None) -> Refusal | None:
     """The free-text answers of a team's questionnaires: its manager only."""
-    user = staff_user(actor)
-    if (
-        user is None
-        or not user.is_active
-        or user.role != Role.MANAGER
-        or team is None
-        or user.team_id != team.pk
-    ):
-        return deny("team", NOT_ALLOWED)
-    return None
+    return team_manager(actor, team)
 
 
 # --- the historical import (issue 13, point 3) ---------------------------------------------------
@@ -142,7 +131,7 @@ def may_import_history(actor: By, team: Team | None = None) -> Refusal | None:
     import-history`, acting as the system), which runs with the server's own rights."""
     if actor_of(actor).kind == ActorKind.SYSTEM:
         return None
-    return first(lambda: _active(actor, IMPORT_ROLES), lambda: _own_team(actor, team))
+    return first(lambda: staff_role(actor, *IMPORT_ROLES), lambda: _own_team(actor, team))
 
 
 def may_create_teams(actor: By) -> Refusal | None:
@@ -151,7 +140,7 @@ def may_create_teams(actor: By) -> Refusal | None:
     acting = actor_of(actor)
     if acting.kind == ActorKind.SYSTEM:
         return None
-    return _active(actor, (Role.ADMINISTRATOR,))
+    return staff_role(actor, Role.ADMINISTRATOR)
 
 
 # --- the questionnaires (issue 13, point 1) ------------------------------------------------------
@@ -188,4 +177,4 @@ def may_answer_on_paper(actor: By, invitation: Invitation) -> Refusal | None:
 def may_print_questionnaire(actor: By) -> Refusal | None:
     """The blank questionnaire on paper, per role: coordinators and managers (who hand it
     out)."""
-    return _active(actor, (Role.COORDINATOR, Role.MANAGER))
+    return staff_role(actor, Role.COORDINATOR, Role.MANAGER)
