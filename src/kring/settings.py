@@ -17,8 +17,16 @@ DEBUG = env_bool("KRING_DEBUG", False)
 DEMO_MODE = env_bool("KRING_DEMO_MODE", False)
 SECRET_KEY = env_str("KRING_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or DEMO_MODE):
-        raise ImproperlyConfigured("KRING_SECRET_KEY must be set (it may only be empty in demo).")
+    # Only the demo may sign with the public key in this file (issue 14, finding 9): not
+    # KRING_DEBUG, which someone may switch on anywhere. No random key per process either:
+    # the web processes, the runserver reloader and the worker must share one key.
+    if not DEMO_MODE:
+        raise ImproperlyConfigured(
+            "KRING_SECRET_KEY must be set, also with KRING_DEBUG on: 50 or more random "
+            "characters, the same for every process (for example the output of `python -c "
+            '"import secrets; print(secrets.token_urlsafe(50))"`). Only KRING_DEMO_MODE may '
+            "run without it, with the public demo key."
+        )
     SECRET_KEY = "kring-demo-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("KRING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
