@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
+from kring.audit import chain
 from kring.audit.actors import Actor, ActorKind
 from kring.audit.models import AuditEvent
 from kring.core.net import client_ip
@@ -28,7 +28,12 @@ def record(
     """Append one row: `action` is dotted ("case.viewed", "case.taken_on"). `actor` is a staff
     user, an `Actor` (a participant, the requester, the system), or None for a visitor who is
     not signed in (a failed login). `data` holds codes, ids and old and new values of settings,
-    never free text, contact details, passwords or secrets."""
+    never free text, contact details, passwords or secrets.
+
+    The row goes in at the head of the hash chain (kring.audit.chain), in the caller's
+    transaction: on PostgreSQL the chain's lock is then held until that transaction ends, so
+    a transaction takes its row locks (the case first) before it records, never after
+    (docs/adr/0012-audit-chain.md)."""
     who = actor if isinstance(actor, Actor) else None
     user = who.user if who is not None else actor
     authenticated = user is not None and getattr(user, "is_authenticated", False)
@@ -39,20 +44,21 @@ def record(
     if team_id is None and user is not None:
         team_id = user.team_id
     kind = who.kind if who is not None else (ActorKind.STAFF if user is not None else "")
-    return AuditEvent.objects.create(
-        at=timezone.now(),
-        actor=user,
-        actor_role=user.role if user is not None else "",
-        actor_kind=kind,
-        actor_participant_id=who.participant_id if who is not None else None,
-        for_participant_id=who.for_participant_id if who is not None else None,
-        team_id=team_id,
-        case=case,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        ip=_request_ip.get(),
-        data=data or {},
+    return chain.append(
+        {
+            "actor_id": user.pk if user is not None else None,
+            "actor_role": user.role if user is not None else "",
+            "actor_kind": kind,
+            "actor_participant_id": who.participant_id if who is not None else None,
+            "for_participant_id": who.for_participant_id if who is not None else None,
+            "team_id": team_id,
+            "case_id": case.pk if case is not None else None,
+            "action": action,
+            "object_type": obj._meta.label_lower if obj is not None else "",
+            "object_id": str(obj.pk) if obj is not None else "",
+            "ip": _request_ip.get(),
+            "data": data or {},
+        }
     )
 
 

@@ -1,5 +1,7 @@
 """The audit log: who read or changed which case data, when, from where. Append-only:
-database triggers (see the migration) refuse every UPDATE and DELETE."""
+database triggers (see the migrations) refuse every UPDATE and DELETE, and on SQLite every
+REPLACE and upsert. Tamper-evident: each row carries the hash of its content and of the row
+before it, one chain per installation (kring.audit.chain, docs/adr/0012-audit-chain.md)."""
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
+    # The row's place in the chain (1, 2, 3 ...), the hash of the row before it (chain.GENESIS
+    # for the first) and its own: sha256 of prev_hash and the row's canonical content.
+    seq = models.BigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
     at = models.DateTimeField(_("time"), db_index=True)
     # No database constraints: the log outlives what it points at, and is never cascaded.
     actor = models.ForeignKey(
@@ -47,3 +54,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ChainCheck(models.Model):
+    """The result of one walk of the chain by the periodic task (audit.tasks): the manager's
+    access log shows the latest, and the next walk starts from the latest that verified."""
+
+    at = models.DateTimeField()
+    full = models.BooleanField(default=False)
+    ok = models.BooleanField()
+    # The head the walk reached and found sound: the next walk checks that it is still there.
+    verified_up_to_seq = models.BigIntegerField(null=True, blank=True)
+    head_hash = models.CharField(max_length=64, blank=True)
+    first_broken_seq = models.BigIntegerField(null=True, blank=True)
+    # A code of kring.audit.chain.REASONS: what is wrong at first_broken_seq.
+    reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        get_latest_by = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else self.reason}"
