@@ -196,6 +196,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A form posted without its CSRF token gets Kring's page: reload the form and send it again.
+CSRF_FAILURE_VIEW = "kring.core.errors.csrf_failure"
 # security.W003 wants Django's CSRF middleware by name and so misses Kring's subclass
 # (kring.portal.csrf): Kring's own check kring.E001 accepts the subclass (kring/core/checks.py).
 SILENCED_SYSTEM_CHECKS = ["security.W003"]

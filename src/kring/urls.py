@@ -17,3 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
 ]
+
+# Kring's error pages, in its layout and the visitor's language (kring.core.errors).
+handler400 = "kring.core.errors.bad_request"
+handler403 = "kring.core.errors.permission_denied"
+handler404 = "kring.core.errors.page_not_found"
+handler500 = "kring.core.errors.server_error"
