@@ -28,6 +28,28 @@ if not SECRET_KEY:
             "run without it, with the public demo key."
         )
     SECRET_KEY = "kring-demo-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+# Old secret keys, newest first: what they signed still opens, recovery codes keep working.
+SECRET_KEY_FALLBACKS = env_list("KRING_SECRET_KEY_FALLBACKS", [])
+
+# Keys that seal the secrets Kring must read back (TOTP secrets, links in the outbox), apart
+# from SECRET_KEY and the database: the first seals, every key opens (docs/adr/0014).
+KRING_FIELD_KEYS = env_list("KRING_FIELD_KEYS", [])
+if not KRING_FIELD_KEYS:
+    if not DEMO_MODE:
+        from kring.core.sealing import NEW_KEY_COMMAND
+
+        raise ImproperlyConfigured(
+            "KRING_FIELD_KEYS must be set: one or more keys, comma-separated, the first "
+            f"seals. Make one with: {NEW_KEY_COMMAND} and keep it apart from the database "
+            "backups. Only KRING_DEMO_MODE may run without it, with the public demo key."
+        )
+    from kring.core.sealing import DEMO_KEY
+
+    KRING_FIELD_KEYS = [DEMO_KEY]
+else:
+    from kring.core.sealing import parse_keys
+
+    KRING_FIELD_KEYS = parse_keys(KRING_FIELD_KEYS, secret_key=SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("KRING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("KRING_CSRF_TRUSTED_ORIGINS", [])

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("KRING_SECRET_KEY", "test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("KRING_SECURE", "false")
+# A fixed test key (URL-safe base64 of 32 bytes), apart from the secret key.
+os.environ.setdefault("KRING_FIELD_KEYS", "dGVzdC1maWVsZC1rZXktMDEyMzQ1Njc4OWFiY2RlZmc=")
 
 from kring.settings import *  # noqa: F403
 from kring.settings import HUEY, STORAGES

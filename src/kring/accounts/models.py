@@ -8,7 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.core.contact_details import validate_phone
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 from kring.core.models import ChoiceLabels
+from kring.core import sealing
 
 
 class Team(models.Model):
@@ -168,6 +171,60 @@ class TeamArea(models.Model):
         blank=True,
         validators=[MinValueValidator(1000), MaxValueValidator(9999)],
         help_text=_("The 4 digits of the last postcode, such as 8099."),
+def new_sealed_totp_key() -> str:
+    """20 random bytes (160 bits, RFC 4226's recommendation), sealed."""
+    return sealing.seal(secrets.token_bytes(20))
+
+
+class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238): django-otp's TOTPDevice with its secret sealed
+    (kring.core.sealing; docs/adr/0014-sealed-secrets.md) instead of kept in clear. The codes
+    are computed by django-otp (django_otp.oath.TOTP), the throttling is its ThrottlingMixin."""
+
+    sealed_key = models.TextField(default=new_sealed_totp_key)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    # The time step of the last code accepted: a code is accepted once only.
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "TOTP device"
+
+    @property
+    def bin_key(self) -> bytes:
+        return sealing.open_sealed(self.sealed_key)
+
+    def verify_token(self, token) -> bool:
+        """As TOTPDevice.verify_token: a code of this or a neighbouring step (tolerance), later
+        than the last one accepted; a wrong code counts towards the throttle."""
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            number = int(token)
+        except (TypeError, ValueError):
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = totp.verify(number, self.tolerance, self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+                self.drift = totp.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self) -> int:
+        return 1  # wait 1, 2, 4, ... seconds after wrong codes, as TOTPDevice by default
+
+
     )
 
     class Meta:

@@ -1,7 +1,9 @@
-"""The second factor: a TOTP app (django-otp's TOTPDevice) plus single-use recovery codes
-(RecoveryCode, stored as keyed hashes: docs/adr/0004-hashed-recovery-codes.md). Mandatory for
-every staff role, except in demo mode."""
+"""The second factor: a TOTP app (SealedTOTPDevice: django-otp's TOTP with its secret sealed,
+docs/adr/0014-sealed-secrets.md) plus single-use recovery codes (RecoveryCode, stored as keyed
+hashes: docs/adr/0004-hashed-recovery-codes.md). Mandatory for every staff role, except in demo
+mode."""
 
+import json
 import math
 import re
 import secrets
@@ -19,11 +21,11 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.models import Device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kring.accounts import throttle
-from kring.accounts.models import RecoveryCode
+from kring.accounts.models import RecoveryCode, SealedTOTPDevice
 from kring.audit.log import record
+from kring.core import sealing
 
 RECOVERY_CODE_COUNT = 10
 # 10 characters of base32: 50 random bits per code.
@@ -40,20 +42,20 @@ def required() -> bool:
     return not settings.DEMO_MODE
 
 
-def totp_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+def totp_device(user) -> SealedTOTPDevice | None:
+    return SealedTOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
 def has_totp_device(user) -> bool:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    return SealedTOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
-def pending_totp_device(user) -> TOTPDevice:
+def pending_totp_device(user) -> SealedTOTPDevice:
     """The unconfirmed device shown during setup; the same one on every reload, so that a
     scanned QR code stays valid until the user confirms it."""
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+    device = SealedTOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        device = SealedTOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
     return device
 
 
@@ -85,7 +87,7 @@ def recovery_code_hash(user_id: int, code: str, *, secret: str | None = None) ->
 def _candidate_hashes(user_id: int, code: str) -> list[str]:
     """The hash under SECRET_KEY and under each SECRET_KEY_FALLBACKS: codes made before a key
     rotation keep working while the old key is still a fallback."""
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
     return [recovery_code_hash(user_id, code, secret=key) for key in keys]
 
 
@@ -102,13 +104,13 @@ def use_recovery_code(user, raw_code: str) -> bool:
     return used > 0
 
 
-def secret_groups(device: TOTPDevice) -> str:
+def secret_groups(device: SealedTOTPDevice) -> str:
     """The secret in base32, in groups of four, for typing into an app by hand."""
     secret = b32encode(device.bin_key).decode("ascii").rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def config_url(device: TOTPDevice) -> str:
+def config_url(device: SealedTOTPDevice) -> str:
     label = quote(f"{ISSUER}:{device.user.get_username()}")
     params = urlencode(
         {
@@ -123,7 +125,7 @@ def config_url(device: TOTPDevice) -> str:
     return f"otpauth://totp/{label}?{params}"
 
 
-def qr_svg(device: TOTPDevice, *, label: str) -> SafeString:
+def qr_svg(device: SealedTOTPDevice, *, label: str) -> SafeString:
     """The setup QR code as inline SVG: paths and presentation attributes only, no style
     attribute (the Content-Security-Policy allows no inline style)."""
     image = qrcode.make(config_url(device), image_factory=qrcode.image.svg.SvgPathFillImage)
@@ -153,7 +155,7 @@ class CodeCheck:
 
 def _check(device: Device, code: str, *, recovery: bool = False) -> CodeCheck:
     """django-otp's throttling: after a wrong code the device refuses codes for 1, 2, 4, ...
-    seconds. A TOTP code is accepted once only: TOTPDevice.last_t refuses earlier time steps."""
+    seconds. A TOTP code is accepted once only: the device's last_t refuses earlier time steps."""
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
         allowed, info = device.verify_is_allowed()
@@ -210,7 +212,25 @@ def create_recovery_codes(user) -> list[str]:
     return codes
 
 
-def confirm_totp_device(user, device: TOTPDevice, raw_code: str) -> tuple[CodeCheck, list[str]]:
+def seal_for_display(codes: list[str]) -> str:
+    """New codes sealed (kring.core.sealing) for the one request between the page that makes
+    them and the page that shows them: the session row never holds them in clear."""
+    return sealing.seal(json.dumps(codes))
+
+
+def open_for_display(sealed: str | None) -> list[str]:
+    """The codes sealed by seal_for_display; none when there are none or they cannot be opened
+    (a key rotated away in between: the user makes new codes)."""
+    if not isinstance(sealed, str) or not sealed:
+        return []
+    try:
+        codes = json.loads(sealing.open_sealed(sealed))
+    except sealing.Unreadable:
+        return []
+    return [code for code in codes if isinstance(code, str)]
+
+
+def confirm_totp_device(user, device: SealedTOTPDevice, raw_code: str) -> tuple[CodeCheck, list[str]]:
     """Setup: the first correct code confirms the app; the recovery codes are made at once."""
     code = normalise_code(raw_code)
     if not _TOTP_FORMAT.match(code):
@@ -222,7 +242,7 @@ def confirm_totp_device(user, device: TOTPDevice, raw_code: str) -> tuple[CodeCh
         device = check.device
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        SealedTOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = create_recovery_codes(user)
         record("account.second_factor_setup", actor=user, obj=user)
     return check, codes
@@ -231,7 +251,7 @@ def confirm_totp_device(user, device: TOTPDevice, raw_code: str) -> tuple[CodeCh
 def reset_second_factor(user, *, by) -> None:
     """An administrator removes a lost app and its recovery codes; the user sets up anew."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
+        SealedTOTPDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
         # For the user's team, so that its manager sees it in the access log.
         record(

@@ -33,6 +33,7 @@ from kring.core.forms import posted
 from kring.core.net import client_ip
 
 RECOVERY_CODES_SESSION_KEY = "kring_new_recovery_codes"
+# New recovery codes, sealed (second_factor.seal_for_display), until the page shows them once.
 
 
 def _safe_next(request) -> str:
@@ -202,7 +203,7 @@ def setup(request):
         check, codes = second_factor.confirm_totp_device(user, device, form.cleaned_data["code"])
         if check.device is not None:
             _verified(request, check.device)
-            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            request.session[RECOVERY_CODES_SESSION_KEY] = second_factor.seal_for_display(codes)
             return redirect(_with_next(reverse("accounts:recovery_codes"), next_url))
         if check.wait_until:
             form.add_error("code", _wait_message(check))
@@ -228,7 +229,7 @@ def setup(request):
 @require_http_methods(["GET", "HEAD"])
 def recovery_codes(request):
     """New recovery codes, shown once: they are taken out of the session as they are shown."""
-    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None) or []
+    codes = second_factor.open_for_display(request.session.pop(RECOVERY_CODES_SESSION_KEY, None))
     context = {
         "codes": [second_factor.format_recovery_code(c) for c in codes],
         "continue_url": _safe_next(request) or start_url(request.user),
@@ -243,7 +244,7 @@ def regenerate_recovery_codes(request):
         return redirect("accounts:account")
     codes = second_factor.create_recovery_codes(request.user)
     record("account.recovery_codes_regenerated", actor=request.user, obj=request.user)
-    request.session[RECOVERY_CODES_SESSION_KEY] = codes
+    request.session[RECOVERY_CODES_SESSION_KEY] = second_factor.seal_for_display(codes)
     return redirect("accounts:recovery_codes")
 
 

@@ -1532,11 +1532,10 @@ def signed_in_session(user: Any) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from kring.accounts import sessions
 
-    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    device = SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -1561,6 +1560,7 @@ def generate(
     *,
     seed: int = 2,
     append: bool = False,
+    from kring.accounts.models import SealedTOTPDevice
     progress: Progress | None = None,
     fast_sqlite: bool = False,
 ) -> dict:

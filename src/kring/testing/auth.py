@@ -10,21 +10,20 @@ import time
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kring.accounts import second_factor
-from kring.accounts.models import RecoveryCode
+from kring.accounts.models import RecoveryCode, SealedTOTPDevice
 from kring.testing.users import PASSWORD
 
 
-def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
+def totp_code(device: SealedTOTPDevice, *, at: float | None = None) -> str:
     """The code the user's app shows at `at` (default: now), as a string of `digits` digits."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time() if at is None else at
     return f"{totp.token():0{device.digits}d}"
 
 
-def fresh_totp_code(device: TOTPDevice) -> str | None:
+def fresh_totp_code(device: SealedTOTPDevice) -> str | None:
     """A code the server still accepts: TOTP codes are single-use (last_t), so after an
     earlier login in the same 30 seconds take the next step (within the device's tolerance)."""
     device.refresh_from_db()
@@ -36,10 +35,10 @@ def fresh_totp_code(device: TOTPDevice) -> str | None:
     return totp_code(device, at=device.t0 + (step_t - device.drift) * device.step)
 
 
-def confirmed_device(user) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def confirmed_device(user) -> SealedTOTPDevice:
+    device = SealedTOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        device = SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return device
 
 
@@ -60,12 +59,12 @@ def login_verified(client, user, password: str = PASSWORD):
     assert response.status_code == 302, "the password was not accepted"
     if response.url.startswith(reverse("accounts:setup")):
         client.get(reverse("accounts:setup"))  # shows the QR code: creates the pending device
-        device = TOTPDevice.objects.get(user=user, confirmed=False)
+        device = SealedTOTPDevice.objects.get(user=user, confirmed=False)
         response = client.post(reverse("accounts:setup"), {"code": totp_code(device)})
         assert response.status_code == 302, "setting up the authenticator app failed"
         return client.get(response.url)  # the recovery codes, shown once
     if response.url.startswith(reverse("accounts:verify")):
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        device = SealedTOTPDevice.objects.get(user=user, confirmed=True)
         code = fresh_totp_code(device)
         if code is None:  # every acceptable step is used up: a recovery code instead
             code = add_recovery_code(user)

@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kring.accounts import second_factor
-from kring.accounts.models import RecoveryCode
+from kring.accounts.models import RecoveryCode, SealedTOTPDevice
 from kring.audit.models import AuditEvent
 from kring.testing.auth import confirmed_device, force_verified_login, login_verified
 from kring.testing.users import PASSWORD
@@ -93,18 +92,18 @@ def test_setup_shows_a_qr_code_without_inline_style_and_the_key_in_groups(client
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
     assert "style=" not in svg
     assert '<title id="qr-title">' in svg
-    device = TOTPDevice.objects.get(user=carla, confirmed=False)
+    device = SealedTOTPDevice.objects.get(user=carla, confirmed=False)
     assert second_factor.secret_groups(device) in html
     assert re.fullmatch(r"([A-Z2-7]{4} ){7}[A-Z2-7]{4}", second_factor.secret_groups(device))
     # A reload shows the same key, so that a scanned code stays valid.
     client.get(reverse("accounts:setup"))
-    assert TOTPDevice.objects.filter(user=carla).count() == 1
+    assert SealedTOTPDevice.objects.filter(user=carla).count() == 1
 
 
 def test_setup_with_a_real_code_gives_ten_recovery_codes_shown_once(client, carla):
     password_step(client, carla)
     client.get(reverse("accounts:setup"))
-    device = TOTPDevice.objects.get(user=carla, confirmed=False)
+    device = SealedTOTPDevice.objects.get(user=carla, confirmed=False)
 
     response = client.post(reverse("accounts:setup"), {"code": code_for(device)})
 
@@ -128,7 +127,7 @@ def test_setup_refuses_a_wrong_code(client, carla):
     client.get(reverse("accounts:setup"))
     response = client.post(reverse("accounts:setup"), {"code": "000000"})
     assert "This code is not correct" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=carla, confirmed=True).exists()
+    assert not SealedTOTPDevice.objects.filter(user=carla, confirmed=True).exists()
     assert not verified(client)
 
 
@@ -185,7 +184,7 @@ def test_wrong_codes_are_throttled(client, carla):
     assert "Too many wrong codes in a row. Wait 1 second" in response.content.decode()
     assert not verified(client)
 
-    TOTPDevice.objects.filter(pk=device.pk).update(
+    SealedTOTPDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=timezone.now() - timedelta(seconds=2)
     )
     response = client.post(reverse("accounts:verify"), {"code": code_for(device)})
@@ -274,7 +273,7 @@ def test_admin_can_reset_a_lost_second_factor(client, carla, admin_user):
         {"action": "reset_second_factor", "_selected_action": [carla.pk]},
     )
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=carla).exists()
+    assert not SealedTOTPDevice.objects.filter(user=carla).exists()
     assert not RecoveryCode.objects.filter(user=carla).exists()
     assert AuditEvent.objects.filter(
         action="account.second_factor_reset", actor=admin_user, object_id=str(carla.pk)

@@ -1,0 +1,117 @@
+"""Secrets of the second factor sealed at rest (issue 14, findings 6 and 7;
+docs/adr/0014-sealed-secrets.md): the TOTP secret is in no database row in clear, new recovery
+codes are in no session row in clear, and recovery codes survive a rotation of SECRET_KEY while
+the old key is a fallback."""
+
+import json
+import re
+from base64 import b32decode, b32encode
+
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+
+from kring.accounts import second_factor
+from kring.testing.auth import confirmed_device, force_verified_login
+from kring.testing.users import PASSWORD
+
+
+def password_step(client, user):
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    return response
+
+
+def shown_codes(page: str) -> list[str]:
+    return re.findall(r"<li>([a-z2-7]{5}-[a-z2-7]{5})</li>", page)
+
+
+def database_text() -> str:
+    """Every row of every table, as text: what someone with a copy of the database reads."""
+    rows: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            rows.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(rows).lower()
+
+
+def secret_on_setup_page(page: str) -> bytes:
+    groups = re.search(r'<p class="reference">([A-Z2-7 ]+)</p>', page).group(1)
+    base32 = groups.replace(" ", "")
+    return b32decode(base32 + "=" * (-len(base32) % 8))
+
+
+def session_row(client) -> str:
+    """The session as the database keeps it, and decoded."""
+    row = Session.objects.get(session_key=client.session.session_key)
+    return row.session_data + json.dumps(row.get_decoded())
+
+
+def test_the_totp_secret_is_in_no_database_row_in_clear(client, carla):
+    password_step(client, carla)
+    secret = secret_on_setup_page(client.get(reverse("accounts:setup")).content.decode())
+
+    stored = database_text()
+    assert secret.hex() not in stored
+    assert b32encode(secret).decode().rstrip("=").lower() not in stored
+    # The app made from that page still works: setup and a later sign-in accept its codes.
+    response = client.post(reverse("accounts:setup"), {"code": f"{totp(secret):06d}"})
+    assert response.status_code == 302
+    assert DEVICE_ID_SESSION_KEY in client.session
+    assert secret.hex() not in database_text()
+
+
+def test_new_recovery_codes_are_in_no_session_row_in_clear_and_shown_once(client, carla):
+    password_step(client, carla)
+    secret = secret_on_setup_page(client.get(reverse("accounts:setup")).content.decode())
+    response = client.post(reverse("accounts:setup"), {"code": f"{totp(secret):06d}"})
+    waiting = session_row(client)  # between the setup and the page that shows the codes
+
+    codes = shown_codes(client.get(response.url).content.decode())
+
+    assert len(codes) == 10
+    for code in codes:
+        assert code not in waiting
+        assert code.replace("-", "") not in waiting
+    assert not shown_codes(client.get(reverse("accounts:recovery_codes")).content.decode())
+
+
+def test_regenerated_recovery_codes_are_in_no_session_row_in_clear(client, carla):
+    force_verified_login(client, carla)
+    response = client.post(reverse("accounts:recovery_codes_regenerate"))
+    waiting = session_row(client)
+
+    codes = shown_codes(client.get(response.url).content.decode())
+
+    assert len(codes) == 10
+    assert all(code.replace("-", "") not in waiting for code in codes)
+
+
+def test_a_recovery_code_signs_in_after_a_secret_key_rotation_with_the_old_key_as_fallback(
+    client, carla, settings
+):
+    confirmed_device(carla)
+    code = second_factor.create_recovery_codes(carla)[0]
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-rotated-secret-key-" + "r" * 40
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+
+    password_step(client, carla)
+    response = client.post(reverse("accounts:verify"), {"code": code})
+
+    assert response.status_code == 302
+    assert DEVICE_ID_SESSION_KEY in client.session
+    # Without the old key among the fallbacks, the same sheet of codes no longer works.
+    other = second_factor.create_recovery_codes(carla)[1]
+    settings.SECRET_KEY = "yet-another-secret-key-" + "y" * 40
+    settings.SECRET_KEY_FALLBACKS = []
+    client.logout()
+    password_step(client, carla)
+    assert (
+        "not correct" in client.post(reverse("accounts:verify"), {"code": other}).content.decode()
+    )

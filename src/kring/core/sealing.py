@@ -1,0 +1,121 @@
+"""Secrets that Kring must read back, sealed at rest (docs/adr/0014-sealed-secrets.md).
+
+A few secrets cannot be hashed because Kring needs them again: the TOTP secret of an
+authenticator app (to compute its codes), a personal link waiting in the outbox, new recovery
+codes between the page that makes them and the page that shows them. They are sealed with
+Fernet (AES-128-CBC and HMAC-SHA-256, from the `cryptography` library) under keys from
+KRING_FIELD_KEYS: kept apart from SECRET_KEY and from the database, so that a copy of the
+database, or of the database and SECRET_KEY, does not reveal them.
+
+- `seal(value) -> str` seals with the first key; `open_sealed(token) -> bytes` opens with any
+  key (raises `Unreadable` when no key opens it); so keys rotate: put a new key first, run
+  `kring rotate-keys`, then drop the old key.
+- `register(model_label, field)`: each app names the fields that hold sealed values (from its
+  AppConfig.ready()), so that `kring rotate-keys` finds them without `core` importing the app.
+"""
+
+import base64
+import binascii
+from collections.abc import Iterable
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+# The demo's key, public like the demo's SECRET_KEY: only KRING_DEMO_MODE may use it.
+DEMO_KEY = "a3JpbmctZGVtby1maWVsZC1rZXktbm90LWZvci11c2U="  # base64 of 32 ASCII bytes
+NEW_KEY_COMMAND = (
+    "python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
+)
+
+# (model label, field name) of every field that holds a sealed value.
+_SEALED_FIELDS: list[tuple[str, str]] = []
+
+
+class Unreadable(Exception):
+    """No key in KRING_FIELD_KEYS opens the value (a key was dropped too soon, or the value
+    was changed)."""
+
+
+def parse_keys(keys: Iterable[str], *, secret_key: str | None = None) -> list[str]:
+    """The keys as given, checked: each 32 random bytes in URL-safe base64 (what
+    NEW_KEY_COMMAND prints), none twice, none equal to SECRET_KEY."""
+    parsed: list[str] = []
+    for number, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ImproperlyConfigured(
+                f"KRING_FIELD_KEYS: key {number} is not a key (32 random bytes in URL-safe "
+                f"base64, 44 characters). Make one with: {NEW_KEY_COMMAND}"
+            )
+        if key in parsed:
+            raise ImproperlyConfigured(
+                f"KRING_FIELD_KEYS: key {number} is the same as key {parsed.index(key) + 1}."
+            )
+        if secret_key is not None and key == secret_key:
+            raise ImproperlyConfigured(
+                "KRING_FIELD_KEYS must be kept apart from KRING_SECRET_KEY: use another key."
+            )
+        parsed.append(key)
+    return parsed
+
+
+@lru_cache(maxsize=4)
+def _fernets(keys: tuple[str, ...]) -> tuple[MultiFernet, Fernet]:
+    if not keys:
+        raise ImproperlyConfigured("KRING_FIELD_KEYS is empty: there is no key to seal with.")
+    fernets = [Fernet(key.encode("ascii")) for key in keys]
+    return MultiFernet(fernets), fernets[0]
+
+
+def _keys() -> tuple[MultiFernet, Fernet]:
+    return _fernets(tuple(settings.KRING_FIELD_KEYS))
+
+
+def seal(value: bytes | str) -> str:
+    """The value sealed with the first key, as ASCII text for a text column or a session."""
+    data = value.encode() if isinstance(value, str) else value
+    multi, _ = _keys()
+    return multi.encrypt(data).decode("ascii")
+
+
+def open_sealed(token: str) -> bytes:
+    """The sealed value, opened with whichever key sealed it."""
+    multi, _ = _keys()
+    try:
+        return multi.decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeEncodeError) as error:
+        raise Unreadable("no key in KRING_FIELD_KEYS opens this value") from error
+
+
+def under_first_key(token: str) -> bool:
+    """Whether the value is sealed with the first key already (then rotating leaves it)."""
+    _, first = _keys()
+    try:
+        first.decrypt(token.encode("ascii"))
+    except (InvalidToken, UnicodeEncodeError):
+        return False
+    return True
+
+
+def reseal(token: str) -> str:
+    """The same value sealed with the first key (MultiFernet.rotate keeps its timestamp)."""
+    multi, _ = _keys()
+    try:
+        return multi.rotate(token.encode("ascii")).decode("ascii")
+    except (InvalidToken, UnicodeEncodeError) as error:
+        raise Unreadable("no key in KRING_FIELD_KEYS opens this value") from error
+
+
+def register(model_label: str, field: str) -> None:
+    """Name a field that holds sealed values ("accounts.SealedTOTPDevice", "sealed_key")."""
+    if (model_label, field) not in _SEALED_FIELDS:
+        _SEALED_FIELDS.append((model_label, field))
+
+
+def sealed_fields() -> list[tuple[str, str]]:
+    return list(_SEALED_FIELDS)
