@@ -1,3 +1,5 @@
+import secrets
+import time
 import unicodedata
 
 from django.contrib.auth.models import AbstractUser
@@ -6,12 +8,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from kring.core.contact_details import validate_phone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
-from kring.core.models import ChoiceLabels
+
 from kring.core import sealing
+from kring.core.contact_details import validate_phone
+from kring.core.models import ChoiceLabels
 
 
 class Team(models.Model):
@@ -138,39 +140,6 @@ class RecoveryCode(models.Model):
         return f"recovery code {self.pk} of user {self.user_id}"
 
 
-def municipality_key(name: str) -> str:
-    """A municipality's name as it is compared: trimmed, one space between words, without
-    accents, case-insensitive ("  Súdwest-Fryslân " and "sudwest-fryslan" are the same)."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.split()).casefold()
-
-
-class TeamArea(models.Model):
-    """Where a team works (issue 8, point 7): a municipality, a range of 4-digit postcodes, or
-    both. A request from there goes to the team's inbox (accounts.areas.team_for_place). No
-    municipality and no postcode belongs to two teams; the administrator keeps the areas on
-    the team's page in /beheer/ (accounts.admin)."""
-
-    team = models.ForeignKey(
-        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="areas"
-    )
-    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
-    # The name as compared (municipality_key): set on save, unique over all teams.
-    municipality_key = models.CharField(max_length=100, blank=True, editable=False)
-    postcode_from = models.PositiveSmallIntegerField(
-        _("postcodes from"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1000), MaxValueValidator(9999)],
-        help_text=_("The 4 digits of the first postcode, such as 8000."),
-    )
-    postcode_to = models.PositiveSmallIntegerField(
-        _("up to and including"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1000), MaxValueValidator(9999)],
-        help_text=_("The 4 digits of the last postcode, such as 8099."),
 def new_sealed_totp_key() -> str:
     """20 random bytes (160 bits, RFC 4226's recommendation), sealed."""
     return sealing.seal(secrets.token_bytes(20))
@@ -225,6 +194,39 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         return 1  # wait 1, 2, 4, ... seconds after wrong codes, as TOTPDevice by default
 
 
+def municipality_key(name: str) -> str:
+    """A municipality's name as it is compared: trimmed, one space between words, without
+    accents, case-insensitive ("  Súdwest-Fryslân " and "sudwest-fryslan" are the same)."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.split()).casefold()
+
+
+class TeamArea(models.Model):
+    """Where a team works (issue 8, point 7): a municipality, a range of 4-digit postcodes, or
+    both. A request from there goes to the team's inbox (accounts.areas.team_for_place). No
+    municipality and no postcode belongs to two teams; the administrator keeps the areas on
+    the team's page in /beheer/ (accounts.admin)."""
+
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="areas"
+    )
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    # The name as compared (municipality_key): set on save, unique over all teams.
+    municipality_key = models.CharField(max_length=100, blank=True, editable=False)
+    postcode_from = models.PositiveSmallIntegerField(
+        _("postcodes from"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1000), MaxValueValidator(9999)],
+        help_text=_("The 4 digits of the first postcode, such as 8000."),
+    )
+    postcode_to = models.PositiveSmallIntegerField(
+        _("up to and including"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1000), MaxValueValidator(9999)],
+        help_text=_("The 4 digits of the last postcode, such as 8099."),
     )
 
     class Meta:

@@ -32,8 +32,8 @@ from kring.audit.log import record
 from kring.core.forms import posted
 from kring.core.net import client_ip
 
-RECOVERY_CODES_SESSION_KEY = "kring_new_recovery_codes"
 # New recovery codes, sealed (second_factor.seal_for_display), until the page shows them once.
+RECOVERY_CODES_SESSION_KEY = "kring_new_recovery_codes"
 
 
 def _safe_next(request) -> str:

@@ -1534,6 +1534,7 @@ def signed_in_session(user: Any) -> str:
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from kring.accounts import sessions
+    from kring.accounts.models import SealedTOTPDevice
 
     device = SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -1560,7 +1561,6 @@ def generate(
     *,
     seed: int = 2,
     append: bool = False,
-    from kring.accounts.models import SealedTOTPDevice
     progress: Progress | None = None,
     fast_sqlite: bool = False,
 ) -> dict:
