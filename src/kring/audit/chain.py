@@ -135,8 +135,8 @@ def append(values: dict[str, Any]) -> AuditEvent:
 
 
 class Chainer:
-    """Links rows made in bulk (the generator): call it on each row's values in the order of
-    insertion, after `start()` in the inserting transaction."""
+    """Links rows made in bulk (the generator): `start()` in the inserting transaction, then
+    `link(values)` for each row in the order of insertion, which gives its seq and hashes."""
 
     def __init__(self) -> None:
         self.seq, self.hash = 0, GENESIS
@@ -145,11 +145,10 @@ class Chainer:
         lock()
         self.seq, self.hash = head()
 
-    def __call__(self, values: dict[str, Any]) -> None:
+    def link(self, values: dict[str, Any]) -> dict[str, Any]:
         self.seq += 1
-        values["seq"] = self.seq
-        values["prev_hash"] = self.hash
-        self.hash = values["hash"] = link(self.hash, values)
+        prev_hash, self.hash = self.hash, link(self.hash, {**values, "seq": self.seq})
+        return {"seq": self.seq, "prev_hash": prev_hash, "hash": self.hash}
 
 
 @dataclass

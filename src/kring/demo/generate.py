@@ -720,8 +720,11 @@ class Generator:
     def cases(self, progress: Progress) -> dict:
         from django.db import connection, transaction
 
+        from kring.audit.chain import Chainer
+
         self.ids = Ids(_models())
         self.inserter = Inserter(connection)
+        self.chainer = Chainer()
 
         plan = self.plan()
         progress.total = max(len(plan), 1)  # carla's caseload: at least 43 cases
@@ -1220,8 +1223,11 @@ class Generator:
                     )
 
         models = _models()
+        # The audit rows join the hash chain in the order they go in (kring.audit.chain).
+        self.chainer.start()
         for audit in rows["audit"]:
             audit.object_id = str(audit.case.id)
+            audit.update(self.chainer.link(_audit_values(audit)))
         for name in WRITE_ORDER:
             if rows[name]:
                 self.inserter.insert(models[name], rows[name])
@@ -1450,6 +1456,26 @@ class Inserter:
         with self.connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+
+def _audit_values(audit: Row) -> dict[str, Any]:
+    """An audit row's content as kring.audit.chain hashes it: parents by id, defaults filled."""
+    case, actor = audit.get("case"), audit.get("actor")
+    return {
+        "at": audit["at"],
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_role": audit.get("actor_role", ""),
+        "actor_kind": audit.get("actor_kind", ""),
+        "actor_participant_id": audit.get("actor_participant_id"),
+        "for_participant_id": audit.get("for_participant_id"),
+        "team_id": audit.get("team_id"),
+        "case_id": case["id"] if case is not None else None,
+        "action": audit["action"],
+        "object_type": audit.get("object_type", ""),
+        "object_id": audit.get("object_id", ""),
+        "ip": audit.get("ip"),
+        "data": audit.get("data", {}),
+    }
 
 
 def _models() -> dict[str, Any]:
