@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "kring.audit.log.AuditContextMiddleware",
     "kring.accounts.middleware.SessionTimeoutMiddleware",
     "kring.accounts.middleware.SecondFactorMiddleware",
+    "kring.accounts.password_change.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -169,14 +170,16 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-# Length and a list of common passwords; no composition rules (NIST SP 800-63B).
+# Length, the shipped lists of common passwords (Django's and a Dutch one), not built on the
+# user's name; no composition rules (NIST SP 800-63B). kring.accounts.password_validation.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "kring.accounts.password_validation.KnownPasswordValidator"},
+    {"NAME": "kring.accounts.password_validation.NamePasswordValidator"},
 ]
 
 # Sessions live in the database so that logout ends them on the server, for every process.

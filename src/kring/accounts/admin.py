@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kring.accounts import admin_audit, second_factor
+from kring.accounts import admin_audit, password_change, second_factor
 from kring.accounts.models import Role, Team, TeamArea, User, municipality_key
 from kring.accounts.views import logout_view
 
@@ -110,7 +110,7 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     ordering = ["username"]
     fieldsets = [
-        (None, {"fields": ["username", "password"]}),
+        (None, {"fields": ["username", "password", "must_change_password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email", "language"]}),
         (_("Contact details for participants"), {"fields": ["work_phone", "work_email", "away"]}),
         (_("Role"), {"fields": ["role", "team", "is_active", "is_superuser"]}),
@@ -132,12 +132,13 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
                     "usable_password",
                     "password1",
                     "password2",
+                    "must_change_password",
                 ],
             },
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["reset_second_factor"]
+    actions = ["reset_second_factor", "require_password_change"]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -164,6 +165,10 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
             admin_audit.user_added(obj, by=request.user)
         else:
             admin_audit.user_changed(old, obj, changed_fields=form.changed_data, by=request.user)
+        if "must_change_password" in form.changed_data:
+            admin_audit.password_change_required(
+                obj, required=obj.must_change_password, by=request.user
+            )
 
     def delete_model(self, request, obj):
         admin_audit.user_deleted(obj, by=request.user)
@@ -199,6 +204,21 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
             ngettext(
                 "The second factor of %(count)d user was reset.",
                 "The second factor of %(count)d users was reset.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+    @admin.action(description=_("Require a new password at next sign-in"))
+    def require_password_change(self, request, queryset):
+        count = password_change.require_new_password(list(queryset), by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user must choose a new password at next sign-in.",
+                "%(count)d users must choose a new password at next sign-in.",
                 count,
             )
             % {"count": count},

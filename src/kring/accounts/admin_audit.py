@@ -17,6 +17,7 @@ USER_ADDED = "account.added"
 USER_CHANGED = "account.changed"
 USER_DELETED = "account.deleted"
 PASSWORD_SET = "account.password_set"  # noqa: S105 - an action name, not a password
+PASSWORD_CHANGE_REQUIRED = "account.password_change_required"  # noqa: S105 - an action name
 SECOND_FACTOR_RESET = "account.second_factor_reset"  # written by second_factor.reset_second_factor
 TEAM_ADDED = "team.added"
 TEAM_CHANGED = "team.changed"
@@ -26,6 +27,7 @@ ADMIN_ACTIONS = (
     USER_CHANGED,
     USER_DELETED,
     PASSWORD_SET,
+    PASSWORD_CHANGE_REQUIRED,
     SECOND_FACTOR_RESET,
     TEAM_ADDED,
     TEAM_CHANGED,
@@ -36,6 +38,8 @@ ADMIN_ACTIONS = (
 ACCESS_FIELDS = ("role", "team", "is_active", "is_staff", "is_superuser")
 # Never logged, not even by name: the password hash, and dates the admin does not edit.
 UNLOGGED_FIELDS = {"password", "last_login", "date_joined"}
+# Logged in a row of their own, not also by name in "account.changed".
+OWN_ROW_FIELDS = {"must_change_password"}
 # Roles that see cases of their team (cases.access.visible_cases).
 CASE_ROLES = {Role.OFFICE, Role.COORDINATOR, Role.MANAGER}
 MAIL_CASE_ACCESS = "account.case_access_granted"
@@ -79,7 +83,7 @@ def user_changed(old: dict, user, *, changed_fields, by) -> None:
         for field in ACCESS_FIELDS
         if old[field] != new[field]
     }
-    others = sorted(set(changed_fields) - set(ACCESS_FIELDS) - UNLOGGED_FIELDS)
+    others = sorted(set(changed_fields) - set(ACCESS_FIELDS) - UNLOGGED_FIELDS - OWN_ROW_FIELDS)
     if not changes and not others:
         return
     data: dict = {"user": user.pk}
@@ -102,6 +106,13 @@ def password_set(user, *, by) -> None:
     """That an administrator set (or switched off) the password: never the value or hash."""
     data = {"user": user.pk, "usable": user.has_usable_password()}
     _record_for_teams(PASSWORD_SET, by=by, obj=user, team_ids=[user.team_id], data=data)
+
+
+def password_change_required(user, *, required: bool, by) -> None:
+    """That an administrator required (or no longer requires) a new password at the user's next
+    sign-in (accounts.password_change)."""
+    data = {"user": user.pk, "required": required}
+    _record_for_teams(PASSWORD_CHANGE_REQUIRED, by=by, obj=user, team_ids=[user.team_id], data=data)
 
 
 def team_added(team, *, by) -> None:

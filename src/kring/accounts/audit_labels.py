@@ -30,6 +30,9 @@ LABELS = {
     admin_audit.USER_CHANGED: _("Administrator changed an account"),
     admin_audit.USER_DELETED: _("Administrator deleted an account"),
     admin_audit.PASSWORD_SET: _("Administrator set a password"),
+    admin_audit.PASSWORD_CHANGE_REQUIRED: _(
+        "Administrator required a new password at next sign-in"
+    ),
     admin_audit.SECOND_FACTOR_RESET: _("Administrator reset the sign-in app"),
     admin_audit.TEAM_ADDED: _("Administrator added a team"),
     admin_audit.TEAM_CHANGED: _("Administrator changed a team"),

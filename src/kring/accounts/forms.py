@@ -66,12 +66,23 @@ def _password_hint() -> str:
 
 
 class KringPasswordChangeForm(PasswordChangeForm):
-    """Django's form and validators, with a plain-text hint (the default is an HTML list)."""
+    """Django's form and validators, with a plain-text hint (the default is an HTML list), and
+    the current password refused as the new one (issue 14, point 4)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = _password_hint()
         self.fields["new_password2"].help_text = ""
+
+    def clean(self):
+        data = super().clean()
+        new, old = data.get("new_password1"), data.get("old_password")
+        # old_password is only in the data when it was correct: no second hash to compare.
+        if new and old and new == old:
+            self.add_error(
+                "new_password1", _("Choose a password that differs from your current one.")
+            )
+        return data
 
 
 class ContactDetailsForm(forms.ModelForm):

@@ -75,6 +75,16 @@ class User(ChoiceLabels, AbstractUser):
         ),
     )
 
+    # Set by an administrator (issue 14, point 4; accounts.password_change): after signing in,
+    # every page leads to the password change page until the user has chosen a new password.
+    must_change_password = models.BooleanField(
+        _("new password at next sign-in"),
+        default=False,
+        help_text=_(
+            "After signing in, the user must choose a new password before doing anything else."
+        ),
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

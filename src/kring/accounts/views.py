@@ -28,6 +28,7 @@ from kring.accounts.forms import (
 )
 from kring.accounts.models import User
 from kring.accounts.nav import NAV, start_url
+from kring.accounts.password_change import change_own_password
 from kring.audit.log import record
 from kring.core.forms import posted
 from kring.core.net import client_ip
@@ -291,15 +292,18 @@ def contact_details(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def password_change(request):
+    # Required by an administrator (accounts.password_change): every page led here until now.
+    required = request.user.must_change_password
+    next_url = _safe_next(request)
     form = KringPasswordChangeForm(request.user, posted(request))
     if form.is_valid():
-        user = form.save()
+        user = change_own_password(form)
         # Keeps this session; the user's other sessions end (their password hash changed).
         update_session_auth_hash(request, user)
-        record("account.password_changed", actor=user, obj=user)
         messages.success(request, _("Your password has been changed."))
-        return redirect("accounts:account")
-    return render(request, "accounts/password_change.html", {"form": form})
+        return redirect(next_url or start_url(user)) if required else redirect("accounts:account")
+    context = {"form": form, "required": required, "next": next_url}
+    return render(request, "accounts/password_change.html", context)
 
 
 @require_POST

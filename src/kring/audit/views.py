@@ -112,12 +112,17 @@ class _Describer:
         name = self.users.get(user_id) or data.get("username") or f"#{user_id}"
         if action == admin_audit.PASSWORD_SET and data.get("usable") is False:
             summary = _("Password sign-in switched off by an administrator: %(name)s")
+        elif action == admin_audit.PASSWORD_CHANGE_REQUIRED and data.get("required") is False:
+            summary = _("New password at next sign-in no longer required: %(name)s")
         else:
             summary = {
                 admin_audit.USER_ADDED: _("Account added: %(name)s"),
                 admin_audit.USER_CHANGED: _("Account changed: %(name)s"),
                 admin_audit.USER_DELETED: _("Account deleted: %(name)s"),
                 admin_audit.PASSWORD_SET: _("Password set by an administrator: %(name)s"),
+                admin_audit.PASSWORD_CHANGE_REQUIRED: _(
+                    "New password required at next sign-in: %(name)s"
+                ),
                 admin_audit.SECOND_FACTOR_RESET: _("Second factor reset: %(name)s"),
             }[action]
         return summary % {"name": name}, self.details(User, data)

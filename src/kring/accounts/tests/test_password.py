@@ -21,8 +21,8 @@ def test_password_change_url_is_stable():
 @pytest.mark.parametrize(
     ("new", "message"),
     [
-        ("password123", "This password is too common."),
-        ("kort", "This password is too short. It must contain at least 10 characters."),
+        ("password123456", "This password is on a list of passwords that are used often"),
+        ("kort", "This password is too short. It must contain at least 12 characters."),
         ("carla@kring.test", "The password is too similar to the email address."),
     ],
 )

@@ -1,0 +1,83 @@
+"""A new password at next sign-in (issue 14, point 4).
+
+An administrator requires it (the action on the user list in /beheer/, or the checkbox on the
+user's form); after the password and the second factor, every page leads the user to the
+password change page until they have chosen a new password that passes the validators, which
+clears the requirement. Both are in the audit log; never a password.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from kring.accounts import admin_audit, second_factor
+from kring.accounts.middleware import _redirect
+from kring.accounts.models import User
+from kring.audit.log import record
+
+
+def require_new_password(users, *, by) -> int:
+    """Requires a new password at next sign-in of each of `users` who is not yet required to
+    choose one; returns how many. Audited per user, for the user's team."""
+    count = 0
+    with transaction.atomic():
+        for user in User.objects.select_for_update().filter(
+            pk__in=[u.pk for u in users], must_change_password=False
+        ):
+            user.must_change_password = True
+            user.save(update_fields=["must_change_password"])
+            admin_audit.password_change_required(user, required=True, by=by)
+            count += 1
+    return count
+
+
+def change_own_password(form) -> User:
+    """Saves the new password of a valid password change form (Django's, with Kring's
+    validators) and clears a requirement to choose one; audited as the user's own change."""
+    user = form.user
+    with transaction.atomic():
+        was_required = User.objects.select_for_update().get(pk=user.pk).must_change_password
+        user.must_change_password = False
+        user = form.save()  # saves the whole user: the new hash and the cleared flag
+        record(
+            "account.password_changed",
+            actor=user,
+            obj=user,
+            data={"required": True} if was_required else None,
+        )
+    return user
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user required to choose a new password reaches, once past the second factor, nothing
+    but the password change page, logout, the language switch and static files (and the
+    recovery codes shown once after setting up the app)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._open_prefixes: tuple[str, ...] | None = None
+
+    def _open(self, path: str) -> bool:
+        if self._open_prefixes is None:
+            self._open_prefixes = (
+                reverse("accounts:password_change"),
+                reverse("accounts:login"),
+                reverse("accounts:logout"),
+                reverse("accounts:setup"),
+                reverse("accounts:verify"),
+                reverse("accounts:recovery_codes"),
+                reverse("set_language"),
+                settings.STATIC_URL,
+            )
+        return path.startswith(self._open_prefixes)
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.must_change_password
+            and (not second_factor.required() or user.is_verified())
+            and not self._open(request.path)
+        ):
+            return _redirect(request, reverse("accounts:password_change"))
+        return self.get_response(request)

@@ -1,0 +1,151 @@
+"""Kring's password validators (issue 14, point 4; settings.AUTH_PASSWORD_VALIDATORS).
+
+Django's validators check the whole password: "carla12345" is not on its list of common
+passwords, and not similar enough to "Carla" for UserAttributeSimilarityValidator. These two
+look at what a password is built on: its letters, without case, accents, digits, punctuation
+and spaces ("Zomer2024!" is "zomer"), read also with digits as letters ("w@chtw00rd" is
+"wachtwoord"), and a word repeated ("welkomwelkom") as the word once.
+
+- `KnownPasswordValidator`: not on Django's list of 20,000 common passwords nor on Kring's
+  Dutch supplement (`data/common-passwords-nl.txt`), both shipped with the code: no outside
+  service is asked.
+- `NamePasswordValidator`: not built mostly on the user's first or last name, username or the
+  name part of their e-mail address.
+
+No composition rules (NIST SP 800-63B): a sentence of a few words passes.
+"""
+
+import unicodedata
+from pathlib import Path
+
+from django.contrib.auth.password_validation import CommonPasswordValidator
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+DUTCH_LIST = Path(__file__).resolve().parent / "data" / "common-passwords-nl.txt"
+
+# Digits and signs people use for letters, read so next to a letter ("w@chtw00rd", but not the
+# year in "zomer2024"). "1" is read both as "i" and as "l".
+_AS_LETTERS = [
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"},
+    {"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"},
+]
+# A name part shorter than this ("de", "van") is not compared on its own.
+MIN_NAME_PART = 3
+# What must remain of a password once the name is taken out: at least this many letters, and
+# more letters than the name took.
+MIN_LETTERS_LEFT = 4
+
+
+def letters(text: str) -> str:
+    """The letters of `text`, lower case, without accents: "Zoë de Boer-2024!" is "zoedeboer"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if c.isalpha() and not unicodedata.combining(c))
+
+
+def readings(password: str) -> set[str]:
+    """The letter forms a password is built on: as typed, and with digits read as letters."""
+    forms = {letters(password)} | {letters(_as_letters(password, table)) for table in _AS_LETTERS}
+    return {form for form in forms if form}
+
+
+def _as_letters(password: str, table: dict[str, str]) -> str:
+    chars = list(password)
+    read = []
+    for i, char in enumerate(chars):
+        beside = chars[max(i - 1, 0) : i] + chars[i + 1 : i + 2]
+        next_to_letter = any(other.isalpha() for other in beside)
+        read.append(table[char] if char in table and next_to_letter else char)
+    return "".join(read)
+
+
+def repeated_unit(word: str) -> str:
+    """The shortest piece that `word` repeats: "welkomwelkom" is "welkom"."""
+    for size in range(1, len(word) // 2 + 1):
+        if len(word) % size == 0 and word[:size] * (len(word) // size) == word:
+            return word[:size]
+    return word
+
+
+class KnownPasswordValidator(CommonPasswordValidator):
+    """Refuses a password on Django's list of common passwords (the 20,000 most common
+    passwords of breached password lists, by Royce Williams) or on Kring's Dutch supplement,
+    also with digits, punctuation or a repeat added ("Welkom01!", "zomer2024zomer")."""
+
+    def __init__(self, password_list_path=CommonPasswordValidator.DEFAULT_PASSWORD_LIST_PATH):
+        super().__init__(password_list_path)
+        with DUTCH_LIST.open(encoding="utf-8") as lines:
+            dutch = {letters(line) for line in lines if not line.startswith("#")}
+        self.passwords = self.passwords | (dutch - {""})
+
+    def validate(self, password, user=None):
+        if password.lower().strip() in self.passwords:
+            raise ValidationError(self.get_error_message(), code="password_too_common")
+        for form in readings(password):
+            if form in self.passwords or repeated_unit(form) in self.passwords:
+                raise ValidationError(self.get_error_message(), code="password_too_common")
+
+    def get_error_message(self):
+        return _(
+            "This password is on a list of passwords that are used often or have been leaked. "
+            "Choose another one, such as a sentence of a few words."
+        )
+
+
+def name_parts(user) -> set[str]:
+    """The parts of the user's names that a password must not be built on: each word of the
+    first and last name, the names joined ("deboer", "carladeboer"), the username, and the
+    name part of the e-mail addresses ("carla.deboer")."""
+    first = getattr(user, "first_name", "") or ""
+    last = getattr(user, "last_name", "") or ""
+    texts = [first, last, f"{first} {last}", getattr(user, "username", "") or ""]
+    for field in ("email", "work_email"):
+        address = getattr(user, field, "") or ""
+        texts.append(address.rpartition("@")[0] if "@" in address else address)
+    parts: set[str] = set()
+    for text in texts:
+        parts.add(letters(text))
+        plain = unicodedata.normalize("NFKD", text.casefold())
+        parts.update(
+            letters(word) for word in "".join(c if c.isalpha() else " " for c in plain).split()
+        )
+    return {part for part in parts if len(part) >= MIN_NAME_PART}
+
+
+def _without(word: str, parts: list[str]) -> str:
+    """`word` with every occurrence of the parts taken out (longest first, until none is left)."""
+    rest = word
+    while True:
+        before = rest
+        for part in parts:
+            rest = rest.replace(part, "")
+        if rest == before:
+            return rest
+
+
+class NamePasswordValidator:
+    """Refuses a password whose letters are mostly the user's name, username or e-mail name,
+    forwards or backwards, once or repeated: "carla12345", "carlacarla1" and "deboer2024!" for
+    Carla de Boer. A name inside a sentence ("carla drinkt graag thee") passes."""
+
+    def validate(self, password, user=None):
+        if user is None:
+            return
+        parts = sorted(name_parts(user), key=len, reverse=True)
+        if not parts:
+            return
+        for form in readings(password):
+            for word in (form, form[::-1]):
+                rest = _without(word, parts)
+                taken = len(word) - len(rest)
+                if taken and (len(rest) < MIN_LETTERS_LEFT or taken >= len(rest)):
+                    raise ValidationError(self.get_error_message(), code="password_like_name")
+
+    def get_error_message(self):
+        return _(
+            "This password looks like your name, username or e-mail address. Choose a "
+            "password that does not look like your name, such as a sentence of a few words."
+        )
+
+    def get_help_text(self):
+        return _("Your password cannot be built on your name, username or e-mail address.")
