@@ -195,6 +195,12 @@ KRING_LOGIN_MAX_FAILURES = env_int("KRING_LOGIN_MAX_FAILURES", 5)
 # Per address the limit is higher: colleagues often share one public address.
 KRING_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("KRING_LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
 KRING_LOGIN_COOLOFF_SECONDS = env_int("KRING_LOGIN_COOLOFF_MINUTES", 15) * 60
+# A username failing from many addresses is slowed down, never locked (docs/adr/0013-lockout.md):
+# after this many failures each one makes the next attempts wait 2, 4, 8 ... seconds, at most
+# the maximum; except from an address where the user signed in before, kept this many days.
+KRING_LOGIN_SLOWDOWN_AFTER = env_int("KRING_LOGIN_SLOWDOWN_AFTER", 10, minimum=1)
+KRING_LOGIN_SLOWDOWN_MAX_SECONDS = env_int("KRING_LOGIN_SLOWDOWN_MAX_SECONDS", 180, minimum=1)
+KRING_LOGIN_USUAL_ADDRESS_DAYS = env_int("KRING_LOGIN_USUAL_ADDRESS_DAYS", 90, minimum=1)
 # Public request form: at most this many requests per address per hour.
 KRING_REQUEST_RATE_PER_HOUR = env_int("KRING_REQUEST_RATE_PER_HOUR", 5)
 

@@ -120,15 +120,36 @@ class User(ChoiceLabels, AbstractUser):
 
 
 class LoginThrottle(models.Model):
-    """Failed sign-in attempts per key ("user:carla", "ip:10.0.0.1"); a lock always cools off."""
+    """Failed sign-in attempts per key ("pair:carla|10.0.0.1", "ip:10.0.0.1", "user:carla");
+    a lock always cools off, a username is slowed down instead (kring.accounts.throttle)."""
 
     key = models.CharField(max_length=200, unique=True)
     failures = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True)
+    last_failure_at = models.DateTimeField(null=True)
+    # The end of a lock, or for a username that is slowed down the end of the current wait.
     locked_until = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return self.key
+
+
+class UsualAddress(models.Model):
+    """An address from which a user fully signed in: from there a slowed-down username is not
+    slowed down. Only a keyed hash of the address (of its /64 for IPv6) is kept, for
+    KRING_LOGIN_USUAL_ADDRESS_DAYS after the last sign-in from it (docs/data-retention.md)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="usual_addresses")
+    address_hash = models.CharField(max_length=64)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "address_hash"], name="usual_address_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"usual address {self.pk} of user {self.user_id}"
 
 
 class RecoveryCode(models.Model):

@@ -72,6 +72,15 @@ def _lock_message(until) -> str:
     ) % {"time": date_format(timezone.localtime(until), "TIME_FORMAT"), "minutes": minutes}
 
 
+def _refusal_message(refusal: throttle.Refusal) -> str:
+    if refusal.counter == throttle.SLOWDOWN:
+        return _(
+            "There were many failed attempts to sign in with this username, so signing in with "
+            "this username is slowed down. Try again after %(time)s."
+        ) % {"time": date_format(timezone.localtime(refusal.until), "H:i:s")}
+    return _lock_message(refusal.until)
+
+
 def _wait_message(check: second_factor.CodeCheck) -> str:
     return ngettext(
         "Too many wrong codes in a row. Wait %(seconds)d second and try again.",
@@ -93,30 +102,36 @@ def login_view(request):
     if form.is_valid():
         username = form.cleaned_data["username"]
         address = client_ip(request)
-        keys = [throttle.user_key(username)] + ([throttle.ip_key(address)] if address else [])
         target = User.objects.filter(username=username).first()
         # Attempts on a team member's account belong to that team's access log, where its
         # manager sees them marked as refused; an unknown name belongs to no team.
         team_id = target.team_id if target is not None else None
-        until = throttle.locked_until(keys)
-        if until:
-            # Refused even with the right password, until the cool-off has passed.
-            record("account.login_refused", obj=target, team_id=team_id)
-            form.add_error(None, _lock_message(until))
+        refusal = throttle.check(username, address, target)
+        if refusal:
+            # Refused even with the right password, until the lock or the wait has passed.
+            record(
+                "account.login_refused",
+                obj=target,
+                team_id=team_id,
+                data={"counter": refusal.counter},
+            )
+            form.add_error(None, _refusal_message(refusal))
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
-                newly_locked = throttle.register_failure(keys)
                 record("account.login_failed", obj=target, team_id=team_id)
+                throttle.failed(username, address, target)
                 form.add_error(None, _("The username or password is not correct."))
-                if newly_locked:
-                    record("account.locked", obj=target, team_id=team_id)
-                    form.add_error(None, _lock_message(throttle.locked_until(keys)))
+                refusal = throttle.check(username, address, target)
+                if refusal and refusal.counter != throttle.SLOWDOWN:
+                    form.add_error(None, _refusal_message(refusal))
             else:
-                throttle.reset(throttle.user_key(username))
+                throttle.signed_in(username, address)
                 login(request, user)
                 sessions.start(request.session)
                 record("account.login", actor=user, obj=user)
+                if not second_factor.required():
+                    throttle.remember_address(user, address)
                 return _after_password(request, user, next_url)
     return render(
         request, "accounts/login.html", {"form": form, "next": next_url, "notice": notice}
@@ -129,6 +144,8 @@ def _done(request, next_url: str):
 
 def _verified(request, device) -> None:
     django_otp.login(request, device)
+    # Fully signed in: from this address a slowed-down username is not slowed down.
+    throttle.remember_address(request.user, client_ip(request))
     # A new session key once fully signed in, like Django does after the password.
     request.session.cycle_key()
 

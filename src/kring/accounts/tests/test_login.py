@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kring.accounts import throttle
 from kring.accounts.models import LoginThrottle
 from kring.audit.models import AuditEvent
 from kring.testing.users import PASSWORD
@@ -104,10 +105,12 @@ def test_lock_ends_after_the_configured_cool_off_without_editing_the_lock(client
 def test_attempts_during_a_lock_do_not_extend_it(client, carla, settings):
     settings.KRING_LOGIN_MAX_FAILURES = 2
     fail_until_locked(client, "carla")
-    until = LoginThrottle.objects.get(key="user:carla").locked_until
+    key = throttle.pair_key("carla", "10.0.0.1")
+    until = LoginThrottle.objects.get(key=key).locked_until
+    assert until is not None
     for _ in range(5):
         attempt(client, "carla", WRONG)
-    assert LoginThrottle.objects.get(key="user:carla").locked_until == until
+    assert LoginThrottle.objects.get(key=key).locked_until == until
 
 
 def test_lock_key_ignores_the_case_of_the_username(client, carla, settings):
