@@ -28,7 +28,6 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from kring.audit.models import AuditEvent, ChainCheck
 
@@ -58,19 +57,17 @@ LOCK_KEY = 0x6B72696E67617564
 ANCHOR_FILE = "audit-anchors.jsonl"
 BATCH = 2000
 
-# What a walk found wrong, by code (ChainCheck.reason): in the operator's words (the command)
-# and in the manager's (the access log).
+# What a walk found wrong, by code (ChainCheck.reason), in the operator's words (the command's
+# output is English; the access log says only that the log was tampered with).
 CHANGED = "changed"
 MISSING = "missing"
 LINK = "link"
 REWRITTEN = "rewritten"
 REASONS = {
-    CHANGED: _("its content no longer matches its hash: the row was changed"),
-    MISSING: _("the row is missing: it was removed"),
-    LINK: _("it does not link to the row before it: a row was inserted, removed or moved here"),
-    REWRITTEN: _(
-        "it no longer matches the last check: the rows up to here were rewritten or removed"
-    ),
+    CHANGED: "its content no longer matches its hash: the row was changed",
+    MISSING: "the row is missing: it was removed",
+    LINK: "it does not link to the row before it: a row was inserted, removed or moved here",
+    REWRITTEN: "it no longer matches the last check: the rows up to here were rewritten or removed",
 }
 
 

@@ -14,7 +14,7 @@ from kring.audit import labels
 from kring.audit.actors import ActorKind
 from kring.audit.forms import REFUSED_GROUP, AuditFilterForm
 from kring.audit.log import record
-from kring.audit.models import AuditEvent
+from kring.audit.models import AuditEvent, ChainCheck
 from kring.audit.policy import may_read_access_log
 from kring.cases import presentation as _timeline  # noqa: F401 - registers the timeline labels
 from kring.cases import registry
@@ -22,6 +22,9 @@ from kring.cases.access import visible_cases
 from kring.circle.models import Participant
 from kring.core.pagination import paginate
 from kring.core.policy import enforce
+
+# The chain is checked every hour (audit.tasks): an older last check means the task stopped.
+CHAIN_CHECK_STALE_AFTER = timedelta(hours=3)
 
 # Filter choices that stand for a set of actions rather than a prefix.
 ACTION_GROUPS = {"admin": admin_audit.ADMIN_ACTIONS}
@@ -244,5 +247,20 @@ def audit_log(request):
     query.pop("page", None)
     record("audit.viewed", actor=user)
     return render(
-        request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "audit/log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "chain": _chain_status()},
     )
+
+
+def _chain_status() -> dict:
+    """Whether the audit log's chain verifies, from the latest check the hourly task stored
+    (kring.audit.chain): never walked here."""
+    check = ChainCheck.objects.order_by("-at", "-pk").first()
+    if check is None:
+        return {"state": "unchecked"}
+    if not check.ok:
+        return {"state": "broken", "at": check.at}
+    if timezone.now() - check.at > CHAIN_CHECK_STALE_AFTER:
+        return {"state": "stale", "at": check.at}
+    return {"state": "ok", "at": check.at}
