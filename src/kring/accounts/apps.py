@@ -13,3 +13,7 @@ class AccountsConfig(AppConfig):
         from kring.audit.labels import add_labels
 
         add_labels(audit_labels.LABELS, refused=audit_labels.REFUSED)
+        # The TOTP secrets are sealed: `kring rotate-keys` re-seals them (docs/adr/0014).
+        from kring.core import sealing
+
+        sealing.register("accounts.SealedTOTPDevice", "sealed_key")

@@ -16,7 +16,8 @@ database, or of the database and SECRET_KEY, does not reveal them.
 
 import base64
 import binascii
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -29,8 +30,18 @@ NEW_KEY_COMMAND = (
     "python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'"
 )
 
-# (model label, field name) of every field that holds a sealed value.
-_SEALED_FIELDS: list[tuple[str, str]] = []
+
+@dataclass(frozen=True)
+class SealedField:
+    """A model field that holds sealed values; `legacy` opens what it held before it was
+    sealed with the field keys (None when it cannot), so that rotating re-seals that too."""
+
+    model: str  # "accounts.SealedTOTPDevice"
+    field: str
+    legacy: Callable[[str], str | bytes | None] | None = None
+
+
+_SEALED_FIELDS: list[SealedField] = []
 
 
 class Unreadable(Exception):
@@ -111,11 +122,13 @@ def reseal(token: str) -> str:
         raise Unreadable("no key in KRING_FIELD_KEYS opens this value") from error
 
 
-def register(model_label: str, field: str) -> None:
-    """Name a field that holds sealed values ("accounts.SealedTOTPDevice", "sealed_key")."""
-    if (model_label, field) not in _SEALED_FIELDS:
-        _SEALED_FIELDS.append((model_label, field))
+def register(
+    model: str, field: str, *, legacy: Callable[[str], str | bytes | None] | None = None
+) -> None:
+    """Name a field that holds sealed values, from the app's AppConfig.ready()."""
+    if not any(f.model == model and f.field == field for f in _SEALED_FIELDS):
+        _SEALED_FIELDS.append(SealedField(model, field, legacy))
 
 
-def sealed_fields() -> list[tuple[str, str]]:
+def sealed_fields() -> list[SealedField]:
     return list(_SEALED_FIELDS)

@@ -1,6 +1,7 @@
-"""Encryption of the one secret a mail may carry (a personal link) while it waits in the
-outbox. The key is derived from SECRET_KEY; rotating SECRET_KEY makes waiting links unusable,
-and the coordinator issues new ones."""
+"""Sealing of the one secret a mail may carry (a personal link) while it waits in the outbox:
+with KRING_FIELD_KEYS (kring.core.sealing; docs/adr/0014-sealed-secrets.md), apart from
+SECRET_KEY, so that rotating the secret key leaves the links in the outbox usable and the
+database with the secret key alone does not reveal them."""
 
 import base64
 import hashlib
@@ -8,20 +9,28 @@ import hashlib
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
+from kring.core import sealing
+
 PLACEHOLDER = "[[personal-link]]"
 
 
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(b"kring-outbox:" + settings.SECRET_KEY.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
 def seal(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode("ascii")
+    return sealing.seal(value)
 
 
 def unseal(sealed: str) -> str | None:
+    """The link, or None when no key opens it (a field key was dropped too soon)."""
     try:
-        return _fernet().decrypt(sealed.encode("ascii")).decode()
-    except InvalidToken:
+        return sealing.open_sealed(sealed).decode()
+    except sealing.Unreadable:
+        return open_before_field_keys(sealed)
+
+
+def open_before_field_keys(sealed: str) -> str | None:
+    """A link queued before KRING_FIELD_KEYS existed, sealed with a key derived from
+    SECRET_KEY; `kring rotate-keys` re-seals such links with the field keys."""
+    digest = hashlib.sha256(b"kring-outbox:" + settings.SECRET_KEY.encode()).digest()
+    try:
+        return Fernet(base64.urlsafe_b64encode(digest)).decrypt(sealed.encode("ascii")).decode()
+    except (InvalidToken, UnicodeEncodeError):
         return None

@@ -3,10 +3,12 @@ docs/adr/0014-sealed-secrets.md): the TOTP secret is in no database row in clear
 codes are in no session row in clear, and recovery codes survive a rotation of SECRET_KEY while
 the old key is a fallback."""
 
+import importlib
 import json
 import re
 from base64 import b32decode, b32encode
 
+from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.urls import reverse
@@ -14,6 +16,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 
 from kring.accounts import second_factor
+from kring.accounts.models import SealedTOTPDevice
 from kring.testing.auth import confirmed_device, force_verified_login
 from kring.testing.users import PASSWORD
 
@@ -115,3 +118,27 @@ def test_a_recovery_code_signs_in_after_a_secret_key_rotation_with_the_old_key_a
     assert (
         "not correct" in client.post(reverse("accounts:verify"), {"code": other}).content.decode()
     )
+
+
+sealing_migration = importlib.import_module("kring.accounts.migrations.0009_sealed_totp_device")
+
+
+def test_the_migration_seals_existing_apps_and_they_keep_working(client, carla, olaf):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    old = TOTPDevice.objects.create(user=carla, name="authenticator", confirmed=True, last_t=5)
+    TOTPDevice.objects.create(user=olaf, name="authenticator", confirmed=False)
+    secret = old.bin_key
+
+    assert sealing_migration.seal_totp_devices(apps) == 2
+
+    assert not TOTPDevice.objects.exists()
+    assert secret.hex() not in database_text()
+    moved = SealedTOTPDevice.objects.get(user=carla)
+    assert (moved.bin_key, moved.confirmed, moved.last_t) == (secret, True, 5)
+    assert not SealedTOTPDevice.objects.get(user=olaf).confirmed
+    # Carla signs in with the app she has had all along.
+    password_step(client, carla)
+    response = client.post(reverse("accounts:verify"), {"code": f"{totp(secret):06d}"})
+    assert response.status_code == 302
+    assert DEVICE_ID_SESSION_KEY in client.session
