@@ -14,12 +14,14 @@ from kring.circle.models import (
     RiskFlag,
     Side,
 )
+from kring.core.dates import check_moment
 
 MAIN_SIDES = (Side.HARMED, Side.RESPONSIBLE)
 
 
 class LocalDateTimeField(forms.DateTimeField):
-    """A date and time typed in Europe/Amsterdam (the site's TIME_ZONE), not in the future."""
+    """A date and time typed in Europe/Amsterdam (the site's TIME_ZONE), not in the future, and
+    within Kring's days (kring.core.dates: the year 1 crashed the action, issue 14 finding 3)."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -33,6 +35,10 @@ class LocalDateTimeField(forms.DateTimeField):
         )
         super().__init__(**kwargs)
         self.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
+
+    def to_python(self, value):
+        # Checked as typed, in local time, before anything compares or converts it to UTC.
+        return check_moment(super().to_python(value))
 
     def clean(self, value):
         moment = super().clean(value)

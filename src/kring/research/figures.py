@@ -39,6 +39,7 @@ from kring.accounts.models import Team
 from kring.cases.lifecycle import MOVES, State
 from kring.cases.models import Case, CaseEvent, DeclineReason, StopReason
 from kring.conference.models import Conference
+from kring.core import dates
 from kring.followup.models import Closure, Outcome
 from kring.research.models import (
     Answer,
@@ -59,12 +60,12 @@ from kring.research.questionnaire import (
 
 # The reasons below say "5": keep them in step with MIN_GROUP.
 MIN_GROUP = 5
-# The days a figure, a filter or an imported conference may name, defined once (the figures
-# form, `kring figures` and the import read them): Kring's method is younger than 1990, and a
-# date after 2100 is a typing mistake. Outside them a date is refused with a message, never a
-# crash of date arithmetic.
-FIRST_DAY = date(1990, 1, 1)
-LAST_DAY = date(2100, 12, 31)
+# The days a figure, a filter or an imported conference may name (the figures form, `kring
+# figures` and the import read them): Kring's days, defined once for every form in
+# kring.core.dates. Outside them a date is refused with a message, never a crash of date
+# arithmetic.
+FIRST_DAY = dates.FIRST_DAY
+LAST_DAY = dates.LAST_DAY
 
 
 @dataclass(frozen=True)

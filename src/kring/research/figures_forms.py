@@ -20,10 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Team
 from kring.audit.actors import By
-from kring.research.figures import FIRST_DAY, LAST_DAY, Selection
+from kring.core.dates import check_day, day_input_attrs
+from kring.research.figures import Selection
 from kring.research.policy import sees_every_team, teams_for
 
-# Outside research.figures.FIRST_DAY and LAST_DAY a date is a typing error (0001-01-01,
+# Outside kring.core.dates.FIRST_DAY and LAST_DAY a date is a typing error (0001-01-01,
 # 9999-12-31), refused with a message rather than computed (never a 500).
 ENTER_A_DATE = _("Enter a date, for example 2026-11-26.")
 
@@ -48,10 +49,7 @@ class FiguresFilterForm(forms.Form):
         super().__init__(values)
         date_field: dict[str, Any] = {
             "required": True,
-            "widget": forms.DateInput(
-                attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()},
-                format="%Y-%m-%d",
-            ),
+            "widget": forms.DateInput(attrs=day_input_attrs(), format="%Y-%m-%d"),
             "error_messages": {"invalid": ENTER_A_DATE, "required": ENTER_A_DATE},
         }
         self.fields["from"] = forms.DateField(label=_("From"), **date_field)
@@ -66,12 +64,7 @@ class FiguresFilterForm(forms.Form):
             )
 
     def _clean_day(self, name: str) -> date | None:
-        day = self.cleaned_data.get(name)
-        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-            raise forms.ValidationError(
-                _("Enter a date between 1990 and 2100, for example 2026-11-26."), code="range"
-            )
-        return day
+        return check_day(self.cleaned_data.get(name))
 
     def clean_from(self) -> date | None:
         return self._clean_day("from")

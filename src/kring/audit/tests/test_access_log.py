@@ -277,8 +277,11 @@ def test_another_teams_person_in_the_log_can_be_chosen(as_user, mira, admin_user
         ({"actor": "99999999999999999999999"}, "Choose a person from the list."),
         ({"actor": "-1"}, "Choose a person from the list."),
         ({"action": "case.everything"}, "Choose what to show from the list."),
-        ({"date_from": "0001-01-01"}, "Enter a date between 2000 and 2099"),
-        ({"date_to": "9999-12-31"}, "Enter a date between 2000 and 2099"),
+        # Outside kring.core.dates.FIRST_DAY and LAST_DAY (issue 14, finding 3).
+        ({"date_from": "0001-01-01"}, "Enter a date between 1990 and 2100"),
+        ({"date_to": "9999-12-31"}, "Enter a date between 1990 and 2100"),
+        ({"date_from": "1989-12-31"}, "Enter a date between 1990 and 2100"),
+        ({"date_to": "2101-01-01"}, "Enter a date between 1990 and 2100"),
         ({"date_from": "yesterday"}, "Enter a date, for example 2026-11-26."),
     ],
 )
