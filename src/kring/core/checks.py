@@ -2,14 +2,16 @@ from django.conf import settings
 from django.core import checks
 
 
-@checks.register(checks.Tags.security, deploy=False)
-def demo_mode_without_debug(app_configs, **kwargs):
-    """The demo switch turns the second factor off: never acceptable on a real server."""
-    if settings.DEMO_MODE and not settings.DEBUG:
+@checks.register(checks.Tags.security, deploy=True)
+def demo_mode_in_deployment(app_configs, **kwargs):
+    """The demo switch turns the second factor off: never acceptable on a real server. The demo
+    runs without DEBUG (it shows Kring's error pages), so DEBUG no longer tells the two apart:
+    the deploy check, which every installation runs (deployment.md), warns whenever it is on."""
+    if settings.DEMO_MODE:
         return [
             checks.Warning(
-                "KRING_DEMO_MODE is on while KRING_DEBUG is off: the second factor is switched "
-                "off for every user. Use demo mode only for a demonstration.",
+                "KRING_DEMO_MODE is on: the second factor is switched off for every user. Use "
+                "demo mode only for a demonstration.",
                 id="kring.W001",
             )
         ]

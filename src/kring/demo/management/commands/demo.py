@@ -7,8 +7,8 @@ Each child runs in a process group of its own, so the terminal's Ctrl-C reaches 
 supervisor, which stops the children in order (gunicorn with SIGTERM, the Huey worker with
 SIGINT: both finish what they are doing) and kills whatever is left after a grace period. On
 Linux the children also get SIGTERM if the supervisor itself is killed, so none is orphaned.
-`kring demo` switches KRING_DEMO_MODE (and KRING_DEBUG, unless set) on before the settings
-load (kring/__main__.py).
+`kring demo` switches KRING_DEMO_MODE on before the settings load (kring/__main__.py); not
+KRING_DEBUG: the demo runs as a server does, with Kring's own error pages (issue 14).
 """
 
 import contextlib
@@ -98,7 +98,6 @@ class Command(BaseCommand):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "kring.settings"),
             "KRING_DEMO_MODE": "1",
-            "KRING_DEBUG": os.environ.get("KRING_DEBUG", "1"),
             # Links in the demo's e-mails point at this server.
             "KRING_SITE_URL": site_url,
             "PYTHONUNBUFFERED": "1",
