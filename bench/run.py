@@ -15,6 +15,7 @@ See docs/benchmarks.md for what the numbers mean.
 """
 
 import argparse
+import base64
 import contextlib
 import json
 import os
@@ -177,6 +178,7 @@ def kring_env(work: Path, database_url: str) -> dict:
         DJANGO_SETTINGS_MODULE="bench.settings_bench",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
         KRING_SECRET_KEY=SECRET_KEY,
+        KRING_FIELD_KEYS=FIELD_KEY,
         KRING_DEBUG="false",
         KRING_DEMO_MODE="false",
         KRING_SECURE="false",  # plain http on 127.0.0.1; production terminates TLS in front
@@ -191,6 +193,7 @@ def kring_env(work: Path, database_url: str) -> dict:
 
 
 SECRET_KEY = secrets.token_urlsafe(50)
+FIELD_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
 def run_checked(args, *, env, what: str) -> None:

@@ -150,6 +150,7 @@ cat >>"$etc/env" <<EOF
 
 # deploy-smoke: this machine
 KRING_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
+KRING_FIELD_KEYS=$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')
 KRING_ALLOWED_HOSTS=127.0.0.1
 KRING_SITE_URL=https://127.0.0.1
 KRING_DATABASE_URL=postgres://kring_app:$app_password@$pg_host_port/kring

@@ -56,6 +56,7 @@ def production_env(tmp_path: Path, database_url: str, **extra: str) -> dict[str,
         PYTHONUNBUFFERED="1",
         HOME=str(tmp_path / "home"),  # gunicorn's default control socket would go here
         KRING_SECRET_KEY="deploy-test-" + "k" * 50,
+        KRING_FIELD_KEYS="ZGVwbG95LXRlc3QtZmllbGQta2V5LTAxMjM0NTY3ODk=",  # 32 bytes, base64
         KRING_SECURE="false",
         KRING_DATABASE_URL=database_url,
         KRING_VAR_DIR=str(tmp_path / "var"),
