@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from kring.core.dates import known_day
 from kring.scheduling.models import Meeting, Venue
 
 
@@ -22,11 +23,13 @@ def _zone() -> ZoneInfo:
 
 
 def week_of(value: str | None) -> dt.date:
-    """The Monday of the week holding `value` (YYYY-MM-DD); this week when it is missing or no
-    real date."""
+    """The Monday of the week holding `value` (YYYY-MM-DD); this week when it is missing, no
+    real date, or outside Kring's days (9999-12-31 has no Sunday: issue 14, finding 3)."""
     try:
         day = dt.date.fromisoformat(value or "")
     except ValueError:
+        day = timezone.localdate()
+    if not known_day(day):
         day = timezone.localdate()
     return day - dt.timedelta(days=day.weekday())
 
