@@ -214,19 +214,21 @@ def verify(
     return Result(True, seq, prev, rows)
 
 
-def last_sound() -> ChainCheck | None:
-    return (
-        ChainCheck.objects.filter(ok=True, verified_up_to_seq__isnull=False)
+def known_head() -> tuple[int, str] | None:
+    """The head (seq, hash) that the latest sound check reached; None before any row was."""
+    last = (
+        ChainCheck.objects.filter(ok=True, verified_up_to_seq__gt=0)
         .order_by("-at", "-pk")
+        .values_list("verified_up_to_seq", "head_hash")
         .first()
     )
+    return (int(last[0]), last[1]) if last is not None and last[0] is not None else None
 
 
 def check(*, full: bool, progress: Callable[[int], None] | None = None) -> ChainCheck:
     """Walk the chain (in full, or from the last sound check) and store the result."""
-    last = last_sound()
-    known = (last.verified_up_to_seq, last.head_hash) if last is not None else None
-    if full or known is None or known[0] == 0:
+    known = known_head()
+    if full or known is None:
         result = verify(known_head=known, progress=progress)
     else:
         result = verify(start=known, progress=progress)

@@ -30,15 +30,16 @@ class Command(BaseCommand):
         )
         sub.add_parser("anchor", help="print the chain's head as JSON (seq, hash, time)")
 
-    def handle(self, *args: str, what: str, from_last_check: bool = False, **options) -> None:
+    def handle(
+        self, *args: str, what: str, from_last_check: bool = False, **options: object
+    ) -> None:
         from kring.audit import chain
 
         if what == "anchor":
             seq, hash_ = chain.head()
             self.stdout.write(json.dumps({"seq": seq, "hash": hash_}))
             return
-        last = chain.last_sound()
-        known = (last.verified_up_to_seq, last.head_hash) if last is not None else None
+        known = chain.known_head()
         tty = self.stderr.isatty()
 
         def progress(rows: int) -> None:
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"\r{rows} rows read ...", ending="")
 
         with translation.override("en"):
-            if from_last_check and known is not None and known[0]:
+            if from_last_check and known is not None:
                 result = chain.verify(start=known, progress=progress)
             else:
                 result = chain.verify(known_head=known, progress=progress)
