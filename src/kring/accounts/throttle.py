@@ -261,12 +261,9 @@ def register_failure(keys: Iterable[str], *, user: User | None = None) -> list[s
                     throttle.first_failure_at = None
                     newly_locked.append(key)
                     if not key.startswith("recovery:"):  # its caller audits it for the user
-                        _audit(
-                            "account.locked",
-                            key,
-                            user if key.startswith("pair:") else None,
-                            until=throttle.locked_until.isoformat(),
-                        )
+                        # An address lock too goes to the attempted account's team log.
+                        until = throttle.locked_until.isoformat()
+                        _audit("account.locked", key, user, until=until)
             throttle.save()
         _forget_over(keys, now)
     return newly_locked
