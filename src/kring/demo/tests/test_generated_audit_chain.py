@@ -25,3 +25,18 @@ def test_the_generated_log_verifies(settings, carla):
     out = io.StringIO()
     call_command("audit", "verify", stdout=out)
     assert f"{count} rows read" in out.getvalue()
+
+
+def test_the_demo_managers_access_log_says_the_log_is_complete(client):
+    from django.test import override_settings
+    from django.urls import reverse
+
+    from kring.accounts.models import User
+    from kring.testing.auth import force_verified_login
+
+    with override_settings(DEMO_MODE=True):
+        call_command("load_demo", stdout=io.StringIO())
+    force_verified_login(client, User.objects.get(username="mira"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    html = client.get(reverse("audit:log")).content.decode()
+    assert "Het logboek is compleet en niet veranderd" in html
