@@ -13,7 +13,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import shutil
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kring.accounts.models import SealedTOTPDevice
 
 # The conference's browser tests (issue 10) start where the conference app's own tests start:
 # Carla's case scheduled at De Linde, check-in begun, the rounds done, the plan begun. A test
@@ -123,7 +124,7 @@ def smtp_server(settings):
 def authenticator():
     """The authenticator app on a staff member's phone: a confirmed TOTP device per user."""
 
-    def device_for(user) -> TOTPDevice:
+    def device_for(user) -> SealedTOTPDevice:
         return confirmed_device(user)
 
     return device_for
