@@ -251,3 +251,10 @@ def test_a_broken_chain_stays_reported_by_later_checks(log):
     first = chain.check(full=False)
     assert not first.ok and first.first_broken_seq == 5
     assert not chain.check(full=False).ok
+
+
+def test_kring_audit_anchor_prints_the_head(log):
+    out = io.StringIO()
+    call_command("audit", "anchor", stdout=out)
+    head = AuditEvent.objects.get(seq=5)
+    assert json.loads(out.getvalue()) == {"seq": 5, "hash": head.hash}
