@@ -201,3 +201,19 @@ def test_createadmin_refuses_a_name_password(db, monkeypatch):
     monkeypatch.setenv("KRING_ADMIN_PASSWORD", GOOD)
     call_command("createadmin", "--noinput", **options)
     assert User.objects.get(username="ada").check_password(GOOD)
+
+
+def test_changepassword_refuses_a_name_password(carla_de_boer, monkeypatch, capsys):
+    import getpass
+
+    typed = iter(["deboer2024!!"] * 6)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    with pytest.raises(CommandError, match="Aborting password change"):
+        call_command("changepassword", "carla")
+    assert "does not look like your name" in capsys.readouterr().err
+    carla_de_boer.refresh_from_db()
+    assert carla_de_boer.check_password(PASSWORD)
+    typed = iter([GOOD, GOOD])
+    call_command("changepassword", "carla")
+    carla_de_boer.refresh_from_db()
+    assert carla_de_boer.check_password(GOOD)

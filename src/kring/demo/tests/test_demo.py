@@ -143,6 +143,7 @@ def test_the_demo_teams_and_roles_are_as_the_readme_says():
     assert roles["noor"] == (Role.COORDINATOR, "Team Zwolle")
     assert roles["wim"] == (Role.OFFICE, "Team Zwolle")
     assert roles["vera"] == (Role.MANAGER, "Team Zwolle")
+    assert roles["sem"] == (Role.OFFICE, "Team Zwolle")
     assert roles["ruud"] == (Role.RESEARCHER, None)
     assert roles["admin"] == (Role.ADMINISTRATOR, None)
     admin = User.objects.get(username="admin")
@@ -152,7 +153,7 @@ def test_the_demo_teams_and_roles_are_as_the_readme_says():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "username", ["carla", "olaf", "bram", "mira", "noor", "wim", "vera", "ruud", "admin"]
+    "username", ["carla", "olaf", "bram", "mira", "noor", "wim", "vera", "sem", "ruud", "admin"]
 )
 def test_every_demo_login_works_with_the_demo_password(client, username):
     load_demo()
@@ -167,6 +168,33 @@ def test_a_changed_demo_password_is_reset_by_loading_again(client):
     carla.save()
     load_demo()
     assert client.login(username="carla", password="kring-demo")
+
+
+@pytest.mark.django_db
+def test_sem_must_choose_a_new_password_each_time_the_demo_is_loaded(client):
+    """Issue 14, point 4: the README's sem is led to the password change page after signing in;
+    loading the demo again puts back the demo password and the requirement."""
+    load_demo()
+    sem = User.objects.get(username="sem")
+    assert sem.must_change_password
+    assert AuditEvent.objects.filter(action="account.password_change_required").count() == 1
+    assert sem.check_password("kring-demo")
+    force_verified_login(client, sem)
+    response = client.get(reverse("cases:inbox"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:password_change"))
+    new = "paars konijn drinkt thee"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "kring-demo", "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    sem.refresh_from_db()
+    assert not sem.must_change_password
+    load_demo()
+    sem.refresh_from_db()
+    assert sem.must_change_password and sem.check_password("kring-demo")
+    assert AuditEvent.objects.filter(action="account.password_change_required").count() == 2
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kring.accounts.models import Role, Team, TeamArea, User
+from kring.accounts.password_change import require_new_password
 from kring.audit import chain
 from kring.audit.actors import SYSTEM, Actor
 from kring.audit.labels import ACCESS_REFUSED
@@ -75,9 +76,14 @@ USERS = [
     ("noor", "Noor", "Hendriks", Role.COORDINATOR, "Team Zwolle"),
     ("wim", "Wim", "Hoekstra", Role.OFFICE, "Team Zwolle"),
     ("vera", "Vera", "Dekker", Role.MANAGER, "Team Zwolle"),
+    ("sem", "Sem", "Jansen", Role.OFFICE, "Team Zwolle"),
     ("ruud", "Ruud", "Mulder", Role.RESEARCHER, None),
     ("admin", "Ada", "Jacobs", Role.ADMINISTRATOR, None),
 ]
+
+# New in the team: the administrator requires a new password at their next sign-in (issue 14,
+# point 4), again each time loading the demo puts back the demo password.
+NEW_PASSWORD_REQUIRED = {"sem"}
 
 # The coordinators' work contact details, which participants see on their page, in their
 # e-mails and letters (issue 8, point 3; accounts.contact). Invented numbers and addresses.
@@ -640,6 +646,7 @@ class Command(BaseCommand):
 
     def load_users(self) -> dict[str, User]:
         users = {}
+        required_by_admin: list[User] = []
         for username, first, last, role, team_name in USERS:
             team = Team.objects.get_or_create(name=team_name)[0] if team_name else None
             user, created = User.objects.get_or_create(
@@ -658,10 +665,13 @@ class Command(BaseCommand):
             if created or not user.check_password(PASSWORD):
                 user.set_password(PASSWORD)
                 user.save(update_fields=["password"])
+                if username in NEW_PASSWORD_REQUIRED:
+                    required_by_admin.append(user)
             if username in WORK_CONTACT and not (user.work_phone or user.work_email):
                 user.work_phone, user.work_email = WORK_CONTACT[username]
                 user.save(update_fields=["work_phone", "work_email"])
             users[username] = user
+        require_new_password(required_by_admin, by=users["admin"])
         return users
 
     def play(self, request: DemoRequest, users: dict[str, User]) -> Case:
