@@ -191,11 +191,11 @@ def verify(
         return Result(False, seq, prev, rows, at, reason)
 
     if start is not None:
+        # The checkpoint itself first: a walk from it is sound only if it is still there.
         row = AuditEvent.objects.filter(seq=seq).first()
-        if row is None:
-            return broken(seq, MISSING)
-        if row.hash != prev or row_hash(row) != prev:
-            return broken(seq, CHANGED if row.hash == prev else REWRITTEN)
+        if row is None or row.hash != prev or row_hash(row) != prev:
+            reason = MISSING if row is None else CHANGED if row.hash == prev else REWRITTEN
+            return Result(False, seq - 1, "", rows, seq, reason)
     for row in _rows(seq):
         rows += 1
         if progress is not None and rows % 10000 == 0:
