@@ -23,7 +23,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 class SecurityHeadersMiddleware:
     """CSP, HSTS (browsers ignore it over plain http), nosniff and a tight Permissions-Policy;
     and no page shown to a signed-in user is kept by a browser or a proxy (Cache-Control:
-    no-store), as for the portal."""
+    no-store), as for the portal. Nor is any error answer, to anyone: an error page, a form sent
+    back with what was typed in it (the request form over its limit), a refusal."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,7 +41,7 @@ class SecurityHeadersMiddleware:
                 f"max-age={settings.SECURE_HSTS_SECONDS}; includeSubDomains{preload}",
             )
         user = getattr(request, "user", None)  # set by AuthenticationMiddleware, further in
-        if user is not None and user.is_authenticated:
+        if (user is not None and user.is_authenticated) or response.status_code >= 400:
             add_never_cache_headers(response)
         return response
 

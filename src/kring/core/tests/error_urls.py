@@ -1,6 +1,8 @@
-"""Kring's URLs plus three that only the error-page tests need: a view that fails (on a staff
-address and on a personal link's), and one that answers "too many tries"."""
+"""Kring's URLs plus those that only the error-page tests need: a view that fails (on a staff
+address and on a personal link's), one that answers "too many tries", and one that sends a form
+back with an error status."""
 
+from django.http import HttpResponse
 from django.urls import include, path
 
 from kring.core import errors
@@ -8,6 +10,10 @@ from kring.core import errors
 
 def fails(request, token=None):
     raise RuntimeError("SELECT secret FROM audit_auditevent; /etc/kring/kring.env KRING_SECRET_KEY")
+
+
+def sent_back(request):
+    return HttpResponse("<p>Wat je typte: Daan heeft de fiets vernield.</p>", status=400)
 
 
 def throttled(request):
@@ -18,6 +24,7 @@ urlpatterns = [
     path("test-fout/", fails),
     path("p/<str:token>/test-fout/", fails),
     path("test-te-veel/", throttled),
+    path("test-formulier-terug/", sent_back),
     path("", include("kring.urls")),  # by name: kring.urls sits above every layer
 ]
 

@@ -254,3 +254,14 @@ def test_the_portal_prefixes_are_the_portal_addresses():
 
 def test_csrf_failures_use_kring_page(settings):
     assert settings.CSRF_FAILURE_VIEW == "kring.core.errors.csrf_failure"
+
+
+
+
+@pytest.mark.urls(TEST_URLS)
+def test_an_error_answer_of_any_view_is_never_cached_either(db):
+    # A form sent back with what was typed in it (the request form over its limit does so, and
+    # sees to it itself): kring.core.middleware keeps every error answer out of every cache.
+    response = visitor("en").get("/test-formulier-terug/")
+    assert response.status_code == 400
+    assert "no-store" in response["Cache-Control"]
