@@ -256,8 +256,6 @@ def test_csrf_failures_use_kring_page(settings):
     assert settings.CSRF_FAILURE_VIEW == "kring.core.errors.csrf_failure"
 
 
-
-
 @pytest.mark.urls(TEST_URLS)
 def test_an_error_answer_of_any_view_is_never_cached_either(db):
     # A form sent back with what was typed in it (the request form over its limit does so, and
