@@ -13,6 +13,7 @@ database, the session or the context processors, since whatever failed may fail 
 """
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -58,10 +59,10 @@ class _SafeAddress:
         self._request = request
         self._home_url = home_url
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._request, name)
 
-    def get_full_path(self, *args, **kwargs) -> str:
+    def get_full_path(self, *args: Any, **kwargs: Any) -> str:
         return self._home_url
 
 
@@ -77,7 +78,7 @@ def _finish(request: HttpRequest, response: HttpResponse, *, portal: bool) -> Ht
     return response
 
 
-def _page(request: HttpRequest, template: str, status: int, **context) -> HttpResponse:
+def _page(request: HttpRequest, template: str, status: int, **context: Any) -> HttpResponse:
     """An error page in Kring's layout (base.html, with the visitor's menu and language switch);
     the failure page if even that cannot be rendered."""
     portal = _in_portal(request)
@@ -129,7 +130,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def _same_site_referer(request: HttpRequest) -> str:
     """The page the form was on, when the browser said so and it is Kring's own: as a path."""
-    referer = request.META.get("HTTP_REFERER", "")
+    referer = str(request.META.get("HTTP_REFERER", ""))
     try:
         host = request.get_host()
     except Exception:  # DisallowedHost: offer no link
