@@ -6,8 +6,13 @@ password change page until they have chosen a new password that passes the valid
 clears the requirement. Both are in the audit log; never a password.
 """
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from kring.accounts import admin_audit, second_factor
@@ -16,14 +21,13 @@ from kring.accounts.models import User
 from kring.audit.log import record
 
 
-def require_new_password(users, *, by) -> int:
+def require_new_password(users: Iterable[User], *, by: Any) -> int:
     """Requires a new password at next sign-in of each of `users` who is not yet required to
     choose one; returns how many. Audited per user, for the user's team."""
     count = 0
     with transaction.atomic():
-        for user in User.objects.select_for_update().filter(
-            pk__in=[u.pk for u in users], must_change_password=False
-        ):
+        chosen = User.objects.filter(pk__in=[u.pk for u in users], must_change_password=False)
+        for user in chosen.select_for_update().order_by("pk"):
             user.must_change_password = True
             user.save(update_fields=["must_change_password"])
             admin_audit.password_change_required(user, required=True, by=by)
@@ -31,14 +35,14 @@ def require_new_password(users, *, by) -> int:
     return count
 
 
-def change_own_password(form) -> User:
+def change_own_password(form: PasswordChangeForm) -> User:
     """Saves the new password of a valid password change form (Django's, with Kring's
     validators) and clears a requirement to choose one; audited as the user's own change."""
     user = form.user
     with transaction.atomic():
         was_required = User.objects.select_for_update().get(pk=user.pk).must_change_password
         user.must_change_password = False
-        user = form.save()  # saves the whole user: the new hash and the cleared flag
+        form.save()  # saves the whole user: the new hash and the cleared flag
         record(
             "account.password_changed",
             actor=user,
@@ -48,12 +52,17 @@ def change_own_password(form) -> User:
     return user
 
 
+def _verified(user: Any) -> bool:
+    """Past the second factor (django_otp's OTPMiddleware adds is_verified)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
 class PasswordChangeRequiredMiddleware:
     """A user required to choose a new password reaches, once past the second factor, nothing
     but the password change page, logout, the language switch and static files (and the
     recovery codes shown once after setting up the app)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self._open_prefixes: tuple[str, ...] | None = None
 
@@ -71,13 +80,14 @@ class PasswordChangeRequiredMiddleware:
             )
         return path.startswith(self._open_prefixes)
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
             user.is_authenticated
             and user.must_change_password
-            and (not second_factor.required() or user.is_verified())
+            and (not second_factor.required() or _verified(user))
             and not self._open(request.path)
         ):
-            return _redirect(request, reverse("accounts:password_change"))
+            sent: HttpResponse = _redirect(request, reverse("accounts:password_change"))
+            return sent
         return self.get_response(request)

@@ -17,6 +17,7 @@ No composition rules (NIST SP 800-63B): a sentence of a few words passes.
 
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
@@ -72,27 +73,29 @@ class KnownPasswordValidator(CommonPasswordValidator):
     passwords of breached password lists, by Royce Williams) or on Kring's Dutch supplement,
     also with digits, punctuation or a repeat added ("Welkom01!", "zomer2024zomer")."""
 
-    def __init__(self, password_list_path=CommonPasswordValidator.DEFAULT_PASSWORD_LIST_PATH):
+    def __init__(
+        self, password_list_path: Any = CommonPasswordValidator.DEFAULT_PASSWORD_LIST_PATH
+    ) -> None:
         super().__init__(password_list_path)
         with DUTCH_LIST.open(encoding="utf-8") as lines:
             dutch = {letters(line) for line in lines if not line.startswith("#")}
         self.passwords = self.passwords | (dutch - {""})
 
-    def validate(self, password, user=None):
+    def validate(self, password: str, user: Any = None) -> None:
         if password.lower().strip() in self.passwords:
             raise ValidationError(self.get_error_message(), code="password_too_common")
         for form in readings(password):
             if form in self.passwords or repeated_unit(form) in self.passwords:
                 raise ValidationError(self.get_error_message(), code="password_too_common")
 
-    def get_error_message(self):
+    def get_error_message(self) -> str:
         return _(
             "This password is on a list of passwords that are used often or have been leaked. "
             "Choose another one, such as a sentence of a few words."
         )
 
 
-def name_parts(user) -> set[str]:
+def name_parts(user: Any) -> set[str]:
     """The parts of the user's names that a password must not be built on: each word of the
     first and last name, the names joined ("deboer", "carladeboer"), the username, and the
     name part of the e-mail addresses ("carla.deboer")."""
@@ -128,7 +131,7 @@ class NamePasswordValidator:
     forwards or backwards, once or repeated: "carla12345", "carlacarla1" and "deboer2024!" for
     Carla de Boer. A name inside a sentence ("carla drinkt graag thee") passes."""
 
-    def validate(self, password, user=None):
+    def validate(self, password: str, user: Any = None) -> None:
         if user is None:
             return
         parts = sorted(name_parts(user), key=len, reverse=True)
@@ -141,11 +144,11 @@ class NamePasswordValidator:
                 if taken and (len(rest) < MIN_LETTERS_LEFT or taken >= len(rest)):
                     raise ValidationError(self.get_error_message(), code="password_like_name")
 
-    def get_error_message(self):
+    def get_error_message(self) -> str:
         return _(
             "This password looks like your name, username or e-mail address. Choose a "
             "password that does not look like your name, such as a sentence of a few words."
         )
 
-    def get_help_text(self):
+    def get_help_text(self) -> str:
         return _("Your password cannot be built on your name, username or e-mail address.")
