@@ -25,7 +25,11 @@ def test_a_wrong_address_shows_kring_page_and_the_way_back(new_context, axe, liv
     expect(page).to_have_title(f"{nl('This page does not exist')} – Kring")
     axe.check(page)
 
-    page.get_by_role("link", name=nl("Back to the start page")).click()
+    page.get_by_role("button", name="English").click()  # the same page, in English
+    expect(page.get_by_role("heading", level=1)).to_have_text("This page does not exist")
+    axe.check(page)
+
+    page.get_by_role("link", name="Back to the start page").click()
     expect(page).to_have_url(f"{live_server.url}/")
     axe.check(page)
     axe.assert_no_violations()

@@ -97,18 +97,21 @@ def _page(request: HttpRequest, template: str, status: int, **context: Any) -> H
     return _finish(request, response, portal=portal)
 
 
+@requires_csrf_token  # the language switch's form, as Django's own handlers
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400: a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE, more fields than
     DATA_UPLOAD_MAX_NUMBER_FIELDS, a host not allowed, and other requests Django refuses."""
     return _page(request, "400.html", 400)
 
 
+@requires_csrf_token  # the language switch's form, as Django's own handlers
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """403: an action the policy refuses this actor (kring.core.policy.NotAllowed), a page the
     role may not open. The refusal's reason is for the log, not this page."""
     return _page(request, "403.html", 403)
 
 
+@requires_csrf_token  # the language switch's form, as Django's own handlers
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404: an address that does not exist, and a case the user may not see (security.md)."""
     return _page(request, "404.html", 404)

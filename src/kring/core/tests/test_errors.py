@@ -263,3 +263,10 @@ def test_an_error_answer_of_any_view_is_never_cached_either(db):
     response = visitor("en").get("/test-formulier-terug/")
     assert response.status_code == 400
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_host_kring_does_not_serve_gets_kring_bad_request_page(db):
+    response = visitor("nl").get("/", HTTP_HOST="elders.example")
+    html = assert_kring_page(response, 400, "nl", 400)
+    assert "elders.example" not in html
+    assert_headers(response)
