@@ -566,13 +566,8 @@ def risk_add(request, pk):
     response = _form_action(
         request, refusal, form, lambda data: actions.flag_risk(case, by=request.user, **data), done
     )
-    if response is not None:
-        return response
-    return render(
-        request,
-        "circle/risk_add.html",
-        {"case": case, "form": form, "refusal": _reason(refusal, form)},
-    )
+    # The read is logged like every other form page of the circle (issue 14, finding 8).
+    return response or _render_form(request, "circle/risk_add.html", case, form, refusal=refusal)
 
 
 @require_http_methods(FORM_METHODS)
