@@ -230,7 +230,9 @@ def open_for_display(sealed: str | None) -> list[str]:
     return [code for code in codes if isinstance(code, str)]
 
 
-def confirm_totp_device(user, device: SealedTOTPDevice, raw_code: str) -> tuple[CodeCheck, list[str]]:
+def confirm_totp_device(
+    user, device: SealedTOTPDevice, raw_code: str
+) -> tuple[CodeCheck, list[str]]:
     """Setup: the first correct code confirms the app; the recovery codes are made at once."""
     code = normalise_code(raw_code)
     if not _TOTP_FORMAT.match(code):
