@@ -49,9 +49,12 @@ class Unreadable(Exception):
     was changed)."""
 
 
-def parse_keys(keys: Iterable[str], *, secret_key: str | None = None) -> list[str]:
+def parse_keys(
+    keys: Iterable[str], *, secret_key: str | None = None, demo: bool = False
+) -> list[str]:
     """The keys as given, checked: each 32 random bytes in URL-safe base64 (what
-    NEW_KEY_COMMAND prints), none twice, none equal to SECRET_KEY."""
+    NEW_KEY_COMMAND prints), none twice, none equal to SECRET_KEY, and the public demo key only
+    in demo mode."""
     parsed: list[str] = []
     for number, key in enumerate(keys, start=1):
         try:
@@ -62,6 +65,11 @@ def parse_keys(keys: Iterable[str], *, secret_key: str | None = None) -> list[st
             raise ImproperlyConfigured(
                 f"KRING_FIELD_KEYS: key {number} is not a key (32 random bytes in URL-safe "
                 f"base64, 44 characters). Make one with: {NEW_KEY_COMMAND}"
+            )
+        if key == DEMO_KEY and not demo:
+            raise ImproperlyConfigured(
+                f"KRING_FIELD_KEYS: key {number} is the public demo key; only KRING_DEMO_MODE "
+                f"may use it. Make a key with: {NEW_KEY_COMMAND}"
             )
         if key in parsed:
             raise ImproperlyConfigured(

@@ -119,3 +119,10 @@ def test_the_secret_key_fallbacks_come_from_the_environment():
 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["old-1", "old-2"]
+
+
+def test_a_server_refuses_the_public_demo_key():
+    done = settings_in_a_new_process({**PRODUCTION, "KRING_FIELD_KEYS": sealing.DEMO_KEY}, "1")
+
+    assert done.returncode != 0
+    assert "KRING_FIELD_KEYS: key 1 is the public demo key" in done.stderr
