@@ -142,3 +142,15 @@ def test_the_migration_seals_existing_apps_and_they_keep_working(client, carla, 
     response = client.post(reverse("accounts:verify"), {"code": f"{totp(secret):06d}"})
     assert response.status_code == 302
     assert DEVICE_ID_SESSION_KEY in client.session
+
+
+def test_going_back_unseals_the_apps_into_django_otp(carla):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    old = TOTPDevice.objects.create(user=carla, name="authenticator", confirmed=True)
+    sealing_migration.seal_totp_devices(apps)
+
+    sealing_migration.unseal_totp_devices(apps)
+
+    assert not SealedTOTPDevice.objects.exists()
+    assert TOTPDevice.objects.get(user=carla).key == old.key
