@@ -55,6 +55,12 @@ def test_only_the_demo_uses_the_public_demo_key(tmp_path, debug):
 
 
 def test_debug_with_a_secret_key_uses_that_key(tmp_path):
-    done = _import_settings(tmp_path, KRING_DEBUG="1", KRING_SECRET_KEY="a-developers-own-key-42")
+    done = _import_settings(
+        tmp_path,
+        KRING_DEBUG="1",
+        KRING_SECRET_KEY="a-developers-own-key-42",
+        # The sealing keys are required too (docs/configuration.md): the test suite's own.
+        KRING_FIELD_KEYS=os.environ["KRING_FIELD_KEYS"],
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "a-developers-own-key-42"
