@@ -57,8 +57,9 @@ def case_url(case):
 
 
 def _render_form(request, template, case, form, participant=None, refusal=None, **context):
-    if request.method != "POST":
-        record("circle.viewed", actor=request.user, case=case, obj=participant or case)
+    # Every page shown is a read, also the one shown again after a mistake in a POST: it holds
+    # the same names (issue 14, finding 8). A POST that succeeds redirects and is its own row.
+    record("circle.viewed", actor=request.user, case=case, obj=participant or case)
     return render(
         request,
         template,

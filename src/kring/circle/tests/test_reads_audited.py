@@ -35,3 +35,13 @@ def test_a_refused_role_reads_nothing_and_no_read_is_logged(as_user, olaf, prepa
     response = as_user(olaf).get(reverse("circle:add", args=[preparing_case.pk]))
     assert response.status_code == 404
     assert not _reads(preparing_case, olaf).exists()
+
+
+def test_the_page_shown_again_after_a_mistake_is_a_read_too(as_user, carla, preparing_case, daan):
+    """A POST that the form refuses shows the page again, names and all: logged like the GET."""
+    response = as_user(carla).post(
+        reverse("circle:add", args=[preparing_case.pk]), {"name": "", "side": "supporter"}
+    )
+    assert response.status_code == 200
+    assert daan.name in response.content.decode()
+    assert _reads(preparing_case, carla).count() == 1
