@@ -210,7 +210,6 @@ class KringUserAdmin(AdministratorOnly, UserAdmin):
             messages.SUCCESS,
         )
 
-
     @admin.action(description=_("Require a new password at next sign-in"))
     def require_password_change(self, request, queryset):
         count = password_change.require_new_password(list(queryset), by=request.user)
