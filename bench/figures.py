@@ -131,6 +131,7 @@ def main(argv=None) -> int:
             cursor.execute(BARE_ANSWERS, [start, end])
             return records, cursor.fetchall()
 
+    load_before = os.getloadavg()
     compute_ms, compute_runs, _ = timed(compute, args.runs)
     bare_ms, bare_runs, (records, answers) = timed(bare, args.runs)
     queries = _each_query(connection, compute)
@@ -152,6 +153,9 @@ def main(argv=None) -> int:
         "bare_ms_runs": [round(t, 2) for t in bare_runs],
         "ratio": round(compute_ms / bare_ms, 2) if bare_ms else None,
         "compute_queries": queries,
+        # The one-, five- and fifteen-minute load averages before and after the timings: on a
+        # shared machine, how busy it was while they ran.
+        "load_average": {"before": load_before, "after": os.getloadavg()},
         "database_bytes": _size(connection),
         "machine": {
             "platform": platform.platform(),
