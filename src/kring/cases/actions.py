@@ -32,7 +32,7 @@ OPEN = (Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
 
 
 def lock_case(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("referral").get(pk=case.pk)
+    return Case.objects.select_for_update(no_key=True).select_related("referral").get(pk=case.pk)
 
 
 def log_event(
@@ -243,7 +243,7 @@ def accept_assignment(assignment: Assignment, *, declares_independence: bool, by
     name of their new coordinator (registry.on_coordinator_accepted)."""
     with transaction.atomic():
         case = lock_case(assignment.case)
-        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
         assignment.case = case
         enforce(policy.may_answer_offer(by, assignment))
         now = timezone.now()
@@ -263,7 +263,7 @@ def hand_back(assignment: Assignment, *, reason: str, by: User) -> Case:
     """R2: a coordinator with a tie (or no time) hands an offered case back to the office."""
     with transaction.atomic():
         case = lock_case(assignment.case)
-        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
         assignment.case = case
         enforce(policy.may_answer_offer(by, assignment))
         assignment.status = Assignment.Status.HANDED_BACK

@@ -129,10 +129,13 @@ def add_participant(case: Case, *, by: User, **data: Any) -> Participant:
     return participant
 
 
-def _locked(participant: Participant) -> Participant:
-    """The participant's case locked, then the participant read afresh under that lock."""
+def _locked(participant: Participant, *, to_delete: bool = False) -> Participant:
+    """The participant's case locked, then the participant read afresh under that lock. FOR NO
+    KEY UPDATE, as every lock that only serialises (docs/adr/0012-audit-chain.md, "Deadlocks"),
+    except for a participant `to_delete`: deleting takes FOR UPDATE anyway, asked at once."""
     case = lock_case(participant.case)
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    rows = Participant.objects.select_for_update(no_key=not to_delete)
+    participant = rows.get(pk=participant.pk)
     participant.case = case
     return participant
 
@@ -170,10 +173,11 @@ def remove_participant(participant: Participant, *, by: User) -> None:
     """Take a person out of the circle who was added by mistake (a wrong side, a double). Only
     while nothing has happened with them yet (policy.may_remove_participant)."""
     with transaction.atomic():
-        participant = _locked(participant)
+        participant = _locked(participant, to_delete=True)
         enforce(policy.may_remove_participant(by, participant))
-        log_event(participant.case, "circle.participant_removed", by=by, side=participant.side)
-        participant.delete()
+        case, side = participant.case, participant.side
+        participant.delete()  # first: the record is the last write (ADR 0012, "Deadlocks")
+        log_event(case, "circle.participant_removed", by=by, side=side)
 
 
 def record_conversation(
@@ -387,7 +391,7 @@ def decide_nomination(
     with transaction.atomic():
         case = lock_case(nomination.case)
         nomination = (
-            Nomination.objects.select_for_update()
+            Nomination.objects.select_for_update(no_key=True)
             .select_related("nominated_by")
             .get(pk=nomination.pk)
         )
@@ -458,7 +462,7 @@ def resolve_risk(flag: RiskFlag, *, resolution: str, by: User) -> RiskFlag:
     """R7: the coordinator records what makes a flagged risk safe now."""
     with transaction.atomic():
         case = lock_case(flag.case)
-        flag = RiskFlag.objects.select_for_update().get(pk=flag.pk)
+        flag = RiskFlag.objects.select_for_update(no_key=True).get(pk=flag.pk)
         flag.case = case
         enforce(policy.may_resolve_risk(by, flag))
         if not resolution.strip():
@@ -609,7 +613,7 @@ def answer_question(
     answer = answer.strip()
     with transaction.atomic():
         participant = _locked(question.participant)
-        question = Question.objects.select_for_update().get(pk=question.pk)
+        question = Question.objects.select_for_update(no_key=True).get(pk=question.pk)
         question.participant = participant
         enforce(policy.may_answer_question(by, question))
         if not by_phone and not answer:
@@ -646,7 +650,7 @@ def handle_notice(notice: Notice, *, by: User) -> Notice:
     """The coordinator marks a notice handled: they have seen it and done what it needed."""
     with transaction.atomic():
         case = lock_case(notice.case)
-        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        notice = Notice.objects.select_for_update(no_key=True).get(pk=notice.pk)
         notice.case = case
         enforce(policy.may_handle_notice(by, notice))
         notice.handled_at = timezone.now()

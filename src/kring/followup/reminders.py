@@ -271,7 +271,7 @@ def _send_digest(user: User, today: date, now: datetime) -> bool:
     counts); nothing when nothing is left. Claimed and queued in that same transaction."""
     with transaction.atomic():
         list(
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(no_key=True)
             .filter(coordinator=user, state=State.FOLLOWING_UP)
             .order_by("pk")
             .values_list("pk", flat=True)

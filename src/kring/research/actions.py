@@ -280,7 +280,7 @@ def invite_second_round(today: date | None = None) -> int:
     for record_id, case_id in records.values_list("pk", "case_id").order_by("pk"):
         with transaction.atomic():
             case = lock_case(Case(pk=case_id))
-            record = ConferenceRecord.objects.select_for_update().get(pk=record_id)
+            record = ConferenceRecord.objects.select_for_update(no_key=True).get(pk=record_id)
             if record.second_round_at is not None:
                 continue  # another run was first
             first = (
@@ -342,7 +342,7 @@ def answer(invitation: Invitation, data: Mapping[str, Any], *, by: By) -> Answer
     with transaction.atomic():
         case = lock_case(invitation.participant.case)
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(no_key=True)
             .select_related("record", "participant__case")
             .get(pk=invitation.pk)
         )

@@ -124,10 +124,11 @@ def remove_option(option: PollOption, *, by: User) -> None:
         option = PollOption.objects.get(pk=option.pk, meeting=meeting)
         option.meeting = meeting
         enforce(policy.may_remove_option(by, option))
+        removed = option.pk
+        option.delete()  # first: the record is the last write (ADR 0012, "Deadlocks")
         log_event(
-            meeting.case, "scheduling.option_removed", by=by, meeting=meeting.pk, option=option.pk
+            meeting.case, "scheduling.option_removed", by=by, meeting=meeting.pk, option=removed
         )
-        option.delete()
 
 
 def answer(participant: Participant, option_answers: Mapping[int, str], *, by: By) -> None:

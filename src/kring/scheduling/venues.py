@@ -32,7 +32,7 @@ def in_use(team):
 
 
 def _lock(venue: Venue) -> Venue:
-    return Venue.objects.select_for_update().get(pk=venue.pk)
+    return Venue.objects.select_for_update(no_key=True).get(pk=venue.pk)
 
 
 @transaction.atomic

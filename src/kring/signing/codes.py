@@ -74,7 +74,7 @@ def send(participant: Participant) -> SigningCode:
     with transaction.atomic():
         # One at a time per participant: the policy's count of the last hour cannot be raced
         # past.
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        participant = Participant.objects.select_for_update(no_key=True).get(pk=participant.pk)
         enforce(policy.may_send_signing_code(me, participant))
         now = timezone.now()
         SigningCode.objects.filter(participant=participant, used_at__isnull=True).update(
@@ -109,7 +109,7 @@ def check(participant: Participant, typed: str, session: SessionBase) -> bool:
     used: int | None = None
     with transaction.atomic():
         code = (
-            SigningCode.objects.select_for_update()
+            SigningCode.objects.select_for_update(no_key=True)
             .filter(
                 participant=participant,
                 used_at__isnull=True,

@@ -92,7 +92,9 @@ def send_copies(document: SignedDocument) -> list[Delivery]:
     with transaction.atomic():
         # One sender at a time per document: a second call finds the first one's deliveries.
         document = (
-            SignedDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+            SignedDocument.objects.select_for_update(no_key=True)
+            .select_related("case")
+            .get(pk=document.pk)
         )
         if document.status != SignedDocument.Status.MADE:
             return made
@@ -174,7 +176,9 @@ def resend(document: SignedDocument, participant: Participant, *, by: By) -> Del
     (a double click) the second finds the first one's mail waiting to be sent, and is refused."""
     with transaction.atomic():
         document = (
-            SignedDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+            SignedDocument.objects.select_for_update(no_key=True)
+            .select_related("case")
+            .get(pk=document.pk)
         )
         enforce(policy.may_resend_copy(by, document, participant))
         mail = _queue(document, participant)

@@ -90,7 +90,7 @@ def _finish(
 ) -> bool:
     with transaction.atomic():
         document = (
-            SignedDocument.objects.select_for_update()
+            SignedDocument.objects.select_for_update(no_key=True)
             .filter(pk=document_id, status=SignedDocument.Status.PENDING, claim_token=token)
             .first()
         )
@@ -125,7 +125,7 @@ def _failed(document_id: int, token: str, exc: Exception) -> bool:
     still ours; raise DocumentNotMade for Huey to retry while tries remain."""
     with transaction.atomic():
         document = (
-            SignedDocument.objects.select_for_update()
+            SignedDocument.objects.select_for_update(no_key=True)
             .filter(pk=document_id, status=SignedDocument.Status.PENDING, claim_token=token)
             .first()
         )

@@ -52,7 +52,9 @@ class Command(BaseCommand):
             page = rows if after is None else rows.filter(pk__gt=after)
             with transaction.atomic():
                 batch = list(
-                    page.select_for_update().values_list("pk", sealed_field.field)[:batch_size]
+                    page.select_for_update(no_key=True).values_list("pk", sealed_field.field)[
+                        :batch_size
+                    ]
                 )
                 if not batch:
                     break
