@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from kring.accounts import admin_audit, second_factor
 from kring.accounts.middleware import _redirect
@@ -24,15 +24,21 @@ from kring.audit.log import record
 def require_new_password(users: Iterable[User], *, by: Any) -> int:
     """Requires a new password at next sign-in of each of `users` who is not yet required to
     choose one; returns how many. Audited per user, for the user's team."""
-    count = 0
     with transaction.atomic():
         chosen = User.objects.filter(pk__in=[u.pk for u in users], must_change_password=False)
-        for user in chosen.select_for_update().order_by("pk"):
-            user.must_change_password = True
-            user.save(update_fields=["must_change_password"])
+        # Plain updates first, in one order, then the audit rows (which take the chain's lock):
+        # no row is locked by this transaction while it waits for the chain. A user whom another
+        # admin required at the same moment is counted and audited once, by whoever set it.
+        required = [
+            pk
+            for pk in chosen.order_by("pk").values_list("pk", flat=True)
+            if User.objects.filter(pk=pk, must_change_password=False).update(
+                must_change_password=True
+            )
+        ]
+        for user in User.objects.filter(pk__in=required).order_by("pk"):
             admin_audit.password_change_required(user, required=True, by=by)
-            count += 1
-    return count
+    return len(required)
 
 
 def change_own_password(form: PasswordChangeForm) -> User:
@@ -42,7 +48,9 @@ def change_own_password(form: PasswordChangeForm) -> User:
     with transaction.atomic():
         was_required = User.objects.select_for_update().get(pk=user.pk).must_change_password
         user.must_change_password = False
-        form.save()  # saves the whole user: the new hash and the cleared flag
+        form.save(commit=False)  # sets the new hash on `user`
+        # Only these fields: the rest of `user` may be older than an admin's change meanwhile.
+        user.save(update_fields=["password", "must_change_password"])
         record(
             "account.password_changed",
             actor=user,
@@ -62,23 +70,31 @@ class PasswordChangeRequiredMiddleware:
     but the password change page, logout, the language switch and static files (and the
     recovery codes shown once after setting up the app)."""
 
+    # Exact URL names (a page below an open one, such as making new recovery codes below the
+    # recovery codes page, is not open).
+    OPEN_NAMES = frozenset(
+        {
+            "accounts:password_change",
+            "accounts:login",
+            "accounts:logout",
+            "accounts:setup",
+            "accounts:verify",
+            "accounts:recovery_codes",
+            "set_language",
+        }
+    )
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self._open_prefixes: tuple[str, ...] | None = None
 
-    def _open(self, path: str) -> bool:
-        if self._open_prefixes is None:
-            self._open_prefixes = (
-                reverse("accounts:password_change"),
-                reverse("accounts:login"),
-                reverse("accounts:logout"),
-                reverse("accounts:setup"),
-                reverse("accounts:verify"),
-                reverse("accounts:recovery_codes"),
-                reverse("set_language"),
-                settings.STATIC_URL,
-            )
-        return path.startswith(self._open_prefixes)
+    def _open(self, request: HttpRequest) -> bool:
+        if settings.STATIC_URL and request.path.startswith(settings.STATIC_URL):
+            return True
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return match.view_name in self.OPEN_NAMES
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
@@ -86,7 +102,7 @@ class PasswordChangeRequiredMiddleware:
             user.is_authenticated
             and user.must_change_password
             and (not second_factor.required() or _verified(user))
-            and not self._open(request.path)
+            and not self._open(request)
         ):
             sent: HttpResponse = _redirect(request, reverse("accounts:password_change"))
             return sent

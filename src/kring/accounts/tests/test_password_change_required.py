@@ -191,3 +191,36 @@ def test_a_new_password_clears_the_requirement_audited(admin_client, client, car
     assert event.data == {"required": True}
     assert NEW not in json.dumps(event.data)
     assert client.get(my_cases).status_code == 200
+
+
+def test_only_the_exact_open_pages_are_reachable_not_pages_below_them(admin_client, client, carla):
+    """The recovery codes page is open (shown once after setting up the app), but making new
+    recovery codes, a page below it, is not while a new password is required."""
+    _require(admin_client, carla)
+    force_verified_login(client, carla)
+    response = client.post(reverse("accounts:recovery_codes_regenerate"))
+    assert response.status_code == 302
+    assert response.url.startswith(CHANGE_URL)
+    assert not AuditEvent.objects.filter(action__startswith="account.recovery_codes").exists()
+    # A page that only starts like an open one is not open either.
+    response = client.get(reverse("accounts:password_change") + "x/")
+    assert response.status_code in (302, 404)
+    assert client.get(reverse("accounts:recovery_codes")).status_code in (200, 302)
+
+
+def test_changing_ones_password_keeps_an_admins_change_made_meanwhile(carla):
+    from kring.accounts.forms import KringPasswordChangeForm
+    from kring.accounts.models import User
+    from kring.accounts.password_change import change_own_password
+
+    stale = User.objects.get(pk=carla.pk)  # the request's user, loaded before the admin's change
+    User.objects.filter(pk=carla.pk).update(is_active=False, first_name="Karla")
+    form = KringPasswordChangeForm(
+        stale, {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    )
+    assert form.is_valid(), form.errors
+    change_own_password(form)
+    carla.refresh_from_db()
+    assert carla.check_password(NEW)
+    assert not carla.is_active
+    assert carla.first_name == "Karla"
