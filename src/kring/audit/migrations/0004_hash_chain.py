@@ -5,9 +5,19 @@ triggers of 0002 refuse the UPDATE that fills the new columns, so they are dropp
 in this same migration (one transaction on both databases), and made again after. New
 triggers on both databases let a row in only at the head of the chain, linked to it; on
 SQLite one more refuses REPLACE and upserts (a REPLACE deletes the old row without firing the
-DELETE trigger unless recursive_triggers is on)."""
+DELETE trigger unless recursive_triggers is on).
 
+The rows are read in chunks (a server-side cursor on PostgreSQL) and their links written a chunk
+at a time (one UPDATE ... FROM (VALUES ...) on PostgreSQL, executemany on SQLite). The hash is
+computed with a copy of kring.audit.chain's FIELDS and canonical content as they were when this
+migration was written: the historical model has these columns only, whatever FIELDS becomes
+later (a test compares the copy with kring.audit.chain, so that a change is noticed)."""
+
+import hashlib
 import importlib
+import ipaddress
+import json
+from datetime import UTC
 
 from django.db import migrations, models
 
@@ -51,28 +61,94 @@ POSTGRES_REVERSE = [
 ]
 
 
+# Rows read and written per round trip (a test lowers it to go through several chunks).
+CHUNK = 2000
+GENESIS = "0" * 64
+# kring.audit.chain.FIELDS when the chain began: frozen, the historical model has these only.
+FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_role",
+    "actor_kind",
+    "actor_participant_id",
+    "for_participant_id",
+    "team_id",
+    "case_id",
+    "action",
+    "object_type",
+    "object_id",
+    "ip",
+    "data",
+)
+
+
+def _canonical_ip(value):
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(value).packed.hex()
+    except ValueError:
+        return value
+
+
+def content(values):
+    """kring.audit.chain.content as it was when the chain began (frozen with FIELDS)."""
+    doc = {name: values[name] for name in FIELDS}
+    doc["at"] = doc["at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    doc["ip"] = _canonical_ip(doc["ip"])
+    doc["data"] = json.loads(json.dumps(doc["data"] or {}))
+    return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
+
+
+def link(prev_hash, values):
+    return hashlib.sha256(prev_hash.encode() + content(values)).hexdigest()
+
+
+def _write_links(cursor, vendor, links):
+    """Set (seq, prev_hash, hash) of the rows in `links`: [(id, seq, prev_hash, hash), ...]."""
+    if not links:
+        return
+    if vendor == "postgresql":
+        # Only placeholders are joined into the statement; the values go as parameters.
+        rows = ", ".join(["(%s::bigint, %s::bigint, %s::varchar, %s::varchar)"] * len(links))
+        sql = (
+            "UPDATE audit_auditevent AS event SET seq = link.seq, prev_hash = link.prev_hash, "  # noqa: S608
+            f"hash = link.hash FROM (VALUES {rows}) AS link (id, seq, prev_hash, hash) "
+            "WHERE event.id = link.id"
+        )
+        cursor.execute(sql, [value for row in links for value in row])
+    else:
+        cursor.executemany(
+            "UPDATE audit_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [(seq, prev_hash, hash_, pk) for pk, seq, prev_hash, hash_ in links],
+        )
+
+
 def _link_existing_rows(apps, schema_editor):
     """Fill seq, prev_hash and hash of the rows there are, in the order they were written,
     with the append-only triggers out of the way for the moment."""
-    from kring.audit import chain
-
     vendor = schema_editor.connection.vendor
     drop = {"sqlite": _append_only.SQLITE_REVERSE, "postgresql": _append_only.POSTGRES_REVERSE}
     for sql in drop.get(vendor, []):
         schema_editor.execute(sql)
     AuditEvent = apps.get_model("audit", "AuditEvent")
-    seq, prev = 0, chain.GENESIS
-    fields = [name for name in chain.FIELDS if name != "seq"]
+    seq, prev = 0, GENESIS
+    fields = [name for name in FIELDS if name != "seq"]
+    rows = AuditEvent.objects.order_by("at", "id").values_list("id", *fields)
+    links = []
+    # The UPDATEs change no column of the order (at, id): on SQLite, whose reads in chunks see
+    # the connection's own writes, no row is met twice or skipped.
     with schema_editor.connection.cursor() as cursor:
-        for pk, *values in AuditEvent.objects.order_by("at", "id").values_list("id", *fields):
+        for pk, *values in rows.iterator(chunk_size=CHUNK):
             seq += 1
-            row = dict(zip(fields, values, strict=True), seq=seq)
-            hash_ = chain.link(prev, row)
-            cursor.execute(
-                "UPDATE audit_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                [seq, prev, hash_, pk],
-            )
+            hash_ = link(prev, dict(zip(fields, values, strict=True), seq=seq))
+            links.append((pk, seq, prev, hash_))
             prev = hash_
+            if len(links) >= CHUNK:
+                _write_links(cursor, vendor, links)
+                links = []
+        _write_links(cursor, vendor, links)
 
 
 def _make_triggers(apps, schema_editor):
