@@ -6,6 +6,7 @@ are deleted. Users keep their app; a session verified with the old device asks f
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.migrations.exceptions import IrreversibleError
 
 import kring.accounts.models
 from kring.core import sealing
@@ -45,12 +46,24 @@ def seal_totp_devices(apps, schema_editor=None) -> int:
 
 
 def unseal_totp_devices(apps, schema_editor=None) -> None:
-    """Back to django-otp's TOTPDevice, in clear (for a downgrade)."""
+    """Back to django-otp's TOTPDevice, in clear (for a downgrade). A secret that no key in
+    KRING_FIELD_KEYS opens stops the downgrade (nothing is changed: one transaction), naming
+    the device, rather than losing the user's app."""
     clear = apps.get_model("otp_totp", "TOTPDevice")
     sealed = apps.get_model("accounts", "SealedTOTPDevice")
     for device in sealed.objects.order_by("pk").iterator():
+        try:
+            key = sealing.open_sealed(device.sealed_key)
+        except sealing.Unreadable as error:
+            raise IrreversibleError(
+                f"TOTP device {device.pk} (user {device.user_id}, {device.name!r}): no key in "
+                "KRING_FIELD_KEYS opens its secret. Put the key it was sealed with back into "
+                "KRING_FIELD_KEYS (after the first) and migrate back again."
+            ) from error
         values = {name: getattr(device, name) for name in COPIED}
-        clear.objects.create(key=sealing.open_sealed(device.sealed_key).hex(), **values)
+        moved_device = clear.objects.create(key=key.hex(), **values)
+        # created_at is auto_now_add: keep when the app was first set up.
+        clear.objects.filter(pk=moved_device.pk).update(created_at=device.created_at)
         device.delete()
 
 

@@ -7,11 +7,16 @@ import importlib
 import json
 import re
 from base64 import b32decode, b32encode
+from datetime import timedelta
 
+import pytest
+from cryptography.fernet import Fernet
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.db.migrations.exceptions import IrreversibleError
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 
@@ -154,3 +159,28 @@ def test_going_back_unseals_the_apps_into_django_otp(carla):
 
     assert not SealedTOTPDevice.objects.exists()
     assert TOTPDevice.objects.get(user=carla).key == old.key
+
+
+def test_going_back_keeps_when_the_app_was_set_up(carla):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    set_up = timezone.now() - timedelta(days=400)
+    old = TOTPDevice.objects.create(user=carla, name="authenticator", confirmed=True)
+    TOTPDevice.objects.filter(pk=old.pk).update(created_at=set_up)
+    sealing_migration.seal_totp_devices(apps)
+
+    sealing_migration.unseal_totp_devices(apps)
+
+    assert TOTPDevice.objects.get(user=carla).created_at == set_up
+
+
+def test_going_back_names_the_app_whose_key_was_dropped(carla, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=carla, name="authenticator", confirmed=True)
+    sealing_migration.seal_totp_devices(apps)
+    moved = SealedTOTPDevice.objects.get(user=carla)
+    settings.KRING_FIELD_KEYS = [Fernet.generate_key().decode()]
+
+    with pytest.raises(IrreversibleError, match=rf"TOTP device {moved.pk} \(user {carla.pk}, "):
+        sealing_migration.unseal_totp_devices(apps)
