@@ -164,6 +164,9 @@ def _database(url: str) -> dict:
 DATABASES = {
     "default": _database(env_str("KRING_DATABASE_URL", f"sqlite:///{VAR_DIR / 'kring.sqlite3'}"))
 }
+# `kring backup` / `kring restore` on PostgreSQL: the folder of pg_dump and pg_restore; empty:
+# PATH, then the newest /usr/lib/postgresql/*/bin (kring.audit.management.backup).
+KRING_PG_BIN_DIR = env_str("KRING_PG_BIN_DIR", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

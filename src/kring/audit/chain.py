@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from kring.audit.models import AuditEvent, ChainCheck
@@ -170,9 +170,10 @@ class Result:
         )
 
 
-def _rows(after: int) -> Iterator[AuditEvent]:
+def _rows(after: int, using: str) -> Iterator[AuditEvent]:
     while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=after).order_by("seq", "id")[:BATCH])
+        rows = AuditEvent.objects.using(using).filter(seq__gt=after)
+        batch = list(rows.order_by("seq", "id")[:BATCH])
         yield from batch
         if len(batch) < BATCH:
             return
@@ -184,10 +185,12 @@ def verify(
     start: tuple[int, str] | None = None,
     known_head: tuple[int, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> Result:
     """Walk the chain from row 1 (or from the sound row `start` = (seq, hash)) to its head and
     return the first broken link. `known_head` is a head found sound before (the last check):
-    it must still be there, with the same hash."""
+    it must still be there, with the same hash. `using`: another database (a restore checks
+    its copy before it replaces anything)."""
     seq, prev = start if start is not None else (0, GENESIS)
     rows = 0
 
@@ -196,11 +199,11 @@ def verify(
 
     if start is not None:
         # The checkpoint itself first: a walk from it is sound only if it is still there.
-        row = AuditEvent.objects.filter(seq=seq).first()
+        row = AuditEvent.objects.using(using).filter(seq=seq).first()
         if row is None or row.hash != prev or row_hash(row) != prev:
             reason = MISSING if row is None else CHANGED if row.hash == prev else REWRITTEN
             return Result(False, seq - 1, "", rows, seq, reason)
-    for row in _rows(seq):
+    for row in _rows(seq, using):
         rows += 1
         if progress is not None and rows % 10000 == 0:
             progress(rows)
