@@ -49,7 +49,12 @@ if not KRING_FIELD_KEYS:
 else:
     from kring.core.sealing import parse_keys
 
-    KRING_FIELD_KEYS = parse_keys(KRING_FIELD_KEYS, secret_key=SECRET_KEY, demo=DEMO_MODE)
+    KRING_FIELD_KEYS = parse_keys(
+        KRING_FIELD_KEYS,
+        secret_key=SECRET_KEY,
+        secret_key_fallbacks=SECRET_KEY_FALLBACKS,
+        demo=DEMO_MODE,
+    )
 
 ALLOWED_HOSTS = env_list("KRING_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("KRING_CSRF_TRUSTED_ORIGINS", [])

@@ -49,37 +49,52 @@ class Unreadable(Exception):
     was changed)."""
 
 
+def _key_bytes(key: str) -> bytes:
+    """The bytes a key stands for (b"" when it is not base64). urlsafe_b64decode also takes the
+    standard alphabet's "+" and "/", so one key may be spelled two ways: compare these."""
+    try:
+        return base64.urlsafe_b64decode(key.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return b""
+
+
 def parse_keys(
-    keys: Iterable[str], *, secret_key: str | None = None, demo: bool = False
+    keys: Iterable[str],
+    *,
+    secret_key: str | None = None,
+    secret_key_fallbacks: Iterable[str] = (),
+    demo: bool = False,
 ) -> list[str]:
     """The keys as given, checked: each 32 random bytes in URL-safe base64 (what
-    NEW_KEY_COMMAND prints), none twice, none equal to SECRET_KEY, and the public demo key only
-    in demo mode."""
+    NEW_KEY_COMMAND prints), none twice (in either base64 alphabet), none equal to SECRET_KEY
+    or to one of SECRET_KEY_FALLBACKS, and the public demo key only in demo mode."""
+    secrets = [s for s in [secret_key, *secret_key_fallbacks] if s is not None]
+    secret_bytes = {raw for raw in map(_key_bytes, secrets) if len(raw) == 32}
     parsed: list[str] = []
+    seen: list[bytes] = []
     for number, key in enumerate(keys, start=1):
-        try:
-            raw = base64.urlsafe_b64decode(key.encode("ascii"))
-        except (binascii.Error, UnicodeEncodeError, ValueError):
-            raw = b""
+        raw = _key_bytes(key)
         if len(raw) != 32:
             raise ImproperlyConfigured(
                 f"KRING_FIELD_KEYS: key {number} is not a key (32 random bytes in URL-safe "
                 f"base64, 44 characters). Make one with: {NEW_KEY_COMMAND}"
             )
-        if key == DEMO_KEY and not demo:
+        if raw == _key_bytes(DEMO_KEY) and not demo:
             raise ImproperlyConfigured(
                 f"KRING_FIELD_KEYS: key {number} is the public demo key; only KRING_DEMO_MODE "
                 f"may use it. Make a key with: {NEW_KEY_COMMAND}"
             )
-        if key in parsed:
+        if raw in seen:
             raise ImproperlyConfigured(
-                f"KRING_FIELD_KEYS: key {number} is the same as key {parsed.index(key) + 1}."
+                f"KRING_FIELD_KEYS: key {number} is the same as key {seen.index(raw) + 1}."
             )
-        if secret_key is not None and key == secret_key:
+        if key in secrets or raw in secret_bytes:
             raise ImproperlyConfigured(
-                "KRING_FIELD_KEYS must be kept apart from KRING_SECRET_KEY: use another key."
+                "KRING_FIELD_KEYS must be kept apart from KRING_SECRET_KEY and "
+                "KRING_SECRET_KEY_FALLBACKS: use another key."
             )
         parsed.append(key)
+        seen.append(raw)
     return parsed
 
 

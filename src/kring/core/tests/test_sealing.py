@@ -1,6 +1,7 @@
 """Sealing secrets that Kring must read back (issue 14, point 2; docs/adr/0014-sealed-secrets.md):
 keys from KRING_FIELD_KEYS, apart from SECRET_KEY; the first seals, every key opens."""
 
+import base64
 import json
 import os
 import subprocess
@@ -64,6 +65,20 @@ def test_a_key_is_refused_when_it_is_the_secret_key():
         sealing.parse_keys([KEY_A], secret_key=KEY_A)
 
 
+def test_one_key_in_both_base64_alphabets_is_the_same_key():
+    raw = bytes([0xFB, 0xFF, 0xBF]) * 10 + b"ab"  # "+" and "/" in standard base64
+    url_safe, standard = base64.urlsafe_b64encode(raw).decode(), base64.b64encode(raw).decode()
+    assert url_safe != standard
+
+    with pytest.raises(ImproperlyConfigured, match="key 2 is the same as key 1"):
+        sealing.parse_keys([url_safe, standard])
+
+
+def test_a_key_is_refused_when_it_is_an_old_secret_key():
+    with pytest.raises(ImproperlyConfigured, match="apart from KRING_SECRET_KEY"):
+        sealing.parse_keys([KEY_B, KEY_A], secret_key="current", secret_key_fallbacks=["x", KEY_A])
+
+
 def settings_in_a_new_process(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
     """Import kring.settings as a server would, with only `env` set."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("KRING_", "DJANGO_"))}
@@ -119,6 +134,16 @@ def test_the_secret_key_fallbacks_come_from_the_environment():
 
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["old-1", "old-2"]
+
+
+def test_a_server_refuses_a_field_key_that_is_an_old_secret_key():
+    done = settings_in_a_new_process(
+        {**PRODUCTION, "KRING_FIELD_KEYS": KEY_A, "KRING_SECRET_KEY_FALLBACKS": f"old-1, {KEY_A}"},
+        "1",
+    )
+
+    assert done.returncode != 0
+    assert "apart from KRING_SECRET_KEY" in done.stderr
 
 
 def test_a_server_refuses_the_public_demo_key():
