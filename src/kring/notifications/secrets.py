@@ -28,9 +28,13 @@ def unseal(sealed: str) -> str | None:
 
 def open_before_field_keys(sealed: str) -> str | None:
     """A link queued before KRING_FIELD_KEYS existed, sealed with a key derived from
-    SECRET_KEY; `kring rotate-keys` re-seals such links with the field keys."""
-    digest = hashlib.sha256(b"kring-outbox:" + settings.SECRET_KEY.encode()).digest()
-    try:
-        return Fernet(base64.urlsafe_b64encode(digest)).decrypt(sealed.encode("ascii")).decode()
-    except (InvalidToken, UnicodeEncodeError):
-        return None
+    SECRET_KEY (or from one of SECRET_KEY_FALLBACKS: the secret key may have been rotated
+    before `kring rotate-keys` re-sealed such links with the field keys)."""
+    for secret_key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+        digest = hashlib.sha256(b"kring-outbox:" + secret_key.encode()).digest()
+        try:
+            opened = Fernet(base64.urlsafe_b64encode(digest)).decrypt(sealed.encode("ascii"))
+        except (InvalidToken, UnicodeEncodeError):
+            continue
+        return opened.decode()
+    return None
