@@ -2,6 +2,7 @@ import secrets
 import time
 import unicodedata
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -199,7 +200,9 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def verify_token(self, token) -> bool:
         """As TOTPDevice.verify_token: a code of this or a neighbouring step (tolerance), later
-        than the last one accepted; a wrong code counts towards the throttle."""
+        than the last one accepted, learning the phone's drift when OTP_TOTP_SYNC is on (the
+        default); a wrong code counts towards the throttle."""
+        sync = getattr(settings, "OTP_TOTP_SYNC", True)
         allowed, _info = self.verify_is_allowed()
         if not allowed:
             return False
@@ -213,7 +216,8 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
             verified = totp.verify(number, self.tolerance, self.last_t + 1)
             if verified:
                 self.last_t = totp.t()
-                self.drift = totp.drift
+                if sync:
+                    self.drift = totp.drift
                 self.throttle_reset(commit=False)
                 self.set_last_used_timestamp(commit=False)
                 self.save()
@@ -222,7 +226,8 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         return verified
 
     def get_throttle_factor(self) -> int:
-        return 1  # wait 1, 2, 4, ... seconds after wrong codes, as TOTPDevice by default
+        # Wait 1, 2, 4, ... seconds (times the factor) after wrong codes, as TOTPDevice does.
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
 
 
 def municipality_key(name: str) -> str:

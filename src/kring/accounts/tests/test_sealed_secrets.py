@@ -184,3 +184,26 @@ def test_going_back_names_the_app_whose_key_was_dropped(carla, settings):
 
     with pytest.raises(IrreversibleError, match=rf"TOTP device {moved.pk} \(user {carla.pk}, "):
         sealing_migration.unseal_totp_devices(apps)
+
+
+def test_the_app_follows_the_clock_only_when_otp_totp_sync_is_on(carla, settings):
+    settings.OTP_TOTP_SYNC = False
+    device = confirmed_device(carla)
+
+    # A code of the next step (a phone's clock running ahead) is accepted within the tolerance,
+    # but the drift is not learnt.
+    assert device.verify_token(f"{totp(device.bin_key, drift=1):06d}")
+
+    device.refresh_from_db()
+    assert device.drift == 0
+
+
+def test_the_wait_after_a_wrong_code_follows_otp_totp_throttle_factor(carla, settings):
+    device = confirmed_device(carla)
+    settings.OTP_TOTP_THROTTLE_FACTOR = 7
+    assert device.get_throttle_factor() == 7
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no wait at all
+    near = {totp(device.bin_key, drift=drift) for drift in (-1, 0, 1)}
+    assert not device.verify_token(next(f"{n:06d}" for n in range(4) if n not in near))
+    assert device.verify_token(f"{totp(device.bin_key):06d}")
