@@ -31,9 +31,13 @@ def record(
     never free text, contact details, passwords or secrets.
 
     The row goes in at the head of the hash chain (kring.audit.chain), in the caller's
-    transaction: on PostgreSQL the chain's lock is then held until that transaction ends, so
-    a transaction takes its row locks (the case first) before it records, never after
-    (docs/adr/0012-audit-chain.md)."""
+    transaction: on PostgreSQL the chain's lock is then held until that transaction ends. So
+    every lock and every write that may wait comes before the first record, and the record is
+    the last write of a transaction: besides row locks, an insert may wait on a unique or
+    exclusion constraint (a booking), and the deferred foreign-key checks at COMMIT take FOR
+    KEY SHARE on the rows referred to. Locks that only serialise work are FOR NO KEY UPDATE
+    (`select_for_update(no_key=True)`), which lets those checks through
+    (docs/adr/0012-audit-chain.md, "Deadlocks")."""
     who = actor if isinstance(actor, Actor) else None
     user = who.user if who is not None else actor
     authenticated = user is not None and getattr(user, "is_authenticated", False)

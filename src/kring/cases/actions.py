@@ -174,14 +174,7 @@ def decline(case: Case, *, reason: str, by: User, note: str = "") -> Case:
             case.team_id = by.team_id
         case.decline_reason = reason
         case.decline_note = note
-        make_move(
-            case,
-            "decline",
-            by=by,
-            fields=["decline_reason", "decline_note", "team"],
-            reason=reason,
-            with_note=int(bool(note)),
-        )
+        lifecycle.check_move(case, "decline", reason=reason)  # refused before any write
         # An offer not yet answered ends with the case.
         case.assignments.filter(status__in=OPEN).update(
             status=Assignment.Status.WITHDRAWN, ended_at=timezone.now()
@@ -197,6 +190,15 @@ def decline(case: Case, *, reason: str, by: User, note: str = "") -> Case:
                 "note": note,
             },
         )
+        # Last: the record holds the audit chain's lock to the commit (ADR 0012, "Deadlocks").
+        make_move(
+            case,
+            "decline",
+            by=by,
+            fields=["decline_reason", "decline_note", "team"],
+            reason=reason,
+            with_note=int(bool(note)),
+        )
     return case
 
 
@@ -209,24 +211,28 @@ def offer_to_coordinator(case: Case, *, coordinator: User, by: User) -> Assignme
         enforce(policy.may_assign(by, case, coordinator))
         now = timezone.now()
         current = case.assignments.filter(status__in=OPEN).first()
-        if case.coordinator_id is not None:
-            previous = case.coordinator
-            assert previous is not None  # coordinator_id is set: the user exists (PROTECT)
+        previous = case.coordinator
+        if previous is not None:
             case.coordinator = None
-            make_move(case, "reassign", by=by, fields=["coordinator"], coordinator=previous.pk)
+            lifecycle.check_move(case, "reassign", coordinator=previous.pk)  # before any write
             _end(current, Assignment.Status.ENDED, now)
             _staff_mail("case.reassigned_away", previous, case=case, link=reverse("cases:my_cases"))
         elif current is not None:
             # An earlier offer not yet answered is withdrawn.
             _end(current, Assignment.Status.WITHDRAWN, now)
-            log_event(case, "case.offer_withdrawn", by=by, coordinator=current.coordinator_id)
         assignment = Assignment.objects.create(
             case=case, coordinator=coordinator, offered_by=by, offered_at=now
         )
-        log_event(case, "case.offered", by=by, coordinator=coordinator.pk)
         _staff_mail(
             "case.offered", coordinator, case=case, link=reverse("cases:offer", args=[case.pk])
         )
+        # The records last: they hold the audit chain's lock to the commit (ADR 0012,
+        # "Deadlocks").
+        if previous is not None:
+            make_move(case, "reassign", by=by, fields=["coordinator"], coordinator=previous.pk)
+        elif current is not None:
+            log_event(case, "case.offer_withdrawn", by=by, coordinator=current.coordinator_id)
+        log_event(case, "case.offered", by=by, coordinator=coordinator.pk)
     return assignment
 
 
@@ -250,12 +256,16 @@ def accept_assignment(assignment: Assignment, *, declares_independence: bool, by
         if declares_independence:
             assignment.declared_independent_at = now
         case.coordinator = by
-        make_move(case, "accept_assignment", by=by, fields=["coordinator"], assignment=assignment)
+        # The move's guards before any write (they read the offer as it was).
+        lifecycle.check_move(case, "accept_assignment", assignment=assignment)
         assignment.status = Assignment.Status.ACCEPTED
         assignment.responded_at = now
         assignment.save(update_fields=["status", "responded_at", "declared_independent_at"])
+        # The bookings (which may wait on another transaction's) and the mails before the
+        # record, which holds the audit chain's lock to the commit (ADR 0012, "Deadlocks").
         registry.coordinator_accepted(case, by)
         _staff_mail("case.accepted", assignment.offered_by, case=case, coordinator=by)
+        make_move(case, "accept_assignment", by=by, fields=["coordinator"], assignment=assignment)
     return case
 
 

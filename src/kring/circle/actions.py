@@ -297,12 +297,12 @@ def respond(
         said_no_before = participant.status == Status.DECLINED
         _set_status(participant, Status.ACCEPTED if accepts else Status.DECLINED)
         kind = "circle.accepted" if accepts else "circle.declined"
-        log_event(participant.case, kind, by=by, participant=participant.pk, mode=mode)
         if not accepts:
             _tell_coordinator(by, participant, notices.DECLINED)
         elif said_no_before:
             # The coordinator heard of the "no" and may have moved on: they hear of the "yes".
             _tell_coordinator(by, participant, notices.ACCEPTED_AFTER_ALL)
+        log_event(participant.case, kind, by=by, participant=participant.pk, mode=mode)
     return participant
 
 
@@ -341,6 +341,7 @@ def give_consent(
             interpreter=interpreter,
             support_person=support_person,
         )
+        _tell_coordinator(by, participant, notices.CONSENTED)
         log_event(
             participant.case,
             "circle.consented",
@@ -350,7 +351,6 @@ def give_consent(
             version=information.CURRENT_VERSION,
             mode=mode,
         )
-        _tell_coordinator(by, participant, notices.CONSENTED)
     return consent
 
 
@@ -371,10 +371,10 @@ def nominate(
             relation=relation,
             via=_mode(by, via),
         )
+        _tell_coordinator(by, nominated_by, notices.NOMINATED)
         log_event(
             case, "circle.nominated", by=by, participant=nominated_by.pk, nomination=nomination.pk
         )
-        _tell_coordinator(by, nominated_by, notices.NOMINATED)
     return nomination
 
 
@@ -432,10 +432,10 @@ def withdraw(participant: Participant, *, mode: str = Mode.PHONE, by: By) -> Par
         mode = _mode(by, mode)
         participant.withdrawal_mode = mode
         _set_status(participant, Status.WITHDRAWN)
+        _tell_coordinator(by, participant, notices.WITHDRAWN)
         log_event(
             participant.case, "circle.withdrawn", by=by, participant=participant.pk, mode=mode
         )
-        _tell_coordinator(by, participant, notices.WITHDRAWN)
     return participant
 
 
@@ -626,13 +626,6 @@ def answer_question(
         Notice.objects.filter(question=question, handled_at__isnull=True).update(
             handled_at=question.answered_at, handled_by=by
         )
-        log_event(
-            participant.case,
-            "circle.question_answered",
-            by=by,
-            participant=participant.pk,
-            how=question.answered_how,
-        )
         if not by_phone and participant.email:
             queue_mail(
                 "circle.answered",
@@ -643,6 +636,13 @@ def answer_question(
                     "contact": contact.for_case(participant.case),
                 },
             )
+        log_event(
+            participant.case,
+            "circle.question_answered",
+            by=by,
+            participant=participant.pk,
+            how=question.answered_how,
+        )
     return question
 
 

@@ -104,6 +104,9 @@ def confirm(meeting: Meeting, option: PollOption, *, by: User) -> Meeting:
         meeting.venue = option.venue
         meeting.confirmed_at = timezone.now()
         meeting.save(update_fields=["status", "starts_at", "ends_at", "venue", "confirmed_at"])
+        invitations.send(meeting, change="new")
+        reminders.plan(meeting)
+        # Last: the record holds the audit chain's lock to the commit (ADR 0012, "Deadlocks").
         if meeting.is_follow_up:
             case_actions.log_event(
                 case, "scheduling.follow_up_confirmed", by=by, meeting=meeting.pk
@@ -111,8 +114,6 @@ def confirm(meeting: Meeting, option: PollOption, *, by: User) -> Meeting:
         else:
             # The move's guards: preparation's readiness (R3–R9) and has_confirmed_meeting.
             case_actions.make_move(case, "schedule", by=by, meeting=meeting.pk)
-        invitations.send(meeting, change="new")
-        reminders.plan(meeting)
     return meeting
 
 
@@ -142,10 +143,10 @@ def move(
         meeting.venue = venue
         meeting.sequence += 1
         meeting.save(update_fields=["starts_at", "ends_at", "venue", "sequence"])
-        case_actions.log_event(case, "scheduling.meeting_moved", by=by, meeting=meeting.pk)
         reminders.cancel(meeting)
         invitations.send(meeting, change="moved")
         reminders.plan(meeting)
+        case_actions.log_event(case, "scheduling.meeting_moved", by=by, meeting=meeting.pk)
     return meeting
 
 
@@ -212,22 +213,27 @@ def _call_off(
     if tell:
         meeting.sequence += 1
     meeting.save(update_fields=["status", "cancelled_at", "sequence"])
-    case_actions.log_event(case, event, by=by, meeting=meeting.pk)
     reminders.cancel(meeting)
     if tell:
         invitations.send(meeting, change="cancelled")
+    case_actions.log_event(case, event, by=by, meeting=meeting.pk)
 
 
 def follow_new_coordinator(case: Case, coordinator: User) -> None:
     """A new coordinator accepted the case (cases.registry.on_coordinator_accepted), inside the
     accepting transaction: the confirmed meeting books them instead of the one before. If they
-    have another meeting then, the timeline says so and the meeting must be moved."""
+    have another meeting then, the timeline says so and the meeting must be moved. Every
+    booking first, then the records: a booking may wait on another transaction's (ADR 0012,
+    "Deadlocks")."""
+    not_booked = []
     for meeting in Meeting.objects.filter(case=case, status=Meeting.Status.CONFIRMED):
         meeting.case = case
         if booking.follow_coordinator(meeting) is not None:
-            case_actions.log_event(
-                case, "scheduling.coordinator_not_booked", by=coordinator, meeting=meeting.pk
-            )
+            not_booked.append(meeting.pk)
+    for meeting_pk in not_booked:
+        case_actions.log_event(
+            case, "scheduling.coordinator_not_booked", by=coordinator, meeting=meeting_pk
+        )
 
 
 def end_not_held(meeting: Meeting, case: Case, *, by: User) -> None:
