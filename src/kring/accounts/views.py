@@ -106,27 +106,27 @@ def login_view(request):
         # Attempts on a team member's account belong to that team's access log, where its
         # manager sees them marked as refused; an unknown name belongs to no team.
         team_id = target.team_id if target is not None else None
-        refusal = throttle.check(username, address, target)
-        if refusal:
+        attempt = throttle.begin(username, address, target)
+        if attempt.refusal:
             # Refused even with the right password, until the lock or the wait has passed.
             record(
                 "account.login_refused",
                 obj=target,
                 team_id=team_id,
-                data={"counter": refusal.counter},
+                data={"counter": attempt.refusal.counter},
             )
-            form.add_error(None, _refusal_message(refusal))
+            form.add_error(None, _refusal_message(attempt.refusal))
         else:
+            # Counted already (begin): parallel guesses cannot pass the limit; given back below.
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 record("account.login_failed", obj=target, team_id=team_id)
-                throttle.failed(username, address, target)
+                throttle.failed(attempt)
                 form.add_error(None, _("The username or password is not correct."))
-                refusal = throttle.check(username, address, target)
-                if refusal and refusal.counter != throttle.SLOWDOWN:
-                    form.add_error(None, _refusal_message(refusal))
+                if attempt.locks:
+                    form.add_error(None, _refusal_message(attempt.locks))
             else:
-                throttle.signed_in(username, address)
+                throttle.succeeded(attempt)
                 login(request, user)
                 sessions.start(request.session)
                 record("account.login", actor=user, obj=user)

@@ -320,3 +320,40 @@ def test_wrong_recovery_codes_need_the_password_first(carla, clock, settings):
     attempt("carla", PASSWORD, HOME, client)
     response = client.post(reverse("accounts:verify"), {"code": totp_code(confirmed_device(carla))})
     assert response.status_code == 302
+
+
+def test_ipv6_addresses_of_one_64_bit_network_share_the_pair_and_the_address_counters(
+    carla, clock, settings
+):
+    """A stranger with an IPv6 /64 has 2^64 addresses: the pair and the address are counted on
+    the network, like the usual addresses."""
+    settings.KRING_LOGIN_MAX_FAILURES = 3
+    settings.KRING_LOGIN_MAX_FAILURES_PER_ADDRESS = 5
+    for n in range(3):
+        attempt("carla", WRONG, f"2001:db8:1:2::{n + 1}")
+    assert LOCKED in page(attempt("carla", PASSWORD, "2001:db8:1:2:ffff::1"))
+    assert throttle.pair_key("carla", "2001:db8:1:2::1") == throttle.pair_key(
+        "carla", "2001:db8:1:2:abcd::9"
+    )
+    for name in ("anna", "bert"):
+        attempt(name, WRONG, f"2001:db8:1:2::{name[0]}")
+    # The address counter: five failures from the network lock every username from it.
+    refused = attempt("olaf", PASSWORD, "2001:db8:1:2::77")
+    assert LOCKED in page(refused)
+    # Another /64 is another network.
+    assert LOCKED not in page(attempt("carla", WRONG, "2001:db8:1:3::1"))
+
+
+def test_the_right_password_gives_back_the_count_of_its_own_attempt(carla, clock, settings):
+    """Every attempt is counted before its password is checked (parallel guesses cannot pass
+    the limit); the right one is given back: it neither locks nor slows down."""
+    settings.KRING_LOGIN_MAX_FAILURES = 2
+    settings.KRING_LOGIN_MAX_FAILURES_PER_ADDRESS = 2
+    settings.KRING_LOGIN_SLOWDOWN_AFTER = 2
+    attempt("carla", WRONG, "198.51.100.1")
+    assert attempt("carla", PASSWORD, "198.51.100.1").status_code == 302
+    assert not LoginThrottle.objects.filter(key=throttle.pair_key("carla", "198.51.100.1"))
+    assert LoginThrottle.objects.get(key=throttle.ip_key("198.51.100.1")).failures == 1
+    user_row = LoginThrottle.objects.get(key=throttle.user_key("carla"))
+    assert (user_row.failures, user_row.locked_until) == (1, None)
+    assert not AuditEvent.objects.filter(action__in=["account.locked", "account.slowed"])
