@@ -99,7 +99,7 @@ class _Sealer:
     """Writes the header, then the data in sealed chunks; `close` seals the last one."""
 
     def __init__(self, out: IO[bytes], header: dict[str, Any], passphrase: str) -> None:
-        kdf = {"name": "scrypt", "salt": os.urandom(16).hex()}
+        kdf: dict[str, Any] = {"name": "scrypt", "salt": os.urandom(16).hex()}
         kdf |= {"n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P}
         self.prefix = os.urandom(7)
         header = {**header, "kdf": kdf, "nonce_prefix": self.prefix.hex(), "chunk": CHUNK}
@@ -208,12 +208,12 @@ def using(database: dict[str, Any]) -> Iterator[str]:
     wrapper = load_backend(database["ENGINE"]).DatabaseWrapper(configured[alias], alias)
     # Set on the handler's thread-local store, not in its settings: an alias of this block
     # only, which connections.all() and close_all() do not see.
-    setattr(connections._connections, alias, wrapper)
+    setattr(connections._connections, alias, wrapper)  # type: ignore[attr-defined]
     try:
         yield alias
     finally:
         wrapper.close()
-        delattr(connections._connections, alias)
+        delattr(connections._connections, alias)  # type: ignore[attr-defined]
 
 
 def _applied(alias: str) -> list[str]:
@@ -268,7 +268,7 @@ def _pg_admin(database: dict[str, Any], *statements: str) -> None:
     DATABASE), from the server's `postgres` database."""
     import psycopg
 
-    params = {"dbname": "postgres", "autocommit": True}
+    params: dict[str, Any] = {"dbname": "postgres", "autocommit": True}
     for key, param in (
         ("HOST", "host"),
         ("PORT", "port"),
@@ -277,9 +277,9 @@ def _pg_admin(database: dict[str, Any], *statements: str) -> None:
     ):
         if database.get(key):
             params[param] = database[key]
-    with psycopg.connect(**params) as admin:  # type: ignore[arg-type]
+    with psycopg.connect(**params) as admin:
         for statement in statements:
-            admin.execute(statement)  # type: ignore[arg-type]
+            admin.execute(statement)
 
 
 def _quote(name: str) -> str:
@@ -427,6 +427,8 @@ def _sqlite_restore(plain: Path, target: dict[str, Any]) -> str:
     result = _check_copy({**target, "NAME": str(plain)})
     # The swap: SQLite's backup API writes the checked copy into the target in one
     # transaction (under its write lock), WAL and all; a new file is made if there is none.
+    if not Path(target["NAME"]).exists():
+        _private_file(Path(target["NAME"])).close()  # a new database: its owner's only (0600)
     source = sqlite3.connect(plain)
     destination = sqlite3.connect(target["NAME"], timeout=target["OPTIONS"].get("timeout", 20))
     try:

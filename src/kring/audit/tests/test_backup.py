@@ -148,6 +148,8 @@ def test_a_backup_during_8_writers_restores_everything_up_to_its_moment(
 
     target = new_database()
     call_command("restore", str(file), "--into", _url(target))
+    if connection.vendor == "sqlite":
+        assert stat.S_IMODE(Path(target["NAME"]).stat().st_mode) == 0o600
 
     source = live_database
     copy_chain = _rows(target, "audit_auditevent")
