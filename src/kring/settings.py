@@ -188,6 +188,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "kring.accounts.password_validation.KnownPasswordValidator"},
     {"NAME": "kring.accounts.password_validation.NamePasswordValidator"},
+    {"NAME": "kring.accounts.password_validation.PatternPasswordValidator"},
 ]
 
 # Sessions live in the database so that logout ends them on the server, for every process.

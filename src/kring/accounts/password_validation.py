@@ -11,6 +11,9 @@ and spaces ("Zomer2024!" is "zomer"), read also with digits as letters ("w@chtw0
   service is asked.
 - `NamePasswordValidator`: not built mostly on the user's first or last name, username or the
   name part of their e-mail address.
+- `PatternPasswordValidator`: not digits only, not fewer than five different characters, not
+  one piece repeated over the whole password, not mostly rows of keys or runs of letters or
+  digits ("qwertyuiopas", "azertyuiop", "123456789012", "abcdefghijkl", also backwards).
 
 No composition rules (NIST SP 800-63B): a sentence of a few words passes.
 """
@@ -152,3 +155,78 @@ class NamePasswordValidator:
 
     def get_help_text(self) -> str:
         return _("Your password cannot be built on your name, username or e-mail address.")
+
+
+# Rows of keys (QWERTY and AZERTY, each also on into the next row), the alphabet and the digits:
+# a step from one character to its neighbour, forwards or backwards, continues a run.
+_SEQUENCES = (
+    "`1234567890-=",
+    "qwertyuiop[]\\",
+    "asdfghjkl;'",
+    "zxcvbnm,./",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "&é\"'(§è!çà)-",
+    "azertyuiop^$",
+    "qsdfghjklmù",
+    "wxcvbn,;:=",
+    "azertyuiopqsdfghjklmwxcvbn",
+    "abcdefghijklmnopqrstuvwxyz",
+    "01234567890",
+)
+_STEPS = frozenset(
+    pair
+    for sequence in _SEQUENCES
+    for a, b in zip(sequence, sequence[1:], strict=False)
+    for pair in ((a, b), (b, a))
+)
+# Fewer different characters than this is refused ("ababababababab", "!!!!!!!!!!!!").
+MIN_DISTINCT = 5
+# A run of at least this many neighbouring keys or letters is a pattern; when such runs make up
+# at least half of the password (spaces not counted), it is refused.
+MIN_RUN = 4
+
+
+def _in_runs(text: str) -> int:
+    """How many characters of `text` are in runs of at least MIN_RUN neighbours."""
+    covered, run = 0, 1
+    for a, b in zip(text, text[1:], strict=False):
+        if (a, b) in _STEPS:
+            run += 1
+            continue
+        covered += run if run >= MIN_RUN else 0
+        run = 1
+    return covered + (run if run >= MIN_RUN else 0)
+
+
+def simple_pattern(password: str) -> bool:
+    """Is the password a pattern that is guessed early: digits only, few different characters,
+    one piece repeated, or mostly rows of keys and runs of letters or digits?"""
+    text = password.casefold()
+    compact = "".join(text.split())
+    if not compact:
+        return True
+    return (
+        compact.isdigit()
+        or len(set(compact)) < MIN_DISTINCT
+        or repeated_unit(text) != text
+        or 2 * _in_runs(compact) >= len(compact)
+    )
+
+
+class PatternPasswordValidator:
+    """Refuses digits only ("123456789012"), rows of keys ("qwertyuiopas"), runs of letters
+    ("abcdefghijkl"), one piece repeated ("abcdefabcdef") and fewer than five different
+    characters ("ababababababab", "!!!!!!!!!!!!"): long, but among the first guesses."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if simple_pattern(password):
+            raise ValidationError(self.get_error_message(), code="password_too_simple")
+
+    def get_error_message(self) -> str:
+        return _(
+            "This password is easy to guess: only digits, a few different characters, a "
+            "repeat or a row of keys. Choose another one, such as a sentence of a few words."
+        )
+
+    def get_help_text(self) -> str:
+        return _("Your password cannot be only digits, a repeat or a row of keys.")

@@ -103,6 +103,44 @@ def test_common_dutch_and_breached_passwords_are_refused(carla_de_boer, password
     assert "password_too_common" in refusals(password, carla_de_boer)
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "123456789012",  # digits only
+        "199104121991",
+        "qwertyuiopas",  # a row of keys, on into the next
+        "azertyuiopqs",  # the Belgian and French keyboard
+        "asdfghjkl;'1",
+        "1234567890ab",
+        "abcdefghijkl",  # the alphabet
+        "zyxwvutsrqpo",  # backwards
+        "0987654321qwerty",
+        "ababababababab",  # fewer than five different characters
+        "!!!!!!!!!!!!",
+        "aaaa bbbb cccc",
+        "abcdefabcdef",  # one piece repeated over the whole password
+        "Xy7!kQXy7!kQ",
+    ],
+)
+def test_digits_rows_of_keys_repeats_and_few_characters_are_refused(carla_de_boer, password):
+    assert "password_too_simple" in refusals(password, carla_de_boer)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        GOOD,
+        "fietsen langs de vecht",
+        "boot op zee!",
+        "Stuur abcd naar de printer",  # a short row inside a sentence is fine
+        "de kat zit op de mat 2024",
+        "rood groen blauw geel",
+    ],
+)
+def test_sentences_are_not_taken_for_patterns(carla_de_boer, password):
+    assert "password_too_simple" not in refusals(password, carla_de_boer)
+
+
 def test_twelve_characters_is_the_minimum(carla_de_boer):
     assert "password_too_short" in refusals("boot op zee", carla_de_boer)  # 11
     assert refusals("boot op zee!", carla_de_boer) == []  # 12
