@@ -72,8 +72,15 @@ def new_database(tmp_path):
         return {**default, "NAME": made[-1]}
 
     yield make
-    for name in made:
-        backups._pg_admin(connections["default"].settings_dict, f'DROP DATABASE IF EXISTS "{name}"')
+    if not made:
+        return
+    # With the databases a restore kept aside (NAME_before_...) or left (none: it drops them).
+    server = {**connections["default"].settings_dict, "NAME": "postgres"}
+    with backups.using(server) as alias, connections[alias].cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", ["%_copy_%"])
+        names = [row[0] for row in cursor.fetchall() if row[0].startswith(tuple(made))]
+    for name in names:
+        backups._pg_admin(connections["default"].settings_dict, f'DROP DATABASE "{name}"')
 
 
 def _rows(database: dict, table: str) -> list[tuple]:
