@@ -155,13 +155,15 @@ def _audit(events: Iterable[_Event]) -> None:
         )
 
 
-def _locked_rows(keys: Iterable[str]) -> dict[str, LoginThrottle]:
-    """The rows of `keys`, created where missing, locked in one order (by key) by every caller,
-    so that two attempts never wait for each other's rows. Inside a transaction."""
+def _locked_rows(keys: Iterable[str], *, create: bool = True) -> dict[str, LoginThrottle]:
+    """The rows of `keys` (created where missing, unless `create` is False), locked in one
+    order (by key) by every caller, so that two attempts never wait for each other's rows.
+    Inside a transaction."""
     keys = sorted(set(keys))
-    LoginThrottle.objects.bulk_create(
-        [LoginThrottle(key=key) for key in keys], ignore_conflicts=True
-    )
+    if create:
+        LoginThrottle.objects.bulk_create(
+            [LoginThrottle(key=key) for key in keys], ignore_conflicts=True
+        )
     rows = LoginThrottle.objects.select_for_update(no_key=True).filter(key__in=keys)
     return {row.key: row for row in rows.order_by("key")}
 
@@ -192,7 +194,7 @@ def _end_if_over(row: LoginThrottle, now: datetime, events: list[_Event]) -> boo
 def _end_over(keys: list[str], now: datetime) -> None:
     events: list[_Event] = []
     with transaction.atomic():
-        for row in _locked_rows(keys).values():
+        for row in _locked_rows(keys, create=False).values():
             if _end_if_over(row, now, events):
                 row.save()
     _audit(events)
@@ -309,7 +311,17 @@ def begin(username: str, address: str | None, user: User | None) -> Attempt:
     return attempt
 
 
-def _refusal(rows, keys, user, address, now, *, slowdown: bool = True) -> Refusal | None:
+def _refusal(
+    rows: dict[str, LoginThrottle],
+    keys: list[str],
+    user: User | None,
+    address: str | None,
+    now: datetime,
+    *,
+    slowdown: bool = True,
+) -> Refusal | None:
+    """A lock of the pair or the address refuses; a slowdown of the username too, except from
+    a usual address (and not when `slowdown` is False)."""
     for key in keys:
         row = rows.get(key)
         if row is None or row.locked_until is None or row.locked_until <= now:
@@ -339,7 +351,7 @@ def succeeded(attempt: Attempt) -> None:
     username's count across addresses stays (a stranger's failures do not stop because the
     user signed in)."""
     with transaction.atomic():
-        rows = _locked_rows(attempt._before)
+        rows = _locked_rows(attempt._before, create=False)
         for key, row in rows.items():
             if key.startswith("pair:"):
                 row.delete()

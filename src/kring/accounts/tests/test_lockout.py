@@ -357,3 +357,26 @@ def test_the_right_password_gives_back_the_count_of_its_own_attempt(carla, clock
     user_row = LoginThrottle.objects.get(key=throttle.user_key("carla"))
     assert (user_row.failures, user_row.locked_until) == (1, None)
     assert not AuditEvent.objects.filter(action__in=["account.locked", "account.slowed"])
+
+
+def test_the_daily_purge_forgets_counters_that_ran_out_and_audits_an_unnoticed_end(
+    carla, clock, settings
+):
+    """Old counters are forgotten by the daily purge, not on every failed sign-in."""
+    settings.KRING_LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        attempt("carla", WRONG, "198.51.100.1")
+    clock.forward(seconds=settings.KRING_LOGIN_COOLOFF_SECONDS + 1)
+    attempt("olaf", WRONG, "198.51.100.2")  # a failure elsewhere forgets nothing
+    assert LoginThrottle.objects.filter(key=throttle.pair_key("carla", "198.51.100.1")).exists()
+
+    throttle.purge()
+
+    assert set(LoginThrottle.objects.values_list("key", flat=True)) == {
+        throttle.pair_key("olaf", "198.51.100.2"),
+        throttle.user_key("olaf"),
+        throttle.ip_key("198.51.100.2"),
+    }
+    unlocked = AuditEvent.objects.get(action="account.unlocked")
+    assert unlocked.data["counter"] == "pair"
+    assert unlocked.object_id == str(carla.pk)
