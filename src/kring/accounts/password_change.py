@@ -46,7 +46,12 @@ def change_own_password(form: PasswordChangeForm) -> User:
     validators) and clears a requirement to choose one; audited as the user's own change."""
     user = form.user
     with transaction.atomic():
-        was_required = User.objects.select_for_update().get(pk=user.pk).must_change_password
+        # FOR NO KEY UPDATE: the rows of this user's other transactions (a timeline line names
+        # its actor) check their key at commit, while holding the audit chain's lock
+        # (docs/adr/0012-audit-chain.md, "Deadlocks").
+        was_required = (
+            User.objects.select_for_update(no_key=True).get(pk=user.pk).must_change_password
+        )
         user.must_change_password = False
         form.save(commit=False)  # sets the new hash on `user`
         # Only these fields: the rest of `user` may be older than an admin's change meanwhile.

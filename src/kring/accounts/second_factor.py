@@ -157,7 +157,7 @@ def _check(device: Device, code: str, *, recovery: bool = False) -> CodeCheck:
     """django-otp's throttling: after a wrong code the device refuses codes for 1, 2, 4, ...
     seconds. A TOTP code is accepted once only: the device's last_t refuses earlier time steps."""
     with transaction.atomic():
-        device = type(device).objects.select_for_update().get(pk=device.pk)
+        device = type(device).objects.select_for_update(no_key=True).get(pk=device.pk)
         allowed, info = device.verify_is_allowed()
         if not allowed:
             return CodeCheck(wait_until=(info or {}).get("locked_until"), recovery=recovery)
