@@ -22,6 +22,7 @@ from kring.audit.log import record
 from kring.audit.models import AuditEvent
 from kring.cases import actions
 from kring.cases.models import CaseEvent
+from kring.testing.postgres import another_backend_waits_on_a_lock
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,15 +30,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="SQLite's writers never run at once"
     ),
 ]
-
-
-def _another_backend_waits_on_a_lock(cursor) -> bool:
-    cursor.execute("SELECT pg_stat_clear_snapshot()")
-    cursor.execute(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-    )
-    return bool(cursor.fetchone()[0])
 
 
 def test_the_case_lock_lets_a_new_rows_key_check_through_at_commit(referred_case, bram):
@@ -55,7 +47,7 @@ def test_the_case_lock_lets_a_new_rows_key_check_through_at_commit(referred_case
                 locked.set()
                 with connection.cursor() as cursor:
                     while not second_done.is_set():
-                        if _another_backend_waits_on_a_lock(cursor):
+                        if another_backend_waits_on_a_lock(cursor):
                             break
                 record("case.viewed", actor=bram, case=case, data={"who": 1})
         except Exception as error:  # reported by the test

@@ -27,21 +27,14 @@ from kring.scheduling.tests.booking_fixtures import eik, linde, meeting_for, pol
 
 __all__ = ["eik", "linde", "polling", "ready_case"]
 
+from kring.testing.postgres import another_backend_waits_on_a_lock
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="SQLite's writers never run at once"
     ),
 ]
-
-
-def _another_backend_waits_on_a_lock(cursor) -> bool:
-    cursor.execute("SELECT pg_stat_clear_snapshot()")
-    cursor.execute(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-    )
-    return bool(cursor.fetchone()[0])
 
 
 def test_accepting_waits_for_a_booking_of_the_coordinator_before_it_records(
@@ -63,7 +56,7 @@ def test_accepting_waits_for_a_booking_of_the_coordinator_before_it_records(
                 booked.set()
                 with connection.cursor() as cursor:
                     while not accepted.is_set():
-                        if _another_backend_waits_on_a_lock(cursor):
+                        if another_backend_waits_on_a_lock(cursor):
                             break
                 record("scheduling.meeting_confirmed", actor=olaf, case=other.case)
         except Exception as error:  # reported by the test
