@@ -15,14 +15,27 @@
   shown in "Mijn zaken";
 - `on_case_stopped(fn)`: what a stage ends when the case is stopped (a meeting, its bookings).
 
+Personal data (issue 14: retention and a person's rights; docs/data-retention.md). Each app
+that stores personal data registers what it holds, so that erasure and export never miss a
+table and `cases` never learns the later apps' models:
+
+- `add_case_eraser(fn)`: erases the app's personal data of a case whose retention has passed;
+- `add_retention_date(fn)`: the date until which a case is kept, when the app decides it
+  (the closure's `retain_until`);
+- `add_participant_export(fn)`: what the app holds about one participant, for their export;
+- `add_participant_eraser(fn)`: erases the app's personal data of one participant;
+- `add_erasure_blocker(fn)`: why one participant cannot be erased now (a signed plan names
+  them), or None.
+
 The registry holds functions only, filled once at start-up; nothing here changes at run time.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from django.utils.functional import Promise
@@ -45,6 +58,12 @@ CasePanel: TypeAlias = "Callable[[Case, User], tuple[str, dict[str, Any]] | None
 CoordinatorAccepted: TypeAlias = "Callable[[Case, User], None]"
 CaseStopped: TypeAlias = "Callable[[Case, User], None]"
 Waiting: TypeAlias = "Callable[[User, Collection[int]], Mapping[int, int]]"
+# The participant is kring.circle's Participant, which `cases` may not import (it sits below).
+CaseEraser: TypeAlias = "Callable[[Case], int]"
+RetentionDate: TypeAlias = "Callable[[Case], date | None]"
+ParticipantExport: TypeAlias = "Callable[[Any], Iterable[ExportSection]]"
+ParticipantEraser: TypeAlias = "Callable[[Any], int]"
+ErasureBlocker: TypeAlias = "Callable[[Any], Text | None]"
 
 _T = TypeVar("_T")
 
@@ -57,6 +76,11 @@ _case_panels: list[CasePanel] = []
 _coordinator_accepted: list[CoordinatorAccepted] = []
 _case_stopped: list[CaseStopped] = []
 _waiting: list[Waiting] = []
+_case_erasers: list[CaseEraser] = []
+_retention_dates: list[RetentionDate] = []
+_participant_exports: list[ParticipantExport] = []
+_participant_erasers: list[ParticipantEraser] = []
+_erasure_blockers: list[ErasureBlocker] = []
 
 
 def _add_once(items: list[_T], item: _T) -> None:
@@ -169,3 +193,79 @@ def on_case_stopped(fn: CaseStopped) -> None:
 def case_stopped(case: Case, by: User) -> None:
     for fn in _case_stopped:
         fn(case, by)
+
+
+# Personal data: erasure, retention and export (issue 14, points 7 and 8).
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    """One fact in a participant's export: a label for people, its value as text, and when it
+    was recorded, if known. `key` names it in the JSON export (stable, English)."""
+
+    key: str
+    label: Text
+    value: str
+    when: date | datetime | None = None
+
+
+@dataclass(frozen=True)
+class ExportSection:
+    """A part of a participant's export, one per kind of record (their conversations, their
+    questions, ...). Only what is about this participant or came from them: never what another
+    participant said (R18)."""
+
+    key: str
+    title: Text
+    items: tuple[ExportItem, ...] = field(default_factory=tuple)
+
+
+def add_case_eraser(fn: CaseEraser) -> None:
+    """`fn(case) -> rows`: erase the app's personal data of `case` (names, free text, contact
+    details, letters, documents), keeping the anonymous rows that the figures count (states,
+    dates, codes, numbers). Called in the erasing transaction; returns how many rows it erased
+    or emptied. Must be safe to call twice."""
+    _add_once(_case_erasers, fn)
+
+
+def erase_case(case: Case) -> int:
+    return sum(fn(case) for fn in _case_erasers)
+
+
+def add_retention_date(fn: RetentionDate) -> None:
+    """`fn(case) -> date | None`: the date until which the app keeps `case` (None: it has no
+    say). The latest date given counts."""
+    _add_once(_retention_dates, fn)
+
+
+def retention_dates(case: Case) -> list[date]:
+    return [d for fn in _retention_dates if (d := fn(case)) is not None]
+
+
+def add_participant_export(fn: ParticipantExport) -> None:
+    """`fn(participant) -> sections`: what the app holds about one participant."""
+    _add_once(_participant_exports, fn)
+
+
+def participant_export(participant: Any) -> list[ExportSection]:
+    return [section for fn in _participant_exports for section in fn(participant)]
+
+
+def add_participant_eraser(fn: ParticipantEraser) -> None:
+    """`fn(participant) -> rows`: erase the app's personal data of one participant (their
+    name, contact details, what they wrote or said), keeping anonymous counts. Called in the
+    erasing transaction, before the participant's own row is emptied."""
+    _add_once(_participant_erasers, fn)
+
+
+def erase_participant_data(participant: Any) -> int:
+    return sum(fn(participant) for fn in _participant_erasers)
+
+
+def add_erasure_blocker(fn: ErasureBlocker) -> None:
+    """`fn(participant) -> reason | None`: why the participant cannot be erased now."""
+    _add_once(_erasure_blockers, fn)
+
+
+def erasure_blockers(participant: Any) -> list[Text]:
+    return [reason for fn in _erasure_blockers if (reason := fn(participant)) is not None]
