@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kring.signing",
     "kring.followup",
     "kring.research",
+    "kring.privacy",
     "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kring.signing.urls")),
     path("", include("kring.followup.urls")),
     path("", include("kring.research.urls")),
+    path("", include("kring.privacy.urls")),
     path("account/", include("kring.accounts.urls")),
     path("team/logboek/", include("kring.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
