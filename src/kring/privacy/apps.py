@@ -11,3 +11,13 @@ class PrivacyConfig(AppConfig):
     name = "kring.privacy"
     label = "privacy"
     verbose_name = _("privacy")
+
+    def ready(self):
+        from kring.audit.labels import add_labels
+        from kring.cases import registry
+        from kring.privacy import rights, rights_views
+
+        # A person's rights (issue 14, point 8): the links on the case page, the timeline.
+        registry.add_case_panel(rights_views.case_panel)
+        registry.add_event_labels(rights.EVENT_LABELS)
+        add_labels(rights.AUDIT_LABELS)

@@ -1,0 +1,90 @@
+"""A participant's rights (GDPR articles 15 and 17; issue 14, point 8; docs/data-retention.md "A
+person's rights"): erasing one participant who asks for it while the case is open, and noting
+the request when something still needs their name. One function each, in the house pattern:
+one transaction, the case locked, the policy (privacy.policy), the change, a timeline event and
+an audit row with ids and counts only (never what was erased).
+
+The export is a read (privacy.export, audited by its views); a correction goes through the
+circle's own action (circle.actions.update_participant), which audits the names of the fields
+changed."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kring.audit.actors import By, actor_of
+from kring.audit.log import record
+from kring.cases import registry
+from kring.cases.actions import lock_case
+from kring.cases.models import Case, CaseEvent
+from kring.circle.models import Participant
+from kring.core.policy import enforce
+from kring.privacy import policy
+
+ERASED = "privacy.participant_erased"
+REQUEST_NOTED = "privacy.erasure_requested"
+
+# The timeline's words (registered in privacy/apps.py).
+EVENT_LABELS = {
+    ERASED: _("A participant's details were erased at their request"),
+    REQUEST_NOTED: _("A participant asked to be erased; their name stays until the case's end"),
+}
+# How the access log names the reads of a person's data (registered in privacy/apps.py).
+AUDIT_LABELS = {
+    "privacy.export_viewed": _("Read what Kring holds about a participant"),
+    "privacy.exported": _("Downloaded what Kring holds about a participant"),
+    "privacy.erasure_viewed": _("Read the erasure page of a participant"),
+}
+
+
+def _locked(participant: Participant) -> Participant:
+    case = lock_case(participant.case)
+    participant = Participant.objects.select_for_update(no_key=True).get(pk=participant.pk)
+    participant.case = case
+    return participant
+
+
+def _event(case: Case, kind: str, *, by: By, participant: Participant, **data) -> None:
+    """The timeline line (who acted, which participant by number) and the audit row: the last
+    write of the transaction (ADR 0012, "Deadlocks")."""
+    actor = actor_of(by)
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=kind,
+        actor_kind=actor.kind,
+        actor=actor.user,
+        actor_participant_id=actor.participant_id,
+        for_participant_id=actor.for_participant_id,
+        via=actor.via,
+        data={"participant": participant.pk, **data},
+    )
+    record(kind, actor=actor, case=case, obj=participant, data=data or None)
+
+
+def erase_participant(participant: Participant, *, by: By) -> Participant:
+    """Erase one participant who asked for it (GDPR article 17): every app's personal data of
+    them (registry.erase_participant_data: name, contact details, what they wrote or said, the
+    notes of conversations with them; their personal link stops working), keeping the anonymous
+    rows the figures count. Refused once the case has ended (retention erases it then), and
+    while a signed plan names them (registry.erasure_blockers)."""
+    with transaction.atomic():
+        participant = _locked(participant)
+        case = participant.case
+        enforce(policy.may_erase_participant(by, participant))
+        rows = registry.erase_participant_data(participant)
+        _event(case, ERASED, by=by, participant=participant, rows=rows)
+    participant.refresh_from_db()
+    return participant
+
+
+def note_erasure_request(participant: Participant, *, by: By) -> None:
+    """The participant asked to be erased, and something still needs their name (a signed
+    plan): the request is on the timeline and in the audit log, so that it is not lost. Their
+    name is erased with the case when its retention ends. No free text."""
+    with transaction.atomic():
+        participant = _locked(participant)
+        enforce(policy.may_note_erasure_request(by, participant))
+        _event(participant.case, REQUEST_NOTED, by=by, participant=participant)
