@@ -16,3 +16,8 @@ class ConferenceConfig(AppConfig):
         from kring.conference import registration
 
         registration.register()
+        # What a participant's export holds of this app (issue 14, point 8).
+        from kring.cases.registry import add_participant_export
+        from kring.conference import export
+
+        add_participant_export(export.participant_export)

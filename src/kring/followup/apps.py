@@ -18,3 +18,8 @@ class FollowupConfig(AppConfig):
         from kring.followup import registration
 
         registration.register()
+        # What a participant's export holds of this app (issue 14, point 8).
+        from kring.cases.registry import add_participant_export
+        from kring.followup import export
+
+        add_participant_export(export.participant_export)

@@ -16,3 +16,8 @@ class ResearchConfig(AppConfig):
         from kring.research import registration
 
         registration.register()
+        # What a participant's export holds of this app (issue 14, point 8).
+        from kring.cases.registry import add_participant_export
+        from kring.research import export
+
+        add_participant_export(export.participant_export)

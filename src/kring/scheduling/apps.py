@@ -15,3 +15,8 @@ class SchedulingConfig(AppConfig):
         from kring.scheduling import registration
 
         registration.register()
+        # What a participant's export holds of this app (issue 14, point 8).
+        from kring.cases.registry import add_participant_export
+        from kring.scheduling import export
+
+        add_participant_export(export.participant_export)

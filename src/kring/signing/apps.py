@@ -17,3 +17,8 @@ class SigningConfig(AppConfig):
         from kring.signing import registration
 
         registration.register()
+        # What a participant's export holds of this app (issue 14, point 8).
+        from kring.cases.registry import add_participant_export
+        from kring.signing import export
+
+        add_participant_export(export.participant_export)
