@@ -13,3 +13,7 @@ class CasesConfig(AppConfig):
         from kring.cases import audit_labels
 
         add_labels(audit_labels.LABELS)
+        # What erasure removes (issue 14; docs/data-retention.md).
+        from kring.cases import erasure
+
+        erasure.register()

@@ -25,6 +25,10 @@ class CircleConfig(AppConfig):
         registry.on_coordinator_accepted(actions.tell_new_coordinator)
         registry.add_waiting(notices.waiting)
         add_labels(audit_labels.LABELS)  # how the access log names its reads
+        # What erasure removes (issue 14; docs/data-retention.md).
+        from kring.circle import erasure
+
+        erasure.register()
         from kring.circle import export
 
         registry.add_participant_export(export.participant_export)  # issue 14, point 8

@@ -4,6 +4,7 @@ acknowledgment (R3), nominations (R6), consent and rights (R9, R17) and the safe
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -47,11 +48,45 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
+# What every page shows instead of the name of an erased participant (circle.erasure): defined
+# once, read through Participant.name (ErasableName) and shown_name().
+ERASED_NAME = _("Erased participant")
+
+
+def shown_name(name: str) -> str:
+    """A participant's name as read with values()/values_list(): an erased participant's name
+    is stored empty (a name is required otherwise), and shown as ERASED_NAME."""
+    return name or str(ERASED_NAME)
+
+
+class _ErasableNameAttribute(DeferredAttribute):
+    """Reads as ERASED_NAME once the participant is erased (`erased_at` set), so that every page
+    that shows `participant.name` still renders; saving writes the stored value, never the word."""
+
+    def __get__(self, instance, cls=None):
+        value = super().__get__(instance, cls)
+        if instance is not None and instance.__dict__.get("erased_at") is not None:
+            return str(ERASED_NAME)
+        return value
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+
+
+class ErasableNameField(models.CharField):
+    """A participant's name: see _ErasableNameAttribute."""
+
+    descriptor_class = _ErasableNameAttribute
+
+    def pre_save(self, model_instance, add):
+        return model_instance.__dict__.get(self.attname)
+
+
 class Participant(ChoiceLabels, models.Model):
     """A person in the circle of a case (betrokkene / deelnemer)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="participants")
-    name = models.CharField(_("name"), max_length=200)
+    name = ErasableNameField(_("name"), max_length=200)
     side = models.CharField(_("side"), max_length=20, choices=Side.choices)
     # A supporter (or other) stands in the circle of one harmed or responsible person (R5).
     supports = models.ForeignKey(
@@ -95,6 +130,9 @@ class Participant(ChoiceLabels, models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the participant's personal data was erased (circle.erasure): the row stays as an
+    # anonymous one (side, status, counts), its name reads as ERASED_NAME.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

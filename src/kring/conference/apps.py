@@ -16,6 +16,10 @@ class ConferenceConfig(AppConfig):
         from kring.conference import registration
 
         registration.register()
+        # What erasure removes (issue 14; docs/data-retention.md).
+        from kring.conference import erasure
+
+        erasure.register()
         # What a participant's export holds of this app (issue 14, point 8).
         from kring.cases.registry import add_participant_export
         from kring.conference import export

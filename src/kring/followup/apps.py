@@ -18,6 +18,10 @@ class FollowupConfig(AppConfig):
         from kring.followup import registration
 
         registration.register()
+        # What erasure removes (issue 14; docs/data-retention.md).
+        from kring.followup import erasure
+
+        erasure.register()
         # What a participant's export holds of this app (issue 14, point 8).
         from kring.cases.registry import add_participant_export
         from kring.followup import export

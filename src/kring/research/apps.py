@@ -16,6 +16,10 @@ class ResearchConfig(AppConfig):
         from kring.research import registration
 
         registration.register()
+        # What erasure removes (issue 14; docs/data-retention.md).
+        from kring.research import erasure
+
+        erasure.register()
         # What a participant's export holds of this app (issue 14, point 8).
         from kring.cases.registry import add_participant_export
         from kring.research import export

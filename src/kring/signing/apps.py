@@ -17,6 +17,10 @@ class SigningConfig(AppConfig):
         from kring.signing import registration
 
         registration.register()
+        # What erasure removes (issue 14; docs/data-retention.md).
+        from kring.signing import erasure
+
+        erasure.register()
         # What a participant's export holds of this app (issue 14, point 8).
         from kring.cases.registry import add_participant_export
         from kring.signing import export
