@@ -316,6 +316,13 @@ KRING_RETENTION_YEARS = {
     "not_kept": env_int("KRING_RETENTION_YEARS_NOT_KEPT", 2, minimum=1),
     "other": env_int("KRING_RETENTION_YEARS_OTHER", 2, minimum=1),
 }
+# Retention (issue 14 point 7; kring.privacy.retention, docs/data-retention.md): a declined
+# request is erased this many months after the decline, a stopped case this many years after it
+# was stopped (also a closed case that has no date of its own), and the content of a mail sent
+# or given up this many days ago. The privacy statement shows these: change its version with them.
+KRING_RETENTION_DECLINED_MONTHS = env_int("KRING_RETENTION_DECLINED_MONTHS", 6, minimum=1)
+KRING_RETENTION_STOPPED_YEARS = env_int("KRING_RETENTION_STOPPED_YEARS", 2, minimum=1)
+KRING_RETENTION_OUTBOX_DAYS = env_int("KRING_RETENTION_OUTBOX_DAYS", 90, minimum=1)
 
 # Research (R16): the optional second questionnaire, this many months after the conference
 # (0: none); docs/configuration.md.

@@ -21,3 +21,22 @@ class PrivacyConfig(AppConfig):
         registry.add_case_panel(rights_views.case_panel)
         registry.add_event_labels(rights.EVENT_LABELS)
         add_labels(rights.AUDIT_LABELS)
+
+        # Retention and the legal hold (issue 14, point 7): the panel, the timeline, the log.
+        from kring.privacy import hold_views, holds, retention
+
+        registry.add_case_panel(hold_views.case_panel)
+        registry.add_event_labels(
+            {
+                retention.ERASED: _("Personal data erased (retention)"),
+                holds.HOLD_PLACED: _("Legal hold placed: the case is not erased"),
+                holds.HOLD_LIFTED: _("Legal hold lifted"),
+            }
+        )
+        add_labels(
+            {
+                retention.ERASURE_MADE: _("Erased the personal data of a case (retention)"),
+                retention.OUTBOX_PURGED: _("Erased the content of old mails (retention)"),
+                hold_views.LIFT_VIEWED: _("Opened the page to lift a legal hold"),
+            }
+        )

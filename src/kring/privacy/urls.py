@@ -20,3 +20,11 @@ urlpatterns += [
     path(_person + "wissen/", rights_views.erase, name="erase"),
     path(_person + "wissen/verzoek/", rights_views.note_request, name="note_request"),
 ]
+
+# The legal hold of a case (issue 14, point 7): privacy/hold_views.py.
+from kring.privacy import hold_views  # noqa: E402
+
+urlpatterns += [
+    path("zaken/<int:pk>/bewaarplicht/", hold_views.place_hold, name="place_hold"),
+    path("zaken/<int:pk>/bewaarplicht/opheffen/", hold_views.lift_hold, name="lift_hold"),
+]

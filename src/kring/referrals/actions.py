@@ -14,8 +14,8 @@ from kring.audit.actors import REQUESTER
 from kring.audit.log import record
 from kring.cases.actions import open_case
 from kring.notifications.mail import queue_mail
+from kring.referrals import privacy
 from kring.referrals.models import Referral, ReferralPerson
-from kring.referrals.privacy import PRIVACY_VERSION
 
 REQUESTER_FIELDS = (
     "requester_name",
@@ -56,7 +56,7 @@ def submit_referral(
         referral = Referral.objects.create(
             **{field: details.get(field) or "" for field in REQUESTER_FIELDS},
             language=language,
-            privacy_version=PRIVACY_VERSION,
+            privacy_version=privacy.version(),
             privacy_accepted_at=timezone.now(),
         )
         ReferralPerson.objects.bulk_create(
