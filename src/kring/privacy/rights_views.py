@@ -73,7 +73,9 @@ def export_download(request, pk, participant_id, fmt):
     if fmt not in FORMATS:
         raise Http404
     case, participant = _participant(request, pk, participant_id)
-    enforce(policy.may_export_participant(request.user, participant))
+    if _access(policy.may_export_participant(request.user, participant)) is not None:
+        # Not possible now (the person is erased): the preview says why.
+        return redirect("privacy:export", pk=case.pk, participant_id=participant.pk)
     collected = export.collect(participant)
     body = export.as_pdf(collected) if fmt == "pdf" else export.as_json(collected)
     record("privacy.exported", actor=request.user, case=case, obj=participant, data={"format": fmt})
