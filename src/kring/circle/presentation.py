@@ -15,6 +15,7 @@ from kring.circle.models import (
     Participant,
     RiskFlag,
     Side,
+    shown_name,
 )
 from kring.core.policy import deny, options
 
@@ -60,7 +61,7 @@ def people(case, ids) -> dict[int, Person]:
     rows = Participant.objects.filter(case=case, pk__in=ids).values_list(
         "pk", "name", "guardian_id"
     )
-    return {pk: Person(name, guardian_id) for pk, name, guardian_id in rows}
+    return {pk: Person(shown_name(name), guardian_id) for pk, name, guardian_id in rows}
 
 
 def case_panel(case, user):

@@ -10,6 +10,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from kring.circle.models import shown_name
 from kring.conference.models import Plan
 from kring.conference.queries import present_participants
 
@@ -35,7 +36,10 @@ def canonical(plan: Plan) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "reference": plan.case.reference,
-        "present": list(present_participants(conference).values_list("name", flat=True)),
+        "present": [
+            shown_name(name)
+            for name in present_participants(conference).values_list("name", flat=True)
+        ],
         "on_paper": conference.on_paper,
         "good_outcome": {"text": plan.good_outcome, "by": _name(plan.good_outcome_by)},
         "ideas": [{"text": i.text, "by": _name(i.brought_in_by)} for i in ideas],

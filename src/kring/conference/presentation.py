@@ -14,6 +14,7 @@ from datetime import date
 from django.db.models import Subquery
 
 from kring.cases.models import Case
+from kring.circle.models import shown_name
 from kring.conference import queries
 from kring.conference.models import Conference
 from kring.scheduling.policy import taking_part
@@ -52,10 +53,11 @@ def expected_names(case: Case, conference: Conference | None) -> list[str]:
     """The names on the paper form: once check-in has begun, who is present; before, everyone
     who takes part in the meeting (scheduling.policy.taking_part)."""
     if conference is not None:
-        present = list(queries.present_participants(conference).values_list("name", flat=True))
+        present = queries.present_participants(conference).values_list("name", flat=True)
         if present:
-            return present
-    return list(taking_part(case).order_by("name", "pk").values_list("name", flat=True))
+            return [shown_name(name) for name in present]
+    names = taking_part(case).order_by("name", "pk").values_list("name", flat=True)
+    return [shown_name(name) for name in names]
 
 
 def meeting_date(case: Case, conference: Conference | None):

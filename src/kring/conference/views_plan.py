@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.circle.models import Participant
+from kring.circle.models import Participant, shown_name
 from kring.conference import content, editing, policy, queries, versions, view_helpers
 from kring.conference.inputs import nul_refused, whole_number
 from kring.conference.models import Agreement, Conference, Idea, Plan
@@ -112,7 +112,10 @@ def _revision(request: HttpRequest) -> int:
 
 def _display(plan: Plan, values: dict[str, Any]) -> dict[str, str]:
     """How the other device's values read, for the conflict shown beside one's own."""
-    names = dict(Participant.objects.filter(case_id=plan.case_id).values_list("pk", "name"))
+    names = {
+        pk: shown_name(name)
+        for pk, name in Participant.objects.filter(case_id=plan.case_id).values_list("pk", "name")
+    }
     out = {}
     for name, value in values.items():
         if name in ("good_outcome_by", "brought_in_by", "who"):

@@ -515,6 +515,8 @@ def test_the_circle_page_shows_an_erased_participant_as_erased(before_signing, c
     assert str(ERASED_NAME) in text
     assert daan.name not in text  # the name as loaded before the erasure
     assert m.people["sanne"].name in text
+    # The timeline names them the same way.
+    assert registry.people(m.case, [daan.pk])[daan.pk].name == str(ERASED_NAME)
 
 
 def test_a_participant_who_signed_cannot_be_erased_and_one_who_did_not_can(
