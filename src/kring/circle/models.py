@@ -79,6 +79,10 @@ class ErasableNameField(models.CharField):
     descriptor_class = _ErasableNameAttribute
 
     def pre_save(self, model_instance, add):
+        # An erased participant's name stays empty in the database, also when the row was
+        # reloaded (refresh_from_db copies the name as read: ERASED_NAME) and saved again.
+        if model_instance.__dict__.get("erased_at") is not None:
+            return ""
         return model_instance.__dict__.get(self.attname)
 
 

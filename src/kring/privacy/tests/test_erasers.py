@@ -485,6 +485,10 @@ def test_the_erasure_of_one_participant_leaves_none_of_their_words_and_the_other
     # Their link opens nothing any more.
     response = client.get(reverse("portal:enter", args=[m.token]))
     assert response.status_code not in (302, 303)
+    # Saved again after a reload (a later change of their status), the name stays empty.
+    daan.status = "withdrawn"
+    daan.save()
+    assert Participant.objects.filter(pk=daan.pk).values_list("name", flat=True)[0] == ""
     # Erasing again changes nothing.
     with transaction.atomic():
         assert registry.erase_participant_data(Participant.objects.get(pk=daan.pk)) == 0
