@@ -155,7 +155,9 @@ def update_participant(participant: Participant, *, by: User, **data: Any) -> Pa
         # A partial update keeps the rest of the person's place in the circle.
         current = {"supports": participant.supports}
         _check_circle(case, {**current, **data, "side": participant.side})
-        changed = [k for k in UPDATABLE_FIELDS if k in data]
+        # Only what differs: the audit row names the fields corrected (GDPR article 16; issue
+        # 14, point 8), never their values.
+        changed = [k for k in UPDATABLE_FIELDS if k in data and getattr(participant, k) != data[k]]
         for key in changed:
             setattr(participant, key, data[key])
         _check_guardian(participant)
@@ -165,7 +167,13 @@ def update_participant(participant: Participant, *, by: User, **data: Any) -> Pa
                 % {"name": participant.name}
             )
         participant.save(update_fields=changed)
-        record("circle.participant_changed", actor=by, case=case, obj=participant)
+        record(
+            "circle.participant_changed",
+            actor=by,
+            case=case,
+            obj=participant,
+            data={"fields": changed},
+        )
     return participant
 
 
