@@ -1,0 +1,119 @@
+"""The policy of a participant's rights (issue 14, point 8) as tables, in the shape of
+cases/tests/test_policy.py: the export is the case's coordinator's (only they see notes and
+contact details); the erasure, and noting the request when a signed plan blocks it, the
+coordinator's or the office's of the case's team, while the case is open. Gathered by
+privacy/tests/test_policy.py."""
+
+from collections.abc import Callable
+
+import pytest
+from django.utils import timezone
+
+from kring.cases import actions
+from kring.cases.tests.test_policy import (
+    ALLOWED,
+    STAFF,
+    Row,
+    World,
+    assert_answer,
+    denied,
+    each,
+    params,
+    refused,
+)
+from kring.circle.models import Participant
+from kring.privacy import policy
+
+pytestmark = pytest.mark.django_db
+
+
+def _daan(world):
+    return world.fixture("daan")
+
+
+def _stopped(world):
+    daan = world.fixture("daan")
+    actions.stop(daan.case, reason="safety", by=world.fixture("carla"))
+    return Participant.objects.select_related("case").get(pk=daan.pk)
+
+
+def _erased(world):
+    daan = world.fixture("daan")
+    Participant.objects.filter(pk=daan.pk).update(erased_at=timezone.now())
+    return Participant.objects.select_related("case").get(pk=daan.pk)
+
+
+def _signed(world):
+    case = world.fixture("following_up")
+    return Participant.objects.select_related("case").get(case=case, name="Daan de Boer")
+
+
+RIGHTS_SETUPS: dict[str, Callable] = {
+    "preparing": _daan,
+    "stopped": _stopped,
+    "erased": _erased,
+    "signed": _signed,
+}
+
+NOT_THE_COORDINATOR = (
+    "office",
+    "office_other_team",
+    "manager",
+    "manager_other_team",
+    "other_coordinator",
+    "coordinator_other_team",
+    "researcher",
+    "administrator",
+    "inactive_coordinator",
+)
+NEITHER_COORDINATOR_NOR_OFFICE = (
+    "manager",
+    "other_coordinator",
+    "coordinator_other_team",
+    "researcher",
+    "administrator",
+    "inactive_coordinator",
+    "inactive_office",
+)
+
+RIGHTS_TABLES: dict[str, list[Row]] = {
+    "may_export_participant": [
+        Row("coordinator", "preparing", ALLOWED),
+        Row("coordinator", "stopped", ALLOWED),
+        Row("coordinator", "signed", ALLOWED),
+        Row("coordinator", "erased", refused("erased")),
+        *each(NOT_THE_COORDINATOR, "preparing", denied("not_coordinator")),
+    ],
+    "may_erase_participant": [
+        Row("coordinator", "preparing", ALLOWED),
+        Row("office", "preparing", ALLOWED),
+        Row("coordinator", "stopped", refused("case_ended")),
+        Row("office", "stopped", refused("case_ended")),
+        Row("coordinator", "erased", refused("erased")),
+        Row("coordinator", "signed", refused("blocked")),
+        Row("office", "signed", refused("blocked")),
+        Row("office_other_team", "preparing", denied("team")),
+        Row("office_no_team", "preparing", denied("team")),
+        *each(NEITHER_COORDINATOR_NOR_OFFICE, "preparing", denied("role")),
+    ],
+    "may_note_erasure_request": [
+        Row("coordinator", "signed", ALLOWED),
+        Row("office", "signed", ALLOWED),
+        Row("coordinator", "preparing", refused("erasable")),
+        Row("coordinator", "erased", refused("erased")),
+        Row("office_other_team", "signed", denied("team")),
+        *each(NEITHER_COORDINATOR_NOR_OFFICE, "signed", denied("role")),
+    ],
+}
+
+
+@pytest.fixture
+def rights_world(request) -> World:
+    return World(request, STAFF, RIGHTS_SETUPS)
+
+
+@pytest.mark.parametrize(("name", "row"), params(RIGHTS_TABLES))
+def test_a_persons_rights_each_actor_gets_the_answer_in_the_table(rights_world, name, row):
+    target = rights_world.setup(row.given)
+    actor = rights_world.person(row.actor)
+    assert_answer(getattr(policy, name)(actor, target), row)
