@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Role
 from kring.audit.actors import By
+from kring.cases import lifecycle, registry
 from kring.cases.models import Case
-from kring.cases.policy import of_the_team, staff_role
+from kring.cases.policy import of_the_team, staff_role, the_coordinator
+from kring.circle.models import Participant
 from kring.core.policy import Refusal, first, rule
 from kring.privacy.models import CaseErasure, LegalHold
 
@@ -70,4 +72,82 @@ def may_lift_hold(actor: By, case: Case) -> Refusal | None:
         lambda: staff_role(actor, Role.MANAGER),
         lambda: of_the_team(actor, case),
         lambda: _held(case),
+    )
+
+
+# --- a person's rights: export, erasure (issue 14, point 8; docs/data-retention.md) -------------
+#
+# Who (docs/rules.md "Roles"): the export holds the coordinator's notes of the conversations and
+# the participant's contact details, which only the case's coordinator sees (R18; the office
+# sees the people and their states only). So the export is the coordinator's; an office worker
+# who receives a request for access passes it on. Erasing someone, and noting that they asked,
+# shows nothing of the case but the person's name and state: the case's coordinator or the
+# office of the case's team may do it (the manager does not: erasure is casework, not
+# supervision).
+
+
+def _coordinator_or_office(actor: By, case: Case) -> Refusal | None:
+    if the_coordinator(actor, case) is None:
+        return None
+    return first(lambda: staff_role(actor, Role.OFFICE), lambda: of_the_team(actor, case))
+
+
+def participant_erased(participant: Participant) -> bool:
+    return getattr(participant, "erased_at", None) is not None
+
+
+def _participant_not_erased(participant: Participant) -> Refusal | None:
+    if participant_erased(participant):
+        return rule("erased", _("The details of this person have been erased."))
+    return None
+
+
+def _case_open(case: Case) -> Refusal | None:
+    """While the case is open; after it ends, retention erases everyone at its date."""
+    if case.state in lifecycle.ENDS:
+        return rule(
+            "case_ended",
+            _("The case has ended: its data are erased when the time to keep them is over."),
+        )
+    return None
+
+
+def _erasure_blocked(participant: Participant) -> Refusal | None:
+    reasons = registry.erasure_blockers(participant)
+    return rule("blocked", reasons[0]) if reasons else None
+
+
+def may_export_participant(actor: By, participant: Participant) -> Refusal | None:
+    """GDPR article 15: the case's coordinator exports what Kring holds about one participant,
+    at any state of the case, until the person is erased."""
+    return first(
+        lambda: the_coordinator(actor, participant.case),
+        lambda: _participant_not_erased(participant),
+    )
+
+
+def may_erase_participant(actor: By, participant: Participant) -> Refusal | None:
+    """GDPR article 17: the case's coordinator or the office of its team erases a participant
+    who asks for it, while the case is open, unless something needs the name (a signed plan:
+    registry.erasure_blockers)."""
+    return first(
+        lambda: _coordinator_or_office(actor, participant.case),
+        lambda: _case_open(participant.case),
+        lambda: _participant_not_erased(participant),
+        lambda: _erasure_blocked(participant),
+    )
+
+
+def may_note_erasure_request(actor: By, participant: Participant) -> Refusal | None:
+    """When the erasure cannot be done now (a signed plan names the person), the request is
+    noted so that it is not lost; the name is erased when the case's retention ends."""
+    return first(
+        lambda: _coordinator_or_office(actor, participant.case),
+        lambda: _case_open(participant.case),
+        lambda: _participant_not_erased(participant),
+        lambda: (
+            None
+            if registry.erasure_blockers(participant)
+            else rule("erasable", _("This person can be erased now: there is nothing to note."))
+        ),
     )
