@@ -920,3 +920,21 @@ def test_the_demo_shows_figures_to_ruud_and_mira_and_what_participants_wrote(cli
     assert "%" in _figure(page, "shares", "responsible_satisfied_pct")
     for key in SHARES[1:]:
         assert _figure(page, "shares", key).endswith("– fewer than 5 answers")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_participant_erased_at_their_request(client):
+    """Issue 14, point 8: Ed Kramer, a neighbour in the Bos case, asked to be erased: the circle
+    shows "Gewiste deelnemer", and nothing of his name, contact details or the notes is left."""
+    from kring.circle.models import ERASED_NAME
+
+    load_demo()
+    case = preparing_cases_of_carla().get(participants__name="Greet Bos")
+    erased = case.participants.get(erased_at__isnull=False)
+    assert erased.name == str(ERASED_NAME) and not erased.email and not erased.phone
+    assert not Conversation.objects.filter(participant=erased).exclude(notes="").exists()
+    assert not case.participants.filter(name="Ed Kramer").exists()
+    force_verified_login(client, case.coordinator)
+    page = client.get(reverse("circle:overview", args=[case.pk])).content.decode()
+    assert "Ed Kramer" not in page
+    assert str(ERASED_NAME) in page

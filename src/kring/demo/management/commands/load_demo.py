@@ -43,6 +43,7 @@ from kring.circle.models import (
     RiskFlag,
     Side,
 )
+from kring.privacy import rights
 from kring.referrals.actions import submit_referral
 from kring.referrals.models import PeopleInformed, PersonSide, Referral, RequesterRelation
 from kring.research import importing
@@ -747,6 +748,23 @@ class Command(BaseCommand):
             relation="wijkagent",
             email="hanneke.smit@example.org",
         )
+        # A neighbour who saw it, added and then asked to be erased (issue 14, point 8): the
+        # circle shows "Gewiste deelnemer", without name or contact details.
+        ed = add(
+            name="Ed Kramer",
+            side=Side.OTHER,
+            relation="buurman, zag het gebeuren",
+            email="ed.kramer@example.org",
+            phone="06 8765 4321",
+        )
+        circle_actions.record_conversation(
+            ed,
+            held_at=_days_ago(10),
+            mode=Mode.PHONE,
+            notes="Wil er liever buiten blijven en vraagt zijn gegevens te wissen.",
+            by=carla,
+        )
+        rights.erase_participant(ed, by=carla)
 
         circle_actions.record_conversation(
             kevin,
