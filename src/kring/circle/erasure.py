@@ -12,7 +12,7 @@ was done with the people of the request stay: they hold codes and times only."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kring.cases.models import Case
@@ -41,10 +41,11 @@ PERSONAL = (
 )
 
 
-def _empty_participants(rows) -> int:
+def _empty_participants(rows: QuerySet[Participant]) -> int:
     changed = blank(rows, *PERSONAL)
     # A participant whose columns were already empty is marked erased too (once).
-    return changed + rows.filter(erased_at__isnull=True).update(erased_at=timezone.now())
+    marked: int = rows.filter(erased_at__isnull=True).update(erased_at=timezone.now())
+    return changed + marked
 
 
 def erase_case(case: Case) -> int:

@@ -102,7 +102,7 @@ def erase_participant(participant: Any) -> int:
 
 
 def _names_them(value: Any, name: str) -> bool:
-    return scrub(value, {name}) != value
+    return bool(scrub(value, {name}) != value)
 
 
 def blocker(participant: Any) -> Any:
