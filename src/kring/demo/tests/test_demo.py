@@ -938,3 +938,25 @@ def test_the_demo_has_a_participant_erased_at_their_request(client):
     page = client.get(reverse("circle:overview", args=[case.pk])).content.decode()
     assert "Ed Kramer" not in page
     assert str(ERASED_NAME) in page
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_erasure_request_noted_where_a_signed_plan_needs_the_name(client):
+    """Issue 14, point 8: Jan Smit signed the plan of the Smit case and asked to be erased; the
+    signed plan needs his name until the case's retention ends, so Bram noted the request. Carla
+    exports and (with the office) erases from the case page's "Persoonsgegevens" panel."""
+    from kring.privacy import rights
+
+    load_demo()
+    load_demo()  # a second run notes nothing twice
+    case = Case.objects.get(referral__requester_email="demo-19@example.org")
+    jan = case.participants.get(name="Jan Smit")
+    [event] = CaseEvent.objects.filter(case=case, kind=rights.REQUEST_NOTED)
+    assert event.data["participant"] == jan.pk
+    force_verified_login(client, case.coordinator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Persoonsgegevens" in page
+    assert reverse("privacy:export", args=[case.pk, jan.pk]) in page
+    erase = client.get(reverse("privacy:erase", args=[case.pk, jan.pk])).content.decode()
+    assert "Definitief wissen" not in erase

@@ -546,6 +546,7 @@ class Command(BaseCommand):
         self.followup_smit(users["carla"])
         self.follow_up_meeting_smit(users["carla"])
         self.questionnaires_smit()
+        self.erasure_request_smit(users["bram"])
         # The audit log's chain walked once, so the managers' access log says it is complete;
         # the worker walks it again every hour (audit.tasks).
         chain.check(full=True)
@@ -1491,6 +1492,22 @@ class Command(BaseCommand):
                 invitation = invitations.get(name)
                 if invitation is not None:
                     research.answer(invitation, data, by=Actor.in_portal(invitation.participant))
+
+    def erasure_request_smit(self, bram: User) -> None:
+        """Jan Smit asked to be erased (issue 14, point 8): he signed the plan, which needs his
+        name until the case's retention ends, so Bram of the office notes the request instead
+        (the case page's "Personal data" panel; the timeline shows it). Once."""
+        from kring.cases.models import CaseEvent  # noqa: PLC0415
+        from kring.privacy import rights  # noqa: PLC0415
+
+        case = Case.objects.filter(referral__requester_email="demo-19@example.org").first()
+        if case is None or case.state != State.FOLLOWING_UP:
+            return
+        if CaseEvent.objects.filter(case=case, kind=rights.REQUEST_NOTED).exists():
+            return
+        jan = case.participants.filter(name="Jan Smit").first()
+        if jan is not None:
+            rights.note_erasure_request(jan, by=bram)
 
     def follow_up_meeting_smit(self, carla: User) -> None:
         """The Smit case plans a follow-up meeting (issue 12, point 4): after Anouk's report
