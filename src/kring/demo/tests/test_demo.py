@@ -960,3 +960,28 @@ def test_the_demo_has_an_erasure_request_noted_where_a_signed_plan_needs_the_nam
     assert reverse("privacy:export", args=[case.pk, jan.pk]) in page
     erase = client.get(reverse("privacy:erase", args=[case.pk, jan.pk])).content.decode()
     assert "Definitief wissen" not in erase
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_legal_hold_and_a_request_erased_by_retention(client):
+    """Issue 14, point 7: Mira keeps Wim de Graaf's declined request under a legal hold; a
+    request declined eight months ago was erased by retention, once, and its page says so."""
+    from kring.privacy.models import CaseErasure, LegalHold
+
+    load_demo()
+    load_demo()  # a second run places and erases nothing twice
+    wim = Case.objects.get(referral__requester_email="demo-11@example.org")
+    [hold] = LegalHold.objects.filter(case=wim)
+    assert hold.placed_by.username == "mira" and hold.lifted_at is None
+    [erasure] = CaseErasure.objects.all()
+    assert erasure.reason == "declined"
+    erased = erasure.case
+    assert erased.referral.description == "" and erased.referral.requester_name == ""
+    force_verified_login(client, User.objects.get(username="mira"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    page = client.get(reverse("cases:detail", args=[erased.pk])).content.decode()
+    assert "Mijn fiets is gestolen" not in page
+    assert "zijn op" in page and "gewist" in page
+    page = client.get(reverse("cases:detail", args=[wim.pk])).content.decode()
+    assert "Bewaarplicht sinds" in page and "C/03/318822" in page
+    assert "Bewaarplicht opheffen" in page

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from kring.accounts.models import Role, Team, TeamArea, User
@@ -435,6 +436,16 @@ REQUESTS = [
     ),
 ]
 
+# Declined eight months ago and erased by retention (issue 14, point 7; Command.retention).
+RETENTION_REQUEST = DemoRequest(
+    21,
+    "Ingrid Vos",
+    RequesterRelation.HARMED,
+    "Mijn fiets is gestolen bij het station. Ik weet niet wie het was.",
+    [("Ingrid Vos", PersonSide.HARMED)],
+    story=[("take_on", "bram"), ("decline", "bram", DeclineReason.NO_HARM)],
+)
+
 
 # The venues of the teams (issue 9, point 1): team, name, details. "Oud buurthuis Zuilen" is out of use:
 # it shows apart on the venue list and is never offered for a date.
@@ -547,6 +558,7 @@ class Command(BaseCommand):
         self.follow_up_meeting_smit(users["carla"])
         self.questionnaires_smit()
         self.erasure_request_smit(users["bram"])
+        self.retention(users)
         # The audit log's chain walked once, so the managers' access log says it is complete;
         # the worker walks it again every hour (audit.tasks).
         chain.check(full=True)
@@ -1508,6 +1520,28 @@ class Command(BaseCommand):
         jan = case.participants.filter(name="Jan Smit").first()
         if jan is not None:
             rights.note_erasure_request(jan, by=bram)
+
+    def retention(self, users: dict[str, User]) -> None:
+        """Retention (issue 14, point 7): Mira keeps Wim de Graaf's declined request under a
+        legal hold ("C/03/318822"); a request declined eight months ago (its timeline moved back)
+        has been erased by retention, and its case page says so. Each once."""
+        from kring.cases.models import CaseEvent  # noqa: PLC0415
+        from kring.privacy import holds, retention  # noqa: PLC0415
+        from kring.privacy.models import CaseErasure, LegalHold  # noqa: PLC0415
+
+        wim = Case.objects.filter(referral__requester_email="demo-11@example.org").first()
+        if wim is not None and not LegalHold.objects.filter(case=wim).exists():
+            holds.place_hold(wim, by=users["mira"], reference="C/03/318822")
+        # Erasure empties the request's e-mail address: a case erased before marks it done.
+        if CaseErasure.objects.exists():
+            return
+        with transaction.atomic():
+            case = self.play(RETENTION_REQUEST, users)
+            # As if it had been sent and declined eight months ago (the audit log keeps today).
+            back = timedelta(days=8 * 31)
+            CaseEvent.objects.filter(case=case).update(at=F("at") - back)
+            Case.objects.filter(pk=case.pk).update(state_changed_at=F("state_changed_at") - back)
+        retention.erase(case.pk)
 
     def follow_up_meeting_smit(self, carla: User) -> None:
         """The Smit case plans a follow-up meeting (issue 12, point 4): after Anouk's report
