@@ -243,11 +243,14 @@ def purge_outbox(*, now: datetime | None = None, chunk: int = MAIL_CHUNK) -> int
     returns how many."""
     now = now or timezone.now()
     total = 0
+    last = 0
     while True:
         with transaction.atomic():
-            ids = list(_outbox_due(now).order_by("pk").values_list("pk", flat=True)[:chunk])
+            due = _outbox_due(now).filter(pk__gt=last).order_by("pk")
+            ids = list(due.values_list("pk", flat=True)[:chunk])
             if not ids:
                 break
+            last = ids[-1]
             done = (
                 OutgoingMail.objects.filter(pk__in=ids)
                 .exclude(status=OutgoingMail.Status.PENDING)

@@ -295,3 +295,49 @@ def test_old_mails_lose_their_content_and_waiting_ones_are_never_touched(clock, 
     assert "sanne" not in str(row.data)
     # Not twice.
     assert retention.purge_outbox() == 0
+
+
+def test_a_run_that_fails_on_one_case_erases_the_others_and_leaves_it_due(world, monkeypatch):
+    """Each case is its own transaction: an eraser that fails on one case (a fault put into the
+    registry, as a crash would) rolls back that case only; the command says so and exits 1, and
+    the next run erases it."""
+    from kring.cases import registry
+
+    stopped = world["stopped_due"]
+
+    def fails_on_the_stopped_case(case):
+        if case.pk == stopped.pk:
+            raise RuntimeError("disk full")
+        return 0
+
+    monkeypatch.setattr(
+        registry, "_case_erasers", [*registry._case_erasers, fails_on_the_stopped_case]
+    )
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("retention", stdout=io.StringIO(), stderr=err)
+
+    assert exit_.value.code == 1
+    assert "1 cases could not be erased" in err.getvalue() and str(stopped.pk) in err.getvalue()
+    erased = {c.case_id for c in CaseErasure.objects.all()}
+    assert erased == {world["closed_due"].pk, world["declined_due"].pk}
+    stopped.referral.refresh_from_db()
+    assert stopped.referral.description == ACCOUNTS["stopped_due"]  # rolled back, untouched
+    assert [due.case_id for due in retention.due_cases()] == [stopped.pk]
+
+    monkeypatch.undo()
+    monkeypatch.setattr(timezone, "now", lambda: RUN)
+    call_command("retention", stdout=io.StringIO())
+    assert CaseErasure.objects.filter(case=stopped).exists()
+
+
+def test_small_chunks_find_and_erase_the_same(world, clock):
+    everything = {due.case_id for due in retention.due_cases()}
+    assert {due.case_id for due in retention.due_cases(chunk=1)} == everything
+    clock(TODAY)
+    long_ago = TODAY - timedelta(days=91)
+    for _ in range(3):
+        _mail(OutgoingMail.Status.SENT, at=long_ago)
+    assert retention.purge_outbox(chunk=2) == 3
+    rows = AuditEvent.objects.filter(action=retention.OUTBOX_PURGED).order_by("pk")
+    assert [row.data["mails"] for row in rows] == [2, 1]
