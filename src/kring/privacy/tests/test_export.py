@@ -195,9 +195,7 @@ def test_the_participant_in_the_portal_cannot_reach_the_export(said, preparing_c
 
 
 def test_an_unknown_format_is_not_found(said, preparing_case, carla, as_user):
-    response = as_user(carla).get(
-        _url(preparing_case, said, "privacy:export_download", fmt="xml")
-    )
+    response = as_user(carla).get(_url(preparing_case, said, "privacy:export_download", fmt="xml"))
     assert response.status_code == 404
 
 
@@ -209,3 +207,27 @@ def test_the_case_page_links_to_the_export_only_for_the_coordinator(
     assert export_url in page
     page = as_user(bram).get(reverse("cases:detail", args=[preparing_case.pk])).content.decode()
     assert export_url not in page
+
+
+def test_what_the_request_said_about_daan_is_in_his_export_but_not_the_account(
+    preparing_case, carla, as_user
+):
+    """Daan joined the circle from the request: his name and contact as the request gave them
+    are in his export; the requester's account of what happened is not (it is the requester's)."""
+    from kring.referrals.models import ReferralPerson
+
+    person = ReferralPerson.objects.get(referral=preparing_case.referral, name="Daan")
+    ReferralPerson.objects.filter(pk=person.pk).update(contact="Requestcontact3391")
+    person.refresh_from_db()
+    daan = actions.add_from_request(person, by=carla)
+    body = _download(as_user(carla), preparing_case, daan, "json").content.decode("utf-8")
+    data = json.loads(body)
+    request_items = {
+        item["key"]: item["value"]
+        for section in data["sections"]
+        if section["key"] == "request"
+        for item in section["items"]
+    }
+    assert request_items["request.contact"] == "Requestcontact3391"
+    assert preparing_case.referral.description not in body
+    assert preparing_case.referral.requester_name not in body

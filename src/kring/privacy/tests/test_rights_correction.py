@@ -18,7 +18,7 @@ NEW_EMAIL = "daan.nieuw@example.org"
 
 
 def _posted(participant, **changes):
-    data = {k: v for k, v in model_to_dict(participant, fields=ParticipantForm.Meta.fields).items()}
+    data = model_to_dict(participant, fields=ParticipantForm.Meta.fields)
     data = {k: ("" if v is None else v) for k, v in data.items() if v is not False}
     data.update(changes)
     return data
@@ -28,9 +28,7 @@ def _edit_url(participant):
     return reverse("circle:edit", args=[participant.case_id, participant.pk])
 
 
-def test_the_coordinator_corrects_an_address_and_the_log_names_only_the_field(
-    daan, carla, as_user
-):
+def test_the_coordinator_corrects_an_address_and_the_log_names_only_the_field(daan, carla, as_user):
     response = as_user(carla).post(_edit_url(daan), _posted(daan, email=NEW_EMAIL))
     assert response.status_code == 302
     assert Participant.objects.get(pk=daan.pk).email == NEW_EMAIL
