@@ -19,6 +19,9 @@ class PrivacyConfig(AppConfig):
 
         # A person's rights (issue 14, point 8): the links on the case page, the timeline.
         registry.add_case_panel(rights_views.case_panel)
+        from kring.privacy import export
+
+        registry.add_participant_export(export.own_acts)
         registry.add_event_labels(rights.EVENT_LABELS)
         add_labels(rights.AUDIT_LABELS)
 

@@ -16,12 +16,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kring.audit import labels
+from kring.audit.models import AuditEvent
 from kring.cases import registry
-from kring.cases.registry import ExportSection
+from kring.cases.registry import ExportItem, ExportSection
 from kring.circle.models import Participant
 
 SCHEMA = "kring.participant-export/1"
@@ -61,10 +64,7 @@ def collect(participant: Participant, *, language: str | None = None) -> Export:
             ExportSection(
                 s.key,
                 str(s.title),
-                tuple(
-                    type(i)(i.key, str(i.label), i.value, i.when)  # ExportItem
-                    for i in s.items
-                ),
+                tuple(ExportItem(i.key, str(i.label), i.value, i.when) for i in s.items),
             )
             for s in sections
         ]
@@ -134,3 +134,26 @@ def as_pdf(export: Export) -> bytes:
 def filename(participant: Participant, extension: str) -> str:
     """Without a name: the case's reference and the participant's number."""
     return f"gegevens-{participant.case.reference}-{participant.pk}.{extension}"
+
+
+def own_acts(participant: Participant) -> list[ExportSection]:
+    """What the participant did on their personal page (or a parent or guardian did for them),
+    as the audit log records it: per kind of act how often, and the last time. Registered from
+    privacy/apps.py. Never the rows of other people's acts."""
+    rows = (
+        AuditEvent.objects.filter(
+            Q(actor_participant_id=participant.pk) | Q(for_participant_id=participant.pk)
+        )
+        .values("action")
+        .annotate(times=Count("pk"), last=Max("at"))
+        .order_by("action")
+    )
+    items = []
+    for row in rows:
+        text = labels.label(row["action"]) or registry.event_label(row["action"])
+        if text == row["action"]:
+            continue  # a kind without words for people
+        items.append(ExportItem("log." + row["action"], text, str(row["times"]), row["last"]))
+    if not items:
+        return []
+    return [ExportSection("log", _("What you did on your personal page"), tuple(items))]

@@ -231,3 +231,17 @@ def test_what_the_request_said_about_daan_is_in_his_export_but_not_the_account(
     assert request_items["request.contact"] == "Requestcontact3391"
     assert preparing_case.referral.description not in body
     assert preparing_case.referral.requester_name not in body
+
+
+def test_what_daan_did_on_his_page_is_counted_in_his_export_and_not_what_sanne_did(
+    said, sanne, preparing_case, carla, as_user
+):
+    body = _download(as_user(carla), preparing_case, said, "json").content.decode("utf-8")
+    [log] = [s for s in json.loads(body)["sections"] if s["key"] == "log"]
+    assert log["items"]
+    for item in log["items"]:
+        action = item["key"].removeprefix("log.")
+        assert int(item["value"]) == AuditEvent.objects.filter(
+            action=action, actor_participant_id=said.pk
+        ).count()
+        assert AuditEvent.objects.filter(action=action, actor_participant_id=sanne.pk).exists()
