@@ -241,7 +241,8 @@ def test_what_daan_did_on_his_page_is_counted_in_his_export_and_not_what_sanne_d
     assert log["items"]
     for item in log["items"]:
         action = item["key"].removeprefix("log.")
-        assert int(item["value"]) == AuditEvent.objects.filter(
-            action=action, actor_participant_id=said.pk
-        ).count()
+        assert (
+            int(item["value"])
+            == AuditEvent.objects.filter(action=action, actor_participant_id=said.pk).count()
+        )
         assert AuditEvent.objects.filter(action=action, actor_participant_id=sanne.pk).exists()
