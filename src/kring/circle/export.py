@@ -77,8 +77,8 @@ def _details(p: Participant) -> ExportSection:
         ("participant.interpreter_language", _("interpreter for"), p.interpreter_language),
         ("participant.accessibility_needs", _("accessibility needs"), p.accessibility_needs),
         ("participant.wishes", _("wishes about who comes"), p.wishes),
-        ("participant.supports", _("in the circle of"), p.supports.name if p.supports_id else ""),
-        ("participant.guardian", _("parent or guardian"), p.guardian.name if p.guardian_id else ""),
+        ("participant.supports", _("in the circle of"), p.supports.name if p.supports else ""),
+        ("participant.guardian", _("parent or guardian"), p.guardian.name if p.guardian else ""),
     ]
     items += [ExportItem(key, label, value) for key, label, value in optional if value]
     items += [

@@ -46,7 +46,7 @@ def _locked(participant: Participant) -> Participant:
     return participant
 
 
-def _event(case: Case, kind: str, *, by: By, participant: Participant, **data) -> None:
+def _event(case: Case, kind: str, *, by: By, participant: Participant, **data: int) -> None:
     """The timeline line (who acted, which participant by number) and the audit row: the last
     write of the transaction (ADR 0012, "Deadlocks")."""
     actor = actor_of(by)
