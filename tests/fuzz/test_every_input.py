@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from django.forms import BaseForm, BaseFormSet
 from django.test import Client
 from django.urls import Resolver404, resolve
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from tests.authz.test_matrix import (
     CHECKS,
@@ -294,10 +294,12 @@ def fields_drawn(draw, fields: dict[str, Field], baseline: dict, limits: set[int
     return data
 
 
-@dataclass
 class Request:
-    method: str
-    data: dict
+    """One request drawn; not a dataclass, so that hypothesis shows it by its short repr."""
+
+    def __init__(self, method: str, data: dict):
+        self.method = method
+        self.data = data
 
     def send(self, client: Client, path: str):
         if self.method == "GET":
@@ -344,13 +346,22 @@ def _restore(client: Client, cookies: SimpleCookie) -> None:
         client.cookies[key] = morsel.value
 
 
-def fuzz(client: Client, inputs: Inputs, examples: int, label: str, *, get_writes: bool) -> None:
+def fuzz(
+    client: Client,
+    inputs: Inputs,
+    examples: int,
+    label: str,
+    *,
+    get_writes: bool,
+    phases: tuple[Phase, ...] = tuple(Phase),
+) -> None:
     cookies = SimpleCookie()
     for key, morsel in client.cookies.items():
         cookies[key] = morsel.value
 
     @settings(
         max_examples=examples,
+        phases=phases,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
@@ -425,3 +436,26 @@ def test_every_url_of_the_matrix_is_fuzzed():
     allowed = {c.label for c in CHECKS if c.row is not None and c.row.allowed}
     assert allowed == {t.label for t in TARGETS}
     assert "referrals:new" in allowed and "circle:add" in allowed
+
+
+QUICK = (Phase.explicit, Phase.generate)  # no shrinking: only that it fails matters here
+
+
+@pytest.mark.urls("tests.fuzz.broken_urls")
+def test_the_fuzz_catches_a_500(db):
+    """A view that crashes on some input fails the fuzz, with the request that crashed it."""
+    client = Client(raise_request_exception=False)
+    inputs = Inputs("/crashes/", {"page": Field("page", "number")}, [], {}, True, set())
+    with pytest.raises(AssertionError, match="answered 500"):
+        fuzz(client, inputs, 20, "crashes", get_writes=False, phases=QUICK)
+
+
+@pytest.mark.urls("tests.fuzz.broken_urls")
+def test_the_fuzz_catches_a_refusal_that_changed_something(db):
+    """A view that answers with an error after it stored something fails the fuzz."""
+    client = Client(raise_request_exception=False)
+    inputs = Inputs(
+        "/refuses-after-writing/", {}, [{"name": Field("name", "text")}], {}, False, set()
+    )
+    with pytest.raises(AssertionError, match=r"was an error \(status 400\), yet changed"):
+        fuzz(client, inputs, 20, "refuses after writing", get_writes=False, phases=QUICK)
