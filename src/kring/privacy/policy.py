@@ -126,14 +126,23 @@ def may_export_participant(actor: By, participant: Participant) -> Refusal | Non
     )
 
 
-def may_erase_participant(actor: By, participant: Participant) -> Refusal | None:
-    """GDPR article 17: the case's coordinator or the office of its team erases a participant
-    who asks for it, while the case is open, unless something needs the name (a signed plan:
-    registry.erasure_blockers)."""
+def may_handle_erasure_request(actor: By, participant: Participant) -> Refusal | None:
+    """GDPR article 17: the case's coordinator or the office of its team takes up a
+    participant's request to be erased while the case is open: the erasure page, which then
+    erases (may_erase_participant) or notes the request (may_note_erasure_request). Asks
+    nothing of the database, so the case page's panel reads it for every participant."""
     return first(
         lambda: _coordinator_or_office(actor, participant.case),
         lambda: _case_open(participant.case),
         lambda: _participant_not_erased(participant),
+    )
+
+
+def may_erase_participant(actor: By, participant: Participant) -> Refusal | None:
+    """GDPR article 17: erase a participant who asks for it, unless something needs the name
+    (a signed plan: registry.erasure_blockers)."""
+    return first(
+        lambda: may_handle_erasure_request(actor, participant),
         lambda: _erasure_blocked(participant),
     )
 
@@ -142,9 +151,7 @@ def may_note_erasure_request(actor: By, participant: Participant) -> Refusal | N
     """When the erasure cannot be done now (a signed plan names the person), the request is
     noted so that it is not lost; the name is erased when the case's retention ends."""
     return first(
-        lambda: _coordinator_or_office(actor, participant.case),
-        lambda: _case_open(participant.case),
-        lambda: _participant_not_erased(participant),
+        lambda: may_handle_erasure_request(actor, participant),
         lambda: (
             None
             if registry.erasure_blockers(participant)

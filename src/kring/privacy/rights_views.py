@@ -141,14 +141,15 @@ def note_request(request, pk, participant_id):
 
 def case_panel(case, user):
     """On the case page (registered from privacy/apps.py): per participant the links "Export
-    data" and "Erase data", each only when its policy allows it; nothing for anyone else."""
+    data" and "Erase data" (the erasure page, which erases or notes the request), each only when
+    its policy allows it; nothing for anyone else."""
     rows = []
     for participant in Participant.objects.filter(case=case).order_by("pk"):
         participant.case = case
+        # Neither asks the database: the panel's queries do not grow with the circle.
         may = options(
             export_participant=policy.may_export_participant(user, participant),
-            erase_participant=policy.may_erase_participant(user, participant),
-            note_erasure_request=policy.may_note_erasure_request(user, participant),
+            handle_erasure_request=policy.may_handle_erasure_request(user, participant),
         )
         if any(may.values()):
             rows.append({"participant": participant, "may": may})

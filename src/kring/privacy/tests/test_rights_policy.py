@@ -84,6 +84,16 @@ RIGHTS_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "erased", refused("erased")),
         *each(NOT_THE_COORDINATOR, "preparing", denied("not_coordinator")),
     ],
+    "may_handle_erasure_request": [
+        Row("coordinator", "preparing", ALLOWED),
+        Row("office", "preparing", ALLOWED),
+        Row("coordinator", "signed", ALLOWED),  # the page then notes the request
+        Row("coordinator", "stopped", refused("case_ended")),
+        Row("coordinator", "erased", refused("erased")),
+        Row("office_other_team", "preparing", denied("team")),
+        Row("office_no_team", "preparing", denied("team")),
+        *each(NEITHER_COORDINATOR_NOR_OFFICE, "preparing", denied("role")),
+    ],
     "may_erase_participant": [
         Row("coordinator", "preparing", ALLOWED),
         Row("office", "preparing", ALLOWED),
