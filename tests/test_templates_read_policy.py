@@ -14,7 +14,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 import kring
 
 ROOT = Path(kring.__file__).parent
-APPS = ("cases", "circle", "portal", "scheduling", "conference", "signing", "followup", "research")
+APPS = (
+    "cases",
+    "circle",
+    "portal",
+    "scheduling",
+    "conference",
+    "signing",
+    "followup",
+    "research",
+    "privacy",
+)
 # Views that take a POST but are no case action whose availability a template could decide.
 NOT_ACTIONS = {
     "portal:enter": "exchanges a personal link for a session (GET only)",
