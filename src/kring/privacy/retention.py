@@ -158,10 +158,11 @@ def due_cases(
     `case_ids`: only those cases."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
+    only = list(case_ids) if case_ids is not None else None
     for state, reason in REASONS.items():
         candidates = _candidates(state).annotate(ended_at=_ended_at())
-        if case_ids is not None:
-            candidates = candidates.filter(pk__in=list(case_ids))
+        if only is not None:
+            candidates = candidates.filter(pk__in=only)
         if reason != ErasureReason.CLOSED:
             # A superset in SQL (a month's last days: a few days more), exact below.
             months = _period_months(reason)
