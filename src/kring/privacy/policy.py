@@ -75,15 +75,23 @@ def may_lift_hold(actor: By, case: Case) -> Refusal | None:
     )
 
 
-# --- a person's rights: export, erasure (issue 14, point 8; docs/data-retention.md) -------------
+# --- a person's rights: export, correction, erasure (issue 14, point 8; docs/data-retention.md) -
 #
-# Who (docs/rules.md "Roles"): the export holds the coordinator's notes of the conversations and
-# the participant's contact details, which only the case's coordinator sees (R18; the office
-# sees the people and their states only). So the export is the coordinator's; an office worker
-# who receives a request for access passes it on. Erasing someone, and noting that they asked,
-# shows nothing of the case but the person's name and state: the case's coordinator or the
-# office of the case's team may do it (the manager does not: erasure is casework, not
-# supervision).
+# Who (docs/rules.md "Roles"): the case's coordinator or the office of the case's team; the
+# manager does none of it (casework, not supervision).
+#
+# The export holds the coordinator's notes of the conversations and the participant's contact
+# details, which elsewhere only the case's coordinator sees (R18; the office sees the people and
+# their states only). It is still the office's too, in any state of the case: answering a
+# subject-access request is the organisation's duty (GDPR article 15, within a month) and must
+# not depend on one coordinator, who may be away or have left (a closed case whose coordinator
+# has gone could otherwise be exported by no one). So the export is the one place where the
+# office reads the notes and the contact details, and every preview and download is in the
+# access log under the reader's name (privacy.rights_views).
+#
+# A correction (article 16) by the office is write-only for the contact details: its page shows
+# them masked and an empty field leaves a detail as it is (privacy.rights_views.correct). Erasing
+# someone, and noting that they asked, shows nothing of the case but the person's name and state.
 
 
 def _coordinator_or_office(actor: By, case: Case) -> Refusal | None:
@@ -118,10 +126,22 @@ def _erasure_blocked(participant: Participant) -> Refusal | None:
 
 
 def may_export_participant(actor: By, participant: Participant) -> Refusal | None:
-    """GDPR article 15: the case's coordinator exports what Kring holds about one participant,
-    at any state of the case, until the person is erased."""
+    """GDPR article 15: the case's coordinator or the office of its team exports what Kring
+    holds about one participant, at any state of the case, until the person is erased. Asks
+    nothing of the database (the case page's panel reads it for every participant)."""
     return first(
-        lambda: the_coordinator(actor, participant.case),
+        lambda: _coordinator_or_office(actor, participant.case),
+        lambda: _participant_not_erased(participant),
+    )
+
+
+def may_correct_participant(actor: By, participant: Participant) -> Refusal | None:
+    """GDPR article 16: the case's coordinator or the office of its team corrects a
+    participant's name, contact details and language while the case is open and the person is
+    not erased; after the case ends, retention erases them. Asks nothing of the database."""
+    return first(
+        lambda: _coordinator_or_office(actor, participant.case),
+        lambda: _case_open(participant.case),
         lambda: _participant_not_erased(participant),
     )
 

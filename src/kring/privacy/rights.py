@@ -1,14 +1,16 @@
-"""A participant's rights (GDPR articles 15 and 17; issue 14, point 8; docs/data-retention.md "A
-person's rights"): erasing one participant who asks for it while the case is open, and noting
-the request when something still needs their name. One function each, in the house pattern:
+"""A participant's rights (GDPR articles 15-17; issue 14, point 8; docs/data-retention.md "A
+person's rights"): correcting a participant's details, erasing one participant who asks for it
+while the case is open, and noting the request when something still needs their name. One function each, in the house pattern:
 one transaction, the case locked, the policy (privacy.policy), the change, a timeline event and
 an audit row with ids and counts only (never what was erased).
 
-The export is a read (privacy.export, audited by its views); a correction goes through the
-circle's own action (circle.actions.update_participant), which audits the names of the fields
-changed."""
+The export is a read (privacy.export, audited by its views). A correction here is the
+coordinator's or the office's (privacy.policy.may_correct_participant); the coordinator's own
+page for a person's details (circle:edit, circle.actions.update_participant) stays as it is."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,19 +26,24 @@ from kring.core.policy import enforce
 from kring.privacy import policy
 
 ERASED = "privacy.participant_erased"
+CORRECTED = "privacy.participant_corrected"
 REQUEST_NOTED = "privacy.erasure_requested"
 
 # The timeline's words (registered in privacy/apps.py).
 EVENT_LABELS = {
     ERASED: _("A participant's details were erased at their request"),
     REQUEST_NOTED: _("A participant asked to be erased; their name stays until the case's end"),
+    CORRECTED: _("A participant's details were corrected"),
 }
 # How the access log names the reads of a person's data (registered in privacy/apps.py).
 AUDIT_LABELS = {
     "privacy.export_viewed": _("Read what Kring holds about a participant"),
     "privacy.exported": _("Downloaded what Kring holds about a participant"),
     "privacy.erasure_viewed": _("Read the erasure page of a participant"),
+    "privacy.correction_viewed": _("Read the correction page of a participant"),
 }
+# What a correction may change: the details that can be wrong (privacy.rights_forms).
+CORRECTABLE = ("name", "email", "phone", "address", "language")
 
 
 def _locked(participant: Participant) -> Participant:
@@ -46,7 +53,7 @@ def _locked(participant: Participant) -> Participant:
     return participant
 
 
-def _event(case: Case, kind: str, *, by: By, participant: Participant, **data: int) -> None:
+def _event(case: Case, kind: str, *, by: By, participant: Participant, **data: object) -> None:
     """The timeline line (who acted, which participant by number) and the audit row: the last
     write of the transaction (ADR 0012, "Deadlocks")."""
     actor = actor_of(by)
@@ -88,3 +95,28 @@ def note_erasure_request(participant: Participant, *, by: By) -> None:
         participant = _locked(participant)
         enforce(policy.may_note_erasure_request(by, participant))
         _event(participant.case, REQUEST_NOTED, by=by, participant=participant)
+
+
+def correct_participant(participant: Participant, *, by: By, **changes: Any) -> list[str]:
+    """Correct a participant's details (GDPR article 16): only the fields in CORRECTABLE, only
+    what differs, checked against the model's bounds. The timeline and the audit row name the
+    fields changed, never their values. Nothing changed: nothing saved, nothing logged. Returns
+    the names of the fields changed."""
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise TypeError(f"not correctable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        participant = _locked(participant)
+        enforce(policy.may_correct_participant(by, participant))
+        changed = [k for k in CORRECTABLE if k in changes and getattr(participant, k) != changes[k]]
+        if not changed:
+            return []
+        for key in changed:
+            setattr(participant, key, changes[key])
+        # The bounds of the model (lengths, an e-mail address): a ValidationError, nothing saved.
+        participant.clean_fields(
+            exclude=[f.name for f in Participant._meta.fields if f.name not in changed]
+        )
+        participant.save(update_fields=changed)
+        _event(participant.case, CORRECTED, by=by, participant=participant, fields=changed)
+    return changed

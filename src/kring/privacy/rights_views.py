@@ -1,6 +1,7 @@
 """The pages of a participant's rights (issue 14, point 8; docs/data-retention.md "A person's
-rights"): the export's preview and its two downloads (PDF, JSON), and the erasure's confirm
-step with, when a signed plan still needs the name, the note that the person asked.
+rights"): the export's preview and its two downloads (PDF, JSON), the correction of a person's
+details, and the erasure's confirm step with, when a signed plan still needs the name, the note
+that the person asked.
 
 Views parse input, call one action or read, and redirect. A case the user may not see is a 404
 (cases.access); an action the user may never do here is a 403 (privacy.policy). Every page and
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,11 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kring.audit.log import record
 from kring.cases.access import case_for
+from kring.cases.policy import the_coordinator
 from kring.circle.models import Participant
 from kring.core.forms import posted
 from kring.core.policy import Refused, enforce, options
 from kring.privacy import export, policy, rights
-from kring.privacy.rights_forms import EraseForm
+from kring.privacy.rights_forms import CONTACT_FIELDS, CorrectionForm, EraseForm
 
 FORMATS = {"pdf": "application/pdf", "json": "application/json; charset=utf-8"}
 
@@ -122,6 +125,49 @@ def erase(request, pk, participant_id):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def correct(request, pk, participant_id):
+    """Correct a person's name, contact details and language (GDPR article 16). The coordinator
+    sees the current values, as on the circle's page for a person's details. The office never
+    sees contact details (docs/rules.md "Roles"): they are shown masked, and their fields start
+    empty; what the office types replaces a detail, an empty field leaves it as it is."""
+    case, participant = _participant(request, pk, participant_id)
+    refusal = _access(policy.may_correct_participant(request.user, participant))
+    write_only = the_coordinator(request.user, case) is not None
+    form = CorrectionForm(posted(request), participant=participant, write_only=write_only)
+    if request.method == "POST":
+        if refusal is not None:
+            form.is_valid()
+            form.add_error(None, refusal.message)
+        elif form.is_valid():
+            try:
+                changed = rights.correct_participant(participant, by=request.user, **form.changes())
+            except Refused as exc:
+                form.add_error(None, exc.reason)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                text = _("The details are corrected.") if changed else _("Nothing was changed.")
+                messages.success(request, text)
+                return redirect("cases:detail", pk=case.pk)
+    record("privacy.correction_viewed", actor=request.user, case=case, obj=participant)
+    return render(
+        request,
+        "privacy/rights_correct.html",
+        {
+            "case": case,
+            "participant": participant,
+            "form": form,
+            "write_only": write_only,
+            "contact_fields": CONTACT_FIELDS,
+            "refusal": refusal,
+            "may": options(correct_participant=refusal),
+        },
+    )
+
+
 @require_POST
 @login_required
 def note_request(request, pk, participant_id):
@@ -141,14 +187,15 @@ def note_request(request, pk, participant_id):
 
 def case_panel(case, user):
     """On the case page (registered from privacy/apps.py): per participant the links "Export
-    data" and "Erase data" (the erasure page, which erases or notes the request), each only when
-    its policy allows it; nothing for anyone else."""
+    data", "Correct details" and "Erase data" (the erasure page, which erases or notes the
+    request), each only when its policy allows it; nothing for anyone else."""
     rows = []
     for participant in Participant.objects.filter(case=case).order_by("pk"):
         participant.case = case
-        # Neither asks the database: the panel's queries do not grow with the circle.
+        # None asks the database: the panel's queries do not grow with the circle.
         may = options(
             export_participant=policy.may_export_participant(user, participant),
+            correct_participant=policy.may_correct_participant(user, participant),
             handle_erasure_request=policy.may_handle_erasure_request(user, participant),
         )
         if any(may.values()):

@@ -17,6 +17,7 @@ urlpatterns += [
         rights_views.export_download,
         name="export_download",
     ),
+    path(_person + "corrigeren/", rights_views.correct, name="correct"),
     path(_person + "wissen/", rights_views.erase, name="erase"),
     path(_person + "wissen/verzoek/", rights_views.note_request, name="note_request"),
 ]

@@ -2,8 +2,8 @@
 everything about Daan and nothing of what Sanne said in confidence." Every text of Daan and of
 Sanne carries a marker; Daan's export, as JSON and as the PDF's text, holds each of Daan's and
 none of Sanne's, nor the coordinator's safety assessment. The preview and each download are
-audited; only the case's coordinator may export (the office never sees notes or contact
-details: docs/rules.md "Roles")."""
+audited; the case's coordinator or the office of its team may export (a subject-access request
+is the organisation's duty and must not depend on one coordinator), the manager may not."""
 
 import io
 import json
@@ -159,10 +159,56 @@ def test_the_preview_and_each_download_are_audited_with_ids_and_format_only(
         assert DAANS["note"] not in json.dumps(row.data)
 
 
-@pytest.mark.parametrize("who", ["bram", "mira", "olaf", "ruud", "admin_user"])
-def test_no_one_but_the_coordinator_may_export(who, said, preparing_case, as_user, request):
-    """The office and the manager see the case but not its notes or contact details: 403.
-    Another coordinator, the researcher, the administrator do not see the case: 404."""
+def test_the_office_of_the_team_exports_and_each_read_is_audited(
+    said, preparing_case, bram, as_user
+):
+    """The one place where the office reads the coordinator's notes and the contact details:
+    the preview, the PDF and the JSON, each in the access log under the office worker's name."""
+    client = as_user(bram)
+    before = AuditEvent.objects.count()
+    page = client.get(_url(preparing_case, said)).content.decode()
+    assert DAANS["note"] in page and said.email in page
+    pdf = _download(client, preparing_case, said, "pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert DAANS["note"] in text
+    exported = json.loads(_download(client, preparing_case, said, "json").content)
+    assert DAANS["note"] in json.dumps(exported)
+    assert SANNES["note"] not in json.dumps(exported)
+    rows = [
+        r for r in AuditEvent.objects.order_by("pk")[before:] if r.action.startswith("privacy.")
+    ]
+    assert [(r.action, r.data.get("format"), r.actor_id) for r in rows] == [
+        ("privacy.export_viewed", None, bram.pk),
+        ("privacy.exported", "pdf", bram.pk),
+        ("privacy.exported", "json", bram.pk),
+    ]
+
+
+def test_the_office_exports_a_closed_case_whose_coordinator_has_left(
+    said, preparing_case, carla, bram, as_user
+):
+    """The case has ended and its coordinator no longer works it: the office still answers
+    the request."""
+    from kring.cases import actions as case_actions
+
+    case_actions.stop(preparing_case, reason="safety", by=carla)
+    carla.is_active = False
+    carla.save(update_fields=["is_active"])
+    response = _download(as_user(bram), preparing_case, said, "json")
+    assert response.status_code == 200
+    assert DAANS["note"] in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("mira", 403), ("olaf", 404), ("ruud", 404), ("admin_user", 404)]
+)
+def test_no_one_but_the_coordinator_or_the_office_may_export(
+    who, status, said, preparing_case, bram, as_user, request
+):
+    """The manager sees the case but does not export (supervision, not casework): 403.
+    Another coordinator, the researcher, the administrator do not see the case: 404. The same
+    download by the office goes through."""
     client = as_user(request.getfixturevalue(who))
     before = AuditEvent.objects.filter(action="privacy.exported").count()
     for url in (
@@ -170,9 +216,22 @@ def test_no_one_but_the_coordinator_may_export(who, said, preparing_case, as_use
         _url(preparing_case, said, "privacy:export_download", fmt="json"),
     ):
         response = client.get(url)
-        assert response.status_code in (403, 404)
+        assert response.status_code == status
         assert DAANS["note"] not in response.content.decode()
     assert AuditEvent.objects.filter(action="privacy.exported").count() == before
+    allowed = _download(as_user(bram), preparing_case, said, "json")
+    assert DAANS["note"] in allowed.content.decode()
+
+
+def test_the_office_of_another_team_may_not_export(said, preparing_case, other_team, as_user):
+    from kring.accounts.models import Role
+    from kring.testing.factories import UserFactory
+
+    wim = UserFactory(username="wim", role=Role.OFFICE, team=other_team)
+    response = _download(as_user(wim), preparing_case, said, "json")
+    assert response.status_code == 404
+    assert DAANS["note"] not in response.content.decode()
+    assert not AuditEvent.objects.filter(action="privacy.exported").exists()
 
 
 def test_the_coordinator_of_another_teams_case_or_a_visitor_gets_nothing(
@@ -199,13 +258,14 @@ def test_an_unknown_format_is_not_found(said, preparing_case, carla, as_user):
     assert response.status_code == 404
 
 
-def test_the_case_page_links_to_the_export_only_for_the_coordinator(
-    said, preparing_case, carla, bram, as_user
+def test_the_case_page_links_to_the_export_for_the_coordinator_and_the_office_only(
+    said, preparing_case, carla, bram, mira, as_user
 ):
     export_url = _url(preparing_case, said)
-    page = as_user(carla).get(reverse("cases:detail", args=[preparing_case.pk])).content.decode()
-    assert export_url in page
-    page = as_user(bram).get(reverse("cases:detail", args=[preparing_case.pk])).content.decode()
+    for user in (carla, bram):
+        page = as_user(user).get(reverse("cases:detail", args=[preparing_case.pk]))
+        assert export_url in page.content.decode()
+    page = as_user(mira).get(reverse("cases:detail", args=[preparing_case.pk])).content.decode()
     assert export_url not in page
 
 

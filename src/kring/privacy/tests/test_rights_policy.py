@@ -1,8 +1,9 @@
 """The policy of a participant's rights (issue 14, point 8) as tables, in the shape of
-cases/tests/test_policy.py: the export is the case's coordinator's (only they see notes and
-contact details); the erasure, and noting the request when a signed plan blocks it, the
-coordinator's or the office's of the case's team, while the case is open. Gathered by
-privacy/tests/test_policy.py."""
+cases/tests/test_policy.py: the export is the case's coordinator's or the office's of the case's
+team, in any state of the case (a subject-access request is the organisation's duty); the
+correction, the erasure, and noting the request when a signed plan blocks it, the coordinator's
+or the office's of the case's team, while the case is open. The manager does none of them.
+Gathered by privacy/tests/test_policy.py."""
 
 from collections.abc import Callable
 
@@ -55,17 +56,6 @@ RIGHTS_SETUPS: dict[str, Callable] = {
     "signed": _signed,
 }
 
-NOT_THE_COORDINATOR = (
-    "office",
-    "office_other_team",
-    "manager",
-    "manager_other_team",
-    "other_coordinator",
-    "coordinator_other_team",
-    "researcher",
-    "administrator",
-    "inactive_coordinator",
-)
 NEITHER_COORDINATOR_NOR_OFFICE = (
     "manager",
     "other_coordinator",
@@ -82,7 +72,27 @@ RIGHTS_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "stopped", ALLOWED),
         Row("coordinator", "signed", ALLOWED),
         Row("coordinator", "erased", refused("erased")),
-        *each(NOT_THE_COORDINATOR, "preparing", denied("not_coordinator")),
+        Row("office", "preparing", ALLOWED),
+        Row("office", "stopped", ALLOWED),  # also when the coordinator has left
+        Row("office", "signed", ALLOWED),
+        Row("office", "erased", refused("erased")),
+        Row("office_other_team", "preparing", denied("team")),
+        Row("office_no_team", "preparing", denied("team")),
+        *each(NEITHER_COORDINATOR_NOR_OFFICE, "preparing", denied("role")),
+        Row("manager_other_team", "preparing", denied("role")),
+    ],
+    "may_correct_participant": [
+        Row("coordinator", "preparing", ALLOWED),
+        Row("office", "preparing", ALLOWED),
+        Row("coordinator", "signed", ALLOWED),
+        Row("office", "signed", ALLOWED),
+        Row("coordinator", "stopped", refused("case_ended")),
+        Row("office", "stopped", refused("case_ended")),
+        Row("coordinator", "erased", refused("erased")),
+        Row("office", "erased", refused("erased")),
+        Row("office_other_team", "preparing", denied("team")),
+        Row("office_no_team", "preparing", denied("team")),
+        *each(NEITHER_COORDINATOR_NOR_OFFICE, "preparing", denied("role")),
     ],
     "may_handle_erasure_request": [
         Row("coordinator", "preparing", ALLOWED),
