@@ -1,6 +1,7 @@
 """A person's rights in the browser, on a phone (issue 14, point 8): Carla opens what Kring holds
 about Daan from the case page, reads the preview and downloads the PDF (named without a name);
-Bram of the office erases Joost, who asked for it, after the confirm step; the case page then
+Bram of the office may export too, opens the correction of Daan's details (masked for him) and
+saves nothing; he erases Joost, who asked for it, after the confirm step; the case page then
 shows him as erased. Axe on every page."""
 
 import pytest
@@ -43,7 +44,17 @@ def test_the_coordinator_exports_and_the_office_erases_on_a_phone(
     page = axe.watch(new_context(viewport=PHONE).new_page())
     log_in(page, bram, authenticator(bram), axe)
     page.goto(case_url)
-    expect(page.get_by_role("link", name=f"{nl('Export data')} – {daan.name}")).to_have_count(0)
+    expect(page.get_by_role("link", name=f"{nl('Export data')} – {daan.name}")).to_be_visible()
+    # The office corrects Daan's telephone number without seeing his details (issue 14 point 8).
+    page.get_by_role("link", name=f"{nl('Correct details')} – {daan.name}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        nl("Correct the details of %(name)s", name=daan.name)
+    )
+    expect(page.get_by_text(daan.email)).to_have_count(0)
+    axe.check(page)
+    page.get_by_role("button", name=nl("Save the correction")).click()
+    expect(page.get_by_text(nl("Nothing was changed."))).to_be_visible()
+    page.goto(case_url)
     page.get_by_role("link", name=f"{nl('Erase data')} – {joost.name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         nl("Erase the details of %(name)s", name=joost.name)
