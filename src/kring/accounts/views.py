@@ -39,7 +39,8 @@ RECOVERY_CODES_SESSION_KEY = "kring_new_recovery_codes"
 
 def _safe_next(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() takes "0" or "x" for a view name (a 500).
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
