@@ -1,8 +1,8 @@
-"""Correcting a participant's data (GDPR article 16; issue 14, point 8) goes through the circle's
-own page and action (circle:edit, circle.actions.update_participant): the case's coordinator
-corrects, and the audit row names the fields changed, never their values. The office and the
-manager do not see contact details (docs/rules.md "Roles"), so they do not correct them: 403;
-another coordinator does not see the case: 404."""
+"""Correcting a participant's data (GDPR article 16; issue 14, point 8) on the circle's own page
+for a person's details (circle:edit, circle.actions.update_participant): the case's coordinator
+corrects, and the audit row names the fields changed, never their values. That page stays the
+coordinator's (the office and the manager: 403; another coordinator: 404); the office corrects on
+the privacy app's page, write-only for contact details (test_rights_correct.py)."""
 
 import pytest
 from django.forms.models import model_to_dict
