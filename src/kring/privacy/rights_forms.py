@@ -44,6 +44,8 @@ class CorrectionForm(forms.Form):
         super().__init__(*args, initial=current, **kwargs)
         self.fields.update(fields)
         self.write_only = write_only
+        # Always chosen on the page (no empty choice); not sent at all: left as it is.
+        self.fields["language"].required = False
         if write_only:
             for name in CONTACT_FIELDS:
                 self.fields[name].help_text = _(
@@ -53,6 +55,8 @@ class CorrectionForm(forms.Form):
     def changes(self) -> dict:
         """The cleaned values to correct; for the office, without the empty contact fields."""
         data = {name: self.cleaned_data[name] for name in CORRECTABLE}
+        if not data["language"]:
+            del data["language"]
         if self.write_only:
             data = {k: v for k, v in data.items() if k not in CONTACT_FIELDS or v}
         return data

@@ -189,3 +189,17 @@ def test_the_case_page_links_to_the_correction_for_coordinator_and_office_not_th
     assert _url(daan) not in as_user(mira).get(case_url).content.decode()
     case_actions.stop(daan.case, reason="safety", by=carla)
     assert _url(daan) not in as_user(carla).get(case_url).content.decode()
+
+
+def test_the_office_sending_only_a_name_changes_only_the_name(daan, bram, as_user):
+    """What is not sent stays as it is: the contact details and the language."""
+    response = as_user(bram).post(_url(daan), {"name": NEW_NAME})
+    assert response.status_code == 302
+    now = Participant.objects.get(pk=daan.pk)
+    assert (now.name, now.email, now.phone, now.language) == (
+        NEW_NAME,
+        daan.email,
+        daan.phone,
+        daan.language,
+    )
+    assert _corrections().get().data == {"fields": ["name"]}
