@@ -14,6 +14,7 @@ import django_otp.plugins.otp_static.admin  # noqa: F401
 import django_otp.plugins.otp_totp.admin  # noqa: F401
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin, sensitive_post_parameters_m
 from django.contrib.auth.models import Group
@@ -82,6 +83,17 @@ class AdministratorOnly:
 
     def has_delete_permission(self, request, obj=None):
         return is_administrator(request)
+
+    def response_action(self, request, queryset):
+        """Django's admin filters the chosen rows by the raw values of the form's checkboxes: a
+        value that is no row's number (a tampered form) was a 500. Such a value chooses
+        nothing; with nothing chosen the list says so (issue 14, point 5)."""
+        chosen = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        numbers = [value for value in chosen if value.isascii() and value.isdigit()]
+        if numbers != chosen:
+            request.POST = request.POST.copy()
+            request.POST.setlist(ACTION_CHECKBOX_NAME, numbers)
+        return super().response_action(request, queryset)
 
 
 # An administrator cannot change these on their own account: another administrator must.

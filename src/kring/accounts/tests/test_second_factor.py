@@ -278,3 +278,21 @@ def test_admin_can_reset_a_lost_second_factor(client, carla, admin_user):
     assert AuditEvent.objects.filter(
         action="account.second_factor_reset", actor=admin_user, object_id=str(carla.pk)
     ).exists()
+
+
+@pytest.mark.parametrize("chosen", [[""], ["abc"], ["1e3"], ["²"], ["", "x"]])
+def test_an_admin_action_on_rows_that_are_no_number_chooses_nothing(
+    client, admin_user, carla, chosen
+):
+    """A tampered list (the fuzz of issue 14, point 5) was a 500: Django's admin filtered by
+    the raw values. Now they choose nothing, and Carla keeps her second factor."""
+    confirmed_device(carla)
+    force_verified_login(client, admin_user)
+    url = reverse("admin:accounts_user_changelist")
+    response = client.post(url, {"action": "reset_second_factor", "_selected_action": chosen})
+    assert response.status_code == 302
+    assert SealedTOTPDevice.objects.filter(user=carla).exists()
+    assert not AuditEvent.objects.filter(action="account.second_factor_reset").exists()
+    # The same POST with Carla's id does reset: the refusal above refused a real action.
+    client.post(url, {"action": "reset_second_factor", "_selected_action": chosen + [carla.pk]})
+    assert not SealedTOTPDevice.objects.filter(user=carla).exists()
