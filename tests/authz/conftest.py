@@ -50,6 +50,15 @@ def _accepted_by(carla, bram) -> Case:
     return actions.accept_assignment(offer, declares_independence=True, by=carla)
 
 
+def _held(world: World) -> None:
+    """Carla's case, kept from erasure by Mira's legal hold (issue 14, point 7)."""
+    from kring.privacy import holds  # noqa: PLC0415
+
+    case = world.obj("carlas_case")
+    holds.place_hold(case, by=world.users["manager"], reference="C/16/123456")
+    world.objects["held_case"] = case
+
+
 def _circle(world: World) -> None:
     """Carla's case in preparation: Daan (responsible) acknowledged, was invited by letter
     and accepted; he named his uncle; one risk is flagged. His brother Joost was just added:
@@ -570,5 +579,6 @@ def world(carla, olaf, bram, mira, ruud, admin_user, team, other_team) -> World:
             **SIGNING_BUILDERS,
             **FOLLOWUP_BUILDERS,
             **RESEARCH_BUILDERS,
+            "held_case": _held,
         },
     )

@@ -180,6 +180,18 @@ def _nothing(world) -> dict:
     return {}
 
 
+def _corrected_name(world) -> dict:
+    return {"name": "Daan de Vries-Bakker"}
+
+
+def _confirm_erasure(world) -> dict:
+    return {"confirm": "on"}
+
+
+def _hold_reference(world) -> dict:
+    return {"reference": "C/16/123456"}
+
+
 def _agreement_done(world) -> dict:
     return {"state": "done", "note": "Gezien bij het huisbezoek."}
 
@@ -834,6 +846,29 @@ TABLE: dict[str, Row | tuple[Row, ...]] = {
         sees_description=NOBODY,
     ),
     "research:print": Row({"coordinator", "other_coordinator", "manager"}, sees_description=NOBODY),
+    # --- personal data (issue 14, points 7 and 8): a person's rights, the legal hold ----------
+    # Daan's export and correction: his coordinator, or the office of his team.
+    "privacy:export": Row({"coordinator", "office"}, obj="preparing_case"),
+    "privacy:export_download": Row({"coordinator", "office"}, obj="preparing_case"),
+    "privacy:correct": Row(
+        {"coordinator", "office"}, obj="preparing_case", refused_post=_corrected_name
+    ),
+    # Daan asked to be erased: nothing of his is signed yet, so he can be.
+    "privacy:erase": Row(
+        {"coordinator", "office"}, obj="preparing_case", refused_post=_confirm_erasure
+    ),
+    # Daan in follow-up signed the plan: his request to be erased can only be noted.
+    "privacy:note_request": Row(
+        {"coordinator", "office"},
+        obj="followup",
+        participant="signing_fu_reports_responsible",
+        post_only=True,
+        refused_post=_nothing,
+    ),
+    "privacy:place_hold": Row(
+        {"manager"}, obj="carlas_case", post_only=True, refused_post=_hold_reference
+    ),
+    "privacy:lift_hold": Row({"manager"}, obj="held_case", refused_post=_nothing),
     # --- administration (Django admin under /beheer/, accounts.admin) -------------------------
     # Every admin URL not named below: the administrator only. No case data is registered.
     "admin:*": Row(ADMINISTRATOR, redirect="admin:*", sees_description=NOBODY),
@@ -963,8 +998,8 @@ def _argument(name: str, group: str, world, row: Row, pattern: Pattern) -> str:
     if name == "role":  # a place to sign: the participant's own (issue 11, point 1); the blank
         # questionnaire of one role (issue 13, point 1)
         return "harmed" if pattern.key == "research:print" else "own"
-    if name == "fmt":  # the figures' export (issue 13, point 2)
-        return "csv"
+    if name == "fmt":  # the figures' export (issue 13, point 2), a person's (issue 14, point 8)
+        return "pdf" if pattern.key == "privacy:export_download" else "csv"
     if name == "round":  # the first questionnaire (issue 13, point 1)
         return "1"
     if name == "number":  # a version of the plan (issue 10, point 5)
