@@ -158,23 +158,40 @@ def may_handle_erasure_request(actor: By, participant: Participant) -> Refusal |
     )
 
 
+def _kept_for_a_procedure(case: Case) -> Refusal | None:
+    """A legal hold keeps the whole case, its people too (GDPR article 17(3)(e)): nobody in it
+    is erased while a court, the police or a complaint needs it."""
+    if active_hold(case) is not None:
+        return rule(
+            "held",
+            _(
+                "This case is kept for a legal procedure: nothing in it can be erased until "
+                "the team's manager lifts the hold."
+            ),
+        )
+    return None
+
+
 def may_erase_participant(actor: By, participant: Participant) -> Refusal | None:
-    """GDPR article 17: erase a participant who asks for it, unless something needs the name
-    (a signed plan: registry.erasure_blockers)."""
+    """GDPR article 17: erase a participant who asks for it, unless the case is kept for a
+    legal procedure (a legal hold) or something needs the name (a signed plan:
+    registry.erasure_blockers)."""
     return first(
         lambda: may_handle_erasure_request(actor, participant),
+        lambda: _kept_for_a_procedure(participant.case),
         lambda: _erasure_blocked(participant),
     )
 
 
 def may_note_erasure_request(actor: By, participant: Participant) -> Refusal | None:
-    """When the erasure cannot be done now (a signed plan names the person), the request is
-    noted so that it is not lost; the name is erased when the case's retention ends."""
+    """When the erasure cannot be done now (a legal hold keeps the case, or a signed plan names
+    the person), the request is noted so that it is not lost; the name is erased when the
+    case's retention ends."""
     return first(
         lambda: may_handle_erasure_request(actor, participant),
         lambda: (
             None
-            if registry.erasure_blockers(participant)
+            if active_hold(participant.case) is not None or registry.erasure_blockers(participant)
             else rule("erasable", _("This person can be erased now: there is nothing to note."))
         ),
     )

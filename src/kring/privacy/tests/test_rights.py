@@ -15,7 +15,7 @@ from kring.cases.models import CaseEvent
 from kring.circle import actions, links
 from kring.circle.models import Conversation, Mode, Participant
 from kring.core.policy import NotAllowed, Refused
-from kring.privacy import rights
+from kring.privacy import holds, rights
 from kring.testing.people import DAAN
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +145,35 @@ def test_a_signed_participant_is_not_erased_but_the_request_is_noted(following_u
     row = AuditEvent.objects.filter(action=rights.REQUEST_NOTED).get()
     assert (row.object_id, row.actor_id) == (str(daan.pk), carla.pk)
     assert CaseEvent.objects.filter(case=following_up, kind=rights.REQUEST_NOTED).exists()
+
+
+def test_a_legal_hold_keeps_a_participant_from_erasure_until_it_is_lifted(
+    daan_spoken_with, preparing_case, carla, mira, as_user
+):
+    """While a court or the police keeps the case (GDPR article 17(3)(e)), neither the page nor
+    the action erases Daan; the request can be noted. Once the hold is lifted, the same erasure
+    goes through."""
+    holds.place_hold(preparing_case, by=mira, reference="PV-2026-11")
+    client = as_user(carla)
+    page = client.get(_erase_url(preparing_case, daan_spoken_with)).content.decode()
+    assert "Erase for good" not in page
+    assert "kept for a legal procedure" in page
+    assert "Note that the person asked to be erased" in page
+    response = client.post(_erase_url(preparing_case, daan_spoken_with), {"confirm": "on"})
+    assert response.status_code == 200
+    with pytest.raises(Refused):
+        rights.erase_participant(daan_spoken_with, by=carla)
+    assert Participant.objects.get(pk=daan_spoken_with.pk).erased_at is None
+    assert Conversation.objects.filter(notes=NOTE).exists()
+    response = client.post(_erase_url(preparing_case, daan_spoken_with, "privacy:note_request"))
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action=rights.REQUEST_NOTED).count() == 1
+
+    holds.lift_hold(preparing_case, by=mira)
+    response = client.post(_erase_url(preparing_case, daan_spoken_with), {"confirm": "on"})
+    assert response.status_code == 302
+    assert Participant.objects.get(pk=daan_spoken_with.pk).erased_at is not None
+    assert not Conversation.objects.filter(notes__contains=NOTE).exists()
 
 
 def test_a_request_is_not_noted_for_someone_who_can_be_erased(

@@ -24,6 +24,7 @@ from kring.cases.tests.test_policy import (
 )
 from kring.circle.models import Participant
 from kring.privacy import policy
+from kring.privacy.models import LegalHold
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,14 @@ def _erased(world):
     return Participant.objects.select_related("case").get(pk=daan.pk)
 
 
+def _held(world):
+    daan = world.fixture("daan")
+    LegalHold.objects.create(
+        case=daan.case, placed_at=timezone.now(), placed_by=world.fixture("mira")
+    )
+    return Participant.objects.select_related("case").get(pk=daan.pk)
+
+
 def _signed(world):
     case = world.fixture("following_up")
     return Participant.objects.select_related("case").get(case=case, name="Daan de Boer")
@@ -54,6 +63,7 @@ RIGHTS_SETUPS: dict[str, Callable] = {
     "stopped": _stopped,
     "erased": _erased,
     "signed": _signed,
+    "held": _held,
 }
 
 NEITHER_COORDINATOR_NOR_OFFICE = (
@@ -98,6 +108,7 @@ RIGHTS_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "preparing", ALLOWED),
         Row("office", "preparing", ALLOWED),
         Row("coordinator", "signed", ALLOWED),  # the page then notes the request
+        Row("coordinator", "held", ALLOWED),  # the same
         Row("coordinator", "stopped", refused("case_ended")),
         Row("coordinator", "erased", refused("erased")),
         Row("office_other_team", "preparing", denied("team")),
@@ -112,6 +123,8 @@ RIGHTS_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "erased", refused("erased")),
         Row("coordinator", "signed", refused("blocked")),
         Row("office", "signed", refused("blocked")),
+        Row("coordinator", "held", refused("held")),  # a court or the police keeps the case
+        Row("office", "held", refused("held")),
         Row("office_other_team", "preparing", denied("team")),
         Row("office_no_team", "preparing", denied("team")),
         *each(NEITHER_COORDINATOR_NOR_OFFICE, "preparing", denied("role")),
@@ -119,6 +132,8 @@ RIGHTS_TABLES: dict[str, list[Row]] = {
     "may_note_erasure_request": [
         Row("coordinator", "signed", ALLOWED),
         Row("office", "signed", ALLOWED),
+        Row("coordinator", "held", ALLOWED),
+        Row("office", "held", ALLOWED),
         Row("coordinator", "preparing", refused("erasable")),
         Row("coordinator", "erased", refused("erased")),
         Row("office_other_team", "signed", denied("team")),
