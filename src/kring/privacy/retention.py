@@ -44,6 +44,7 @@ from kring.cases import registry
 from kring.cases.actions import lock_case, log_event
 from kring.cases.lifecycle import State
 from kring.cases.models import Case, CaseEvent
+from kring.notifications import outbox
 from kring.notifications.models import OutgoingMail
 from kring.privacy.models import CaseErasure, ErasureReason, LegalHold
 
@@ -252,19 +253,7 @@ def purge_outbox(*, now: datetime | None = None, chunk: int = MAIL_CHUNK) -> int
             if not ids:
                 break
             last = ids[-1]
-            done = (
-                OutgoingMail.objects.filter(pk__in=ids)
-                .exclude(status=OutgoingMail.Status.PENDING)
-                .update(
-                    to="",
-                    subject="",
-                    body_text="",
-                    body_html="",
-                    secret="",
-                    attachments=[],
-                    last_error="",
-                )
-            )
+            done = outbox.empty(OutgoingMail.objects.filter(pk__in=ids))
             record(OUTBOX_PURGED, actor=SYSTEM, data={"mails": done})
         total += done
     return total

@@ -37,7 +37,7 @@ from kring.core.policy import enforce
 from kring.notifications.mail import Attachment, queue_mail
 from kring.notifications.models import OutgoingMail
 from kring.signing import documents, policy
-from kring.signing.models import Delivery, Signature, SignedDocument
+from kring.signing.models import ERASED_STORAGE, Delivery, Signature, SignedDocument
 
 if TYPE_CHECKING:
     from kring.circle.models import Participant
@@ -51,10 +51,13 @@ def filename(document: SignedDocument) -> str:
 
 
 def load_pdf(document_id: int) -> bytes | None:
-    """The loader of the mail attachments (registered as SOURCE): the made PDF, or None."""
-    document = SignedDocument.objects.filter(
-        pk=document_id, status=SignedDocument.Status.MADE
-    ).first()
+    """The loader of the mail attachments (registered as SOURCE): the made PDF, or None (also
+    once it is erased: signing.erasure withdraws its mails still waiting)."""
+    document = (
+        SignedDocument.objects.filter(pk=document_id, status=SignedDocument.Status.MADE)
+        .exclude(storage=ERASED_STORAGE)
+        .first()
+    )
     return documents.pdf_bytes(document) if document is not None else None
 
 

@@ -24,7 +24,17 @@ from kring.cases.models import Case
 from kring.conference import content
 from kring.conference.models import PlanVersion
 from kring.core.erasure import blank, scrub
-from kring.signing.models import Declination, Signature, SignedDocument, SigningCode, StoredPdf
+from kring.notifications import outbox
+from kring.notifications.models import OutgoingMail
+from kring.signing.models import (
+    ERASED_STORAGE,
+    Declination,
+    Delivery,
+    Signature,
+    SignedDocument,
+    SigningCode,
+    StoredPdf,
+)
 from kring.signing.storage import DATABASE
 
 log = logging.getLogger(__name__)
@@ -65,7 +75,17 @@ def erase_case(case: Case) -> int:
     files = list(elsewhere.values_list("storage", "name"))
     if files:
         transaction.on_commit(lambda: _delete_files(files))
-    rows += SignedDocument.objects.filter(case=case).exclude(name="").update(name="")
+    rows += (
+        SignedDocument.objects.filter(case=case)
+        .exclude(storage=ERASED_STORAGE, name="")
+        .update(name="", storage=ERASED_STORAGE)
+    )
+    # The copies still waiting to be sent are never sent; the others' mails are emptied.
+    rows += outbox.withdraw(
+        OutgoingMail.objects.filter(
+            pk__in=Delivery.objects.filter(document__case=case).values("mail")
+        )
+    )
     deleted, _ = SigningCode.objects.filter(participant__case=case).delete()
     return rows + deleted
 

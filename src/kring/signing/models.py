@@ -127,6 +127,11 @@ class Declination(_SlotAct):
         return f"declination of {self.participant_id} ({self.role}) on version {self.version_id}"
 
 
+# The `storage` of a document whose bytes were erased with its case at the end of its retention
+# (signing.erasure): it stays made, with its code and SHA-256, for the public verification page.
+ERASED_STORAGE = "erased"
+
+
 class SignedDocument(ChoiceLabels, models.Model):
     """The sealed PDF of a fully signed version: made by the task queue (signing.tasks), with a
     verification code (12 characters, Crockford's alphabet) that the public verification page
@@ -167,6 +172,11 @@ class SignedDocument(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"signed document {self.code} of version {self.version_id}"
+
+    @property
+    def is_erased(self) -> bool:
+        """Its bytes were erased with the case at the end of its retention (ERASED_STORAGE)."""
+        return self.storage == ERASED_STORAGE
 
 
 class StoredPdf(models.Model):

@@ -168,6 +168,8 @@ def _a_signer(document: SignedDocument, participant: Participant) -> Refusal | N
 def _made(document: SignedDocument) -> Refusal | None:
     from kring.signing.models import SignedDocument as Document  # noqa: PLC0415
 
+    if document.is_erased:
+        return rule("erased", _("The signed plan was erased at the end of its retention period."))
     if document.status == Document.Status.MADE:
         return None
     if document.status == Document.Status.FAILED:

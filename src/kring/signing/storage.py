@@ -84,7 +84,7 @@ def save(document: SignedDocument, data: bytes) -> None:
 def load(document: SignedDocument) -> bytes:
     """The document's bytes from the store it was saved in; TamperedDocument when their SHA-256
     is not the recorded one, MissingDocument when there are none."""
-    if not document.storage or not document.sha256:
+    if not document.storage or not document.sha256 or document.is_erased:
         raise MissingDocument(document.pk)
     if document.storage == DATABASE:
         row = StoredPdf.objects.filter(document=document).first()

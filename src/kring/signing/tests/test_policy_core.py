@@ -29,7 +29,7 @@ from kring.circle.models import Status
 from kring.conference import versions
 from kring.conference.models import Plan
 from kring.signing import actions, codes, policy, queries
-from kring.signing.models import Role, SignedDocument, SigningCode
+from kring.signing.models import ERASED_STORAGE, Role, SignedDocument, SigningCode
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +221,15 @@ def _failed(world):
     return objects
 
 
+def _erased(world):
+    """Made, then its bytes erased with the case at the end of its retention (signing.erasure:
+    the mark it leaves)."""
+    objects = _everyone_signed(world)
+    SignedDocument.objects.filter(pk=objects["document"].pk).update(storage=ERASED_STORAGE)
+    objects["document"].refresh_from_db()
+    return objects
+
+
 def _sanne_mailed(world, state: str):
     """Made, and the copies queued by e-mail (to everyone with an address); Sanne's mail is
     `state` ("pending": still waiting to be sent, "sent", "failed")."""
@@ -272,6 +281,7 @@ SETUPS: dict[str, Callable] = {
     "made_ellen_no_signer": lambda world: _everyone_signed(world, participant="ellen", ellen=True),
     "pending": lambda world: _everyone_signed(world, made=False),
     "failed": _failed,
+    "erased": _erased,
     "made_mail_waiting": lambda world: _sanne_mailed(world, "pending"),
     "made_mail_sent": lambda world: _sanne_mailed(world, "sent"),
     "made_mail_failed": lambda world: _sanne_mailed(world, "failed"),
@@ -393,6 +403,9 @@ CORE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "pending", refused("not_made")),
         Row("sanne_in_portal", "pending", refused("not_made")),
         Row("coordinator", "failed", refused("not_made")),
+        Row("coordinator", "erased", refused("erased")),
+        Row("manager", "erased", refused("erased")),
+        Row("sanne_in_portal", "erased", refused("erased")),
     ],
     "may_record_printed_copy": [
         Row("coordinator", "made", ALLOWED),
@@ -401,6 +414,7 @@ CORE_TABLES: dict[str, list[Row]] = {
         *each((*STAFF_NOT_THE_COORDINATOR, *PARTICIPANTS), "made", NOT_COORDINATOR),
         Row("coordinator", "made_ellen_no_signer", denied("not_signer")),
         Row("coordinator", "pending", refused("not_made")),
+        Row("coordinator", "erased", refused("erased")),
     ],
     "may_resend_copy": [
         Row("coordinator", "made", ALLOWED),
@@ -413,6 +427,7 @@ CORE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "made_mail_sent", ALLOWED),
         Row("coordinator", "made_mail_failed", ALLOWED),
         Row("coordinator", "made_mail_waiting", refused("mail_waiting")),
+        Row("coordinator", "erased", refused("erased")),
     ],
 }
 
