@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,8 @@ from kring.cases.actions import lock_case
 from kring.cases.models import Case, CaseEvent
 from kring.circle.models import Participant
 from kring.core.policy import enforce
+from kring.notifications import outbox
+from kring.notifications.models import OutgoingMail
 from kring.privacy import policy
 
 ERASED = "privacy.participant_erased"
@@ -71,17 +74,39 @@ def _event(case: Case, kind: str, *, by: By, participant: Participant, **data: o
     record(kind, actor=actor, case=case, obj=participant, data=data or None)
 
 
+def _withdraw_mails(address: str, participant: Participant) -> int:
+    """The outbox's mails to the erased participant's address (any case, any letters' case):
+    those still waiting are never sent, the others emptied (notifications.outbox). Only when no
+    other participant who is not erased, and no staff user, has that address: a parent with two
+    children in Kring keeps the mails of the other (docs/data-retention.md, "One participant").
+    """
+    if not address:
+        return 0
+    shared = (
+        Participant.objects.filter(email__iexact=address, erased_at__isnull=True)
+        .exclude(pk=participant.pk)
+        .exists()
+        or get_user_model().objects.filter(email__iexact=address).exists()
+    )
+    if shared:
+        return 0
+    return outbox.withdraw(OutgoingMail.objects.filter(to__iexact=address))
+
+
 def erase_participant(participant: Participant, *, by: By) -> Participant:
     """Erase one participant who asked for it (GDPR article 17): every app's personal data of
     them (registry.erase_participant_data: name, contact details, what they wrote or said, the
     notes of conversations with them; their personal link stops working), keeping the anonymous
-    rows the figures count. Refused once the case has ended (retention erases it then), and
-    while a signed plan names them (registry.erasure_blockers)."""
+    rows the figures count; their mails in the outbox are withdrawn or emptied
+    (_withdraw_mails). Refused once the case has ended (retention erases it then), while a legal
+    hold keeps the case, and while a signed plan names them (registry.erasure_blockers)."""
     with transaction.atomic():
         participant = _locked(participant)
         case = participant.case
         enforce(policy.may_erase_participant(by, participant))
+        address = participant.email  # as stored: the circle's eraser empties it
         rows = registry.erase_participant_data(participant)
+        rows += _withdraw_mails(address, participant)
         _event(case, ERASED, by=by, participant=participant, rows=rows)
     participant.refresh_from_db()
     return participant

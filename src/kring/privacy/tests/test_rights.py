@@ -15,6 +15,8 @@ from kring.cases.models import CaseEvent
 from kring.circle import actions, links
 from kring.circle.models import Conversation, Mode, Participant
 from kring.core.policy import NotAllowed, Refused
+from kring.notifications.models import OutgoingMail
+from kring.notifications.tasks import send_mail
 from kring.privacy import holds, rights
 from kring.testing.people import DAAN
 
@@ -174,6 +176,55 @@ def test_a_legal_hold_keeps_a_participant_from_erasure_until_it_is_lifted(
     assert response.status_code == 302
     assert Participant.objects.get(pk=daan_spoken_with.pk).erased_at is not None
     assert not Conversation.objects.filter(notes__contains=NOTE).exists()
+
+
+def _mails_to(address: str) -> tuple[OutgoingMail, OutgoingMail]:
+    def mail(status: str) -> OutgoingMail:
+        return OutgoingMail.objects.create(
+            kind="circle.invitation",
+            to=address,
+            language="nl",
+            subject=f"Uitnodiging voor {DAAN.name}",
+            body_text=f"Beste {DAAN.name}, ...",
+            body_html=f"<p>Beste {DAAN.name}</p>",
+            status=status,
+        )
+
+    return mail(OutgoingMail.Status.PENDING), mail(OutgoingMail.Status.SENT)
+
+
+def test_the_erasure_withdraws_and_empties_the_participant_s_mails(
+    daan_spoken_with, preparing_case, carla, mailoutbox
+):
+    """His invitation still waiting is never sent, and neither mail keeps his address or name;
+    a mail to someone else stays as it is."""
+    pending, sent = _mails_to(DAAN.email.upper())  # the address in another case
+    other = OutgoingMail.objects.create(
+        kind="x", to="iemand@example.org", language="nl", subject="s", body_text="b"
+    )
+    rights.erase_participant(daan_spoken_with, by=carla)
+    send_mail.call_local(pending.pk)
+    assert mailoutbox == []
+    for mail in OutgoingMail.objects.filter(pk__in=[pending.pk, sent.pk]):
+        assert mail.status != OutgoingMail.Status.PENDING
+        held = f"{mail.to} {mail.subject} {mail.body_text} {mail.body_html}".lower()
+        assert DAAN.email.lower() not in held and DAAN.name.lower() not in held
+    assert OutgoingMail.objects.get(pk=sent.pk).status == OutgoingMail.Status.SENT
+    assert OutgoingMail.objects.get(pk=other.pk).to == "iemand@example.org"
+
+
+def test_mails_to_an_address_someone_else_in_kring_still_has_are_kept(
+    daan_spoken_with, preparing_case, carla, mailoutbox
+):
+    """A parent with two children in Kring: erasing one of them does not withdraw the mails to
+    the address the other still has (the test above withdraws them when nobody has it)."""
+    Participant.objects.create(
+        case=daan_spoken_with.case, name="Broer", side=daan_spoken_with.side, email=DAAN.email
+    )
+    pending, sent = _mails_to(DAAN.email)
+    rights.erase_participant(daan_spoken_with, by=carla)
+    assert OutgoingMail.objects.get(pk=pending.pk).status == OutgoingMail.Status.PENDING
+    assert OutgoingMail.objects.get(pk=sent.pk).to == DAAN.email
 
 
 def test_a_request_is_not_noted_for_someone_who_can_be_erased(
