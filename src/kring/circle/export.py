@@ -12,6 +12,7 @@ on what others said; R7, R18)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.cases.registry import ExportItem, ExportSection
@@ -187,7 +188,8 @@ def _links(p: Participant) -> ExportSection:
             ExportItem(
                 "personal_link",
                 _("personal link"),
-                str(_("valid until %(date)s")) % {"date": end.date().isoformat()},
+                str(_("valid until %(date)s"))
+                % {"date": timezone.localtime(end).date().isoformat()},
                 link.issued_at,
             )
         )

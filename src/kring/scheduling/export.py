@@ -4,6 +4,7 @@ invitations to the meeting are e-mails (the outbox), not stored per person here.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.cases.registry import ExportItem, ExportSection
@@ -14,7 +15,8 @@ def participant_export(participant) -> list[ExportSection]:
     answers = tuple(
         ExportItem(
             "poll.answer",
-            _("date proposed: %(date)s") % {"date": a.option.starts_at.date().isoformat()},
+            _("date proposed: %(date)s")
+            % {"date": timezone.localtime(a.option.starts_at).date().isoformat()},
             str(a.get_answer_display()),
             a.answered_at,
         )
