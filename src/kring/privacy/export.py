@@ -39,6 +39,10 @@ LEFT_OUT = (
     _("The coordinator's safety check. It may rest on what others said, so it is not given out."),
     _("The contact details of other people in the case."),
     _("The request's account of what happened: that is the account of the person who asked."),
+    _(
+        "If you also asked for the conference yourself: what you filled in on the request form. "
+        "It is not linked to you in the case; the coordinator can give it to you."
+    ),
     _("Personal links, codes and other secrets: only when a link was made and until when."),
     _("Answers to questionnaires: they are stored without a name, so nobody can find them back."),
     _("What the log of Kring records about other people."),
