@@ -47,6 +47,22 @@ SAFETY_CHECK = (State.PREPARING, State.SCHEDULED)
 ANSWERABLE = (Status.INVITED, Status.ACCEPTED, Status.DECLINED)
 
 
+def participant_erased(participant: Participant) -> bool:
+    """The participant's details were erased at their request or with the case
+    (kring.privacy; circle.erasure sets `erased_at`). Asks nothing of the database."""
+    return getattr(participant, "erased_at", None) is not None
+
+
+def not_erased(participant: Participant) -> Refusal | None:
+    """An erased participant stays erased: nothing is added, changed or reissued for them (no
+    details typed back in, no link or letter code, no invitation, conversation, answer, consent,
+    nomination, question or withdrawal). What they did before stays readable; their name reads
+    as the erased name. The one rule: the privacy app reads it too."""
+    if participant_erased(participant):
+        return rule("erased", _("The details of this person have been erased."))
+    return None
+
+
 def _preparing(case: Case) -> Refusal | None:
     if case.state in PREPARING:
         return None
@@ -134,7 +150,7 @@ def may_add_participant(actor: By, case: Case) -> Refusal | None:
 
 
 def may_update_participant(actor: By, participant: Participant) -> Refusal | None:
-    return may_prepare(actor, participant.case)
+    return first(lambda: may_prepare(actor, participant.case), lambda: not_erased(participant))
 
 
 def may_record_conversation(actor: By, participant: Participant) -> Refusal | None:
@@ -142,6 +158,7 @@ def may_record_conversation(actor: By, participant: Participant) -> Refusal | No
     someone responsible has acknowledged (R4)."""
     return first(
         lambda: may_prepare(actor, participant.case),
+        lambda: not_erased(participant),
         lambda: _approachable(participant),
     )
 
@@ -150,6 +167,7 @@ def may_record_acknowledgment(actor: By, participant: Participant) -> Refusal | 
     """R3: only a person responsible acknowledges their part."""
     return first(
         lambda: may_prepare(actor, participant.case),
+        lambda: not_erased(participant),
         lambda: (
             None
             if participant.side == Side.RESPONSIBLE
@@ -163,6 +181,7 @@ def may_invite(actor: By, participant: Participant) -> Refusal | None:
     accepted needs no new invitation; a new personal link is another action."""
     return first(
         lambda: may_prepare(actor, participant.case),
+        lambda: not_erased(participant),
         lambda: _may_be_invited(participant),
         lambda: (
             rule(
@@ -196,6 +215,7 @@ def may_reissue_link(actor: By, participant: Participant) -> Refusal | None:
             LINKS_IN_USE,
             _("A new personal link is possible only while the case is under way."),
         ),
+        lambda: not_erased(participant),
         lambda: (
             None
             if participant.status in (Status.INVITED, Status.ACCEPTED)
@@ -213,6 +233,7 @@ def may_remove_participant(actor: By, participant: Participant) -> Refusal | Non
     once invited, spoken with or consenting, their history stays (R9)."""
     return first(
         lambda: may_prepare(actor, participant.case),
+        lambda: not_erased(participant),
         lambda: _untouched(participant),
     )
 
@@ -252,6 +273,7 @@ def may_decide_nomination(actor: By, nomination: Nomination) -> Refusal | None:
     """R6: the coordinator adds a nominee to the circle or records why not, once."""
     return first(
         lambda: may_prepare(actor, nomination.case),
+        lambda: not_erased(nomination.nominated_by),  # their nominations' names are erased too
         lambda: (
             None
             if nomination.decision == Nomination.Decision.PENDING
@@ -287,6 +309,7 @@ def may_respond(actor: By, participant: Participant) -> Refusal | None:
     return first(
         lambda: coordinator_or_self(actor, participant),
         lambda: _preparing(participant.case),
+        lambda: not_erased(participant),
         lambda: (
             None
             if participant.status in ANSWERABLE
@@ -302,6 +325,7 @@ def may_consent(actor: By, participant: Participant) -> Refusal | None:
     return first(
         lambda: coordinator_self_or_guardian(actor, participant),
         lambda: _preparing(participant.case),
+        lambda: not_erased(participant),
         lambda: _takes_part(participant),
         lambda: _approachable(participant),
         lambda: _consent_given(actor, participant),
@@ -341,6 +365,7 @@ def may_nominate(actor: By, participant: Participant) -> Refusal | None:
     return first(
         lambda: coordinator_or_self(actor, participant),
         lambda: _preparing(participant.case),
+        lambda: not_erased(participant),
         lambda: _takes_part(participant),
         lambda: _approachable(participant),
     )
@@ -353,6 +378,7 @@ def may_withdraw(actor: By, participant: Participant) -> Refusal | None:
         lambda: _in(
             participant.case, WITHDRAWABLE, _("Withdrawing is possible until the plan is signed.")
         ),
+        lambda: not_erased(participant),
         lambda: (
             None
             if participant.status != Status.WITHDRAWN
@@ -394,6 +420,7 @@ def may_ask_question(actor: By, participant: Participant) -> Refusal | None:
             QUESTIONS_OPEN,
             _("Asking a question here is possible only during the preparation."),
         ),
+        lambda: not_erased(participant),
     )
 
 
@@ -402,6 +429,7 @@ def may_answer_question(actor: By, question: Question) -> Refusal | None:
     telephone."""
     return first(
         lambda: the_coordinator(actor, question.participant.case),
+        lambda: not_erased(question.participant),
         lambda: (
             None
             if not question.answered
@@ -430,6 +458,7 @@ def may_record_return(actor: By, participant: Participant) -> Refusal | None:
             RETURNABLE,
             _("Coming back is possible until the plan is signed."),
         ),
+        lambda: not_erased(participant),
         lambda: (
             None
             if participant.status in HAS_LEFT

@@ -18,6 +18,7 @@ from kring.cases import lifecycle, registry
 from kring.cases.models import Case
 from kring.cases.policy import of_the_team, staff_role, the_coordinator
 from kring.circle.models import Participant
+from kring.circle.policy import not_erased
 from kring.core.policy import Refusal, first, rule
 from kring.privacy.models import CaseErasure, LegalHold
 
@@ -100,16 +101,6 @@ def _coordinator_or_office(actor: By, case: Case) -> Refusal | None:
     return first(lambda: staff_role(actor, Role.OFFICE), lambda: of_the_team(actor, case))
 
 
-def participant_erased(participant: Participant) -> bool:
-    return getattr(participant, "erased_at", None) is not None
-
-
-def _participant_not_erased(participant: Participant) -> Refusal | None:
-    if participant_erased(participant):
-        return rule("erased", _("The details of this person have been erased."))
-    return None
-
-
 def _case_open(case: Case) -> Refusal | None:
     """While the case is open; after it ends, retention erases everyone at its date."""
     if case.state in lifecycle.ENDS:
@@ -131,7 +122,7 @@ def may_export_participant(actor: By, participant: Participant) -> Refusal | Non
     nothing of the database (the case page's panel reads it for every participant)."""
     return first(
         lambda: _coordinator_or_office(actor, participant.case),
-        lambda: _participant_not_erased(participant),
+        lambda: not_erased(participant),
     )
 
 
@@ -142,7 +133,7 @@ def may_correct_participant(actor: By, participant: Participant) -> Refusal | No
     return first(
         lambda: _coordinator_or_office(actor, participant.case),
         lambda: _case_open(participant.case),
-        lambda: _participant_not_erased(participant),
+        lambda: not_erased(participant),
     )
 
 
@@ -154,7 +145,7 @@ def may_handle_erasure_request(actor: By, participant: Participant) -> Refusal |
     return first(
         lambda: _coordinator_or_office(actor, participant.case),
         lambda: _case_open(participant.case),
-        lambda: _participant_not_erased(participant),
+        lambda: not_erased(participant),
     )
 
 

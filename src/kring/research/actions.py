@@ -130,7 +130,7 @@ def _invite(
         [
             Invitation(record=record, participant=p, round=round_, role=p.side)
             for p in people
-            if p.status not in HAS_LEFT
+            if p.status not in HAS_LEFT and p.erased_at is None  # an erased person stays erased
         ]
     )
     if invitations:

@@ -12,7 +12,7 @@ The rules, each defined once:
   else (not the researcher, not the coordinator).
 - A questionnaire is answered once (`_unanswered`), by the participant themselves on their
   personal page, or typed in from paper by the case's coordinator, while the participant still
-  takes part (`_taking_part`).
+  takes part (`_taking_part`) and is not erased (circle.policy.not_erased).
 - History is imported by a manager for their own team, or by an administrator, who may also
   make new teams (`may_create_teams`).
 """
@@ -27,6 +27,7 @@ from kring.accounts.models import Role, Team
 from kring.audit.actors import ActorKind, actor_of, staff_user
 from kring.cases.policy import staff_role, team_manager, the_coordinator
 from kring.circle.models import HAS_LEFT
+from kring.circle.policy import not_erased
 from kring.core.policy import Refusal, deny, first, rule
 
 if TYPE_CHECKING:
@@ -158,6 +159,7 @@ def may_answer(actor: By, invitation: Invitation) -> Refusal | None:
     participant = invitation.participant
     return first(
         lambda: _self(actor, participant),
+        lambda: not_erased(participant),
         lambda: _taking_part(actor, participant),
         lambda: _unanswered(actor, invitation),
     )
@@ -169,6 +171,7 @@ def may_answer_on_paper(actor: By, invitation: Invitation) -> Refusal | None:
     participant = invitation.participant
     return first(
         lambda: the_coordinator(actor, participant.case),
+        lambda: not_erased(participant),
         lambda: _taking_part(actor, participant),
         lambda: _unanswered(actor, invitation),
     )

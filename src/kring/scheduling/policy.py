@@ -17,6 +17,7 @@ from kring.cases.lifecycle import State, state_refusal
 from kring.cases.policy import the_coordinator
 from kring.circle.models import Participant
 from kring.circle.models import Status as ParticipantStatus
+from kring.circle.policy import participant_erased
 from kring.core.policy import Refusal, deny, first, rule
 from kring.scheduling.models import Meeting
 
@@ -31,18 +32,21 @@ NOT_ALLOWED = _("You are not allowed to do this.")
 # poll, are invited (by e-mail, else by letter), are reminded, are told of a change, and find the
 # meeting on their own page. Not the circle's `Participant.takes_part`, which counts everyone still
 # in the circle (also who is yet to be invited or has not answered): scheduling.fit counts those
-# for a room's size, as they may still say yes.
+# for a room's size, as they may still say yes. Someone whose details were erased takes part no
+# more (circle.policy.participant_erased): not invited, not on paper, not counted present.
 TAKING_PART = (ParticipantStatus.ACCEPTED,)
 
 
 def is_taking_part(participant: Participant) -> bool:
-    """Whether `participant` takes part in the meeting (TAKING_PART; see above)."""
-    return participant.status in TAKING_PART
+    """Whether `participant` takes part in the meeting (TAKING_PART, not erased; see above)."""
+    return participant.status in TAKING_PART and not participant_erased(participant)
 
 
 def taking_part(case) -> QuerySet[Participant]:
     """The participants of `case` (a Case or its pk) who take part in the meeting, by pk."""
-    return Participant.objects.filter(case=case, status__in=TAKING_PART).order_by("pk")
+    return Participant.objects.filter(
+        case=case, status__in=TAKING_PART, erased_at__isnull=True
+    ).order_by("pk")
 
 
 # --- venues and the office's calendar (issue 9, points 1 and 8) ---------------------------------

@@ -32,7 +32,7 @@ from kring.cases.tests.test_policy import (
     params,
     refused,
 )
-from kring.circle import actions, policy
+from kring.circle import actions, erasure, policy
 from kring.circle.models import Mode, RiskFlag, Side
 from kring.circle.tests.conftest import acknowledge
 
@@ -290,6 +290,17 @@ def _daan_made_guardian_of_ruben(world, circle):
     ruben.save(update_fields=["guardian"])
 
 
+def _daan_erased(world, circle):
+    """Daan asked to be erased, and was (issue 14: the circle's part of privacy.rights's
+    erasure): nothing is added or reissued for him."""
+    erasure.erase_participant(circle["daan"])
+
+
+def _sanne_withdrew_then_erased(world, circle):
+    _sanne_withdraws(world, circle)
+    erasure.erase_participant(circle["sanne"])
+
+
 def _sanne_added_from_the_request(world, circle):
     actions.add_from_request(circle["request_person"], by=world.fixture("carla"))
 
@@ -330,6 +341,8 @@ SETUPS: dict[str, Callable] = {
     "daan_guardian_of_ruben": _then(_daan_made_guardian_of_ruben),
     "handed_back": _then(_hand_back),
     "sanne_added_from_the_request": _then(_sanne_added_from_the_request),
+    "daan_erased": _then(_daan_erased),
+    "sanne_withdrew_then_erased": _then(_sanne_withdrew_then_erased),
     "scheduled": _then(_set_state(State.SCHEDULED)),
     "conference_held": _then(_set_state(State.CONFERENCE_HELD)),
     "following_up": _then(_set_state(State.FOLLOWING_UP)),
@@ -423,10 +436,12 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
     "may_prepare": _coordinator_works_on_the_case(),
     "may_add_participant": _coordinator_works_on_the_case(),
     "may_update_participant": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         *_coordinator_works_on("daan"),  # not Daan himself in the portal either
         Row("coordinator", "preparing", ALLOWED, "sanne"),
     ],
     "may_record_conversation": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         *_coordinator_works_on("daan"),
         Row("coordinator", "before_acknowledgment", ALLOWED, "daan"),  # R3: he comes first
         Row("coordinator", "preparing", ALLOWED, "sanne"),
@@ -438,6 +453,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         ),
     ],
     "may_record_acknowledgment": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         *_coordinator_works_on("daan"),
         Row("coordinator", "before_acknowledgment", ALLOWED, "daan"),
         *(
@@ -446,6 +462,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         ),
     ],
     "may_invite": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         Row("coordinator", "preparing", ALLOWED, "joost"),  # Daan acknowledged (R5)
         Row("coordinator", "preparing", ALLOWED, "sanne"),  # again, with a new link (R4 met)
         Row("coordinator", "preparing", ALLOWED, "ruben"),  # a minor with a guardian (R9)
@@ -471,6 +488,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         ),
     ],
     "may_reissue_link": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         *(Row("coordinator", "preparing", ALLOWED, t) for t in ("daan", "sanne", "ruben")),
         Row("coordinator", "scheduled", ALLOWED, "sanne"),
         *_staff_and_others("sanne"),
@@ -487,6 +505,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         Row("coordinator", "stopped", refused("state"), "sanne"),
     ],
     "may_remove_participant": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         Row("coordinator", "preparing", ALLOWED, "joost"),  # nothing happened with him yet
         Row("coordinator", "before_acknowledgment", ALLOWED, "sanne"),
         *_staff_and_others("joost"),
@@ -501,6 +520,9 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
         ),
     ],
     "may_decide_nomination": [
+        Row(
+            "coordinator", "daan_erased", refused("erased"), "pending_nomination"
+        ),  # erased: stays erased
         Row("coordinator", "preparing", ALLOWED, "pending_nomination"),
         *_staff_and_others("pending_nomination"),
         Row("daan_in_portal", "preparing", denied("not_coordinator"), "pending_nomination"),
@@ -536,6 +558,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
     ],
     # R9: voluntary; an answer may be changed while the invitation stands.
     "may_respond": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         Row("daan_in_portal", "preparing", ALLOWED, "daan"),  # he accepted, may change his mind
         Row("sanne_in_portal", "preparing", ALLOWED, "sanne"),
         Row("ruben_in_portal", "preparing", ALLOWED, "ruben"),
@@ -556,6 +579,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
     ],
     # R9, R17: informed consent; for a minor, the parent or guardian consents too.
     "may_consent": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         Row("daan_in_portal", "preparing", ALLOWED, "daan"),
         Row("sanne_in_portal", "preparing", ALLOWED, "sanne"),
         Row("ruben_in_portal", "preparing", ALLOWED, "ruben"),
@@ -607,6 +631,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
     ],
     # R6: who else should be there?
     "may_nominate": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         Row("daan_in_portal", "preparing", ALLOWED, "daan"),
         Row("sanne_in_portal", "preparing", ALLOWED, "sanne"),
         *(Row("coordinator", "preparing", ALLOWED, t) for t in ("daan", "joost")),
@@ -630,6 +655,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
     ],
     # R9: withdraw at any moment until the plan is signed, with immediate effect.
     "may_withdraw": [
+        Row("coordinator", "daan_erased", refused("erased"), "daan"),  # erased: stays erased
         *(Row("daan_in_portal", state, ALLOWED, "daan") for state in ("preparing", "scheduled")),
         Row("sanne_in_portal", "preparing", ALLOWED, "sanne"),
         Row("ruben_in_portal", "preparing", ALLOWED, "ruben"),
@@ -662,6 +688,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
     ],
     # Issue 8: a question to the coordinator, in one's own portal; asking to come back too.
     "may_ask_question": [
+        Row("daan_in_portal", "daan_erased", refused("erased"), "daan"),
         *(Row("daan_in_portal", state, ALLOWED, "daan") for state in ("preparing", "scheduled")),
         Row("sanne_in_portal", "sanne_withdrew", ALLOWED, "sanne"),
         Row("daan_in_portal", "handed_back", ALLOWED, "daan"),
@@ -677,6 +704,9 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
     ],
     # The coordinator answers a question once, in Kring or by telephone.
     "may_answer_question": [
+        Row(
+            "coordinator", "daan_erased", refused("erased"), "daans_question"
+        ),  # erased: stays erased
         *(
             Row("coordinator", state, ALLOWED, "daans_question")
             for state in ("preparing", "scheduled", "stopped")
@@ -696,6 +726,7 @@ CIRCLE_TABLES: dict[str, list[Row]] = {
     ],
     # R9: voluntary both ways; the coordinator records a return after speaking with them.
     "may_record_return": [
+        Row("coordinator", "sanne_withdrew_then_erased", refused("erased"), "sanne"),
         Row("coordinator", "sanne_withdrew", ALLOWED, "sanne"),
         Row("coordinator", "preparing", ALLOWED, "ria"),  # declined
         Row("coordinator", "scheduled", ALLOWED, "ria"),

@@ -8,6 +8,7 @@ under the same rules; coordinators and managers print the blank one."""
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from kring.audit.actors import Actor
 from kring.cases.tests.test_policy import (
@@ -87,6 +88,18 @@ def _left(name: str) -> Callable:
     return build
 
 
+def _erased(name: str) -> Callable:
+    """Erased (set directly: a signed plan keeps the name until the case's retention ends, so no
+    action of the privacy app reaches it after signing; an erased person stays erased)."""
+
+    def build(world):
+        world.fixture("following_up")
+        Participant.objects.filter(pk=world.fixture(name).pk).update(erased_at=timezone.now())
+        return {"invitation": _invitation(world, name)}
+
+    return build
+
+
 def _page_of(name: str) -> Callable:
     def build(world):
         world.fixture("following_up")
@@ -102,6 +115,8 @@ SETUPS: dict[str, Callable] = {
     "ria_invited": _invited("ria"),
     "ria_answered": _answered("ria"),
     "ria_left": _left("ria"),
+    "sanne_erased": _erased("sanne"),
+    "ria_erased": _erased("ria"),
     "sannes_page": _page_of("sanne"),
     "no_case": lambda world: {},
 }
@@ -123,12 +138,14 @@ QUESTIONNAIRE_TABLES: dict[str, list[Row]] = {
         *each(("coordinator", "manager", "researcher"), "sanne_invited", NOT_SELF),
         Row("sanne_in_portal", "sanne_answered", refused("answered")),
         Row("sanne_in_portal", "sanne_left", refused("left")),
+        Row("sanne_in_portal", "sanne_erased", refused("erased")),
     ],
     "may_answer_on_paper": [
         Row("coordinator", "ria_invited", ALLOWED),
         *each((*STAFF_NOT_THE_COORDINATOR, *PARTICIPANTS), "ria_invited", NOT_COORDINATOR),
         Row("coordinator", "ria_answered", refused("answered")),
         Row("coordinator", "ria_left", refused("left")),
+        Row("coordinator", "ria_erased", refused("erased")),
         # Filled in on the personal page: nothing left to type in.
         Row("coordinator", "sanne_answered", refused("answered")),
     ],
