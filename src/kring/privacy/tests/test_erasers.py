@@ -31,26 +31,7 @@ from kring.circle.models import (
 )
 from kring.conference.models import Agreement, Idea, Plan, PlanVersion, Round
 from kring.followup.models import AgreementChange, Closure, Contact, Report, TrackedAgreement
-from kring.followup.tests.conftest import (
-    checking_in,
-    complete_plan,
-    daan,
-    daan_acknowledged,
-    everyone_said_yes,
-    final_version,
-    following_up,
-    joost,
-    linde,
-    meeting_ahead,
-    meeting_an_hour_ago,
-    plan,
-    ria,
-    rounds_done,
-    sanne,
-    scheduled_case,
-    sign_everyone,
-    summer_meeting,
-)
+from kring.followup.tests.conftest import sign_everyone
 from kring.referrals.models import Referral, ReferralPerson
 from kring.research import figures
 from kring.research.models import Answer, ConferenceRecord, Invitation, Remark
@@ -65,26 +46,8 @@ from kring.signing.models import (
 from kring.signing.tests.conftest import ellen
 from kring.testing.auth import force_verified_login
 
-__all__ = [
-    "checking_in",
-    "complete_plan",
-    "daan",
-    "daan_acknowledged",
-    "ellen",
-    "everyone_said_yes",
-    "final_version",
-    "following_up",
-    "joost",
-    "linde",
-    "meeting_ahead",
-    "meeting_an_hour_ago",
-    "plan",
-    "ria",
-    "rounds_done",
-    "sanne",
-    "scheduled_case",
-    "summer_meeting",
-]
+# The case in follow-up and its people come from conftest.py; Ellen from the signing app's.
+__all__ = ["ellen"]
 
 # Not scanned: the audit log is never touched by erasure (ADR 0012), and the outbox is emptied
 # by the retention's own purge of old mails (privacy.retention; docs/data-retention.md), not by
