@@ -487,7 +487,7 @@ def tell_new_coordinator(case: Case, coordinator: User) -> None:
     still takes part and has an e-mail address is told their name (nothing else)."""
     invited = case.participants.filter(
         status__in=(Status.INVITED, Status.ACCEPTED), email__gt=""
-    ).only("email", "language", "name")
+    ).only("email", "language", "name", "erased_at")
     for participant in invited:
         queue_mail(
             "circle.new_coordinator",

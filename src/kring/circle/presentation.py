@@ -128,7 +128,7 @@ def _summary(case):
             spoken=Exists(spoken),
             consented=Exists(own_consent),
             acknowledges=Subquery(latest.values("acknowledges")[:1]),
-        ).only("pk", "name", "side", "supports_id", "status", "case_id")
+        ).only("pk", "name", "erased_at", "side", "supports_id", "status", "case_id")
     )
     taking_part = [p for p in people if p.takes_part]
     responsible = [p for p in taking_part if p.side == Side.RESPONSIBLE]

@@ -128,7 +128,7 @@ def may_come(case) -> list:
     return list(
         Participant.objects.filter(case=case)
         .exclude(status__in=HAS_LEFT)
-        .only("pk", "name", "accessibility_needs", "status")
+        .only("pk", "name", "erased_at", "accessibility_needs", "status")
     )
 
 

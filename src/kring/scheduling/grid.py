@@ -59,7 +59,7 @@ def answering(meeting: Meeting) -> list[Participant]:
     too, with their own link). One query."""
     return list(
         policy.taking_part(meeting.case_id)
-        .only("pk", "name", "side", "status", "case_id")
+        .only("pk", "name", "erased_at", "side", "status", "case_id")
         .order_by("name", "pk")
     )
 
