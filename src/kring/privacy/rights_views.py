@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kring.audit.log import record
 from kring.cases.access import case_for
-from kring.cases.policy import the_coordinator
+from kring.circle import policy as circle_policy
 from kring.circle.models import Participant
 from kring.core.forms import posted
 from kring.core.policy import Refused, enforce, options
@@ -135,7 +135,7 @@ def correct(request, pk, participant_id):
     empty; what the office types replaces a detail, an empty field leaves it as it is."""
     case, participant = _participant(request, pk, participant_id)
     refusal = _access(policy.may_correct_participant(request.user, participant))
-    write_only = the_coordinator(request.user, case) is not None
+    write_only = not circle_policy.sees_everything(request.user, case)
     form = CorrectionForm(posted(request), participant=participant, write_only=write_only)
     if request.method == "POST":
         if refusal is not None:
