@@ -21,6 +21,20 @@ MOMENT_OUT_OF_RANGE = _(
 )
 
 
+def add_months(day: date, months: int) -> date:
+    """`day` plus `months` calendar months (fewer when negative); a day the month lacks becomes
+    its last day (31 March plus one month is 30 April; 29 February plus a year is 28 February).
+    Retention, the second questionnaire and the closure's retention date count with it."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")
+
+
 def known_day(day: date) -> bool:
     """Whether `day` (or the day of a date and time) lies within Kring's days."""
     if isinstance(day, datetime):

@@ -32,6 +32,7 @@ from kring.audit.actors import staff_user
 from kring.audit.log import record
 from kring.cases.actions import lock_case, make_move
 from kring.conference.inputs import NUL_MESSAGE, nul_refused
+from kring.core.dates import add_months
 from kring.core.policy import Refused, enforce, rule
 from kring.followup import policy
 from kring.followup.models import Closure, Outcome
@@ -59,11 +60,8 @@ def on_closed_hooks() -> tuple[OnClosed, ...]:
 
 def retention_date(outcome: str, on: date) -> date:
     """`on` plus the years kept for `outcome` (settings.KRING_RETENTION_YEARS)."""
-    years = settings.KRING_RETENTION_YEARS[outcome]
-    try:
-        return on.replace(year=on.year + years)
-    except ValueError:  # 29 February in a year that has none
-        return on.replace(year=on.year + years, day=28)
+    # 29 February becomes 28 February in a year that has none.
+    return add_months(on, 12 * settings.KRING_RETENTION_YEARS[outcome])
 
 
 def timeline_detail(event: CaseEvent, *, full: bool) -> str | None:

@@ -44,6 +44,7 @@ from kring.cases import registry
 from kring.cases.actions import lock_case, log_event
 from kring.cases.lifecycle import State
 from kring.cases.models import Case, CaseEvent
+from kring.core.dates import add_months
 from kring.notifications import outbox
 from kring.notifications.models import OutgoingMail
 from kring.privacy.models import CaseErasure, ErasureReason, LegalHold
@@ -83,19 +84,6 @@ class Report:
     erased: int = 0
     mails: int = 0
     failed: list[int] = field(default_factory=list)
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus `months` calendar months; a day the month lacks becomes its last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 def _period_months(reason: str) -> int:

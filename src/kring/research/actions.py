@@ -48,6 +48,7 @@ from kring.circle import links
 from kring.circle.models import HAS_LEFT
 from kring.conference.models import Conference
 from kring.conference.queries import present_participants
+from kring.core.dates import add_months
 from kring.core.policy import Refused, enforce, rule
 from kring.notifications.mail import queue_mail
 from kring.research import policy
@@ -247,15 +248,7 @@ def on_closed(case: Case, closure: Any) -> None:
 
 def months_before(day: date, months: int) -> date:
     """`day` minus `months` calendar months; a day past the month's end becomes its last day."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return add_months(day, -months)
 
 
 def invite_second_round(today: date | None = None) -> int:
