@@ -101,8 +101,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kring.portal.csrf.PortalCsrfViewMiddleware",  # Django's, plus the portal's Origin: null
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Django's AuthenticationMiddleware and django_otp's OTPMiddleware in one: the user and the
+    # device the session names in one query (docs/adr/0015-signed-in-in-one-query.md).
+    "kring.accounts.signed_in.SignedInMiddleware",
     "kring.audit.log.AuditContextMiddleware",
     "kring.accounts.middleware.SessionTimeoutMiddleware",
     "kring.accounts.middleware.SecondFactorMiddleware",
