@@ -180,7 +180,6 @@ def case_detail(request, pk):
     users = User.objects.in_bulk(presentation.referenced_ids(events, "coordinator"))
     people = registry.people(case, presentation.people_ids(events))
     is_coordinator = case.coordinator_id == request.user.pk
-    assignments = list(case.assignments.select_related("coordinator"))
     referral_people = list(case.referral.people.all())
     record("case.viewed", actor=request.user, case=case, obj=case)
     return render(
@@ -194,7 +193,6 @@ def case_detail(request, pk):
             "timeline": presentation.timeline(events, users, people, full=is_coordinator),
             "is_coordinator": is_coordinator,
             "panels": registry.case_panels(case, request.user),
-            "assignments": assignments,
             "next_step": presentation.next_step(case),
             "needs_coordinator": policy.needs_coordinator(case),
             "may": options(

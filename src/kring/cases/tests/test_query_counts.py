@@ -68,3 +68,37 @@ def test_query_count_is_the_same_with_5_and_500_cases(client, page, bram, carla,
     grow(248)
     assert Case.objects.count() == 501
     assert _count(client, url) == small
+
+
+def _accepted_case(bram, carla):
+    case = actions.open_case(ReferralFactory())
+    actions.take_on(case, by=bram)
+    actions.offer_to_coordinator(case, coordinator=carla, by=bram)
+    actions.accept_assignment(case.assignments.get(), declares_independence=True, by=carla)
+    return case
+
+
+def test_the_case_page_loads_no_assignment_it_does_not_show(client, bram, carla):
+    """Issue 15, point 3: the case page's template shows no assignment, so none is read."""
+    case = _accepted_case(bram, carla)
+    force_verified_login(client, carla)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert [q["sql"] for q in ctx.captured_queries if '"cases_assignment"' in q["sql"]] == []
+
+
+# The queries of each page today (issue 15, point 3), as an upper bound: a query that comes back
+# fails here. The session, the user and the second factor are counted, and the audit row.
+@pytest.mark.parametrize(
+    ("page", "most"),
+    [("inbox", 6), ("my_cases", 10), ("detail", 17), ("team_cases", 7)],
+)
+def test_each_list_and_the_case_page_make_no_more_queries_than_they_need(
+    client, page, most, bram, carla, mira
+):
+    case = _accepted_case(bram, carla)
+    user = {"inbox": bram, "my_cases": carla, "detail": carla, "team_cases": mira}[page]
+    url = reverse(f"cases:{page}", args=[case.pk] if page == "detail" else [])
+    force_verified_login(client, user)
+    client.get(url)  # warm up: session, translations
+    assert _count(client, url) <= most
