@@ -53,6 +53,7 @@ def log_event(
         to_state=to_state,
         data=data,
     )
+    registry.case_event(event)
     record(kind, actor=actor, case=case, obj=case)
     return event
 

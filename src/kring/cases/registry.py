@@ -13,7 +13,9 @@
 - `on_coordinator_accepted(fn)`: what follows when a (new) coordinator accepts the case;
 - `add_waiting(fn)`: how many things wait for the user in each case (the circle's notices),
   shown in "Mijn zaken";
-- `on_case_stopped(fn)`: what a stage ends when the case is stopped (a meeting, its bookings).
+- `on_case_stopped(fn)`: what a stage ends when the case is stopped (a meeting, its bookings);
+- `on_case_event(fn)`: told of every new timeline line, in its transaction (research's
+  summary of the figures marks the case as changed).
 
 Personal data (issue 14: retention and a person's rights; docs/data-retention.md). Each app
 that stores personal data registers what it holds, so that erasure and export never miss a
@@ -57,6 +59,7 @@ People: TypeAlias = "Callable[[Case, Collection[int]], Mapping[int, Person]]"
 CasePanel: TypeAlias = "Callable[[Case, User], tuple[str, dict[str, Any]] | None]"
 CoordinatorAccepted: TypeAlias = "Callable[[Case, User], None]"
 CaseStopped: TypeAlias = "Callable[[Case, User], None]"
+CaseEventHook: TypeAlias = "Callable[[CaseEvent], None]"
 Waiting: TypeAlias = "Callable[[User, Collection[int]], Mapping[int, int]]"
 # The participant is kring.circle's Participant, which `cases` may not import (it sits below).
 CaseEraser: TypeAlias = "Callable[[Case], int]"
@@ -75,6 +78,7 @@ _people: list[People] = []
 _case_panels: list[CasePanel] = []
 _coordinator_accepted: list[CoordinatorAccepted] = []
 _case_stopped: list[CaseStopped] = []
+_case_event_hooks: list[CaseEventHook] = []
 _waiting: list[Waiting] = []
 _case_erasers: list[CaseEraser] = []
 _retention_dates: list[RetentionDate] = []
@@ -193,6 +197,19 @@ def on_case_stopped(fn: CaseStopped) -> None:
 def case_stopped(case: Case, by: User) -> None:
     for fn in _case_stopped:
         fn(case, by)
+
+
+def on_case_event(fn: CaseEventHook) -> None:
+    """`fn(event)`: called by cases.actions.log_event for every new timeline line, in the
+    transaction of the change and before its audit row (ADR 0012: the record comes last). Every
+    change of a case writes a line, so this hears of every change. `fn` must only write new
+    rows that wait on nobody (no lock, no unique conflict)."""
+    _add_once(_case_event_hooks, fn)
+
+
+def case_event(event: CaseEvent) -> None:
+    for fn in _case_event_hooks:
+        fn(event)
 
 
 # Personal data: erasure, retention and export (issue 14, points 7 and 8).

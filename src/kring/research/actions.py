@@ -51,7 +51,7 @@ from kring.conference.queries import present_participants
 from kring.core.dates import add_months
 from kring.core.policy import Refused, enforce, rule
 from kring.notifications.mail import queue_mail
-from kring.research import policy
+from kring.research import policy, summary
 from kring.research.models import (
     Answer,
     AnswerRole,
@@ -135,6 +135,7 @@ def _invite(
         ]
     )
     if invitations:
+        summary.record_changed(record)
         log_event(case, INVITED, by=SYSTEM, round=round_, invited=len(invitations))
         for invitation in invitations:
             _mail(invitation.participant, round_)
@@ -168,6 +169,7 @@ def record_conference(
             held_on=_amsterdam_day(conference.started_at),
             participants_present=len(present),
         )
+        summary.record_changed(record)
         if invite:
             _invite(case, record, present, Round.FIRST)
     return record
@@ -363,6 +365,7 @@ def answer(invitation: Invitation, data: Mapping[str, Any], *, by: By) -> Answer
         invitation.answered_at = timezone.now()
         invitation.on_paper = on_paper
         invitation.save(update_fields=["answered_at", "on_paper"])
+        summary.record_changed(invitation.record)
         log_event(
             case,
             ANSWERED,

@@ -24,35 +24,25 @@ group smaller than five too, and suppressed the same way; 0 is shown.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Count, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Team
-from kring.cases.lifecycle import MOVES, State
-from kring.cases.models import Case, CaseEvent, DeclineReason, StopReason
-from kring.conference.models import Conference
+from kring.cases.models import DeclineReason, StopReason
 from kring.core import dates
-from kring.followup.models import Closure, Outcome
+from kring.research import counts
 from kring.research.models import (
     Answer,
     AnswerRole,
     ConferenceRecord,
-    Invitation,
-    Round,
-    Source,
-    YesNo,
 )
 from kring.research.questionnaire import (
-    AGREES_FROM,
-    CHANGE_FIELDS,
     CHANGES,
     HARMED_SCALES,
     SATISFIED,
@@ -214,11 +204,6 @@ SHARES = {
 }
 # The figures of each team's row (researchers), in this order.
 TEAM_KEYS = ("conferences", "participants_mean", "responsible_satisfied_pct", "harmed_restored_pct")
-# The funnel's cohort: not taken on (still new, or declined), and a plan signed.
-NOT_TAKEN_ON = (State.REQUESTED, State.DECLINED)
-PLAN_SIGNED = (State.FOLLOWING_UP, State.CLOSED)
-# The timeline event the office's taking on writes.
-TAKEN_ON_EVENT = MOVES["take_on"].event
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -329,35 +314,27 @@ def _mean(total: int | None, n: int) -> Decimal | None:
     return Decimal(total or 0) / Decimal(n) if n else None
 
 
-# --- the queries --------------------------------------------------------------------------------
+# --- the counts: from the rows, or from the summary ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the figures of a selection are made of (research.counts names each count):
+    `totals`, every count over the selection; `per_team`, per team id the counts of its row
+    (`n`, `total` and each share of TEAM_KEYS; only when the selection spans several teams);
+    `median`, the median of participants present (None under MIN_GROUP conferences)."""
+
+    totals: Mapping[str, int]
+    per_team: Mapping[int, Mapping[str, int]]
+    median: Decimal | None
 
 
 def _records(selection: Selection) -> QuerySet[ConferenceRecord]:
-    records = ConferenceRecord.objects.filter(held_on__range=(selection.start, selection.end))
-    if selection.team_ids is not None:
-        records = records.filter(team_id__in=selection.team_ids)
-    return records
+    return counts.records(selection.start, selection.end, selection.team_ids)
 
 
 def _answers(selection: Selection) -> QuerySet[Answer]:
-    """The answers to the first questionnaire of the selection's conferences."""
-    answers = Answer.objects.filter(
-        round=Round.FIRST, record__held_on__range=(selection.start, selection.end)
-    )
-    if selection.team_ids is not None:
-        answers = answers.filter(record__team_id__in=selection.team_ids)
-    return answers
-
-
-def _agree(role: str, question: str) -> dict:
-    """The conditional counts of one share: answered, and answered 4 or 5."""
-    of_role = Q(role=role, **{f"{question}__isnull": False})
-    return {
-        f"{role}_{question}_n": Count("pk", filter=of_role),
-        f"{role}_{question}_agree": Count(
-            "pk", filter=Q(role=role, **{f"{question}__gte": AGREES_FROM})
-        ),
-    }
+    return counts.answers(selection.start, selection.end, selection.team_ids)
 
 
 def _median(records: QuerySet[ConferenceRecord], n: int) -> Decimal | None:
@@ -374,80 +351,82 @@ def _median(records: QuerySet[ConferenceRecord], n: int) -> Decimal | None:
     return Decimal(sum(middle)) / Decimal(len(middle))
 
 
-def _amsterdam_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+def median_of(histogram: Iterable[tuple[int, int]], n: int) -> Decimal | None:
+    """The same median as _median, from (value, how many) in ascending order of value."""
+    if n < MIN_GROUP:
+        return None
+    first = (n - 1) // 2
+    wanted = range(first, first + (1 if n % 2 else 2))
+    middle: list[int] = []
+    seen = 0
+    for value, many in histogram:
+        middle.extend(value for position in wanted if seen <= position < seen + many)
+        seen += many
+    return Decimal(sum(middle)) / Decimal(len(middle))
 
 
 def _funnel(selection: Selection) -> dict[str, int]:
     """The requests of the period (by the day they came in, in Amsterdam) and how far each
     came, in one query of conditional counts. Live cases only; with every team, also the
     requests that have no team yet."""
-    cases = Case.objects.filter(
-        referral__submitted_at__gte=_amsterdam_midnight(selection.start),
-        referral__submitted_at__lt=_amsterdam_midnight(selection.end + timedelta(days=1)),
-    )
-    if selection.team_ids is not None:
-        cases = cases.filter(team_id__in=selection.team_ids)
-    held = Exists(Conference.objects.filter(case=OuterRef("pk"), started_at__isnull=False))
-    kept = Exists(Closure.objects.filter(case=OuterRef("pk"), outcome=Outcome.ALL_KEPT))
-    # Taken on: the office took it on (its timeline says so, even when it was declined after,
-    # REFERRED → DECLINED), or it is in a state only a case taken on reaches (generated data
-    # has no timeline).
-    taken = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), kind=TAKEN_ON_EVENT))
-    counts = {
-        "requests": Count("pk"),
-        "taken_on": Count("pk", filter=Q(taken) | ~Q(state__in=NOT_TAKEN_ON)),
-        "conferences_held": Count("pk", filter=Q(held)),
-        "plans_signed": Count("pk", filter=Q(state__in=PLAN_SIGNED)),
-        "plans_kept": Count("pk", filter=Q(kept)),
-    }
-    for reason in DeclineReason:
-        counts[f"declined_{reason.value}"] = Count(
-            "pk", filter=Q(state=State.DECLINED, decline_reason=reason)
-        )
-    for stop in StopReason:
-        counts[f"stopped_{stop.value}"] = Count(
-            "pk", filter=Q(state=State.STOPPED, stop_reason=stop)
-        )
-    return cases.aggregate(**counts)
+    requests = counts.requests(selection.start, selection.end, selection.team_ids)
+    return requests.aggregate(**counts.funnel_counts())
+
+
+def team_shares() -> list[tuple[str, str]]:
+    """The (role, question) of the shares in a team's row."""
+    return [SHARES[key] for key in TEAM_KEYS if key in SHARES]
+
+
+def raw_counts(selection: Selection, *, per_team: bool) -> Counts:
+    """The counts straight from the rows: the queries the summary's buckets are made of,
+    over the selection (a fixed number of queries, each growing with the rows of the period)."""
+    records = _records(selection)
+    totals: dict[str, int] = dict(records.aggregate(**counts.record_counts()))
+    totals["total"] = totals["total"] or 0
+    totals.update(_answers(selection).aggregate(**counts.answer_counts(list(SHARES.values()))))
+    totals.update(counts.invitations(records).aggregate(**counts.invitation_counts()))
+    totals.update(_funnel(selection))
+    teams: dict[int, dict[str, int]] = {}
+    if per_team:
+        for row in (
+            records.order_by()
+            .values("team_id")
+            .annotate(n=Count("pk"), total=Sum("participants_present"))
+        ):
+            teams.setdefault(row["team_id"], {}).update(n=row["n"], total=row["total"] or 0)
+        aggregates: dict = {}
+        for role, question in team_shares():
+            aggregates.update(counts.agree(role, question))
+        for row in _answers(selection).order_by().values("record__team_id").annotate(**aggregates):
+            team = teams.setdefault(row.pop("record__team_id"), {})
+            team.update(row)
+    return Counts(totals, teams, _median(records, totals["n"]))
 
 
 def _team_rows(
-    selection: Selection, teams: list[tuple[int, str]], totals: Mapping[str, int]
+    teams: list[tuple[int, str]],
+    per_team: Mapping[int, Mapping[str, int]],
+    totals: Mapping[str, int],
 ) -> tuple[TeamRow, ...]:
-    """Each team's main figures: one grouped query over the conferences, one over the
-    answers. `totals`: each column's base over every team of the selection (the page shows
-    it): a column whose hidden teams could be worked out from it hides more (_protect)."""
-    per_team: dict[int, Mapping[str, Any]] = {
-        row["team_id"]: row
-        for row in _records(selection)
-        .order_by()
-        .values("team_id")
-        .annotate(n=Count("pk"), total=Sum("participants_present"))
-    }
+    """Each team's main figures from its counts. `totals`: each column's base over every team
+    of the selection (the page shows it): a column whose hidden teams could be worked out from
+    it hides more (_protect)."""
     shares = {key: SHARES[key] for key in TEAM_KEYS if key in SHARES}
-    aggregates: dict = {}
-    for role, question in shares.values():
-        aggregates.update(_agree(role, question))
-    answers: dict[int, Mapping[str, Any]] = {
-        row["record__team_id"]: row
-        for row in _answers(selection).order_by().values("record__team_id").annotate(**aggregates)
-    }
     rows: list[list[Figure]] = []
     bases: list[list[int]] = []
     for team_id, _name in teams:
-        records = per_team.get(team_id, {})
-        n = records.get("n", 0)
-        counts = answers.get(team_id, {})
+        team = per_team.get(team_id, {})
+        n = team.get("n", 0)
         figures = [
             _count("conferences", LABELS["conferences"], n, FEWER_CONFERENCES),
-            _per_conference("participants_mean", n, _mean(records.get("total"), n)),
+            _per_conference("participants_mean", n, _mean(team.get("total"), n)),
         ]
         row_bases = [n, n]
         for key, (role, question) in shares.items():
-            answered = counts.get(f"{role}_{question}_n", 0)
+            answered = team.get(f"{role}_{question}_n", 0)
             figures.append(
-                _share(key, LABELS[key], counts.get(f"{role}_{question}_agree", 0), answered, n)
+                _share(key, LABELS[key], team.get(f"{role}_{question}_agree", 0), answered, n)
             )
             row_bases.append(answered)
         rows.append(figures)
@@ -485,45 +464,31 @@ def _reasons(
 
 
 def compute(selection: Selection) -> Figures:
-    """Every figure of `selection`, in a fixed number of queries (not growing with the data)."""
+    """Every figure of `selection`, from the summary (research.summary: buckets per month and
+    team, brought up to date first), in a fixed number of queries that do not grow with the
+    data. Always equal to compute_raw (docs/adr/0015-figures-summary.md)."""
+    from kring.research import summary
+
+    summary.refresh()
+    return _compute(selection, summary.counts)
+
+
+def compute_raw(selection: Selection) -> Figures:
+    """Every figure of `selection` straight from the rows (the definition; the summary's tests
+    and the benchmark compare with it): a fixed number of queries that grow with the rows."""
+    return _compute(selection, raw_counts)
+
+
+def _compute(selection: Selection, read: Callable[..., Counts]) -> Figures:
     team_query = Team.objects.order_by("name")
     if selection.team_ids is not None:
         team_query = team_query.filter(pk__in=selection.team_ids)
     teams = list(team_query.values_list("pk", "name"))
-
-    records = _records(selection)
-    totals = records.aggregate(
-        n=Count("pk"),
-        live=Count("pk", filter=Q(source=Source.LIVE)),
-        total=Sum("participants_present"),
-    )
-    n, live = totals["n"], totals["live"]
-
-    aggregates: dict = {
-        f"answers_{role.value}": Count("pk", filter=Q(role=role)) for role in AnswerRole
-    }
-    for role, question in SHARES.values():
-        aggregates.update(_agree(role, question))
-    for change in CHANGE_FIELDS:
-        aggregates[f"{change}_yes"] = Count("pk", filter=Q(**{change: YesNo.YES}))
-        aggregates[f"{change}_n"] = Count(
-            "pk", filter=Q(**{f"{change}__in": (YesNo.YES, YesNo.NO)})
-        )
-    answered = _answers(selection).aggregate(**aggregates)
-
-    invitations = Invitation.objects.filter(
-        round=Round.FIRST, record__in=records.filter(source=Source.LIVE)
-    )
-    sent = invitations.aggregate(
-        **{f"sent_{role.value}": Count("pk", filter=Q(role=role)) for role in AnswerRole},
-        **{
-            f"done_{role.value}": Count("pk", filter=Q(role=role, answered_at__isnull=False))
-            for role in AnswerRole
-        },
-    )
-
-    funnel = _funnel(selection)
     spans_teams = selection.team_ids is None or len(selection.team_ids) > 1
+
+    found = read(selection, per_team=spans_teams)
+    answered = funnel = sent = totals = found.totals
+    n, live = totals["n"], totals["live"]
 
     shares = {
         key: _share(
@@ -539,7 +504,7 @@ def compute(selection: Selection) -> Figures:
         selection=selection,
         conferences=_count("conferences", LABELS["conferences"], n, FEWER_CONFERENCES),
         participants_mean=_per_conference("participants_mean", n, _mean(totals["total"], n)),
-        participants_median=_per_conference("participants_median", n, _median(records, n)),
+        participants_median=_per_conference("participants_median", n, found.median),
         **shares,
         answers=tuple(
             _count(
@@ -582,8 +547,8 @@ def compute(selection: Selection) -> Figures:
         declined=_reasons(funnel, "declined", DeclineReason),
         stopped=_reasons(funnel, "stopped", StopReason),
         teams=_team_rows(
-            selection,
             teams,
+            found.per_team,
             {
                 "conferences": n,
                 "participants_mean": n,

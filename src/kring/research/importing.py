@@ -66,6 +66,7 @@ from kring.audit.actors import staff_user
 from kring.audit.log import record
 from kring.core.policy import Refused, enforce, rule
 from kring.research import policy
+from kring.research import summary as figures_summary
 from kring.research.figures import FIRST_DAY
 from kring.research.models import (
     Answer,
@@ -759,6 +760,8 @@ def _write(result: Result, by: By) -> HistoryImport:
         for answer in conference.answers
     ]
     Answer.objects.bulk_create(answers, batch_size=BATCH)
+    # The figures' summary: the months and teams of the new conferences (before the record).
+    figures_summary.mark_buckets((made.held_on, made.team_id) for made in records)
     done = HistoryImport.objects.create(
         imported_by=staff_user(by),
         sha256=result.sha256,

@@ -233,3 +233,106 @@ class HistoryImport(models.Model):
 
     def __str__(self) -> str:
         return f"history import {self.pk} ({self.sha256[:12]})"
+
+
+# --- the summary of the figures (issue 15, point 4; research.summary, docs/adr/0015) ----------
+
+# The scale questions and yes/no questions of Answer, as the summary counts them.
+SCALE_FIELDS = ("satisfied", "situation_restored", "said_well", "good_agreements")
+YES_NO_FIELDS = ("relations_restored", "less_afraid", "feel_better", "move_on")
+# The team of a bucket of requests not yet given to a team (a bucket's team is never NULL, so
+# that (month, team) is unique on both databases).
+NO_TEAM = 0
+
+
+def bucket_counts() -> tuple[str, ...]:
+    """The counts each Bucket keeps, named as research.counts' aggregates name them: the
+    funnel's, the conference records', the answers' (every role and scale question, a superset
+    of the shares the figures show) and the invitations'."""
+    from kring.cases.models import DeclineReason, StopReason
+
+    roles = [role.value for role in AnswerRole]
+    return (
+        "requests",
+        "taken_on",
+        "conferences_held",
+        "plans_signed",
+        "plans_kept",
+        *(f"declined_{reason.value}" for reason in DeclineReason),
+        *(f"stopped_{reason.value}" for reason in StopReason),
+        "n",
+        "live",
+        "total",
+        *(f"answers_{role}" for role in roles),
+        *(f"{role}_{q}_{part}" for role in roles for q in SCALE_FIELDS for part in ("n", "agree")),
+        *(f"{q}_{part}" for q in YES_NO_FIELDS for part in ("yes", "n")),
+        *(f"sent_{role}" for role in roles),
+        *(f"done_{role}" for role in roles),
+    )
+
+
+class Bucket(models.Model):
+    """The figures' counts of one month (its first day) and one team (NO_TEAM: requests without
+    a team): the requests that came in that month (Amsterdam time) with their current team, and
+    the conference records held that month with their answers and invitations. Kept up to date
+    by research.summary; every column is a count (see bucket_counts)."""
+
+    month = models.DateField()
+    team = models.IntegerField()
+
+    class Meta:
+        ordering = ["month", "team"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "team"], name="bucket_month_team_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"figures bucket {self.month:%Y-%m} team {self.team}"
+
+
+for _name in bucket_counts():
+    Bucket.add_to_class(_name, models.PositiveIntegerField(default=0))
+
+
+class PresentCount(models.Model):
+    """How many conference records of one bucket had `present` participants present: the
+    median of participants present, exactly, from the summary."""
+
+    month = models.DateField()
+    team = models.IntegerField()
+    present = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["month", "team", "present"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "team", "present"], name="present_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} records with {self.present} present ({self.month:%Y-%m}, {self.team})"
+
+
+class CaseBucket(models.Model):
+    """The team each case was last summarised under, so that a case that changes team also
+    refreshes the bucket it leaves. A plain id, not a key: the summary never holds a case."""
+
+    case_id = models.BigIntegerField(primary_key=True)
+    team = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} summarised under team {self.team}"
+
+
+class Stale(models.Model):
+    """What the summary must bring up to date before the figures are read: a case that changed
+    (`case_id`: its old and new buckets, and its conference record's), a bucket
+    (`month`, `team`), or everything (all three empty: a rebuild). Written in the transaction of
+    the change; research.summary.refresh deletes the rows it has handled."""
+
+    case_id = models.BigIntegerField(null=True, blank=True)
+    month = models.DateField(null=True, blank=True)
+    team = models.IntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"stale {self.case_id or ''} {self.month or ''} {self.team or ''}".strip()

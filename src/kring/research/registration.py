@@ -42,11 +42,15 @@ def _questionnaires() -> None:
 
 
 def _figures() -> None:
-    """The access log's words for the figures pages and exports (helper D)."""
+    """The figures' summary hears of every change of a case (research.summary); the access
+    log's words for the figures pages and exports (helper D)."""
     from django.utils.translation import gettext_lazy as _
 
     from kring.audit.labels import add_labels
-    from kring.research import views
+    from kring.cases import registry
+    from kring.research import summary, views
+
+    registry.on_case_event(summary.case_changed)
 
     add_labels(
         {

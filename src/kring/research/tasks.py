@@ -7,15 +7,23 @@
   records not handled yet, in a window of two months, each under its case's lock, so a run twice
   or two workers invite nobody twice, and the work does not grow with the years).
 
-The task carries no data; its log lines carry ids only."""
+Every hour too, the figures' summary brings its stale buckets up to date
+(research.summary.refresh), so that the figures page rarely has to.
+
+The tasks carry no data; their log lines carry ids only."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from kring.research import actions
+from kring.research import actions, summary
 
 
 @db_periodic_task(crontab(minute="17"))
 def invite_to_second_questionnaire() -> None:
     actions.record_missing()
     actions.invite_second_round()
+
+
+@db_periodic_task(crontab(minute="47"))
+def refresh_figures_summary() -> None:
+    summary.refresh()

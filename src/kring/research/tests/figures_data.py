@@ -10,6 +10,7 @@ numbers on the page can be checked by hand.
 
 from datetime import date
 
+from kring.research import summary
 from kring.research.models import Answer, AnswerRole, ConferenceRecord, Source
 
 # The first half of 2026: before any case a fixture builds (today), so the numbers are exact.
@@ -19,6 +20,9 @@ EVERYTHING = {"from": "2026-01-01", "to": "2100-12-31"}
 
 
 def conference(team, day: date, present: int, ref: str) -> ConferenceRecord:
+    # Written straight into the tables, around Kring's actions: the figures' summary is made
+    # again (research.summary), as after the generator.
+    summary.mark_everything()
     return ConferenceRecord.objects.create(
         source=Source.IMPORTED, import_ref=ref, team=team, held_on=day, participants_present=present
     )

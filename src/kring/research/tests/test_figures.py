@@ -14,6 +14,7 @@ from kring.conference.models import Conference
 from kring.followup.models import Closure, Outcome
 from kring.referrals.models import Referral
 from kring.research import figures as fig
+from kring.research import summary
 from kring.research.figures import Selection, as_json, as_rows, compute
 from kring.research.models import (
     Answer,
@@ -35,8 +36,15 @@ PRESENT = [4, 5, 6, 7, 8, 9, 10, 11, 12, 12]  # sum 84: mean 8.4; middle 8 and 9
 # --- making data, fast ----------------------------------------------------------------------------
 
 
+def written():
+    """Rows written straight into the tables, around Kring's actions: the figures' summary
+    must be made again (research.summary), as after the generator."""
+    summary.mark_everything()
+
+
 def imported(team, presents, *, held_on=DAY, ref="c"):
     """Imported conferences (no case), one per number of participants present."""
+    written()
     return ConferenceRecord.objects.bulk_create(
         ConferenceRecord(
             source=Source.IMPORTED,
@@ -51,6 +59,7 @@ def imported(team, presents, *, held_on=DAY, ref="c"):
 
 def answer(records, role, rows, round=Round.FIRST):
     """One answer per dict of `rows`, spread over `records` in turn."""
+    written()
     Answer.objects.bulk_create(
         Answer(record=records[i % len(records)], role=role, round=round, **values)
         for i, values in enumerate(rows)
@@ -63,6 +72,7 @@ def times(n, **values):
 
 def live_record(case, *, present, held_on=DAY):
     """The conference record of a live case (made when its plan was signed, or here)."""
+    written()
     record, _ = ConferenceRecord.objects.get_or_create(
         case=case,
         defaults={
@@ -364,6 +374,7 @@ def live_cases(team, n):
     one responsible and one supporter."""
     from kring.circle.models import Participant
 
+    written()
     cases = [CaseFactory(team=team, state=State.FOLLOWING_UP) for _ in range(n)]
     records = ConferenceRecord.objects.bulk_create(
         ConferenceRecord(
@@ -466,6 +477,7 @@ def march_requests(team, other_team, carla):
         submitted = submitted or amsterdam(2026, 3, 15, 12)
         made = [CaseFactory(team=team, state=state, **fields) for _ in range(n)]
         Referral.objects.filter(case__in=made).update(submitted_at=submitted)
+        written()
         return made
 
     def hold(made, **closure):
@@ -549,6 +561,7 @@ def test_reasons_hidden_together_from_five_on_leave_the_others_shown(team):
             CaseFactory(team=team, state=State.DECLINED, decline_reason=reason) for _ in range(n)
         ]
         Referral.objects.filter(case__in=made).update(submitted_at=amsterdam(2026, 3, 9, 9))
+        written()
 
     declined(3, DeclineReason.DUPLICATE)
     declined(2, DeclineReason.NO_HARM)
@@ -571,6 +584,7 @@ def test_a_case_taken_on_and_declined_after_counts_as_taken_on(team, carla):
     """REFERRED → DECLINED is allowed: the timeline's taking on counts, not the state."""
     made = [CaseFactory(team=team, state=State.DECLINED) for _ in range(5)]
     Referral.objects.filter(case__in=made).update(submitted_at=amsterdam(2026, 3, 9, 9))
+    written()
     selection = Selection(*MARCH, team_ids=(team.pk,))
     assert values(compute(selection).funnel)["taken_on"] == 0
 
@@ -578,6 +592,7 @@ def test_a_case_taken_on_and_declined_after_counts_as_taken_on(team, carla):
         CaseEvent.objects.create(
             case=case, at=timezone.now(), kind="case.taken_on", actor_kind="staff", actor=carla
         )
+    written()
 
     assert values(compute(selection).funnel)["taken_on"] == 5
 
@@ -592,6 +607,7 @@ def test_the_funnel_of_every_team_counts_requests_without_a_team_too(march_reque
 def test_a_funnel_of_four_requests_is_not_shown(team):
     made = [CaseFactory(team=team) for _ in range(4)]
     Referral.objects.filter(case__in=made).update(submitted_at=amsterdam(2026, 3, 2, 9))
+    written()
 
     requests = compute(Selection(*MARCH)).funnel[0]
 
@@ -650,10 +666,15 @@ def _data(team, other_team, n):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(team, other_team):
+    """Neither the figures from an up-to-date summary nor the rebuild of the summary from the
+    rows (research.summary) take more queries for more data."""
+
     def queries():
+        with CaptureQueriesContext(connection) as rebuilding:
+            summary.refresh()
         with CaptureQueriesContext(connection) as captured:
             compute(Selection(*YEAR))
-        return len(captured.captured_queries)
+        return len(rebuilding.captured_queries), len(captured.captured_queries)
 
     _data(team, other_team, 5)
     small = queries()
@@ -662,7 +683,9 @@ def test_the_number_of_queries_does_not_grow_with_the_data(team, other_team):
     large = queries()
 
     assert small == large
-    assert large <= 8
+    # Nothing stale: one query asks whether anything is, then the teams, the totals, the
+    # teams' rows and the median.
+    assert large[1] <= 5
     assert compute(Selection(*YEAR)).conferences.value == 100
 
 

@@ -9,7 +9,12 @@ capitals). Labels and reasons in the project's language (Dutch) unless --languag
 otherwise. Imported and live conferences count alike;
 a figure from fewer than five conferences or answers is null (JSON) or empty (CSV), with its
 reason. Bad input (a date that is not one or lies outside research.figures.FIRST_DAY and
-LAST_DAY, --from after --to, a team that does not exist) is an error on stderr with a non-zero exit code, and nothing on stdout."""
+LAST_DAY, --from after --to, a team that does not exist) is an error on stderr with a non-zero exit code, and nothing on stdout.
+
+`kring figures --rebuild` makes the figures' summary again from the rows (research.summary,
+docs/adr/0015-figures-summary.md) and says so on stderr; with --from and --to it then prints
+the figures as above. The summary keeps itself up to date; a rebuild is for data written
+around Kring's actions (the generator calls it itself)."""
 
 import csv
 import json
@@ -42,8 +47,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
-        parser.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+        parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (required)")
+        parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD (required)")
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="make the figures' summary again from the rows first (--from and --to optional)",
+        )
         parser.add_argument("--team", help="a team's name (default: every team)")
         parser.add_argument("--format", choices=("json", "csv"), default="json")
         parser.add_argument(
@@ -56,8 +66,9 @@ class Command(BaseCommand):
     def handle(
         self,
         *args: str,
-        start: str,
-        end: str,
+        start: str | None,
+        end: str | None,
+        rebuild: bool,
         team: str | None,
         format: str,
         language: str,
@@ -66,6 +77,15 @@ class Command(BaseCommand):
         from kring.accounts.models import Team
         from kring.research.figures import Selection, as_json, as_rows, compute
 
+        if rebuild:
+            from kring.research import summary
+
+            summary.rebuild()
+            self.stderr.write("The figures' summary was made again from the rows.")
+            if start is None and end is None:
+                return
+        if start is None or end is None:
+            raise CommandError("Give both --from and --to.")
         first, last = _day(start, "--from"), _day(end, "--to")
         if first > last:
             raise CommandError(f"--from {first} is after --to {last}.")
