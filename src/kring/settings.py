@@ -194,7 +194,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sessions live in the database so that logout ends them on the server, for every process.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read in plain SQL (kring.accounts.session_store, docs/adr/0015).
+SESSION_ENGINE = "kring.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

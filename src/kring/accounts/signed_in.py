@@ -131,6 +131,32 @@ def _read_user(request) -> Any:
     return user
 
 
+Converters = list[tuple[int, list[Any], Any]]
+
+
+def converters(connection, fields) -> Converters:
+    """What the ORM's compiler applies to the columns of `fields`, in this order, as they come
+    from the database (SQLCompiler.get_converters): booleans and datetimes on SQLite."""
+    found: Converters = []
+    for position, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        backend = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if backend:
+            found.append((position, backend, column))
+    return found
+
+
+def converted(row, found: Converters, connection) -> list[Any]:
+    """`row` as the ORM would have it (SQLCompiler.apply_converters)."""
+    values = list(row)
+    for position, functions, column in found:
+        value = values[position]
+        for function in functions:
+            value = function(value, column, connection)
+        values[position] = value
+    return values
+
+
 class _Query:
     """The SELECT of the user joined with one device, and the converters the ORM would apply to
     its columns (booleans and datetimes on SQLite), made once per connection."""
@@ -149,13 +175,9 @@ class _Query:
             f"ON d.{quote(SealedTOTPDevice._meta.pk.column)} = %s "
             f"WHERE u.{quote(User._meta.pk.column)} = %s"
         )
-        self.converters = []
-        fields = [*User._meta.concrete_fields, *SealedTOTPDevice._meta.concrete_fields]
-        for position, field in enumerate(fields):
-            column = field.get_col(field.model._meta.db_table)
-            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            if found:
-                self.converters.append((position, found, column))
+        self.converters = converters(
+            connection, [*User._meta.concrete_fields, *SealedTOTPDevice._meta.concrete_fields]
+        )
         self.device_pk_at = len(self.user_fields) + self.device_fields.index(
             SealedTOTPDevice._meta.pk.attname
         )
@@ -185,12 +207,7 @@ def user_with_device(user_id: Any, device_pk: int | None) -> tuple[User | None, 
         found = cursor.fetchone()
     if found is None:
         return None, None
-    row = list(found)
-    for position, converters, column in query.converters:
-        value = row[position]
-        for converter in converters:
-            value = converter(value, column, connection)
-        row[position] = value
+    row = converted(found, query.converters, connection)
     count = len(query.user_fields)
     user = User.from_db(alias, query.user_fields, row[:count])
     device = None
