@@ -496,15 +496,24 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_doc(path: Path, section: str) -> None:
+def write_doc(
+    path: Path,
+    section: str,
+    *,
+    begin: str = BEGIN,
+    end: str = END,
+    heading: str = "## Results of the last run",
+) -> None:
+    """Put `section` between the markers `begin` and `end` (bench/cpu.py has its own), or at
+    the end of the file under `heading` when the markers are not there yet."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{section}{END}"
-    if BEGIN in text and END in text:
+    block = f"{begin}\n{section}{end}"
+    if begin in text and end in text:
         text = re.sub(
-            re.escape(BEGIN) + r".*?" + re.escape(END), lambda _m: block, text, flags=re.S
+            re.escape(begin) + r".*?" + re.escape(end), lambda _m: block, text, flags=re.S
         )
     else:
-        text = text.rstrip("\n") + "\n\n## Results of the last run\n\n" + block + "\n"
+        text = text.rstrip("\n") + f"\n\n{heading}\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
 
 

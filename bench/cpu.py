@@ -1,0 +1,319 @@
+"""Kring's CPU cost per request, in process (issue 15, point 1): every daily page and the new page
+of each stage called through Django's WSGI handler as gunicorn calls it, in CPU milliseconds per
+request, against the anonymous bare view in the same round.
+
+    .venv/bin/python bench/cpu.py                                   # SQLite, 1,000 cases
+    .venv/bin/python bench/cpu.py --db postgres                     # a throwaway cluster
+    .venv/bin/python bench/cpu.py --profile my_cases case --no-doc  # where the time goes
+
+For each database and number of cases: a fresh database, migrated and filled by
+bench/generate.py (as bench/run.py does, with its pieces: kring_env, Postgres, Processes);
+then a child Python process with the benchmark's production settings (bench/cpu_pages.py) finds
+or adds each page's objects and identity, checks that every URL answers as a user expects,
+warms up, and measures `--rounds` rounds of `--requests` requests per URL with
+time.thread_time(), the bare view first in every round. Results go to the terminal, to
+bench/results/cpu-<db>.json and to docs/benchmarks.md (between the cpu:results markers). With
+`--profile`, cProfile runs over the named pages instead of the measurements. See
+docs/benchmarks.md, "CPU per request, in process".
+"""
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import signal
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.cpu_pages import KEYS, PAGES
+from bench.run import BenchError, Postgres, Processes, kring_env, run_checked, versions, write_doc
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+RESULTS = ROOT / "bench" / "results"
+BEGIN, END = "<!-- cpu:results:begin -->", "<!-- cpu:results:end -->"
+
+# Issue 15, point 3: in CPU per request, in process, as a ratio to the anonymous bare view.
+DAILY_LIMIT = 30.0
+FORM_LIMIT = 10.0
+SIGNED_IN_LIMIT = 3.0
+FORM_KEYS = ("request_form", "request_form_invalid")
+
+
+def load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def child_env(work: Path, database_url: str) -> dict:
+    """bench/run.py's production settings, with this tree's src/ first on the path: a copy of
+    the repository (another commit, a worktree) measures its own code."""
+    env = kring_env(work, database_url)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env["PYTHONPATH"]])
+    return env
+
+
+def run_config(db: str, n: int, *, work: Path, cluster, args) -> dict:
+    label = f"{db} {n:,}"
+    work.mkdir(parents=True, exist_ok=True)
+    if db == "sqlite":
+        database_url = f"sqlite:///{work / 'kring.sqlite3'}"
+    else:
+        database_url = cluster.create_database(f"kring_cpu_{n}")
+    env = child_env(work, database_url)
+    python = sys.executable
+    print(f"{label}: migrate", flush=True)
+    run_checked([python, "-m", "django", "migrate", "--noinput", "-v0"], env=env, what="migrate")
+    print(f"{label}: generate {n:,} cases", flush=True)
+    facts_path = work / "facts.json"
+    began = time.monotonic()
+    run_checked(
+        [python, "-m", "bench.generate", "--cases", str(n), "--out", str(facts_path)],
+        env=env,
+        what="generate",
+    )
+    facts = json.loads(facts_path.read_text())
+    print(
+        f"{label}: generated {facts['cases']:,} cases in {time.monotonic() - began:.0f} s; "
+        f"carla has {facts['carla_cases']} cases",
+        flush=True,
+    )
+    out = work / "cpu.json"
+    command = [
+        python, "-m", "bench.cpu_pages", "--facts", str(facts_path), "--out", str(out),
+        "--rounds", str(args.rounds), "--requests", str(args.requests),
+        "--warmup", str(args.warmup), "--profile-requests", str(args.profile_requests),
+    ]  # fmt: skip
+    if args.only:
+        command += ["--only", *args.only]
+    if args.profile:
+        command += ["--profile", *args.profile]
+    before = load()
+    print(
+        f"{label}: {'profile' if args.profile else 'measure'} (load average {before})", flush=True
+    )
+    run_checked(command, env=env, what="the measurement (bench/cpu_pages.py)")
+    measured = json.loads(out.read_text())
+    facts.pop("session_key", None)  # a credential, even if its database is gone
+    return {
+        "db": db,
+        "cases": n,
+        "facts": facts,
+        "pages": measured["pages"],
+        "profiles": measured["profiles"],
+        "load": {"before": before, "after": load()},
+    }
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+def evaluate(config: dict) -> list[tuple[bool, str]]:
+    """The targets of issue 15, point 3, in CPU per request: (met?, in words) for each."""
+    pages = config["pages"]
+    found = []
+
+    def check(key: str, limit: float, what: str) -> None:
+        if key not in pages:
+            return
+        ratio = pages[key]["ratio"]
+        found.append(
+            (
+                ratio <= limit,
+                f"{config['db']}, {config['cases']:,} cases: {pages[key]['label']} "
+                f"{ratio:.1f}× the anonymous bare view (target ≤ {limit:g}×, {what})",
+            )
+        )
+
+    check("bare_signed_in", SIGNED_IN_LIMIT, "signed in costs little")
+    for key, _label, group in PAGES:
+        if group == "daily":
+            check(key, FORM_LIMIT if key in FORM_KEYS else DAILY_LIMIT, "a daily page")
+    return found
+
+
+def table(configs: list[dict]) -> str:
+    lines = [
+        "| database | cases | page | who | CPU median (ms) | CPU p90 (ms) | × anonymous bare "
+        "| queries | wall median (ms) |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for config in configs:
+        for key in KEYS:
+            r = config["pages"].get(key)
+            if r is None:
+                continue
+            seen = r["queries_seen"]
+            queries = str(seen[0]) if len(seen) == 1 else "–".join(map(str, (seen[0], seen[-1])))
+            lines.append(
+                f"| {config['db']} | {config['cases']:,} | {r['label']} | {r['who']} | "
+                f"{r['median_ms']:.2f} | {r['p90_ms']:.2f} | {r['ratio']:.1f} | {queries} | "
+                f"{r['wall_median_ms']:.2f} |"
+            )
+    return "\n".join(lines)
+
+
+def markdown(report: dict) -> str:
+    m, a = report["machine"], report["arguments"]
+    pg = f", PostgreSQL {report['postgres']}" if report.get("postgres") else ""
+    lines = [
+        f"Run on {report['finished'][:16].replace('T', ' ')} UTC, commit `{m['commit']}`, with:",
+        "",
+        "```sh",
+        report["command"],
+        "```",
+        "",
+        f"- Machine: {m['cpus']} CPUs ({m['cpu'] or 'unknown model'}), {m['memory']} memory, "
+        f"{m['os']}; load average {report['load']['before']} before, "
+        f"{report['load']['after']} after (on {m['cpus']} CPUs: above {m['cpus']}, processes "
+        "queue for a CPU).",
+        f"- Software: Python {m['python']}, Django {m['django']}, SQLite {m['sqlite']}{pg}.",
+        f"- {a['rounds']} rounds of {a['requests']} requests per URL after {a['warmup']} "
+        "requests of warm-up each; the figures are the medians over the rounds of each round's "
+        "median, p90 and ratio to the anonymous bare view of the same round; queries: one "
+        "request per round, counted outside the timed requests; wall: the same requests' "
+        "elapsed time (on PostgreSQL it includes the server's work, which CPU does not).",
+        "",
+        table(report["configs"]),
+        "",
+        "Targets (issue 15, point 3):",
+        "",
+    ]
+    for met, words in report["targets"]:
+        lines.append(f"- {'met' if met else '**missed**'}: {words}")
+    return "\n".join(lines) + "\n"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, nargs="+", default=[1000])
+    parser.add_argument("--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
+    parser.add_argument("--rounds", type=int, default=3, help="every URL once per round")
+    parser.add_argument("--requests", type=int, default=300, help="per URL and round")
+    parser.add_argument("--warmup", type=int, default=50, help="requests per URL, once")
+    parser.add_argument(
+        "--only", nargs="+", choices=KEYS, metavar="URLKEY", help="these URLs (and the bare view)"
+    )
+    parser.add_argument(
+        "--profile",
+        nargs="+",
+        choices=[*KEYS, "all"],
+        metavar="URLKEY",
+        help=f"cProfile these URLs instead of measuring: {', '.join(KEYS)}, or all",
+    )
+    parser.add_argument("--profile-requests", type=int, default=200, help="requests profiled")
+    parser.add_argument("--keep", action="store_true", help="keep var/bench/ (databases, logs)")
+    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+
+    # SIGTERM ends the run like Ctrl-C does: through the finally that stops every process.
+    def terminated(*_args):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminated)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    run_dir = ROOT / "var" / "bench" / f"cpu-{stamp}"
+    run_dir.mkdir(parents=True)
+    procs = Processes()
+    configs: dict[str, list[dict]] = {}
+    load_before = load()
+    postgres_version = ""
+    try:
+        # Collected once: the manifest storage of production needs it (kring_env's
+        # KRING_STATIC_ROOT is the parent of each configuration's directory).
+        static_env = child_env(run_dir / "static-setup", "sqlite:///:memory:")
+        (run_dir / "static-setup").mkdir()
+        print("collectstatic", flush=True)
+        run_checked(
+            [sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"],
+            env=static_env,
+            what="collectstatic",
+        )
+        for db in args.db:
+            cluster = None
+            if db == "postgres":
+                print("postgres: start a throwaway cluster", flush=True)
+                cluster = Postgres()
+                procs.clusters.append(cluster)
+                cluster.start()
+                postgres_version = cluster.version
+            for n in args.cases:
+                configs.setdefault(db, []).append(
+                    run_config(db, n, work=run_dir / f"{db}-{n}", cluster=cluster, args=args)
+                )
+            if cluster is not None:
+                cluster.stop()
+                procs.clusters.remove(cluster)
+    except BenchError as exc:
+        print(f"\ncpu: {exc}\ncpu: logs and databases kept in {run_dir}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"\ncpu: interrupted; logs and databases kept in {run_dir}", file=sys.stderr)
+        return 130
+    finally:
+        procs.stop_all()
+    if not args.keep:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    command = shlex.join(
+        [".venv/bin/python", "bench/cpu.py", *(argv if argv is not None else sys.argv[1:])]
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.profile:
+        for db, found in configs.items():
+            path = RESULTS / f"cpu-profile-{db}.json"
+            path.write_text(
+                json.dumps({"command": command, "machine": versions(), "configs": found},
+                           indent=1) + "\n", encoding="utf-8")  # fmt: skip
+            print(f"Written: {path.relative_to(ROOT)}")
+        return 0
+    for db, found in configs.items():
+        report = {
+            "command": command,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": versions(),
+            "postgres": postgres_version if db == "postgres" else "",
+            "load": {"before": load_before, "after": load()},
+            "arguments": vars(args),
+            "configs": found,
+            "targets": [t for config in found for t in evaluate(config)],
+        }
+        print()
+        print(table(found))
+        print()
+        for met, words in report["targets"]:
+            print(f"{'met   ' if met else 'MISSED'}: {words}")
+        path = RESULTS / f"cpu-{db}.json"
+        path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+        print(f"Written: {path.relative_to(ROOT)}")
+    if not args.no_doc:
+        # Every database's last run (each has its JSON): a run of one keeps the other's section.
+        sections = [
+            markdown(json.loads((RESULTS / f"cpu-{db}.json").read_text(encoding="utf-8")))
+            for db in ("sqlite", "postgres")
+            if (RESULTS / f"cpu-{db}.json").exists()
+        ]
+        write_doc(
+            DOC,
+            "\n".join(sections),
+            begin=BEGIN,
+            end=END,
+            heading="## CPU per request, in process: the last run",
+        )
+        print(f"Written: {DOC.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
