@@ -22,7 +22,6 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from kring.accounts import sessions
 from kring.accounts.models import SealedTOTPDevice
-from kring.portal import access as portal_access
 from kring.testing.auth import add_recovery_code, confirmed_device, force_verified_login
 from kring.testing.users import PASSWORD
 
@@ -120,12 +119,6 @@ def both(data: dict[str, Any] | None) -> Outcome:
 def test_no_session_is_anonymous(db):
     got = both(None)
     assert (got.authenticated, got.user_class, got.verified) == (False, "AnonymousUser", False)
-
-
-def test_a_participants_session_in_the_portal_is_anonymous(db):
-    got = both({portal_access.PARTICIPANT_KEY: 7, portal_access.LINK_KEY: 3})
-    assert not got.authenticated
-    assert got.session == {portal_access.PARTICIPANT_KEY: 7, portal_access.LINK_KEY: 3}
 
 
 def test_a_signed_in_session_past_the_second_factor_is_verified_with_its_device(carla):
@@ -338,12 +331,3 @@ def test_a_second_signed_in_request_within_the_minute_writes_no_session(client, 
     assert Session.objects.get(session_key=client.session.session_key).expire_date == expires
     # The session, and the user with the device.
     assert len(queries) == 2, [q["sql"] for q in queries]
-
-
-def test_a_participant_gets_portal_pages_without_any_user_query(client, db):
-    session = client.session
-    session[portal_access.PARTICIPANT_KEY] = 1
-    session.save()
-    with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("set_language"))
-    assert not [q for q in queries if "accounts_user" in q["sql"]]
