@@ -68,7 +68,9 @@ def test_near_the_end_the_last_page_is_known_again():
     assert page.paginator.exact and page.paginator.num_pages == last
     assert page.has_next()
     page, keys, _ = _page(rows, last)
-    assert not page.has_next() and keys == [f"k{i:05d}" for i in range((last - 1) * PER_PAGE, total)]
+    assert not page.has_next() and keys == [
+        f"k{i:05d}" for i in range((last - 1) * PER_PAGE, total)
+    ]
 
 
 @pytest.mark.parametrize("number", ["-1", "0", "abc", "1e9", "last", "99999999999999999999"])
