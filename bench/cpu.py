@@ -31,7 +31,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.cpu_pages import KEYS, PAGES
+from bench.cpu_pages import KEYS, PAGES, profile_text
 from bench.run import BenchError, Postgres, Processes, kring_env, run_checked, versions, write_doc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,11 +211,37 @@ def parse_args(argv):
     parser.add_argument("--profile-requests", type=int, default=200, help="requests profiled")
     parser.add_argument("--keep", action="store_true", help="keep var/bench/ (databases, logs)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument(
+        "--doc-only",
+        action="store_true",
+        help="measure nothing: write docs/benchmarks.md from bench/results/cpu-<db>.json",
+    )
     return parser.parse_args(argv)
+
+
+def write_results_doc() -> None:
+    """The section between the cpu:results markers, from every database's last JSON: a run of
+    one database keeps the other's section."""
+    sections = [
+        markdown(json.loads((RESULTS / f"cpu-{db}.json").read_text(encoding="utf-8")))
+        for db in ("sqlite", "postgres")
+        if (RESULTS / f"cpu-{db}.json").exists()
+    ]
+    write_doc(
+        DOC,
+        "\n".join(sections),
+        begin=BEGIN,
+        end=END,
+        heading="## CPU per request, in process: the last run",
+    )
+    print(f"Written: {DOC.relative_to(ROOT)}")
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.doc_only:
+        write_results_doc()
+        return 0
 
     # SIGTERM ends the run like Ctrl-C does: through the finally that stops every process.
     def terminated(*_args):
@@ -276,7 +302,12 @@ def main(argv=None) -> int:
             path.write_text(
                 json.dumps({"command": command, "machine": versions(), "configs": found},
                            indent=1) + "\n", encoding="utf-8")  # fmt: skip
-            print(f"Written: {path.relative_to(ROOT)}")
+            text = RESULTS / f"cpu-profile-{db}.txt"
+            text.write_text(
+                "".join(profile_text(p) + "\n" for c in found for p in c["profiles"]),
+                encoding="utf-8",
+            )
+            print(f"Written: {path.relative_to(ROOT)} and {text.relative_to(ROOT)}")
         return 0
     for db, found in configs.items():
         report = {
@@ -298,20 +329,7 @@ def main(argv=None) -> int:
         path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
         print(f"Written: {path.relative_to(ROOT)}")
     if not args.no_doc:
-        # Every database's last run (each has its JSON): a run of one keeps the other's section.
-        sections = [
-            markdown(json.loads((RESULTS / f"cpu-{db}.json").read_text(encoding="utf-8")))
-            for db in ("sqlite", "postgres")
-            if (RESULTS / f"cpu-{db}.json").exists()
-        ]
-        write_doc(
-            DOC,
-            "\n".join(sections),
-            begin=BEGIN,
-            end=END,
-            heading="## CPU per request, in process: the last run",
-        )
-        print(f"Written: {DOC.relative_to(ROOT)}")
+        write_results_doc()
     return 0
 
 

@@ -256,12 +256,6 @@ def prepare(app, facts: dict) -> list[Page]:
         )
     mine = Case.objects.filter(coordinator=carla).order_by("pk")
 
-    def first_case(state: str, *, but=()) -> Case:
-        found = [c for c in mine.filter(state=state) if c.pk not in but]
-        if not found:
-            raise SystemExit(f"cpu_pages: carla has no case in state {state!r}")
-        return found[0]
-
     # The poll grid: the preparing case with the most people taking part, a poll with three
     # dates and everyone's answers (told by phone, entered by carla), as scheduling.poll does.
     preparing = list(mine.filter(state="preparing"))
@@ -294,7 +288,9 @@ def prepare(app, facts: dict) -> list[Page]:
 
     # The plan: begun in a case whose conference was held, with ideas and agreements by
     # people present (conference.editing); conference mode in the same case.
-    held = first_case("conference_held")
+    held = mine.filter(state="conference_held").first()
+    if held is None:
+        raise SystemExit("cpu_pages: carla has no case whose conference was held")
     conference = conference_queries.current_conference(held)
     if conference is None:
         raise SystemExit(f"cpu_pages: case {held.pk} has no conference")
