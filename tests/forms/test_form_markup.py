@@ -1,4 +1,5 @@
-"""The markup of Kring's forms, byte for byte (issue 15, point 3).
+"""The markup of Kring's forms, byte for byte (issue 15, point 3). Here, beside the suite's
+other tests across apps, because it renders the forms of every app.
 
 The snapshots under form_markup/ were made with the Django-template form renderer, before forms
 moved to Jinja2; the renderer must give the same bytes: the accessible markup, the hints, the
@@ -17,7 +18,7 @@ errors at the field and the summary above the form. Covered:
 Each snapshot holds the form as `{{ form }}` renders it, each field as `{{ field }}` (the widget
 alone, as some page templates place it), the form's non-field errors `as_ul` and the error
 summary (core/_error_summary.html). To make them again (only ever with the old renderer):
-KRING_UPDATE_FORM_SNAPSHOTS=1 pytest src/kring/core/tests/test_form_markup.py
+KRING_UPDATE_FORM_SNAPSHOTS=1 pytest tests/forms/test_form_markup.py
 """
 
 import datetime
@@ -331,6 +332,7 @@ def test_the_snapshots_cover_every_widget_kring_uses():
         'type="password"',
         "(optional)",
         "(niet verplicht)",
+        "Fout:",
         'class="hint"',
         'class="field-error"',
         'class="error-summary"',
@@ -354,14 +356,14 @@ def _form_element(html: str) -> str:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("page", ADMIN_PAGES)
-def test_the_administrations_forms_render_as_before(client, admin_user, page, language):
+@pytest.mark.parametrize("url_name", ADMIN_PAGES)
+def test_the_administrations_forms_render_as_before(client, admin_user, url_name, language):
     force_verified_login(client, admin_user)
-    empty = client.get(reverse(page), HTTP_ACCEPT_LANGUAGE=language)
+    empty = client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE=language)
     assert empty.status_code == 200
-    check(f"{page.replace(':', '.')}.unbound.{language}.html", _form_element(empty.text))
+    check(f"{url_name.replace(':', '.')}.unbound.{language}.html", _form_element(empty.text))
     invalid = client.post(
-        reverse(page), {"username": AWKWARD, "name": ""}, HTTP_ACCEPT_LANGUAGE=language
+        reverse(url_name), {"username": AWKWARD, "name": ""}, HTTP_ACCEPT_LANGUAGE=language
     )
     assert invalid.status_code == 200
-    check(f"{page.replace(':', '.')}.invalid.{language}.html", _form_element(invalid.text))
+    check(f"{url_name.replace(':', '.')}.invalid.{language}.html", _form_element(invalid.text))
