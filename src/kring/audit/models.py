@@ -50,7 +50,21 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["team_id", "at"], name="audit_team_at")]
+        indexes = [
+            models.Index(fields=["team_id", "at"], name="audit_team_at"),
+            # A participant's own acts, for their export (privacy.export.own_acts: one column
+            # OR the other): partial, since most rows are staff's (issue 15, point 4).
+            models.Index(
+                fields=["actor_participant_id"],
+                name="audit_actor_participant",
+                condition=models.Q(actor_participant_id__isnull=False),
+            ),
+            models.Index(
+                fields=["for_participant_id"],
+                name="audit_for_participant",
+                condition=models.Q(for_participant_id__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
