@@ -1,13 +1,23 @@
-"""The figures benchmark (issue 13): research.figures.compute for one year over N generated
-cases, next to a bare query of the same rows, on the database of KRING_DATABASE_URL.
+"""The figures benchmark (issues 13 and 15): research.figures.compute for one year over N
+generated cases, next to a bare query of the same rows, on the database of KRING_DATABASE_URL.
 
     .venv/bin/python bench/figures.py --cases 1000000                  # SQLite, a fresh file
     scripts/with-postgres.sh .venv/bin/python bench/figures.py --cases 1000000   # PostgreSQL
 
-Not a timed test: it fills a fresh database with `kring generate` (kring.demo.generate), then
-times `compute(Selection(the last year))` and the bare queries (one plain SQL count and mean
-over the conference records of the year, one count per role over their answers), each the
-median of --runs runs after one warm-up. Prints a small table and writes
+Not a timed test: it fills a fresh database with `kring generate` (kring.demo.generate, which
+ends with a rebuild of the figures' summary), then times, each the median of --runs runs after
+one warm-up:
+
+- `compute(Selection(the last year))`: the figures from the summary (research.summary), nothing
+  stale;
+- the same after one case changed (one mark: the refresh of its buckets, then the read);
+- `compute_raw(...)`: the same figures straight from the rows (what compute() did before
+  issue 15);
+- the bare queries (one plain SQL count and mean over the conference records of the year, one
+  count per role over their answers);
+
+and the rebuild of the whole summary (`summary.rebuild()`, once). It checks that compute() and
+compute_raw() give the same figures. Prints a small table and writes
 bench/results/figures-<database>.json. Without KRING_DATABASE_URL it makes a new SQLite file
 under var/bench-figures/ (removed afterwards unless --keep).
 """
@@ -81,9 +91,10 @@ def main(argv=None) -> int:
     from django.db import connection
     from django.utils import timezone
 
+    from kring.cases.models import Case
     from kring.demo.generate import Progress, analyze, generate
-    from kring.research import figures
-    from kring.research.models import Answer, ConferenceRecord
+    from kring.research import figures, summary
+    from kring.research.models import Answer, Bucket, ConferenceRecord, Stale
 
     vendor = connection.vendor
     began = time.monotonic()
@@ -104,25 +115,20 @@ def main(argv=None) -> int:
     def compute():
         return figures.compute(selection)
 
-    placeholder = False
-    try:
-        compute()
-    except NotImplementedError:
-        # research.figures.compute not built yet: time the ORM queries it will at least run.
-        placeholder = True
+    def compute_raw():
+        return figures.compute_raw(selection)
 
-        def compute():  # noqa: F811 - the stand-in
-            records = ConferenceRecord.objects.filter(held_on__range=(start, end))
-            from django.db.models import Avg, Count, Q
+    # One case of the year changed: its mark, then the refresh of its buckets and the read.
+    changed = (
+        Case.objects.filter(referral__submitted_at__date__gte=start)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
-            return (
-                records.aggregate(n=Count("pk"), mean=Avg("participants_present")),
-                list(
-                    Answer.objects.filter(record__in=records, round=1)
-                    .values("role")
-                    .annotate(n=Count("pk"), agree=Count("pk", filter=Q(satisfied__gte=4)))
-                ),
-            )
+    def after_a_change():
+        Stale.objects.create(case_id=changed)
+        return figures.compute(selection)
 
     def bare():
         with connection.cursor() as cursor:
@@ -132,9 +138,17 @@ def main(argv=None) -> int:
             return records, cursor.fetchall()
 
     load_before = os.getloadavg()
-    compute_ms, compute_runs, _ = timed(compute, args.runs)
+    began = time.perf_counter()
+    summary.rebuild()
+    rebuild_ms = (time.perf_counter() - began) * 1000
+    compute_ms, compute_runs, from_summary = timed(compute, args.runs)
+    changed_ms, changed_runs, _ = timed(after_a_change, args.runs)
+    raw_ms, raw_runs, from_rows = timed(compute_raw, args.runs)
     bare_ms, bare_runs, (records, answers) = timed(bare, args.runs)
+    same = from_summary == from_rows
     queries = _each_query(connection, compute)
+    raw_queries = _each_query(connection, compute_raw)
+    buckets_in_year = Bucket.objects.filter(month__range=(selection.start, selection.end)).count()
     result = {
         "database": vendor,
         "database_version": _version(connection),
@@ -146,13 +160,24 @@ def main(argv=None) -> int:
         "participants_mean_in_year": round(float(records[1] or 0), 2),
         "answers_in_year": {role: n for role, n, _agree in answers},
         "generate_seconds": round(generated_s, 1),
+        # The generator's own rebuild at its end, and one more timed here.
+        "generate_summary_seconds": facts.get("summary_seconds"),
+        "rebuild_ms": round(rebuild_ms, 2),
+        "buckets": Bucket.objects.count(),
+        "buckets_in_year": buckets_in_year,
         "compute_ms_median": round(compute_ms, 2),
         "compute_ms_runs": [round(t, 2) for t in compute_runs],
-        "compute_is_placeholder": placeholder,
+        "after_a_change_ms_median": round(changed_ms, 2),
+        "after_a_change_ms_runs": [round(t, 2) for t in changed_runs],
+        "compute_raw_ms_median": round(raw_ms, 2),
+        "compute_raw_ms_runs": [round(t, 2) for t in raw_runs],
+        "summary_equals_rows": same,
         "bare_ms_median": round(bare_ms, 2),
         "bare_ms_runs": [round(t, 2) for t in bare_runs],
         "ratio": round(compute_ms / bare_ms, 2) if bare_ms else None,
+        "ratio_raw": round(raw_ms / bare_ms, 2) if bare_ms else None,
         "compute_queries": queries,
+        "compute_raw_queries": raw_queries,
         # The one-, five- and fifteen-minute load averages before and after the timings: on a
         # shared machine, how busy it was while they ran.
         "load_average": {"before": load_before, "after": os.getloadavg()},
@@ -175,21 +200,32 @@ def main(argv=None) -> int:
         f"({result['records_in_year']:,} in the year), answers: {result['answers']:,}"
     )
     print(f"  generated in {generated_s:,.0f} s")
-    label = "compute() (placeholder)" if placeholder else "figures.compute()"
-    print(f"  {label:<26} median {compute_ms:9.1f} ms  runs {result['compute_ms_runs']}")
-    print(f"  {'bare queries':<26} median {bare_ms:9.1f} ms  runs {result['bare_ms_runs']}")
-    print(f"  ratio {result['ratio']}×; written to {out.relative_to(ROOT)}")
-    for query in queries:
-        print(f"    {query['ms']:9.1f} ms  {query['sql']}")
+    print(
+        f"  summary: {result['buckets']:,} buckets ({buckets_in_year:,} in the year); "
+        f"rebuilt in {rebuild_ms:,.0f} ms (by the generator: {facts.get('summary_seconds')} s)"
+    )
+    rows = [
+        ("compute() (summary)", compute_ms, "compute_ms_runs"),
+        ("compute() after a change", changed_ms, "after_a_change_ms_runs"),
+        ("compute_raw() (rows)", raw_ms, "compute_raw_ms_runs"),
+        ("bare queries", bare_ms, "bare_ms_runs"),
+    ]
+    for label, ms, runs in rows:
+        print(f"  {label:<26} median {ms:9.1f} ms  runs {result[runs]}")
+    print(f"  summary equals rows: {same}; written to {out.relative_to(ROOT)}")
+    for name, each in (("compute()", queries), ("compute_raw()", raw_queries)):
+        print(f"  {name}, each query:")
+        for query in each:
+            print(f"    {query['ms']:9.1f} ms  {query['sql']}")
     if work is not None and not args.keep:
         connection.close()
         shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return 0 if same else 1
 
 
 def _each_query(connection, fn) -> list[dict]:
     """One more run of `fn`, with each query's milliseconds and the start of its SQL: where
-    the time of the figures goes (issue 15 takes it from here)."""
+    the time of the figures goes."""
     seen = []
 
     def timer(execute, sql, params, many, context):
