@@ -23,7 +23,8 @@ table and `cases` never learns the later apps' models:
 
 - `add_case_eraser(fn)`: erases the app's personal data of a case whose retention has passed;
 - `add_retention_date(fn)`: the date until which a case is kept, when the app decides it
-  (the closure's `retain_until`);
+  (the closure's `retain_until`), as an SQL expression, so that the nightly run filters every
+  closed case at once;
 - `add_participant_export(fn)`: what the app holds about one participant, for their export;
 - `add_participant_eraser(fn)`: erases the app's personal data of one participant;
 - `add_erasure_blocker(fn)`: why one participant cannot be erased now (a signed plan names
@@ -63,7 +64,8 @@ CaseEventHook: TypeAlias = "Callable[[CaseEvent], None]"
 Waiting: TypeAlias = "Callable[[User, Collection[int]], Mapping[int, int]]"
 # The participant is kring.circle's Participant, which `cases` may not import (it sits below).
 CaseEraser: TypeAlias = "Callable[[Case], int]"
-RetentionDate: TypeAlias = "Callable[[Case], date | None]"
+# An SQL expression (a Subquery) over the case's row, OuterRef("pk"): a date, or NULL.
+RetentionDate: TypeAlias = "Callable[[], Any]"
 ParticipantExport: TypeAlias = "Callable[[Any], Iterable[ExportSection]]"
 ParticipantEraser: TypeAlias = "Callable[[Any], int]"
 ErasureBlocker: TypeAlias = "Callable[[Any], Text | None]"
@@ -250,13 +252,33 @@ def erase_case(case: Case) -> int:
 
 
 def add_retention_date(fn: RetentionDate) -> None:
-    """`fn(case) -> date | None`: the date until which the app keeps `case` (None: it has no
-    say). The latest date given counts."""
+    """`fn() -> expression`: the date until which the app keeps a case, as an SQL expression
+    over the case's row (a Subquery on OuterRef("pk")); NULL when the app has no say. The
+    latest date given counts. One expression serves one case (`retention_dates`) and every
+    closed case at once (privacy.retention, issue 15)."""
     _add_once(_retention_dates, fn)
 
 
+def retention_date_expressions() -> list[Any]:
+    """Each app's retention date of a case, as an expression to annotate cases with."""
+    return [fn() for fn in _retention_dates]
+
+
 def retention_dates(case: Case) -> list[date]:
-    return [d for fn in _retention_dates if (d := fn(case)) is not None]
+    """The apps' retention dates of `case`, in one query."""
+    expressions = retention_date_expressions()
+    if not expressions:
+        return []
+    from kring.cases.models import Case
+
+    names = [f"retained_{i}" for i in range(len(expressions))]
+    row = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(**dict(zip(names, expressions, strict=True)))
+        .values_list(*names)
+        .first()
+    )
+    return [d for d in row or () if d is not None]
 
 
 def add_participant_export(fn: ParticipantExport) -> None:

@@ -11,8 +11,9 @@ own words) and the answers to them, the contacts' notes and the closing note."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
+
+from django.db.models import OuterRef, Subquery
 
 from kring.cases.models import Case
 from kring.core.erasure import blank
@@ -40,9 +41,10 @@ def erase_participant(participant: Any) -> int:
     return blank(Report.objects.filter(participant=participant), "text", "answer")
 
 
-def retain_until(case: Case) -> date | None:
-    """A closed case is kept until its closure's `retain_until` (followup.closing)."""
-    return Closure.objects.filter(case=case).values_list("retain_until", flat=True).first()
+def retain_until() -> Subquery:
+    """A closed case is kept until its closure's `retain_until` (followup.closing): as SQL over
+    the case's row (cases.registry.add_retention_date)."""
+    return Subquery(Closure.objects.filter(case=OuterRef("pk")).values("retain_until")[:1])
 
 
 def register() -> None:
