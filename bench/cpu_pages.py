@@ -538,6 +538,20 @@ GROUPS = [
 ]  # fmt: skip
 
 
+# Entry points whose cumulative time says what a piece of work costs, wherever its code lives.
+ENTRY_POINTS = [
+    ("templates (render_to_string)", "django/template/loader.py", "render_to_string"),
+    ("ORM queries (execute_sql, results)", "django/db/models/sql/compiler.py", "execute_sql"),
+    ("database calls (cursor execute)", "django/db/backends/utils.py", "_execute"),
+    ("session read (SessionStore.load)", "django/contrib/sessions/backends/db.py", "load"),
+    ("session write (SessionStore.save)", "django/contrib/sessions/backends/db.py", "save"),
+    ("user from the session (auth.get_user)", "django/contrib/auth/__init__.py", "get_user"),
+    ("second factor (OTPMiddleware)", "django_otp/middleware.py", "_verify_user_sync"),
+    ("audit row (audit.log.record)", "kring/audit/log.py", "record"),
+    ("translation (gettext)", "django/utils/translation/trans_real.py", "gettext"),
+    ("URL reversing (reverse)", "django/urls/base.py", "reverse"),
+]
+
 # Helpers that belong to whoever calls them: their own time goes to their callers' groups.
 HELPERS = ("Python built-ins", "Python, other", "Django helpers")
 
@@ -605,6 +619,16 @@ def profile(app, page: Page, n: int, *, top: int = 25) -> dict:
         where = _short(filename)
         rows.append({"function": f"{where}:{line}({func})", "group": group, "calls": calls / n,
                      "own_ms": tt * 1000 / n, "cumulative_ms": ct * 1000 / n})  # fmt: skip
+    entry_points = []
+    for label, file_suffix, name in ENTRY_POINTS:
+        found = [
+            v for (f, _l, fn), v in stats.stats.items()  # type: ignore[attr-defined]
+            if fn == name and f.replace("\\", "/").endswith(file_suffix)
+        ]  # fmt: skip
+        if found:
+            entry_points.append({"what": label, "calls": sum(v[1] for v in found) / n,
+                                 "cumulative_ms": sum(v[3] for v in found) * 1000 / n,
+                                 "share": sum(v[3] for v in found) / total})  # fmt: skip
     by_cumulative = sorted(rows, key=lambda r: -r["cumulative_ms"])[:top]
     by_own = sorted(rows, key=lambda r: -r["own_ms"])[:top]
     return {
@@ -616,6 +640,7 @@ def profile(app, page: Page, n: int, *, top: int = 25) -> dict:
             ({"group": g, "ms": t * 1000 / n, "share": t / total} for g, t in groups.items()),
             key=lambda r: -r["ms"],
         ),
+        "entry_points": entry_points,
         "by_cumulative": by_cumulative,
         "by_own": by_own,
     }
@@ -637,6 +662,11 @@ def profile_text(p: dict) -> str:
         "Own time by group (a helper's time, such as a built-in's, goes to its callers):",
     ]
     lines += [f"  {g['group']:<34} {g['ms']:8.3f} ms  {g['share']:6.1%}" for g in p["groups"]]
+    lines += ["", "Cumulative time of some entry points (they overlap: a query inside a template):"]
+    lines += [
+        f"  {e['what']:<40} {e['cumulative_ms']:8.3f} ms  {e['share']:6.1%}  {e['calls']:6.1f}×"
+        for e in p.get("entry_points", [])
+    ]
     for title, key, rows in (
         ("Top functions by cumulative time", "cumulative_ms", p["by_cumulative"]),
         ("Top functions by own time", "own_ms", p["by_own"]),
