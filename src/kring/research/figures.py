@@ -1,6 +1,9 @@
 """The figures (R16, issue 13 point 2), computed in SQL: aggregates over the research tables
 (research.models.ConferenceRecord, Answer, Invitation) and the anonymous state of cases, never a
-Python loop over rows. A page, an export and `kring figures` all read `compute(selection)`.
+Python loop over rows. A page, an export and `kring figures` all read `compute(selection)`,
+which sums the summary of those aggregates per month and team (research.summary, issue 15,
+docs/adr/0015-figures-summary.md); `compute_raw(selection)` reads the same aggregates
+(research.counts) straight from the rows and always gives the same figures.
 
 What is counted (docs/adr/0011-research.md):
 
@@ -28,6 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils.functional import Promise
@@ -398,9 +402,11 @@ def raw_counts(selection: Selection, *, per_team: bool) -> Counts:
         aggregates: dict = {}
         for role, question in team_shares():
             aggregates.update(counts.agree(role, question))
-        for row in _answers(selection).order_by().values("record__team_id").annotate(**aggregates):
-            team = teams.setdefault(row.pop("record__team_id"), {})
-            team.update(row)
+        for answered in (
+            _answers(selection).order_by().values("record__team_id").annotate(**aggregates)
+        ):
+            values: dict[str, Any] = dict(answered)
+            teams.setdefault(values.pop("record__team_id"), {}).update(values)
     return Counts(totals, teams, _median(records, totals["n"]))
 
 

@@ -111,7 +111,11 @@ def refresh() -> int:
         if everything or len(cases) > REBUILD_FROM:
             _rebuild()
         else:
-            keys = {(month, team) for _pk, case, month, team in marks if case is None}
+            keys = {
+                (month, team)
+                for _pk, case, month, team in marks
+                if case is None and month is not None and team is not None
+            }
             keys |= _buckets_of_cases(cases)
             _recompute(keys)
         ids = [pk for pk, *_rest in marks]
@@ -221,8 +225,9 @@ def _grouped(
         )
     buckets: dict[Key, dict[str, int]] = defaultdict(dict)
 
-    def add(rows: Iterable[dict[str, Any]]) -> None:
-        for row in rows:
+    def add(rows: Iterable[Any]) -> None:
+        for found in rows:
+            row: dict[str, Any] = dict(found)
             month, team = row.pop("b_month"), row.pop("b_team")
             if isinstance(month, datetime):
                 month = _month_of(month)
@@ -241,10 +246,11 @@ def _grouped(
         .annotate(**c.funnel_counts())
     )
     present = {
-        (row["b_month"], row["b_team"], row["b_present"]): row["many"]
-        for row in records.order_by()
+        (month, team, value): many
+        for month, team, value, many in records.order_by()
         .values(**held, b_present=F("participants_present"))
         .annotate(many=Count("pk"))
+        .values_list("b_month", "b_team", "b_present", "many")
     }
     return buckets, present
 
@@ -298,7 +304,8 @@ def counts(selection: Selection, *, per_team: bool) -> Counts:
             .values("team")
             .annotate(**{f"sum_{key}": Sum(key) for key in keys})
         ):
-            teams[row["team"]] = {key: row[f"sum_{key}"] for key in keys}
+            sums: dict[str, Any] = dict(row)
+            teams[sums["team"]] = {key: sums[f"sum_{key}"] for key in keys}
     n = totals["n"]
     median = None
     if n >= MIN_GROUP:
