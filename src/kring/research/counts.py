@@ -2,7 +2,7 @@
 (which conference records, answers, invitations and requests a period and its teams hold) and
 the conditional counts over them. research.figures reads them straight from the rows
 (`figures.compute_raw`); research.summary reads the same counts grouped by month and team into
-its buckets, which `figures.compute` sums (docs/adr/0015-figures-summary.md)."""
+its buckets, which `figures.compute` sums (docs/adr/0017-figures-summary.md)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 (research.models.ConferenceRecord, Answer, Invitation) and the anonymous state of cases, never a
 Python loop over rows. A page, an export and `kring figures` all read `compute(selection)`,
 which sums the summary of those aggregates per month and team (research.summary, issue 15,
-docs/adr/0015-figures-summary.md); `compute_raw(selection)` reads the same aggregates
+docs/adr/0017-figures-summary.md); `compute_raw(selection)` reads the same aggregates
 (research.counts) straight from the rows and always gives the same figures.
 
 What is counted (docs/adr/0011-research.md):
@@ -472,7 +472,7 @@ def _reasons(
 def compute(selection: Selection) -> Figures:
     """Every figure of `selection`, from the summary (research.summary: buckets per month and
     team, brought up to date first), in a fixed number of queries that do not grow with the
-    data. Always equal to compute_raw (docs/adr/0015-figures-summary.md)."""
+    data. Always equal to compute_raw (docs/adr/0017-figures-summary.md)."""
     from kring.research import summary
 
     summary.refresh()

@@ -235,7 +235,7 @@ class HistoryImport(models.Model):
         return f"history import {self.pk} ({self.sha256[:12]})"
 
 
-# --- the summary of the figures (issue 15, point 4; research.summary, docs/adr/0015) ----------
+# --- the summary of the figures (issue 15, point 4; research.summary, docs/adr/0017) ----------
 
 # The scale questions and yes/no questions of Answer, as the summary counts them.
 SCALE_FIELDS = ("satisfied", "situation_restored", "said_well", "good_agreements")

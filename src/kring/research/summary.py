@@ -1,4 +1,4 @@
-"""The summary the figures read (issue 15, point 4; docs/adr/0015-figures-summary.md): the
+"""The summary the figures read (issue 15, point 4; docs/adr/0017-figures-summary.md): the
 counts of research.counts per month and team (research.models.Bucket), and per number of
 participants present (PresentCount, for the median), so that the figures of a year read a
 few thousand bucket rows instead of every request, record, answer and invitation of the year.

@@ -1,4 +1,4 @@
-"""The figures' summary (issue 15, point 4; research.summary, docs/adr/0015-figures-summary.md):
+"""The figures' summary (issue 15, point 4; research.summary, docs/adr/0017-figures-summary.md):
 after every kind of change, made through Kring's own actions, the figures from the summary are
 the figures from the rows (figures.compute == figures.compute_raw) for several selections, and
 the buckets kept up to date change by change are the buckets a rebuild makes from the rows."""

@@ -12,7 +12,7 @@ reason. Bad input (a date that is not one or lies outside research.figures.FIRST
 LAST_DAY, --from after --to, a team that does not exist) is an error on stderr with a non-zero exit code, and nothing on stdout.
 
 `kring figures --rebuild` makes the figures' summary again from the rows (research.summary,
-docs/adr/0015-figures-summary.md) and says so on stderr; with --from and --to it then prints
+docs/adr/0017-figures-summary.md) and says so on stderr; with --from and --to it then prints
 the figures as above. The summary keeps itself up to date; a rebuild is for data written
 around Kring's actions (the generator calls it itself)."""
 
