@@ -117,7 +117,11 @@ def has_consent(participant, consents=None) -> bool:
 # --- ready to schedule: the guards of the move preparing -> scheduled -----------------------
 
 
-def _circle(case):
+def _circle(case, people=None):
+    """The participants of `case` with their acknowledgments, consents and conversations;
+    `people`: those already loaded so (the circle page's), read instead."""
+    if people is not None:
+        return people
     return list(case.participants.prefetch_related("acknowledgments", "consents", "conversations"))
 
 
@@ -128,12 +132,12 @@ def responsible_acknowledged(case, **_kw):
     return None
 
 
-def both_sides_take_part(case, **_kw):
+def both_sides_take_part(case, *, people=None, **_kw):
     """R9: someone harmed and someone responsible have accepted; if every one of a side has
     withdrawn or declined, there is no conference. Before that, what is next: add someone,
     invite them, wait for their answer ("no one takes part any more" only once someone did,
     issue 8, point 6)."""
-    people = _circle(case)
+    people = _circle(case, people)
     for side, absent, uninvited, waiting, gone in (
         (
             Side.HARMED,
@@ -163,9 +167,9 @@ def both_sides_take_part(case, **_kw):
     return None
 
 
-def everyone_prepared(case, **_kw):
+def everyone_prepared(case, *, people=None, **_kw):
     """R7: the coordinator has spoken with everyone who takes part."""
-    missing = [p.name for p in _circle(case) if p.takes_part and not p.conversations.all()]
+    missing = [p.name for p in _circle(case, people) if p.takes_part and not p.conversations.all()]
     if missing:
         return _("Not everyone has had a preparatory conversation yet: %(names)s.") % {
             "names": ", ".join(missing)
@@ -173,11 +177,11 @@ def everyone_prepared(case, **_kw):
     return None
 
 
-def everyone_consented(case, **_kw):
+def everyone_consented(case, *, people=None, **_kw):
     """R9: everyone who takes part has accepted and given informed consent."""
     missing = [
         p.name
-        for p in _circle(case)
+        for p in _circle(case, people)
         if p.takes_part and (p.status != Status.ACCEPTED or not has_consent(p, p.consents.all()))
     ]
     if missing:
@@ -203,6 +207,8 @@ READY_TO_SCHEDULE = (
 )
 
 
-def readiness(case) -> list[str]:
-    """Every reason the case cannot be scheduled yet (empty: ready)."""
-    return [str(reason) for guard in READY_TO_SCHEDULE if (reason := guard(case))]
+def readiness(case, *, people=None) -> list[str]:
+    """Every reason the case cannot be scheduled yet (empty: ready). `people`: every
+    participant of the case, loaded with their acknowledgments, consents and conversations (the
+    circle page's), so that the guards do not load them again (issue 15)."""
+    return [str(reason) for guard in READY_TO_SCHEDULE if (reason := guard(case, people=people))]

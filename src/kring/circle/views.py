@@ -146,7 +146,11 @@ def overview(request, pk):
         ),
     }
     if full:
-        context["readiness"] = guards.readiness(case) if case.state == State.PREPARING else None
+        context["readiness"] = (
+            guards.readiness(case, people=circle.participants)
+            if case.state == State.PREPARING
+            else None
+        )
         context["pending"] = [
             n for n in circle.nominations if n.decision == Nomination.Decision.PENDING
         ]

@@ -729,3 +729,18 @@ def test_a_refused_removal_shows_the_reason(
     html = as_user(carla).post(url).content.decode()
     assert "error-summary" in html and "on record" in html
     assert preparing_case.participants.filter(pk=sanne.pk).exists()
+
+
+def test_the_circle_page_loads_the_people_of_the_circle_once(
+    as_user, carla, preparing_case, daan_acknowledged, sanne
+):
+    """Issue 15, point 3: the coordinator's circle page loads the participants with what they
+    said and agreed to once, and the readiness to schedule reads those instead of its own."""
+    client = as_user(carla)
+    url = overview_url(preparing_case)
+    client.get(url)  # warm up: session, translations
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    people = [q["sql"] for q in ctx.captured_queries if 'FROM "circle_participant"' in q["sql"]]
+    consents = [q["sql"] for q in ctx.captured_queries if 'FROM "circle_consent"' in q["sql"]]
+    assert len(people) == 1 and len(consents) == 1
