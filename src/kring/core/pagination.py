@@ -1,4 +1,4 @@
-"""Pages of a list (issue 15, point 3: lists count cheaply).
+"""Pages of a list (issue 15, point 3: lists count cheaply; docs/adr/0018-lists-count-ahead.md).
 
 Django's Paginator counts the whole list on every page view (`SELECT COUNT(*)` over every row
 the filters let through): on the access log of a large team, tens of millions of rows. Here a
