@@ -541,7 +541,8 @@ GROUPS = [
 # Entry points whose cumulative time says what a piece of work costs, wherever its code lives.
 ENTRY_POINTS = [
     ("templates (render_to_string)", "django/template/loader.py", "render_to_string"),
-    ("ORM queries (execute_sql, results)", "django/db/models/sql/compiler.py", "execute_sql"),
+    ("ORM: querysets evaluated (_fetch_all)", "django/db/models/query.py", "_fetch_all"),
+    ("ORM: SQL built and run (execute_sql)", "django/db/models/sql/compiler.py", "execute_sql"),
     ("database calls (cursor execute)", "django/db/backends/utils.py", "_execute"),
     ("session read (SessionStore.load)", "django/contrib/sessions/backends/db.py", "load"),
     ("session write (SessionStore.save)", "django/contrib/sessions/backends/db.py", "save"),
