@@ -15,7 +15,9 @@ count marks what it touches as stale (`Stale`), in the transaction of the change
 - the migration, the generator and tests that write rows directly mark everything (a rebuild).
 
 `refresh()` (at the start of every research.figures.compute, and every hour from
-research.tasks) brings the stale buckets up to date from the rows: in one transaction, under
+research.tasks) brings the stale buckets up to date from the rows (a rebuild, when everything
+is stale, is left to the hourly task and `kring figures --rebuild`: compute() reads the rows
+until then): in one transaction, under
 one lock (PostgreSQL: an advisory lock; SQLite's IMMEDIATE transactions take the database's
 write lock), it reads the marks, recomputes their buckets with the grouped counts, replaces
 those bucket rows and deletes exactly the marks it read. A change committed meanwhile leaves
@@ -96,9 +98,12 @@ def mark_everything() -> None:
 # --- bringing it up to date ---------------------------------------------------------------------
 
 
-def refresh() -> int:
+def refresh(*, rebuild: bool = True) -> int | None:
     """Bring every stale bucket up to date (module docstring). One query when nothing is
-    stale. Returns the number of marks handled."""
+    stale. Returns the number of marks handled; None when a rebuild is due and `rebuild` is
+    False (a page: a rebuild reads every row, minutes at a million cases, and on SQLite would
+    hold the write lock all that time; the hourly task or `kring figures --rebuild` does it,
+    and the figures are read from the rows meanwhile)."""
     if not Stale.objects.exists():
         return 0
     with transaction.atomic():
@@ -109,6 +114,8 @@ def refresh() -> int:
         everything = any(case is None and month is None for _pk, case, month, _team in marks)
         cases = {case for _pk, case, _month, _team in marks if case is not None}
         if everything or len(cases) > REBUILD_FROM:
+            if not rebuild:
+                return None
             _rebuild()
         else:
             keys = {

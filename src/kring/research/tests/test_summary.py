@@ -17,7 +17,7 @@ from kring.followup import closing
 from kring.followup.models import Outcome
 from kring.privacy import retention
 from kring.referrals.actions import submit_referral
-from kring.research import actions, importing, summary
+from kring.research import actions, importing, summary, tasks
 from kring.research.figures import (
     FIRST_DAY,
     LAST_DAY,
@@ -220,7 +220,22 @@ def test_the_summary_outside_the_figures_is_not_read(following_up, other_team):
     everything = Selection(FIRST_DAY, LAST_DAY)
     assert compute(everything) != compute_raw(everything)
     summary.mark_everything()
+    summary.refresh()
+    same(everything)
+
+
+def test_a_page_never_rebuilds_the_summary_it_reads_the_rows_meanwhile(following_up, other_team):
+    """With everything stale (after the migration), compute() reads the rows and leaves the
+    rebuild to the hourly task; incremental marks are refreshed as usual."""
+    team = following_up.team
+    Case.objects.filter(pk=following_up.pk).update(state=State.STOPPED, stop_reason="other")
+    summary.mark_everything()
+    everything = Selection(FIRST_DAY, LAST_DAY)
     assert compute(everything) == compute_raw(everything)
+    assert Stale.objects.filter(case_id=None, month=None).exists()
+    tasks.refresh_figures_summary.call_local()
+    assert not Stale.objects.exists()
+    agrees(team, other_team)
 
 
 @pytest.mark.parametrize("seed", [3, 11, 29])
