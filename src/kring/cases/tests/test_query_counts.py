@@ -88,7 +88,8 @@ def test_the_case_page_loads_no_assignment_it_does_not_show(client, bram, carla)
 
 
 # The queries of each page today (issue 15, point 3), as an upper bound: a query that comes back
-# fails here. The session, the user and the second factor are counted, and the audit row.
+# fails here. The session, the user and the second factor are counted, and the audit row, which
+# on PostgreSQL takes the chain's advisory lock with one query more (ADR 0012).
 @pytest.mark.parametrize(
     ("page", "most"),
     [("inbox", 5), ("my_cases", 9), ("detail", 16), ("team_cases", 6)],
@@ -101,4 +102,4 @@ def test_each_list_and_the_case_page_make_no_more_queries_than_they_need(
     url = reverse(f"cases:{page}", args=[case.pk] if page == "detail" else [])
     force_verified_login(client, user)
     client.get(url)  # warm up: session, translations
-    assert _count(client, url) <= most
+    assert _count(client, url) <= most + (connection.vendor == "postgresql")
