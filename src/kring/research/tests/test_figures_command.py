@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -219,3 +220,25 @@ def test_a_team_named_as_a_formula_is_text_in_the_csv(two_teams, team):
     cells = [cell for row in csv.reader(io.StringIO(output)) for cell in row]
     assert any(cell.startswith("'=HYPERLINK(") for cell in cells)
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+
+
+def test_rebuild_makes_the_summary_from_the_rows_and_then_prints_the_figures(two_teams):
+    """`--rebuild` (issue 15): the rows written around the actions are in the summary after it,
+    and the figures printed with it are those from the rows."""
+    from kring.research import summary
+    from kring.research.figures import Selection, as_json, compute_raw
+    from kring.research.models import Bucket, Stale
+
+    assert Stale.objects.filter(case_id=None, month=None).exists()  # written around Kring
+    err = io.StringIO()
+    call_command("figures", "--rebuild", stderr=err)
+    assert "made again from the rows" in err.getvalue()
+    assert not Stale.objects.exists()
+    assert Bucket.objects.exists()
+    assert summary.refresh() == 0
+
+    data = json.loads(figures("--rebuild", "--from", "2026-01-01", "--to", "2026-12-31"))
+    rows = as_json(compute_raw(Selection(date(2026, 1, 1), date(2026, 12, 31))))
+    assert data == json.loads(json.dumps(rows, ensure_ascii=False))
+    with pytest.raises(CommandError, match="Give both --from and --to"):
+        figures("--from", "2026-01-01")
