@@ -3,9 +3,11 @@ after every kind of change, made through Kring's own actions, the figures from t
 the figures from the rows (figures.compute == figures.compute_raw) for several selections, and
 the buckets kept up to date change by change are the buckets a rebuild makes from the rows."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from kring.accounts.models import Role
@@ -272,3 +274,38 @@ def test_generated_data_from_the_summary_equals_the_rows(seed, settings):
     summary.rebuild()
     assert no_ids(snapshot()[0]) == no_ids(buckets)
     assert no_ids(snapshot()[1]) == no_ids(present)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_team_change_during_a_rebuild_is_counted_under_its_new_team_only(bram, monkeypatch):
+    """On PostgreSQL (READ COMMITTED) a rebuild sees each statement's own snapshot: a request
+    taken on (no team → Team Utrecht) while the rebuild counts must not stay counted in the
+    bucket of requests without a team. SQLite's write lock keeps every change out of a rebuild."""
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite a rebuild holds the write lock: no change comes in between")
+    first = request()
+    assert first.team_id is None
+    summary.rebuild()
+    grouped = summary._grouped
+
+    def counted_then_taken_on(*args, **kwargs):
+        counted = grouped(*args, **kwargs)
+
+        def take_on() -> None:
+            try:
+                case_actions.take_on(Case.objects.get(pk=first.pk), by=bram)
+            finally:
+                connection.close()  # this thread's own connection
+
+        worker = threading.Thread(target=take_on)
+        worker.start()
+        worker.join()
+        return counted
+
+    monkeypatch.setattr(summary, "_grouped", counted_then_taken_on)
+    summary.rebuild()
+    monkeypatch.undo()
+    assert Case.objects.get(pk=first.pk).team_id == bram.team_id
+    assert Stale.objects.exists()  # the take-on's mark, for the next refresh
+    for selection in selections(bram.team):
+        same(selection)

@@ -14,6 +14,7 @@ ModelBackend, is read the way Django and django_otp read it. request.user stays 
 
 import functools
 import re
+import weakref
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -183,15 +184,16 @@ class _Query:
         )
 
 
-_queries: dict[int, tuple[Any, _Query]] = {}
+# Per connection object (one per thread); weakly, so that a connection that is gone (a thread
+# of runserver, an ASGI request's) takes its entry with it.
+_queries: weakref.WeakKeyDictionary[Any, _Query] = weakref.WeakKeyDictionary()
 
 
 def _query(connection) -> _Query:
-    # Per connection object (one per thread); the entry keeps it alive, so its id stays unique.
-    entry = _queries.get(id(connection))
-    if entry is None or entry[0] is not connection:
-        entry = _queries[id(connection)] = (connection, _Query(connection))
-    return entry[1]
+    query = _queries.get(connection)
+    if query is None:
+        query = _queries[connection] = _Query(connection)
+    return query
 
 
 def user_with_device(user_id: Any, device_pk: int | None) -> tuple[User | None, Any]:

@@ -205,11 +205,15 @@ def _rebuild() -> None:
     Bucket.objects.all().delete()
     PresentCount.objects.all().delete()
     CaseBucket.objects.all().delete()
-    # Every day a selection can name (research.figures.Selection): nothing outside is read.
-    _write(*_grouped(dates.FIRST_DAY, dates.LAST_DAY, None, no_team=True))
-    # Every case as it is summarised now: one statement in the database.
+    # Every case as it is summarised: one statement in the database, and before the counts.
+    # On PostgreSQL (READ COMMITTED) each statement sees what was committed when it began: a
+    # case that changes team in between is then recorded under its old team and counted under
+    # the new one, and its mark (left for the next refresh) recomputes both buckets. The other
+    # way round, the old bucket would keep counting it with nothing left to say so.
     with connection.cursor() as cursor:
         cursor.execute(CASES_AS_SUMMARISED)
+    # Every day a selection can name (research.figures.Selection): nothing outside is read.
+    _write(*_grouped(dates.FIRST_DAY, dates.LAST_DAY, None, no_team=True))
 
 
 def _last_day(month: date) -> date:
