@@ -544,7 +544,7 @@ ENTRY_POINTS = [
     ("ORM: querysets evaluated (_fetch_all)", "django/db/models/query.py", "_fetch_all"),
     ("ORM: SQL built and run (execute_sql)", "django/db/models/sql/compiler.py", "execute_sql"),
     ("database calls (cursor execute)", "django/db/backends/utils.py", "_execute"),
-    ("session read (SessionStore.load)", "kring/accounts/session_store.py", "load"),
+    ("session read (SessionStore.load)", "django/contrib/sessions/backends/db.py", "load"),
     ("session write (SessionStore.save)", "django/contrib/sessions/backends/db.py", "save"),
     ("user and device (signed_in._read_user)", "kring/accounts/signed_in.py", "_read_user"),
     ("audit row (audit.log.record)", "kring/audit/log.py", "record"),
