@@ -49,14 +49,14 @@ def _latest_acknowledgment(participant):
     return participant.acknowledgments.order_by("-recorded_at", "-pk").first()
 
 
-def any_responsible_acknowledged(case) -> bool:
+def any_responsible_acknowledged(case, people=None) -> bool:
+    """`people`: every participant of the case with their acknowledgments, already loaded."""
     cached = getattr(case, "circle_any_acknowledged", None)  # set by queries.load_circle
     if cached is not None:
         return cached
-    responsible = case.participants.filter(side=Side.RESPONSIBLE).prefetch_related(
-        "acknowledgments"
-    )
-    return any(acknowledged(p) and p.takes_part for p in responsible)
+    if people is None:
+        people = case.participants.filter(side=Side.RESPONSIBLE).prefetch_related("acknowledgments")
+    return any(acknowledged(p) and p.takes_part for p in people if p.side == Side.RESPONSIBLE)
 
 
 def may_be_approached(participant):
@@ -117,17 +117,23 @@ def has_consent(participant, consents=None) -> bool:
 # --- ready to schedule: the guards of the move preparing -> scheduled -----------------------
 
 
-def _circle(case, people=None):
-    """The participants of `case` with their acknowledgments, consents and conversations;
-    `people`: those already loaded so (the circle page's), read instead."""
-    if people is not None:
-        return people
+def readiness_people(case) -> list:
+    """The participants of `case` with what the guards below read: their acknowledgments,
+    consents and conversations (four queries)."""
     return list(case.participants.prefetch_related("acknowledgments", "consents", "conversations"))
 
 
-def responsible_acknowledged(case, **_kw):
+def _circle(case, people=None):
+    """The participants of `case` as readiness_people loads them; `people`: those already
+    loaded so (the circle page's, scheduling.policy's), read instead."""
+    if people is not None:
+        return people
+    return readiness_people(case)
+
+
+def responsible_acknowledged(case, *, people=None, **_kw):
     """R3: at least one responsible person acknowledged and still takes part."""
-    if not any_responsible_acknowledged(case):
+    if not any_responsible_acknowledged(case, people):
         return _("No person responsible has acknowledged their part yet.")
     return None
 

@@ -174,46 +174,79 @@ def accessibility_warnings(venue: Venue, participants: Iterable) -> list[str]:
 def coordinator_clashes(coordinator, *, case, starts_at, ends_at) -> list[Meeting]:
     """The coordinator's other meetings (of other cases) overlapping the time: held by a live
     booking, or confirmed."""
-    if coordinator is None:
-        return []
-    booked = Booking.objects.filter(
-        coordinator=coordinator,
-        released_at__isnull=True,
-        starts_at__lt=ends_at,
-        ends_at__gt=starts_at,
-    ).values("meeting_id")
+    return clashes_each(coordinator, case=case, times={None: (starts_at, ends_at)})[None]
+
+
+def clashes_each(coordinator, *, case, times: dict) -> dict:
+    """coordinator_clashes for each of `times` ({key: (starts_at, ends_at)}, a poll's dates):
+    two queries over the span of them all, then per time the meetings that overlap it (issue
+    15: not two queries per date)."""
+    if coordinator is None or not times:
+        return {key: [] for key in times}
+    first_start = min(start for start, _end in times.values())
+    last_end = max(end for _start, end in times.values())
+    bookings = list(
+        Booking.objects.filter(
+            coordinator=coordinator,
+            released_at__isnull=True,
+            starts_at__lt=last_end,
+            ends_at__gt=first_start,
+        ).values_list("meeting_id", "starts_at", "ends_at")
+    )
     confirmed = Q(
         status=Meeting.Status.CONFIRMED,
         case__coordinator=coordinator,
-        starts_at__lt=ends_at,
-        ends_at__gt=starts_at,
+        starts_at__lt=last_end,
+        ends_at__gt=first_start,
     )
-    return list(
-        Meeting.objects.filter(confirmed | Q(pk__in=booked))
+    meetings = list(
+        Meeting.objects.filter(confirmed | Q(pk__in=[m for m, _s, _e in bookings]))
         .exclude(case=case)
         .select_related("case__referral")
         .order_by("starts_at", "pk")
     )
 
+    def overlaps(meeting, starts_at, ends_at) -> bool:
+        if (
+            meeting.status == Meeting.Status.CONFIRMED
+            and meeting.case.coordinator_id == coordinator.pk
+            and meeting.starts_at is not None
+            and meeting.ends_at is not None
+            and meeting.starts_at < ends_at
+            and meeting.ends_at > starts_at
+        ):
+            return True
+        return any(m == meeting.pk and s < ends_at and e > starts_at for m, s, e in bookings)
 
-def warnings_for(venue: Venue, *, case, starts_at, ends_at, participants=None) -> list[str]:
+    return {
+        key: [m for m in meetings if overlaps(m, starts_at, ends_at)]
+        for key, (starts_at, ends_at) in times.items()
+    }
+
+
+def warnings_for(
+    venue: Venue, *, case, starts_at, ends_at, participants=None, clashes=None
+) -> list[str]:
     """Everything that does not fit about holding the case's meeting in `venue` from
-    `starts_at` to `ends_at`. `participants` (those who may come) may be passed in by a caller
-    that shows many options, to ask the database once."""
+    `starts_at` to `ends_at`. `participants` (those who may come) and `clashes` (the
+    coordinator's other meetings at that time, clashes_each) may be passed in by a caller that
+    shows many options, to ask the database once."""
     if participants is None:
         participants = may_come(case)
+    if clashes is None:
+        clashes = coordinator_clashes(
+            case.coordinator if case.coordinator_id else None,
+            case=case,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
     warnings: list[str] = []
     people = len(participants) + (1 if case.coordinator_id else 0)
     too_small = capacity_warning(venue, people)
     if too_small:
         warnings.append(too_small)
     warnings.extend(accessibility_warnings(venue, participants))
-    for meeting in coordinator_clashes(
-        case.coordinator if case.coordinator_id else None,
-        case=case,
-        starts_at=starts_at,
-        ends_at=ends_at,
-    ):
+    for meeting in clashes:
         warnings.append(
             gettext(
                 "The coordinator already has the meeting of case %(reference)s at that time "

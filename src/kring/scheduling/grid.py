@@ -6,8 +6,8 @@ participant cannot make (they answered no) is unusable: without them there is no
 (R8), so it is ranked last, whatever its score. Among equals the earlier date comes first.
 
 The whole grid costs a fixed number of queries, however many participants or answers: the
-options with their venues, the participants, the answers, and the fit of each option
-(scheduling.fit, which asks per option, not per participant).
+options with their venues, the participants, the answers, and the fit of the options
+(scheduling.fit: who may come, and the coordinator's other meetings over all the dates at once).
 """
 
 from __future__ import annotations
@@ -94,6 +94,11 @@ def grid(meeting: Meeting, *, with_fit: bool = True) -> Grid:
     if with_fit and options:
         case = meeting.case
         people = fit.may_come(case)
+        clashes = fit.clashes_each(
+            case.coordinator if case.coordinator_id else None,
+            case=case,
+            times={o.pk: (o.starts_at, o.ends_at) for o in options},
+        )
         for row in rows.values():
             row.warnings = fit.warnings_for(
                 row.option.venue,
@@ -101,6 +106,7 @@ def grid(meeting: Meeting, *, with_fit: bool = True) -> Grid:
                 starts_at=row.option.starts_at,
                 ends_at=row.option.ends_at,
                 participants=people,
+                clashes=clashes[row.option.pk],
             )
     ranked_rows = sorted(rows.values(), key=_rank_key)
     not_answered = [p for p in participants if any(p.pk not in row.answers for row in ranked_rows)]

@@ -5,6 +5,7 @@ the app (venues and the calendar, the date poll, booking and confirming, invitat
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from kring.audit.actors import By, actor_of, staff_user
 from kring.cases import lifecycle
 from kring.cases.lifecycle import State, state_refusal
 from kring.cases.policy import the_coordinator
+from kring.circle.guards import readiness_people
 from kring.circle.models import Participant
 from kring.circle.models import Status as ParticipantStatus
 from kring.circle.policy import participant_erased
@@ -311,16 +313,34 @@ def may_confirm(actor: By, meeting, option=None) -> Refusal | None:
     """Confirm a date of the poll (with `option`: that date): the case's coordinator, while
     the poll is open and, for the conference, the case is ready to be scheduled (R3–R9 through
     the lifecycle's `schedule` move); for a follow-up meeting, while the case is in follow-up."""
+    return _confirm(actor, meeting, option, lambda: _schedulable(meeting))
+
+
+def confirm_refusals(actor: By, meeting, options) -> dict[int, Refusal | None]:
+    """may_confirm of each of `options` (the poll page's rows), by option pk: the same answers,
+    with what does not depend on the date, the case's readiness above all, asked once instead
+    of once per date (issue 15)."""
+    schedulable = cache(lambda: _schedulable(meeting))
+    return {option.pk: _confirm(actor, meeting, option, schedulable) for option in options}
+
+
+def _confirm(actor: By, meeting, option, schedulable) -> Refusal | None:
     return first(
         lambda: _the_coordinator(actor, meeting),
         lambda: _option_usable(meeting, option),
         lambda: _meeting_is(meeting, Meeting.Status.POLLING),
-        lambda: (
-            state_refusal(meeting.case, (PLANNED_IN[meeting.purpose],))
-            if meeting.is_follow_up
-            else lifecycle.refusal(meeting.case, "schedule", confirming=meeting)
-        ),
+        schedulable,
     )
+
+
+def _schedulable(meeting) -> Refusal | None:
+    """The case may take the step a confirmed date brings: for the conference the lifecycle's
+    `schedule` move, its guards reading the circle loaded once (circle.guards.readiness_people)
+    instead of once per guard."""
+    if meeting.is_follow_up:
+        return state_refusal(meeting.case, (PLANNED_IN[meeting.purpose],))
+    case = meeting.case
+    return lifecycle.refusal(case, "schedule", confirming=meeting, people=readiness_people(case))
 
 
 _HELD = rule("held", _("This meeting has taken place."))

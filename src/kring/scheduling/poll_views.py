@@ -116,10 +116,12 @@ def poll_page(request, pk):
     if table is not None:
         # The policy asks whether the poll has dates: once, not once per participant.
         prefetch_related_objects([meeting], "options")
+        # The case's readiness to be scheduled: asked once, not once per date (issue 15).
+        confirm = policy.confirm_refusals(user, meeting, [row.option for row in table.rows])
         for row in table.rows:
             row.may = options(
                 remove=policy.may_remove_option(user, row.option),
-                confirm=policy.may_confirm(user, meeting, row.option),
+                confirm=confirm[row.option.pk],
             )
             row.confirm_url = _confirm_url(meeting, row.option)
         for participant in table.participants:

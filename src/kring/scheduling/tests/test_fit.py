@@ -189,3 +189,38 @@ def test_the_cases_own_meeting_is_no_clash_but_a_live_booking_of_the_coordinator
     assert len(fit(venue, preparing_case)) == 1
     Booking.objects.filter(pk=booking.pk).update(released_at=timezone.now())
     assert fit(venue, preparing_case) == []
+
+
+def test_the_clashes_of_many_dates_at_once_are_those_of_each_date_alone(
+    preparing_case, carlas_other_case, team, carla, daan
+):
+    from kring.scheduling.fit import clashes_each, coordinator_clashes
+
+    elsewhere = room(team, name="Elders")
+    meeting(carlas_other_case, elsewhere, START, END, by=carla)  # clashes with the first date
+    later = START + timedelta(days=2)
+    held = meeting(
+        CaseFactory(team=team, coordinator=carla, state=State.PREPARING),
+        elsewhere,
+        later,
+        later + timedelta(hours=1),
+        by=carla,
+        status=Meeting.Status.POLLING,
+    )
+    Booking.objects.create(  # a live booking clashes with the third date only
+        meeting=held, coordinator=carla, starts_at=later, ends_at=later + timedelta(hours=1)
+    )
+    times = {
+        1: (START, END),
+        2: (START + timedelta(days=1), END + timedelta(days=1)),
+        3: (later - timedelta(minutes=30), later + timedelta(minutes=30)),
+        4: (END, END + timedelta(hours=1)),  # back to back: no clash
+    }
+    each = clashes_each(carla, case=preparing_case, times=times)
+    alone = {
+        key: coordinator_clashes(carla, case=preparing_case, starts_at=s, ends_at=e)
+        for key, (s, e) in times.items()
+    }
+    assert [len(each[key]) for key in times] == [1, 0, 1, 0]
+    assert each == alone
+    assert clashes_each(None, case=preparing_case, times=times) == {k: [] for k in times}

@@ -458,6 +458,9 @@ def test_confirming_and_changing_each_actor_gets_the_answer_in_the_table(confirm
     actor = confirm_world.person(row.actor)
     if name == "may_confirm":
         answer = policy.may_confirm(actor, objects["meeting"], objects["option"])
+        # The poll page asks for every date at once (issue 15): the same answer.
+        each = policy.confirm_refusals(actor, objects["meeting"], [objects["option"]])
+        assert each == {objects["option"].pk: answer}
     else:
         answer = getattr(policy, name)(actor, objects["meeting"])
     assert_answer(answer, row)
