@@ -23,7 +23,7 @@ from kring.cases.lifecycle import State
 from kring.circle import actions, forms, from_request, guards, information, policy, queries
 from kring.circle.drawing import circle_drawing
 from kring.circle.models import Mode, Nomination, Participant, RiskFlag, Side, Status
-from kring.circle.steps import steps_of
+from kring.circle.steps import StepUrls, steps_of
 from kring.core.forms import posted
 from kring.core.policy import Refused, enforce, options
 from kring.referrals.models import ReferralPerson
@@ -126,9 +126,10 @@ def overview(request, pk):
     full = policy.sees_everything(request.user, case)
     circle = queries.load_circle(case, full=full)
     if full:
+        urls = StepUrls(case)
         for p in circle.participants:
             p.may = _person_options(request.user, p)
-            p.steps = steps_of(case, p)  # the task list of circle/_steps.html (circle.steps)
+            p.steps = steps_of(case, p, urls)  # the task list of circle/_steps.html (circle.steps)
         for n in circle.nominations:
             n.may = options(decide=policy.may_decide_nomination(request.user, n))
         for risk in circle.risks:

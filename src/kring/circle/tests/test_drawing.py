@@ -435,3 +435,21 @@ def test_in_dutch_the_narrow_picture_still_fits(circle):
         assert box.x >= 0 and box.x + box.width <= picture.width, box
     for a, b in itertools.combinations(boxes, 2):
         assert not a.overlaps(b), f"overlap: {a} {b}"
+
+
+def test_the_drawings_numbers_are_written_as_floatformat_writes_them():
+    import random
+
+    from django.template.defaultfilters import floatformat
+
+    from kring.circle.templatetags.circle_drawing import tenths
+
+    rng = random.Random(15)
+    values = [
+        0, -0.0, 1, -1, 12, 12.25, 12.35, 0.05, -0.05, -0.04, 0.04, 2.675, 1e-7, -1e-7,
+        123456.75, 1e20, 1.5e-20, True, None, "", "12.25", float("nan"), float("inf"),
+    ]  # fmt: skip
+    values += [rng.uniform(-1000, 1000) for _ in range(2000)]
+    values += [round(rng.uniform(-100, 100), 2) for _ in range(2000)]  # many exact halves
+    for value in values:
+        assert tenths(value) == floatformat(value, "1u"), value

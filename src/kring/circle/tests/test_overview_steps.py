@@ -72,3 +72,19 @@ def test_the_office_sees_no_task_list(as_user, bram, preparing_case, daan):
 
     assert "Next steps for" not in html
     assert reverse("circle:edit", args=[preparing_case.pk, daan.pk]) not in html
+
+
+def test_the_step_urls_reversed_once_per_page_are_those_reversed_per_person(
+    preparing_case, daan, sanne
+):
+    from kring.circle.steps import Step, StepUrls, _url
+
+    urls = StepUrls(preparing_case)
+    missing = Step("missing", "circle:no_such_page", "Nothing")
+    for person in (daan, sanne, daan):
+        for step in (*STEPS, missing):
+            assert urls.url(step, person) == _url(step, preparing_case, person)
+    assert urls.url(STEPS[0], daan) == reverse(
+        "circle:conversation", args=[preparing_case.pk, daan.pk]
+    )
+    assert urls.url(missing, daan) == ""
