@@ -106,13 +106,6 @@ class Steps:
         return list(groups.items())
 
 
-def _url(step: Step, case, participant) -> str:
-    try:
-        return reverse(step.url_name, args=[case.pk, participant.pk])
-    except NoReverseMatch:  # an action whose page is not (yet) there: no link
-        return ""
-
-
 # A participant pk put in a step's URL once, to be replaced by each person's own.
 _MARK = "2147483647"
 
@@ -120,7 +113,7 @@ _MARK = "2147483647"
 class StepUrls:
     """The steps' URLs for the people of one case: each step's URL reversed once and the
     person's pk put in, instead of once per person and step (issue 15: the circle page reversed
-    seventy URLs). The same URLs as `_url`."""
+    seventy URLs). A step whose page is not (yet) there gets an empty URL: no link."""
 
     def __init__(self, case):
         self.case = case
@@ -141,6 +134,7 @@ class StepUrls:
 def steps_of(case, participant, urls: StepUrls | None = None) -> Steps:
     """The steps for `participant` from their options (`participant.may`); `urls`: the
     page's StepUrls of `case`, shared by everyone on it."""
+    urls = urls or StepUrls(case)
     may = getattr(participant, "may", None) or {}
     found = Steps()
     for step in STEPS:
@@ -150,9 +144,7 @@ def steps_of(case, participant, urls: StepUrls | None = None) -> Steps:
         label = step.label_again if step.again is not None and step.again(participant) else None
         shown = NextStep(step.action, label or step.label, option, secondary=step.secondary)
         if option:
-            shown.url = (
-                urls.url(step, participant) if urls is not None else _url(step, case, participant)
-            )
+            shown.url = urls.url(step, participant)
             if shown.url:
                 (found.secondary if step.secondary else found.now).append(shown)
         elif option.reason and option.refusal.code not in NOT_A_NEXT_STEP and not step.secondary:

@@ -77,7 +77,16 @@ def test_the_office_sees_no_task_list(as_user, bram, preparing_case, daan):
 def test_the_step_urls_reversed_once_per_page_are_those_reversed_per_person(
     preparing_case, daan, sanne
 ):
-    from kring.circle.steps import Step, StepUrls, _url
+    from django.urls import NoReverseMatch
+
+    from kring.circle.steps import Step, StepUrls
+
+    def _url(step, case, participant):
+        """Reversed per person, as the page did before StepUrls."""
+        try:
+            return reverse(step.url_name, args=[case.pk, participant.pk])
+        except NoReverseMatch:
+            return ""
 
     urls = StepUrls(preparing_case)
     missing = Step("missing", "circle:no_such_page", "Nothing")
