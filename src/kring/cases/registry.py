@@ -44,10 +44,13 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from kring.accounts.models import User
     from kring.cases.lifecycle import Guard
     from kring.cases.models import Case, CaseEvent
 
+_Cases = TypeVar("_Cases", bound="QuerySet[Any]")
 # A label, a next step: text for the user, often translated lazily.
 Text: TypeAlias = "str | Promise"
 
@@ -259,25 +262,22 @@ def add_retention_date(fn: RetentionDate) -> None:
     _add_once(_retention_dates, fn)
 
 
-def retention_date_expressions() -> list[Any]:
-    """Each app's retention date of a case, as an expression to annotate cases with."""
-    return [fn() for fn in _retention_dates]
+def with_retention_dates(cases: _Cases) -> tuple[_Cases, list[str]]:
+    """`cases` annotated with each app's retention date (add_retention_date), and the names of
+    those annotations: for one case (`retention_dates`) or every closed case at once."""
+    expressions = [fn() for fn in _retention_dates]
+    names = [f"retained_{i}" for i in range(len(expressions))]
+    return cases.annotate(**dict(zip(names, expressions, strict=True))), names
 
 
 def retention_dates(case: Case) -> list[date]:
     """The apps' retention dates of `case`, in one query."""
-    expressions = retention_date_expressions()
-    if not expressions:
-        return []
     from kring.cases.models import Case
 
-    names = [f"retained_{i}" for i in range(len(expressions))]
-    row = (
-        Case.objects.filter(pk=case.pk)
-        .annotate(**dict(zip(names, expressions, strict=True)))
-        .values_list(*names)
-        .first()
-    )
+    cases, names = with_retention_dates(Case.objects.filter(pk=case.pk))
+    if not names:
+        return []
+    row = cases.values_list(*names).first()
     return [d for d in row or () if d is not None]
 
 

@@ -10,7 +10,7 @@ promises to erase, when it is due.
 - `due_cases(now=...) -> Iterator[Due]`: every case due for erasure now: its last day has
   passed, no legal hold is active (privacy.holds) and it was not erased before (a CaseErasure).
   Read in SQL, in chunks of primary keys: a million cases are never loaded at once. The apps'
-  dates of a closed case come as SQL expressions (`registry.retention_date_expressions`), so
+  dates of a closed case come as SQL expressions (`registry.with_retention_dates`), so
   the closed cases whose dates have not passed are left out in SQL, and a run costs as many
   queries with a thousand closed cases as with a million (issue 15).
 - `erase(case_id, now=...) -> CaseErasure | None`: erase one case, in its own transaction: lock
@@ -33,7 +33,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -53,7 +52,6 @@ from kring.notifications.models import OutgoingMail
 from kring.privacy.models import CaseErasure, ErasureReason, LegalHold
 
 logger = logging.getLogger("kring.privacy")
-_Cases = TypeVar("_Cases", bound=QuerySet[Any])
 
 # The timeline's line and the audit rows (ids, codes and counts only; never what was erased).
 ERASED = "case.erased"
@@ -162,7 +160,7 @@ def due_cases(
         ended_long_ago = Q(ended_at__lt=_start_of(first_kept))
         names: list[str] = []
         if reason == ErasureReason.CLOSED:
-            candidates, names = _with_app_dates(candidates)
+            candidates, names = registry.with_retention_dates(candidates)
             # Every app's date has passed; without any date, the end plus the period counts.
             passed = Q()
             for name in names:
@@ -184,14 +182,6 @@ def due_cases(
                 until = _last_day(reason, case.ended_at, dates)
                 if until is not None and until < today:
                     yield Due(case.pk, case.reference, reason, until + timedelta(days=1))
-
-
-def _with_app_dates(cases: _Cases) -> tuple[_Cases, list[str]]:
-    """`cases` annotated with each app's retention date (registry.add_retention_date), and the
-    names of those annotations."""
-    expressions = registry.retention_date_expressions()
-    names = [f"retained_{i}" for i in range(len(expressions))]
-    return cases.annotate(**dict(zip(names, expressions, strict=True))), names
 
 
 def _start_of(day: date) -> datetime:
