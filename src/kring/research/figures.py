@@ -496,15 +496,15 @@ def _compute(selection: Selection, read: Callable[..., Counts]) -> Figures:
     spans_teams = selection.team_ids is None or len(selection.team_ids) > 1
 
     found = read(selection, per_team=spans_teams)
-    answered = funnel = sent = totals = found.totals
+    totals = found.totals
     n, live = totals["n"], totals["live"]
 
     shares = {
         key: _share(
             key,
             LABELS[key],
-            answered[f"{role}_{question}_agree"],
-            answered[f"{role}_{question}_n"],
+            totals[f"{role}_{question}_agree"],
+            totals[f"{role}_{question}_n"],
             n,
         )
         for key, (role, question) in SHARES.items()
@@ -519,52 +519,51 @@ def _compute(selection: Selection, read: Callable[..., Counts]) -> Figures:
             _count(
                 role.value,
                 ANSWER_LABELS[role],
-                answered[f"answers_{role.value}"],
+                totals[f"answers_{role.value}"],
                 FEWER_ANSWERS,
                 conferences=n,
             )
             for role in AnswerRole
         ),
         response_rates=tuple(
-            _response_rate(role, sent[f"done_{role.value}"], sent[f"sent_{role.value}"], live, n)
+            _response_rate(
+                role, totals[f"done_{role.value}"], totals[f"sent_{role.value}"], live, n
+            )
             for role in AnswerRole
         ),
         changes=tuple(
             _share(
                 q.field,
                 CHANGE_LABELS[q.field],
-                answered[f"{q.field}_yes"],
-                answered[f"{q.field}_n"],
+                totals[f"{q.field}_yes"],
+                totals[f"{q.field}_n"],
                 n,
             )
             for q in CHANGES
         ),
         funnel=(
-            _count("requests", FUNNEL_LABELS["requests"], funnel["requests"], FEWER_REQUESTS),
-            _count("taken_on", FUNNEL_LABELS["taken_on"], funnel["taken_on"], FEWER_CASES),
+            _count("requests", FUNNEL_LABELS["requests"], totals["requests"], FEWER_REQUESTS),
+            _count("taken_on", FUNNEL_LABELS["taken_on"], totals["taken_on"], FEWER_CASES),
             _count(
                 "conferences_held",
                 FUNNEL_LABELS["conferences_held"],
-                funnel["conferences_held"],
+                totals["conferences_held"],
                 FEWER_CONFERENCES,
             ),
             _count(
-                "plans_signed", FUNNEL_LABELS["plans_signed"], funnel["plans_signed"], FEWER_CASES
+                "plans_signed", FUNNEL_LABELS["plans_signed"], totals["plans_signed"], FEWER_CASES
             ),
-            _count("plans_kept", FUNNEL_LABELS["plans_kept"], funnel["plans_kept"], FEWER_CASES),
+            _count("plans_kept", FUNNEL_LABELS["plans_kept"], totals["plans_kept"], FEWER_CASES),
         ),
-        declined=_reasons(funnel, "declined", DeclineReason),
-        stopped=_reasons(funnel, "stopped", StopReason),
+        declined=_reasons(totals, "declined", DeclineReason),
+        stopped=_reasons(totals, "stopped", StopReason),
         teams=_team_rows(
             teams,
             found.per_team,
             {
                 "conferences": n,
                 "participants_mean": n,
-                **{
-                    key: answered[f"{role}_{question}_n"]
-                    for key, (role, question) in SHARES.items()
-                },
+                **{key: totals[f"{role}_{question}_n"] for key, (role, question) in SHARES.items()},
             },
         )
         if spans_teams
