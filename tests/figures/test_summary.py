@@ -27,7 +27,7 @@ from kring.research.figures import (
     compute,
     compute_raw,
     raw_counts,
-    team_shares,
+    team_count_keys,
 )
 from kring.research.models import (
     Bucket,
@@ -87,9 +87,7 @@ def same(selection: Selection) -> None:
     assert {key: kept.totals[key] for key in rows.totals} == rows.totals, selection
     assert kept.median == rows.median, selection
     # A team without a count is a team of zeros (figures._team_rows reads them so).
-    keys = ["n", "total"]
-    for role, question in team_shares():
-        keys += [f"{role}_{question}_n", f"{role}_{question}_agree"]
+    keys = team_count_keys()
     for team in set(kept.per_team) | set(rows.per_team):
         assert {key: kept.per_team.get(team, {}).get(key, 0) for key in keys} == {
             key: rows.per_team.get(team, {}).get(key, 0) for key in keys

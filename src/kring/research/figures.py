@@ -382,6 +382,15 @@ def team_shares() -> list[tuple[str, str]]:
     return [SHARES[key] for key in TEAM_KEYS if key in SHARES]
 
 
+def team_count_keys() -> list[str]:
+    """The counts a team's row is made of: its conferences, the participants present, and each
+    share's answered and agreeing."""
+    keys = ["n", "total"]
+    for role, question in team_shares():
+        keys += [f"{role}_{question}_n", f"{role}_{question}_agree"]
+    return keys
+
+
 def raw_counts(selection: Selection, *, per_team: bool) -> Counts:
     """The counts straight from the rows: the queries the summary's buckets are made of,
     over the selection (a fixed number of queries, each growing with the rows of the period)."""

@@ -293,7 +293,7 @@ def counts(selection: Selection, *, per_team: bool) -> Counts:
     """What research.figures needs of `selection` (figures.Counts), from the buckets: one query
     for the totals, one for the teams' rows (`per_team`), one for the median (from MIN_GROUP
     conferences on)."""
-    from kring.research.figures import MIN_GROUP, Counts, median_of, team_shares
+    from kring.research.figures import MIN_GROUP, Counts, median_of, team_count_keys
 
     buckets = Bucket.objects.filter(month__range=(selection.start, selection.end))
     present = PresentCount.objects.filter(month__range=(selection.start, selection.end))
@@ -306,9 +306,7 @@ def counts(selection: Selection, *, per_team: bool) -> Counts:
     }
     teams: dict[int, dict[str, int]] = {}
     if per_team:
-        keys = ["n", "total"]
-        for role, question in team_shares():
-            keys += [f"{role}_{question}_n", f"{role}_{question}_agree"]
+        keys = team_count_keys()
         for row in (
             buckets.exclude(team=NO_TEAM)
             .order_by()
