@@ -36,9 +36,19 @@ def lock_case(case: Case) -> Case:
 
 
 def log_event(
-    case: Case, kind: str, *, by: By, from_state: str = "", to_state: str = "", **data: Any
+    case: Case,
+    kind: str,
+    *,
+    by: By,
+    from_state: str = "",
+    to_state: str = "",
+    about: Any = None,
+    audit_data: Any = None,
+    **data: Any,
 ) -> CaseEvent:
-    """One timeline line and its audit row. `by`: a staff user or an audit.actors.Actor."""
+    """One timeline line and its audit row. `by`: a staff user or an audit.actors.Actor.
+    The audit row is about the case, or `about` (a participant), with `audit_data` (codes and
+    ids only)."""
     actor = actor_of(by)
     event = CaseEvent.objects.create(
         case=case,
@@ -54,7 +64,7 @@ def log_event(
         data=data,
     )
     registry.case_event(event)
-    record(kind, actor=actor, case=case, obj=case)
+    record(kind, actor=actor, case=case, obj=about or case, data=audit_data)
     return event
 
 

@@ -14,14 +14,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kring.audit.actors import By, actor_of
-from kring.audit.log import record
+from kring.audit.actors import By
 from kring.cases import registry
-from kring.cases.actions import lock_case
-from kring.cases.models import Case, CaseEvent
+from kring.cases.actions import lock_case, log_event
+from kring.cases.models import Case
 from kring.circle.models import Participant
 from kring.core.policy import enforce
 from kring.notifications import outbox
@@ -56,22 +54,18 @@ def _locked(participant: Participant) -> Participant:
     return participant
 
 
-def _event(case: Case, kind: str, *, by: By, participant: Participant, **data: object) -> None:
-    """The timeline line (who acted, which participant by number) and the audit row: the last
-    write of the transaction (ADR 0012, "Deadlocks")."""
-    actor = actor_of(by)
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        kind=kind,
-        actor_kind=actor.kind,
-        actor=actor.user,
-        actor_participant_id=actor.participant_id,
-        for_participant_id=actor.for_participant_id,
-        via=actor.via,
-        data={"participant": participant.pk, **data},
+def _event(case: Case, kind: str, *, by: By, participant: Participant, **data: Any) -> None:
+    """The timeline line (who acted, which participant by number) and the audit row about the
+    participant: the last write of the transaction (ADR 0012, "Deadlocks")."""
+    log_event(
+        case,
+        kind,
+        by=by,
+        about=participant,
+        audit_data=data or None,
+        participant=participant.pk,
+        **data,
     )
-    record(kind, actor=actor, case=case, obj=participant, data=data or None)
 
 
 def _withdraw_mails(address: str, participant: Participant) -> int:
