@@ -19,6 +19,7 @@ from kring.cases.forms import AcceptForm, AssignForm, DeclineForm, HandBackForm,
 from kring.cases.lifecycle import ENDS, State
 from kring.cases.models import Assignment
 from kring.core.forms import posted
+from kring.core.pages import render_page
 from kring.core.pagination import paginate
 from kring.core.policy import Refused, enforce, options
 
@@ -164,7 +165,7 @@ def my_cases(request):
         case.next_step = presentation.next_step(case)
         case.waiting = waiting.get(case.pk, 0)
     record("case.list_viewed", actor=request.user)
-    return render(request, "cases/my_cases.html", {"page": page, "offers": list(offers)})
+    return render_page(request, "cases/my_cases.html", {"page": page, "offers": list(offers)})
 
 
 @require_safe
