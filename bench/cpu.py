@@ -24,7 +24,6 @@ import shlex
 import shutil
 import signal
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,7 +31,18 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cpu_pages import KEYS, PAGES, profile_text
-from bench.run import BenchError, Postgres, Processes, kring_env, run_checked, versions, write_doc
+from bench.databases import DatabaseError, drop_copy, fresh_database
+from bench.run import (
+    BenchError,
+    Processes,
+    add_store_arguments,
+    kring_env,
+    open_store,
+    run_checked,
+    start_cluster,
+    versions,
+    write_doc,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -50,39 +60,29 @@ def load() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def child_env(work: Path, database_url: str) -> dict:
+def child_env(work: Path, database_url: str, keys: dict | None = None) -> dict:
     """bench/run.py's production settings, with this tree's src/ first on the path: a copy of
     the repository (another commit, a worktree) measures its own code."""
-    env = kring_env(work, database_url)
+    env = kring_env(work, database_url, keys)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env["PYTHONPATH"]])
     return env
 
 
-def run_config(db: str, n: int, *, work: Path, cluster, args) -> dict:
+def run_config(db: str, n: int, *, work: Path, cluster, store, args) -> dict:
     label = f"{db} {n:,}"
-    work.mkdir(parents=True, exist_ok=True)
-    if db == "sqlite":
-        database_url = f"sqlite:///{work / 'kring.sqlite3'}"
-    else:
-        database_url = cluster.create_database(f"kring_cpu_{n}")
-    env = child_env(work, database_url)
-    python = sys.executable
-    print(f"{label}: migrate", flush=True)
-    run_checked([python, "-m", "django", "migrate", "--noinput", "-v0"], env=env, what="migrate")
-    print(f"{label}: generate {n:,} cases", flush=True)
+    keys = store.keys() if store else None
+    env, facts = fresh_database(
+        db,
+        n,
+        work=work,
+        cluster=cluster,
+        env_for=lambda url: child_env(work, url, keys),
+        store=store,
+        say=lambda text: print(text, flush=True),
+    )
     facts_path = work / "facts.json"
-    began = time.monotonic()
-    run_checked(
-        [python, "-m", "bench.generate", "--cases", str(n), "--out", str(facts_path)],
-        env=env,
-        what="generate",
-    )
-    facts = json.loads(facts_path.read_text())
-    print(
-        f"{label}: generated {facts['cases']:,} cases in {time.monotonic() - began:.0f} s; "
-        f"carla has {facts['carla_cases']} cases",
-        flush=True,
-    )
+    python = sys.executable
+    print(f"{label}: {facts['cases']:,} cases; carla has {facts['carla_cases']} cases", flush=True)
     out = work / "cpu.json"
     command = [
         python, "-m", "bench.cpu_pages", "--facts", str(facts_path), "--out", str(out),
@@ -97,7 +97,10 @@ def run_config(db: str, n: int, *, work: Path, cluster, args) -> dict:
     print(
         f"{label}: {'profile' if args.profile else 'measure'} (load average {before})", flush=True
     )
-    run_checked(command, env=env, what="the measurement (bench/cpu_pages.py)")
+    try:
+        run_checked(command, env=env, what="the measurement (bench/cpu_pages.py)")
+    finally:
+        drop_copy(db, n, work=work, cluster=cluster, store=store)
     measured = json.loads(out.read_text())
     facts.pop("session_key", None)  # a credential, even if its database is gone
     return {
@@ -209,6 +212,7 @@ def parse_args(argv):
         help=f"cProfile these URLs instead of measuring: {', '.join(KEYS)}, or all",
     )
     parser.add_argument("--profile-requests", type=int, default=200, help="requests profiled")
+    add_store_arguments(parser)
     parser.add_argument("--keep", action="store_true", help="keep var/bench/ (databases, logs)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument(
@@ -252,6 +256,7 @@ def main(argv=None) -> int:
     run_dir = ROOT / "var" / "bench" / f"cpu-{stamp}"
     run_dir.mkdir(parents=True)
     procs = Processes()
+    store = open_store(args)
     configs: dict[str, list[dict]] = {}
     load_before = load()
     postgres_version = ""
@@ -269,19 +274,19 @@ def main(argv=None) -> int:
         for db in args.db:
             cluster = None
             if db == "postgres":
-                print("postgres: start a throwaway cluster", flush=True)
-                cluster = Postgres()
+                print("postgres: start a cluster", flush=True)
+                cluster = start_cluster(store)
                 procs.clusters.append(cluster)
-                cluster.start()
                 postgres_version = cluster.version
             for n in args.cases:
+                work = run_dir / f"{db}-{n}"
                 configs.setdefault(db, []).append(
-                    run_config(db, n, work=run_dir / f"{db}-{n}", cluster=cluster, args=args)
+                    run_config(db, n, work=work, cluster=cluster, store=store, args=args)
                 )
             if cluster is not None:
                 cluster.stop()
                 procs.clusters.remove(cluster)
-    except BenchError as exc:
+    except (BenchError, DatabaseError) as exc:
         print(f"\ncpu: {exc}\ncpu: logs and databases kept in {run_dir}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -295,14 +300,16 @@ def main(argv=None) -> int:
     command = shlex.join(
         [".venv/bin/python", "bench/cpu.py", *(argv if argv is not None else sys.argv[1:])]
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    # A quick look (--no-doc) leaves the recorded results (and the doc made from them) alone.
+    results = RESULTS if not args.no_doc else ROOT / "var" / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
     if args.profile:
         for db, found in configs.items():
-            path = RESULTS / f"cpu-profile-{db}.json"
+            path = results / f"cpu-profile-{db}.json"
             path.write_text(
                 json.dumps({"command": command, "machine": versions(), "configs": found},
                            indent=1) + "\n", encoding="utf-8")  # fmt: skip
-            text = RESULTS / f"cpu-profile-{db}.txt"
+            text = results / f"cpu-profile-{db}.txt"
             text.write_text(
                 "".join(profile_text(p) + "\n" for c in found for p in c["profiles"]),
                 encoding="utf-8",
@@ -325,7 +332,7 @@ def main(argv=None) -> int:
         print()
         for met, words in report["targets"]:
             print(f"{'met   ' if met else 'MISSED'}: {words}")
-        path = RESULTS / f"cpu-{db}.json"
+        path = results / f"cpu-{db}.json"
         path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
         print(f"Written: {path.relative_to(ROOT)}")
     if not args.no_doc:

@@ -414,6 +414,25 @@ def verify(app, pages: list[Page], when: str) -> None:
             )
 
 
+def described(page: Page) -> dict:
+    """What an HTTP client sends for `page`, and what it must get back (bench/run.py)."""
+    headers = dict(page.extra_headers)
+    if page.cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in page.cookies.items())
+    return {
+        "key": page.key,
+        "label": page.label,
+        "group": page.group,
+        "who": page.who,
+        "method": page.method,
+        "path": page.url(),
+        "headers": headers,
+        "body": page.body.decode(),
+        "status": page.status,
+        "needle": page.needle,
+    }
+
+
 def count_queries(app, page: Page) -> int:
     """The queries of one request of `page` (outside the timed requests)."""
     from django.db import connection
@@ -691,6 +710,12 @@ def main(argv=None) -> int:
     parser.add_argument("--only", nargs="+", choices=KEYS, help="these pages (and the bare view)")
     parser.add_argument("--profile", nargs="+", choices=[*KEYS, "all"], default=[])
     parser.add_argument("--profile-requests", type=int, default=200)
+    parser.add_argument(
+        "--describe",
+        action="store_true",
+        help="measure nothing: prepare and check the pages, and write what a client must send "
+        "for each (bench/run.py measures them with wrk)",
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -707,7 +732,9 @@ def main(argv=None) -> int:
     verify(application, pages, "before measuring")
     print(f"  {len(pages)} URLs answer as expected", flush=True)
     out: dict = {"pages": {}, "profiles": []}
-    if args.profile:
+    if args.describe:
+        out = {"origin": ORIGIN, "pages": [described(page) for page in pages]}
+    elif args.profile:
         wanted = KEYS if "all" in args.profile else args.profile
         for page in pages:
             if page.key in wanted:

@@ -18,28 +18,28 @@ import sys
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, required=True)
+    parser.add_argument("--cases", type=int)
+    parser.add_argument(
+        "--facts-from",
+        help="generate nothing: the database is a copy of a stored generation whose facts are "
+        "in this file (bench/databases.py); add its URLs and a new session",
+    )
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--out", required=True, help="write the facts run.py needs here (JSON)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    if (args.cases is None) == (args.facts_from is None):
+        parser.error("give --cases N or --facts-from FILE")
 
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.urls import reverse
+    from kring.demo.generate import NotEmpty, NotForRealData, Progress, analyze, generate
 
-    from kring.cases.models import Case
-    from kring.demo.generate import (
-        NotEmpty,
-        NotForRealData,
-        Progress,
-        analyze,
-        generate,
-        signed_in_session,
-    )
-
+    if args.facts_from:
+        with open(args.facts_from, encoding="utf-8") as fh:
+            facts = json.load(fh)
+        return _write_facts(facts, args.out)
     try:
         facts = generate(
             args.cases,
@@ -57,6 +57,18 @@ def main(argv=None) -> int:
         print(f"generate: {refused}", file=sys.stderr)
         return 1
     analyze()
+    return _write_facts(facts, args.out)
+
+
+def _write_facts(facts: dict, out: str) -> int:
+    """The generator's facts with what run.py needs: the measured case's reference, the URLs,
+    carla's caseload and a new signed-in session for her."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from kring.cases.models import Case
+    from kring.demo.generate import signed_in_session
+
     measured = Case.objects.select_related("referral", "coordinator").get(pk=facts["measured_case"])
     carla = measured.coordinator
     facts.update(
@@ -71,7 +83,7 @@ def main(argv=None) -> int:
         session_cookie=settings.SESSION_COOKIE_NAME,
         session_key=signed_in_session(carla),
     )
-    with open(args.out, "w", encoding="utf-8") as fh:
+    with open(out, "w", encoding="utf-8") as fh:
         json.dump(facts, fh)
     return 0
 

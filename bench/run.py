@@ -15,13 +15,11 @@ See docs/benchmarks.md for what the numbers mean.
 """
 
 import argparse
-import base64
 import contextlib
 import json
 import os
 import platform
 import re
-import secrets
 import shlex
 import shutil
 import signal
@@ -37,6 +35,19 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.databases import (  # noqa: E402
+    STORE,
+    DatabaseError,
+    Store,
+    chown_for_postgres,
+    drop_copy,
+    fresh_database,
+    new_keys,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "wrk_report.lua"
@@ -44,15 +55,9 @@ DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS_JSON = ROOT / "bench" / "results" / "latest.json"
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
 
-# (key, label, signed in?) in the order measured in each round.
-TARGETS = [
-    ("bare", "Bare Django view", False),
-    ("bare_signed_in", "Bare view, signed in", True),
-    ("my_cases", "Mijn zaken", True),
-    ("case", "Case page", True),
-    ("request_form", "Request form", False),
-]
-PAGES = ["my_cases", "case", "request_form"]
+# Issue 15, point 3: under gunicorn with wrk, each daily page's median within 10× the bare
+# view's on SQLite and 12× on PostgreSQL (issue 2 had asked for 3×).
+FACTORS = {"sqlite": 10.0, "postgres": 12.0}
 
 
 class BenchError(RuntimeError):
@@ -109,7 +114,14 @@ class Postgres:
     """A throwaway PostgreSQL on 127.0.0.1 with the server's default (durable) settings, run
     as the `postgres` user when we are root (PostgreSQL refuses root), like with-postgres.sh."""
 
-    def __init__(self):
+    # While generating into the store only (bench/databases.py): durability off makes the load
+    # about twice as fast; the measurements run on the server's defaults after a clean restart.
+    LOADING = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+               " -c max_wal_size=4GB -c checkpoint_timeout=30min")  # fmt: skip
+
+    def __init__(self, data: Path | None = None):
+        """A new cluster in a temporary directory, or with `data`, the one kept there (made on
+        first use, never removed here)."""
         dirs = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
         dirs = [d for d in dirs if (d / "initdb").exists() and (d / "pg_ctl").exists()]
         if not dirs:
@@ -119,7 +131,8 @@ class Postgres:
         self.bin = dirs[-1]
         self.as_db = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         self.tmp = Path(tempfile.mkdtemp(prefix="kring-bench-pg."))
-        self.data, self.sock = self.tmp / "data", self.tmp / "sock"
+        self.kept = data is not None
+        self.data, self.sock = data or self.tmp / "data", self.tmp / "sock"
         self.sock.mkdir()
         self.port = None
         self.version = ""
@@ -132,53 +145,74 @@ class Postgres:
             raise BenchError(f"{' '.join(map(str, args[:2]))} failed:\n{out.stdout}{out.stderr}")
         return out.stdout
 
-    def start(self) -> None:
+    def start(self, *, loading: bool = False) -> None:
         if self.as_db:
             shutil.chown(self.tmp, "postgres")
             shutil.chown(self.sock, "postgres")
         os.chmod(self.tmp, 0o700)
-        self._run(
-            self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-            "--locale=C.UTF-8",
-        )  # fmt: skip
-        self.port = free_port()
+        if not (self.data / "PG_VERSION").exists():
+            if self.kept:
+                chown_for_postgres(self.data)
+            self._run(
+                self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
+                "-E", "UTF8", "--locale=C.UTF-8",
+            )  # fmt: skip
+        self.port = self.port or free_port()
         options = f"-h 127.0.0.1 -p {self.port} -k {self.sock}"
+        if loading:
+            options += " " + self.LOADING
         self._run(
-            self.bin / "pg_ctl", "-D", self.data, "-l", self.tmp / "server.log", "-w", "-t", "60",
+            self.bin / "pg_ctl", "-D", self.data, "-l", self.tmp / "server.log", "-w", "-t", "600",
             "-o", options, "start",
         )  # fmt: skip
         self.version = self._run(self.bin / "postgres", "--version").split()[-1].strip("()")
 
-    def create_database(self, name: str) -> str:
+    def restart(self, *, loading: bool = False) -> None:
+        """The same cluster on the same port, with or without the loading settings."""
+        self._stop_server()
+        self.start(loading=loading)
+
+    def _psql(self, sql: str) -> None:
         self._run(
-            self.bin / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name
-        )
+            self.bin / "psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+            "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql,
+        )  # fmt: skip
+
+    def create_database(self, name: str, *, template: str | None = None) -> str:
+        self._psql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def drop_database(self, name: str) -> None:
+        self._psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _stop_server(self) -> None:
+        subprocess.run(
+            [*self.as_db, self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "600",
+             "stop"],
+            capture_output=True,
+            cwd=self.tmp,
+            check=False,
+        )  # fmt: skip
 
     def stop(self) -> None:
         if self.port is not None:
-            subprocess.run(
-                [*self.as_db, self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"],
-                capture_output=True,
-                cwd=self.tmp,
-                check=False,
-            )
+            self._stop_server()
             self.port = None
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)  # a kept cluster's data is elsewhere
 
 
 # --- one configuration --------------------------------------------------------------------------
 
 
-def kring_env(work: Path, database_url: str) -> dict:
+def kring_env(work: Path, database_url: str, keys: dict | None = None) -> dict:
     """Production settings: DEBUG and demo off, a real secret key, only http on 127.0.0.1."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KRING_")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings_bench",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
-        KRING_SECRET_KEY=SECRET_KEY,
-        KRING_FIELD_KEYS=FIELD_KEY,
+        KRING_SECRET_KEY=(keys or RUN_KEYS)["secret_key"],
+        KRING_FIELD_KEYS=(keys or RUN_KEYS)["field_key"],
         KRING_DEBUG="false",
         KRING_DEMO_MODE="false",
         KRING_SECURE="false",  # plain http on 127.0.0.1; production terminates TLS in front
@@ -192,8 +226,7 @@ def kring_env(work: Path, database_url: str) -> dict:
     return env
 
 
-SECRET_KEY = secrets.token_urlsafe(50)
-FIELD_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+RUN_KEYS = new_keys()  # without a store, new keys for every run
 
 
 def run_checked(args, *, env, what: str) -> None:
@@ -207,50 +240,73 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(url: str, cookie: str | None) -> tuple[int, str]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+def headers_for(page: dict, base: str, origin: str) -> dict:
+    """The page's headers with the origin of this server (bench/cpu_pages.py wrote its own)."""
+    return {k: v.replace(origin, base) for k, v in page["headers"].items()}
+
+
+def fetch(url: str, headers: dict, *, method: str = "GET", body: str = "") -> tuple[int, str]:
+    request = urllib.request.Request(
+        url, headers=headers, method=method, data=body.encode() if body else None
+    )
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=10) as response:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
-        return exc.code, ""
+        return exc.code, exc.read().decode("utf-8", "replace")
 
 
-def verify(base: str, facts: dict, cookie: str) -> None:
-    """Every measured URL answers 200 with the content a user expects; fail loudly if not."""
-    reference = facts["measured_reference"]
-    expectations = {
-        "bare": (None, "ok"),
-        "bare_signed_in": (cookie, "ok"),
-        "my_cases": (cookie, reference),
-        "case": (cookie, reference),
-        "request_form": (None, 'name="requester_name"'),
-    }
-    for key, (with_cookie, needle) in expectations.items():
-        url = base + facts["paths"][key.removesuffix("_signed_in")]
-        status, body = fetch(url, with_cookie)
-        if status != 200 or needle not in body:
-            raise BenchError(f"{url} answered {status} without {needle!r}: not measuring that")
+def verify(base: str, described: dict) -> None:
+    """Every measured URL answers as a user expects it to; fail loudly if not (a redirect to
+    the login page must never pass for a fast page)."""
+    for page in described["pages"]:
+        status, body = fetch(
+            base + page["path"],
+            headers_for(page, base, described["origin"]),
+            method=page["method"],
+            body=page["body"],
+        )
+        if status != page["status"] or page["needle"] not in body:
+            raise BenchError(
+                f"{page['method']} {page['path']} ({page['who']}) answered {status} without "
+                f"{page['needle']!r}: not measuring that"
+            )
 
 
-def wrk(url: str, *, cookie: str | None, seconds: int, args) -> dict:
+def wrk(base: str, page: dict, origin: str, *, seconds: int, args, warmup: bool = False) -> dict:
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s",
         "--latency", "-s", str(LUA),
     ]  # fmt: skip
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    for name, value in headers_for(page, base, origin).items():
+        command += ["-H", f"{name}: {value}"]
+    # wrk_report.lua reads the method, the body and the expected status from the environment.
+    env = dict(
+        os.environ,
+        BENCH_METHOD=page["method"],
+        BENCH_BODY=page["body"],
+        BENCH_STATUS=str(page["status"]),
+    )
+    url = base + page["path"]
     out = subprocess.run(
-        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False
+        [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False, env=env
     )
     match = re.search(r"^BENCH-JSON (.*)$", out.stdout, re.MULTILINE)
     if out.returncode != 0 or match is None:
         raise BenchError(f"wrk failed on {url}:\n{out.stdout}{out.stderr}")
     raw = json.loads(match.group(1))
     errors = sum(raw[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
-    if raw["not_200"] or errors or not raw["requests"]:
-        raise BenchError(f"{url}: {raw['not_200']} answers were not 200, {errors} socket errors")
+    if raw["not_200"] or errors:
+        raise BenchError(
+            f"{url}: {raw['not_200']} answers were not {page['status']}, {errors} socket errors"
+        )
+    if not raw["requests"]:
+        if (
+            warmup
+        ):  # a slow page's first answers (templates compiled in each worker) may take longer
+            return {}
+        raise BenchError(f"{url}: no answer within {seconds} s; give a longer --duration")
     return {
         "requests": raw["requests"],
         "p50_ms": raw["p50_us"] / 1000,
@@ -276,7 +332,7 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
         if proc.poll() is not None:
             raise BenchError(f"gunicorn exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
         try:
-            if fetch(url, None)[0] == 200:
+            if fetch(url, {})[0] == 200:
                 return
         except OSError:
             pass
@@ -284,32 +340,36 @@ def wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise BenchError(f"gunicorn did not answer within 60 s:\n{log.read_text()[-3000:]}")
 
 
-def run_config(db: str, n: int, *, work: Path, procs: Processes, cluster, args, bar) -> dict:
+def run_config(db: str, n: int, *, work: Path, procs: Processes, cluster, store, args, bar) -> dict:
     label = f"{db} {n:,}"
-    work.mkdir(parents=True, exist_ok=True)
-    if db == "sqlite":
-        database_url = f"sqlite:///{work / 'kring.sqlite3'}"
-    else:
-        database_url = cluster.create_database(f"kring_{n}")
-    env = kring_env(work, database_url)
-    python = str(sys.executable)
-
-    bar.set_description(f"{label}: migrate")
-    run_checked([python, "-m", "django", "migrate", "--noinput", "-v0"], env=env, what="migrate")
-    bar.set_description(f"{label}: generate")
-    facts_path = work / "facts.json"
-    began = time.monotonic()
-    run_checked(
-        [python, "-m", "bench.generate", "--cases", str(n), "--out", str(facts_path)],
-        env=env,
-        what="generate",
+    keys = store.keys() if store else None
+    env, facts = fresh_database(
+        db,
+        n,
+        work=work,
+        cluster=cluster,
+        env_for=lambda url: kring_env(work, url, keys),
+        store=store,
+        say=lambda text: bar.set_description(text),
     )
-    facts = json.loads(facts_path.read_text())
     bar.write(
-        f"{label}: generated {facts['cases']:,} cases, {facts['coordinators']:,} coordinators "
-        f"in {facts['teams']} teams ({time.monotonic() - began:.0f} s); carla has "
-        f"{facts['carla_cases']} cases"
+        f"{label}: {facts['cases']:,} cases, {facts['coordinators']:,} coordinators "
+        f"in {facts['teams']} teams; carla has {facts['carla_cases']} cases"
     )
+    # The pages and their identities as bench/cpu.py measures them (bench/cpu_pages.py finds or
+    # adds each page's objects, signs each identity in, checks every page in process).
+    bar.set_description(f"{label}: prepare the pages")
+    described_path = work / "pages.json"
+    run_checked(
+        [sys.executable, "-m", "bench.cpu_pages", "--facts", str(work / "facts.json"),
+         "--out", str(described_path), "--describe", *(["--only", *args.only] if args.only else [])],
+        env=env,
+        what="preparing the pages (bench/cpu_pages.py --describe)",
+    )  # fmt: skip
+    described = json.loads(described_path.read_text(encoding="utf-8"))
+    if not args.all_pages:
+        described["pages"] = [p for p in described["pages"] if p["group"] in ("bare", "daily")]
+    pages, origin = described["pages"], described["origin"]
 
     load = os.getloadavg()[0]
     port = free_port()
@@ -327,43 +387,43 @@ def run_config(db: str, n: int, *, work: Path, procs: Processes, cluster, args, 
     results = {}
     try:
         bar.set_description(f"{label}: start")
-        wait_until_up(base + facts["paths"]["bare"], server, log)
-        cookie = f"{facts['session_cookie']}={facts['session_key']}"
-        verify(base, facts, cookie)
+        wait_until_up(base + pages[0]["path"], server, log)
+        verify(base, described)
         if args.warmup:
             bar.set_description(f"{label}: warm-up")
-            for key, _title, signed_in in TARGETS:
-                wrk(base + facts["paths"][key.removesuffix("_signed_in")],
-                    cookie=cookie if signed_in else None, seconds=args.warmup, args=args)  # fmt: skip
+            for page in pages:
+                wrk(base, page, origin, seconds=args.warmup, args=args, warmup=True)
         # Rounds: every URL once per round, the bare view first. A page is compared with the
         # bare view of its own round, so a neighbour's load that comes and goes (a shared
         # machine) weighs on both sides of the ratio alike.
-        rounds: dict[str, list[dict]] = {key: [] for key, _t, _s in TARGETS}
+        rounds: dict[str, list[dict]] = {page["key"]: [] for page in pages}
         for number in range(1, args.rounds + 1):
-            for key, name, signed_in in TARGETS:
-                bar.set_description(f"{label}: round {number}, {name}")
-                path = facts["paths"][key.removesuffix("_signed_in")]
-                r = wrk(
-                    base + path,
-                    cookie=cookie if signed_in else None,
-                    seconds=args.duration,
-                    args=args,
-                )
-                r["ratio"] = r["p50_ms"] / rounds["bare"][-1]["p50_ms"] if key != "bare" else 1.0
-                rounds[key].append(r)
+            for page in pages:
+                bar.set_description(f"{label}: round {number}, {page['label']}")
+                r = wrk(base, page, origin, seconds=args.duration, args=args)
+                bare = rounds["bare"][-1]["p50_ms"] if page["key"] != "bare" else r["p50_ms"]
+                r["ratio"] = r["p50_ms"] / bare
+                rounds[page["key"]].append(r)
                 bar.write(
-                    f"{label} round {number}: {name:<21} median {r['p50_ms']:7.2f} ms  "
+                    f"{label} round {number}: {page['label']:<28} median {r['p50_ms']:7.2f} ms  "
                     f"p95 {r['p95_ms']:7.2f} ms  {r['rps']:6.0f} req/s  {r['ratio']:5.1f}× bare"
                 )
                 bar.update(1)
         results = {key: summarise(measured) for key, measured in rounds.items()}
-        verify(base, facts, cookie)  # the session held for the whole run
+        verify(base, described)  # the sessions held for the whole run
     finally:
         procs.stop(server)
+        drop_copy(db, n, work=work, cluster=cluster, store=store)
+    facts.pop("session_key", None)  # a credential, even if its database is gone
     return {
         "db": db,
         "cases": n,
         "facts": facts,
+        # What was measured, without the credentials (the sessions in the cookies).
+        "pages": [
+            {k: page[k] for k in ("key", "label", "group", "who", "method", "path")}
+            for page in pages
+        ],
         "results": results,
         "load": [round(load, 2), round(os.getloadavg()[0], 2)],
     }
@@ -372,52 +432,58 @@ def run_config(db: str, n: int, *, work: Path, procs: Processes, cluster, args, 
 # --- reporting ------------------------------------------------------------------------------
 
 
-def evaluate(configs: list[dict], *, factor: float, same_within: float) -> list[str]:
-    """The two targets of the issue; returns the misses, in words (empty: both hold)."""
+def factor_for(db: str, args_factor: float | None) -> float:
+    return args_factor if args_factor is not None else FACTORS[db]
+
+
+def evaluate(configs: list[dict], *, factor: float | None, same_within: float) -> list[str]:
+    """The targets; returns the misses, in words (empty: all hold)."""
     misses = []
     for config in configs:
-        for key in PAGES:
-            ratio = config["results"][key]["ratio"]
-            if ratio > factor:
+        limit = factor_for(config["db"], factor)
+        for page in config["pages"]:
+            if page["group"] != "daily":
+                continue
+            ratio = config["results"][page["key"]]["ratio"]
+            if ratio > limit:
                 misses.append(
-                    f"{config['db']}, {config['cases']:,} cases: {title(key)} median is "
-                    f"{ratio:.1f}× the bare view's (target ≤ {factor:g}×)"
+                    f"{config['db']}, {config['cases']:,} cases: {page['label']} median is "
+                    f"{ratio:.1f}× the bare view's (target ≤ {limit:g}×)"
                 )
     for db in sorted({c["db"] for c in configs}):
         mine = sorted((c for c in configs if c["db"] == db), key=lambda c: c["cases"])
         if len(mine) < 2:
             continue
         small, large = mine[0], mine[-1]
-        for key in PAGES:
+        for page in large["pages"]:
+            key = page["key"]
+            if key not in small["results"]:
+                continue
             a, b = small["results"][key]["p50_ms"], large["results"][key]["p50_ms"]
             large["results"][key]["growth"] = b / a - 1
-            if b > a * (1 + same_within):
+            if page["group"] != "bare" and b > a * (1 + same_within):
                 misses.append(
-                    f"{db}: {title(key)} median {b:.2f} ms with {large['cases']:,} cases against "
-                    f"{a:.2f} ms with {small['cases']:,} (+{(b / a - 1):.0%}, target ≤ "
+                    f"{db}: {page['label']} median {b:.2f} ms with {large['cases']:,} cases "
+                    f"against {a:.2f} ms with {small['cases']:,} (+{(b / a - 1):.0%}, target ≤ "
                     f"+{same_within:.0%})"
                 )
     return misses
 
 
-def title(key: str) -> str:
-    return next(t for k, t, _s in TARGETS if k == key)
-
-
 def table(configs: list[dict]) -> str:
     lines = [
-        "| database | cases | page | median (ms) | p95 (ms) | req/s | × bare median "
+        "| database | cases | page | who | median (ms) | p95 (ms) | req/s | × bare median "
         "| vs fewest cases |",
-        "|---|---:|---|---:|---:|---:|---:|---:|",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|",
     ]
     for config in configs:
-        for key, name, _signed_in in TARGETS:
-            r = config["results"][key]
-            ratio = r["ratio"]
+        for page in config["pages"]:
+            r = config["results"][page["key"]]
             growth = f"{r['growth']:+.0%}" if "growth" in r else ""
             lines.append(
-                f"| {config['db']} | {config['cases']:,} | {name} | {r['p50_ms']:.2f} | "
-                f"{r['p95_ms']:.2f} | {r['rps']:,.0f} | {ratio:.1f} | {growth} |"
+                f"| {config['db']} | {config['cases']:,} | {page['label']} | {page['who']} | "
+                f"{r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['rps']:,.0f} | {r['ratio']:.1f} | "
+                f"{growth} |"
             )
     return "\n".join(lines)
 
@@ -490,8 +556,13 @@ def markdown(report: dict) -> str:
         lines += [f"- {miss}" for miss in report["misses"]]
     else:
         lines.append(
-            f"Both targets held in this run: every page within {a['factor']:g}× the bare view's "
-            f"median, and within +{a['same_within']:.0%} from the fewest to the most cases."
+            "Every target held in this run: every daily page within "
+            + ", ".join(
+                f"{factor_for(db, a['factor']):g}× on {db}"
+                for db in sorted({c["db"] for c in report["configs"]})
+            )
+            + f" the bare view's median, and within +{a['same_within']:.0%} from the fewest to "
+            "the most cases."
         )
     return "\n".join(lines) + "\n"
 
@@ -534,13 +605,54 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
-    parser.add_argument("--factor", type=float, default=3.0, help="target: page ≤ factor × bare")
+    parser.add_argument(
+        "--factor",
+        type=float,
+        help="target: daily page ≤ factor × bare (default 10 on SQLite, 12 on PostgreSQL)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", metavar="URLKEY", help="these pages (and the bare view) only"
+    )
+    parser.add_argument(
+        "--all-pages",
+        action="store_true",
+        help="also the new page of each stage (poll, conference mode, plan, signing, tracker, "
+        "figures), not only the daily pages",
+    )
     parser.add_argument(
         "--same-within", type=float, default=0.2, help="target: most vs fewest cases, relative"
     )
+    add_store_arguments(parser)
     parser.add_argument("--keep", action="store_true", help="keep var/bench/ (databases, logs)")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     return parser.parse_args(argv)
+
+
+def add_store_arguments(parser) -> None:
+    parser.add_argument(
+        "--store",
+        nargs="?",
+        const=STORE,
+        type=Path,
+        help=f"generate each database once and keep it in STORE (default {STORE.relative_to(ROOT)}); "
+        "every run measures a copy (bench/databases.py)",
+    )
+    parser.add_argument(
+        "--regenerate",
+        action="store_true",
+        help="with --store: generate the stored databases again",
+    )
+
+
+def open_store(args) -> Store | None:
+    return Store(args.store, regenerate=args.regenerate) if args.store else None
+
+
+def start_cluster(store: Store | None) -> Postgres:
+    """A throwaway cluster, or the store's kept one."""
+    cluster = Postgres(store.postgres_data if store else None)
+    cluster.start()
+    return cluster
 
 
 def main(argv=None) -> int:
@@ -559,6 +671,7 @@ def main(argv=None) -> int:
     run_dir = ROOT / "var" / "bench" / stamp
     run_dir.mkdir(parents=True)
     procs = Processes()
+    store = open_store(args)
     configs = []
     load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     postgres_version = ""
@@ -571,14 +684,20 @@ def main(argv=None) -> int:
             env=static_env,
             what="collectstatic",
         )
-        steps = len(args.db) * len(args.cases) * len(TARGETS) * args.rounds
+        from bench.cpu_pages import PAGES
+
+        per_config = (
+            len(args.only) + 1
+            if args.only
+            else len([k for k, _l, group in PAGES if args.all_pages or group in ("bare", "daily")])
+        )
+        steps = len(args.db) * len(args.cases) * per_config * args.rounds
         with tqdm(total=steps, unit="url", dynamic_ncols=True) as bar:
             for db in args.db:
                 cluster = None
                 if db == "postgres":
-                    cluster = Postgres()
+                    cluster = start_cluster(store)
                     procs.clusters.append(cluster)
-                    cluster.start()
                     postgres_version = cluster.version
                 for n in args.cases:
                     configs.append(
@@ -588,6 +707,7 @@ def main(argv=None) -> int:
                             work=run_dir / f"{db}-{n}",
                             procs=procs,
                             cluster=cluster,
+                            store=store,
                             args=args,
                             bar=bar,
                         )
@@ -595,7 +715,7 @@ def main(argv=None) -> int:
                 if cluster is not None:
                     cluster.stop()
                     procs.clusters.remove(cluster)
-    except BenchError as exc:
+    except (BenchError, DatabaseError) as exc:
         print(f"\nbench: {exc}\nbench: logs and databases kept in {run_dir}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -629,8 +749,13 @@ def main(argv=None) -> int:
     print(table(configs))
     print()
     print("\n".join(f"MISSED: {m}" for m in misses) or "Both targets held.")
-    RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_JSON.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    # A quick look (--no-doc) leaves the recorded results (and the doc made from them) alone.
+    results = (
+        RESULTS_JSON if not args.no_doc else ROOT / "var" / "bench" / "results" / "latest.json"
+    )
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    print(f"Written: {results.relative_to(ROOT)}")
     if not args.no_doc:
         write_doc(DOC, markdown(report))
         print(f"Written: {DOC.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")

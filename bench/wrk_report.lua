@@ -1,6 +1,15 @@
--- wrk script for bench/run.py: counts responses that are not 200 (a redirect to the login
--- page would otherwise pass for a fast page) and prints one JSON line with the percentiles.
+-- wrk script for bench/run.py: sends the method and body of BENCH_METHOD and BENCH_BODY (a GET
+-- without them), counts responses whose status is not BENCH_STATUS (200 without it: a redirect
+-- to the login page would otherwise pass for a fast page) and prints one JSON line with the
+-- percentiles. Headers (the cookie, a POST's content type) come with wrk's -H.
 local threads = {}
+
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+local body = os.getenv("BENCH_BODY") or ""
+if body ~= "" then
+  wrk.body = body
+end
+local expected = tonumber(os.getenv("BENCH_STATUS") or "200")
 
 function setup(thread)
   table.insert(threads, thread)
@@ -11,7 +20,7 @@ function init(args)
 end
 
 function response(status, headers, body)
-  if status ~= 200 then
+  if status ~= expected then
     not_ok = not_ok + 1
   end
 end
