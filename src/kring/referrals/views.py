@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
-from kring.core import ratelimit
+from kring.core import page_cache, ratelimit
 from kring.referrals import privacy as privacy_policy
 from kring.referrals.actions import submit_referral
 from kring.referrals.forms import (
@@ -32,20 +32,26 @@ def _contact() -> dict:
     }
 
 
+FORM_TEMPLATE = "referrals/request_form.html"
+
+
+def _form_context(form, people, **context) -> dict:
+    return {
+        "form": form,
+        "people": people,
+        "honeypot_field": HONEYPOT_FIELD,
+        "description_max_length": DESCRIPTION_MAX_LENGTH,
+        **_contact(),
+        **context,
+    }
+
+
+def _empty_form_context() -> dict:
+    return _form_context(ReferralForm(), PeopleFormSet())
+
+
 def _form_page(request, form, people, *, status=200, **context):
-    response = render(
-        request,
-        "referrals/request_form.html",
-        {
-            "form": form,
-            "people": people,
-            "honeypot_field": HONEYPOT_FIELD,
-            "description_max_length": DESCRIPTION_MAX_LENGTH,
-            **_contact(),
-            **context,
-        },
-        status=status,
-    )
+    response = render(request, FORM_TEMPLATE, _form_context(form, people, **context), status=status)
     if request.method == "POST":
         # The page now holds what the visitor typed: no copy in any cache.
         add_never_cache_headers(response)
@@ -56,7 +62,8 @@ def _form_page(request, form, people, *, status=200, **context):
 def new_referral(request):
     """R1: anyone may ask for a conference."""
     if request.method == "GET":
-        return _form_page(request, ReferralForm(), PeopleFormSet())
+        # The empty form is the same for every anonymous visitor: kept per process and language.
+        return page_cache.anonymous_page(request, FORM_TEMPLATE, _empty_form_context)
 
     if request.POST.get(HONEYPOT_FIELD, "").strip():
         # A robot filled in the trap: it sees the usual confirmation; nothing is kept or sent.
