@@ -48,6 +48,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 RESULTS = ROOT / "bench" / "results"
 BEGIN, END = "<!-- cpu:results:begin -->", "<!-- cpu:results:end -->"
+PROFILE_BEGIN, PROFILE_END = "<!-- cpu:profile:begin -->", "<!-- cpu:profile:end -->"
+# The columns of the profile table in the doc: own time of these groups (the rest is "other").
+PROFILE_COLUMNS = [
+    ("template rendering", "templates"),
+    ("forms", "forms"),
+    ("ORM", "ORM"),
+    ("database driver", "driver"),
+    ("translation", "translation"),
+    ("URLs", "URLs"),
+    ("Django helpers", "Django helpers"),
+    ("Python built-ins", "built-ins"),
+    ("Kring (views, policy, queries)", "Kring"),
+]
 
 # Issue 15, point 3: in CPU per request, in process, as a ratio to the anonymous bare view.
 DAILY_LIMIT = 30.0
@@ -241,6 +254,50 @@ def write_results_doc() -> None:
     print(f"Written: {DOC.relative_to(ROOT)}")
 
 
+def profile_markdown(report: dict) -> str:
+    """Where each profiled page's CPU goes: own time by group, as shares of the page."""
+    m = report["machine"]
+    head = " | ".join(title for _g, title in PROFILE_COLUMNS)
+    lines = [
+        f"Profiled at commit `{m['commit']}` with:",
+        "",
+        "```sh",
+        report["command"],
+        "```",
+        "",
+        "Own time by group, as a share of each page's CPU under cProfile (a built-in's or a "
+        "helper's time goes to its callers' groups; the profiler slows Python-heavy code most, "
+        "so read shares, not milliseconds), and the number of queries made through the ORM:",
+        "",
+        f"| database | cases | page | {head} | other | ORM queries |",
+        "|---|---:|---|" + "---:|" * (len(PROFILE_COLUMNS) + 2),
+    ]
+    for config in report["configs"]:
+        for p in config["profiles"]:
+            shares = {g["group"]: g["share"] for g in p["groups"]}
+            known = [shares.get(group, 0.0) for group, _t in PROFILE_COLUMNS]
+            cells = " | ".join(f"{share:.0%}" for share in known)
+            entry = {e["what"]: e for e in p["entry_points"]}
+            queries = entry.get("ORM: SQL built and run (execute_sql)", {}).get("calls", 0)
+            lines.append(
+                f"| {config['db']} | {config['cases']:,} | {p['label']} | {cells} | "
+                f"{max(0.0, 1 - sum(known)):.0%} | {queries:.0f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_profile_doc(db: str) -> None:
+    path = RESULTS / f"cpu-profile-{db}.json"
+    write_doc(
+        DOC,
+        profile_markdown(json.loads(path.read_text(encoding="utf-8"))),
+        begin=PROFILE_BEGIN,
+        end=PROFILE_END,
+        heading="## CPU per request, in process: where the time goes",
+    )
+    print(f"Written: {DOC.relative_to(ROOT)}")
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.doc_only:
@@ -315,6 +372,8 @@ def main(argv=None) -> int:
                 encoding="utf-8",
             )
             print(f"Written: {path.relative_to(ROOT)} and {text.relative_to(ROOT)}")
+            if not args.no_doc:
+                write_profile_doc(db)
         return 0
     for db, found in configs.items():
         report = {

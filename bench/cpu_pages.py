@@ -560,6 +560,7 @@ GROUPS = [
 # Entry points whose cumulative time says what a piece of work costs, wherever its code lives.
 ENTRY_POINTS = [
     ("templates (render_to_string)", "django/template/loader.py", "render_to_string"),
+    ("Jinja2 templates (Template.render)", "jinja2/environment.py", "render"),
     ("ORM: querysets evaluated (_fetch_all)", "django/db/models/query.py", "_fetch_all"),
     ("ORM: SQL built and run (execute_sql)", "django/db/models/sql/compiler.py", "execute_sql"),
     ("database calls (cursor execute)", "django/db/backends/utils.py", "_execute"),
