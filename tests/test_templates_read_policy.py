@@ -42,8 +42,9 @@ NOT_ACTIONS = {
     # nothing and names no one.
     "signing:verify": "the public verification page, open to everyone",
 }
-TAG = re.compile(r"{%\s*(\w+)(.*?)%}", re.S)
-URL = re.compile(r"""url\s+['"]([\w:]+)['"]""")
+# A tag, or in a Jinja2 page template (ADR 0020) a {{ url('app:name', ...) }}, read as a url tag.
+TAG = re.compile(r"{%\s*(\w+)(.*?)%}|{{\s*(url)\((.*?)\)\s*}}", re.S)
+URL = re.compile(r"""url(?:\s+|\(\s*)['"]([\w:]+)['"]""")
 
 
 def _methods(view) -> set[str]:
@@ -88,7 +89,7 @@ def _action_links(text: str, actions: set[str]):
     action in a template."""
     stack: list[str] = []
     for match in TAG.finditer(text):
-        tag, rest = match.group(1), match.group(2)
+        tag, rest = match.group(1) or match.group(3), match.group(2) or match.group(4)
         if tag == "if":
             stack.append(rest)
         elif tag == "elif" and stack:
@@ -106,6 +107,7 @@ def _action_links(text: str, actions: set[str]):
 def _templates():
     for app in APPS:
         yield from sorted((ROOT / app / "templates").rglob("*.html"))
+        yield from sorted((ROOT / app / "jinja2").rglob("*.html"))
 
 
 def test_the_check_knows_the_actions():
@@ -130,6 +132,13 @@ def test_the_check_finds_an_unguarded_link():
     found = list(_action_links(text, {"circle:invite", "circle:respond"}))
     guarded = [any("may." in c and not c.startswith("not (") for c in conds) for _n, conds in found]
     assert guarded == [False, True, False]
+
+
+def test_the_check_reads_a_jinja2_page_template():
+    text = """{% if may.stop %}<a href="{{ url('cases:stop', case.pk) }}">x</a>{% endif %}
+    <a href="{{ url('cases:decline', case.pk) }}">y</a>"""
+    found = list(_action_links(text, {"cases:stop", "cases:decline"}))
+    assert found == [("cases:stop", [" may.stop "]), ("cases:decline", [])]
 
 
 # --- links made from a list: the circle page's task list (issue 8, point 11) ------------------------
