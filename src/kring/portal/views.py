@@ -106,9 +106,10 @@ def _latest_consent(consents, given_by_pk):
 def home(request, participant):
     case = participant.case
     consents = list(participant.consents.all())
+    my_wards = _wards(participant)
     wards = [
         {"participant": ward, "consent": _latest_consent(ward.consents.all(), participant.pk)}
-        for ward in _wards(participant)
+        for ward in my_wards
     ]
     record("portal.viewed", actor=_me(participant), case=case, obj=participant)
     return render(
@@ -127,7 +128,7 @@ def home(request, participant):
             "Status": Status,
             # Panels of later stages (the date poll, ...), through portal.registry.
             "panels": registry.home_panels(participant),
-            **_possible(participant),
+            **_possible(participant, my_wards),
         },
     )
 
@@ -136,14 +137,14 @@ def _first_name(name: str) -> str:
     return name.split()[0] if name.strip() else name
 
 
-def _possible(participant) -> dict:
+def _possible(participant, wards=None) -> dict:
     """What the page offers, read from the circle's policy, which the actions enforce again
-    when the POST arrives."""
+    when the POST arrives. `wards`: _wards(participant), if the caller has it already."""
     me = _me(participant)
     return {
         "may": options(
             respond=policy.may_respond(me, participant),
-            consent=_may_consent_for_anyone(me, participant),
+            consent=_may_consent_for_anyone(me, participant, wards),
             nominate=policy.may_nominate(me, participant),
             withdraw=policy.may_withdraw(me, participant),
             ask_question=policy.may_ask_question(me, participant),
@@ -151,12 +152,15 @@ def _possible(participant) -> dict:
     }
 
 
-def _may_consent_for_anyone(me, participant):
+def _may_consent_for_anyone(me, participant, wards=None):
     """Consent is offered while the participant, or a minor they are guardian of, still has to
-    give it; once given (and counting) it is shown as given, not asked again (issue 8, point 6)."""
+    give it; once given (and counting) it is shown as given, not asked again (issue 8, point 6).
+    The minors are read only when needed, unless the caller has them (`wards`)."""
     own = policy.may_consent(me, participant)
-    if own is not None and any(policy.may_consent(me, w) is None for w in _wards(participant)):
-        return None
+    if own is not None:
+        minors = _wards(participant) if wards is None else wards
+        if any(policy.may_consent(me, ward) is None for ward in minors):
+            return None
     return own
 
 
