@@ -66,10 +66,25 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--store",
+        nargs="?",
+        const=ROOT / "var" / "bench" / "store",
+        type=Path,
+        help="measure a copy of the stored generation of --cases (bench/databases.py; default "
+        "var/bench/store) instead of generating",
+    )
+    parser.add_argument(
+        "--db", choices=["sqlite", "postgres"], default="sqlite", help="with --store"
+    )
     args = parser.parse_args(argv)
 
     work = None
-    if not os.environ.get("KRING_DATABASE_URL"):
+    copy = None
+    if args.store:
+        copy = _stored_copy(args)
+        work = copy["work"]
+    elif not os.environ.get("KRING_DATABASE_URL"):
         work = ROOT / "var" / "bench-figures"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -98,14 +113,17 @@ def main(argv=None) -> int:
 
     vendor = connection.vendor
     began = time.monotonic()
-    call_command("migrate", "--noinput", verbosity=0, skip_checks=True)
-    facts = generate(
-        args.cases,
-        seed=args.seed,
-        progress=Progress(args.cases, label=f"{vendor}: generate", quiet=args.quiet),
-        fast_sqlite=True,
-    )
-    analyze()
+    if copy is not None:
+        facts = copy["facts"]
+    else:
+        call_command("migrate", "--noinput", verbosity=0, skip_checks=True)
+        facts = generate(
+            args.cases,
+            seed=args.seed,
+            progress=Progress(args.cases, label=f"{vendor}: generate", quiet=args.quiet),
+            fast_sqlite=True,
+        )
+        analyze()
     generated_s = time.monotonic() - began
 
     today = timezone.localdate()
@@ -217,10 +235,46 @@ def main(argv=None) -> int:
         print(f"  {name}, each query:")
         for query in each:
             print(f"    {query['ms']:9.1f} ms  {query['sql']}")
+    connection.close()
+    if copy is not None:
+        _drop_stored_copy(copy)
     if work is not None and not args.keep:
-        connection.close()
         shutil.rmtree(work, ignore_errors=True)
     return 0 if same else 1
+
+
+def _stored_copy(args) -> dict:
+    """A copy of the store's generation (bench/databases.py), its settings in os.environ."""
+    sys.path.insert(0, str(ROOT))
+    from bench.databases import Store, fresh_database
+    from bench.run import kring_env, start_cluster
+
+    store = Store(args.store)
+    work = ROOT / "var" / "bench-figures"
+    shutil.rmtree(work, ignore_errors=True)
+    cluster = start_cluster(store) if args.db == "postgres" else None
+    env, facts = fresh_database(
+        args.db,
+        args.cases,
+        work=work,
+        cluster=cluster,
+        env_for=lambda url: kring_env(work, url, store.keys()),
+        store=store,
+    )
+    os.environ.update(
+        {k: v for k, v in env.items() if k.startswith("KRING_") or k == "DJANGO_SETTINGS_MODULE"}
+    )
+    return {"work": work, "facts": facts, "cluster": cluster, "store": store, "db": args.db,
+            "cases": args.cases}  # fmt: skip
+
+
+def _drop_stored_copy(copy: dict) -> None:
+    from bench.databases import drop_copy
+
+    drop_copy(copy["db"], copy["cases"], work=copy["work"], cluster=copy["cluster"],
+              store=copy["store"])  # fmt: skip
+    if copy["cluster"] is not None:
+        copy["cluster"].stop()
 
 
 def _each_query(connection, fn) -> list[dict]:
