@@ -183,7 +183,7 @@ def case_detail(request, pk):
     is_coordinator = case.coordinator_id == request.user.pk
     referral_people = list(case.referral.people.all())
     record("case.viewed", actor=request.user, case=case, obj=case)
-    return render_page(
+    return render(
         request,
         "cases/case_detail.html",
         {
