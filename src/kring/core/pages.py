@@ -35,6 +35,7 @@ Printed values are escaped by Django's conditional_escape, as in the form render
 
 import datetime
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
@@ -49,7 +50,7 @@ from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_url
 from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from django.utils.translation import gettext, ngettext
 
 from kring.core import forms
@@ -95,7 +96,7 @@ def _day_month_year(value: Any) -> str:
 # The formats Kring's page templates use, written as django.utils.dateformat writes them (j: the
 # day without zero, F: the month's name in the active language, Y: four digits, H and i: two
 # digits, c: isoformat()), without parsing the format on every call.
-_FORMATS = {
+_FORMATS: dict[str, Callable[[Any], str]] = {
     "c": lambda value: value.isoformat(),
     "j F Y": _day_month_year,
     "j F Y, H:i": lambda value: f"{_day_month_year(value)}, {value.hour:02d}:{value.minute:02d}",
@@ -111,7 +112,7 @@ def date(value: Any, arg: str | None = None) -> str:
     if fast is not None and isinstance(value, datetime.date):
         if ":" in (arg or "") and not isinstance(value, datetime.datetime):
             return defaultfilters.date(value, arg)  # a date has no time: Django's message
-        return fast(value)
+        return str(fast(value))
     return defaultfilters.date(value, arg)
 
 
@@ -176,7 +177,7 @@ def engine() -> Jinja2:
 
 def render_blocks(request: HttpRequest, template_name: str, context: dict) -> dict[str, SafeString]:
     """Each block of the page's Jinja2 template, rendered; a block the template lacks is empty."""
-    template = engine().get_template(template_name).template  # type: ignore[attr-defined]
+    template = engine().get_template(template_name).template
     jinja_context = template.new_context({**context, **csrf(request), "request": request})
     return {
         f"page_{name}": mark_safe(
