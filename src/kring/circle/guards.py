@@ -5,6 +5,7 @@ met, or the reason in plain words, citing the rule, when it is not. The lifecycl
 from django.utils.translation import gettext as _
 
 from kring.circle.models import HAS_LEFT, RiskFlag, Side, Status
+from kring.circle.recorded import loaded, recorded
 
 
 def main_person(participant):
@@ -43,7 +44,7 @@ def acknowledged(participant) -> bool:
 
 
 def _latest_acknowledgment(participant):
-    cached = getattr(participant, "_prefetched_objects_cache", {}).get("acknowledgments")
+    cached = loaded(participant, "acknowledgments")
     if cached is not None:
         return max(cached, key=lambda a: (a.recorded_at, a.pk), default=None)
     return participant.acknowledgments.order_by("-recorded_at", "-pk").first()
@@ -107,7 +108,7 @@ def may_be_invited(participant) -> str | None:
 def has_consent(participant, consents=None) -> bool:
     """R9: consent given; for a minor, by the minor and by the parent or guardian."""
     if consents is None:
-        consents = list(participant.consents.all())
+        consents = recorded(participant, "consents")
     givers = {c.given_by_id for c in consents}
     if participant.pk not in givers:
         return False
@@ -175,7 +176,9 @@ def both_sides_take_part(case, *, people=None, **_kw):
 
 def everyone_prepared(case, *, people=None, **_kw):
     """R7: the coordinator has spoken with everyone who takes part."""
-    missing = [p.name for p in _circle(case, people) if p.takes_part and not p.conversations.all()]
+    missing = [
+        p.name for p in _circle(case, people) if p.takes_part and not recorded(p, "conversations")
+    ]
     if missing:
         return _("Not everyone has had a preparatory conversation yet: %(names)s.") % {
             "names": ", ".join(missing)
@@ -188,7 +191,8 @@ def everyone_consented(case, *, people=None, **_kw):
     missing = [
         p.name
         for p in _circle(case, people)
-        if p.takes_part and (p.status != Status.ACCEPTED or not has_consent(p, p.consents.all()))
+        if p.takes_part
+        and (p.status != Status.ACCEPTED or not has_consent(p, recorded(p, "consents")))
     ]
     if missing:
         return _("Not everyone has accepted and given consent yet: %(names)s.") % {

@@ -29,6 +29,7 @@ from kring.circle.models import (
     Side,
     Status,
 )
+from kring.circle.recorded import any_recorded, recorded
 from kring.core.policy import Refusal, deny, first, rule
 from kring.referrals.models import ReferralPerson
 
@@ -239,16 +240,16 @@ def may_remove_participant(actor: By, participant: Participant) -> Refusal | Non
 
 
 def _untouched(participant: Participant) -> Refusal | None:
-    if participant.status != Status.TO_INVITE or participant.invitations.exists():
+    if participant.status != Status.TO_INVITE or any_recorded(participant, "invitations"):
         return rule(
             "invited",
             _("%(name)s has been invited: record a withdrawal instead of removing them.")
             % {"name": participant.name},
         )
     if (
-        participant.conversations.exists()
-        or participant.acknowledgments.exists()
-        or participant.consents.exists()
+        any_recorded(participant, "conversations")
+        or any_recorded(participant, "acknowledgments")
+        or any_recorded(participant, "consents")
     ):
         return rule(
             "has_history",
@@ -346,7 +347,7 @@ def _consent_given(actor: By, participant: Participant) -> Refusal | None:
             givers.add(participant.guardian_id)
     current = {
         c.given_by_id
-        for c in participant.consents.all()
+        for c in recorded(participant, "consents")
         if c.information_version == information.CURRENT_VERSION
     }
     if not givers <= current:

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 
 from kring.circle import guards
 from kring.circle.models import Acknowledgment, Participant, Side
+from kring.circle.recorded import LOADED
 
 
 @dataclass
@@ -35,17 +36,21 @@ class Circle:
 
 
 def participants_of(case, *, full: bool):
-    """The participants of `case`; `full` adds what only the coordinator sees."""
+    """The participants of `case`; `full` adds what only the coordinator sees: their
+    acknowledgments, consents, conversations and invitations, each as a plain list under its
+    name in circle.recorded.LOADED (read through circle.recorded), not as a prefetched relation,
+    which Django builds a queryset for per participant and relation (issue 15)."""
     queryset = case.participants.order_by("pk")
     if full:
         queryset = queryset.prefetch_related(
             Prefetch(
                 "acknowledgments",
                 queryset=Acknowledgment.objects.select_related("recorded_by"),
+                to_attr=LOADED["acknowledgments"],
             ),
-            "consents",
-            "conversations",
-            "invitations",
+            Prefetch("consents", to_attr=LOADED["consents"]),
+            Prefetch("conversations", to_attr=LOADED["conversations"]),
+            Prefetch("invitations", to_attr=LOADED["invitations"]),
         )
     return list(queryset)
 
@@ -65,14 +70,11 @@ def _wire(participants, case):
 
 
 def _add_coordinator_details(p) -> None:
-    acknowledgments = list(p.acknowledgments.all())
     p.latest_acknowledgment = max(
-        acknowledgments, key=lambda a: (a.recorded_at, a.pk), default=None
+        p.acknowledgment_list, key=lambda a: (a.recorded_at, a.pk), default=None
     )
-    conversations = list(p.conversations.all())
-    p.spoken = bool(conversations)
-    p.conversation_list = conversations
-    consents = list(p.consents.all())
+    p.spoken = bool(p.conversation_list)
+    consents = p.consent_list
     p.own_consent = next((c for c in reversed(consents) if c.given_by_id == p.pk), None)
     p.guardian_consent = (
         next((c for c in reversed(consents) if c.given_by_id == p.guardian_id), None)
@@ -80,7 +82,7 @@ def _add_coordinator_details(p) -> None:
         else None
     )
     p.consented = guards.has_consent(p, consents)
-    invitations = list(p.invitations.all())
+    invitations = p.invitation_list
     p.last_invitation = invitations[-1] if invitations else None
 
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kring.cases.lifecycle import State
+from kring.circle.information import CURRENT_VERSION
 from kring.circle.models import (
     Acknowledgment,
     Consent,
@@ -34,7 +35,6 @@ from kring.circle.models import (
     Side,
     Status,
 )
-from kring.circle.information import CURRENT_VERSION
 from kring.referrals.models import ReferralPerson
 from kring.testing.auth import force_verified_login
 from kring.testing.factories import CaseFactory, ReferralFactory
@@ -53,9 +53,7 @@ def _at(month, day, hour=10, minute=0) -> datetime.datetime:
 
 
 def _person(pk, name, side, *, case, by, **fields) -> Participant:
-    return Participant.objects.create(
-        pk=pk, case=case, name=name, side=side, added_by=by, **fields
-    )
+    return Participant.objects.create(pk=pk, case=case, name=name, side=side, added_by=by, **fields)
 
 
 def _build(carla, state: str):
@@ -74,43 +72,96 @@ def _build(carla, state: str):
     )
     p = {}
     p["daan"] = _person(
-        9201, "Daan", Side.RESPONSIBLE, case=case, by=carla, status=Status.ACCEPTED,
-        email="daan@example.org", phone="06 1111 2222", address="Straat 1\n1234 AB Utrecht",
+        9201,
+        "Daan",
+        Side.RESPONSIBLE,
+        case=case,
+        by=carla,
+        status=Status.ACCEPTED,
+        email="daan@example.org",
+        phone="06 1111 2222",
+        address="Straat 1\n1234 AB Utrecht",
     )
     p["bas"] = _person(9202, "Bas", Side.RESPONSIBLE, case=case, by=carla, status=Status.WITHDRAWN)
     p["joost"] = _person(
-        9203, "Joost", Side.SUPPORTER, case=case, by=carla, supports=p["daan"],
-        relation=AWKWARD, status=Status.INVITED, language="en", interpreter_needed=True,
-        interpreter_language="Engels", accessibility_needs="Rolstoel",
+        9203,
+        "Joost",
+        Side.SUPPORTER,
+        case=case,
+        by=carla,
+        supports=p["daan"],
+        relation=AWKWARD,
+        status=Status.INVITED,
+        language="en",
+        interpreter_needed=True,
+        interpreter_language="Engels",
+        accessibility_needs="Rolstoel",
     )
     p["sanne"] = _person(
-        9204, "Sanne", Side.HARMED, case=case, by=carla, status=Status.TO_INVITE,
-        wishes=f"Geen {AWKWARD}", email="sanne@example.org",
+        9204,
+        "Sanne",
+        Side.HARMED,
+        case=case,
+        by=carla,
+        status=Status.TO_INVITE,
+        wishes=f"Geen {AWKWARD}",
+        email="sanne@example.org",
     )
     p["ria"] = _person(
-        9205, "Ria", Side.SUPPORTER, case=case, by=carla, supports=p["sanne"],
+        9205,
+        "Ria",
+        Side.SUPPORTER,
+        case=case,
+        by=carla,
+        supports=p["sanne"],
         status=Status.DECLINED,
     )
     p["mees"] = _person(
-        9206, "Mees", Side.SUPPORTER, case=case, by=carla, supports=p["sanne"], is_minor=True,
-        guardian=p["sanne"], status=Status.INVITED,
+        9206,
+        "Mees",
+        Side.SUPPORTER,
+        case=case,
+        by=carla,
+        supports=p["sanne"],
+        is_minor=True,
+        guardian=p["sanne"],
+        status=Status.INVITED,
     )
     p["lot"] = _person(
-        9207, "Lot", Side.SUPPORTER, case=case, by=carla, supports=p["daan"], is_minor=True,
+        9207,
+        "Lot",
+        Side.SUPPORTER,
+        case=case,
+        by=carla,
+        supports=p["daan"],
+        is_minor=True,
     )
     p["harm"] = _person(9208, "Harm", Side.HARMED, case=case, by=carla)
     p["leraar"] = _person(9209, "Leraar", Side.OTHER, case=case, by=carla, phone="030 123")
     p["erik"] = _person(
-        9210, "Erik", Side.OTHER, case=case, by=carla, status=Status.WITHDRAWN,
+        9210,
+        "Erik",
+        Side.OTHER,
+        case=case,
+        by=carla,
+        status=Status.WITHDRAWN,
         erased_at=_at(3, 27),
     )
     Acknowledgment.objects.create(
-        pk=9301, participant=p["daan"], acknowledges=state != "unacknowledged",
-        given_at=_at(3, 28, 23, 30), mode=Mode.IN_PERSON, recorded_by=carla,
+        pk=9301,
+        participant=p["daan"],
+        acknowledges=state != "unacknowledged",
+        given_at=_at(3, 28, 23, 30),
+        mode=Mode.IN_PERSON,
+        recorded_by=carla,
     )
     Acknowledgment.objects.create(
-        pk=9302, participant=p["bas"], acknowledges=False, given_at=_at(3, 29, 9),
-        mode=Mode.PHONE, recorded_by=carla,
+        pk=9302,
+        participant=p["bas"],
+        acknowledges=False,
+        given_at=_at(3, 29, 9),
+        mode=Mode.PHONE,
+        recorded_by=carla,
     )
     for pk, who, day, notes in [
         (9401, "daan", 27, AWKWARD),
@@ -119,8 +170,12 @@ def _build(carla, state: str):
         (9404, "sanne", 30, ""),
     ]:
         Conversation.objects.create(
-            pk=pk, participant=p[who], held_at=_at(3, day, 14), mode=Mode.IN_PERSON,
-            notes=notes, recorded_by=carla,
+            pk=pk,
+            participant=p[who],
+            held_at=_at(3, day, 14),
+            mode=Mode.IN_PERSON,
+            notes=notes,
+            recorded_by=carla,
         )
     for pk, who, giver, version in [
         (9501, "daan", "daan", CURRENT_VERSION),
@@ -128,35 +183,69 @@ def _build(carla, state: str):
         (9503, "joost", "joost", "0"),
     ]:
         Consent.objects.create(
-            pk=pk, participant=p[who], given_by=p[giver], information_version=version,
-            given_at=_at(3, 30, 11), mode=Mode.PHONE, obtained_by=carla,
-            legal_advice="yes", interpreter="no", support_person="yes",
+            pk=pk,
+            participant=p[who],
+            given_by=p[giver],
+            information_version=version,
+            given_at=_at(3, 30, 11),
+            mode=Mode.PHONE,
+            obtained_by=carla,
+            legal_advice="yes",
+            interpreter="no",
+            support_person="yes",
         )
     for pk, who in [(9601, "daan"), (9602, "joost"), (9603, "mees"), (9604, "ria")]:
         Invitation.objects.create(
-            pk=pk, participant=p[who], channel=Invitation.Channel.values[0],
-            sent_at=_at(3, 29, 16), sent_by=carla,
+            pk=pk,
+            participant=p[who],
+            channel=Invitation.Channel.values[0],
+            sent_at=_at(3, 29, 16),
+            sent_by=carla,
         )
     Nomination.objects.create(
-        pk=9701, case=case, nominated_by=p["sanne"], name="Oma", relation=AWKWARD,
+        pk=9701,
+        case=case,
+        nominated_by=p["sanne"],
+        name="Oma",
+        relation=AWKWARD,
         via=Mode.PHONE,
     )
     Nomination.objects.create(
-        pk=9702, case=case, nominated_by=p["daan"], name="Ria", via=Mode.IN_PERSON,
-        decision=Nomination.Decision.INVITED, participant=p["ria"],
+        pk=9702,
+        case=case,
+        nominated_by=p["daan"],
+        name="Ria",
+        via=Mode.IN_PERSON,
+        decision=Nomination.Decision.INVITED,
+        participant=p["ria"],
     )
     Nomination.objects.create(
-        pk=9703, case=case, nominated_by=p["ria"], name="Buurman", via=Mode.PHONE,
-        decision=Nomination.Decision.values[-1], decision_reason=AWKWARD,
+        pk=9703,
+        case=case,
+        nominated_by=p["ria"],
+        name="Buurman",
+        via=Mode.PHONE,
+        decision=Nomination.Decision.values[-1],
+        decision_reason=AWKWARD,
     )
     Nomination.objects.filter(case=case).update(created_at=_at(3, 29, 22, 59))
     RiskFlag.objects.create(
-        pk=9801, case=case, kind=RiskFlag.Kind.values[0], level=RiskFlag.Level.HIGH,
-        assessment=AWKWARD, recorded_by=carla,
+        pk=9801,
+        case=case,
+        kind=RiskFlag.Kind.values[0],
+        level=RiskFlag.Level.HIGH,
+        assessment=AWKWARD,
+        recorded_by=carla,
     )
     RiskFlag.objects.create(
-        pk=9802, case=case, kind=RiskFlag.Kind.values[-1], level=RiskFlag.Level.values[0],
-        assessment="Laag", recorded_by=carla, resolved_at=_at(3, 30), resolution="Besproken",
+        pk=9802,
+        case=case,
+        kind=RiskFlag.Kind.values[-1],
+        level=RiskFlag.Level.values[0],
+        assessment="Laag",
+        recorded_by=carla,
+        resolved_at=_at(3, 30),
+        resolution="Besproken",
     )
     Participant.objects.filter(case=case).update(added_at=_at(3, 21))
     return case
