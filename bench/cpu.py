@@ -113,7 +113,7 @@ def run_config(db: str, n: int, *, work: Path, cluster, store, args) -> dict:
     try:
         run_checked(command, env=env, what="the measurement (bench/cpu_pages.py)")
     finally:
-        drop_copy(db, n, work=work, cluster=cluster, store=store)
+        drop_copy(db, n, work=work, cluster=cluster, store=store, keep=args.keep)
     measured = json.loads(out.read_text())
     facts.pop("session_key", None)  # a credential, even if its database is gone
     return {
@@ -151,6 +151,35 @@ def evaluate(config: dict) -> list[tuple[bool, str]]:
         if group == "daily":
             check(key, FORM_LIMIT if key in FORM_KEYS else DAILY_LIMIT, "a daily page")
     return found
+
+
+def evaluate_flat(configs: list[dict], same_within: float = 0.2) -> list[tuple[bool, str]]:
+    """Issue 15, point 4, for one database: each page's ratio to the bare view with the most
+    cases within `same_within` of its ratio with the fewest, and the same number of queries."""
+    if len(configs) < 2:
+        return []
+    small, large = sorted(configs, key=lambda c: c["cases"])[:: len(configs) - 1]
+    found = []
+    for key, page in large["pages"].items():
+        before = small["pages"].get(key)
+        if before is None or page["group"] == "bare":
+            continue
+        growth = page["ratio"] / before["ratio"] - 1
+        found.append(
+            (
+                growth <= same_within and max(page["queries_seen"]) == max(before["queries_seen"]),
+                f"{large['db']}: {page['label']} {page['ratio']:.1f}× the bare view with "
+                f"{large['cases']:,} cases against {before['ratio']:.1f}× with "
+                f"{small['cases']:,} ({growth:+.0%}, target ≤ +{same_within:.0%}); queries "
+                f"{_queries(page)} against {_queries(before)}",
+            )
+        )
+    return found
+
+
+def _queries(page: dict) -> str:
+    seen = sorted(set(page["queries_seen"]))
+    return str(seen[0]) if len(seen) == 1 else f"{seen[0]}–{seen[-1]}"
 
 
 def table(configs: list[dict]) -> str:
@@ -332,8 +361,7 @@ def main(argv=None) -> int:
             cluster = None
             if db == "postgres":
                 print("postgres: start a cluster", flush=True)
-                cluster = start_cluster(store)
-                procs.clusters.append(cluster)
+                cluster = start_cluster(store, procs)
                 postgres_version = cluster.version
             for n in args.cases:
                 work = run_dir / f"{db}-{n}"
@@ -384,7 +412,7 @@ def main(argv=None) -> int:
             "load": {"before": load_before, "after": load()},
             "arguments": vars(args),
             "configs": found,
-            "targets": [t for config in found for t in evaluate(config)],
+            "targets": [t for config in found for t in evaluate(config)] + evaluate_flat(found),
         }
         print()
         print(table(found))

@@ -75,7 +75,7 @@ class Store:
         path = self.marker(db, n)
         if not path.exists():
             return None
-        stored = json.loads(path.read_text(encoding="utf-8"))
+        stored = self.record(db, n)
         if stored["generator"] != generator_fingerprint():
             if not self.regenerate:
                 raise DatabaseError(
@@ -87,6 +87,9 @@ class Store:
         if self.regenerate:
             return None
         return stored
+
+    def record(self, db: str, n: int) -> dict:
+        return json.loads(self.marker(db, n).read_text(encoding="utf-8"))
 
     def mark(self, db: str, n: int, facts: dict) -> None:
         record = {
@@ -229,15 +232,18 @@ def ensure_stored(
             generated = _generate(n, facts_out, env)
         finally:
             cluster.restart()  # a clean shutdown writes everything; then the defaults
-    generated.pop("session_key", None)  # each copy gets its own
+    generated.pop("session_key", None)  # each copy gets its own; none is kept in the store
+    facts_out.write_text(json.dumps(generated), encoding="utf-8")
     store.mark(db, n, generated)
     say(f"{label}: generated in {time.monotonic() - began:.0f} s")
-    return store.usable(db, n, say)
+    return store.record(db, n)
 
 
-def drop_copy(db: str, n: int, *, work: Path, cluster, store: Store | None) -> None:
-    """Remove a run's copy of a stored database (the store keeps the original)."""
-    if store is None:
+def drop_copy(
+    db: str, n: int, *, work: Path, cluster, store: Store | None, keep: bool = False
+) -> None:
+    """Remove a run's copy of a stored database (the store keeps the original), unless `keep`."""
+    if store is None or keep:
         return
     if db == "sqlite":
         for suffix in ("", "-wal", "-shm"):
@@ -258,7 +264,7 @@ def main(argv=None) -> int:
     """Fill the store only: `bench/databases.py --cases 1000000 --db sqlite postgres`."""
     import argparse
 
-    from bench.run import BenchError, Postgres, Processes, kring_env
+    from bench.run import BenchError, Processes, kring_env, start_cluster
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, nargs="+", required=True)
@@ -275,9 +281,7 @@ def main(argv=None) -> int:
         for db in args.db:
             cluster = None
             if db == "postgres":
-                cluster = Postgres(store.postgres_data)
-                procs.clusters.append(cluster)
-                cluster.start()
+                cluster = start_cluster(store, procs)
             for n in args.cases:
                 ensure_stored(
                     db,

@@ -78,13 +78,17 @@ def main(argv=None) -> int:
         "--db", choices=["sqlite", "postgres"], default="sqlite", help="with --store"
     )
     args = parser.parse_args(argv)
+    copy = _stored_copy(args) if args.store else None
+    try:
+        return _measure(args, copy)
+    finally:
+        if copy is not None:
+            _drop_stored_copy(copy)
 
-    work = None
-    copy = None
-    if args.store:
-        copy = _stored_copy(args)
-        work = copy["work"]
-    elif not os.environ.get("KRING_DATABASE_URL"):
+
+def _measure(args, copy: dict | None) -> int:
+    work = copy["work"] if copy is not None else None
+    if copy is None and not os.environ.get("KRING_DATABASE_URL"):
         work = ROOT / "var" / "bench-figures"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -115,6 +119,7 @@ def main(argv=None) -> int:
     began = time.monotonic()
     if copy is not None:
         facts = copy["facts"]
+        began -= facts.get("seconds", 0)  # the generation's time, when the store was filled
     else:
         call_command("migrate", "--noinput", verbosity=0, skip_checks=True)
         facts = generate(
@@ -126,7 +131,13 @@ def main(argv=None) -> int:
         analyze()
     generated_s = time.monotonic() - began
 
-    today = timezone.localdate()
+    # The generator spreads the cases over the three years before it ran: a stored generation
+    # is measured over the year before the day it was made, not before today.
+    today = (
+        datetime.fromisoformat(copy["made"]).astimezone(timezone.get_current_timezone()).date()
+        if copy is not None
+        else timezone.localdate()
+    )
     start, end = today - timedelta(days=365), today
     selection = figures.Selection(start=start, end=end)
 
@@ -236,8 +247,6 @@ def main(argv=None) -> int:
         for query in each:
             print(f"    {query['ms']:9.1f} ms  {query['sql']}")
     connection.close()
-    if copy is not None:
-        _drop_stored_copy(copy)
     if work is not None and not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if same else 1
@@ -247,34 +256,41 @@ def _stored_copy(args) -> dict:
     """A copy of the store's generation (bench/databases.py), its settings in os.environ."""
     sys.path.insert(0, str(ROOT))
     from bench.databases import Store, fresh_database
-    from bench.run import kring_env, start_cluster
+    from bench.run import Processes, kring_env, start_cluster
 
     store = Store(args.store)
     work = ROOT / "var" / "bench-figures"
     shutil.rmtree(work, ignore_errors=True)
-    cluster = start_cluster(store) if args.db == "postgres" else None
-    env, facts = fresh_database(
-        args.db,
-        args.cases,
-        work=work,
-        cluster=cluster,
-        env_for=lambda url: kring_env(work, url, store.keys()),
-        store=store,
-    )
+    procs = Processes()
+    try:
+        cluster = start_cluster(store, procs) if args.db == "postgres" else None
+        env, facts = fresh_database(
+            args.db,
+            args.cases,
+            work=work,
+            cluster=cluster,
+            env_for=lambda url: kring_env(work, url, store.keys()),
+            store=store,
+        )
+    except BaseException:
+        procs.stop_all()
+        raise
     os.environ.update(
         {k: v for k, v in env.items() if k.startswith("KRING_") or k == "DJANGO_SETTINGS_MODULE"}
     )
     return {"work": work, "facts": facts, "cluster": cluster, "store": store, "db": args.db,
-            "cases": args.cases}  # fmt: skip
+            "cases": args.cases, "procs": procs, "keep": args.keep,
+            "made": store.record(args.db, args.cases)["made"]}  # fmt: skip
 
 
 def _drop_stored_copy(copy: dict) -> None:
     from bench.databases import drop_copy
 
-    drop_copy(copy["db"], copy["cases"], work=copy["work"], cluster=copy["cluster"],
-              store=copy["store"])  # fmt: skip
-    if copy["cluster"] is not None:
-        copy["cluster"].stop()
+    try:
+        drop_copy(copy["db"], copy["cases"], work=copy["work"], cluster=copy["cluster"],
+                  store=copy["store"], keep=copy["keep"])  # fmt: skip
+    finally:
+        copy["procs"].stop_all()
 
 
 def _each_query(connection, fn) -> list[dict]:
