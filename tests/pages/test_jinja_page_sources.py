@@ -48,8 +48,13 @@ def test_the_check_finds_a_value_where_a_text_belongs(source):
 
 @pytest.mark.parametrize(
     "source",
-    ['{{ _("My cases") }}', "{{ _('Next step') }}", '{{ _("Case %(ref)s")|fill(ref=x) }}',
-     '{% set label = _("State") %}', "{{ gettext_(x) }}"],  # fmt: skip
+    [
+        '{{ _("My cases") }}',
+        "{{ _('Next step') }}",
+        '{{ _("Case %(ref)s")|fill(ref=x) }}',
+        '{% set label = _("State") %}',
+        "{{ gettext_(x) }}",
+    ],  # fmt: skip
 )
 def test_the_check_passes_a_text_written_in_the_template(source):
     assert problems(source) == []
