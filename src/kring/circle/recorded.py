@@ -2,7 +2,13 @@
 read once. `queries.load_circle` loads each as a plain list on the participant (LOADED's
 attribute names); `readiness_people` and others prefetch them. The guards and policies read them
 here: from those lists when loaded, from the database otherwise (issue 15: the circle page
-evaluated its prefetched relations over a hundred times per request)."""
+evaluated its prefetched relations over a hundred times per request).
+
+The lists are a snapshot of when they were loaded, and nothing refreshes them: Django clears a
+prefetched relation when a row is added through it, never a `to_attr` list. So load them only
+for a page that reads (the circle page, `load_circle` in a safe request), never for a
+participant that an action then changes and a policy asks about again in the same request;
+actions read their participant afresh under a lock (`actions._locked`), so from the database."""
 
 # The relation -> the attribute load_circle fills with a list of its current rows.
 LOADED = {
