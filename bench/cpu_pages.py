@@ -380,8 +380,9 @@ def prepare(app, facts: dict) -> list[Page]:
              poll_case.reference, cookies=as_carla, who="carla"),
         Page("conference_mode", reverse("conference:mode", args=[held.pk]),
              held.reference, cookies=as_carla, who="carla"),
+        # The case's reference: the generator may already have begun this case's plan.
         Page("plan", reverse("conference:plan", args=[held.pk]),
-             "Betaalt de schade terug", cookies=as_carla, who="carla"),
+             held.reference, cookies=as_carla, who="carla"),
         Page("signing", reverse("signing:overview", args=[followed.pk]),
              followed.reference, cookies=as_carla, who="carla"),
         Page("tracker", reverse("followup:tracker", args=[followed.pk]),
