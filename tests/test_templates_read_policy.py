@@ -43,7 +43,8 @@ NOT_ACTIONS = {
     "signing:verify": "the public verification page, open to everyone",
 }
 # A tag, or in a Jinja2 page template (ADR 0020) a {{ url('app:name', ...) }}, read as a url tag.
-TAG = re.compile(r"{%\s*(\w+)(.*?)%}|{{\s*(url)\((.*?)\)\s*}}", re.S)
+# Jinja2's whitespace control ({%- ... -%}) is read as the plain tag.
+TAG = re.compile(r"{%-?\s*(\w+)(.*?)-?%}|{{-?\s*(url)\((.*?)\)\s*-?}}", re.S)
 URL = re.compile(r"""url(?:\s+|\(\s*)['"]([\w:]+)['"]""")
 
 
@@ -136,6 +137,13 @@ def test_the_check_finds_an_unguarded_link():
 
 def test_the_check_reads_a_jinja2_page_template():
     text = """{% if may.stop %}<a href="{{ url('cases:stop', case.pk) }}">x</a>{% endif %}
+    <a href="{{ url('cases:decline', case.pk) }}">y</a>"""
+    found = list(_action_links(text, {"cases:stop", "cases:decline"}))
+    assert found == [("cases:stop", [" may.stop "]), ("cases:decline", [])]
+
+
+def test_the_check_reads_jinja2_whitespace_control():
+    text = """{%- if may.stop -%}<a href="{{- url('cases:stop', case.pk) -}}">x</a>{%- endif %}
     <a href="{{ url('cases:decline', case.pk) }}">y</a>"""
     found = list(_action_links(text, {"cases:stop", "cases:decline"}))
     assert found == [("cases:stop", [" may.stop "]), ("cases:decline", [])]
