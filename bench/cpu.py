@@ -31,14 +31,12 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.cpu_pages import KEYS, PAGES, profile_text
-from bench.databases import DatabaseError, drop_copy, fresh_database
+from bench.databases import BenchError, drop_copy, fresh_database, run_checked
 from bench.run import (
-    BenchError,
     Processes,
     add_store_arguments,
     kring_env,
     open_store,
-    run_checked,
     start_cluster,
     versions,
     write_doc,
@@ -371,7 +369,7 @@ def main(argv=None) -> int:
             if cluster is not None:
                 cluster.stop()
                 procs.clusters.remove(cluster)
-    except (BenchError, DatabaseError) as exc:
+    except BenchError as exc:
         print(f"\ncpu: {exc}\ncpu: logs and databases kept in {run_dir}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

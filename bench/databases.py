@@ -37,8 +37,8 @@ GENERATOR = ROOT / "src" / "kring" / "demo" / "generate.py"
 SEED = 2
 
 
-class DatabaseError(RuntimeError):
-    pass
+class BenchError(RuntimeError):
+    """A benchmark step failed; the scripts print it and stop everything they started."""
 
 
 def new_keys() -> dict:
@@ -78,7 +78,7 @@ class Store:
         stored = self.record(db, n)
         if stored["generator"] != generator_fingerprint():
             if not self.regenerate:
-                raise DatabaseError(
+                raise BenchError(
                     f"the stored {db} database of {n:,} cases ({path.parent}) was made by "
                     "another version of the generator; --regenerate makes it again"
                 )
@@ -117,18 +117,21 @@ def _commit() -> str:
     return out.stdout.strip()
 
 
-def _run(args, *, env, what: str) -> None:
+def run_checked(args, *, env, what: str) -> None:
+    """Run a step of a benchmark in the repository, or raise BenchError."""
     out = subprocess.run(args, env=env, cwd=ROOT, check=False)
     if out.returncode != 0:
-        raise DatabaseError(f"{what} failed (exit {out.returncode})")
+        raise BenchError(f"{what} failed (exit {out.returncode})")
 
 
 def _migrate(env) -> None:
-    _run([sys.executable, "-m", "django", "migrate", "--noinput", "-v0"], env=env, what="migrate")
+    run_checked(
+        [sys.executable, "-m", "django", "migrate", "--noinput", "-v0"], env=env, what="migrate"
+    )
 
 
 def _generate(n: int, out: Path, env) -> dict:
-    _run(
+    run_checked(
         [sys.executable, "-m", "bench.generate", "--cases", str(n), "--seed", str(SEED),
          "--out", str(out)],
         env=env,
@@ -141,7 +144,7 @@ def _facts_for_copy(generated: dict, out: Path, env) -> dict:
     """The stored generation's facts with this copy's URLs and a new signed-in session."""
     source = out.with_name("generated.json")
     source.write_text(json.dumps(generated), encoding="utf-8")
-    _run(
+    run_checked(
         [sys.executable, "-m", "bench.generate", "--facts-from", str(source), "--out", str(out)],
         env=env,
         what="the copy's facts",
@@ -264,7 +267,7 @@ def main(argv=None) -> int:
     """Fill the store only: `bench/databases.py --cases 1000000 --db sqlite postgres`."""
     import argparse
 
-    from bench.run import BenchError, Processes, kring_env, start_cluster
+    from bench.run import Processes, kring_env, start_cluster
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, nargs="+", required=True)
@@ -291,7 +294,7 @@ def main(argv=None) -> int:
                     store=store,
                     say=lambda text: print(text, flush=True),
                 )
-    except (BenchError, DatabaseError) as exc:
+    except BenchError as exc:
         print(f"databases: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -40,12 +40,13 @@ if __package__ in (None, ""):
 
 from bench.databases import (  # noqa: E402
     STORE,
-    DatabaseError,
+    BenchError,
     Store,
     chown_for_postgres,
     drop_copy,
     fresh_database,
     new_keys,
+    run_checked,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,10 +59,6 @@ BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
 # Issue 15, point 3: under gunicorn with wrk, each daily page's median within 10× the bare
 # view's on SQLite and 12× on PostgreSQL (issue 2 had asked for 3×).
 FACTORS = {"sqlite": 10.0, "postgres": 12.0}
-
-
-class BenchError(RuntimeError):
-    pass
 
 
 # --- processes ------------------------------------------------------------------------------
@@ -227,12 +224,6 @@ def kring_env(work: Path, database_url: str, keys: dict | None = None) -> dict:
 
 
 RUN_KEYS = new_keys()  # without a store, new keys for every run
-
-
-def run_checked(args, *, env, what: str) -> None:
-    out = subprocess.run(args, env=env, cwd=ROOT, check=False)
-    if out.returncode != 0:
-        raise BenchError(f"{what} failed (exit {out.returncode})")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -720,7 +711,7 @@ def main(argv=None) -> int:
                 if cluster is not None:
                     cluster.stop()
                     procs.clusters.remove(cluster)
-    except (BenchError, DatabaseError) as exc:
+    except BenchError as exc:
         print(f"\nbench: {exc}\nbench: logs and databases kept in {run_dir}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
